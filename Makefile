@@ -1,0 +1,91 @@
+# Kiosk firmware: build, run, test, bench.
+#
+#   make run    install missing Debian packages (as root), build, open the kiosk on the demo content
+#   make test   install, build (normal + ASan/UBSan), run every test; ends with "N passed, N failed"
+#   make bench  figures for first frame, memory, frame times, idle CPU (targets in README)
+#
+# The top-level targets install packages first and then re-enter make, so pkg-config is only
+# asked once the -dev packages are there.
+
+DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 \
+            libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev libicu-dev libsqlite3-dev \
+            libharfbuzz-dev libfreetype-dev libgettextpo-dev libjansson-dev libinih-dev \
+            fonts-noto-core
+PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih
+
+BUILD ?= build
+SAN ?=
+CC ?= cc
+OPT ?= -O2
+CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) -Ikiosk $(SAN)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lgettextpo -lm -lpthread
+
+ROOMS := text i18n store pack ui app
+LIB_SRC := $(foreach r,$(ROOMS),$(filter-out %/main.c,$(wildcard kiosk/$(r)/*.c)))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run test bench deps build clean content shots
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing packages:$$missing -- run as root or: sudo apt-get install$$missing"; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+build: $(BUILD)/kiosk $(BUILD)/kiosk-pack $(BUILD)/content/demo.db $(TEST_BIN)
+
+$(BUILD)/obj/%.o: %.c $(wildcard kiosk/*/*.h)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/libkiosk.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/kiosk: $(BUILD)/obj/kiosk/app/main.o $(BUILD)/libkiosk.a
+	$(CC) $(SAN) $^ $(PKG_LIBS) -o $@
+
+$(BUILD)/kiosk-pack: $(BUILD)/obj/kiosk/tools/kiosk_pack.o $(BUILD)/libkiosk.a
+	$(CC) $(SAN) $^ $(PKG_LIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libkiosk.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) -Itests/unit $< $(BUILD)/libkiosk.a $(PKG_LIBS) -o $@
+
+CONTENT_SRC := $(shell find content/demo content/pictograms -type f 2>/dev/null)
+$(BUILD)/content/demo.db: $(BUILD)/kiosk-pack $(CONTENT_SRC)
+	@mkdir -p $(dir $@)
+	$(BUILD)/kiosk-pack build content/demo $@
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ ! -e /dev/dri/card0 ]; then \
+	  echo "No display found (no DISPLAY, WAYLAND_DISPLAY or /dev/dri/card0)."; \
+	  echo "Run headless and write screenshots instead, e.g.:"; \
+	  echo "  SDL_VIDEODRIVER=dummy $(BUILD)/kiosk --content $(BUILD)/content/demo.db --script tests/e2e/walk.txt --shots /tmp/shots --lang ar"; \
+	  echo "(then open /tmp/shots/*.png)"; \
+	  exit 0; \
+	fi; \
+	exec $(BUILD)/kiosk --content $(BUILD)/content/demo.db
+
+test: deps
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory build BUILD=build/san OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+	@tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory build
+	@tests/bench.sh
+
+clean:
+	rm -rf build

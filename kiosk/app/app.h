@@ -1,0 +1,55 @@
+/*
+ * app: the kiosk's state machine. Owns app_state and the content store; every change of state
+ * happens in app_apply() (a person's action) or app_tick() (time: inertia, idle reset).
+ */
+#ifndef KIOSK_APP_H
+#define KIOSK_APP_H
+
+#include "state.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct app_config {
+    char content[1024];          /* content database */
+    char data_dir[1024];         /* holds translations/, fonts/, kiosk/ui/icons/ */
+    char default_lang[12];       /* language of the attract screen and of "touch anywhere" */
+    char languages[256];         /* comma-separated languages offered; empty = the pack's */
+    int idle_timeout_s;          /* back to the start after this long without a touch */
+    float px_per_mm;             /* 0 = guess from the screen size */
+} app_config;
+
+/* Defaults: data dir ".", de, 90 s. */
+void app_config_defaults(app_config *c);
+
+/*
+ * Read an INI file into c ([kiosk] content, data_dir, default_language, languages,
+ * idle_timeout, px_per_mm). Returns 0, or -1 with the file and line in err.
+ */
+int app_config_load(app_config *c, const char *path, char *err, size_t errlen);
+
+typedef struct app app;
+
+/* Open the content and UI catalogs. Returns 0, or -1 with a message in err. */
+int app_open(app **out, const app_config *cfg, char *err, size_t errlen);
+void app_close(app *a);
+
+const app_state *app_get_state(const app *a);
+
+/* Apply one action; returns 1 when what is shown changed. */
+int app_apply(app *a, const action *act);
+
+/* Advance the clock to now_ms: inertia, idle countdown and reset. Returns 1 when a redraw is due. */
+int app_tick(app *a, uint32_t now_ms);
+
+/* Milliseconds until app_tick has something to do (inertia: a frame; countdown: next second);
+ * -1 when nothing is pending (sleep until input). */
+int app_next_tick_ms(const app *a);
+
+/* Forget the session: language, screen, scroll, loaded offers. */
+void app_reset(app *a);
+
+/* How many resets have happened (the UI drops cached textures when this changes). */
+int app_resets(const app *a);
+
+#endif

@@ -1,0 +1,433 @@
+/*
+ * main.c: the kiosk binary. Opens the window (or SDL's dummy driver when headless), then either
+ * runs the event loop or replays a script of taps, drags and waits on a simulated clock and
+ * writes screenshots (tests, bench). Redraws only when state changed or an animation runs.
+ */
+#include "app/app.h"
+#include "text/text.h"
+#include "ui/ui.h"
+
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_image.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+typedef struct kiosk {
+    app *a;
+    ui *u;
+    text_engine *te;
+    SDL_Window *win;
+    SDL_Renderer *r;
+    int w, h;
+    int resets_seen;
+    const char *shots;
+    int failures;
+    long frames;
+} kiosk;
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: kiosk [--config FILE] [--content DB] [--data DIR] [--lang CODE] [--size WxH]\n"
+            "             [--idle SECONDS] [--px-per-mm F] [--script FILE --shots DIR] [--first-frame]\n");
+}
+
+/* One frame: draw state with this input, apply the actions, draw again while state changes. */
+static void frame(kiosk *k, const ui_input *in)
+{
+    action acts[16];
+    ui_input none = {0};
+    const ui_input *cur = in;
+    for (int pass = 0; pass < 4; pass++) {
+        int n = ui_frame(k->u, app_get_state(k->a), cur, acts, 16);
+        int changed = 0;
+        for (int i = 0; i < n; i++) changed |= app_apply(k->a, &acts[i]);
+        if (app_resets(k->a) != k->resets_seen) {
+            /* a reset forgets the session: no text of it may stay in any cache */
+            k->resets_seen = app_resets(k->a);
+            ui_flush(k->u);
+            changed = 1;
+        }
+        k->frames++;
+        if (!changed) break;
+        cur = &none;
+    }
+    SDL_RenderPresent(k->r);
+}
+
+static int save_shot(kiosk *k, const char *name)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s.png", k->shots ? k->shots : ".", name);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, k->w, k->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) return -1;
+    ui_input none = {0};
+    action acts[16];
+    ui_frame(k->u, app_get_state(k->a), &none, acts, 16);
+    int rc = SDL_RenderReadPixels(k->r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
+    if (rc == 0) rc = IMG_SavePNG(s, path);
+    SDL_FreeSurface(s);
+    if (rc != 0) fprintf(stderr, "kiosk: cannot write %s: %s\n", path, SDL_GetError());
+    return rc;
+}
+
+static const char *screen_name(int s)
+{
+    static const char *names[] = {"attract", "categories", "list", "detail"};
+    return s >= 0 && s < SCREEN_COUNT ? names[s] : "?";
+}
+
+static double now_ms_real(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Advance the simulated clock in 16 ms frames, redrawing only when the app asks. */
+static void sim_wait(kiosk *k, uint32_t *clock, uint32_t ms)
+{
+    uint32_t end = *clock + ms;
+    ui_input none = {0};
+    while (*clock < end) {
+        int next = app_next_tick_ms(k->a);
+        uint32_t step = next < 0 ? end - *clock : (uint32_t)(next < 16 ? 16 : next);
+        if (*clock + step > end) step = end - *clock;
+        *clock += step;
+        if (app_tick(k->a, *clock)) frame(k, &none);
+    }
+}
+
+static void sim_tap(kiosk *k, uint32_t *clock, int x, int y)
+{
+    ui_input in = {.down = 1, .x = x, .y = y};
+    app_tick(k->a, *clock);
+    frame(k, &in);
+    *clock += 80;
+    ui_input up = {.up = 1, .x = x, .y = y, .tap = 1, .tap_x = x, .tap_y = y};
+    app_tick(k->a, *clock);
+    frame(k, &up);
+}
+
+/* Drag from (x0,y0) to (x1,y1) in ms milliseconds, then let go (with the speed of the last step). */
+static void sim_drag(kiosk *k, uint32_t *clock, int x0, int y0, int x1, int y1, int ms)
+{
+    int steps = ms / 16 > 1 ? ms / 16 : 2;
+    ui_input in = {.down = 1, .x = x0, .y = y0};
+    app_tick(k->a, *clock);
+    frame(k, &in);
+    int py = y0;
+    for (int i = 1; i <= steps; i++) {
+        *clock += 16;
+        int y = y0 + (y1 - y0) * i / steps;
+        ui_input mv = {.moved = 1, .x = x0 + (x1 - x0) * i / steps, .y = y, .drag_dy = y - py};
+        py = y;
+        app_tick(k->a, *clock);
+        frame(k, &mv);
+    }
+    ui_input up = {.up = 1, .x = x1, .y = y1, .fling = (float)(y1 - y0) / (float)ms * 1000.0f};
+    app_tick(k->a, *clock);
+    frame(k, &up);
+}
+
+static int run_script(kiosk *k, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "kiosk: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    if (k->shots) mkdir(k->shots, 0755);
+    uint32_t clock = 0;
+    ui_input none = {0};
+    app_tick(k->a, clock);
+    frame(k, &none);
+    char line[512];
+    int ln = 0;
+    while (fgets(line, sizeof line, f)) {
+        ln++;
+        line[strcspn(line, "\r\n")] = 0;
+        char *p = line;
+        while (*p == ' ' || *p == '\t') p++;
+        if (!*p || *p == '#') continue;
+        char cmd[32] = "", a1[256] = "", a2[256] = "";
+        int n = sscanf(p, "%31s %255s %255[^\n]", cmd, a1, a2);
+        const app_state *st = app_get_state(k->a);
+        if (!strcmp(cmd, "tap") && n >= 2) {
+            int x, y;
+            if (n == 3 && sscanf(a1, "%d", &x) == 1 && sscanf(a2, "%d", &y) == 1) {
+                sim_tap(k, &clock, x, y);
+            } else if (ui_find(k->u, a1, &x, &y) == 0) {
+                sim_tap(k, &clock, x, y);
+            } else {
+                fprintf(stderr, "%s:%d: nothing named %s on the %s screen\n", path, ln, a1, screen_name(st->screen));
+                k->failures++;
+            }
+        } else if (!strcmp(cmd, "drag") && n == 3) {
+            float x0, y0, x1, y1;
+            int ms = 300;
+            char rest[512];
+            snprintf(rest, sizeof rest, "%s %s", a1, a2);
+            if (sscanf(rest, "%f %f %f %f %d", &x0, &y0, &x1, &y1, &ms) >= 4)
+                sim_drag(k, &clock, (int)(x0 * k->w), (int)(y0 * k->h), (int)(x1 * k->w), (int)(y1 * k->h), ms);
+        } else if (!strcmp(cmd, "wait") && n >= 2) {
+            sim_wait(k, &clock, (uint32_t)atol(a1));
+        } else if (!strcmp(cmd, "key") && n >= 2) {
+            /* keys do nothing on a kiosk; the event still counts as input for the idle timer */
+            SDL_Event ev = {.type = SDL_KEYDOWN};
+            ev.key.keysym.sym = SDL_GetKeyFromName(a1);
+            SDL_PushEvent(&ev);
+            SDL_PumpEvents();
+            SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+        } else if (!strcmp(cmd, "shot") && n >= 2) {
+            if (save_shot(k, a1) != 0) k->failures++;
+        } else if (!strcmp(cmd, "expect") && n >= 2) {
+            int ok = 1;
+            char what[300] = "";
+            if (!strcmp(a1, "screen")) {
+                ok = !strcmp(screen_name(st->screen), a2);
+                snprintf(what, sizeof what, "screen %s, is %s", a2, screen_name(st->screen));
+            } else if (!strcmp(a1, "lang")) {
+                ok = !strcmp(st->lang, a2);
+                snprintf(what, sizeof what, "language %s, is %s", a2, st->lang);
+            } else if (!strcmp(a1, "no-tofu")) {
+                ok = ui_last_missing(k->u) == 0;
+                snprintf(what, sizeof what, "no missing glyphs, %d missing", ui_last_missing(k->u));
+            } else if (!strcmp(a1, "text")) {
+                ok = ui_drew_text(k->u, a2);
+                snprintf(what, sizeof what, "text \"%s\" on screen", a2);
+            } else if (!strcmp(a1, "no-text")) {
+                ok = !ui_drew_text(k->u, a2);
+                snprintf(what, sizeof what, "no text \"%s\" on screen", a2);
+            } else if (!strcmp(a1, "scrolled")) {
+                ok = st->scroll[st->screen] > atof(a2);
+                snprintf(what, sizeof what, "scrolled more than %s px, is %.0f", a2, st->scroll[st->screen]);
+            } else {
+                ok = 0;
+                snprintf(what, sizeof what, "unknown expectation %s", a1);
+            }
+            if (!ok) {
+                fprintf(stderr, "%s:%d: expected %s\n", path, ln, what);
+                k->failures++;
+            }
+        } else if (!strcmp(cmd, "bench-scroll") && n >= 2) {
+            /* frame times while scrolling: drag steps of 6 px, each a full frame */
+            int frames = atoi(a1);
+            double *t = calloc((size_t)frames, sizeof *t);
+            int dir = -1, y = k->h * 3 / 4;
+            ui_input in = {.down = 1, .x = k->w / 2, .y = y};
+            frame(k, &in);
+            long hits0, miss0;
+            ui_cache_stats(k->u, &hits0, &miss0);
+            for (int i = 0; t && i < frames; i++) {
+                const app_state *s2 = app_get_state(k->a);
+                if (s2->scroll[s2->screen] <= 0 && dir > 0) dir = -1;
+                if (i % 400 == 399) dir = -dir;
+                ui_input mv = {.moved = 1, .x = k->w / 2, .y = y, .drag_dy = 6 * dir};
+                double t0 = now_ms_real();
+                clock += 16;
+                app_tick(k->a, clock);
+                frame(k, &mv);
+                t[i] = now_ms_real() - t0;
+            }
+            if (t) {
+                qsort(t, (size_t)frames, sizeof *t, cmp_double);
+                long hits, miss;
+                ui_cache_stats(k->u, &hits, &miss);
+                printf("scroll_frames=%d frame_p50_ms=%.3f frame_p99_ms=%.3f frame_max_ms=%.3f text_cache_misses=%ld\n",
+                       frames, t[frames / 2], t[frames * 99 / 100], t[frames - 1], miss - miss0);
+            }
+            free(t);
+            ui_input up = {.up = 1};
+            frame(k, &up);
+        } else {
+            fprintf(stderr, "%s:%d: cannot read \"%s\"\n", path, ln, p);
+            k->failures++;
+        }
+    }
+    fclose(f);
+    return k->failures ? 3 : 0;
+}
+
+/* The interactive loop: sleeps in SDL_WaitEventTimeout until input or a tick is due. */
+static int run_loop(kiosk *k, int first_frame_only)
+{
+    ui_input in = {0};
+    int pressed = 0, dragging = 0, px = 0, py = 0, sx = 0, sy = 0;
+    double last_move_t = 0;
+    float vel = 0;
+    uint32_t start = SDL_GetTicks();
+    app_tick(k->a, 0);
+    frame(k, &in);
+    if (first_frame_only) return 0;
+    int slop = (int)(ui_last_missing(k->u) * 0 + 12);
+    for (;;) {
+        int next = app_next_tick_ms(k->a);
+        SDL_Event ev;
+        int got = SDL_WaitEventTimeout(&ev, next < 0 ? 1000 : next);
+        memset(&in, 0, sizeof in);
+        int input = 0;
+        while (got) {
+            switch (ev.type) {
+            case SDL_QUIT: return 0;
+            case SDL_MOUSEBUTTONDOWN:
+                if (ev.button.which == SDL_TOUCH_MOUSEID && 0) break;
+                pressed = 1;
+                dragging = 0;
+                px = sx = ev.button.x;
+                py = sy = ev.button.y;
+                vel = 0;
+                last_move_t = now_ms_real();
+                in.down = 1;
+                in.x = px;
+                in.y = py;
+                input = 1;
+                break;
+            case SDL_MOUSEMOTION:
+                if (!pressed) break;
+                if (!dragging && (abs(ev.motion.y - sy) > slop || abs(ev.motion.x - sx) > slop)) dragging = 1;
+                if (dragging) {
+                    double t = now_ms_real();
+                    int dy = ev.motion.y - py;
+                    in.drag_dy += dy;
+                    if (t > last_move_t) vel = 0.6f * vel + 0.4f * (float)(dy / ((t - last_move_t) / 1000.0));
+                    last_move_t = t;
+                    in.moved = 1;
+                    input = 1;
+                }
+                px = ev.motion.x;
+                py = ev.motion.y;
+                break;
+            case SDL_MOUSEBUTTONUP:
+                if (!pressed) break;
+                pressed = 0;
+                in.up = 1;
+                in.x = ev.button.x;
+                in.y = ev.button.y;
+                if (!dragging) {
+                    in.tap = 1;
+                    in.tap_x = ev.button.x;
+                    in.tap_y = ev.button.y;
+                } else if (now_ms_real() - last_move_t < 80) {
+                    in.fling = vel;
+                }
+                input = 1;
+                break;
+            case SDL_WINDOWEVENT:
+                if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+                    SDL_GetRendererOutputSize(k->r, &k->w, &k->h);
+                    ui_resize(k->u, k->w, k->h);
+                    ui_flush(k->u);
+                    input = 1;
+                } else if (ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
+                    input = 1;
+                }
+                break;
+            default: break; /* keys do nothing: no key leaves or changes the kiosk */
+            }
+            got = SDL_PollEvent(&ev);
+        }
+        int dirty = app_tick(k->a, SDL_GetTicks() - start);
+        if (input || dirty) frame(k, &in);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    app_config cfg;
+    app_config_defaults(&cfg);
+    char err[1024];
+    const char *script = NULL, *lang = NULL;
+    int w = 0, h = 0, first_frame = 0;
+    kiosk k = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(o, "--config") && v) {
+            if (app_config_load(&cfg, v, err, sizeof err) != 0) {
+                fprintf(stderr, "kiosk: %s\n", err);
+                return 1;
+            }
+            i++;
+        } else if (!strcmp(o, "--content") && v) snprintf(cfg.content, sizeof cfg.content, "%s", argv[++i]);
+        else if (!strcmp(o, "--data") && v) snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", argv[++i]);
+        else if (!strcmp(o, "--lang") && v) lang = argv[++i];
+        else if (!strcmp(o, "--size") && v) { if (sscanf(argv[++i], "%dx%d", &w, &h) != 2) { usage(); return 2; } }
+        else if (!strcmp(o, "--idle") && v) cfg.idle_timeout_s = atoi(argv[++i]);
+        else if (!strcmp(o, "--px-per-mm") && v) cfg.px_per_mm = strtof(argv[++i], NULL);
+        else if (!strcmp(o, "--script") && v) script = argv[++i];
+        else if (!strcmp(o, "--shots") && v) k.shots = argv[++i];
+        else if (!strcmp(o, "--first-frame")) first_frame = 1;
+        else { usage(); return 2; }
+    }
+    if (!cfg.content[0] &&
+        snprintf(cfg.content, sizeof cfg.content, "%s/build/content/demo.db", cfg.data_dir) >= (int)sizeof cfg.content) {
+        fprintf(stderr, "kiosk: data directory path too long\n");
+        return 2;
+    }
+    if (lang && !i18n_lang_find(lang)) {
+        fprintf(stderr, "kiosk: unknown language %s\n", lang);
+        return 2;
+    }
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(stderr, "kiosk: no display: %s\n(run headless with SDL_VIDEODRIVER=dummy and --script)\n", SDL_GetError());
+        return 1;
+    }
+    int headless = SDL_GetCurrentVideoDriver() && !strcmp(SDL_GetCurrentVideoDriver(), "dummy");
+    if (!w || !h) {
+        SDL_DisplayMode dm;
+        if (!headless && SDL_GetDesktopDisplayMode(0, &dm) == 0) { w = dm.w; h = dm.h; }
+        else { w = 1920; h = 1080; }
+    }
+    Uint32 flags = headless || script ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
+    k.win = SDL_CreateWindow("kiosk", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, w, h, flags);
+    if (k.win) k.r = SDL_CreateRenderer(k.win, -1, headless ? SDL_RENDERER_SOFTWARE : 0);
+    if (!k.r) {
+        fprintf(stderr, "kiosk: cannot open a %dx%d window: %s\n", w, h, SDL_GetError());
+        SDL_Quit();
+        return 1;
+    }
+    SDL_GetRendererOutputSize(k.r, &k.w, &k.h);
+    if (!headless) SDL_ShowCursor(SDL_DISABLE);
+    int rc = 1;
+    char fonts[1200];
+    snprintf(fonts, sizeof fonts, "%s/fonts/fallback.ini", cfg.data_dir);
+    if (text_engine_open(&k.te, fonts, err, sizeof err) != 0) {
+        fprintf(stderr, "kiosk: fonts: %s\n", err);
+    } else if (app_open(&k.a, &cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+    } else if (!(k.u = ui_create(k.r, k.te, cfg.data_dir, cfg.px_per_mm, err, sizeof err))) {
+        fprintf(stderr, "kiosk: %s\n", err);
+    } else {
+        if (lang) {
+            action act = {.kind = ACT_CHOOSE_LANG};
+            snprintf(act.arg, sizeof act.arg, "%s", lang);
+            app_apply(k.a, &act);
+        }
+        rc = script ? run_script(&k, script) : run_loop(&k, first_frame);
+        if (first_frame) {
+            struct rusage ru;
+            getrusage(RUSAGE_SELF, &ru);
+            printf("first_frame_done peak_rss_kib=%ld\n", ru.ru_maxrss);
+        }
+    }
+    ui_destroy(k.u);
+    app_close(k.a);
+    text_engine_close(k.te);
+    SDL_DestroyRenderer(k.r);
+    SDL_DestroyWindow(k.win);
+    IMG_Quit();
+    SDL_Quit();
+    return rc;
+}

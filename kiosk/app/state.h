@@ -1,0 +1,66 @@
+/*
+ * state: what the kiosk shows, as plain data. The app room owns and changes it (app.c); the UI
+ * room only reads it to draw, and answers with actions. Nothing else changes state.
+ */
+#ifndef KIOSK_STATE_H
+#define KIOSK_STATE_H
+
+#include "i18n/i18n.h"
+#include "store/store.h"
+
+#include <stdint.h>
+
+enum screen { SCREEN_ATTRACT = 0, SCREEN_CATEGORIES, SCREEN_LIST, SCREEN_DETAIL, SCREEN_COUNT };
+
+enum action_kind {
+    ACT_NONE = 0,
+    ACT_CHOOSE_LANG,  /* arg: language code */
+    ACT_START,        /* touch outside the language buttons: default language */
+    ACT_CATEGORY,     /* arg: category id */
+    ACT_OFFER,        /* arg: offer id */
+    ACT_BACK,
+    ACT_HOME,
+    ACT_LANGUAGES,    /* back to the language choice */
+    ACT_SCROLL,       /* value: px to scroll by (positive = content moves up) */
+    ACT_FLING,        /* value: px per second at release */
+    ACT_STOP,         /* pointer went down: stop inertia */
+    ACT_TOUCH,        /* any touch: resets the idle timer */
+    ACT_LAYOUT,       /* value: how far the current screen can scroll, px */
+};
+
+typedef struct action {
+    int kind;
+    char arg[128];
+    float value;
+} action;
+
+typedef struct app_state {
+    int screen;
+    char lang[12];
+    int rtl;
+    const char *chain[6];        /* content language fallback chain for lang */
+    int nchain;
+    const i18n_catalog *catalog; /* UI strings of lang (owned by the app) */
+
+    char **languages;            /* languages offered on the attract screen */
+    int demo;
+
+    store_category *cats;
+    int ncats;
+    char category[128];
+    store_offer_row *rows;
+    int nrows;
+    store_offer *offer;
+
+    float scroll[SCREEN_COUNT];  /* px */
+    float velocity;              /* px/s, inertia of the current screen */
+    float content_h;             /* scrollable height the UI reported last frame */
+    float view_h;
+
+    uint32_t now_ms;
+    uint32_t last_input_ms;
+    uint32_t idle_timeout_ms;
+    int countdown;               /* seconds shown in the idle warning, 0 = none */
+} app_state;
+
+#endif

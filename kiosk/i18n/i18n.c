@@ -1,0 +1,461 @@
+/*
+ * i18n.c: language table, PO catalogs (libgettextpo) and ICU formatting (see i18n.h).
+ */
+#include "i18n.h"
+
+#include <gettext-po.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ucol.h>
+#include <unicode/udat.h>
+#include <unicode/udateintervalformat.h>
+#include <unicode/udatpg.h>
+#include <unicode/uldnames.h>
+#include <unicode/ulistformatter.h>
+#include <unicode/uloc.h>
+#include <unicode/upluralrules.h>
+#include <unicode/ustring.h>
+
+/* Dari is written in the Persian script; ICU has no "prs" locale, so its data comes from fa_AF.
+ * Pashto readers in Afghanistan mostly read Dari, so Dari comes before English for them. */
+static const i18n_lang langs[] = {
+    {"de", "de", 0, {"en", NULL}, NULL},
+    {"en", "en", 0, {"de", NULL}, NULL},
+    {"ar", "ar", 1, {NULL}, NULL},
+    {"fa", "fa", 1, {"prs", NULL}, NULL},
+    {"prs", "fa_AF", 1, {"fa", NULL}, "دری"},
+    {"ps", "ps", 1, {"prs", "fa", NULL}, NULL},
+    {"ckb", "ckb", 1, {NULL}, NULL},
+    {"ku", "ku", 0, {NULL}, NULL},
+    {"ti", "ti", 0, {NULL}, NULL},
+    {"tr", "tr", 0, {NULL}, NULL},
+    {"ru", "ru", 0, {NULL}, NULL},
+    {"uk", "uk", 0, {NULL}, NULL},
+    {"fr", "fr", 0, {NULL}, NULL},
+    {"so", "so", 0, {NULL}, NULL},
+    {"sq", "sq", 0, {NULL}, NULL},
+    {"ur", "ur", 1, {NULL}, NULL},
+};
+#define NLANGS ((int)(sizeof langs / sizeof langs[0]))
+
+int i18n_lang_count(void) { return NLANGS; }
+
+const i18n_lang *i18n_lang_at(int i) { return i >= 0 && i < NLANGS ? &langs[i] : NULL; }
+
+const i18n_lang *i18n_lang_find(const char *code)
+{
+    for (int i = 0; code && i < NLANGS; i++)
+        if (strcmp(langs[i].code, code) == 0) return &langs[i];
+    return NULL;
+}
+
+int i18n_is_rtl(const char *code)
+{
+    const i18n_lang *l = i18n_lang_find(code);
+    return l ? l->rtl : 0;
+}
+
+static const char *icu_of(const char *code)
+{
+    const i18n_lang *l = i18n_lang_find(code);
+    return l ? l->icu : (code ? code : "en");
+}
+
+/* ICU locale id with the Gregorian calendar forced. */
+static void icu_greg(const char *code, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s@calendar=gregorian", icu_of(code));
+}
+
+static int u_to_utf8(const UChar *u, int32_t n, char *buf, size_t len)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t out = 0;
+    u_strToUTF8(buf, (int32_t)len, &out, u, n, &e);
+    if (U_FAILURE(e) || (size_t)out >= len) {
+        if (len) buf[0] = 0;
+        return -1;
+    }
+    return out;
+}
+
+int i18n_native_name(const char *code, char *buf, size_t len)
+{
+    const i18n_lang *l = i18n_lang_find(code);
+    if (l && l->native) {
+        snprintf(buf, len, "%s", l->native);
+        return (int)strlen(buf);
+    }
+    UChar u[128];
+    UErrorCode e = U_ZERO_ERROR;
+    const char *loc = icu_of(code);
+    int32_t n = uloc_getDisplayLanguage(loc, loc, u, 128, &e);
+    if (U_FAILURE(e) || e == U_USING_DEFAULT_WARNING) return -1;
+    return u_to_utf8(u, n, buf, len);
+}
+
+int i18n_language_name(const char *code, const char *in, char *buf, size_t len)
+{
+    UChar u[128];
+    UErrorCode e = U_ZERO_ERROR;
+    if (code && !strcmp(code, "prs") && in && !strcmp(in, "prs")) return i18n_native_name(code, buf, len);
+    int32_t n = uloc_getDisplayLanguage(code, icu_of(in), u, 128, &e);
+    if (U_FAILURE(e)) return -1;
+    return u_to_utf8(u, n, buf, len);
+}
+
+int i18n_fallback_chain(const char *code, const char *out[], int max)
+{
+    int n = 0;
+    const i18n_lang *l = i18n_lang_find(code);
+    const char *cand[8] = {code};
+    int nc = 1;
+    for (int i = 0; l && l->fallback[i] && nc < 6; i++) cand[nc++] = l->fallback[i];
+    cand[nc++] = "en";
+    cand[nc++] = "de";
+    for (int i = 0; i < nc && n < max; i++) {
+        int seen = 0;
+        for (int j = 0; j < n; j++)
+            if (strcmp(out[j], cand[i]) == 0) seen = 1;
+        if (!seen && cand[i]) out[n++] = cand[i];
+    }
+    return n;
+}
+
+/* ---------- PO catalogs ---------- */
+
+typedef struct entry {
+    char *msgid;
+    char *msgstr;        /* singular translation */
+    char *plural[6];     /* msgstr[i] */
+    int nplural;
+} entry;
+
+struct i18n_catalog {
+    char lang[16];
+    entry *e;
+    int n;
+    int nplurals;
+    UPluralRules *rules;
+};
+
+/* libgettextpo reports through callbacks and demands that fatal ones do not return. */
+static __thread jmp_buf *po_jmp;
+static __thread char *po_err;
+static __thread size_t po_errlen;
+
+static void po_report(int severity, const char *file, size_t line, const char *text)
+{
+    if (severity >= PO_SEVERITY_ERROR && po_err && !po_err[0])
+        snprintf(po_err, po_errlen, "%s:%zu: %s", file ? file : "?", line, text ? text : "error");
+    if (severity == PO_SEVERITY_FATAL_ERROR && po_jmp) longjmp(*po_jmp, 1);
+}
+
+static void po_xerror(int severity, po_message_t m, const char *file, size_t line, size_t col, int multi,
+                      const char *text)
+{
+    (void)m;
+    (void)col;
+    (void)multi;
+    po_report(severity, file, line, text);
+}
+
+static void po_xerror2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1, int mu1,
+                       const char *t1, po_message_t m2, const char *f2, size_t l2, size_t c2, int mu2,
+                       const char *t2)
+{
+    (void)m1; (void)c1; (void)mu1; (void)m2; (void)f2; (void)l2; (void)c2; (void)mu2; (void)t2;
+    po_report(severity, f1, l1, t1);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return strcmp(((const entry *)a)->msgid, ((const entry *)b)->msgid);
+}
+
+void i18n_catalog_free(i18n_catalog *c)
+{
+    if (!c) return;
+    for (int i = 0; i < c->n; i++) {
+        free(c->e[i].msgid);
+        free(c->e[i].msgstr);
+        for (int k = 0; k < c->e[i].nplural; k++) free(c->e[i].plural[k]);
+    }
+    free(c->e);
+    if (c->rules) uplrules_close(c->rules);
+    free(c);
+}
+
+int i18n_catalog_load(i18n_catalog **out, const char *po_path, const char *lang, char *err, size_t errlen)
+{
+    *out = NULL;
+    err[0] = 0;
+    i18n_catalog *c = calloc(1, sizeof *c);
+    if (!c) { snprintf(err, errlen, "out of memory"); return -1; }
+    snprintf(c->lang, sizeof c->lang, "%s", lang);
+    UErrorCode ue = U_ZERO_ERROR;
+    c->rules = uplrules_open(icu_of(lang), &ue);
+    if (U_FAILURE(ue)) c->rules = NULL;
+
+    static const struct po_xerror_handler handler = {po_xerror, po_xerror2};
+    jmp_buf jb;
+    po_jmp = &jb;
+    po_err = err;
+    po_errlen = errlen;
+    volatile po_file_t f = NULL;
+    if (setjmp(jb) != 0) {
+        po_jmp = NULL;
+        if (!err[0]) snprintf(err, errlen, "%s: cannot read PO file", po_path);
+        i18n_catalog_free(c);
+        return -1;
+    }
+    FILE *probe = fopen(po_path, "rb");
+    if (!probe) {
+        po_jmp = NULL;
+        snprintf(err, errlen, "%s: cannot open", po_path);
+        i18n_catalog_free(c);
+        return -1;
+    }
+    fclose(probe);
+    f = po_file_read(po_path, &handler);
+    po_jmp = NULL;
+    if (!f || err[0]) {
+        if (!err[0]) snprintf(err, errlen, "%s: cannot read PO file", po_path);
+        if (f) po_file_free(f);
+        i18n_catalog_free(c);
+        return -1;
+    }
+    /* libgettextpo hands out a fresh copy of the header despite the const */
+    char *header = (char *)po_file_domain_header(f, NULL);
+    c->nplurals = 2;
+    if (header) {
+        char *pf = po_header_field(header, "Plural-Forms");
+        const char *np = pf ? strstr(pf, "nplurals=") : NULL;
+        if (np) c->nplurals = atoi(np + 9);
+        if (c->nplurals < 1 || c->nplurals > 6) c->nplurals = 2;
+        free(pf);
+        free(header);
+    }
+    po_message_iterator_t it = po_message_iterator(f, NULL);
+    po_message_t m;
+    int cap = 0;
+    while ((m = po_next_message(it)) != NULL) {
+        const char *id = po_message_msgid(m);
+        if (!id[0] || po_message_is_fuzzy(m) || po_message_is_obsolete(m)) continue;
+        if (c->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            entry *ne = realloc(c->e, sizeof *ne * (size_t)cap);
+            if (!ne) break;
+            c->e = ne;
+        }
+        entry *e = &c->e[c->n];
+        memset(e, 0, sizeof *e);
+        e->msgid = strdup(id);
+        const char *s = po_message_msgstr(m);
+        e->msgstr = s && s[0] ? strdup(s) : NULL;
+        if (po_message_msgid_plural(m)) {
+            const char *p;
+            while (e->nplural < 6 && (p = po_message_msgstr_plural(m, e->nplural)) != NULL) {
+                e->plural[e->nplural++] = p[0] ? strdup(p) : NULL;
+            }
+            if (e->nplural > 0 && !e->msgstr && e->plural[0]) e->msgstr = strdup(e->plural[0]);
+        }
+        c->n++;
+    }
+    po_message_iterator_free(it);
+    po_file_free(f);
+    qsort(c->e, (size_t)c->n, sizeof *c->e, entry_cmp);
+    *out = c;
+    return 0;
+}
+
+static const entry *find(const i18n_catalog *c, const char *msgid)
+{
+    if (!c || !c->n) return NULL;
+    entry key = {.msgid = (char *)msgid};
+    return bsearch(&key, c->e, (size_t)c->n, sizeof *c->e, entry_cmp);
+}
+
+const char *i18n_gettext(const i18n_catalog *c, const char *msgid)
+{
+    const entry *e = find(c, msgid);
+    return e && e->msgstr ? e->msgstr : msgid;
+}
+
+int i18n_plural_index(const i18n_catalog *c, long n)
+{
+    if (!c || !c->rules) return n == 1 ? 0 : 1;
+    /* The PO files list their forms in CLDR order (zero, one, two, few, many, other), keeping only
+     * the categories the language has; "other" is always last. */
+    static const char *order[] = {"zero", "one", "two", "few", "many", "other"};
+    UChar kw[16];
+    char k8[16];
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t kn = uplrules_select(c->rules, (double)n, kw, 16, &e);
+    if (U_FAILURE(e)) return n == 1 ? 0 : 1;
+    u_UCharsToChars(kw, k8, kn);
+    k8[kn] = 0;
+    UEnumeration *en = uplrules_getKeywords(c->rules, &e);
+    int have[6] = {0};
+    const char *k;
+    while (en && (k = uenum_next(en, NULL, &e)) != NULL)
+        for (int i = 0; i < 6; i++)
+            if (strcmp(k, order[i]) == 0) have[i] = 1;
+    if (en) uenum_close(en);
+    int idx = 0;
+    for (int i = 0; i < 6; i++) {
+        if (strcmp(order[i], k8) == 0) break;
+        idx += have[i];
+    }
+    return idx >= c->nplurals ? c->nplurals - 1 : idx;
+}
+
+const char *i18n_ngettext(const i18n_catalog *c, const char *msgid, const char *msgid_plural, long n)
+{
+    const entry *e = find(c, msgid);
+    if (!e || e->nplural == 0) return n == 1 ? msgid : msgid_plural;
+    int i = i18n_plural_index(c, n);
+    if (i < e->nplural && e->plural[i]) return e->plural[i];
+    return n == 1 ? msgid : msgid_plural;
+}
+
+int i18n_catalog_size(const i18n_catalog *c) { return c ? c->n : 0; }
+
+/* ---------- ICU formatting ---------- */
+
+static UDate make_date(int y, int m, int d, int minutes, UErrorCode *e)
+{
+    UCalendar *cal = ucal_open(u"UTC", -1, "en@calendar=gregorian", UCAL_GREGORIAN, e);
+    if (U_FAILURE(*e)) return 0;
+    ucal_clear(cal);
+    ucal_setDateTime(cal, y, m - 1, d, minutes / 60, minutes % 60, 0, e);
+    UDate t = ucal_getMillis(cal, e);
+    ucal_close(cal);
+    return t;
+}
+
+static UDateFormat *time_format(const char *code, UErrorCode *e)
+{
+    char loc[64];
+    icu_greg(code, loc, sizeof loc);
+    UDateTimePatternGenerator *g = udatpg_open(loc, e);
+    if (U_FAILURE(*e)) return NULL;
+    UChar pat[64];
+    int32_t pn = udatpg_getBestPattern(g, u"jmm", -1, pat, 64, e);
+    udatpg_close(g);
+    if (U_FAILURE(*e)) return NULL;
+    return udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, u"UTC", -1, pat, pn, e);
+}
+
+int i18n_format_time(const char *code, int minutes, char *buf, size_t len)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UDate t = make_date(2024, 1, 1, minutes, &e);
+    UDateFormat *f = time_format(code, &e);
+    if (U_FAILURE(e)) return -1;
+    UChar u[64];
+    int32_t n = udat_format(f, t, u, 64, NULL, &e);
+    udat_close(f);
+    return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
+}
+
+int i18n_format_time_range(const char *code, int from_min, int to_min, char *buf, size_t len)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    char loc[64];
+    icu_greg(code, loc, sizeof loc);
+    UDateIntervalFormat *f = udtitvfmt_open(loc, u"jmm", -1, u"UTC", -1, &e);
+    UDate a = make_date(2024, 1, 1, from_min, &e);
+    UDate b = make_date(2024, 1, 1, to_min, &e);
+    if (U_FAILURE(e)) { if (f) udtitvfmt_close(f); return -1; }
+    UChar u[96];
+    int32_t n = udtitvfmt_format(f, a, b, u, 96, NULL, &e);
+    udtitvfmt_close(f);
+    return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
+}
+
+int i18n_weekday(const char *code, int wday, int abbrev, char *buf, size_t len)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    char loc[64];
+    icu_greg(code, loc, sizeof loc);
+    UDateFormat *f = udat_open(UDAT_NONE, UDAT_FULL, loc, u"UTC", -1, NULL, 0, &e);
+    if (U_FAILURE(e)) return -1;
+    UChar u[64];
+    /* ICU numbers weekdays from Sunday = 1 */
+    int idx = wday == 6 ? 1 : wday + 2;
+    int32_t n = udat_getSymbols(f, abbrev ? UDAT_STANDALONE_SHORT_WEEKDAYS : UDAT_STANDALONE_WEEKDAYS, idx, u, 64, &e);
+    udat_close(f);
+    return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
+}
+
+int i18n_join_list(const char *code, const char *const items[], int n, char *buf, size_t len)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UListFormatter *lf = ulistfmt_open(icu_of(code), &e);
+    if (U_FAILURE(e) || n > 16) return -1;
+    UChar *u16[16];
+    int32_t l16[16];
+    int ok = 1;
+    for (int i = 0; i < n; i++) {
+        int32_t need = 0;
+        UErrorCode e2 = U_ZERO_ERROR;
+        u_strFromUTF8(NULL, 0, &need, items[i], -1, &e2);
+        u16[i] = malloc(sizeof(UChar) * (size_t)(need + 1));
+        e2 = U_ZERO_ERROR;
+        if (!u16[i]) { ok = 0; l16[i] = 0; continue; }
+        u_strFromUTF8(u16[i], need + 1, &l16[i], items[i], -1, &e2);
+    }
+    UChar out[512];
+    int32_t on = ok ? ulistfmt_format(lf, (const UChar *const *)u16, l16, n, out, 512, &e) : 0;
+    for (int i = 0; i < n; i++) free(u16[i]);
+    ulistfmt_close(lf);
+    return !ok || U_FAILURE(e) ? -1 : u_to_utf8(out, on, buf, len);
+}
+
+int i18n_format_date(const char *code, int y, int m, int d, char *buf, size_t len)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    char loc[64];
+    icu_greg(code, loc, sizeof loc);
+    UDate t = make_date(y, m, d, 12 * 60, &e);
+    UDateFormat *f = udat_open(UDAT_NONE, UDAT_MEDIUM, loc, u"UTC", -1, NULL, 0, &e);
+    if (U_FAILURE(e)) return -1;
+    UChar u[96];
+    int32_t n = udat_format(f, t, u, 96, NULL, &e);
+    udat_close(f);
+    return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
+}
+
+/* ---------- collation ---------- */
+
+struct i18n_collator {
+    UCollator *c;
+};
+
+i18n_collator *i18n_collator_open(const char *code)
+{
+    i18n_collator *ic = calloc(1, sizeof *ic);
+    if (!ic) return NULL;
+    UErrorCode e = U_ZERO_ERROR;
+    ic->c = ucol_open(icu_of(code), &e);
+    if (U_FAILURE(e)) { free(ic); return NULL; }
+    return ic;
+}
+
+int i18n_collate(i18n_collator *c, const char *a, const char *b)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UCollationResult r = ucol_strcollUTF8(c->c, a, -1, b, -1, &e);
+    if (U_FAILURE(e)) return strcmp(a, b);
+    return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : 0;
+}
+
+void i18n_collator_close(i18n_collator *c)
+{
+    if (!c) return;
+    ucol_close(c->c);
+    free(c);
+}

@@ -1,0 +1,79 @@
+/*
+ * i18n: languages the kiosk speaks, UI string catalogs (gettext PO files), and locale-aware
+ * formatting through ICU (weekday names, times, lists, plural categories, collation).
+ *
+ * Every formatting call uses the Gregorian calendar, also for fa/prs/ps where ICU would pick
+ * the Persian one: opening hours and appointments must match what the office says.
+ */
+#ifndef KIOSK_I18N_H
+#define KIOSK_I18N_H
+
+#include <stddef.h>
+
+typedef struct i18n_lang {
+    const char *code;        /* our code: "de", "prs", "ckb" */
+    const char *icu;         /* ICU locale for data: prs -> "fa_AF" */
+    int rtl;
+    const char *fallback[4]; /* tried after the language itself, NULL-terminated */
+    const char *native;      /* name override where ICU has none in the language's own script */
+} i18n_lang;
+
+/* The languages the kiosk knows, in the default attract-screen order. */
+int i18n_lang_count(void);
+const i18n_lang *i18n_lang_at(int i);
+/* NULL when the code is unknown. */
+const i18n_lang *i18n_lang_find(const char *code);
+/* Whether text in this language runs right to left (unknown codes: 0). */
+int i18n_is_rtl(const char *code);
+
+/*
+ * The language's name in its own script ("العربية", "ትግርኛ", "دری"), as UTF-8 into buf.
+ * Returns the length or -1.
+ */
+int i18n_native_name(const char *code, char *buf, size_t len);
+
+/* The name of language `code` in language `in` ("Arabisch" for ar in de). Returns length or -1. */
+int i18n_language_name(const char *code, const char *in, char *buf, size_t len);
+
+/*
+ * The order in which content languages are tried for a reader of `code`: the language itself,
+ * its fallbacks (prs -> fa), then en, then de; each once. Returns the count written to out.
+ */
+int i18n_fallback_chain(const char *code, const char *out[], int max);
+
+/* A loaded PO catalog of UI strings. */
+typedef struct i18n_catalog i18n_catalog;
+
+/*
+ * Read translations/<lang>.po (path given). Fuzzy and obsolete entries are skipped; empty
+ * translations fall back to the msgid. Returns 0, or -1 with a message in err.
+ */
+int i18n_catalog_load(i18n_catalog **out, const char *po_path, const char *lang, char *err, size_t errlen);
+void i18n_catalog_free(i18n_catalog *c);
+/* The translation of msgid, or msgid itself. c may be NULL. */
+const char *i18n_gettext(const i18n_catalog *c, const char *msgid);
+/* Plural lookup: the form for n chosen by ICU's plural rules of the catalog's language. */
+const char *i18n_ngettext(const i18n_catalog *c, const char *msgid, const char *msgid_plural, long n);
+/* Which msgstr[] index n selects (CLDR category order, clamped to the catalog's nplurals). */
+int i18n_plural_index(const i18n_catalog *c, long n);
+/* Number of entries with a translation, for tests and staff statistics. */
+int i18n_catalog_size(const i18n_catalog *c);
+
+/* "09:00" / "9:00 AM" / "٠٩:٠٠": a time of day in the language's conventions. */
+int i18n_format_time(const char *code, int minutes, char *buf, size_t len);
+/* "09:00–12:30" with the locale's own range pattern. */
+int i18n_format_time_range(const char *code, int from_min, int to_min, char *buf, size_t len);
+/* Weekday name; wday 0 = Monday ... 6 = Sunday; abbreviated or full, stand-alone form. */
+int i18n_weekday(const char *code, int wday, int abbrev, char *buf, size_t len);
+/* "Mo., Di. und Do.": items joined by the locale's list pattern. */
+int i18n_join_list(const char *code, const char *const items[], int n, char *buf, size_t len);
+/* A date (y-m-d) in the locale's medium format, Gregorian. */
+int i18n_format_date(const char *code, int y, int m, int d, char *buf, size_t len);
+
+/* Compare two UTF-8 strings with the language's collation (<0, 0, >0). */
+typedef struct i18n_collator i18n_collator;
+i18n_collator *i18n_collator_open(const char *code);
+int i18n_collate(i18n_collator *c, const char *a, const char *b);
+void i18n_collator_close(i18n_collator *c);
+
+#endif

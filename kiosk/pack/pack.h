@@ -1,0 +1,27 @@
+/*
+ * pack: content packs. A pack's payload is a content database (SQLite as the application file
+ * format, schema in store.h). This room turns editable JSON sources (content/README.md) into
+ * that database, and makes synthetic ones for benchmarks. Shared by kiosk-pack and the kiosk.
+ */
+#ifndef KIOSK_PACK_H
+#define KIOSK_PACK_H
+
+#include <stddef.h>
+
+/*
+ * Build a content database at out_path from the source folder src_dir (pack.json,
+ * categories.json, organizations/, offers/; pictograms from src_dir/pictograms or
+ * src_dir/../pictograms). The file appears only when complete (written beside it, then
+ * renamed). Returns 0, or -1 with a message naming the file and the problem in err.
+ */
+int pack_build(const char *src_dir, const char *out_path, char *err, size_t errlen);
+
+/*
+ * A synthetic content database: noffers offers across the ten demo categories, every text in
+ * nlangs languages (the first nlangs of the kiosk's language list). Deterministic for a seed.
+ * Category icons are taken from pictogram_dir when given.
+ */
+int pack_synth(const char *out_path, int noffers, int nlangs, unsigned seed, const char *pictogram_dir, char *err,
+               size_t errlen);
+
+#endif

@@ -1,0 +1,466 @@
+/*
+ * store.c: schema, open checks and the UI's queries against the content database (store.h).
+ */
+#include "store.h"
+
+#include "i18n/i18n.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *svc_i18n, *org_i18n, *loc_i18n;
+};
+
+static const char schema_sql[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE language(code TEXT PRIMARY KEY, sort_order INTEGER NOT NULL);\n"
+    "CREATE TABLE media(id TEXT PRIMARY KEY, mime TEXT NOT NULL, data BLOB NOT NULL);\n"
+    "CREATE TABLE organization(id TEXT PRIMARY KEY, email TEXT, url TEXT);\n"
+    "CREATE TABLE organization_i18n(organization_id TEXT NOT NULL REFERENCES organization(id),\n"
+    "  lang TEXT NOT NULL, status TEXT NOT NULL CHECK(status IN ('complete','machine','outdated')),\n"
+    "  name TEXT, description TEXT, PRIMARY KEY(organization_id, lang));\n"
+    "CREATE TABLE location(id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organization(id),\n"
+    "  address_1 TEXT, postal_code TEXT, city TEXT, district TEXT, latitude REAL, longitude REAL);\n"
+    "CREATE TABLE location_i18n(location_id TEXT NOT NULL REFERENCES location(id), lang TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK(status IN ('complete','machine','outdated')),\n"
+    "  name TEXT, accessibility TEXT, transportation TEXT, PRIMARY KEY(location_id, lang));\n"
+    "CREATE TABLE service(id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organization(id),\n"
+    "  email TEXT, url TEXT, status TEXT NOT NULL DEFAULT 'active', bookable INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE service_i18n(service_id TEXT NOT NULL REFERENCES service(id), lang TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK(status IN ('complete','machine','outdated')),\n"
+    "  name TEXT, summary TEXT, description TEXT, eligibility_description TEXT, fees_description TEXT,\n"
+    "  PRIMARY KEY(service_id, lang));\n"
+    "CREATE TABLE service_at_location(id TEXT PRIMARY KEY, service_id TEXT NOT NULL REFERENCES service(id),\n"
+    "  location_id TEXT NOT NULL REFERENCES location(id), sort_order INTEGER NOT NULL DEFAULT 0,\n"
+    "  UNIQUE(service_id, location_id));\n"
+    "CREATE TABLE phone(id TEXT PRIMARY KEY, organization_id TEXT REFERENCES organization(id),\n"
+    "  service_id TEXT REFERENCES service(id), location_id TEXT REFERENCES location(id),\n"
+    "  number TEXT NOT NULL, type TEXT NOT NULL DEFAULT 'voice', sort_order INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE language_spoken(service_id TEXT NOT NULL REFERENCES service(id), code TEXT NOT NULL,\n"
+    "  sort_order INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(service_id, code));\n"
+    /* RRULE-style fields as in HSDS; slot_minutes/capacity make a schedule bookable (booking room). */
+    "CREATE TABLE schedule(id TEXT PRIMARY KEY, service_id TEXT NOT NULL REFERENCES service(id),\n"
+    "  location_id TEXT REFERENCES location(id), freq TEXT NOT NULL CHECK(freq IN ('WEEKLY','MONTHLY')),\n"
+    "  interval INTEGER NOT NULL DEFAULT 1, byday TEXT, bymonthday TEXT, opens_at TEXT NOT NULL,\n"
+    "  closes_at TEXT NOT NULL, dtstart TEXT, until TEXT, valid_from TEXT, valid_to TEXT,\n"
+    "  timezone TEXT NOT NULL DEFAULT 'Europe/Berlin', slot_minutes INTEGER, capacity INTEGER,\n"
+    "  sort_order INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE closure(id TEXT PRIMARY KEY, service_id TEXT REFERENCES service(id), date TEXT NOT NULL);\n"
+    "CREATE TABLE taxonomy_term(id TEXT PRIMARY KEY, parent_id TEXT REFERENCES taxonomy_term(id),\n"
+    "  sort_order INTEGER NOT NULL DEFAULT 0, icon TEXT REFERENCES media(id));\n"
+    "CREATE TABLE taxonomy_term_i18n(term_id TEXT NOT NULL REFERENCES taxonomy_term(id), lang TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK(status IN ('complete','machine','outdated')), name TEXT, description TEXT,\n"
+    "  PRIMARY KEY(term_id, lang));\n"
+    "CREATE TABLE service_taxonomy(service_id TEXT NOT NULL REFERENCES service(id),\n"
+    "  term_id TEXT NOT NULL REFERENCES taxonomy_term(id), PRIMARY KEY(service_id, term_id));\n"
+    "CREATE INDEX service_taxonomy_term ON service_taxonomy(term_id);\n"
+    "CREATE INDEX schedule_service ON schedule(service_id);\n"
+    "CREATE INDEX sal_service ON service_at_location(service_id);\n";
+
+const char *store_schema_sql(void) { return schema_sql; }
+
+const char *store_errmsg(store *s) { return s && s->db ? sqlite3_errmsg(s->db) : "no database"; }
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return strdup(t ? (const char *)t : "");
+}
+
+void store_close(store *s)
+{
+    if (!s) return;
+    sqlite3_finalize(s->svc_i18n);
+    sqlite3_finalize(s->org_i18n);
+    sqlite3_finalize(s->loc_i18n);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+int store_open(store **out, const char *path, char *err, size_t errlen)
+{
+    *out = NULL;
+    store *s = calloc(1, sizeof *s);
+    if (!s) { snprintf(err, errlen, "out of memory"); return -1; }
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot open content database: %s", path, sqlite3_errmsg(s->db));
+        store_close(s);
+        return -1;
+    }
+    sqlite3_stmt *st = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version != STORE_SCHEMA_VERSION) {
+        if (version < 0)
+            snprintf(err, errlen, "%s: not a kiosk content database", path);
+        else
+            snprintf(err, errlen, "%s: content schema version %d, this kiosk reads version %d", path, version,
+                     STORE_SCHEMA_VERSION);
+        store_close(s);
+        return -1;
+    }
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT lang, status, name, summary, description, eligibility_description, "
+                           "fees_description FROM service_i18n WHERE service_id=?1",
+                           -1, &s->svc_i18n, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT lang, status, name, description FROM organization_i18n WHERE organization_id=?1",
+                           -1, &s->org_i18n, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT lang, status, name, accessibility, transportation FROM location_i18n WHERE location_id=?1",
+                           -1, &s->loc_i18n, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: damaged content database: %s", path, sqlite3_errmsg(s->db));
+        store_close(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+char *store_meta(store *s, const char *key)
+{
+    sqlite3_stmt *st;
+    char *v = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?1", -1, &st, NULL) != SQLITE_OK) return NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) v = dup_col(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+void store_strv_free(char **v)
+{
+    for (int i = 0; v && v[i]; i++) free(v[i]);
+    free(v);
+}
+
+char **store_languages(store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT code FROM language ORDER BY sort_order", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    int n = 0, cap = 8;
+    char **v = calloc((size_t)cap + 1, sizeof *v);
+    while (v && sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            char **nv = realloc(v, sizeof *v * (size_t)(cap * 2 + 1));
+            if (!nv) break;
+            v = nv;
+            cap *= 2;
+        }
+        v[n++] = dup_col(st, 0);
+        v[n] = NULL;
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* ---------- fallback resolution ---------- */
+
+static int status_of(const unsigned char *s)
+{
+    if (!s) return STORE_COMPLETE;
+    if (strcmp((const char *)s, "machine") == 0) return STORE_MACHINE;
+    if (strcmp((const char *)s, "outdated") == 0) return STORE_OUTDATED;
+    return STORE_COMPLETE;
+}
+
+/*
+ * Rows of st are (lang, status, field...). For each field keep the text from the language that
+ * comes first in langs; a language outside the chain is used only when nothing else has text.
+ */
+static void resolve(sqlite3_stmt *st, int nfields, const char *const langs[], int nlangs, store_text *out[])
+{
+    int best[8];
+    for (int f = 0; f < nfields; f++) best[f] = 1 << 20;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *lang = (const char *)sqlite3_column_text(st, 0);
+        int rank = nlangs + 100;
+        for (int i = 0; i < nlangs; i++)
+            if (lang && strcmp(lang, langs[i]) == 0) rank = i;
+        for (int f = 0; f < nfields; f++) {
+            const unsigned char *t = sqlite3_column_text(st, 2 + f);
+            if (!t || !t[0] || rank >= best[f]) continue;
+            best[f] = rank;
+            free(out[f]->text);
+            out[f]->text = strdup((const char *)t);
+            snprintf(out[f]->lang, sizeof out[f]->lang, "%s", lang ? lang : "");
+            out[f]->status = status_of(sqlite3_column_text(st, 1));
+            out[f]->fallback = rank != 0;
+        }
+    }
+    for (int f = 0; f < nfields; f++)
+        if (!out[f]->text) out[f]->text = strdup("");
+    sqlite3_reset(st);
+}
+
+static void text_free(store_text *t)
+{
+    free(t->text);
+    t->text = NULL;
+}
+
+static void resolve_org_name(store *s, const char *org, const char *const langs[], int nlangs, store_text *name)
+{
+    store_text desc = {0};
+    store_text *o[] = {name, &desc};
+    sqlite3_bind_text(s->org_i18n, 1, org, -1, SQLITE_TRANSIENT);
+    resolve(s->org_i18n, 2, langs, nlangs, o);
+    text_free(&desc);
+}
+
+/* ---------- categories ---------- */
+
+int store_categories(store *s, const char *const langs[], int nlangs, store_category **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st, *tr;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT t.id, (SELECT count(*) FROM service_taxonomy x JOIN service v ON v.id=x.service_id "
+                           "WHERE x.term_id=t.id AND v.status='active'), m.data "
+                           "FROM taxonomy_term t LEFT JOIN media m ON m.id=t.icon "
+                           "WHERE t.parent_id IS NULL ORDER BY t.sort_order, t.id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT lang, status, name FROM taxonomy_term_i18n WHERE term_id=?1", -1, &tr, NULL) !=
+        SQLITE_OK) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    int cap = 0, rc = 0;
+    store_category *c = NULL;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            store_category *nc = realloc(c, sizeof *nc * (size_t)cap);
+            if (!nc) { rc = -1; break; }
+            c = nc;
+        }
+        store_category *k = &c[(*n)++];
+        memset(k, 0, sizeof *k);
+        k->id = dup_col(st, 0);
+        k->count = sqlite3_column_int(st, 1);
+        int bl = sqlite3_column_bytes(st, 2);
+        if (bl > 0 && (k->icon = malloc((size_t)bl)) != NULL) {
+            memcpy(k->icon, sqlite3_column_blob(st, 2), (size_t)bl);
+            k->icon_len = (size_t)bl;
+        }
+        store_text *o[] = {&k->name};
+        sqlite3_bind_text(tr, 1, k->id, -1, SQLITE_STATIC);
+        resolve(tr, 1, langs, nlangs, o);
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(tr);
+    *out = c;
+    if (rc) { store_categories_free(c, *n); *out = NULL; *n = 0; }
+    return rc;
+}
+
+void store_categories_free(store_category *c, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(c[i].id);
+        text_free(&c[i].name);
+        free(c[i].icon);
+    }
+    free(c);
+}
+
+/* ---------- offer lists ---------- */
+
+static int row_cmp(const void *a, const void *b, void *coll)
+{
+    const store_offer_row *x = a, *y = b;
+    int r = i18n_collate(coll, x->name.text, y->name.text);
+    return r ? r : strcmp(x->id, y->id);
+}
+
+int store_offers_in_category(store *s, const char *category, const char *const langs[], int nlangs,
+                             store_offer_row **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT v.id, v.organization_id, "
+                           " (SELECT l.city FROM service_at_location a JOIN location l ON l.id=a.location_id "
+                           "  WHERE a.service_id=v.id ORDER BY a.sort_order, a.id LIMIT 1), "
+                           " (SELECT group_concat(code, ',') FROM (SELECT code FROM language_spoken "
+                           "  WHERE service_id=v.id ORDER BY sort_order, code)) "
+                           "FROM service_taxonomy t JOIN service v ON v.id=t.service_id "
+                           "WHERE t.term_id=?1 AND v.status='active'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
+    int cap = 0, rc = 0;
+    store_offer_row *r = NULL;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 32;
+            store_offer_row *nr = realloc(r, sizeof *nr * (size_t)cap);
+            if (!nr) { rc = -1; break; }
+            r = nr;
+        }
+        store_offer_row *k = &r[(*n)++];
+        memset(k, 0, sizeof *k);
+        k->id = dup_col(st, 0);
+        k->town = dup_col(st, 2);
+        k->languages = dup_col(st, 3);
+        store_text d = {0}, e = {0}, f = {0};
+        store_text *o[] = {&k->name, &k->summary, &d, &e, &f};
+        sqlite3_bind_text(s->svc_i18n, 1, k->id, -1, SQLITE_STATIC);
+        resolve(s->svc_i18n, 5, langs, nlangs, o);
+        text_free(&d);
+        text_free(&e);
+        text_free(&f);
+        resolve_org_name(s, (const char *)sqlite3_column_text(st, 1), langs, nlangs, &k->provider);
+    }
+    sqlite3_finalize(st);
+    if (rc == 0 && *n > 1) {
+        i18n_collator *coll = i18n_collator_open(nlangs ? langs[0] : "en");
+        if (coll) qsort_r(r, (size_t)*n, sizeof *r, row_cmp, coll);
+        i18n_collator_close(coll);
+    }
+    *out = r;
+    if (rc) { store_offer_rows_free(r, *n); *out = NULL; *n = 0; }
+    return rc;
+}
+
+void store_offer_rows_free(store_offer_row *r, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(r[i].id);
+        text_free(&r[i].name);
+        text_free(&r[i].summary);
+        text_free(&r[i].provider);
+        free(r[i].town);
+        free(r[i].languages);
+    }
+    free(r);
+}
+
+/* ---------- one offer ---------- */
+
+static char **strv_query(sqlite3 *db, const char *sql, const char *id, int *n)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    char **v = NULL;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char **nv = realloc(v, sizeof *v * (size_t)(*n + 1));
+        if (!nv) break;
+        v = nv;
+        v[(*n)++] = dup_col(st, 0);
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int hhmm(const unsigned char *t)
+{
+    int h = 0, m = 0;
+    if (!t || sscanf((const char *)t, "%d:%d", &h, &m) != 2) return 0;
+    return h * 60 + m;
+}
+
+int store_offer_get(store *s, const char *id, const char *const langs[], int nlangs, store_offer **out)
+{
+    *out = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT v.id, v.organization_id, coalesce(v.email, o.email), coalesce(v.url, o.url), "
+                           " l.id, l.address_1, l.postal_code, l.city, l.district "
+                           "FROM service v JOIN organization o ON o.id=v.organization_id "
+                           "LEFT JOIN service_at_location a ON a.service_id=v.id "
+                           "LEFT JOIN location l ON l.id=a.location_id WHERE v.id=?1 "
+                           "ORDER BY a.sort_order, a.id LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return rc == SQLITE_DONE ? 1 : -1;
+    }
+    store_offer *o = calloc(1, sizeof *o);
+    if (!o) { sqlite3_finalize(st); return -1; }
+    o->id = dup_col(st, 0);
+    o->email = dup_col(st, 2);
+    o->url = dup_col(st, 3);
+    o->street = dup_col(st, 5);
+    o->postcode = dup_col(st, 6);
+    o->city = dup_col(st, 7);
+    o->district = dup_col(st, 8);
+    store_text *f[] = {&o->name, &o->summary, &o->description, &o->eligibility, &o->cost};
+    sqlite3_bind_text(s->svc_i18n, 1, id, -1, SQLITE_TRANSIENT);
+    resolve(s->svc_i18n, 5, langs, nlangs, f);
+    resolve_org_name(s, (const char *)sqlite3_column_text(st, 1), langs, nlangs, &o->provider);
+    store_text *lf[] = {&o->location_name, &o->accessibility, &o->transit};
+    sqlite3_bind_text(s->loc_i18n, 1, (const char *)sqlite3_column_text(st, 4), -1, SQLITE_TRANSIENT);
+    resolve(s->loc_i18n, 3, langs, nlangs, lf);
+    sqlite3_finalize(st);
+
+    o->phones = strv_query(s->db,
+                           "SELECT p.number FROM phone p WHERE p.service_id=?1 UNION ALL "
+                           "SELECT p.number FROM phone p JOIN service v ON v.organization_id=p.organization_id "
+                           "WHERE v.id=?1 AND NOT EXISTS (SELECT 1 FROM phone q WHERE q.service_id=?1)",
+                           id, &o->nphones);
+    o->languages = strv_query(s->db, "SELECT code FROM language_spoken WHERE service_id=?1 ORDER BY sort_order, code",
+                              id, &o->nlanguages);
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT freq, interval, byday, opens_at, closes_at, valid_from, valid_to FROM schedule "
+                           "WHERE service_id=?1 ORDER BY sort_order, id",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            store_schedule *ns = realloc(o->schedules, sizeof *ns * (size_t)(o->nschedules + 1));
+            if (!ns) break;
+            o->schedules = ns;
+            store_schedule *sc = &ns[o->nschedules++];
+            memset(sc, 0, sizeof *sc);
+            snprintf(sc->freq, sizeof sc->freq, "%s", (const char *)sqlite3_column_text(st, 0));
+            sc->interval = sqlite3_column_int(st, 1);
+            if (sc->interval < 1) sc->interval = 1;
+            const unsigned char *bd = sqlite3_column_text(st, 2);
+            snprintf(sc->byday, sizeof sc->byday, "%s", bd ? (const char *)bd : "");
+            sc->opens = hhmm(sqlite3_column_text(st, 3));
+            sc->closes = hhmm(sqlite3_column_text(st, 4));
+            const unsigned char *vf = sqlite3_column_text(st, 5), *vt = sqlite3_column_text(st, 6);
+            snprintf(sc->valid_from, sizeof sc->valid_from, "%s", vf ? (const char *)vf : "");
+            snprintf(sc->valid_to, sizeof sc->valid_to, "%s", vt ? (const char *)vt : "");
+        }
+        sqlite3_finalize(st);
+    }
+    *out = o;
+    return 0;
+}
+
+void store_offer_free(store_offer *o)
+{
+    if (!o) return;
+    free(o->id);
+    store_text *t[] = {&o->name, &o->summary, &o->description, &o->eligibility, &o->cost, &o->provider,
+                       &o->location_name, &o->accessibility, &o->transit};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) text_free(t[i]);
+    free(o->street);
+    free(o->postcode);
+    free(o->city);
+    free(o->district);
+    for (int i = 0; i < o->nphones; i++) free(o->phones[i]);
+    free(o->phones);
+    for (int i = 0; i < o->nlanguages; i++) free(o->languages[i]);
+    free(o->languages);
+    free(o->email);
+    free(o->url);
+    free(o->schedules);
+    free(o);
+}

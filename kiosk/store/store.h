@@ -1,0 +1,112 @@
+/*
+ * store: the content database (SQLite) and the questions the UI asks of it.
+ *
+ * The schema follows Open Referral HSDS 3 (organization, service = offer, location,
+ * service_at_location, schedule, phone, language, taxonomy) plus translation tables HSDS lacks:
+ * one row per entity, field group and language with a status (complete, machine, outdated).
+ * Every table has an explicit primary key so SQLite session changesets can carry deltas.
+ *
+ * Content lives in its own database file, built by kiosk-pack and swapped whole; kiosk-local
+ * data (bookings, sync state) never lives here, so a pack can never touch it.
+ *
+ * Text comes back already resolved along a language fallback chain, with the language it was
+ * found in, so the UI can mark a fallback. The UI never sees SQL. This room includes no SDL.
+ */
+#ifndef KIOSK_STORE_H
+#define KIOSK_STORE_H
+
+#include <stddef.h>
+
+#define STORE_SCHEMA_VERSION 1
+
+typedef struct store store;
+
+enum store_status { STORE_COMPLETE = 0, STORE_MACHINE = 1, STORE_OUTDATED = 2 };
+
+/* A translatable field, resolved: text (never NULL, "" when absent everywhere), the language it
+ * came from, its status, and whether it is a fallback (not in the first language asked for). */
+typedef struct store_text {
+    char *text;
+    char lang[12];
+    int status;
+    int fallback;
+} store_text;
+
+typedef struct store_category {
+    char *id;
+    store_text name;
+    int count;                  /* offers in the category */
+    unsigned char *icon;        /* SVG/PNG bytes from the pack, may be NULL */
+    size_t icon_len;
+} store_category;
+
+typedef struct store_offer_row {
+    char *id;
+    store_text name, summary, provider;
+    char *town;                 /* city of the first location */
+    char *languages;            /* languages spoken, comma-separated codes */
+} store_offer_row;
+
+typedef struct store_schedule {
+    char freq[12];              /* WEEKLY or MONTHLY */
+    int interval;
+    char byday[48];             /* "MO,TU" or "1WE" */
+    int opens, closes;          /* minutes after midnight */
+    char valid_from[12], valid_to[12];
+} store_schedule;
+
+typedef struct store_offer {
+    char *id;
+    store_text name, summary, description, eligibility, cost;
+    store_text provider;
+    store_text location_name, accessibility, transit;
+    char *street, *postcode, *city, *district;
+    char **phones;
+    int nphones;
+    char *email, *url;
+    char **languages;
+    int nlanguages;
+    store_schedule *schedules;
+    int nschedules;
+} store_offer;
+
+/*
+ * Open a content database. Checks that it is a kiosk content database of a schema version this
+ * build reads. Returns 0, or -1 with a message in err (the store is not opened).
+ */
+int store_open(store **out, const char *path, char *err, size_t errlen);
+void store_close(store *s);
+
+/* A meta value ("content_version", "pack_id", "demo", "title:de"); NULL if absent. Owned by caller. */
+char *store_meta(store *s, const char *key);
+
+/* The pack's languages, in its order, as a NULL-terminated array the caller frees with store_strv_free. */
+char **store_languages(store *s);
+void store_strv_free(char **v);
+
+/*
+ * All categories in display order with names resolved along langs[0..nlangs). Returns 0 and an
+ * array the caller frees with store_categories_free, or -1.
+ */
+int store_categories(store *s, const char *const langs[], int nlangs, store_category **out, int *n);
+void store_categories_free(store_category *c, int n);
+
+/*
+ * The offers of one category, names resolved along langs, sorted by name with the collation of
+ * langs[0]. Returns 0 and an array freed with store_offer_rows_free, or -1.
+ */
+int store_offers_in_category(store *s, const char *category, const char *const langs[], int nlangs,
+                             store_offer_row **out, int *n);
+void store_offer_rows_free(store_offer_row *r, int n);
+
+/* One offer in full. Returns 0 and *out (free with store_offer_free), 1 when not found, -1 on error. */
+int store_offer_get(store *s, const char *id, const char *const langs[], int nlangs, store_offer **out);
+void store_offer_free(store_offer *o);
+
+/* The last SQLite error message of this store, for logs. */
+const char *store_errmsg(store *s);
+
+/* The schema's CREATE statements, for kiosk-pack (one string, several statements). */
+const char *store_schema_sql(void);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * text: the kiosk's text engine. UTF-8 in, positioned glyphs and an 8-bit coverage bitmap out.
+ *
+ * SDL_ttf shapes one run at a time and does no bidi, no script itemisation, no font fallback
+ * and no line breaking, so this room does the pipeline itself, per paragraph:
+ *
+ *   ICU bidi (ubidi_setPara) -> script runs (uscript) -> a font per run from the fallback chain
+ *   in fonts/fallback.ini -> HarfBuzz shaping with direction, script and language -> ICU line
+ *   breaking (UBRK_LINE) on logical text with the shaped widths -> ubidi_setLine per line ->
+ *   visual runs -> glyphs rasterised by FreeType into a glyph cache.
+ *
+ * The room knows nothing of screens or SDL: callers get a bitmap and turn it into whatever
+ * their renderer wants. Layouts are cheap to ask for twice: text_render() keeps an LRU cache.
+ */
+#ifndef KIOSK_TEXT_H
+#define KIOSK_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct text_engine text_engine;
+
+enum text_dir { TEXT_DIR_AUTO = 0, TEXT_DIR_LTR = 1, TEXT_DIR_RTL = 2 };
+/* START/END follow the paragraph's resolved direction; LEFT/RIGHT are absolute. */
+enum text_align { TEXT_ALIGN_START = 0, TEXT_ALIGN_END, TEXT_ALIGN_CENTER, TEXT_ALIGN_LEFT, TEXT_ALIGN_RIGHT };
+
+typedef struct text_style {
+    const char *lang;   /* BCP 47 tag of the text ("ar", "fa", "prs", "ti"); picks fonts and shaping */
+    int size_px;        /* nominal pixel size (em) */
+    int bold;
+    int max_width;      /* wrap width in px; 0 = one line per paragraph, no wrapping */
+    int max_lines;      /* 0 = unlimited; the last kept line ends in an ellipsis */
+    int dir;            /* enum text_dir: base direction of paragraphs; AUTO = first strong char,
+                           falling back to dir_default */
+    int dir_default;    /* TEXT_DIR_LTR or TEXT_DIR_RTL, used by AUTO when no strong char */
+    int align;          /* enum text_align */
+} text_style;
+
+/* One positioned glyph. x/y are in 1/64 px from the layout's top-left, baseline-relative y. */
+typedef struct text_glyph {
+    uint32_t gid;
+    int font;           /* index into the engine's font table */
+    int cluster;        /* UTF-16 offset of the glyph's cluster in text_layout.text16 */
+    int32_t x, y;
+} text_glyph;
+
+typedef struct text_line {
+    int start, end;     /* logical UTF-16 range [start, end) in text16 */
+    int first_glyph, nglyphs;   /* glyphs of this line in visual order */
+    int width;          /* px, without trailing white space */
+    int x;              /* px offset after alignment */
+    int baseline;       /* px from the layout's top */
+    int ascent, descent;
+    int rtl;            /* the line's paragraph is right-to-left */
+} text_line;
+
+typedef struct text_layout {
+    uint16_t *text16;   /* the text as laid out (after LTR isolation), UTF-16 */
+    int len16;
+    text_line *lines;
+    int nlines;
+    text_glyph *glyphs;
+    int nglyphs;
+    int width, height;  /* px; width is max_width when wrapping, else the widest line */
+    int rtl;            /* first paragraph is right-to-left */
+    int missing;        /* number of glyphs no font had (tofu) */
+} text_layout;
+
+typedef struct text_bitmap {
+    int w, h, pitch;
+    uint8_t *pixels;    /* 8-bit coverage, row-major */
+    int rtl;
+    int baseline;       /* of the first line, px */
+    int nlines;
+} text_bitmap;
+
+/*
+ * Open the engine with the fallback configuration at conf_path (see fonts/fallback.ini).
+ * Returns 0 and sets *out, or -1 with a message in err.
+ */
+int text_engine_open(text_engine **out, const char *conf_path, char *err, size_t errlen);
+void text_engine_close(text_engine *te);
+
+/* Lay out UTF-8 text (invalid sequences become U+FFFD). Returns NULL only on out-of-memory. */
+text_layout *text_layout_make(text_engine *te, const char *utf8, const text_style *st);
+void text_layout_free(text_layout *lo);
+
+/* Rasterise a layout into a new bitmap the caller frees with text_bitmap_free(). */
+text_bitmap *text_layout_render(text_engine *te, const text_layout *lo);
+void text_bitmap_free(text_bitmap *bm);
+
+/*
+ * Lay out and rasterise, through the engine's cache: the bitmap stays owned by the engine and
+ * valid until the next text_render() call that evicts it (callers copy it out at once).
+ */
+const text_bitmap *text_render(text_engine *te, const char *utf8, const text_style *st);
+
+/* Width and height a text would take, through the same cache. */
+void text_measure(text_engine *te, const char *utf8, const text_style *st, int *w, int *h);
+
+/* File name (not path) of font number i, for tests and diagnostics; NULL when out of range. */
+const char *text_font_name(const text_engine *te, int i);
+
+/*
+ * Characters of one line in visual order (left to right as a reader's eye meets them), as
+ * UTF-8 into buf. For tests: "+49 5191 1000" in Arabic text must come out in that order.
+ */
+int text_line_visual_utf8(const text_layout *lo, int line, char *buf, size_t buflen);
+
+/*
+ * Wrap phone numbers, e-mail addresses, URLs and other digit/Latin codes in LRI ... PDI so they
+ * read left to right inside right-to-left text. Returns a new string the caller frees.
+ */
+char *text_isolate_ltr(const char *utf8);
+
+/* Cache statistics since open, for the bench. */
+void text_cache_stats(const text_engine *te, long *hits, long *misses);
+
+#endif

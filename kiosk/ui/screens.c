@@ -1,0 +1,475 @@
+/*
+ * screens.c: the attract/language screen, categories, offer list, offer detail and the idle
+ * countdown, each drawn from app_state alone. Layout is in left-to-right coordinates; ui.c
+ * mirrors it for right-to-left languages.
+ */
+#include "ui_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static text_opts opts(int size, int bold, int color, int align)
+{
+    text_opts o = {.size = size, .bold = bold, .color = color, .align = align, .ui_dir = 1};
+    return o;
+}
+
+/* A square-ish button with an icon above a short label. */
+static int icon_button(frame *f, const char *id, rect r, const char *icon, const char *label, int mirror)
+{
+    int hit = ui_hit(f, id, r);
+    ui_fill(f, r, COL_ACCENT);
+    int lh = f->m.small + f->m.small / 2;
+    rect ir = {r.x, r.y + f->m.pad / 3, r.w, r.h - lh - f->m.pad / 3};
+    ui_icon(f, icon, ir, COL_ON_ACCENT, mirror);
+    text_opts o = opts(f->m.small, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    o.max_lines = 1;
+    ui_text(f, (rect){r.x + 2, r.y + r.h - lh, r.w - 4, lh}, label, &o, 1);
+    return hit;
+}
+
+/* Back and home on the left (right in RTL), language on the far side; returns the bar height. */
+static int header(frame *f, int with_back)
+{
+    int hh = f->m.header_h, t = f->m.touch, pad = f->m.pad / 2;
+    ui_fill(f, (rect){0, 0, f->w, hh}, COL_ACCENT);
+    int bw = t * 3 / 2;
+    int x = pad;
+    if (with_back) {
+        if (icon_button(f, "back", (rect){x, pad, bw, t}, "back", ui_tr(f, "Back"), f->st->rtl)) ui_emit(f, ACT_BACK, NULL, 0);
+        x += bw + pad;
+    }
+    if (icon_button(f, "home", (rect){x, pad, bw, t}, "home", ui_tr(f, "Home"), 0)) ui_emit(f, ACT_HOME, NULL, 0);
+    if (icon_button(f, "languages", (rect){f->w - bw - pad, pad, bw, t}, "language", ui_tr(f, "Language"), 0))
+        ui_emit(f, ACT_LANGUAGES, NULL, 0);
+    return hh;
+}
+
+/* A line of small text on a marker colour: "Not available in your language". */
+static int fallback_mark(frame *f, int x, int y, int w, int draw)
+{
+    text_opts o = opts(f->m.small, 1, COL_ON_MARK, TEXT_ALIGN_START);
+    o.max_lines = 2;
+    int pad = f->m.pad / 3;
+    const char *s = ui_tr(f, "Not available in your language");
+    int h = ui_text(f, (rect){x + pad, y + pad, w - 2 * pad, 0}, s, &o, 0) + 2 * pad;
+    if (draw) {
+        ui_fill(f, (rect){x, y, w, h}, COL_MARK);
+        ui_text(f, (rect){x + pad, y + pad, w - 2 * pad, h}, s, &o, 1);
+    }
+    return h;
+}
+
+static void demo_banner(frame *f, int y, int h)
+{
+    if (!f->st->demo) return;
+    ui_fill(f, (rect){0, y, f->w, h}, COL_WARN);
+    text_opts o = opts(f->m.small, 1, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    o.max_lines = 1;
+    ui_text(f, (rect){f->m.pad, y + (h - f->m.small * 3 / 2) / 2, f->w - 2 * f->m.pad, h}, ui_tr(f, "DEMO – fictional offers"),
+            &o, 1);
+}
+
+/* Scrolling: drags and flings anywhere on the screen move the content. */
+static float scroll_input(frame *f, float max_scroll)
+{
+    ui_emit(f, ACT_LAYOUT, NULL, max_scroll > 0 ? max_scroll : 0);
+    if (f->in->down) ui_emit(f, ACT_STOP, NULL, 0);
+    if (f->in->drag_dy) ui_emit(f, ACT_SCROLL, NULL, (float)-f->in->drag_dy);
+    if (f->in->fling != 0) ui_emit(f, ACT_FLING, NULL, -f->in->fling);
+    return f->st->scroll[f->st->screen];
+}
+
+/* ---------- attract / language choice ---------- */
+
+void screen_attract(frame *f)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad, t = f->m.touch;
+    int n = 0;
+    while (st->languages && st->languages[n]) n++;
+    int portrait = f->h > f->w;
+    int demo_h = st->demo ? f->m.small * 2 : 0;
+    /* heading: globe pictogram and the prompt in the first two offered languages */
+    int top = pad;
+    int icon = t;
+    ui_icon(f, "language", (rect){pad, top, icon, icon}, COL_ACCENT, 0);
+    text_opts ho = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_LEFT);
+    ho.max_lines = 1;
+    ho.ui_dir = 0;
+    int tx = pad * 2 + icon;
+    int y = top;
+    /* the prompt in the kiosk's default language, and in English beneath it */
+    ho.lang = st->lang;
+    y += ui_text(f, (rect){tx, y, f->w - tx - pad, 0}, ui_tr(f, "Choose your language"), &ho, 1);
+    if (strcmp(st->lang, "en") != 0) {
+        ho.lang = "en";
+        ho.size = f->m.body;
+        ho.bold = 0;
+        y += ui_text(f, (rect){tx, y, f->w - tx - pad, 0}, "Choose your language", &ho, 1);
+    }
+    top += (y - top > icon ? y - top : icon) + pad;
+
+    int cols = portrait ? 2 : (f->w >= 1400 ? 4 : 4);
+    int rows = (n + cols - 1) / cols;
+    int avail = f->h - top - pad - demo_h - f->m.small * 2;
+    int bh = rows ? (avail - (rows - 1) * pad / 2) / rows : t;
+    if (bh > t * 2) bh = t * 2;
+    if (bh < t) bh = t;
+    int bw = (f->w - 2 * pad - (cols - 1) * pad / 2) / cols;
+    int tapped = 0;
+    for (int i = 0; i < n; i++) {
+        int c = i % cols, r = i / cols;
+        rect b = {pad + c * (bw + pad / 2), top + r * (bh + pad / 2), bw, bh};
+        char id[64], name[128];
+        snprintf(id, sizeof id, "lang:%s", st->languages[i]);
+        if (ui_hit(f, id, b)) {
+            ui_emit(f, ACT_CHOOSE_LANG, st->languages[i], 0);
+            tapped = 1;
+        }
+        ui_fill(f, b, COL_TILE);
+        ui_border(f, b, COL_ACCENT, 3);
+        if (i18n_native_name(st->languages[i], name, sizeof name) < 0) snprintf(name, sizeof name, "%s", st->languages[i]);
+        text_opts o = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_CENTER);
+        o.lang = st->languages[i];
+        o.ui_dir = 0;
+        o.max_lines = 2;
+        int th = ui_text(f, (rect){b.x + pad / 2, 0, b.w - pad, 0}, name, &o, 0);
+        ui_text(f, (rect){b.x + pad / 2, b.y + (b.h - th) / 2, b.w - pad, th}, name, &o, 1);
+    }
+    int by = top + rows * (bh + pad / 2);
+    ui_icon(f, "touch", (rect){pad, by, f->m.small * 2, f->m.small * 2}, COL_MUTED, 0);
+    text_opts so = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
+    so.max_lines = 1;
+    ui_text(f, (rect){pad * 2 + f->m.small * 2, by + f->m.small / 4, f->w - 3 * pad - f->m.small * 2, 0},
+            ui_tr(f, "Touch your language to start"), &so, 1);
+    demo_banner(f, f->h - demo_h, demo_h);
+    /* touching anywhere else starts in the kiosk's default language */
+    if (f->in->tap && !tapped) ui_emit(f, ACT_START, NULL, 0);
+}
+
+/* ---------- categories ---------- */
+
+void screen_categories(frame *f)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad;
+    int demo_h = st->demo ? f->m.small * 2 : 0;
+    int foot_h = f->m.small * 2 + demo_h;
+    int hh = f->m.header_h;
+    int portrait = f->h > f->w;
+    int cols = portrait ? 2 : 5;
+    int tile_w = (f->w - 2 * pad - (cols - 1) * pad) / cols;
+    int tile_h = tile_w * 4 / 5;
+    if (tile_h < f->m.touch * 2) tile_h = f->m.touch * 2;
+    int rows = (st->ncats + cols - 1) / cols;
+    text_opts to = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
+    to.max_lines = 2;
+    const char *title = ui_tr(f, "What do you need help with?");
+    int title_h = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, title, &to, 0);
+    rect view = {0, hh, f->w, f->h - hh - foot_h};
+    int grid_h = title_h + pad + rows * (tile_h + pad);
+    /* on small panels the tiles shrink to fit rather than scroll, down to the touch minimum */
+    if (grid_h > view.h) {
+        int fit = (view.h - title_h - pad) / (rows ? rows : 1) - pad;
+        if (fit >= f->m.touch * 3 / 2) tile_h = fit;
+        grid_h = title_h + pad + rows * (tile_h + pad);
+    }
+    float sc = scroll_input(f, (float)(grid_h + pad - view.h));
+    ui_clip(f, &view);
+    int y0 = hh + pad / 2 - (int)sc;
+    ui_text(f, (rect){pad, y0, f->w - 2 * pad, title_h}, title, &to, 1);
+    y0 += title_h + pad / 2;
+    for (int i = 0; i < st->ncats; i++) {
+        const store_category *c = &st->cats[i];
+        rect r = {pad + (i % cols) * (tile_w + pad), y0 + (i / cols) * (tile_h + pad), tile_w, tile_h};
+        if (r.y + r.h < view.y || r.y > view.y + view.h) continue;
+        char id[96];
+        snprintf(id, sizeof id, "cat:%s", c->id);
+        if (ui_hit(f, id, r) && r.y >= view.y - r.h / 2) ui_emit(f, ACT_CATEGORY, c->id, 0);
+        ui_fill(f, r, COL_TILE);
+        ui_border(f, r, COL_LINE, 2);
+        text_opts no = opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_CENTER);
+        no.max_lines = 2;
+        no.ui_dir = 0;
+        no.lang = c->name.lang;
+        int name_h = ui_text(f, (rect){r.x + pad / 2, 0, r.w - pad, 0}, c->name.text, &no, 0);
+        char cnt[64];
+        snprintf(cnt, sizeof cnt, ui_ntr(f, "%d offer", "%d offers", c->count), c->count);
+        text_opts co = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
+        co.max_lines = 1;
+        int cnt_h = ui_text(f, (rect){r.x + pad / 2, 0, r.w - pad, 0}, cnt, &co, 0);
+        int icon_h = r.h - name_h - cnt_h - pad;
+        if (icon_h > 0) ui_image(f, c->id, c->icon, c->icon_len, (rect){r.x, r.y + pad / 2, r.w, icon_h}, COL_ACCENT, 0);
+        ui_text(f, (rect){r.x + pad / 2, r.y + r.h - name_h - cnt_h - pad / 3, r.w - pad, name_h}, c->name.text, &no, 1);
+        ui_text(f, (rect){r.x + pad / 2, r.y + r.h - cnt_h - pad / 3, r.w - pad, cnt_h}, cnt, &co, 1);
+    }
+    ui_clip(f, NULL);
+    header(f, 1);
+    int fy = f->h - foot_h;
+    ui_fill(f, (rect){0, fy, f->w, foot_h - demo_h}, COL_BG);
+    text_opts fo = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
+    fo.max_lines = 1;
+    ui_text(f, (rect){pad, fy + f->m.small / 4, f->w - 2 * pad, 0}, ui_tr(f, "Questions? Please ask the staff."), &fo, 1);
+    demo_banner(f, f->h - demo_h, demo_h);
+}
+
+/* ---------- offer list ---------- */
+
+static const store_category *current_category(const app_state *st)
+{
+    for (int i = 0; i < st->ncats; i++)
+        if (strcmp(st->cats[i].id, st->category) == 0) return &st->cats[i];
+    return NULL;
+}
+
+/* "Deutsch, Arabisch": languages spoken, named in the reader's language. */
+static void spoken_names(const char *ui_lang, const char *codes, char *buf, size_t len)
+{
+    buf[0] = 0;
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", codes ? codes : "");
+    const char *items[16];
+    char names[16][64];
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok && n < 16; tok = strtok_r(NULL, ",", &save)) {
+        if (i18n_language_name(tok, ui_lang, names[n], sizeof names[n]) < 0) snprintf(names[n], sizeof names[n], "%s", tok);
+        items[n] = names[n];
+        n++;
+    }
+    if (n && i18n_join_list(ui_lang, items, n, buf, len) < 0) snprintf(buf, len, "%s", codes);
+}
+
+void screen_list(frame *f)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad;
+    int hh = f->m.header_h;
+    const store_category *cat = current_category(st);
+    /* title bar under the header: pictogram and category name */
+    int tb_h = f->m.touch;
+    rect tb = {0, hh, f->w, tb_h};
+    ui_fill(f, tb, COL_BG);
+    if (cat) {
+        ui_image(f, cat->id, cat->icon, cat->icon_len, (rect){pad, hh + pad / 4, tb_h - pad / 2, tb_h - pad / 2},
+                 COL_ACCENT, 0);
+        text_opts o = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
+        o.max_lines = 1;
+        o.lang = cat->name.lang;
+        ui_text(f, (rect){pad * 2 + tb_h, hh + (tb_h - f->m.heading * 3 / 2) / 2, f->w - 3 * pad - tb_h, 0}, cat->name.text,
+                &o, 1);
+    }
+    rect view = {0, hh + tb_h, f->w, f->h - hh - tb_h};
+    /* fixed row height: only visible rows are laid out */
+    text_opts no = opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_START);
+    no.max_lines = 1;
+    no.ui_dir = 0;
+    text_opts po = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
+    po.max_lines = 1;
+    po.ui_dir = 0;
+    text_opts so = opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
+    so.max_lines = 2;
+    so.ui_dir = 0;
+    int body_line = ui_text(f, (rect){0, 0, f->w, 0}, "Ag", &no, 0);
+    int small_line = ui_text(f, (rect){0, 0, f->w, 0}, "Ag", &po, 0);
+    if (i18n_is_rtl(st->lang)) {
+        /* Arabic-script fonts (Nastaliq above all) need taller lines than Latin */
+        text_opts probe = no;
+        probe.lang = st->lang;
+        int b2 = ui_text(f, (rect){0, 0, f->w, 0}, "بگ", &probe, 0);
+        probe = po;
+        probe.lang = st->lang;
+        int s2 = ui_text(f, (rect){0, 0, f->w, 0}, "بگ", &probe, 0);
+        if (b2 > body_line) body_line = b2;
+        if (s2 > small_line) small_line = s2;
+    }
+    int mark_h = fallback_mark(f, 0, 0, f->w / 2, 0);
+    int row_h = pad + body_line + small_line * 4 + mark_h + pad;
+    if (row_h < f->m.touch) row_h = f->m.touch;
+    if (st->nrows == 0) {
+        text_opts eo = opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_CENTER);
+        ui_text(f, (rect){pad, view.y + pad * 2, f->w - 2 * pad, 0}, ui_tr(f, "No offers here yet. Please ask the staff."), &eo, 1);
+        header(f, 1);
+        return;
+    }
+    float sc = scroll_input(f, (float)(st->nrows * row_h + pad - view.h));
+    ui_clip(f, &view);
+    int first = (int)sc / row_h;
+    for (int i = first < 0 ? 0 : first; i < st->nrows; i++) {
+        const store_offer_row *r = &st->rows[i];
+        int y = view.y + i * row_h - (int)sc;
+        if (y > view.y + view.h) break;
+        rect rr = {pad / 2, y, f->w - pad, row_h - pad / 4};
+        char id[160];
+        snprintf(id, sizeof id, "row:%d", i);
+        if (ui_hit(f, id, rr) && f->in->tap_y >= view.y) ui_emit(f, ACT_OFFER, r->id, 0);
+        ui_fill(f, rr, COL_TILE);
+        int x = rr.x + pad / 2, w = rr.w - pad;
+        int yy = y + pad / 2;
+        if (r->name.fallback || r->summary.fallback) yy += fallback_mark(f, x, yy, w, 1) + pad / 4;
+        no.lang = r->name.lang;
+        yy += ui_text(f, (rect){x, yy, w, body_line}, r->name.text, &no, 1);
+        po.lang = r->provider.lang;
+        yy += ui_text(f, (rect){x, yy, w, small_line}, r->provider.text, &po, 1);
+        so.lang = r->summary.lang;
+        yy += ui_text(f, (rect){x, yy, w, small_line * 2}, r->summary.text, &so, 1);
+        char spoken[256], meta[400];
+        spoken_names(st->lang, r->languages, spoken, sizeof spoken);
+        snprintf(meta, sizeof meta, "%s · %s", r->town, spoken);
+        text_opts mo = opts(f->m.small, 0, COL_ACCENT, TEXT_ALIGN_START);
+        mo.max_lines = 1;
+        ui_text(f, (rect){x, yy, w, small_line}, meta, &mo, 1);
+    }
+    ui_clip(f, NULL);
+    header(f, 1);
+}
+
+/* ---------- offer detail ---------- */
+
+/* A labelled section: label line, optional fallback marker, value. Returns the height. */
+static int section(frame *f, int y, const char *label, const char *value, const char *lang, int fallback, int draw)
+{
+    if (!value || !*value) return 0;
+    int pad = f->m.pad, w = f->w - 2 * pad;
+    text_opts lo = opts(f->m.small, 1, COL_ACCENT, TEXT_ALIGN_START);
+    text_opts vo = opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_START);
+    vo.ui_dir = 0;
+    vo.lang = lang;
+    int h = ui_text(f, (rect){pad, y, w, 0}, label, &lo, draw);
+    if (fallback) h += fallback_mark(f, pad, y + h, w, draw) + pad / 4;
+    h += ui_text(f, (rect){pad, y + h, w, 0}, value, &vo, draw);
+    return h + pad;
+}
+
+static const char *const rrule_days[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+
+/* "Mo., Di. und Do. 09:00–12:30" for one schedule line. */
+static void format_schedule(frame *f, const store_schedule *s, char *buf, size_t len)
+{
+    const char *lang = f->st->lang;
+    char names[7][48];
+    const char *items[7];
+    int n = 0, nth = 0;
+    char copy[48];
+    snprintf(copy, sizeof copy, "%s", s->byday);
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok && n < 7; tok = strtok_r(NULL, ",", &save)) {
+        int k = 0;
+        if ((*tok >= '0' && *tok <= '9') || *tok == '-') {
+            nth = atoi(tok);
+            while ((*tok >= '0' && *tok <= '9') || *tok == '-') tok++;
+        }
+        for (k = 0; k < 7 && strcmp(tok, rrule_days[k]) != 0; k++) {}
+        if (k == 7) continue;
+        i18n_weekday(lang, k, n > 0 || s->byday[2] == ',', names[n], sizeof names[n]);
+        items[n] = names[n];
+        n++;
+    }
+    char days[256] = "", times[96] = "", extra[128] = "";
+    if (n) i18n_join_list(lang, items, n, days, sizeof days);
+    i18n_format_time_range(lang, s->opens, s->closes, times, sizeof times);
+    if (!strcmp(s->freq, "MONTHLY")) snprintf(extra, sizeof extra, " (%s)", ui_tr(f, "once a month"));
+    else if (s->interval > 1) {
+        char tmp[96];
+        snprintf(tmp, sizeof tmp, ui_ntr(f, "every %d week", "every %d weeks", s->interval), s->interval);
+        snprintf(extra, sizeof extra, " (%s)", tmp);
+    }
+    (void)nth;
+    snprintf(buf, len, "%s %s%s", days, times, extra);
+}
+
+void screen_detail(frame *f)
+{
+    const app_state *st = f->st;
+    const store_offer *o = st->offer;
+    int hh = f->m.header_h, pad = f->m.pad;
+    rect view = {0, hh, f->w, f->h - hh};
+    if (!o) {
+        header(f, 1);
+        return;
+    }
+    char addr[512] = "", hours[1024] = "", phones[256] = "", spoken[512] = "";
+    snprintf(addr, sizeof addr, "%s%s%s\n%s %s%s%s", o->location_name.text, *o->location_name.text ? "\n" : "", o->street,
+             o->postcode, o->city, *o->district ? " – " : "", o->district);
+    if (!*o->location_name.text) snprintf(addr, sizeof addr, "%s\n%s %s", o->street, o->postcode, o->city);
+    size_t hl = 0;
+    for (int i = 0; i < o->nschedules && hl < sizeof hours - 200; i++) {
+        char line[300];
+        format_schedule(f, &o->schedules[i], line, sizeof line);
+        hl += (size_t)snprintf(hours + hl, sizeof hours - hl, "%s%s", i ? "\n" : "", line);
+    }
+    if (!o->nschedules) snprintf(hours, sizeof hours, "%s", ui_tr(f, "By appointment only"));
+    size_t pl = 0;
+    for (int i = 0; i < o->nphones && pl < sizeof phones - 64; i++)
+        pl += (size_t)snprintf(phones + pl, sizeof phones - pl, "%s%s", i ? "\n" : "", o->phones[i]);
+    char codes[256] = "";
+    size_t cl = 0;
+    for (int i = 0; i < o->nlanguages && cl < sizeof codes - 16; i++)
+        cl += (size_t)snprintf(codes + cl, sizeof codes - cl, "%s%s", i ? "," : "", o->languages[i]);
+    spoken_names(st->lang, codes, spoken, sizeof spoken);
+
+    struct sec {
+        const char *label, *value, *lang;
+        int fallback;
+    } secs[] = {
+        {ui_tr(f, "About this offer"), o->description.text, o->description.lang, o->description.fallback},
+        {ui_tr(f, "Provider"), o->provider.text, o->provider.lang, o->provider.fallback},
+        {ui_tr(f, "Address"), addr, "de", 0},
+        {ui_tr(f, "Opening hours"), hours, st->lang, 0},
+        {ui_tr(f, "Phone"), phones, "en", 0},
+        {ui_tr(f, "E-mail"), o->email, "en", 0},
+        {ui_tr(f, "Website"), o->url, "en", 0},
+        {ui_tr(f, "Cost"), o->cost.text, o->cost.lang, o->cost.fallback},
+        {ui_tr(f, "Who it is for"), o->eligibility.text, o->eligibility.lang, o->eligibility.fallback},
+        {ui_tr(f, "Accessibility"), o->accessibility.text, o->accessibility.lang, o->accessibility.fallback},
+        {ui_tr(f, "Languages spoken here"), spoken, st->lang, 0},
+    };
+    int nsecs = (int)(sizeof secs / sizeof secs[0]);
+    text_opts to = opts(f->m.title, 1, COL_TEXT, TEXT_ALIGN_START);
+    to.ui_dir = 0;
+    to.lang = o->name.lang;
+    text_opts so = opts(f->m.body, 0, COL_MUTED, TEXT_ALIGN_START);
+    so.ui_dir = 0;
+    so.lang = o->summary.lang;
+    int w = f->w - 2 * pad;
+    int total = pad;
+    if (o->name.fallback || o->summary.fallback) total += fallback_mark(f, pad, 0, w, 0) + pad / 2;
+    total += ui_text(f, (rect){pad, 0, w, 0}, o->name.text, &to, 0);
+    total += ui_text(f, (rect){pad, 0, w, 0}, o->summary.text, &so, 0) + pad;
+    for (int i = 0; i < nsecs; i++) total += section(f, 0, secs[i].label, secs[i].value, secs[i].lang, secs[i].fallback, 0);
+    float sc = scroll_input(f, (float)(total + pad - view.h));
+    ui_clip(f, &view);
+    int y = hh + pad - (int)sc;
+    if (o->name.fallback || o->summary.fallback) y += fallback_mark(f, pad, y, w, 1) + pad / 2;
+    y += ui_text(f, (rect){pad, y, w, 0}, o->name.text, &to, 1);
+    y += ui_text(f, (rect){pad, y, w, 0}, o->summary.text, &so, 1) + pad / 2;
+    ui_fill(f, (rect){pad, y, w, 2}, COL_LINE);
+    y += pad / 2;
+    for (int i = 0; i < nsecs; i++) {
+        int h = section(f, y, secs[i].label, secs[i].value, secs[i].lang, secs[i].fallback, 0);
+        if (y + h >= view.y && y <= view.y + view.h) section(f, y, secs[i].label, secs[i].value, secs[i].lang, secs[i].fallback, 1);
+        y += h;
+    }
+    ui_clip(f, NULL);
+    header(f, 1);
+}
+
+/* ---------- idle countdown ---------- */
+
+void screen_overlay_countdown(frame *f)
+{
+    int pad = f->m.pad;
+    char msg[256];
+    snprintf(msg, sizeof msg,
+             ui_ntr(f, "Returning to the start in %d second", "Returning to the start in %d seconds", f->st->countdown),
+             f->st->countdown);
+    text_opts o = opts(f->m.heading, 1, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    text_opts o2 = opts(f->m.body, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    int h1 = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, msg, &o, 0);
+    int h2 = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, ui_tr(f, "Touch the screen to continue"), &o2, 0);
+    int h = h1 + h2 + 2 * pad;
+    int y = f->h - h;
+    ui_fill(f, (rect){0, y, f->w, h}, COL_WARN);
+    ui_text(f, (rect){pad, y + pad, f->w - 2 * pad, h1}, msg, &o, 1);
+    ui_text(f, (rect){pad, y + pad + h1, f->w - 2 * pad, h2}, ui_tr(f, "Touch the screen to continue"), &o2, 1);
+}

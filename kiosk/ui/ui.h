@@ -1,0 +1,60 @@
+/*
+ * ui: screens and widgets, immediate mode. ui_frame() draws the whole screen as a function of
+ * app_state and, from this frame's pointer input, returns what the person asked for as actions.
+ * Right-to-left languages mirror the layout: screens are written in left-to-right coordinates
+ * and every rectangle is flipped on its way to the renderer and the hit tests.
+ *
+ * Text and pictograms are cached as textures, so an unchanged frame costs a few blits.
+ */
+#ifndef KIOSK_UI_H
+#define KIOSK_UI_H
+
+#include "app/state.h"
+#include "text/text.h"
+
+#include <SDL2/SDL.h>
+
+typedef struct ui ui;
+
+/* Pointer input gathered since the last frame. */
+typedef struct ui_input {
+    int down, up, moved;   /* events seen */
+    int x, y;              /* current position */
+    int tap;               /* a press and release without dragging */
+    int tap_x, tap_y;
+    int drag_dy;           /* vertical drag since the last frame, px (finger moving down > 0) */
+    float fling;           /* vertical speed at the release of a drag, px/s; 0 = none */
+} ui_input;
+
+/*
+ * Create the UI on a renderer. data_dir holds kiosk/ui/icons. px_per_mm sizes touch targets
+ * (15 mm) and text; 0 guesses from the screen size. Returns NULL with a message in err.
+ */
+ui *ui_create(SDL_Renderer *r, text_engine *te, const char *data_dir, float px_per_mm, char *err, size_t errlen);
+void ui_destroy(ui *u);
+
+/* Tell the UI the output size changed (rotation, window). */
+void ui_resize(ui *u, int w, int h);
+
+/*
+ * Draw one frame of state st with this frame's input; fills up to max actions, returns their
+ * count. The caller presents the renderer.
+ */
+int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max);
+
+/* Centre of the widget named id in the last frame (for scripted taps). 0 if found. */
+int ui_find(const ui *u, const char *id, int *x, int *y);
+
+/* Glyphs without a font drawn in the last frame (tofu): 0 on a good screen. */
+int ui_last_missing(const ui *u);
+
+/* Whether the last frame drew a text containing needle (UTF-8). For tests. */
+int ui_drew_text(const ui *u, const char *needle);
+
+/* Texture cache counters, for the bench. */
+void ui_cache_stats(const ui *u, long *hits, long *misses);
+
+/* Forget every texture (language change keeps the cache; session reset drops names etc.). */
+void ui_flush(ui *u);
+
+#endif

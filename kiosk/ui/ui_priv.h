@@ -1,0 +1,68 @@
+/*
+ * ui_priv.h: what ui.c (widgets, caches) offers screens.c (the screens). Not for other rooms.
+ */
+#ifndef KIOSK_UI_PRIV_H
+#define KIOSK_UI_PRIV_H
+
+#include "ui.h"
+
+typedef struct rect {
+    int x, y, w, h;
+} rect;
+
+typedef struct ui_metrics {
+    float mm;       /* px per mm */
+    int touch;      /* minimum touch target, 15 mm */
+    int pad;
+    int body, small, heading, title; /* font sizes, px */
+    int header_h;
+} ui_metrics;
+
+enum { COL_BG, COL_TEXT, COL_MUTED, COL_ACCENT, COL_ON_ACCENT, COL_TILE, COL_LINE, COL_MARK, COL_ON_MARK, COL_WARN };
+
+typedef struct text_opts {
+    int size;
+    int bold;
+    int color;
+    int align;      /* enum text_align */
+    int max_lines;
+    int ui_dir;     /* lay out in the UI's direction (labels) rather than the text's own (content) */
+    const char *lang;
+} text_opts;
+
+/* Frame context used by screens. */
+typedef struct frame {
+    ui *u;
+    const app_state *st;
+    const ui_input *in;
+    action *out;
+    int max, n;
+    int w, h;
+    ui_metrics m;
+} frame;
+
+/* Mirror a rectangle for RTL layouts. */
+rect ui_flip(const frame *f, rect r);
+void ui_fill(frame *f, rect r, int color);
+void ui_border(frame *f, rect r, int color, int thickness);
+/* Draw text inside r (top-aligned, wrapped at r.w); returns the height it takes. draw=0 measures. */
+int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw);
+/* An SVG/PNG pictogram from bytes (key names it in the cache), fitted into r and tinted. */
+void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, rect r, int color, int mirror);
+/* A UI icon from kiosk/ui/icons/<name>.svg. */
+void ui_icon(frame *f, const char *name, rect r, int color, int mirror);
+/* Register a touch target; returns 1 when this frame's tap hit it. */
+int ui_hit(frame *f, const char *id, rect r);
+void ui_emit(frame *f, int kind, const char *arg, float value);
+void ui_clip(frame *f, const rect *r);
+const char *ui_tr(const frame *f, const char *msgid);
+const char *ui_ntr(const frame *f, const char *msgid, const char *plural, long n);
+
+/* Screens (screens.c). */
+void screen_attract(frame *f);
+void screen_categories(frame *f);
+void screen_list(frame *f);
+void screen_detail(frame *f);
+void screen_overlay_countdown(frame *f);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * check.h: the unit-test harness. Each test binary prints "PASS name" or "FAIL name: why" per
+ * check and exits non-zero when any failed; tests/run.sh counts the lines.
+ */
+#ifndef KIOSK_CHECK_H
+#define KIOSK_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static int check_failed_;
+static const char *check_test_ = "";
+
+#define TEST(name) static void name(void)
+#define RUN(name) (check_test_ = #name, name())
+#define CHECK(cond, ...)                                                        \
+    do {                                                                        \
+        if (cond) {                                                             \
+            printf("PASS %s: %s\n", check_test_, #cond);                        \
+        } else {                                                                \
+            check_failed_++;                                                    \
+            printf("FAIL %s (%s:%d): %s -- ", check_test_, __FILE__, __LINE__, #cond); \
+            printf(__VA_ARGS__);                                                \
+            printf("\n");                                                       \
+        }                                                                       \
+    } while (0)
+#define CHECK_DONE() return check_failed_ ? 1 : 0
+
+#endif

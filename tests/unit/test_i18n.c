@@ -1,0 +1,120 @@
+/* Unit tests of i18n: PO loading, plurals, native names, fallback chains, ICU formatting. */
+#include "check.h"
+#include "i18n/i18n.h"
+
+#include <string.h>
+
+static i18n_catalog *load(const char *lang)
+{
+    char path[256], err[512];
+    snprintf(path, sizeof path, "translations/%s.po", lang);
+    i18n_catalog *c = NULL;
+    if (i18n_catalog_load(&c, path, lang, err, sizeof err) != 0) printf("load %s: %s\n", lang, err);
+    return c;
+}
+
+TEST(every_language_loads)
+{
+    for (int i = 0; i < i18n_lang_count(); i++) {
+        const char *code = i18n_lang_at(i)->code;
+        i18n_catalog *c = load(code);
+        CHECK(c && i18n_catalog_size(c) >= 25, "%s: %d entries", code, i18n_catalog_size(c));
+        CHECK(strcmp(i18n_gettext(c, "Back"), "Back") != 0 || strcmp(code, "en") == 0, "%s translates Back", code);
+        char name[128];
+        CHECK(i18n_native_name(code, name, sizeof name) > 0, "%s has a native name", code);
+        i18n_catalog_free(c);
+    }
+}
+
+TEST(plurals)
+{
+    i18n_catalog *ar = load("ar");
+    CHECK(i18n_plural_index(ar, 0) == 0 && i18n_plural_index(ar, 1) == 1 && i18n_plural_index(ar, 2) == 2 &&
+              i18n_plural_index(ar, 5) == 3 && i18n_plural_index(ar, 11) == 4 && i18n_plural_index(ar, 100) == 5,
+          "Arabic six forms");
+    i18n_catalog_free(ar);
+    i18n_catalog *ru = load("ru");
+    CHECK(i18n_plural_index(ru, 1) == 0 && i18n_plural_index(ru, 3) == 1 && i18n_plural_index(ru, 5) == 2 &&
+              i18n_plural_index(ru, 21) == 0 && i18n_plural_index(ru, 111) == 2,
+          "Russian three forms");
+    CHECK(strstr(i18n_ngettext(ru, "%d offer", "%d offers", 5), "%d") != NULL, "form keeps %%d");
+    i18n_catalog_free(ru);
+    i18n_catalog *fr = load("fr");
+    CHECK(i18n_plural_index(fr, 0) == 0 && i18n_plural_index(fr, 2) == 1 && i18n_plural_index(fr, 1000000) == 1,
+          "French: 0 singular, many clamped");
+    i18n_catalog_free(fr);
+}
+
+TEST(broken_po_is_an_error)
+{
+    FILE *f = fopen("build/broken.po", "w");
+    fputs("msgid \"a\"\nmsgstr \"b\n\nmsgid \n", f);
+    fclose(f);
+    i18n_catalog *c = NULL;
+    char err[512];
+    CHECK(i18n_catalog_load(&c, "build/broken.po", "de", err, sizeof err) != 0 && !c, "broken PO refused");
+    CHECK(strstr(err, "broken.po") != NULL, "message names the file: %s", err);
+    CHECK(i18n_catalog_load(&c, "build/none.po", "de", err, sizeof err) != 0, "missing PO refused");
+    CHECK(strcmp(i18n_gettext(NULL, "Back"), "Back") == 0, "no catalog: msgid");
+}
+
+TEST(names_and_fallback)
+{
+    char n[128];
+    i18n_native_name("ar", n, sizeof n);
+    CHECK(strcmp(n, "العربية") == 0, "ar %s", n);
+    i18n_native_name("ti", n, sizeof n);
+    CHECK(strcmp(n, "ትግርኛ") == 0, "ti %s", n);
+    i18n_native_name("prs", n, sizeof n);
+    CHECK(strcmp(n, "دری") == 0, "prs %s", n);
+    i18n_native_name("ckb", n, sizeof n);
+    CHECK(strcmp(n, "کوردیی ناوەندی") == 0, "ckb %s", n);
+    const char *ch[8];
+    int k = i18n_fallback_chain("prs", ch, 8);
+    CHECK(k == 4 && !strcmp(ch[0], "prs") && !strcmp(ch[1], "fa") && !strcmp(ch[2], "en") && !strcmp(ch[3], "de"),
+          "prs -> fa -> en -> de");
+    k = i18n_fallback_chain("de", ch, 8);
+    CHECK(k == 2 && !strcmp(ch[1], "en"), "de -> en");
+    CHECK(i18n_is_rtl("ur") && i18n_is_rtl("ckb") && !i18n_is_rtl("ku") && !i18n_is_rtl("ti"), "directions");
+}
+
+TEST(formatting)
+{
+    char b[128];
+    i18n_format_time("de", 9 * 60 + 30, b, sizeof b);
+    CHECK(strcmp(b, "09:30") == 0, "de time %s", b);
+    i18n_format_time("en", 14 * 60, b, sizeof b);
+    CHECK(strstr(b, "2:00") && strstr(b, "PM"), "en time %s", b);
+    i18n_weekday("de", 0, 0, b, sizeof b);
+    CHECK(strcmp(b, "Montag") == 0, "Monday %s", b);
+    i18n_weekday("ar", 4, 0, b, sizeof b);
+    CHECK(strcmp(b, "الجمعة") == 0, "Friday %s", b);
+    i18n_format_date("fa", 2026, 3, 21, b, sizeof b);
+    CHECK(strstr(b, "۲۰۲۶") != NULL, "fa date is Gregorian: %s", b);
+    const char *days[] = {"Mo.", "Di.", "Do."};
+    i18n_join_list("de", days, 3, b, sizeof b);
+    CHECK(strcmp(b, "Mo., Di. und Do.") == 0, "list %s", b);
+    i18n_format_time_range("de", 9 * 60, 12 * 60 + 30, b, sizeof b);
+    CHECK(strstr(b, "09:00") && strstr(b, "12:30"), "range %s", b);
+}
+
+TEST(collation)
+{
+    i18n_collator *de = i18n_collator_open("de");
+    CHECK(i18n_collate(de, "Ärzte", "Beratung") < 0, "Ä sorts with A in German");
+    i18n_collator_close(de);
+    i18n_collator *tr = i18n_collator_open("tr");
+    CHECK(i18n_collate(tr, "çay", "dans") < 0 && i18n_collate(tr, "cam", "çay") < 0, "Turkish ç between c and d");
+    i18n_collator_close(tr);
+}
+
+int main(void)
+{
+    RUN(every_language_loads);
+    RUN(plurals);
+    RUN(broken_po_is_an_error);
+    RUN(names_and_fallback);
+    RUN(formatting);
+    RUN(collation);
+    CHECK_DONE();
+}
