@@ -24,7 +24,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lgettextpo -lm -lpthread
 ROOMS := text i18n store pack ui app
 LIB_SRC := $(foreach r,$(ROOMS),$(filter-out %/main.c,$(wildcard kiosk/$(r)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
-TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c) tests/unit/plural_index.c
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run test bench deps build clean content shots
@@ -60,7 +60,7 @@ $(BUILD)/kiosk-pack: $(BUILD)/obj/kiosk/tools/kiosk_pack.o $(BUILD)/libkiosk.a
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libkiosk.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) -Itests/unit $< $(BUILD)/libkiosk.a $(PKG_LIBS) -o $@
+	@$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) -Itests/unit $< $(BUILD)/libkiosk.a $(PKG_LIBS) -o $@
 
 CONTENT_SRC := $(shell find content/demo content/pictograms -type f 2>/dev/null)
 $(BUILD)/content/demo.db: $(BUILD)/kiosk-pack $(CONTENT_SRC)

@@ -54,13 +54,110 @@ int app_config_load(app_config *c, const char *path, char *err, size_t errlen)
     return 0;
 }
 
-static void free_session(app *a)
+static void free_rows(app *a)
 {
+    for (int i = 0; a->s.row_meta && i < a->s.nrows; i++) free(a->s.row_meta[i]);
+    free(a->s.row_meta);
+    a->s.row_meta = NULL;
     store_offer_rows_free(a->s.rows, a->s.nrows);
     a->s.rows = NULL;
     a->s.nrows = 0;
+}
+
+static void free_offer(app *a)
+{
     store_offer_free(a->s.offer);
     a->s.offer = NULL;
+    free(a->s.offer_hours);
+    a->s.offer_hours = NULL;
+    free(a->s.offer_spoken);
+    a->s.offer_spoken = NULL;
+}
+
+static void free_session(app *a)
+{
+    free_rows(a);
+    free_offer(a);
+}
+
+/* "Deutsch, Arabisch": languages spoken, named in the reader's language and joined by its list pattern. */
+static char *spoken_names(const char *reader, const char *const codes[], int n)
+{
+    char names[16][64], out[512];
+    const char *items[16];
+    int k = 0;
+    for (int i = 0; i < n && k < 16; i++) {
+        if (i18n_language_name(codes[i], reader, names[k], sizeof names[k]) < 0)
+            snprintf(names[k], sizeof names[k], "%s", codes[i]);
+        items[k] = names[k];
+        k++;
+    }
+    out[0] = 0;
+    if (k && i18n_join_list(reader, items, k, out, sizeof out) < 0) snprintf(out, sizeof out, "%s", items[0]);
+    return strdup(out);
+}
+
+static const char *const rrule_days[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+
+/* "Mo., Di. und Do. 09:00–12:30 (alle 2 Wochen)" for one schedule. */
+static void format_schedule(const app_state *s, const store_schedule *sc, char *buf, size_t len)
+{
+    char names[7][48], copy[48];
+    const char *items[7];
+    int n = 0;
+    snprintf(copy, sizeof copy, "%s", sc->byday);
+    int many = strchr(sc->byday, ',') != NULL;
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok && n < 7; tok = strtok_r(NULL, ",", &save)) {
+        while ((*tok >= '0' && *tok <= '9') || *tok == '-' || *tok == '+') tok++; /* "1WE": the ordinal is said below */
+        int k = 0;
+        while (k < 7 && strcmp(tok, rrule_days[k]) != 0) k++;
+        if (k == 7 || i18n_weekday(s->lang, k, many, names[n], sizeof names[n]) < 0) continue;
+        items[n] = names[n];
+        n++;
+    }
+    char days[256] = "", times[96] = "", extra[128] = "";
+    if (n) i18n_join_list(s->lang, items, n, days, sizeof days);
+    i18n_format_time_range(s->lang, sc->opens, sc->closes, times, sizeof times);
+    if (!strcmp(sc->freq, "MONTHLY")) {
+        snprintf(extra, sizeof extra, " (%s)", i18n_gettext(s->catalog, "once a month"));
+    } else if (sc->interval > 1) {
+        char tmp[96];
+        snprintf(tmp, sizeof tmp, i18n_ngettext(s->catalog, "every %d week", "every %d weeks", sc->interval),
+                 sc->interval);
+        snprintf(extra, sizeof extra, " (%s)", tmp);
+    }
+    snprintf(buf, len, "%s %s%s", days, times, extra);
+}
+
+static void format_offer(app *a)
+{
+    const store_offer *o = a->s.offer;
+    char hours[2048] = "";
+    size_t hl = 0;
+    for (int i = 0; i < o->nschedules && hl < sizeof hours - 512; i++) {
+        char line[512];
+        format_schedule(&a->s, &o->schedules[i], line, sizeof line);
+        hl += (size_t)snprintf(hours + hl, sizeof hours - hl, "%s%s", i ? "\n" : "", line);
+    }
+    a->s.offer_hours = strdup(hours);
+    a->s.offer_spoken = spoken_names(a->s.lang, (const char *const *)o->languages, o->nlanguages);
+}
+
+static void format_rows(app *a)
+{
+    a->s.row_meta = calloc((size_t)a->s.nrows + 1, sizeof *a->s.row_meta);
+    for (int i = 0; a->s.row_meta && i < a->s.nrows; i++) {
+        const char *codes[16];
+        char copy[256];
+        int n = 0;
+        snprintf(copy, sizeof copy, "%s", a->s.rows[i].languages);
+        for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && n < 16; t = strtok_r(NULL, ",", &save)) codes[n++] = t;
+        char *spoken = spoken_names(a->s.lang, codes, n);
+        char line[600];
+        snprintf(line, sizeof line, "%s%s%s", a->s.rows[i].town, spoken && *spoken ? " · " : "", spoken ? spoken : "");
+        free(spoken);
+        a->s.row_meta[i] = strdup(line);
+    }
 }
 
 static int lang_index(const char *code)
@@ -124,6 +221,14 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
         store_strv_free(a->s.languages);
         a->s.languages = split_langs("de,en");
     }
+    int nl = 0;
+    while (a->s.languages[nl]) nl++;
+    a->s.language_names = calloc((size_t)nl + 1, sizeof *a->s.language_names);
+    for (int i = 0; a->s.language_names && i < nl; i++) {
+        char name[128];
+        if (i18n_native_name(a->s.languages[i], name, sizeof name) < 0) snprintf(name, sizeof name, "%s", a->s.languages[i]);
+        a->s.language_names[i] = strdup(name);
+    }
     char *demo = store_meta(a->st, "demo");
     a->s.demo = demo && !strcmp(demo, "1");
     free(demo);
@@ -140,6 +245,7 @@ void app_close(app *a)
     free_session(a);
     store_categories_free(a->s.cats, a->s.ncats);
     store_strv_free(a->s.languages);
+    store_strv_free(a->s.language_names);
     for (int i = 0; i < MAX_LANGS; i++) i18n_catalog_free(a->catalogs[i]);
     store_close(a->st);
     free(a);
@@ -184,20 +290,20 @@ int app_apply(app *a, const action *act)
         go(a, SCREEN_CATEGORIES);
         return 1;
     case ACT_CATEGORY:
-        store_offer_rows_free(s->rows, s->nrows);
-        s->rows = NULL;
-        s->nrows = 0;
+        free_rows(a);
         snprintf(s->category, sizeof s->category, "%s", act->arg);
         if (store_offers_in_category(a->st, act->arg, s->chain, s->nchain, &s->rows, &s->nrows) != 0)
             fprintf(stderr, "kiosk: offer list: %s\n", store_errmsg(a->st));
+        format_rows(a);
         s->scroll[SCREEN_LIST] = 0;
         go(a, SCREEN_LIST);
         return 1;
     case ACT_OFFER: {
         store_offer *o = NULL;
         if (store_offer_get(a->st, act->arg, s->chain, s->nchain, &o) != 0) return 0;
-        store_offer_free(s->offer);
+        free_offer(a);
         s->offer = o;
+        format_offer(a);
         s->scroll[SCREEN_DETAIL] = 0;
         go(a, SCREEN_DETAIL);
         return 1;

@@ -222,6 +222,10 @@ static int run_script(kiosk *k, const char *path)
                 fprintf(stderr, "%s:%d: expected %s\n", path, ln, what);
                 k->failures++;
             }
+        } else if (!strcmp(cmd, "report-rss")) {
+            struct rusage ru;
+            getrusage(RUSAGE_SELF, &ru);
+            printf("peak_rss_kib=%ld\n", ru.ru_maxrss);
         } else if (!strcmp(cmd, "bench-scroll") && n >= 2) {
             /* frame times while scrolling: drag steps of 6 px, each a full frame */
             int frames = atoi(a1);
@@ -272,7 +276,7 @@ static int run_loop(kiosk *k, int first_frame_only)
     app_tick(k->a, 0);
     frame(k, &in);
     if (first_frame_only) return 0;
-    int slop = (int)(ui_last_missing(k->u) * 0 + 12);
+    int slop = 12; /* px a finger may wander before a tap becomes a drag */
     for (;;) {
         int next = app_next_tick_ms(k->a);
         SDL_Event ev;
@@ -281,9 +285,10 @@ static int run_loop(kiosk *k, int first_frame_only)
         int input = 0;
         while (got) {
             switch (ev.type) {
-            case SDL_QUIT: return 0;
+            case SDL_QUIT:
+                if (getenv("KIOSK_STATS")) printf("frames=%ld\n", k->frames);
+                return 0;
             case SDL_MOUSEBUTTONDOWN:
-                if (ev.button.which == SDL_TOUCH_MOUSEID && 0) break;
                 pressed = 1;
                 dragging = 0;
                 px = sx = ev.button.x;

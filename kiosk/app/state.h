@@ -43,6 +43,7 @@ typedef struct app_state {
     const i18n_catalog *catalog; /* UI strings of lang (owned by the app) */
 
     char **languages;            /* languages offered on the attract screen */
+    char **language_names;       /* each in its own script, parallel to languages */
     int demo;
 
     store_category *cats;
@@ -50,7 +51,10 @@ typedef struct app_state {
     char category[128];
     store_offer_row *rows;
     int nrows;
+    char **row_meta;             /* per row: "Heidemoor · Deutsch, Arabisch" */
     store_offer *offer;
+    char *offer_hours;           /* opening hours, one line per schedule, in the reader's locale */
+    char *offer_spoken;          /* languages spoken there, named in the reader's language */
 
     float scroll[SCREEN_COUNT];  /* px */
     float velocity;              /* px/s, inertia of the current screen */

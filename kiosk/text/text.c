@@ -853,7 +853,22 @@ text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
 {
     text_bitmap *bm = calloc(1, sizeof *bm);
     if (!bm) return NULL;
-    bm->w = lo->width > 0 ? lo->width : 1;
+    /* Only the inked span: a right-aligned line in a wide box costs its own width, not the box's. */
+    int x0 = lo->width, x1 = 0;
+    for (int l = 0; l < lo->nlines; l++) {
+        const text_line *ln = &lo->lines[l];
+        for (int i = ln->first_glyph; i < ln->first_glyph + ln->nglyphs; i++) {
+            const text_glyph *g = &lo->glyphs[i];
+            glyph_bm *gb = glyph_get(te, g->font, g->gid);
+            if (!gb || !gb->pixels) continue;
+            int gx = ln->x + (int)((g->x + 32) >> 6) + gb->left;
+            if (gx < x0) x0 = gx;
+            if (gx + gb->w > x1) x1 = gx + gb->w;
+        }
+    }
+    if (x1 <= x0) { x0 = 0; x1 = 1; }
+    bm->x = x0;
+    bm->w = x1 - x0;
     bm->h = lo->height > 0 ? lo->height : 1;
     bm->pitch = bm->w;
     bm->rtl = lo->rtl;
@@ -867,7 +882,7 @@ text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
             const text_glyph *g = &lo->glyphs[i];
             glyph_bm *gb = glyph_get(te, g->font, g->gid);
             if (!gb || !gb->pixels) continue;
-            int gx = ln->x + (int)((g->x + 32) >> 6) + gb->left;
+            int gx = ln->x + (int)((g->x + 32) >> 6) + gb->left - x0;
             int gy = ln->baseline + (int)((g->y + 32) >> 6) - gb->top;
             for (int y = 0; y < gb->h; y++) {
                 int py = gy + y;

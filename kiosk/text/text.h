@@ -67,6 +67,7 @@ typedef struct text_layout {
 } text_layout;
 
 typedef struct text_bitmap {
+    int x;              /* px from the layout's left edge to the bitmap's (only inked columns are kept) */
     int w, h, pitch;
     uint8_t *pixels;    /* 8-bit coverage, row-major */
     int rtl;

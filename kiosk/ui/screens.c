@@ -130,7 +130,7 @@ void screen_attract(frame *f)
         }
         ui_fill(f, b, COL_TILE);
         ui_border(f, b, COL_ACCENT, 3);
-        if (i18n_native_name(st->languages[i], name, sizeof name) < 0) snprintf(name, sizeof name, "%s", st->languages[i]);
+        snprintf(name, sizeof name, "%s", st->language_names ? st->language_names[i] : st->languages[i]);
         text_opts o = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_CENTER);
         o.lang = st->languages[i];
         o.ui_dir = 0;
@@ -224,23 +224,6 @@ static const store_category *current_category(const app_state *st)
     return NULL;
 }
 
-/* "Deutsch, Arabisch": languages spoken, named in the reader's language. */
-static void spoken_names(const char *ui_lang, const char *codes, char *buf, size_t len)
-{
-    buf[0] = 0;
-    char copy[256];
-    snprintf(copy, sizeof copy, "%s", codes ? codes : "");
-    const char *items[16];
-    char names[16][64];
-    int n = 0;
-    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok && n < 16; tok = strtok_r(NULL, ",", &save)) {
-        if (i18n_language_name(tok, ui_lang, names[n], sizeof names[n]) < 0) snprintf(names[n], sizeof names[n], "%s", tok);
-        items[n] = names[n];
-        n++;
-    }
-    if (n && i18n_join_list(ui_lang, items, n, buf, len) < 0) snprintf(buf, len, "%s", codes);
-}
-
 void screen_list(frame *f)
 {
     const app_state *st = f->st;
@@ -285,7 +268,7 @@ void screen_list(frame *f)
         if (s2 > small_line) small_line = s2;
     }
     int mark_h = fallback_mark(f, 0, 0, f->w / 2, 0);
-    int row_h = pad + body_line + small_line * 4 + mark_h + pad;
+    int row_h = pad + body_line + small_line * 4 + mark_h;
     if (row_h < f->m.touch) row_h = f->m.touch;
     if (st->nrows == 0) {
         text_opts eo = opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_CENTER);
@@ -314,9 +297,7 @@ void screen_list(frame *f)
         yy += ui_text(f, (rect){x, yy, w, small_line}, r->provider.text, &po, 1);
         so.lang = r->summary.lang;
         yy += ui_text(f, (rect){x, yy, w, small_line * 2}, r->summary.text, &so, 1);
-        char spoken[256], meta[400];
-        spoken_names(st->lang, r->languages, spoken, sizeof spoken);
-        snprintf(meta, sizeof meta, "%s · %s", r->town, spoken);
+        const char *meta = st->row_meta ? st->row_meta[i] : r->town;
         text_opts mo = opts(f->m.small, 0, COL_ACCENT, TEXT_ALIGN_START);
         mo.max_lines = 1;
         ui_text(f, (rect){x, yy, w, small_line}, meta, &mo, 1);
@@ -342,42 +323,6 @@ static int section(frame *f, int y, const char *label, const char *value, const 
     return h + pad;
 }
 
-static const char *const rrule_days[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
-
-/* "Mo., Di. und Do. 09:00–12:30" for one schedule line. */
-static void format_schedule(frame *f, const store_schedule *s, char *buf, size_t len)
-{
-    const char *lang = f->st->lang;
-    char names[7][48];
-    const char *items[7];
-    int n = 0, nth = 0;
-    char copy[48];
-    snprintf(copy, sizeof copy, "%s", s->byday);
-    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok && n < 7; tok = strtok_r(NULL, ",", &save)) {
-        int k = 0;
-        if ((*tok >= '0' && *tok <= '9') || *tok == '-') {
-            nth = atoi(tok);
-            while ((*tok >= '0' && *tok <= '9') || *tok == '-') tok++;
-        }
-        for (k = 0; k < 7 && strcmp(tok, rrule_days[k]) != 0; k++) {}
-        if (k == 7) continue;
-        i18n_weekday(lang, k, n > 0 || s->byday[2] == ',', names[n], sizeof names[n]);
-        items[n] = names[n];
-        n++;
-    }
-    char days[256] = "", times[96] = "", extra[128] = "";
-    if (n) i18n_join_list(lang, items, n, days, sizeof days);
-    i18n_format_time_range(lang, s->opens, s->closes, times, sizeof times);
-    if (!strcmp(s->freq, "MONTHLY")) snprintf(extra, sizeof extra, " (%s)", ui_tr(f, "once a month"));
-    else if (s->interval > 1) {
-        char tmp[96];
-        snprintf(tmp, sizeof tmp, ui_ntr(f, "every %d week", "every %d weeks", s->interval), s->interval);
-        snprintf(extra, sizeof extra, " (%s)", tmp);
-    }
-    (void)nth;
-    snprintf(buf, len, "%s %s%s", days, times, extra);
-}
-
 void screen_detail(frame *f)
 {
     const app_state *st = f->st;
@@ -388,32 +333,25 @@ void screen_detail(frame *f)
         header(f, 1);
         return;
     }
-    char addr[512] = "", hours[1024] = "", phones[256] = "", spoken[512] = "";
-    snprintf(addr, sizeof addr, "%s%s%s\n%s %s%s%s", o->location_name.text, *o->location_name.text ? "\n" : "", o->street,
-             o->postcode, o->city, *o->district ? " – " : "", o->district);
-    if (!*o->location_name.text) snprintf(addr, sizeof addr, "%s\n%s %s", o->street, o->postcode, o->city);
-    size_t hl = 0;
-    for (int i = 0; i < o->nschedules && hl < sizeof hours - 200; i++) {
-        char line[300];
-        format_schedule(f, &o->schedules[i], line, sizeof line);
-        hl += (size_t)snprintf(hours + hl, sizeof hours - hl, "%s%s", i ? "\n" : "", line);
-    }
-    if (!o->nschedules) snprintf(hours, sizeof hours, "%s", ui_tr(f, "By appointment only"));
+    char addr[512] = "", phones[256] = "";
+    if (*o->location_name.text)
+        snprintf(addr, sizeof addr, "%s\n%s\n%s %s%s%s", o->location_name.text, o->street, o->postcode, o->city,
+                 *o->district ? " – " : "", o->district);
+    else
+        snprintf(addr, sizeof addr, "%s\n%s %s", o->street, o->postcode, o->city);
     size_t pl = 0;
     for (int i = 0; i < o->nphones && pl < sizeof phones - 64; i++)
         pl += (size_t)snprintf(phones + pl, sizeof phones - pl, "%s%s", i ? "\n" : "", o->phones[i]);
-    char codes[256] = "";
-    size_t cl = 0;
-    for (int i = 0; i < o->nlanguages && cl < sizeof codes - 16; i++)
-        cl += (size_t)snprintf(codes + cl, sizeof codes - cl, "%s%s", i ? "," : "", o->languages[i]);
-    spoken_names(st->lang, codes, spoken, sizeof spoken);
+    const char *hours = st->offer_hours && *st->offer_hours ? st->offer_hours : ui_tr(f, "By appointment only");
+    const char *spoken = st->offer_spoken ? st->offer_spoken : "";
 
     struct sec {
         const char *label, *value, *lang;
         int fallback;
     } secs[] = {
         {ui_tr(f, "About this offer"), o->description.text, o->description.lang, o->description.fallback},
-        {ui_tr(f, "Provider"), o->provider.text, o->provider.lang, o->provider.fallback},
+        /* organisation names are proper names: no marker when they stay German */
+        {ui_tr(f, "Provider"), o->provider.text, o->provider.lang, 0},
         {ui_tr(f, "Address"), addr, "de", 0},
         {ui_tr(f, "Opening hours"), hours, st->lang, 0},
         {ui_tr(f, "Phone"), phones, "en", 0},

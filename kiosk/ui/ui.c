@@ -19,7 +19,7 @@ typedef struct tex_entry {
     uint64_t hash;
     char *key;
     SDL_Texture *tex;
-    int w, h;
+    int x, w, h;            /* x: offset of the bitmap inside the text box */
     int missing;
     unsigned long used;     /* frame number of last use */
 } tex_entry;
@@ -243,6 +243,10 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
     ui *u = f->u;
     const char *lang = o->lang ? o->lang : f->st->lang;
     int rtl_ui = f->st->rtl;
+    int align = o->align;
+    /* content keeps its own direction but lines up with the UI's start edge, like the labels */
+    if (!o->ui_dir && align == TEXT_ALIGN_START) align = rtl_ui ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT;
+    else if (!o->ui_dir && align == TEXT_ALIGN_END) align = rtl_ui ? TEXT_ALIGN_LEFT : TEXT_ALIGN_RIGHT;
     text_style ts = {.lang = lang,
                      .size_px = o->size,
                      .bold = o->bold,
@@ -250,7 +254,7 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
                      .max_lines = o->max_lines,
                      .dir = o->ui_dir ? (rtl_ui ? TEXT_DIR_RTL : TEXT_DIR_LTR) : TEXT_DIR_AUTO,
                      .dir_default = rtl_ui ? TEXT_DIR_RTL : TEXT_DIR_LTR,
-                     .align = o->align};
+                     .align = align};
     char head[96];
     snprintf(head, sizeof head, "T%d|%d|%d|%d|%d|%d|%d|%s|", ts.size_px, ts.bold, ts.max_width, ts.max_lines, ts.dir,
              ts.dir_default, ts.align, lang);
@@ -267,6 +271,7 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
         text_bitmap *bm = lo ? text_layout_render(u->te, lo) : NULL;
         if (bm) {
             e->tex = texture_from_a8(u->r, bm);
+            e->x = bm->x;
             e->w = bm->w;
             e->h = lo->height;
             e->missing = lo->missing;
@@ -282,7 +287,7 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
         if (e->tex) {
             /* the bitmap is laid out in its own direction already: place it, never mirror it */
             rect q = ui_flip(f, (rect){r.x, r.y, r.w, e->h});
-            SDL_Rect dst = {q.x, q.y, e->w, e->h};
+            SDL_Rect dst = {q.x + e->x, q.y, e->w, e->h};
             SDL_Color c = palette[o->color];
             SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
             SDL_RenderCopy(u->r, e->tex, NULL, &dst);

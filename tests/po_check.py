@@ -1,0 +1,40 @@
+"""Checks every translations/*.po: all template msgids present, %d kept, and the plural index
+the kiosk computes with ICU's plural rules equals what the file's own Plural-Forms expression
+gives (evaluated by Python's gettext) for n = 0..1000. Prints PASS/FAIL lines."""
+import gettext
+import glob
+import re
+import subprocess
+import sys
+
+helper = sys.argv[1]  # prints "n index" lines for a language: plural_index LANG PO
+
+
+def entries(path):
+    """msgid -> list of msgstr forms, via msgcat's normalised output (no hand-written parser
+    for the escapes: polib is not packaged here, so we rely on gettext's own tools)."""
+    out = subprocess.run(["msgcat", "--no-wrap", path], capture_output=True, text=True, check=True).stdout
+    return out
+
+
+pot = open("translations/kiosk.pot", encoding="utf-8").read()
+ids = re.findall(r'^msgid "(.+)"$', pot, re.M)
+for po in sorted(glob.glob("translations/*.po")):
+    lang = po.split("/")[-1][:-3]
+    text = entries(po)
+    missing = [i for i in ids if f'msgid "{i}"' not in text]
+    print(("FAIL" if missing else "PASS") + f" {lang}: every template string present {missing[:3]}")
+    bad = [m for m in re.findall(r'msgstr(?:\[\d\])? "(.*)"', text) if "%d" in m and m.count("%d") != 1]
+    print(("FAIL" if bad else "PASS") + f" {lang}: format strings intact")
+    expr = re.search(r"plural=([^;\\]+);", text).group(1)
+    fn = gettext.c2py(expr)
+    got = subprocess.run([helper, lang, po], capture_output=True, text=True).stdout.split("\n")
+    mism = []
+    for line in got:
+        if not line.strip():
+            continue
+        n, idx = map(int, line.split())
+        if fn(n) != idx:
+            mism.append((n, fn(n), idx))
+    ok = len(got) > 1000 and not mism
+    print(("PASS" if ok else "FAIL") + f" {lang}: ICU plural index matches Plural-Forms {mism[:3]}")

@@ -1,0 +1,154 @@
+/* Unit tests of the pack builder and the store: build, fallback, collation, bad sources. */
+#include "check.h"
+#include "pack/pack.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DB "build/test-mini.db"
+
+static const store_offer_row *row(const store_offer_row *r, int n, const char *id)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(r[i].id, id)) return &r[i];
+    return NULL;
+}
+
+TEST(build_and_query)
+{
+    char err[1024];
+    CHECK(pack_build("tests/fixtures/mini", DB, err, sizeof err) == 0, "build: %s", err);
+    store *s = NULL;
+    CHECK(store_open(&s, DB, err, sizeof err) == 0, "open: %s", err);
+    if (!s) return;
+    char *v = store_meta(s, "content_version");
+    CHECK(v && !strcmp(v, "3"), "content version %s", v ? v : "NULL");
+    free(v);
+
+    const char *de[] = {"de", "en"};
+    store_category *c;
+    int n;
+    CHECK(store_categories(s, de, 2, &c, &n) == 0 && n == 2, "two categories");
+    CHECK(!strcmp(c[0].id, "housing") && !strcmp(c[1].id, "health"), "in pack order");
+    CHECK(c[1].count == 3 && c[0].count == 1, "counts %d %d", c[1].count, c[0].count);
+    CHECK(c[1].icon && c[1].icon_len > 100, "pictogram embedded");
+    store_categories_free(c, n);
+
+    store_offer_row *r;
+    CHECK(store_offers_in_category(s, "health", de, 2, &r, &n) == 0 && n == 3, "three offers");
+    /* German collation: Ä sorts with A, before B */
+    CHECK(!strcmp(r[0].id, "aerzte") && !strcmp(r[1].id, "beratung") && !strcmp(r[2].id, "zahnarzt"),
+          "collated order %s %s %s", r[0].id, r[1].id, r[2].id);
+    CHECK(!strcmp(r[0].town, "Heidemoor"), "town");
+    store_offer_rows_free(r, n);
+
+    /* Dari reader: prs -> fa -> en -> de */
+    const char *prs[] = {"prs", "fa", "en", "de"};
+    CHECK(store_offers_in_category(s, "health", prs, 4, &r, &n) == 0, "prs list");
+    const store_offer_row *a = row(r, n, "aerzte"), *b = row(r, n, "beratung"), *z = row(r, n, "zahnarzt");
+    CHECK(a && !strcmp(a->name.lang, "fa") && a->name.fallback && a->name.status == STORE_MACHINE, "aerzte from fa");
+    CHECK(b && !strcmp(b->name.lang, "de") && b->name.fallback, "beratung falls back to de");
+    CHECK(z && !strcmp(z->summary.lang, "de") && *z->summary.text, "summary never empty");
+    store_offer_rows_free(r, n);
+
+    const char *ar[] = {"ar", "en", "de"};
+    store_offer *o = NULL;
+    CHECK(store_offer_get(s, "zahnarzt", ar, 3, &o) == 0 && o, "offer");
+    if (o) {
+        CHECK(!strcmp(o->name.text, "طبيب الأسنان") && !o->name.fallback, "Arabic name");
+        CHECK(o->description.fallback && !strcmp(o->description.text, "Beschreibung"), "description falls back");
+        CHECK(!strcmp(o->provider.text, "عيادة السوق"), "provider in Arabic");
+        CHECK(o->nphones == 1 && !strcmp(o->phones[0], "+49 5191 1000"), "organisation phone used");
+        CHECK(o->nschedules == 1 && o->schedules[0].opens == 540 && o->schedules[0].closes == 750, "schedule");
+        CHECK(o->nlanguages == 2, "languages spoken");
+        CHECK(!strcmp(o->accessibility.text, "Stufenlos"), "location text");
+        store_offer_free(o);
+    }
+    CHECK(store_offer_get(s, "beratung", ar, 3, &o) == 0 && o->nphones == 1 && !strcmp(o->phones[0], "+49 5191 2000"),
+          "own phone wins");
+    store_offer_free(o);
+    CHECK(store_offer_get(s, "nope", ar, 3, &o) == 1, "missing offer");
+    store_close(s);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+TEST(bad_sources)
+{
+    char err[1024];
+    system("rm -rf build/badpack && cp -r tests/fixtures/mini build/badpack && "
+           "ln -s ../../content/pictograms build/badpack/pictograms");
+    write_file("build/badpack/offers/broken.json", "{ \"id\": \"broken\", ");
+    CHECK(pack_build("build/badpack", "build/bad.db", err, sizeof err) != 0, "truncated JSON refused");
+    CHECK(strstr(err, "broken.json") && strstr(err, "line"), "message names file and line: %s", err);
+    struct stat sb;
+    CHECK(stat("build/bad.db", &sb) != 0 && stat("build/bad.db.tmp", &sb) != 0, "no partial output");
+
+    write_file("build/badpack/offers/broken.json",
+               "{\"id\":\"broken\",\"organization\":\"ghost\",\"categories\":[\"health\"],"
+               "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"}}}");
+    CHECK(pack_build("build/badpack", "build/bad.db", err, sizeof err) != 0 && strstr(err, "ghost"),
+          "dangling organization: %s", err);
+    write_file("build/badpack/offers/broken.json",
+               "{\"id\":\"broken\",\"organization\":\"praxis\",\"categories\":[\"health\"],"
+               "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"},\"xx\":{\"status\":\"machine\"}}}");
+    CHECK(pack_build("build/badpack", "build/bad.db", err, sizeof err) != 0 && strstr(err, "xx"), "unknown language: %s",
+          err);
+    write_file("build/badpack/offers/broken.json",
+               "{\"id\":\"broken\",\"organization\":\"praxis\",\"categories\":[\"health\"],"
+               "\"schedules\":[{\"byday\":\"MO\",\"opens_at\":\"9h\",\"closes_at\":\"12:00\"}],"
+               "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"}}}");
+    CHECK(pack_build("build/badpack", "build/bad.db", err, sizeof err) != 0 && strstr(err, "HH:MM"), "bad time: %s", err);
+    write_file("build/badpack/offers/broken.json", "{\"id\":\"bad\xff\"}");
+    CHECK(pack_build("build/badpack", "build/bad.db", err, sizeof err) != 0, "invalid UTF-8 refused: %s", err);
+
+    /* an existing database is never replaced by a failed build */
+    CHECK(pack_build("tests/fixtures/mini", "build/keep.db", err, sizeof err) == 0, "good build");
+    stat("build/keep.db", &sb);
+    off_t size = sb.st_size;
+    CHECK(pack_build("build/badpack", "build/keep.db", err, sizeof err) != 0, "bad build");
+    CHECK(stat("build/keep.db", &sb) == 0 && sb.st_size == size, "old database kept");
+}
+
+TEST(bad_databases)
+{
+    char err[1024];
+    store *s = NULL;
+    write_file("build/not-a-db.db", "hello, this is not SQLite at all, not even close to it.........");
+    CHECK(store_open(&s, "build/not-a-db.db", err, sizeof err) != 0 && !s, "garbage refused: %s", err);
+    CHECK(store_open(&s, "build/none.db", err, sizeof err) != 0, "missing file refused: %s", err);
+    system("rm -f build/other.db && sqlite3 build/other.db 'CREATE TABLE t(x)'");
+    CHECK(store_open(&s, "build/other.db", err, sizeof err) != 0 && strstr(err, "not a kiosk content database"),
+          "foreign schema refused: %s", err);
+}
+
+TEST(synthetic)
+{
+    char err[1024];
+    CHECK(pack_synth("build/synth-test.db", 50, 16, 1, NULL, err, sizeof err) == 0, "synth: %s", err);
+    store *s = NULL;
+    CHECK(store_open(&s, "build/synth-test.db", err, sizeof err) == 0, "open synth");
+    char **l = store_languages(s);
+    int n = 0;
+    while (l && l[n]) n++;
+    CHECK(n == 16, "16 languages, got %d", n);
+    store_strv_free(l);
+    store_close(s);
+}
+
+int main(void)
+{
+    RUN(build_and_query);
+    RUN(bad_sources);
+    RUN(bad_databases);
+    RUN(synthetic);
+    CHECK_DONE();
+}
