@@ -53,6 +53,7 @@ struct text_engine {
     int ndirs;
     char **files;        /* file names */
     char **paths;        /* resolved paths, NULL when not found */
+    float (*metrics)[2]; /* per file: ascent, descent in em from [metrics FILE]; 0 = the font's own */
     int nfiles;
     chain *chains;
     int nchains;
@@ -86,6 +87,10 @@ static int file_index(text_engine *te, const char *name)
     char **np = realloc(te->paths, sizeof *np * (size_t)(te->nfiles + 1));
     if (!np) return -1;
     te->paths = np;
+    float (*nm)[2] = realloc(te->metrics, sizeof *nm * (size_t)(te->nfiles + 1));
+    if (!nm) return -1;
+    te->metrics = nm;
+    te->metrics[te->nfiles][0] = te->metrics[te->nfiles][1] = 0;
     te->files[te->nfiles] = strdup(name);
     te->paths[te->nfiles] = NULL;
     if (!te->files[te->nfiles]) return -1;
@@ -147,6 +152,14 @@ static int conf_handler(void *user, const char *section, const char *name, const
         bold = strcmp(name, "bold") == 0;
         if (!bold && strcmp(name, "regular") != 0) return 1;
         return chain_set(te, trim((char *)section + 7), bold, value);
+    }
+    if (strncmp(section, "metrics ", 8) == 0) {
+        /* a tighter line box for fonts whose declared ascent is far above their usual ink (Nastaliq) */
+        int fi = file_index(te, trim((char *)section + 8));
+        if (fi < 0) return 0;
+        if (strcmp(name, "ascent") == 0) te->metrics[fi][0] = strtof(value, NULL);
+        else if (strcmp(name, "descent") == 0) te->metrics[fi][1] = strtof(value, NULL);
+        return 1;
     }
     if (strncmp(section, "lang ", 5) == 0) {
         /* key "Arab.regular" -> chain "ur:Arab" */
@@ -231,6 +244,7 @@ void text_engine_close(text_engine *te)
     for (int i = 0; i < te->nfiles; i++) { free(te->files[i]); free(te->paths[i]); }
     free(te->files);
     free(te->paths);
+    free(te->metrics);
     for (int i = 0; i < te->ndirs; i++) free(te->dirs[i]);
     free(te->chains);
     if (te->brk) ubrk_close(te->brk);
@@ -267,6 +281,8 @@ static int font_instance(text_engine *te, int file, int size_px)
     hb_ft_font_set_load_flags(fi->hb, LOAD_FLAGS);
     fi->ascent = (int)((fi->face->size->metrics.ascender + 63) >> 6);
     fi->descent = (int)((-fi->face->size->metrics.descender + 63) >> 6);
+    if (te->metrics[file][0] > 0) fi->ascent = (int)(te->metrics[file][0] * (float)size_px + 0.99f);
+    if (te->metrics[file][1] > 0) fi->descent = (int)(te->metrics[file][1] * (float)size_px + 0.99f);
     return te->nfonts++;
 }
 
@@ -854,7 +870,7 @@ text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
     text_bitmap *bm = calloc(1, sizeof *bm);
     if (!bm) return NULL;
     /* Only the inked span: a right-aligned line in a wide box costs its own width, not the box's. */
-    int x0 = lo->width, x1 = 0;
+    int x0 = lo->width, x1 = 0, y0 = 0, y1 = lo->height > 0 ? lo->height : 1;
     for (int l = 0; l < lo->nlines; l++) {
         const text_line *ln = &lo->lines[l];
         for (int i = ln->first_glyph; i < ln->first_glyph + ln->nglyphs; i++) {
@@ -862,18 +878,23 @@ text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
             glyph_bm *gb = glyph_get(te, g->font, g->gid);
             if (!gb || !gb->pixels) continue;
             int gx = ln->x + (int)((g->x + 32) >> 6) + gb->left;
+            int gy = ln->baseline + (int)((g->y + 32) >> 6) - gb->top;
             if (gx < x0) x0 = gx;
             if (gx + gb->w > x1) x1 = gx + gb->w;
+            /* ink may reach beyond the line box (tall Nastaliq words): keep it, never clip it */
+            if (gy < y0) y0 = gy;
+            if (gy + gb->h > y1) y1 = gy + gb->h;
         }
     }
     if (x1 <= x0) { x0 = 0; x1 = 1; }
     bm->x = x0;
+    bm->y = y0;
     bm->w = x1 - x0;
-    bm->h = lo->height > 0 ? lo->height : 1;
+    bm->h = y1 - y0;
     bm->pitch = bm->w;
     bm->rtl = lo->rtl;
     bm->nlines = lo->nlines;
-    bm->baseline = lo->nlines ? lo->lines[0].baseline : 0;
+    bm->baseline = lo->nlines ? lo->lines[0].baseline - y0 : 0;
     bm->pixels = calloc((size_t)bm->pitch * (size_t)bm->h, 1);
     if (!bm->pixels) { free(bm); return NULL; }
     for (int l = 0; l < lo->nlines; l++) {
@@ -883,7 +904,7 @@ text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
             glyph_bm *gb = glyph_get(te, g->font, g->gid);
             if (!gb || !gb->pixels) continue;
             int gx = ln->x + (int)((g->x + 32) >> 6) + gb->left - x0;
-            int gy = ln->baseline + (int)((g->y + 32) >> 6) - gb->top;
+            int gy = ln->baseline + (int)((g->y + 32) >> 6) - gb->top - y0;
             for (int y = 0; y < gb->h; y++) {
                 int py = gy + y;
                 if (py < 0 || py >= bm->h) continue;

@@ -67,7 +67,8 @@ typedef struct text_layout {
 } text_layout;
 
 typedef struct text_bitmap {
-    int x;              /* px from the layout's left edge to the bitmap's (only inked columns are kept) */
+    int x, y;           /* px from the layout's top-left to the bitmap's: only inked columns are kept,
+                           and ink above or below the line boxes is kept too (y may be negative) */
     int w, h, pitch;
     uint8_t *pixels;    /* 8-bit coverage, row-major */
     int rtl;

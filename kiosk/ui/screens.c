@@ -67,8 +67,9 @@ static void demo_banner(frame *f, int y, int h)
     ui_fill(f, (rect){0, y, f->w, h}, COL_WARN);
     text_opts o = opts(f->m.small, 1, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
     o.max_lines = 1;
-    ui_text(f, (rect){f->m.pad, y + (h - f->m.small * 3 / 2) / 2, f->w - 2 * f->m.pad, h}, ui_tr(f, "DEMO – fictional offers"),
-            &o, 1);
+    const char *s = ui_tr(f, "DEMO – fictional offers");
+    int th = ui_text(f, (rect){f->m.pad, 0, f->w - 2 * f->m.pad, 0}, s, &o, 0);
+    ui_text(f, (rect){f->m.pad, y + (h - th) / 2, f->w - 2 * f->m.pad, th}, s, &o, 1);
 }
 
 /* Scrolling: drags and flings anywhere on the screen move the content. */
@@ -90,7 +91,7 @@ void screen_attract(frame *f)
     int n = 0;
     while (st->languages && st->languages[n]) n++;
     int portrait = f->h > f->w;
-    int demo_h = st->demo ? f->m.small * 2 : 0;
+    int demo_h = st->demo ? f->m.small * 3 / 2 : 0;
     /* heading: globe pictogram and the prompt in the first two offered languages */
     int top = pad;
     int icon = t;
@@ -155,28 +156,38 @@ void screen_categories(frame *f)
 {
     const app_state *st = f->st;
     int pad = f->m.pad;
-    int demo_h = st->demo ? f->m.small * 2 : 0;
-    int foot_h = f->m.small * 2 + demo_h;
+    int demo_h = st->demo ? f->m.small * 3 / 2 : 0;
     int hh = f->m.header_h;
-    int portrait = f->h > f->w;
-    int cols = portrait ? 2 : 5;
+    int cols = f->h > f->w ? 2 : 5;
     int tile_w = (f->w - 2 * pad - (cols - 1) * pad) / cols;
+    /* narrow tiles (small panels) take the small font; the pictogram keeps at least 40 % */
+    int narrow = tile_w < (int)(45 * f->m.mm);
+    text_opts no = opts(narrow ? f->m.small : f->m.body, 1, COL_TEXT, TEXT_ALIGN_CENTER);
+    no.max_lines = 2;
+    no.ui_dir = 0;
+    text_opts co = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
+    co.max_lines = 1;
+    int name_h = 0;
+    for (int i = 0; i < st->ncats; i++) {
+        no.lang = st->cats[i].name.lang;
+        int h = ui_text(f, (rect){0, 0, tile_w - pad, 0}, st->cats[i].name.text, &no, 0);
+        if (h > name_h) name_h = h;
+    }
+    int cnt_h = narrow ? 0 : ui_text(f, (rect){0, 0, tile_w - pad, 0}, "0", &co, 0);
     int tile_h = tile_w * 4 / 5;
-    if (tile_h < f->m.touch * 2) tile_h = f->m.touch * 2;
+    int min_h = name_h + cnt_h + pad + (int)(12 * f->m.mm);
+    if (tile_h < min_h) tile_h = min_h;
     int rows = (st->ncats + cols - 1) / cols;
     text_opts to = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
     to.max_lines = 2;
     const char *title = ui_tr(f, "What do you need help with?");
     int title_h = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, title, &to, 0);
-    rect view = {0, hh, f->w, f->h - hh - foot_h};
-    int grid_h = title_h + pad + rows * (tile_h + pad);
-    /* on small panels the tiles shrink to fit rather than scroll, down to the touch minimum */
-    if (grid_h > view.h) {
-        int fit = (view.h - title_h - pad) / (rows ? rows : 1) - pad;
-        if (fit >= f->m.touch * 3 / 2) tile_h = fit;
-        grid_h = title_h + pad + rows * (tile_h + pad);
-    }
-    float sc = scroll_input(f, (float)(grid_h + pad - view.h));
+    text_opts fo = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
+    const char *help = ui_tr(f, "Questions? Please ask the staff.");
+    int help_h = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, help, &fo, 0);
+    rect view = {0, hh, f->w, f->h - hh - demo_h};
+    int total = pad / 2 + title_h + pad / 2 + rows * (tile_h + pad) + help_h + pad;
+    float sc = scroll_input(f, (float)(total - view.h));
     ui_clip(f, &view);
     int y0 = hh + pad / 2 - (int)sc;
     ui_text(f, (rect){pad, y0, f->w - 2 * pad, title_h}, title, &to, 1);
@@ -187,31 +198,25 @@ void screen_categories(frame *f)
         if (r.y + r.h < view.y || r.y > view.y + view.h) continue;
         char id[96];
         snprintf(id, sizeof id, "cat:%s", c->id);
-        if (ui_hit(f, id, r) && r.y >= view.y - r.h / 2) ui_emit(f, ACT_CATEGORY, c->id, 0);
+        if (ui_hit(f, id, r) && f->in->tap_y >= view.y && f->in->tap_y < view.y + view.h) ui_emit(f, ACT_CATEGORY, c->id, 0);
         ui_fill(f, r, COL_TILE);
         ui_border(f, r, COL_LINE, 2);
-        text_opts no = opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_CENTER);
-        no.max_lines = 2;
-        no.ui_dir = 0;
         no.lang = c->name.lang;
-        int name_h = ui_text(f, (rect){r.x + pad / 2, 0, r.w - pad, 0}, c->name.text, &no, 0);
-        char cnt[64];
-        snprintf(cnt, sizeof cnt, ui_ntr(f, "%d offer", "%d offers", c->count), c->count);
-        text_opts co = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
-        co.max_lines = 1;
-        int cnt_h = ui_text(f, (rect){r.x + pad / 2, 0, r.w - pad, 0}, cnt, &co, 0);
+        int nh = ui_text(f, (rect){r.x + pad / 2, 0, r.w - pad, 0}, c->name.text, &no, 0);
         int icon_h = r.h - name_h - cnt_h - pad;
-        if (icon_h > 0) ui_image(f, c->id, c->icon, c->icon_len, (rect){r.x, r.y + pad / 2, r.w, icon_h}, COL_ACCENT, 0);
-        ui_text(f, (rect){r.x + pad / 2, r.y + r.h - name_h - cnt_h - pad / 3, r.w - pad, name_h}, c->name.text, &no, 1);
-        ui_text(f, (rect){r.x + pad / 2, r.y + r.h - cnt_h - pad / 3, r.w - pad, cnt_h}, cnt, &co, 1);
+        ui_image(f, c->id, c->icon, c->icon_len, (rect){r.x, r.y + pad / 2, r.w, icon_h}, COL_ACCENT, 0);
+        /* names of one or two lines share a baseline area under the pictogram */
+        int ny = r.y + pad / 2 + icon_h + (name_h - nh) / 2;
+        ui_text(f, (rect){r.x + pad / 2, ny, r.w - pad, nh}, c->name.text, &no, 1);
+        if (cnt_h) {
+            char cnt[64];
+            snprintf(cnt, sizeof cnt, ui_ntr(f, "%d offer", "%d offers", c->count), c->count);
+            ui_text(f, (rect){r.x + pad / 2, r.y + r.h - cnt_h - pad / 3, r.w - pad, cnt_h}, cnt, &co, 1);
+        }
     }
+    ui_text(f, (rect){pad, y0 + rows * (tile_h + pad), f->w - 2 * pad, help_h}, help, &fo, 1);
     ui_clip(f, NULL);
     header(f, 1);
-    int fy = f->h - foot_h;
-    ui_fill(f, (rect){0, fy, f->w, foot_h - demo_h}, COL_BG);
-    text_opts fo = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
-    fo.max_lines = 1;
-    ui_text(f, (rect){pad, fy + f->m.small / 4, f->w - 2 * pad, 0}, ui_tr(f, "Questions? Please ask the staff."), &fo, 1);
     demo_banner(f, f->h - demo_h, demo_h);
 }
 

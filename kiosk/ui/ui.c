@@ -19,7 +19,8 @@ typedef struct tex_entry {
     uint64_t hash;
     char *key;
     SDL_Texture *tex;
-    int x, w, h;            /* x: offset of the bitmap inside the text box */
+    int x, y, w, h;         /* bitmap offset inside the text box; h is the layout's height */
+    int bh;                 /* bitmap height */
     int missing;
     unsigned long used;     /* frame number of last use */
 } tex_entry;
@@ -272,6 +273,8 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
         if (bm) {
             e->tex = texture_from_a8(u->r, bm);
             e->x = bm->x;
+            e->y = bm->y;
+            e->bh = bm->h;
             e->w = bm->w;
             e->h = lo->height;
             e->missing = lo->missing;
@@ -287,7 +290,7 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
         if (e->tex) {
             /* the bitmap is laid out in its own direction already: place it, never mirror it */
             rect q = ui_flip(f, (rect){r.x, r.y, r.w, e->h});
-            SDL_Rect dst = {q.x + e->x, q.y, e->w, e->h};
+            SDL_Rect dst = {q.x + e->x, q.y + e->y, e->w, e->bh};
             SDL_Color c = palette[o->color];
             SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
             SDL_RenderCopy(u->r, e->tex, NULL, &dst);
