@@ -91,6 +91,8 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
         store_close(s);
         return -1;
     }
+    /* a small page cache: the kiosk reads a few hundred rows per screen, and RAM is scarce */
+    sqlite3_exec(s->db, "PRAGMA cache_size=-256", NULL, NULL, NULL);
     sqlite3_stmt *st = NULL;
     int version = -1;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, NULL) == SQLITE_OK &&

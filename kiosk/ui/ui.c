@@ -11,6 +11,7 @@
 
 #define BUCKETS 1024
 #define CACHE_MAX 600      /* textures kept; older ones are dropped when unused for a frame */
+#define CACHE_BYTES (4 << 20) /* pixel budget of the cached textures */
 #define MAX_HITS 160
 #define MAX_DRAWN 400
 
@@ -39,6 +40,7 @@ struct ui {
     ui_metrics m;
     tex_entry *buckets[BUCKETS];
     int count;
+    long bytes;             /* pixels held by cached textures */
     unsigned long frame_no;
     long hits_n, misses_n;
     hit hits[MAX_HITS];
@@ -114,6 +116,7 @@ void ui_flush(ui *u)
         u->buckets[b] = NULL;
     }
     u->count = 0;
+    u->bytes = 0;
     u->ndrawn = 0;
 }
 
@@ -134,7 +137,7 @@ void ui_resize(ui *u, int w, int h)
 /* Drop textures not used in the last frame once the cache is over its budget. */
 static void cache_trim(ui *u)
 {
-    if (u->count <= CACHE_MAX) return;
+    if (u->count <= CACHE_MAX && u->bytes <= CACHE_BYTES) return;
     for (int b = 0; b < BUCKETS; b++) {
         tex_entry **pp = &u->buckets[b];
         while (*pp) {
@@ -142,6 +145,7 @@ static void cache_trim(ui *u)
             if (e->used + 1 < u->frame_no) {
                 *pp = e->next;
                 if (e->tex) SDL_DestroyTexture(e->tex);
+                u->bytes -= (long)e->w * e->bh * 4;
                 free(e->key);
                 free(e);
                 u->count--;
@@ -223,7 +227,9 @@ void ui_clip(frame *f, const rect *r)
     SDL_RenderSetClipRect(f->u->r, &s);
 }
 
-static SDL_Texture *texture_from_a8(SDL_Renderer *r, const text_bitmap *bm)
+/* The colour is baked into the texture: SDL's software renderer blends a plain ARGB texture with
+ * its fast alpha blitter, but one with a colour modulation through a slow generic one. */
+static SDL_Texture *texture_from_a8(SDL_Renderer *r, const text_bitmap *bm, SDL_Color c)
 {
     SDL_Texture *t = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, bm->w, bm->h);
     if (!t) return NULL;
@@ -231,7 +237,8 @@ static SDL_Texture *texture_from_a8(SDL_Renderer *r, const text_bitmap *bm)
     if (!px) { SDL_DestroyTexture(t); return NULL; }
     for (int y = 0; y < bm->h; y++)
         for (int x = 0; x < bm->w; x++)
-            px[y * bm->w + x] = ((uint32_t)bm->pixels[y * bm->pitch + x] << 24) | 0xFFFFFFu;
+            px[y * bm->w + x] = ((uint32_t)bm->pixels[y * bm->pitch + x] << 24) | ((uint32_t)c.r << 16) |
+                                ((uint32_t)c.g << 8) | c.b;
     SDL_UpdateTexture(t, NULL, px, bm->w * 4);
     free(px);
     SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
@@ -257,8 +264,8 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
                      .dir_default = rtl_ui ? TEXT_DIR_RTL : TEXT_DIR_LTR,
                      .align = align};
     char head[96];
-    snprintf(head, sizeof head, "T%d|%d|%d|%d|%d|%d|%d|%s|", ts.size_px, ts.bold, ts.max_width, ts.max_lines, ts.dir,
-             ts.dir_default, ts.align, lang);
+    snprintf(head, sizeof head, "T%d|%d|%d|%d|%d|%d|%d|%d|%s|", ts.size_px, ts.bold, ts.max_width, ts.max_lines, ts.dir,
+             ts.dir_default, ts.align, o->color, lang);
     size_t hl = strlen(head), tl = strlen(text);
     char stackkey[512];
     char *key = hl + tl + 1 <= sizeof stackkey ? stackkey : malloc(hl + tl + 1);
@@ -271,11 +278,12 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
         text_layout *lo = text_layout_make(u->te, text, &ts);
         text_bitmap *bm = lo ? text_layout_render(u->te, lo) : NULL;
         if (bm) {
-            e->tex = texture_from_a8(u->r, bm);
+            e->tex = texture_from_a8(u->r, bm, palette[o->color]);
             e->x = bm->x;
             e->y = bm->y;
             e->bh = bm->h;
             e->w = bm->w;
+            u->bytes += (long)e->w * e->bh * 4;
             e->h = lo->height;
             e->missing = lo->missing;
         }
@@ -291,8 +299,6 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
             /* the bitmap is laid out in its own direction already: place it, never mirror it */
             rect q = ui_flip(f, (rect){r.x, r.y, r.w, e->h});
             SDL_Rect dst = {q.x + e->x, q.y + e->y, e->w, e->bh};
-            SDL_Color c = palette[o->color];
-            SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
             SDL_RenderCopy(u->r, e->tex, NULL, &dst);
         }
     }
@@ -304,7 +310,7 @@ void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, 
     ui *u = f->u;
     int side = r.w < r.h ? r.w : r.h;
     char k[256];
-    snprintf(k, sizeof k, "I%d|%s", side, key);
+    snprintf(k, sizeof k, "I%d|%d|%s", side, color, key);
     uint64_t h = hash_str(k);
     tex_entry *e = cache_find(u, k, h);
     if (!e && (e = cache_add(u, k, h)) != NULL && data && len) {
@@ -316,10 +322,21 @@ void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, 
         } else {
             SDL_RWclose(rw);
         }
+        SDL_Surface *c = s ? SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+        SDL_FreeSurface(s);
+        s = c;
         if (s) {
+            /* pictograms are white on transparent: tint them once, here */
+            SDL_Color t = palette[color];
+            uint32_t rgb = ((uint32_t)t.r << 16) | ((uint32_t)t.g << 8) | t.b;
+            for (int y = 0; y < s->h; y++) {
+                uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + y * s->pitch);
+                for (int x = 0; x < s->w; x++) row[x] = (row[x] & 0xFF000000u) | rgb;
+            }
             e->tex = SDL_CreateTextureFromSurface(u->r, s);
             e->w = side;
-            e->h = side;
+            e->h = e->bh = side;
+            u->bytes += (long)side * side * 4;
             SDL_FreeSurface(s);
             if (e->tex) SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
         }
@@ -327,8 +344,6 @@ void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, 
     if (!e || !e->tex) return;
     rect q = ui_flip(f, (rect){r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side});
     SDL_Rect dst = {q.x, q.y, side, side};
-    SDL_Color c = palette[color];
-    SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
     SDL_RenderCopyEx(u->r, e->tex, NULL, &dst, 0, NULL, mirror ? SDL_FLIP_HORIZONTAL : SDL_FLIP_NONE);
 }
 
@@ -337,7 +352,7 @@ void ui_icon(frame *f, const char *name, rect r, int color, int mirror)
     ui *u = f->u;
     int side = r.w < r.h ? r.w : r.h;
     char k[256];
-    snprintf(k, sizeof k, "I%d|icon:%s", side, name);
+    snprintf(k, sizeof k, "I%d|%d|icon:%s", side, color, name);
     uint64_t h = hash_str(k);
     if (!cache_find(u, k, h)) {
         /* load the file once; ui_image keys its texture the same way */
