@@ -313,11 +313,18 @@ void screen_list(frame *f)
 
 /* ---------- offer detail ---------- */
 
+/* Long lines are hard to follow: text columns stop at about 26 cm on wide screens. */
+static int column_width(const frame *f)
+{
+    int w = f->w - 2 * f->m.pad, max = (int)(260 * f->m.mm);
+    return w < max ? w : max;
+}
+
 /* A labelled section: label line, optional fallback marker, value. Returns the height. */
 static int section(frame *f, int y, const char *label, const char *value, const char *lang, int fallback, int draw)
 {
     if (!value || !*value) return 0;
-    int pad = f->m.pad, w = f->w - 2 * pad;
+    int pad = f->m.pad, w = column_width(f);
     text_opts lo = opts(f->m.small, 1, COL_ACCENT, TEXT_ALIGN_START);
     text_opts vo = opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_START);
     vo.ui_dir = 0;
@@ -374,7 +381,7 @@ void screen_detail(frame *f)
     text_opts so = opts(f->m.body, 0, COL_MUTED, TEXT_ALIGN_START);
     so.ui_dir = 0;
     so.lang = o->summary.lang;
-    int w = f->w - 2 * pad;
+    int w = column_width(f);
     int total = pad;
     if (o->name.fallback || o->summary.fallback) total += fallback_mark(f, pad, 0, w, 0) + pad / 2;
     total += ui_text(f, (rect){pad, 0, w, 0}, o->name.text, &to, 0);
