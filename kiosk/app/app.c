@@ -126,7 +126,13 @@ static void format_schedule(const app_state *s, const store_schedule *sc, char *
                  sc->interval);
         snprintf(extra, sizeof extra, " (%s)", tmp);
     }
-    snprintf(buf, len, "%s %s%s", days, times, extra);
+    /* a season or a one-day event: say when, or a weekly line would promise every week */
+    char dates[160] = "";
+    char range[128];
+    if (sc->valid_from[0] && sc->valid_to[0] &&
+        i18n_format_date_range(s->lang, sc->valid_from, sc->valid_to, range, sizeof range) >= 0)
+        snprintf(dates, sizeof dates, "\n%s", range);
+    snprintf(buf, len, "%s %s%s%s", days, times, extra, dates);
 }
 
 static void format_offer(app *a)

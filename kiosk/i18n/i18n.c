@@ -429,6 +429,23 @@ int i18n_format_date(const char *code, int y, int m, int d, char *buf, size_t le
     return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
 }
 
+int i18n_format_date_range(const char *code, const char *from, const char *to, char *buf, size_t len)
+{
+    int y1, m1, d1, y2, m2, d2;
+    if (sscanf(from, "%d-%d-%d", &y1, &m1, &d1) != 3 || sscanf(to, "%d-%d-%d", &y2, &m2, &d2) != 3) return -1;
+    UErrorCode e = U_ZERO_ERROR;
+    char loc[64];
+    icu_greg(code, loc, sizeof loc);
+    UDateIntervalFormat *f = udtitvfmt_open(loc, u"yMMMd", -1, u"UTC", -1, &e);
+    UDate a = make_date(y1, m1, d1, 12 * 60, &e);
+    UDate b = make_date(y2, m2, d2, 12 * 60, &e);
+    if (U_FAILURE(e)) { if (f) udtitvfmt_close(f); return -1; }
+    UChar u[128];
+    int32_t n = udtitvfmt_format(f, a, b, u, 128, NULL, &e);
+    udtitvfmt_close(f);
+    return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
+}
+
 /* ---------- collation ---------- */
 
 struct i18n_collator {

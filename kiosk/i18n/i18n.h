@@ -70,6 +70,9 @@ int i18n_join_list(const char *code, const char *const items[], int n, char *buf
 /* A date (y-m-d) in the locale's medium format, Gregorian. */
 int i18n_format_date(const char *code, int y, int m, int d, char *buf, size_t len);
 
+/* "1. Apr. – 31. Okt. 2026" or a single date when from == to; dates as "YYYY-MM-DD". */
+int i18n_format_date_range(const char *code, const char *from, const char *to, char *buf, size_t len);
+
 /* Compare two UTF-8 strings with the language's collation (<0, 0, >0). */
 typedef struct i18n_collator i18n_collator;
 i18n_collator *i18n_collator_open(const char *code);

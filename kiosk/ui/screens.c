@@ -272,7 +272,10 @@ void screen_list(frame *f)
         if (b2 > body_line) body_line = b2;
         if (s2 > small_line) small_line = s2;
     }
-    int mark_h = fallback_mark(f, 0, 0, f->w / 2, 0);
+    int any_fallback = 0;
+    for (int i = 0; i < st->nrows && !any_fallback; i++)
+        any_fallback = st->rows[i].name.fallback || st->rows[i].summary.fallback;
+    int mark_h = any_fallback ? fallback_mark(f, 0, 0, f->w / 2, 0) : 0;
     int row_h = pad + body_line + small_line * 4 + mark_h;
     if (row_h < f->m.touch) row_h = f->m.touch;
     if (st->nrows == 0) {
