@@ -132,7 +132,7 @@ static void format_schedule(const app_state *s, const store_schedule *sc, char *
     if (sc->valid_from[0] && sc->valid_to[0] &&
         i18n_format_date_range(s->lang, sc->valid_from, sc->valid_to, range, sizeof range) >= 0)
         snprintf(dates, sizeof dates, "\n%s", range);
-    snprintf(buf, len, "%s %s%s%s", days, times, extra, dates);
+    if (snprintf(buf, len, "%s %s%s%s", days, times, extra, dates) >= (int)len) buf[len - 1] = 0; /* cut, still a string */
 }
 
 static void format_offer(app *a)
