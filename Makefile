@@ -9,9 +9,9 @@
 
 DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 \
             libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev libicu-dev libsqlite3-dev \
-            libharfbuzz-dev libfreetype-dev libgettextpo-dev libjansson-dev libinih-dev \
+            libharfbuzz-dev libfreetype-dev libgettextpo-dev libjansson-dev libinih-dev libsodium-dev \
             fonts-noto-core
-PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih
+PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium
 
 BUILD ?= build
 SAN ?=

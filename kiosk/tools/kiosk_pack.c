@@ -1,40 +1,71 @@
 /*
  * kiosk-pack: the content team's tool. Builds content databases from the JSON sources in
- * content/ and synthetic ones for benchmarks. Exit 0 on success, 1 with a message on stderr.
+ * content/, checks them, signs them into packs, verifies packs, makes keys and synthetic
+ * content. Exit 0 on success, 1 with a message on stderr, 2 on wrong usage.
  */
+#include "pack/lint.h"
 #include "pack/pack.h"
+#include "pack/sign.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int usage(void)
 {
     fprintf(stderr,
-            "usage: kiosk-pack build SRC_DIR OUT.db          build a content database from JSON sources\n"
-            "       kiosk-pack synth OUT.db OFFERS LANGS [PICTOGRAM_DIR]\n"
-            "                                              synthetic content for benchmarks\n");
+            "usage: kiosk-pack build SRC_DIR OUT.db            JSON sources -> content database\n"
+            "       kiosk-pack lint SRC_DIR                    references, schedules, translation coverage\n"
+            "       kiosk-pack keygen BASE                     Ed25519 key pair BASE.pub, BASE.secret\n"
+            "       kiosk-pack sign DB KEY.secret OUT.kpack [EXPIRE_DAYS]   sign a content database\n"
+            "       kiosk-pack verify PACK KEY.pub             check a pack's signature and payload\n"
+            "       kiosk-pack synth OUT.db OFFERS LANGS [PICTOGRAM_DIR]   synthetic content\n");
     return 2;
+}
+
+static int done(int rc, const char *err)
+{
+    if (rc != 0) fprintf(stderr, "kiosk-pack: %s\n", err);
+    return rc != 0;
 }
 
 int main(int argc, char **argv)
 {
     char err[1024] = "";
-    if (argc == 4 && strcmp(argv[1], "build") == 0) {
-        if (pack_build(argv[2], argv[3], err, sizeof err) != 0) {
-            fprintf(stderr, "kiosk-pack: %s\n", err);
-            return 1;
-        }
+    if (argc < 2) return usage();
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "build") && argc == 4) return done(pack_build(argv[2], argv[3], err, sizeof err), err);
+    if (!strcmp(cmd, "lint") && argc == 3) return lint_sources(argv[2], stdout) != 0;
+    if (!strcmp(cmd, "keygen") && argc == 3) return done(pack_keygen(argv[2], err, sizeof err), err);
+    if (!strcmp(cmd, "sign") && (argc == 5 || argc == 6)) {
+        int days = argc == 6 ? atoi(argv[5]) : 365;
+        if (days <= 0) return usage();
+        return done(pack_sign(argv[2], argv[3], days, argv[4], err, sizeof err), err);
+    }
+    if (!strcmp(cmd, "verify") && argc == 4) {
+        pack_trust t = {0};
+        if (pack_trust_add_file(&t, argv[3], err, sizeof err)) return done(-1, err);
+        /* a full check is an installation into a scratch file that is then thrown away */
+        char scratch[] = "/tmp/kiosk-pack-verify-XXXXXX";
+        int fd = mkstemp(scratch);
+        if (fd < 0) return done(-1, "cannot create a scratch file");
+        pack_policy pol = {.now = (int64_t)time(NULL)};
+        pack_manifest m;
+        int rc = pack_install(argv[2], scratch, &t, &pol, &m, err, sizeof err);
+        remove(scratch);
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%s.new", scratch);
+        remove(tmp);
+        if (rc != PACK_OK) return done(-1, err);
+        printf("ok: pack %s, content version %lld, %lld bytes, key %s\n", m.pack_id, (long long)m.content_version,
+               (long long)m.payload_size, m.key_id);
         return 0;
     }
-    if ((argc == 5 || argc == 6) && strcmp(argv[1], "synth") == 0) {
+    if (!strcmp(cmd, "synth") && (argc == 5 || argc == 6)) {
         int n = atoi(argv[3]), l = atoi(argv[4]);
         if (n <= 0 || l <= 0) return usage();
-        if (pack_synth(argv[2], n, l, 42, argc == 6 ? argv[5] : NULL, err, sizeof err) != 0) {
-            fprintf(stderr, "kiosk-pack: %s\n", err);
-            return 1;
-        }
-        return 0;
+        return done(pack_synth(argv[2], n, l, 42, argc == 6 ? argv[5] : NULL, err, sizeof err), err);
     }
     return usage();
 }

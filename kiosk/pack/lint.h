@@ -1,0 +1,17 @@
+/*
+ * lint: checks content sources the way a content editor needs: everything pack_build refuses
+ * (broken references, invalid schedules, bad JSON), plus a translation coverage table.
+ */
+#ifndef KIOSK_LINT_H
+#define KIOSK_LINT_H
+
+#include <stdio.h>
+
+/*
+ * Check the sources in src_dir and print findings and the coverage table (language x offers
+ * complete / machine-translated / outdated / partial / missing) to out. Returns 0 when the
+ * sources build, 1 when they do not.
+ */
+int lint_sources(const char *src_dir, FILE *out);
+
+#endif

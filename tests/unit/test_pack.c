@@ -1,0 +1,191 @@
+/* Signed packs: a good pack installs; each kind of bad pack is refused with its own reason and
+ * the installed content stays; a kill -9 during installation never leaves a mix. */
+#include "check.h"
+#include "pack/pack.h"
+#include "pack/sign.h"
+#include "store/store.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DIR "build/packtest"
+static pack_trust trust;
+
+static void sh(const char *cmd)
+{
+    if (system(cmd) != 0) printf("command failed: %s\n", cmd);
+}
+
+/* A content database of the mini fixture with the given version. */
+static void make_db(int version, const char *out)
+{
+    char cmd[512], err[1024];
+    snprintf(cmd, sizeof cmd,
+             "rm -rf " DIR "/src && cp -r tests/fixtures/mini " DIR "/src && ln -sfn ../../../content/pictograms " DIR
+             "/src/pictograms && sed -i 's/\"version\": 3/\"version\": %d/' " DIR "/src/pack.json",
+             version);
+    sh(cmd);
+    if (pack_build(DIR "/src", out, err, sizeof err) != 0) printf("build: %s\n", err);
+}
+
+static int64_t installed(const char *db)
+{
+    store *s = NULL;
+    char err[512];
+    if (store_open(&s, db, err, sizeof err) != 0) return -1;
+    char *v = store_meta(s, "content_version");
+    int64_t n = v ? atoll(v) : -1;
+    free(v);
+    store_close(s);
+    return n;
+}
+
+static int install(const char *pack, int64_t have, char *err, size_t errlen)
+{
+    pack_policy pol = {.installed_version = have, .now = (int64_t)time(NULL)};
+    pack_manifest m;
+    return pack_install(pack, DIR "/content.db", &trust, &pol, &m, err, errlen);
+}
+
+static void flip(const char *src, const char *dst, long at)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp %s %s", src, dst);
+    sh(cmd);
+    FILE *f = fopen(dst, "r+b");
+    fseek(f, at < 0 ? at : at, at < 0 ? SEEK_END : SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, at < 0 ? at : at, at < 0 ? SEEK_END : SEEK_SET);
+    fputc(c ^ 0x10, f);
+    fclose(f);
+}
+
+TEST(good_pack)
+{
+    char err[1024];
+    make_db(2, DIR "/v2.db");
+    make_db(3, DIR "/v3.db");
+    make_db(4, DIR "/v4.db");
+    CHECK(pack_sign(DIR "/v2.db", "content/keys/demo.secret", 30, DIR "/v2.kpack", err, sizeof err) == 0, "sign: %s", err);
+    CHECK(pack_sign(DIR "/v3.db", "content/keys/demo.secret", 30, DIR "/v3.kpack", err, sizeof err) == 0, "sign v3");
+    CHECK(pack_sign(DIR "/v4.db", "content/keys/demo.secret", 30, DIR "/v4.kpack", err, sizeof err) == 0, "sign v4");
+    unlink(DIR "/content.db");
+    CHECK(install(DIR "/v2.kpack", 0, err, sizeof err) == PACK_OK, "install v2: %s", err);
+    CHECK(installed(DIR "/content.db") == 2, "v2 installed");
+    CHECK(install(DIR "/v3.kpack", 2, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 3, "v3 over v2");
+    pack_manifest m;
+    CHECK(pack_read_manifest(DIR "/v4.kpack", &trust, &m, err, sizeof err) == PACK_OK && m.content_version == 4 &&
+              !strcmp(m.pack_id, "mini"),
+          "manifest reads");
+}
+
+/* Each bad pack: its own error, its own words, and v3 still installed and readable. */
+static void refused(const char *pack, int64_t have, int code, const char *words)
+{
+    char err[1024];
+    int rc = install(pack, have, err, sizeof err);
+    CHECK(rc == code, "%s: code %d, expected %d (%s)", pack, rc, code, err);
+    CHECK(strstr(err, words) != NULL, "%s: message \"%s\" says \"%s\"", pack, err, words);
+    CHECK(installed(DIR "/content.db") == 3, "%s: old content intact", pack);
+    struct stat sb;
+    CHECK(stat(DIR "/content.db.new", &sb) != 0, "%s: no staged leftovers", pack);
+}
+
+TEST(bad_packs)
+{
+    char err[1024];
+    flip(DIR "/v4.kpack", DIR "/payload-flip.kpack", -5000);
+    refused(DIR "/payload-flip.kpack", 3, PACK_ERR_DAMAGED, "damaged");
+    flip(DIR "/v4.kpack", DIR "/manifest-flip.kpack", 40);
+    refused(DIR "/manifest-flip.kpack", 3, PACK_ERR_SIGNATURE, "signature does not match");
+    sh("build/kiosk-pack keygen " DIR "/other > /dev/null");
+    pack_sign(DIR "/v4.db", DIR "/other.secret", 30, DIR "/wrong-key.kpack", err, sizeof err);
+    refused(DIR "/wrong-key.kpack", 3, PACK_ERR_SIGNATURE, "signature does not match");
+    refused(DIR "/v2.kpack", 3, PACK_ERR_OLDER, "older than the installed");
+    refused(DIR "/v3.kpack", 3, PACK_ERR_SAME, "already installed");
+    pack_sign(DIR "/v4.db", "content/keys/demo.secret", 1, DIR "/expired.kpack", err, sizeof err);
+    {
+        /* a kiosk whose clock reads two days ahead */
+        pack_policy pol = {.installed_version = 3, .now = (int64_t)time(NULL) + 2 * 86400};
+        pack_manifest m;
+        int rc = pack_install(DIR "/expired.kpack", DIR "/content.db", &trust, &pol, &m, err, sizeof err);
+        CHECK(rc == PACK_ERR_EXPIRED && strstr(err, "expired"), "expired: %s", err);
+        /* a kiosk without a real-time clock (epoch) still refuses it once it has seen a newer manifest */
+        pol.now = 0;
+        pol.newest_seen = (int64_t)time(NULL) + 3 * 86400;
+        rc = pack_install(DIR "/expired.kpack", DIR "/content.db", &trust, &pol, &m, err, sizeof err);
+        CHECK(rc == PACK_ERR_EXPIRED, "clock never runs back before the newest manifest: %s", err);
+    }
+    sh("head -c 3000 " DIR "/v4.kpack > " DIR "/truncated.kpack");
+    refused(DIR "/truncated.kpack", 3, PACK_ERR_DAMAGED, "damaged");
+    sh("head -c 200 " DIR "/v4.kpack > " DIR "/truncated-manifest.kpack");
+    refused(DIR "/truncated-manifest.kpack", 3, PACK_ERR_DAMAGED, "damaged");
+    sh("head -c 100000 /dev/urandom > " DIR "/random.kpack");
+    refused(DIR "/random.kpack", 3, PACK_ERR_NOT_PACK, "not a content pack");
+    sh("cp tests/fixtures/mini/pack.json " DIR "/json.kpack");
+    refused(DIR "/json.kpack", 3, PACK_ERR_NOT_PACK, "not a content pack");
+    /* a properly signed SQLite file that is not our content */
+    sh("rm -f " DIR "/alien.db && sqlite3 " DIR "/alien.db \"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+       "INSERT INTO meta VALUES('schema_version','99'),('pack_id','x'),('content_version','9')\"");
+    CHECK(pack_sign(DIR "/alien.db", "content/keys/demo.secret", 30, DIR "/alien.kpack", err, sizeof err) == 0, "sign alien");
+    refused(DIR "/alien.kpack", 3, PACK_ERR_SCHEMA, "does not fit this kiosk");
+    /* huge: a sparse file over the limit is refused before it is read */
+    sh("rm -f " DIR "/huge.kpack && cp " DIR "/v4.kpack " DIR "/huge.kpack && truncate -s 3G " DIR "/huge.kpack");
+    refused(DIR "/huge.kpack", 3, PACK_ERR_TOO_BIG, "too large");
+    refused(DIR "/missing.kpack", 3, PACK_ERR_IO, "could not be read");
+}
+
+TEST(kill_during_install)
+{
+    /* kill -9 at random moments while v4 installs over v3: always v3 or v4, never a mix */
+    char err[1024];
+    srand(7);
+    int mixed = 0, saw_new = 0, saw_old = 0;
+    for (int i = 0; i < 40; i++) {
+        sh("cp " DIR "/v3.db " DIR "/content.db");
+        pid_t pid = fork();
+        if (pid == 0) {
+            install(DIR "/v4.kpack", 3, err, sizeof err);
+            _exit(0);
+        }
+        usleep((useconds_t)(rand() % 6000));
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        int64_t v = installed(DIR "/content.db");
+        if (v == 3) saw_old++;
+        else if (v == 4) saw_new++;
+        else mixed++;
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        int ok = sqlite3_open_v2(DIR "/content.db", &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+                 sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+                 sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        if (!ok) mixed++;
+        pack_unstage(DIR "/content.db");
+    }
+    CHECK(mixed == 0, "%d runs left a broken or mixed database", mixed);
+    CHECK(saw_old + saw_new == 40, "old %d, new %d", saw_old, saw_new);
+}
+
+int main(void)
+{
+    mkdir(DIR, 0755);
+    char err[512];
+    if (pack_trust_add_file(&trust, "content/keys/demo.pub", err, sizeof err) != 0) {
+        printf("FAIL trust: %s\n", err);
+        return 1;
+    }
+    RUN(good_pack);
+    RUN(bad_packs);
+    RUN(kill_during_install);
+    CHECK_DONE();
+}
