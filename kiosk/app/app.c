@@ -3,17 +3,49 @@
  */
 #include "app.h"
 
+#include "pack/sign.h"
+#include "store/local.h"
+
+#include <dirent.h>
 #include <ini.h>
 #include <math.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_LANGS 32
 
+/* A pack check runs on a worker thread so the screen stays responsive; the main loop collects
+ * the result in app_tick. Only `done` is shared while the worker runs. */
+typedef struct check_job {
+    pthread_t thread;
+    atomic_int done;
+    int running;
+    int index;
+    char pack_path[1100];
+    char content_path[1024];
+    pack_trust trust;
+    pack_policy pol;
+    pack_manifest m;
+    int rc, added, changed, removed;
+    char err[1024];
+} check_job;
+
 struct app {
     app_config cfg;
     store *st;
+    local *loc;
+    pack_trust trust;
+    char pin[16];
+    char **pack_paths;           /* parallel to s.packs */
+    int staged;                  /* index of the pack staged beside the content, -1 none */
+    pack_manifest staged_m;
+    check_job job;
     app_state s;
     i18n_catalog *catalogs[MAX_LANGS]; /* by index in i18n_lang_at(), loaded on first use */
     int resets;
@@ -26,6 +58,7 @@ void app_config_defaults(app_config *c)
     memset(c, 0, sizeof *c);
     snprintf(c->data_dir, sizeof c->data_dir, ".");
     snprintf(c->default_lang, sizeof c->default_lang, "de");
+    snprintf(c->media_dir, sizeof c->media_dir, "/media");
     c->idle_timeout_s = 90;
 }
 
@@ -43,6 +76,10 @@ static int conf_handler(void *user, const char *section, const char *name, const
         c->idle_timeout_s = atoi(value);
         if (c->idle_timeout_s < 15 || c->idle_timeout_s > 3600) return 0;
     } else if (!strcmp(name, "px_per_mm")) c->px_per_mm = strtof(value, NULL);
+    else if (!strcmp(name, "staff_pin_hash")) snprintf(c->staff_pin_hash, sizeof c->staff_pin_hash, "%s", value);
+    else if (!strcmp(name, "media_dir")) snprintf(c->media_dir, sizeof c->media_dir, "%s", value);
+    else if (!strcmp(name, "trusted_keys")) snprintf(c->trusted_keys, sizeof c->trusted_keys, "%s", value);
+    else if (!strcmp(name, "state")) snprintf(c->state_path, sizeof c->state_path, "%s", value);
     return 1;
 }
 
@@ -212,17 +249,12 @@ static char **split_langs(const char *list)
     return v;
 }
 
-int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
+/* Languages offered and the pack's demo flag: read at start and after a pack is installed. */
+static void load_languages(app *a)
 {
-    *out = NULL;
-    app *a = calloc(1, sizeof *a);
-    if (!a) { snprintf(err, errlen, "out of memory"); return -1; }
-    a->cfg = *cfg;
-    if (store_open(&a->st, cfg->content, err, errlen) != 0) {
-        free(a);
-        return -1;
-    }
-    a->s.languages = cfg->languages[0] ? split_langs(cfg->languages) : store_languages(a->st);
+    store_strv_free(a->s.languages);
+    store_strv_free(a->s.language_names);
+    a->s.languages = a->cfg.languages[0] ? split_langs(a->cfg.languages) : store_languages(a->st);
     if (!a->s.languages || !a->s.languages[0]) {
         store_strv_free(a->s.languages);
         a->s.languages = split_langs("de,en");
@@ -238,6 +270,38 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
     char *demo = store_meta(a->st, "demo");
     a->s.demo = demo && !strcmp(demo, "1");
     free(demo);
+}
+
+int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
+{
+    *out = NULL;
+    app *a = calloc(1, sizeof *a);
+    if (!a) { snprintf(err, errlen, "out of memory"); return -1; }
+    a->cfg = *cfg;
+    if (store_open(&a->st, cfg->content, err, errlen) != 0) {
+        free(a);
+        return -1;
+    }
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "libsodium failed to start");
+        store_close(a->st);
+        free(a);
+        return -1;
+    }
+    a->staged = -1;
+    char state[1100];
+    if (cfg->state_path[0]) snprintf(state, sizeof state, "%s", cfg->state_path);
+    else snprintf(state, sizeof state, "%s.local", cfg->content);
+    char lerr[512];
+    /* without its own database the kiosk still shows content; it only forgets lockouts and times */
+    if (local_open(&a->loc, state, lerr, sizeof lerr) != 0) fprintf(stderr, "kiosk: state: %s\n", lerr);
+    char keys[1024];
+    snprintf(keys, sizeof keys, "%s", cfg->trusted_keys);
+    for (char *save = NULL, *k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+        while (*k == ' ') k++;
+        if (*k && pack_trust_add_file(&a->trust, k, lerr, sizeof lerr) != 0) fprintf(stderr, "kiosk: trusted key: %s\n", lerr);
+    }
+    load_languages(a);
     a->s.idle_timeout_ms = (uint32_t)cfg->idle_timeout_s * 1000u;
     app_reset(a);
     a->resets = 0;
@@ -245,9 +309,40 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+static void free_packs(app *a)
+{
+    for (int i = 0; i < a->s.npacks; i++) free(a->pack_paths[i]);
+    free(a->pack_paths);
+    a->pack_paths = NULL;
+    free(a->s.packs);
+    a->s.packs = NULL;
+    a->s.npacks = 0;
+}
+
+static void job_wait(app *a)
+{
+    if (!a->job.running) return;
+    pthread_join(a->job.thread, NULL);
+    a->job.running = 0;
+}
+
+static void leave_staff(app *a)
+{
+    job_wait(a);
+    if (a->staged >= 0) pack_unstage(a->cfg.content);
+    a->staged = -1;
+    free_packs(a);
+    sodium_memzero(a->pin, sizeof a->pin);
+    a->s.pin_len = 0;
+    a->s.staff_msg[0] = 0;
+    a->s.staff_busy = 0;
+}
+
 void app_close(app *a)
 {
     if (!a) return;
+    leave_staff(a);
+    local_close(a->loc);
     free_session(a);
     store_categories_free(a->s.cats, a->s.ncats);
     store_strv_free(a->s.languages);
@@ -263,6 +358,7 @@ int app_resets(const app *a) { return a->resets; }
 
 void app_reset(app *a)
 {
+    leave_staff(a);
     free_session(a);
     a->s.screen = SCREEN_ATTRACT;
     a->s.category[0] = 0;
@@ -279,6 +375,252 @@ static void go(app *a, int screen)
     a->s.screen = screen;
     a->s.velocity = 0;
     a->max_scroll = 0;
+}
+
+/* ---------- staff mode ---------- */
+
+static const char *T(const app *a, const char *msgid) { return i18n_gettext(a->s.catalog, msgid); }
+
+static int64_t installed_version(app *a)
+{
+    char *v = store_meta(a->st, "content_version");
+    int64_t n = v ? atoll(v) : 0;
+    free(v);
+    return n;
+}
+
+static void staff_info(app *a)
+{
+    char *ver = store_meta(a->st, "content_version"), *created = store_meta(a->st, "created");
+    char *id = store_meta(a->st, "pack_id");
+    size_t o = 0;
+    char *b = a->s.staff_info;
+    size_t n = sizeof a->s.staff_info;
+    o += (size_t)snprintf(b + o, n - o, "%s: %s %s (%s)\n", T(a, "Content"), id ? id : "?", ver ? ver : "?",
+                          created ? created : "?");
+    free(ver);
+    free(created);
+    free(id);
+    o += (size_t)snprintf(b + o, n - o, "%s:", T(a, "Offers translated"));
+    for (int i = 0; a->s.languages && a->s.languages[i] && o < n - 64; i++) {
+        int tr = 0, total = 0;
+        store_coverage(a->st, a->s.languages[i], &tr, &total);
+        o += (size_t)snprintf(b + o, n - o, " %s %d/%d", a->s.languages[i], tr, total);
+    }
+    struct statvfs vfs;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", a->cfg.content);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    else snprintf(dir, sizeof dir, ".");
+    if (o < n - 128 && statvfs(dir, &vfs) == 0)
+        o += (size_t)snprintf(b + o, n - o, "\n%s: %llu MiB", T(a, "Free disk space"),
+                              (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20);
+    if (o < n - 128) snprintf(b + o, n - o, "\n%s: %s", T(a, "Last update from the central store"), T(a, "never"));
+}
+
+static void add_pack(app *a, const char *path, const char *name)
+{
+    staff_pack *np = realloc(a->s.packs, sizeof *np * (size_t)(a->s.npacks + 1));
+    char **pp = np ? realloc(a->pack_paths, sizeof *pp * (size_t)(a->s.npacks + 1)) : NULL;
+    if (np) a->s.packs = np;
+    if (!np || !pp) return;
+    a->pack_paths = pp;
+    staff_pack *p = &a->s.packs[a->s.npacks];
+    memset(p, 0, sizeof *p);
+    snprintf(p->name, sizeof p->name, "%s", name);
+    pack_manifest m;
+    char err[1024];
+    int rc = pack_read_manifest(path, &a->trust, &m, err, sizeof err);
+    if (rc == PACK_OK) {
+        snprintf(p->status, sizeof p->status, "%s %lld", T(a, "Version"), (long long)m.content_version);
+    } else {
+        snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(rc)));
+        p->state = PACKROW_REFUSED;
+    }
+    a->pack_paths[a->s.npacks++] = strdup(path);
+}
+
+/* *.kpack files up to three folders below the media folder (/media/USER/STICK/file.kpack). */
+static void scan(const char *dir, int depth, char ***found, int *n)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && *n < 32) {
+        if (e->d_name[0] == '.') continue;
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        size_t l = strlen(e->d_name);
+        if (l > 6 && !strcmp(e->d_name + l - 6, ".kpack")) {
+            char **nf = realloc(*found, sizeof *nf * (size_t)(*n + 1));
+            if (!nf) break;
+            *found = nf;
+            (*found)[(*n)++] = strdup(path);
+        } else if (depth < 3 && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN)) {
+            scan(path, depth + 1, found, n);
+        }
+    }
+    closedir(d);
+}
+
+static int path_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void staff_refresh(app *a)
+{
+    free_packs(a);
+    staff_info(a);
+    char **found = NULL;
+    int n = 0;
+    scan(a->cfg.media_dir, 1, &found, &n);
+    qsort(found, (size_t)n, sizeof *found, path_cmp);
+    for (int i = 0; i < n; i++) {
+        const char *slash = strrchr(found[i], '/');
+        add_pack(a, found[i], slash ? slash + 1 : found[i]);
+        free(found[i]);
+    }
+    free(found);
+}
+
+static void *check_run(void *arg)
+{
+    check_job *j = arg;
+    j->rc = pack_stage(j->pack_path, j->content_path, &j->trust, &j->pol, &j->m, j->err, sizeof j->err);
+    if (j->rc == PACK_OK) {
+        store *s = NULL;
+        char staged[1100], e[256];
+        snprintf(staged, sizeof staged, "%s.new", j->content_path);
+        if (store_open(&s, j->content_path, e, sizeof e) == 0) {
+            store_diff(s, staged, &j->added, &j->changed, &j->removed);
+            store_close(s);
+        }
+    }
+    atomic_store(&j->done, 1);
+    return NULL;
+}
+
+static int staff_check(app *a, int i)
+{
+    if (i < 0 || i >= a->s.npacks || a->job.running || a->s.packs[i].state == PACKROW_REFUSED) return 0;
+    if (a->staged >= 0) {
+        pack_unstage(a->cfg.content);
+        if (a->s.packs[a->staged].state == PACKROW_READY) a->s.packs[a->staged].state = PACKROW_FOUND;
+        a->staged = -1;
+    }
+    check_job *j = &a->job;
+    memset(j, 0, sizeof *j);
+    j->index = i;
+    snprintf(j->pack_path, sizeof j->pack_path, "%s", a->pack_paths[i]);
+    snprintf(j->content_path, sizeof j->content_path, "%s", a->cfg.content);
+    j->trust = a->trust;
+    j->pol.installed_version = installed_version(a);
+    j->pol.now = (int64_t)time(NULL);
+    j->pol.newest_seen = local_get_int(a->loc, "newest_manifest_time", 0);
+    if (pthread_create(&j->thread, NULL, check_run, j) != 0) return 0;
+    j->running = 1;
+    a->s.staff_busy = 1;
+    a->s.packs[i].state = PACKROW_CHECKING;
+    snprintf(a->s.packs[i].status, sizeof a->s.packs[i].status, "%s", T(a, "Checking…"));
+    return 1;
+}
+
+static int check_collect(app *a)
+{
+    check_job *j = &a->job;
+    if (!j->running || !atomic_load(&j->done)) return 0;
+    job_wait(a);
+    a->s.staff_busy = 0;
+    local_set_int(a->loc, "newest_manifest_time", j->pol.newest_seen);
+    if (j->index >= a->s.npacks) return 1;
+    staff_pack *p = &a->s.packs[j->index];
+    if (j->rc == PACK_OK) {
+        a->staged = j->index;
+        a->staged_m = j->m;
+        p->state = PACKROW_READY;
+        char counts[256];
+        snprintf(counts, sizeof counts, T(a, "%d added, %d changed, %d removed"), j->added, j->changed, j->removed);
+        snprintf(p->status, sizeof p->status, "%s %lld → %lld: %s", T(a, "Version"), (long long)j->pol.installed_version,
+                 (long long)j->m.content_version, counts);
+    } else {
+        p->state = PACKROW_REFUSED;
+        snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(j->rc)));
+        fprintf(stderr, "kiosk: pack %s refused: %s\n", p->name, j->err);
+    }
+    return 1;
+}
+
+static int staff_apply(app *a, int i)
+{
+    if (i != a->staged || a->job.running) return 0;
+    char err[1024];
+    pack_policy pol = {.installed_version = installed_version(a)};
+    store *old = a->st;
+    if (pack_commit(a->cfg.content, &pol, &a->staged_m, err, sizeof err) != PACK_OK) {
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_IO)));
+        return 1;
+    }
+    a->staged = -1;
+    store *s = NULL;
+    if (store_open(&s, a->cfg.content, err, sizeof err) != 0) {
+        /* cannot happen after the checks in pack_stage; keep showing the old content if it does */
+        fprintf(stderr, "kiosk: installed content unreadable: %s\n", err);
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_SCHEMA)));
+        return 1;
+    }
+    free_session(a);
+    store_categories_free(a->s.cats, a->s.ncats);
+    a->s.cats = NULL;
+    a->s.ncats = 0;
+    a->st = s;
+    store_close(old);
+    load_languages(a);
+    set_lang(a, a->s.lang);
+    a->s.packs[i].state = PACKROW_INSTALLED;
+    snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s %lld", T(a, "Installed: version"),
+             (long long)a->staged_m.content_version);
+    snprintf(a->s.packs[i].status, sizeof a->s.packs[i].status, "%s", a->s.staff_msg);
+    staff_info(a);
+    return 1;
+}
+
+static int64_t lock_left(app *a)
+{
+    int64_t until = local_get_int(a->loc, "staff_locked_until", 0), now = (int64_t)time(NULL);
+    return until > now ? until - now : 0;
+}
+
+static void pin_ok(app *a)
+{
+    int64_t left = lock_left(a);
+    if (left > 0) {
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg,
+                 i18n_ngettext(a->s.catalog, "Locked. Try again in %d second", "Locked. Try again in %d seconds", (long)left),
+                 (int)left);
+    } else if (a->cfg.staff_pin_hash[0] &&
+               crypto_pwhash_str_verify(a->cfg.staff_pin_hash, a->pin, strlen(a->pin)) == 0) {
+        local_set_int(a->loc, "staff_failures", 0);
+        a->s.staff_msg[0] = 0;
+        go(a, SCREEN_STAFF);
+        staff_refresh(a);
+    } else {
+        /* three tries, then locks of 30 s doubling up to an hour; remembered across restarts */
+        int64_t fails = local_get_int(a->loc, "staff_failures", 0) + 1;
+        local_set_int(a->loc, "staff_failures", fails);
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, "Wrong PIN"));
+        if (fails >= 3) {
+            int64_t lock = 30;
+            for (int64_t k = 3; k < fails && lock < 3600; k++) lock *= 2;
+            if (lock > 3600) lock = 3600;
+            local_set_int(a->loc, "staff_locked_until", (int64_t)time(NULL) + lock);
+            snprintf(a->s.staff_msg, sizeof a->s.staff_msg,
+                     i18n_ngettext(a->s.catalog, "Locked. Try again in %d second", "Locked. Try again in %d seconds",
+                                   (long)lock),
+                     (int)lock);
+        }
+        fprintf(stderr, "kiosk: wrong staff PIN (%lld in a row)\n", (long long)fails);
+    }
+    sodium_memzero(a->pin, sizeof a->pin);
+    a->s.pin_len = 0;
 }
 
 int app_apply(app *a, const action *act)
@@ -316,11 +658,13 @@ int app_apply(app *a, const action *act)
     }
     case ACT_BACK:
         if (s->screen == SCREEN_DETAIL) go(a, SCREEN_LIST);
+        else if (s->screen == SCREEN_PIN || s->screen == SCREEN_STAFF) app_reset(a);
         else if (s->screen == SCREEN_LIST) go(a, SCREEN_CATEGORIES);
         else app_reset(a);
         return 1;
     case ACT_HOME:
-        go(a, SCREEN_CATEGORIES);
+        if (s->screen == SCREEN_PIN || s->screen == SCREEN_STAFF) app_reset(a);
+        else go(a, SCREEN_CATEGORIES);
         return 1;
     case ACT_LANGUAGES:
         app_reset(a);
@@ -344,6 +688,31 @@ int app_apply(app *a, const action *act)
         if (s->velocity == 0) return 0;
         s->velocity = 0;
         return 0;
+    case ACT_STAFF_ENTER:
+        if (!a->cfg.staff_pin_hash[0] || s->screen != SCREEN_ATTRACT) return 0;
+        go(a, SCREEN_PIN);
+        s->pin_len = 0;
+        s->staff_msg[0] = 0;
+        return 1;
+    case ACT_PIN_DIGIT:
+        if (s->pin_len >= (int)sizeof a->pin - 1 || act->arg[0] < '0' || act->arg[0] > '9') return 0;
+        a->pin[s->pin_len++] = act->arg[0];
+        a->pin[s->pin_len] = 0;
+        return 1;
+    case ACT_PIN_DELETE:
+        if (s->pin_len == 0) return 0;
+        a->pin[--s->pin_len] = 0;
+        return 1;
+    case ACT_PIN_OK:
+        pin_ok(a);
+        return 1;
+    case ACT_STAFF_CHECK:
+        return s->screen == SCREEN_STAFF && staff_check(a, (int)act->value);
+    case ACT_STAFF_APPLY:
+        return s->screen == SCREEN_STAFF && staff_apply(a, (int)act->value);
+    case ACT_STAFF_LEAVE:
+        app_reset(a);
+        return 1;
     default:
         return 0;
     }
@@ -354,7 +723,7 @@ int app_tick(app *a, uint32_t now_ms)
     app_state *s = &a->s;
     uint32_t dt = now_ms - s->now_ms;
     s->now_ms = now_ms;
-    int dirty = 0;
+    int dirty = check_collect(a);
     if (s->velocity != 0 && dt > 0) {
         float sec = (float)dt / 1000.0f;
         float v = s->scroll[s->screen] + s->velocity * sec;
@@ -387,7 +756,7 @@ int app_tick(app *a, uint32_t now_ms)
 int app_next_tick_ms(const app *a)
 {
     const app_state *s = &a->s;
-    if (s->velocity != 0) return 16;
+    if (s->velocity != 0 || a->job.running) return 16;
     if (s->screen == SCREEN_ATTRACT) return -1;
     uint32_t idle = s->now_ms - s->last_input_ms;
     if (idle >= s->idle_timeout_ms) return 0;

@@ -17,9 +17,13 @@ typedef struct app_config {
     char languages[256];         /* comma-separated languages offered; empty = the pack's */
     int idle_timeout_s;          /* back to the start after this long without a touch */
     float px_per_mm;             /* 0 = guess from the screen size */
+    char staff_pin_hash[256];    /* Argon2id string (kiosk-pack pin-hash); empty = no staff mode */
+    char media_dir[1024];        /* where USB sticks appear; packs (*.kpack) are looked for below */
+    char trusted_keys[1024];     /* comma-separated .pub files */
+    char state_path[1024];       /* the kiosk's own database; default: beside the content */
 } app_config;
 
-/* Defaults: data dir ".", de, 90 s. */
+/* Defaults: data dir ".", de, 90 s, media under /media. */
 void app_config_defaults(app_config *c);
 
 /*

@@ -79,7 +79,7 @@ static int save_shot(kiosk *k, const char *name)
 
 static const char *screen_name(int s)
 {
-    static const char *names[] = {"attract", "categories", "list", "detail"};
+    static const char *names[] = {"attract", "categories", "list", "detail", "pin", "staff"};
     return s >= 0 && s < SCREEN_COUNT ? names[s] : "?";
 }
 
@@ -110,13 +110,13 @@ static void sim_wait(kiosk *k, uint32_t *clock, uint32_t ms)
     }
 }
 
-static void sim_tap(kiosk *k, uint32_t *clock, int x, int y)
+static void sim_tap(kiosk *k, uint32_t *clock, int x, int y, int hold_ms)
 {
     ui_input in = {.down = 1, .x = x, .y = y};
     app_tick(k->a, *clock);
     frame(k, &in);
-    *clock += 80;
-    ui_input up = {.up = 1, .x = x, .y = y, .tap = 1, .tap_x = x, .tap_y = y};
+    *clock += (uint32_t)hold_ms;
+    ui_input up = {.up = 1, .x = x, .y = y, .tap = 1, .tap_x = x, .tap_y = y, .tap_ms = hold_ms};
     app_tick(k->a, *clock);
     frame(k, &up);
 }
@@ -165,12 +165,13 @@ static int run_script(kiosk *k, const char *path)
         char cmd[32] = "", a1[256] = "", a2[256] = "";
         int n = sscanf(p, "%31s %255s %255[^\n]", cmd, a1, a2);
         const app_state *st = app_get_state(k->a);
-        if (!strcmp(cmd, "tap") && n >= 2) {
-            int x, y;
+        if ((!strcmp(cmd, "tap") || !strcmp(cmd, "hold")) && n >= 2) {
+            /* "hold ID" is a 3.5 s press: the staff gesture */
+            int x, y, hold = !strcmp(cmd, "hold") ? 3500 : 80;
             if (n == 3 && sscanf(a1, "%d", &x) == 1 && sscanf(a2, "%d", &y) == 1) {
-                sim_tap(k, &clock, x, y);
+                sim_tap(k, &clock, x, y, hold);
             } else if (ui_find(k->u, a1, &x, &y) == 0) {
-                sim_tap(k, &clock, x, y);
+                sim_tap(k, &clock, x, y, hold);
             } else {
                 fprintf(stderr, "%s:%d: nothing named %s on the %s screen\n", path, ln, a1, screen_name(st->screen));
                 k->failures++;
@@ -182,6 +183,15 @@ static int run_script(kiosk *k, const char *path)
             snprintf(rest, sizeof rest, "%s %s", a1, a2);
             if (sscanf(rest, "%f %f %f %f %d", &x0, &y0, &x1, &y1, &ms) >= 4)
                 sim_drag(k, &clock, (int)(x0 * k->w), (int)(y0 * k->h), (int)(x1 * k->w), (int)(y1 * k->h), ms);
+        } else if (!strcmp(cmd, "settle")) {
+            /* let background work (a pack check) finish, in real time, at most 20 s */
+            for (int i = 0; i < 2000 && app_next_tick_ms(k->a) == 16 && app_get_state(k->a)->staff_busy; i++) {
+                SDL_Delay(10);
+                clock += 10;
+                if (app_tick(k->a, clock)) frame(k, &none);
+            }
+            app_tick(k->a, clock);
+            frame(k, &none);
         } else if (!strcmp(cmd, "wait") && n >= 2) {
             sim_wait(k, &clock, (uint32_t)atol(a1));
         } else if (!strcmp(cmd, "key") && n >= 2) {
@@ -287,7 +297,7 @@ static int run_loop(kiosk *k, int first_frame_only)
 {
     ui_input in = {0};
     int pressed = 0, dragging = 0, px = 0, py = 0, sx = 0, sy = 0;
-    double last_move_t = 0;
+    double last_move_t = 0, down_t = 0;
     float vel = 0;
     uint32_t start = SDL_GetTicks();
     app_tick(k->a, 0);
@@ -311,7 +321,7 @@ static int run_loop(kiosk *k, int first_frame_only)
                 px = sx = ev.button.x;
                 py = sy = ev.button.y;
                 vel = 0;
-                last_move_t = now_ms_real();
+                last_move_t = down_t = now_ms_real();
                 in.down = 1;
                 in.x = px;
                 in.y = py;
@@ -342,6 +352,7 @@ static int run_loop(kiosk *k, int first_frame_only)
                     in.tap = 1;
                     in.tap_x = ev.button.x;
                     in.tap_y = ev.button.y;
+                    in.tap_ms = (int)(now_ms_real() - down_t);
                 } else if (now_ms_real() - last_move_t < 80) {
                     in.fling = vel;
                 }

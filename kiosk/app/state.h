@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-enum screen { SCREEN_ATTRACT = 0, SCREEN_CATEGORIES, SCREEN_LIST, SCREEN_DETAIL, SCREEN_COUNT };
+enum screen { SCREEN_ATTRACT = 0, SCREEN_CATEGORIES, SCREEN_LIST, SCREEN_DETAIL, SCREEN_PIN, SCREEN_STAFF, SCREEN_COUNT };
 
 enum action_kind {
     ACT_NONE = 0,
@@ -26,6 +26,13 @@ enum action_kind {
     ACT_STOP,         /* pointer went down: stop inertia */
     ACT_TOUCH,        /* any touch: resets the idle timer */
     ACT_LAYOUT,       /* value: how far the current screen can scroll, px */
+    ACT_STAFF_ENTER,  /* the hidden gesture: a long press in the top-left corner */
+    ACT_PIN_DIGIT,    /* arg: "0".."9" */
+    ACT_PIN_DELETE,
+    ACT_PIN_OK,
+    ACT_STAFF_CHECK,  /* value: index of a pack found on removable media */
+    ACT_STAFF_APPLY,  /* value: index of a checked pack */
+    ACT_STAFF_LEAVE,
 };
 
 typedef struct action {
@@ -33,6 +40,15 @@ typedef struct action {
     char arg[128];
     float value;
 } action;
+
+/* A pack file found on removable media, as staff see it. */
+enum pack_row_state { PACKROW_FOUND = 0, PACKROW_CHECKING, PACKROW_READY, PACKROW_REFUSED, PACKROW_INSTALLED };
+
+typedef struct staff_pack {
+    char name[256];              /* file name */
+    char status[512];            /* what checking found, in the staff's language */
+    int state;                   /* enum pack_row_state */
+} staff_pack;
 
 typedef struct app_state {
     int screen;
@@ -60,6 +76,14 @@ typedef struct app_state {
     float velocity;              /* px/s, inertia of the current screen */
     float content_h;             /* scrollable height the UI reported last frame */
     float view_h;
+
+    /* staff mode; the PIN digits themselves never leave the app */
+    int pin_len;
+    char staff_msg[512];
+    char staff_info[2048];
+    staff_pack *packs;
+    int npacks;
+    int staff_busy;
 
     uint32_t now_ms;
     uint32_t last_input_ms;

@@ -466,3 +466,65 @@ void store_offer_free(store_offer *o)
     free(o->schedules);
     free(o);
 }
+
+int store_coverage(store *s, const char *lang, int *translated, int *total)
+{
+    sqlite3_stmt *st;
+    *translated = *total = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT (SELECT count(*) FROM service_i18n WHERE lang=?1 AND name IS NOT NULL), "
+                           "(SELECT count(*) FROM service)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *translated = sqlite3_column_int(st, 0);
+        *total = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int store_diff(store *s, const char *other_path, int *added, int *changed, int *removed)
+{
+    *added = *changed = *removed = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "ATTACH ?1 AS other", -1, &st, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_text(st, 1, other_path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_finalize(st);
+    if (rc) return -1;
+    /* an offer changed when its row, a translation, a schedule or a phone differs */
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM other.service WHERE id NOT IN (SELECT id FROM main.service)),"
+        " (SELECT count(*) FROM main.service WHERE id NOT IN (SELECT id FROM other.service)),"
+        " (SELECT count(*) FROM main.service m JOIN other.service o ON o.id=m.id WHERE"
+        "   m.organization_id IS NOT o.organization_id OR m.email IS NOT o.email OR m.url IS NOT o.url"
+        "   OR m.status IS NOT o.status"
+        "   OR EXISTS (SELECT lang,status,name,summary,description,eligibility_description,fees_description"
+        "     FROM main.service_i18n WHERE service_id=m.id EXCEPT SELECT lang,status,name,summary,description,"
+        "     eligibility_description,fees_description FROM other.service_i18n WHERE service_id=m.id)"
+        "   OR EXISTS (SELECT lang,status,name,summary,description,eligibility_description,fees_description"
+        "     FROM other.service_i18n WHERE service_id=m.id EXCEPT SELECT lang,status,name,summary,description,"
+        "     eligibility_description,fees_description FROM main.service_i18n WHERE service_id=m.id)"
+        "   OR EXISTS (SELECT freq,interval,byday,opens_at,closes_at,valid_from,valid_to FROM main.schedule"
+        "     WHERE service_id=m.id EXCEPT SELECT freq,interval,byday,opens_at,closes_at,valid_from,valid_to"
+        "     FROM other.schedule WHERE service_id=m.id)"
+        "   OR EXISTS (SELECT freq,interval,byday,opens_at,closes_at,valid_from,valid_to FROM other.schedule"
+        "     WHERE service_id=m.id EXCEPT SELECT freq,interval,byday,opens_at,closes_at,valid_from,valid_to"
+        "     FROM main.schedule WHERE service_id=m.id)"
+        "   OR EXISTS (SELECT number FROM main.phone WHERE service_id=m.id EXCEPT"
+        "     SELECT number FROM other.phone WHERE service_id=m.id)"
+        "   OR EXISTS (SELECT number FROM other.phone WHERE service_id=m.id EXCEPT"
+        "     SELECT number FROM main.phone WHERE service_id=m.id))";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        *added = sqlite3_column_int(st, 0);
+        *removed = sqlite3_column_int(st, 1);
+        *changed = sqlite3_column_int(st, 2);
+    } else {
+        rc = -1;
+    }
+    sqlite3_finalize(st);
+    sqlite3_exec(s->db, "DETACH other", NULL, NULL, NULL);
+    return rc;
+}

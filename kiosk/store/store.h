@@ -103,6 +103,15 @@ void store_offer_rows_free(store_offer_row *r, int n);
 int store_offer_get(store *s, const char *id, const char *const langs[], int nlangs, store_offer **out);
 void store_offer_free(store_offer *o);
 
+/* Offers with a name in lang, and all offers: the coverage staff see. */
+int store_coverage(store *s, const char *lang, int *translated, int *total);
+
+/*
+ * What installing the content database at other_path would change: offers added, changed
+ * (any text or field) and removed. Returns 0, or -1 when other_path cannot be read.
+ */
+int store_diff(store *s, const char *other_path, int *added, int *changed, int *removed);
+
 /* The last SQLite error message of this store, for logs. */
 const char *store_errmsg(store *s);
 

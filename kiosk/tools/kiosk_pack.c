@@ -7,6 +7,7 @@
 #include "pack/pack.h"
 #include "pack/sign.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,8 @@ static int usage(void)
             "       kiosk-pack keygen BASE                     Ed25519 key pair BASE.pub, BASE.secret\n"
             "       kiosk-pack sign DB KEY.secret OUT.kpack [EXPIRE_DAYS]   sign a content database\n"
             "       kiosk-pack verify PACK KEY.pub             check a pack's signature and payload\n"
-            "       kiosk-pack synth OUT.db OFFERS LANGS [PICTOGRAM_DIR]   synthetic content\n");
+            "       kiosk-pack synth OUT.db OFFERS LANGS [PICTOGRAM_DIR]   synthetic content\n"
+            "       kiosk-pack pin-hash PIN                    Argon2id hash for the staff_pin_hash setting\n");
     return 2;
 }
 
@@ -60,6 +62,16 @@ int main(int argc, char **argv)
         if (rc != PACK_OK) return done(-1, err);
         printf("ok: pack %s, content version %lld, %lld bytes, key %s\n", m.pack_id, (long long)m.content_version,
                (long long)m.payload_size, m.key_id);
+        return 0;
+    }
+    if (!strcmp(cmd, "pin-hash") && argc == 3) {
+        /* 16 MiB and 3 passes: seconds of work for a guesser per PIN on kiosk hardware, with the
+         * kiosk's lockout as the real limit on guessing */
+        char out[crypto_pwhash_STRBYTES];
+        if (sodium_init() < 0 || strlen(argv[2]) < 4 ||
+            crypto_pwhash_str(out, argv[2], strlen(argv[2]), 3, 16u << 20) != 0)
+            return done(-1, "PIN must have at least 4 digits");
+        printf("%s\n", out);
         return 0;
     }
     if (!strcmp(cmd, "synth") && (argc == 5 || argc == 6)) {

@@ -146,8 +146,12 @@ void screen_attract(frame *f)
     ui_text(f, (rect){pad * 2 + f->m.small * 2, by + f->m.small / 4, f->w - 3 * pad - f->m.small * 2, 0},
             ui_tr(f, "Touch your language to start"), &so, 1);
     demo_banner(f, f->h - demo_h, demo_h);
+    /* staff mode: a long press (3 s) in the physical top-left corner, whatever the direction */
+    rect corner = ui_flip(f, (rect){0, 0, t * 3 / 2, t * 3 / 2});
+    int staff = ui_hit(f, "staff-corner", corner) && f->in->tap_ms >= 3000;
+    if (staff) ui_emit(f, ACT_STAFF_ENTER, NULL, 0);
     /* touching anywhere else starts in the kiosk's default language */
-    if (f->in->tap && !tapped) ui_emit(f, ACT_START, NULL, 0);
+    else if (f->in->tap && !tapped) ui_emit(f, ACT_START, NULL, 0);
 }
 
 /* ---------- categories ---------- */
@@ -425,4 +429,104 @@ void screen_overlay_countdown(frame *f)
     ui_fill(f, (rect){0, y, f->w, h}, COL_WARN);
     ui_text(f, (rect){pad, y + pad, f->w - 2 * pad, h1}, msg, &o, 1);
     ui_text(f, (rect){pad, y + pad + h1, f->w - 2 * pad, h2}, ui_tr(f, "Touch the screen to continue"), &o2, 1);
+}
+
+/* ---------- staff mode ---------- */
+
+/* A plain text button; returns 1 when tapped. */
+static int text_button(frame *f, const char *id, rect r, const char *label, int color, int text_color)
+{
+    int hit = ui_hit(f, id, r);
+    ui_fill(f, r, color);
+    text_opts o = opts(f->m.body, 1, text_color, TEXT_ALIGN_CENTER);
+    o.max_lines = 1;
+    int th = ui_text(f, (rect){r.x + 4, 0, r.w - 8, 0}, label, &o, 0);
+    ui_text(f, (rect){r.x + 4, r.y + (r.h - th) / 2, r.w - 8, th}, label, &o, 1);
+    return hit;
+}
+
+void screen_pin(frame *f)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad, t = f->m.touch, hh = f->m.header_h;
+    text_opts to = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_CENTER);
+    int y = hh + pad;
+    y += ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, ui_tr(f, "Staff PIN"), &to, 1) + pad / 2;
+    /* dots, never digits */
+    int dot = t / 3;
+    int dx = f->w / 2 - (st->pin_len * (dot + dot / 2)) / 2;
+    for (int i = 0; i < st->pin_len; i++) ui_fill(f, (rect){dx + i * (dot + dot / 2), y, dot, dot}, COL_TEXT);
+    y += dot + pad / 2;
+    text_opts mo = opts(f->m.body, 1, COL_WARN, TEXT_ALIGN_CENTER);
+    int mh = ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, st->staff_msg, &mo, 1);
+    y += (mh > f->m.body * 3 / 2 ? mh : f->m.body * 3 / 2) + pad / 2;
+    static const char *keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"};
+    int kw = t * 2, kh = t;
+    int avail = f->h - y - pad;
+    if (4 * (kh + pad / 2) > avail) kh = avail / 4 - pad / 2;
+    if (kh < t * 2 / 3) kh = t * 2 / 3;
+    int x0 = f->w / 2 - (3 * kw + 2 * (pad / 2)) / 2;
+    for (int i = 0; i < 12; i++) {
+        rect r = {x0 + (i % 3) * (kw + pad / 2), y + (i / 3) * (kh + pad / 2), kw, kh};
+        char id[16];
+        snprintf(id, sizeof id, "pin:%s", keys[i]);
+        /* the pad keeps its phone layout in every language: digits are not mirrored */
+        r = ui_flip(f, r);
+        const char *label = !strcmp(keys[i], "del") ? "⌫" : !strcmp(keys[i], "ok") ? "OK" : keys[i];
+        if (text_button(f, id, r, label, i == 11 ? COL_ACCENT : COL_TILE, i == 11 ? COL_ON_ACCENT : COL_TEXT)) {
+            if (i == 9) ui_emit(f, ACT_PIN_DELETE, NULL, 0);
+            else if (i == 11) ui_emit(f, ACT_PIN_OK, NULL, 0);
+            else ui_emit(f, ACT_PIN_DIGIT, keys[i], 0);
+        }
+        if (i != 11) ui_border(f, r, COL_LINE, 2);
+    }
+    header(f, 1);
+}
+
+void screen_staff(frame *f)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad, t = f->m.touch, hh = f->m.header_h;
+    int w = f->w - 2 * pad;
+    int y = hh + pad / 2;
+    text_opts to = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
+    y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "Staff mode"), &to, 1) + pad / 2;
+    text_opts io = opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
+    y += ui_text(f, (rect){pad, y, w, 0}, st->staff_info, &io, 1) + pad / 2;
+    if (st->staff_msg[0]) {
+        text_opts mo = opts(f->m.body, 1, COL_ACCENT, TEXT_ALIGN_START);
+        y += ui_text(f, (rect){pad, y, w, 0}, st->staff_msg, &mo, 1) + pad / 2;
+    }
+    text_opts ho = opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_START);
+    y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "Packs on removable media"), &ho, 1);
+    if (st->npacks == 0) {
+        text_opts eo = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
+        y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "No pack found. Insert the USB stick and wait a moment."), &eo, 1);
+    }
+    int bw = t * 3;
+    for (int i = 0; i < st->npacks && y + t < f->h - t - pad; i++) {
+        const staff_pack *p = &st->packs[i];
+        rect row = {pad, y + pad / 4, w, t + pad / 2};
+        ui_fill(f, row, COL_TILE);
+        text_opts no = opts(f->m.small, 1, COL_TEXT, TEXT_ALIGN_START);
+        no.max_lines = 1;
+        ui_text(f, (rect){row.x + pad / 2, row.y + pad / 4, row.w - bw - pad, 0}, p->name, &no, 1);
+        text_opts so = opts(f->m.small, 0, p->state == PACKROW_REFUSED ? COL_WARN : COL_MUTED, TEXT_ALIGN_START);
+        so.max_lines = 2;
+        ui_text(f, (rect){row.x + pad / 2, row.y + pad / 4 + f->m.small * 3 / 2, row.w - bw - pad, 0}, p->status, &so, 1);
+        rect b = {row.x + row.w - bw - pad / 4, row.y + pad / 4, bw, t};
+        char id[32];
+        if (p->state == PACKROW_FOUND && !st->staff_busy) {
+            snprintf(id, sizeof id, "check:%d", i);
+            if (text_button(f, id, b, ui_tr(f, "Check"), COL_ACCENT, COL_ON_ACCENT)) ui_emit(f, ACT_STAFF_CHECK, NULL, (float)i);
+        } else if (p->state == PACKROW_READY) {
+            snprintf(id, sizeof id, "apply:%d", i);
+            if (text_button(f, id, b, ui_tr(f, "Apply"), COL_WARN, COL_ON_ACCENT)) ui_emit(f, ACT_STAFF_APPLY, NULL, (float)i);
+        }
+        y += row.h + pad / 2;
+    }
+    rect leave = {pad, f->h - t - pad, t * 5, t};
+    if (text_button(f, "staff-leave", leave, ui_tr(f, "Leave staff mode"), COL_ACCENT, COL_ON_ACCENT))
+        ui_emit(f, ACT_STAFF_LEAVE, NULL, 0);
+    header(f, 1);
 }

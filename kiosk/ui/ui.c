@@ -443,6 +443,8 @@ int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int ma
     case SCREEN_CATEGORIES: screen_categories(&f); break;
     case SCREEN_LIST: screen_list(&f); break;
     case SCREEN_DETAIL: screen_detail(&f); break;
+    case SCREEN_PIN: screen_pin(&f); break;
+    case SCREEN_STAFF: screen_staff(&f); break;
     default: break;
     }
     if (st->countdown > 0) screen_overlay_countdown(&f);

@@ -22,6 +22,7 @@ typedef struct ui_input {
     int x, y;              /* current position */
     int tap;               /* a press and release without dragging */
     int tap_x, tap_y;
+    int tap_ms;            /* how long the finger rested before the tap's release */
     int drag_dy;           /* vertical drag since the last frame, px (finger moving down > 0) */
     float fling;           /* vertical speed at the release of a drag, px/s; 0 = none */
 } ui_input;

@@ -64,5 +64,7 @@ void screen_categories(frame *f);
 void screen_list(frame *f);
 void screen_detail(frame *f);
 void screen_overlay_countdown(frame *f);
+void screen_pin(frame *f);
+void screen_staff(frame *f);
 
 #endif

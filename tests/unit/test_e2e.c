@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 static const char *build;
-static char shots[512];
+static char shots[256];
 
 /* Run the kiosk on a script; returns its exit status (0 = every expectation held). */
 static int walk(const char *name, const char *lang, const char *size, const char *script)
@@ -87,12 +87,15 @@ static long light(SDL_Surface *s, int x0, int y0, int w, int h)
 
 static const char *tr(const char *lang, const char *msgid)
 {
-    static char out[512];
+    /* a few calls may share one printf: rotate buffers */
+    static char bufs[4][512];
+    static int next;
+    char *out = bufs[next++ % 4];
     char path[256], err[512];
     i18n_catalog *c = NULL;
     snprintf(path, sizeof path, "translations/%s.po", lang);
     i18n_catalog_load(&c, path, lang, err, sizeof err);
-    snprintf(out, sizeof out, "%s", i18n_gettext(c, msgid));
+    snprintf(out, 512, "%s", i18n_gettext(c, msgid));
     i18n_catalog_free(c);
     return out;
 }
@@ -214,6 +217,85 @@ TEST(idle_reset)
     CHECK(walk("idle", NULL, "1920x1080", script) == 0, "countdown, reset to attract, touch keeps the session");
 }
 
+/* Run the kiosk with a config file (staff mode needs a PIN hash, keys and a media folder). */
+static int walk_cfg(const char *name, const char *cfg, const char *script)
+{
+    char path[600], cmd[4096];
+    snprintf(path, sizeof path, "%s/e2e-%s.txt", shots, name);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fputs(script, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=dummy %s/kiosk --config %s --size 1920x1080 --script %s --shots %s > %s/e2e-%s.log 2>&1",
+             build, cfg, path, shots, shots, name);
+    int rc = system(cmd);
+    if (rc != 0) {
+        snprintf(cmd, sizeof cmd, "cat %s/e2e-%s.log", shots, name);
+        if (system(cmd) != 0) {}
+    }
+    return rc;
+}
+
+static void sh(const char *fmt, const char *a)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, fmt, a, a, a, a, a, a);
+    if (system(cmd) != 0) printf("command failed: %s\n", cmd);
+}
+
+TEST(staff_mode_loads_a_pack)
+{
+    /* a stick with a good demo pack (version 2) and one altered after signing */
+    char dir[300], cfg[400], db[400];
+    snprintf(dir, sizeof dir, "%s/staff", shots);
+    sh("rm -rf %s && mkdir -p %s/media/stick && cp -r content/demo %s/src && "
+       "sed -i 's/\"version\": 1/\"version\": 2/' %s/src/pack.json && ln -s ../../../../content/pictograms %s/src/pictograms",
+       dir);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "%s/kiosk-pack build %s/src %s/v2.db && %s/kiosk-pack sign %s/v2.db content/keys/demo.secret "
+             "%s/media/stick/a-update.kpack && cp %s/media/stick/a-update.kpack %s/media/stick/b-altered.kpack && "
+             "printf 'X' | dd of=%s/media/stick/b-altered.kpack bs=1 seek=30 conv=notrunc 2>/dev/null && "
+             "cp %s/content/demo.db %s/content.db",
+             build, dir, dir, build, dir, dir, dir, dir, dir, build, dir);
+    CHECK(system(cmd) == 0, "test media prepared");
+    snprintf(db, sizeof db, "%s/content.db", dir);
+    snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
+    FILE *f = fopen(cfg, "w");
+    fprintf(f,
+            "[kiosk]\ncontent = %s\ndata_dir = .\nstate = %s/local.db\nmedia_dir = %s/media\n"
+            "trusted_keys = content/keys/demo.pub\n"
+            "staff_pin_hash = $argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$"
+            "FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI\n",
+            db, dir, dir);
+    fclose(f);
+    char script[4096];
+    snprintf(script, sizeof script,
+             "tap 960 1000\nexpect screen categories\ntap languages\n"
+             "hold staff-corner\nexpect screen pin\nshot staff-pin\n"
+             "tap pin:1\ntap pin:1\ntap pin:1\ntap pin:1\ntap pin:ok\nexpect screen pin\nexpect text %s\n"
+             "tap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\nexpect screen staff\nexpect text a-update.kpack\n"
+             "expect text %s\nshot staff\ntap check:0\nsettle\nexpect text → 2\nshot staff-preview\n"
+             "tap apply:0\nexpect text %s 2\nshot staff-installed\n"
+             "tap staff-leave\nexpect screen attract\n",
+             tr("de", "Wrong PIN"), tr("de", "the signature does not match the trusted key"), tr("de", "Installed: version"));
+    CHECK(walk_cfg("staff", cfg, script) == 0, "staff walk");
+    snprintf(cmd, sizeof cmd, "test \"$(sqlite3 %s \"SELECT value FROM meta WHERE key='content_version'\")\" = 2", db);
+    CHECK(system(cmd) == 0, "version 2 installed");
+    /* the PIN locks after three wrong tries, and stays locked for the right PIN too */
+    snprintf(script, sizeof script,
+             "hold staff-corner\n"
+             "tap pin:9\ntap pin:9\ntap pin:9\ntap pin:9\ntap pin:ok\n"
+             "tap pin:9\ntap pin:9\ntap pin:9\ntap pin:9\ntap pin:ok\n"
+             "tap pin:9\ntap pin:9\ntap pin:9\ntap pin:9\ntap pin:ok\n"
+             "tap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\nexpect screen pin\nshot staff-locked\n"
+             "tap back\nexpect screen attract\n");
+    CHECK(walk_cfg("staff-lock", cfg, script) == 0, "lockout");
+    /* a short press in the corner is just a touch */
+    CHECK(walk_cfg("staff-short", cfg, "tap staff-corner\nexpect screen categories\n") == 0, "short press starts");
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -227,6 +309,7 @@ int main(int argc, char **argv)
     RUN(phone_reads_left_to_right_in_arabic);
     RUN(scroll_with_inertia);
     RUN(idle_reset);
+    RUN(staff_mode_loads_a_pack);
     IMG_Quit();
     SDL_Quit();
     CHECK_DONE();
