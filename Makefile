@@ -7,7 +7,7 @@
 # The top-level targets install packages first and then re-enter make, so pkg-config is only
 # asked once the -dev packages are there.
 
-DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 \
+DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 clang libclang-rt-14-dev \
             libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev libicu-dev libsqlite3-dev \
             libharfbuzz-dev libfreetype-dev libgettextpo-dev libjansson-dev libinih-dev libsodium-dev \
             fonts-noto-core
@@ -27,7 +27,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c) tests/unit/plural_index.c
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test bench deps build clean content shots
+.PHONY: all run test bench deps build clean content shots fuzz
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -81,7 +81,21 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory build BUILD=build/san OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+	@$(MAKE) --no-print-directory build/fuzz/fuzz_manifest build/fuzz/fuzz_offer
 	@tests/run.sh
+
+# libFuzzer targets (clang): build/fuzz/fuzz_manifest, build/fuzz/fuzz_offer. `make fuzz` builds
+# them and runs each briefly on its corpus; run one longer with e.g. build/fuzz/fuzz_offer -max_total_time=600.
+FUZZ_FLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ikiosk
+FUZZ_LIB = $(filter kiosk/pack/% kiosk/store/% kiosk/i18n/%,$(LIB_SRC))
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard kiosk/*/*.h)
+	@mkdir -p $(dir $@)
+	@clang $(FUZZ_FLAGS) $(PKG_CFLAGS) $< $(FUZZ_LIB) $(PKG_LIBS) -o $@
+
+fuzz: build/fuzz/fuzz_manifest build/fuzz/fuzz_offer
+	@mkdir -p build/fuzz/work-manifest build/fuzz/work-offer
+	@build/fuzz/fuzz_manifest -runs=20000 -max_len=4096 build/fuzz/work-manifest tests/fuzz/corpus/manifest 2>&1 | tail -n 1
+	@build/fuzz/fuzz_offer -runs=1500 -max_len=4096 build/fuzz/work-offer tests/fuzz/corpus/offer 2>&1 | tail -n 1
 
 bench: deps
 	@$(MAKE) --no-print-directory build

@@ -40,6 +40,18 @@ for b in build build/san; do
         count "$bin" "$out" $?
     done
 done
+# the fuzz targets, briefly, on their corpora: a crash, hang or leak fails
+for t in manifest:20000 offer:1500; do
+    name=${t%%:*}
+    runs=${t##*:}
+    mkdir -p build/fuzz/work-$name
+    if out=$(build/fuzz/fuzz_$name -runs=$runs -max_len=4096 -timeout=10 build/fuzz/work-$name tests/fuzz/corpus/$name 2>&1); then
+        count "fuzz_$name" "PASS fuzz_$name: $runs runs" 0
+    else
+        count "fuzz_$name" "$out" 1
+    fi
+done
+
 echo
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -160,7 +160,7 @@ static char *manifest_json(const pack_manifest *m)
     return s;
 }
 
-static int manifest_parse(const char *text, size_t len, pack_manifest *m, char *err, size_t errlen)
+int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *err, size_t errlen)
 {
     json_error_t je;
     json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -217,6 +217,22 @@ static char *db_meta(sqlite3 *db, const char *key)
     if (sqlite3_step(st) == SQLITE_ROW) v = strdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return v;
+}
+
+int pack_content_version(const char *db_path, char *buf, size_t len)
+{
+    sqlite3 *db = NULL;
+    int rc = -1;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        char *v = db_meta(db, "content_version");
+        if (v) {
+            snprintf(buf, len, "%s", v);
+            rc = 0;
+        }
+        free(v);
+    }
+    sqlite3_close(db);
+    return rc;
 }
 
 int pack_sign(const char *db_path, const char *secret_path, int expire_days, const char *out_path, char *err,
@@ -337,11 +353,17 @@ static int read_head(FILE *f, const pack_trust *t, pack_manifest *m, char *err, 
         free(buf);
         return fail(err, errlen, PACK_ERR_SIGNATURE, t->nkeys ? NULL : "no trusted key is configured");
     }
-    int rc = manifest_parse((const char *)buf + sizeof head, jl, m, err, errlen);
+    int rc = pack_manifest_parse((const char *)buf + sizeof head, jl, m, err, errlen);
     free(buf);
     if (rc == PACK_OK && m->format != PACK_FORMAT) return fail(err, errlen, PACK_ERR_FORMAT, "format %d", m->format);
     if (rc == PACK_OK && strcmp(m->kind, "full") != 0) return fail(err, errlen, PACK_ERR_FORMAT, "kind %s", m->kind);
     return rc;
+}
+
+int pack_read_manifest_stream(FILE *f, const pack_trust *t, pack_manifest *m, char *err, size_t errlen)
+{
+    if (init_sodium(err, errlen)) return PACK_ERR_IO;
+    return read_head(f, t, m, err, errlen);
 }
 
 int pack_read_manifest(const char *path, const pack_trust *t, pack_manifest *m, char *err, size_t errlen)

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define PACK_MAGIC "KPACK1\n"
 #define PACK_FORMAT 1
@@ -77,6 +78,15 @@ int pack_sign(const char *db_path, const char *secret_path, int expire_days, con
  * filled, or an error code (detail in err).
  */
 int pack_read_manifest(const char *path, const pack_trust *t, pack_manifest *m, char *err, size_t errlen);
+
+/* The content_version in a content database's meta table, as text. Returns 0, or -1. */
+int pack_content_version(const char *db_path, char *buf, size_t len);
+
+/* Parse manifest JSON (the part after the signature check); for tests and fuzzing. */
+int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *err, size_t errlen);
+
+/* pack_read_manifest on an open stream, positioned at the start of a pack. */
+int pack_read_manifest_stream(FILE *f, const pack_trust *t, pack_manifest *m, char *err, size_t errlen);
 
 /* What installation needs to know and remembers, kept by the caller between runs. */
 typedef struct pack_policy {

@@ -21,6 +21,7 @@ static int usage(void)
             "       kiosk-pack keygen BASE                     Ed25519 key pair BASE.pub, BASE.secret\n"
             "       kiosk-pack sign DB KEY.secret OUT.kpack [EXPIRE_DAYS]   sign a content database\n"
             "       kiosk-pack verify PACK KEY.pub             check a pack's signature and payload\n"
+            "       kiosk-pack install PACK KEY.pub CONTENT.db install a pack (all or nothing), as staff mode does\n"
             "       kiosk-pack synth OUT.db OFFERS LANGS [PICTOGRAM_DIR]   synthetic content\n"
             "       kiosk-pack pin-hash PIN                    Argon2id hash for the staff_pin_hash setting\n");
     return 2;
@@ -72,6 +73,22 @@ int main(int argc, char **argv)
             crypto_pwhash_str(out, argv[2], strlen(argv[2]), 3, 16u << 20) != 0)
             return done(-1, "PIN must have at least 4 digits");
         printf("%s\n", out);
+        return 0;
+    }
+    if (!strcmp(cmd, "install") && argc == 5) {
+        pack_trust t = {0};
+        if (pack_trust_add_file(&t, argv[3], err, sizeof err)) return done(-1, err);
+        /* the installed version is the one in the current content database, if there is one */
+        pack_policy pol = {.now = (int64_t)time(NULL)};
+        FILE *probe = fopen(argv[4], "rb");
+        if (probe) {
+            fclose(probe);
+            char v[32] = "";
+            if (pack_content_version(argv[4], v, sizeof v) == 0) pol.installed_version = atoll(v);
+        }
+        pack_manifest m;
+        if (pack_install(argv[2], argv[4], &t, &pol, &m, err, sizeof err) != PACK_OK) return done(-1, err);
+        printf("installed: %s version %lld\n", m.pack_id, (long long)m.content_version);
         return 0;
     }
     if (!strcmp(cmd, "synth") && (argc == 5 || argc == 6)) {
