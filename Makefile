@@ -72,11 +72,11 @@ run: deps
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ ! -e /dev/dri/card0 ]; then \
 	  echo "No display found (no DISPLAY, WAYLAND_DISPLAY or /dev/dri/card0)."; \
 	  echo "Run headless and write screenshots instead, e.g.:"; \
-	  echo "  SDL_VIDEODRIVER=dummy $(BUILD)/kiosk --content $(BUILD)/content/demo.db --script tests/e2e/walk.txt --shots /tmp/shots --lang ar"; \
+	  echo "  SDL_VIDEODRIVER=dummy $(BUILD)/kiosk --config kiosk.example.ini --script tests/e2e/walk.txt --shots /tmp/shots"; \
 	  echo "(then open /tmp/shots/*.png)"; \
 	  exit 0; \
 	fi; \
-	exec $(BUILD)/kiosk --content $(BUILD)/content/demo.db
+	exec $(BUILD)/kiosk --config kiosk.example.ini
 
 test: deps
 	@$(MAKE) --no-print-directory build
