@@ -24,7 +24,13 @@ for po in sorted(glob.glob("translations/*.po")):
     text = entries(po)
     missing = [i for i in ids if f'msgid "{i}"' not in text]
     print(("FAIL" if missing else "PASS") + f" {lang}: every template string present {missing[:3]}")
-    bad = [m for m in re.findall(r'msgstr(?:\[\d\])? "(.*)"', text) if "%d" in m and m.count("%d") != 1]
+    bad = []
+    for block in text.split("\n\n"):
+        mid = re.search(r'^msgid "(.*)"$', block, re.M)
+        if not mid or not mid.group(1):
+            continue
+        want = mid.group(1).count("%d")
+        bad += [m for m in re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', block, re.M) if m and m.count("%d") != want]
     print(("FAIL" if bad else "PASS") + f" {lang}: format strings intact")
     expr = re.search(r"plural=([^;\\]+);", text).group(1)
     fn = gettext.c2py(expr)

@@ -4,6 +4,8 @@
 #include "app.h"
 
 #include "pack/sign.h"
+#include "platform/log.h"
+#include "platform/speech.h"
 #include "store/local.h"
 
 #include <dirent.h>
@@ -36,8 +38,22 @@ typedef struct check_job {
     char err[1024];
 } check_job;
 
+/* Speech synthesis also runs on a worker: espeak-ng takes a while for a whole screen. */
+typedef struct speech_job {
+    pthread_t thread;
+    atomic_int done;
+    int running;
+    char lang[12];
+    char *text;
+    int16_t *pcm;
+    size_t n;
+} speech_job;
+
 struct app {
     app_config cfg;
+    speech_job speech;
+    int speech_rate;             /* 0: no speech */
+    int audio;
     store *st;
     local *loc;
     pack_trust trust;
@@ -60,6 +76,7 @@ void app_config_defaults(app_config *c)
     snprintf(c->default_lang, sizeof c->default_lang, "de");
     snprintf(c->media_dir, sizeof c->media_dir, "/media");
     c->idle_timeout_s = 90;
+    c->sounds = 1;
 }
 
 static int conf_handler(void *user, const char *section, const char *name, const char *value)
@@ -80,6 +97,13 @@ static int conf_handler(void *user, const char *section, const char *name, const
     else if (!strcmp(name, "media_dir")) snprintf(c->media_dir, sizeof c->media_dir, "%s", value);
     else if (!strcmp(name, "trusted_keys")) snprintf(c->trusted_keys, sizeof c->trusted_keys, "%s", value);
     else if (!strcmp(name, "state")) snprintf(c->state_path, sizeof c->state_path, "%s", value);
+    else if (!strcmp(name, "sounds")) c->sounds = !strcmp(value, "on") || !strcmp(value, "1") || !strcmp(value, "yes");
+    else if (!strcmp(name, "site_id")) snprintf(c->site_id, sizeof c->site_id, "%s", value);
+    else if (!strcmp(name, "kiosk_id")) snprintf(c->kiosk_id, sizeof c->kiosk_id, "%s", value);
+    else if (!strcmp(name, "location")) snprintf(c->location, sizeof c->location, "%s", value);
+    else if (!strcmp(name, "store_url")) snprintf(c->store_url, sizeof c->store_url, "%s", value);
+    else if (!strcmp(name, "caldav_url")) snprintf(c->caldav_url, sizeof c->caldav_url, "%s", value);
+    else return 0; /* a misspelt setting must not pass unnoticed */
     return 1;
 }
 
@@ -143,12 +167,12 @@ static void format_schedule(const app_state *s, const store_schedule *sc, char *
     const char *items[7];
     int n = 0;
     snprintf(copy, sizeof copy, "%s", sc->byday);
-    int many = strchr(sc->byday, ',') != NULL;
     for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok && n < 7; tok = strtok_r(NULL, ",", &save)) {
         while ((*tok >= '0' && *tok <= '9') || *tok == '-' || *tok == '+') tok++; /* "1WE": the ordinal is said below */
         int k = 0;
         while (k < 7 && strcmp(tok, rrule_days[k]) != 0) k++;
-        if (k == 7 || i18n_weekday(s->lang, k, many, names[n], sizeof names[n]) < 0) continue;
+        /* full names: ICU's abbreviations are cryptic in some languages (ku, so) */
+        if (k == 7 || i18n_weekday(s->lang, k, 0, names[n], sizeof names[n]) < 0) continue;
         items[n] = names[n];
         n++;
     }
@@ -216,7 +240,7 @@ static void load_categories(app *a)
     a->s.cats = NULL;
     a->s.ncats = 0;
     if (store_categories(a->st, a->s.chain, a->s.nchain, &a->s.cats, &a->s.ncats) != 0)
-        fprintf(stderr, "kiosk: categories: %s\n", store_errmsg(a->st));
+        log_msg("store", "categories: %s", store_errmsg(a->st));
 }
 
 static void set_lang(app *a, const char *code)
@@ -231,9 +255,10 @@ static void set_lang(app *a, const char *code)
         char path[1200], err[512];
         snprintf(path, sizeof path, "%s/translations/%s.po", a->cfg.data_dir, l->code);
         if (i18n_catalog_load(&a->catalogs[i], path, l->code, err, sizeof err) != 0)
-            fprintf(stderr, "kiosk: UI strings for %s unavailable, showing English: %s\n", l->code, err);
+            log_msg("i18n", "UI strings for %s unavailable, showing English: %s", l->code, err);
     }
     a->s.catalog = i >= 0 ? a->catalogs[i] : NULL;
+    a->s.can_speak = a->speech_rate > 0 && a->audio && speech_has_voice(l->code);
     load_categories(a);
 }
 
@@ -289,17 +314,23 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
         return -1;
     }
     a->staged = -1;
+    a->audio = 1;
+    a->speech_rate = speech_init();
+    if (a->speech_rate < 0) {
+        a->speech_rate = 0;
+        log_msg("speech", "espeak-ng unavailable: no reading aloud");
+    }
     char state[1100];
     if (cfg->state_path[0]) snprintf(state, sizeof state, "%s", cfg->state_path);
     else snprintf(state, sizeof state, "%s.local", cfg->content);
     char lerr[512];
     /* without its own database the kiosk still shows content; it only forgets lockouts and times */
-    if (local_open(&a->loc, state, lerr, sizeof lerr) != 0) fprintf(stderr, "kiosk: state: %s\n", lerr);
+    if (local_open(&a->loc, state, lerr, sizeof lerr) != 0) log_msg("state", "%s", lerr);
     char keys[1024];
     snprintf(keys, sizeof keys, "%s", cfg->trusted_keys);
     for (char *save = NULL, *k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
         while (*k == ' ') k++;
-        if (*k && pack_trust_add_file(&a->trust, k, lerr, sizeof lerr) != 0) fprintf(stderr, "kiosk: trusted key: %s\n", lerr);
+        if (*k && pack_trust_add_file(&a->trust, k, lerr, sizeof lerr) != 0) log_msg("pack", "trusted key: %s", lerr);
     }
     load_languages(a);
     a->s.idle_timeout_ms = (uint32_t)cfg->idle_timeout_s * 1000u;
@@ -338,9 +369,21 @@ static void leave_staff(app *a)
     a->s.staff_busy = 0;
 }
 
+static void speech_wait(app *a)
+{
+    if (!a->speech.running) return;
+    pthread_join(a->speech.thread, NULL);
+    a->speech.running = 0;
+    free(a->speech.text);
+    a->speech.text = NULL;
+}
+
 void app_close(app *a)
 {
     if (!a) return;
+    speech_wait(a);
+    free(a->speech.pcm);
+    if (a->speech_rate) speech_term();
     leave_staff(a);
     local_close(a->loc);
     free_session(a);
@@ -359,6 +402,8 @@ int app_resets(const app *a) { return a->resets; }
 void app_reset(app *a)
 {
     leave_staff(a);
+    a->s.large_text = 0;
+    a->s.high_contrast = 0;
     free_session(a);
     a->s.screen = SCREEN_ATTRACT;
     a->s.category[0] = 0;
@@ -544,7 +589,7 @@ static int check_collect(app *a)
     } else {
         p->state = PACKROW_REFUSED;
         snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(j->rc)));
-        fprintf(stderr, "kiosk: pack %s refused: %s\n", p->name, j->err);
+        log_msg("pack", "%s refused: %s", p->name, j->err);
     }
     return 1;
 }
@@ -563,7 +608,7 @@ static int staff_apply(app *a, int i)
     store *s = NULL;
     if (store_open(&s, a->cfg.content, err, sizeof err) != 0) {
         /* cannot happen after the checks in pack_stage; keep showing the old content if it does */
-        fprintf(stderr, "kiosk: installed content unreadable: %s\n", err);
+        log_msg("pack", "installed content unreadable: %s", err);
         snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_SCHEMA)));
         return 1;
     }
@@ -617,11 +662,106 @@ static void pin_ok(app *a)
                                    (long)lock),
                      (int)lock);
         }
-        fprintf(stderr, "kiosk: wrong staff PIN (%lld in a row)\n", (long long)fails);
+        log_msg("staff", "wrong staff PIN (%lld in a row)", (long long)fails);
     }
     sodium_memzero(a->pin, sizeof a->pin);
     a->s.pin_len = 0;
 }
+
+/* ---------- reading aloud ---------- */
+
+static void *speech_run(void *arg)
+{
+    speech_job *j = arg;
+    if (speech_synth(j->lang, j->text, &j->pcm, &j->n) != 0) {
+        j->pcm = NULL;
+        j->n = 0;
+    }
+    atomic_store(&j->done, 1);
+    return NULL;
+}
+
+static void say(char *buf, size_t len, size_t *o, const char *text)
+{
+    if (!text || !*text || *o >= len - 4) return;
+    *o += (size_t)snprintf(buf + *o, len - *o, "%s%s", *o ? ". " : "", text);
+    if (*o >= len) *o = len - 1;
+}
+
+/* What a person would read on this screen: headings, names, address and hours. */
+static char *speech_text(app *a)
+{
+    app_state *s = &a->s;
+    size_t len = 8192, o = 0;
+    char *b = calloc(len, 1);
+    if (!b) return NULL;
+    switch (s->screen) {
+    case SCREEN_ATTRACT:
+        say(b, len, &o, T(a, "Choose your language"));
+        say(b, len, &o, T(a, "Touch your language to start"));
+        break;
+    case SCREEN_CATEGORIES:
+        say(b, len, &o, T(a, "What do you need help with?"));
+        for (int i = 0; i < s->ncats; i++) say(b, len, &o, s->cats[i].name.text);
+        break;
+    case SCREEN_LIST:
+        for (int i = 0; i < s->ncats; i++)
+            if (!strcmp(s->cats[i].id, s->category)) say(b, len, &o, s->cats[i].name.text);
+        for (int i = 0; i < s->nrows && i < 8; i++) say(b, len, &o, s->rows[i].name.text);
+        break;
+    case SCREEN_DETAIL:
+        if (s->offer) {
+            say(b, len, &o, s->offer->name.text);
+            say(b, len, &o, s->offer->summary.text);
+            say(b, len, &o, T(a, "Address"));
+            say(b, len, &o, s->offer->street);
+            say(b, len, &o, s->offer->city);
+            say(b, len, &o, T(a, "Opening hours"));
+            say(b, len, &o, s->offer_hours && *s->offer_hours ? s->offer_hours : T(a, "By appointment only"));
+        }
+        break;
+    default:
+        break;
+    }
+    return b;
+}
+
+static int speak(app *a)
+{
+    if (!a->s.can_speak || a->speech.running) return 0;
+    speech_job *j = &a->speech;
+    free(j->pcm);
+    memset(j, 0, sizeof *j);
+    snprintf(j->lang, sizeof j->lang, "%s", a->s.lang);
+    j->text = speech_text(a);
+    if (!j->text || pthread_create(&j->thread, NULL, speech_run, j) != 0) {
+        free(j->text);
+        j->text = NULL;
+        return 0;
+    }
+    j->running = 1;
+    a->s.speaking = 1;
+    return 1;
+}
+
+int app_take_audio(app *a, int16_t **pcm, size_t *n)
+{
+    if (!a->speech.running || !atomic_load(&a->speech.done)) return 0;
+    speech_wait(a);
+    a->s.speaking = 0;
+    *pcm = a->speech.pcm;
+    *n = a->speech.n;
+    a->speech.pcm = NULL;
+    return *pcm != NULL;
+}
+
+void app_set_audio(app *a, int available)
+{
+    a->audio = available;
+    a->s.can_speak = a->speech_rate > 0 && a->audio && speech_has_voice(a->s.lang);
+}
+
+int app_audio_rate(const app *a) { return a->speech_rate; }
 
 int app_apply(app *a, const action *act)
 {
@@ -641,7 +781,7 @@ int app_apply(app *a, const action *act)
         free_rows(a);
         snprintf(s->category, sizeof s->category, "%s", act->arg);
         if (store_offers_in_category(a->st, act->arg, s->chain, s->nchain, &s->rows, &s->nrows) != 0)
-            fprintf(stderr, "kiosk: offer list: %s\n", store_errmsg(a->st));
+            log_msg("store", "offer list: %s", store_errmsg(a->st));
         format_rows(a);
         s->scroll[SCREEN_LIST] = 0;
         go(a, SCREEN_LIST);
@@ -713,6 +853,18 @@ int app_apply(app *a, const action *act)
     case ACT_STAFF_LEAVE:
         app_reset(a);
         return 1;
+    case ACT_STAFF_QUIT:
+        if (s->screen != SCREEN_STAFF) return 0;
+        s->quit = 1;
+        return 1;
+    case ACT_TOGGLE_LARGE:
+        s->large_text = !s->large_text;
+        return 1;
+    case ACT_TOGGLE_CONTRAST:
+        s->high_contrast = !s->high_contrast;
+        return 1;
+    case ACT_SPEAK:
+        return speak(a);
     default:
         return 0;
     }
@@ -756,7 +908,7 @@ int app_tick(app *a, uint32_t now_ms)
 int app_next_tick_ms(const app *a)
 {
     const app_state *s = &a->s;
-    if (s->velocity != 0 || a->job.running) return 16;
+    if (s->velocity != 0 || a->job.running || a->speech.running) return 16;
     if (s->screen == SCREEN_ATTRACT) return -1;
     uint32_t idle = s->now_ms - s->last_input_ms;
     if (idle >= s->idle_timeout_ms) return 0;

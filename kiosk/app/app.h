@@ -21,6 +21,9 @@ typedef struct app_config {
     char media_dir[1024];        /* where USB sticks appear; packs (*.kpack) are looked for below */
     char trusted_keys[1024];     /* comma-separated .pub files */
     char state_path[1024];       /* the kiosk's own database; default: beside the content */
+    int sounds;                  /* a short click confirms taps (default on) */
+    char site_id[64], kiosk_id[64], location[256];   /* for the health report and staff */
+    char store_url[512], caldav_url[512];             /* used by the sync and booking rooms */
 } app_config;
 
 /* Defaults: data dir ".", de, 90 s, media under /media. */
@@ -49,6 +52,16 @@ int app_tick(app *a, uint32_t now_ms);
 /* Milliseconds until app_tick has something to do (inertia: a frame; countdown: next second);
  * -1 when nothing is pending (sleep until input). */
 int app_next_tick_ms(const app *a);
+
+/*
+ * Speech: app_apply(ACT_SPEAK) starts synthesis of the current screen on a worker; when it is
+ * done app_take_audio hands over the samples (caller frees) and returns 1. No audio output:
+ * app_set_audio(a, 0) hides the speaker button.
+ */
+int app_take_audio(app *a, int16_t **pcm, size_t *n);
+void app_set_audio(app *a, int available);
+/* Sample rate of the synthesised audio (0 when speech is unavailable). */
+int app_audio_rate(const app *a);
 
 /* Forget the session: language, screen, scroll, loaded offers. */
 void app_reset(app *a);

@@ -4,6 +4,8 @@
  * writes screenshots (tests, bench). Redraws only when state changed or an animation runs.
  */
 #include "app/app.h"
+#include "platform/log.h"
+#include "platform/watchdog.h"
 #include "text/text.h"
 #include "ui/ui.h"
 
@@ -11,6 +13,7 @@
 #include <SDL2/SDL_image.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +21,20 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* The service manager's stop request (SIGTERM/SIGINT); window-close requests are ignored. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
 typedef struct kiosk {
+    SDL_AudioDeviceID audio;
+    int16_t *click;              /* the tap confirmation sound */
+    size_t click_n;
+    int sounds;
     app *a;
     ui *u;
     text_engine *te;
@@ -38,6 +54,14 @@ static void usage(void)
             "             [--idle SECONDS] [--px-per-mm F] [--script FILE --shots DIR] [--first-frame]\n");
 }
 
+/* Queue samples on the audio device, replacing what still plays. */
+static void play(kiosk *k, const int16_t *pcm, size_t n)
+{
+    if (!k->audio || !pcm || !n) return;
+    SDL_ClearQueuedAudio(k->audio);
+    SDL_QueueAudio(k->audio, pcm, (Uint32)(n * sizeof *pcm));
+}
+
 /* One frame: draw state with this input, apply the actions, draw again while state changes. */
 static void frame(kiosk *k, const ui_input *in)
 {
@@ -46,8 +70,13 @@ static void frame(kiosk *k, const ui_input *in)
     const ui_input *cur = in;
     for (int pass = 0; pass < 4; pass++) {
         int n = ui_frame(k->u, app_get_state(k->a), cur, acts, 16);
-        int changed = 0;
-        for (int i = 0; i < n; i++) changed |= app_apply(k->a, &acts[i]);
+        int changed = 0, tapped = 0;
+        for (int i = 0; i < n; i++) {
+            int c = app_apply(k->a, &acts[i]);
+            changed |= c;
+            tapped |= c && cur->tap && acts[i].kind != ACT_TOUCH && acts[i].kind != ACT_LAYOUT;
+        }
+        if (tapped && k->sounds && !app_get_state(k->a)->speaking) play(k, k->click, k->click_n);
         if (app_resets(k->a) != k->resets_seen) {
             /* a reset forgets the session: no text of it may stay in any cache */
             k->resets_seen = app_resets(k->a);
@@ -57,6 +86,12 @@ static void frame(kiosk *k, const ui_input *in)
         k->frames++;
         if (!changed) break;
         cur = &none;
+    }
+    int16_t *pcm;
+    size_t np;
+    if (app_take_audio(k->a, &pcm, &np)) {
+        play(k, pcm, np);
+        free(pcm);
     }
     SDL_RenderPresent(k->r);
 }
@@ -221,6 +256,14 @@ static int run_script(kiosk *k, const char *path)
             } else if (!strcmp(a1, "no-text")) {
                 ok = !ui_drew_text(k->u, a2);
                 snprintf(what, sizeof what, "no text \"%s\" on screen", a2);
+            } else if (!strcmp(a1, "left") || !strcmp(a1, "right") || !strcmp(a1, "widget") ||
+                       !strcmp(a1, "no-widget")) {
+                /* where a widget was drawn in the last frame: layout mirroring, buttons shown */
+                int x = 0, y = 0, found = ui_find(k->u, a2, &x, &y) == 0;
+                if (!strcmp(a1, "widget")) ok = found;
+                else if (!strcmp(a1, "no-widget")) ok = !found;
+                else ok = found && (!strcmp(a1, "left") ? x < k->w / 2 : x >= k->w / 2);
+                snprintf(what, sizeof what, "%s %s (%s at x=%d)", a1, a2, found ? "drawn" : "not drawn", x);
             } else if (!strcmp(a1, "scrolled")) {
                 ok = st->scroll[st->screen] > atof(a2);
                 snprintf(what, sizeof what, "scrolled more than %s px, is %.0f", a2, st->scroll[st->screen]);
@@ -303,18 +346,30 @@ static int run_loop(kiosk *k, int first_frame_only)
     app_tick(k->a, 0);
     frame(k, &in);
     if (first_frame_only) return 0;
+    watchdog wd;
+    watchdog_init(&wd);
+    watchdog_ready();
     int slop = 12; /* px a finger may wander before a tap becomes a drag */
     for (;;) {
-        int next = app_next_tick_ms(k->a);
+        if (stop_requested || app_get_state(k->a)->quit) {
+            if (getenv("KIOSK_STATS")) printf("frames=%ld\n", k->frames);
+            return 0;
+        }
+        watchdog_ping(&wd, SDL_GetTicks64());
+        int next = app_next_tick_ms(k->a), wmax = watchdog_max_sleep_ms(&wd);
+        if (next < 0 || next > 1000) next = 1000;
+        if (wmax > 0 && next > wmax) next = wmax;
         SDL_Event ev;
-        int got = wait_event(&ev, next < 0 ? 1000 : next);
+        int got = wait_event(&ev, next);
         memset(&in, 0, sizeof in);
         int input = 0;
         while (got) {
             switch (ev.type) {
             case SDL_QUIT:
-                if (getenv("KIOSK_STATS")) printf("frames=%ld\n", k->frames);
-                return 0;
+                /* a window manager's close or Alt+F4: a kiosk does not leave; staff mode or
+                 * the service manager (SIGTERM) can stop it */
+                log_msg("input", "close request ignored");
+                break;
             case SDL_MOUSEBUTTONDOWN:
                 pressed = 1;
                 dragging = 0;
@@ -368,7 +423,11 @@ static int run_loop(kiosk *k, int first_frame_only)
                     input = 1;
                 }
                 break;
-            default: break; /* keys do nothing: no key leaves or changes the kiosk */
+            case SDL_KEYDOWN:
+                /* keys do nothing (no key leaves or changes the kiosk), but count as presence */
+                app_apply(k->a, &(action){.kind = ACT_TOUCH});
+                break;
+            default: break;
             }
             got = SDL_PollEvent(&ev);
         }
@@ -413,6 +472,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiosk: unknown language %s\n", lang);
         return 2;
     }
+    /* our own handlers: SDL's would turn SIGTERM into an SDL_QUIT we ignore */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         fprintf(stderr, "kiosk: no display: %s\n(run headless with SDL_VIDEODRIVER=dummy and --script)\n", SDL_GetError());
         return 1;
@@ -443,6 +510,22 @@ int main(int argc, char **argv)
     } else if (!(k.u = ui_create(k.r, k.te, cfg.data_dir, cfg.px_per_mm, err, sizeof err))) {
         fprintf(stderr, "kiosk: %s\n", err);
     } else {
+        k.sounds = cfg.sounds;
+        int rate = app_audio_rate(k.a);
+        if (SDL_InitSubSystem(SDL_INIT_AUDIO) == 0) {
+            SDL_AudioSpec want = {.freq = rate > 0 ? rate : 22050, .format = AUDIO_S16SYS, .channels = 1, .samples = 1024};
+            k.audio = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
+            if (k.audio) SDL_PauseAudioDevice(k.audio, 0);
+        }
+        if (!k.audio) log_msg("audio", "no audio output: %s", SDL_GetError());
+        app_set_audio(k.a, k.audio != 0);
+        /* a soft 35 ms tick at 1.2 kHz with a fade, to confirm a tap without startling */
+        k.click_n = (size_t)(rate > 0 ? rate : 22050) * 35 / 1000;
+        k.click = calloc(k.click_n, sizeof *k.click);
+        for (size_t i = 0; k.click && i < k.click_n; i++) {
+            double env = 1.0 - (double)i / (double)k.click_n;
+            k.click[i] = (int16_t)(6000.0 * env * sin(2 * M_PI * 1200.0 * (double)i / (rate > 0 ? rate : 22050)));
+        }
         if (lang) {
             action act = {.kind = ACT_CHOOSE_LANG};
             snprintf(act.arg, sizeof act.arg, "%s", lang);
@@ -455,6 +538,8 @@ int main(int argc, char **argv)
             printf("first_frame_done peak_rss_kib=%ld\n", ru.ru_maxrss);
         }
     }
+    if (k.audio) SDL_CloseAudioDevice(k.audio);
+    free(k.click);
     ui_destroy(k.u);
     app_close(k.a);
     text_engine_close(k.te);

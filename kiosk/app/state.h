@@ -33,6 +33,10 @@ enum action_kind {
     ACT_STAFF_CHECK,  /* value: index of a pack found on removable media */
     ACT_STAFF_APPLY,  /* value: index of a checked pack */
     ACT_STAFF_LEAVE,
+    ACT_STAFF_QUIT,   /* the only way out of the kiosk besides the service manager */
+    ACT_TOGGLE_LARGE, /* large text on/off */
+    ACT_TOGGLE_CONTRAST,
+    ACT_SPEAK,        /* read the current screen aloud */
 };
 
 typedef struct action {
@@ -84,6 +88,13 @@ typedef struct app_state {
     staff_pack *packs;
     int npacks;
     int staff_busy;
+
+    /* access: reset at the idle timeout like everything else */
+    int large_text;
+    int high_contrast;
+    int can_speak;               /* espeak-ng has a voice for lang and audio works */
+    int speaking;                /* synthesis under way */
+    int quit;                    /* staff asked the kiosk to quit */
 
     uint32_t now_ms;
     uint32_t last_input_ms;

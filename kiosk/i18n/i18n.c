@@ -102,8 +102,14 @@ int i18n_language_name(const char *code, const char *in, char *buf, size_t len)
     UErrorCode e = U_ZERO_ERROR;
     if (code && !strcmp(code, "prs") && in && !strcmp(in, "prs")) return i18n_native_name(code, buf, len);
     int32_t n = uloc_getDisplayLanguage(code, icu_of(in), u, 128, &e);
-    if (U_FAILURE(e)) return -1;
-    return u_to_utf8(u, n, buf, len);
+    /* ICU has no name for some codes in some languages (prs in ckb): the language's own name
+     * is more use to a reader than the bare code */
+    if (U_FAILURE(e) || e == U_USING_DEFAULT_WARNING) return i18n_native_name(code, buf, len);
+    char tmp[128];
+    if (u_to_utf8(u, n, tmp, sizeof tmp) < 0) return -1;
+    if (!strcmp(tmp, code)) return i18n_native_name(code, buf, len);
+    snprintf(buf, len, "%s", tmp);
+    return (int)strlen(buf);
 }
 
 int i18n_fallback_chain(const char *code, const char *out[], int max)

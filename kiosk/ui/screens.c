@@ -29,12 +29,41 @@ static int icon_button(frame *f, const char *id, rect r, const char *icon, const
     return hit;
 }
 
+/* A button with a pictogram only: its meaning must not depend on reading. */
+static int pict_button(frame *f, const char *id, rect r, const char *icon, int on)
+{
+    int hit = ui_hit(f, id, r);
+    ui_fill(f, r, on ? COL_ON_ACCENT : COL_ACCENT);
+    int side = r.h * 3 / 5;
+    ui_icon(f, icon, (rect){r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side}, on ? COL_ACCENT : COL_ON_ACCENT, 0);
+    return hit;
+}
+
+/* Access buttons (read aloud, large text, contrast) before the language button at the end edge;
+ * returns where they start. Shown on every screen, the language screen too. */
+static int access_buttons(frame *f, int y, int h, int end)
+{
+    const app_state *st = f->st;
+    int bw = f->m.touch * 5 / 4, pad = f->m.pad / 2;
+    int x = end;
+    x -= bw + pad;
+    if (pict_button(f, "contrast", (rect){x, y, bw, h}, "contrast", st->high_contrast)) ui_emit(f, ACT_TOGGLE_CONTRAST, NULL, 0);
+    x -= bw + pad;
+    if (pict_button(f, "large-text", (rect){x, y, bw, h}, "text-size", st->large_text)) ui_emit(f, ACT_TOGGLE_LARGE, NULL, 0);
+    if (st->can_speak) {
+        x -= bw + pad;
+        if (pict_button(f, "speak", (rect){x, y, bw, h}, "speaker", st->speaking)) ui_emit(f, ACT_SPEAK, NULL, 0);
+    }
+    return x;
+}
+
 /* Back and home on the left (right in RTL), language on the far side; returns the bar height. */
 static int header(frame *f, int with_back)
 {
     int hh = f->m.header_h, t = f->m.touch, pad = f->m.pad / 2;
     ui_fill(f, (rect){0, 0, f->w, hh}, COL_ACCENT);
-    int bw = t * 3 / 2;
+    /* wide screens give the labels room ("Pelê paşîn" must not be cut) */
+    int bw = f->w >= 1200 ? t * 2 : t * 3 / 2;
     int x = pad;
     if (with_back) {
         if (icon_button(f, "back", (rect){x, pad, bw, t}, "back", ui_tr(f, "Back"), f->st->rtl)) ui_emit(f, ACT_BACK, NULL, 0);
@@ -43,6 +72,7 @@ static int header(frame *f, int with_back)
     if (icon_button(f, "home", (rect){x, pad, bw, t}, "home", ui_tr(f, "Home"), 0)) ui_emit(f, ACT_HOME, NULL, 0);
     if (icon_button(f, "languages", (rect){f->w - bw - pad, pad, bw, t}, "language", ui_tr(f, "Language"), 0))
         ui_emit(f, ACT_LANGUAGES, NULL, 0);
+    if (f->st->screen != SCREEN_PIN && f->st->screen != SCREEN_STAFF) access_buttons(f, pad, t, f->w - bw - pad);
     return hh;
 }
 
@@ -96,6 +126,7 @@ void screen_attract(frame *f)
     int top = pad;
     int icon = t;
     ui_icon(f, "language", (rect){pad, top, icon, icon}, COL_ACCENT, 0);
+    int access_x = access_buttons(f, top, t, f->w);
     text_opts ho = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_LEFT);
     ho.max_lines = 1;
     ho.ui_dir = 0;
@@ -103,18 +134,19 @@ void screen_attract(frame *f)
     int y = top;
     /* the prompt in the kiosk's default language, and in English beneath it */
     ho.lang = st->lang;
-    y += ui_text(f, (rect){tx, y, f->w - tx - pad, 0}, ui_tr(f, "Choose your language"), &ho, 1);
+    y += ui_text(f, (rect){tx, y, access_x - tx - pad, 0}, ui_tr(f, "Choose your language"), &ho, 1);
     if (strcmp(st->lang, "en") != 0) {
         ho.lang = "en";
         ho.size = f->m.body;
         ho.bold = 0;
-        y += ui_text(f, (rect){tx, y, f->w - tx - pad, 0}, "Choose your language", &ho, 1);
+        y += ui_text(f, (rect){tx, y, access_x - tx - pad, 0}, "Choose your language", &ho, 1);
     }
     top += (y - top > icon ? y - top : icon) + pad;
 
     int cols = portrait ? 2 : (f->w >= 1400 ? 4 : 4);
     int rows = (n + cols - 1) / cols;
-    int avail = f->h - top - pad - demo_h - f->m.small * 2;
+    int small_screen = f->h < 600;
+    int avail = f->h - top - pad - demo_h - (small_screen ? 0 : f->m.small * 2);
     int bh = rows ? (avail - (rows - 1) * pad / 2) / rows : t;
     if (bh > t * 2) bh = t * 2;
     if (bh < t) bh = t;
@@ -137,14 +169,20 @@ void screen_attract(frame *f)
         o.ui_dir = 0;
         o.max_lines = 2;
         int th = ui_text(f, (rect){b.x + pad / 2, 0, b.w - pad, 0}, name, &o, 0);
+        if (th > b.h - pad / 2) {
+            /* a long name on a small panel: a smaller size rather than a cut word */
+            o.size = f->m.body;
+            th = ui_text(f, (rect){b.x + pad / 2, 0, b.w - pad, 0}, name, &o, 0);
+        }
         ui_text(f, (rect){b.x + pad / 2, b.y + (b.h - th) / 2, b.w - pad, th}, name, &o, 1);
     }
     int by = top + rows * (bh + pad / 2);
-    ui_icon(f, "touch", (rect){pad, by, f->m.small * 2, f->m.small * 2}, COL_MUTED, 0);
+    if (!small_screen) ui_icon(f, "touch", (rect){pad, by, f->m.small * 2, f->m.small * 2}, COL_MUTED, 0);
     text_opts so = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
     so.max_lines = 1;
-    ui_text(f, (rect){pad * 2 + f->m.small * 2, by + f->m.small / 4, f->w - 3 * pad - f->m.small * 2, 0},
-            ui_tr(f, "Touch your language to start"), &so, 1);
+    if (!small_screen)
+        ui_text(f, (rect){pad * 2 + f->m.small * 2, by + f->m.small / 4, f->w - 3 * pad - f->m.small * 2, 0},
+                ui_tr(f, "Touch your language to start"), &so, 1);
     demo_banner(f, f->h - demo_h, demo_h);
     /* staff mode: a long press (3 s) in the physical top-left corner, whatever the direction */
     rect corner = ui_flip(f, (rect){0, 0, t * 3 / 2, t * 3 / 2});
@@ -162,7 +200,8 @@ void screen_categories(frame *f)
     int pad = f->m.pad;
     int demo_h = st->demo ? f->m.small * 3 / 2 : 0;
     int hh = f->m.header_h;
-    int cols = f->h > f->w ? 2 : 5;
+    /* five across where a tile keeps 45 mm, else four: long words must fit a line */
+    int cols = f->h > f->w ? 2 : (f->w - 6 * pad) / 5 >= (int)(45 * f->m.mm) ? 5 : 4;
     int tile_w = (f->w - 2 * pad - (cols - 1) * pad) / cols;
     /* narrow tiles (small panels) take the small font; the pictogram keeps at least 40 % */
     int narrow = tile_w < (int)(45 * f->m.mm);

@@ -48,9 +48,21 @@ struct ui {
     const char *drawn[MAX_DRAWN];
     int ndrawn;
     int missing;
+    int large;              /* metrics computed for large text */
+    const SDL_Color *pal;   /* palette of the current frame */
+    int hc;
 };
 
-static const SDL_Color palette[] = {
+/* High contrast: white and yellow on black, for low vision and glare. */
+static const SDL_Color palette_hc[] = {
+    [COL_BG] = {0, 0, 0, 255},             [COL_TEXT] = {255, 255, 255, 255},
+    [COL_MUTED] = {0xE0, 0xE0, 0xE0, 255},  [COL_ACCENT] = {0xFF, 0xD4, 0x00, 255},
+    [COL_ON_ACCENT] = {0, 0, 0, 255},       [COL_TILE] = {0x10, 0x10, 0x10, 255},
+    [COL_LINE] = {255, 255, 255, 255},      [COL_MARK] = {0xFF, 0xD4, 0x00, 255},
+    [COL_ON_MARK] = {0, 0, 0, 255},         [COL_WARN] = {0xFF, 0x6A, 0x3D, 255},
+};
+
+static const SDL_Color palette_std[] = {
     [COL_BG] = {0xF5, 0xF2, 0xEB, 255},     [COL_TEXT] = {0x1B, 0x1B, 0x1B, 255},
     [COL_MUTED] = {0x4A, 0x4A, 0x4A, 255},  [COL_ACCENT] = {0x0B, 0x4F, 0x9C, 255},
     [COL_ON_ACCENT] = {255, 255, 255, 255}, [COL_TILE] = {255, 255, 255, 255},
@@ -74,13 +86,14 @@ static void metrics(ui *u)
         mm = big <= 1024 ? 5.2f : big * 4.0f / 1920.0f;
     }
     ui_metrics *m = &u->m;
+    float t = u->large ? 1.35f : 1.0f; /* large text grows the letters, not the touch targets */
     m->mm = mm;
     m->touch = (int)(15 * mm + 0.5f);
     m->pad = (int)(3 * mm + 0.5f);
-    m->body = (int)(5.2f * mm + 0.5f);
-    m->small = (int)(4.2f * mm + 0.5f);
-    m->heading = (int)(6.2f * mm + 0.5f);
-    m->title = (int)(7.5f * mm + 0.5f);
+    m->body = (int)(5.2f * mm * t + 0.5f);
+    m->small = (int)(4.2f * mm * t + 0.5f);
+    m->heading = (int)(6.2f * mm * t + 0.5f);
+    m->title = (int)(7.5f * mm * t + 0.5f);
     m->header_h = m->touch + m->pad;
 }
 
@@ -91,6 +104,7 @@ ui *ui_create(SDL_Renderer *r, text_engine *te, const char *data_dir, float px_p
     u->r = r;
     u->te = te;
     u->mm_config = px_per_mm;
+    u->pal = palette_std;
     snprintf(u->icon_dir, sizeof u->icon_dir, "%s/kiosk/ui/icons", data_dir);
     int w = 0, h = 0;
     if (SDL_GetRendererOutputSize(r, &w, &h) != 0) {
@@ -196,7 +210,7 @@ rect ui_flip(const frame *f, rect r)
 
 static void set_color(frame *f, int c)
 {
-    SDL_Color k = palette[c];
+    SDL_Color k = f->u->pal[c];
     SDL_SetRenderDrawColor(f->u->r, k.r, k.g, k.b, k.a);
 }
 
@@ -260,12 +274,15 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
                      .bold = o->bold,
                      .max_width = r.w,
                      .max_lines = o->max_lines,
-                     .dir = o->ui_dir ? (rtl_ui ? TEXT_DIR_RTL : TEXT_DIR_LTR) : TEXT_DIR_AUTO,
+                     /* content takes the direction of the language it is in: an Urdu sentence that
+                      * opens with "B1" is still a right-to-left paragraph */
+                     .dir = o->ui_dir ? (rtl_ui ? TEXT_DIR_RTL : TEXT_DIR_LTR)
+                            : o->lang ? (i18n_is_rtl(o->lang) ? TEXT_DIR_RTL : TEXT_DIR_LTR) : TEXT_DIR_AUTO,
                      .dir_default = rtl_ui ? TEXT_DIR_RTL : TEXT_DIR_LTR,
                      .align = align};
     char head[96];
-    snprintf(head, sizeof head, "T%d|%d|%d|%d|%d|%d|%d|%d|%s|", ts.size_px, ts.bold, ts.max_width, ts.max_lines, ts.dir,
-             ts.dir_default, ts.align, o->color, lang);
+    snprintf(head, sizeof head, "T%d|%d|%d|%d|%d|%d|%d|%d|%d|%s|", ts.size_px, ts.bold, ts.max_width, ts.max_lines, ts.dir,
+             ts.dir_default, ts.align, o->color, u->hc, lang);
     size_t hl = strlen(head), tl = strlen(text);
     char stackkey[512];
     char *key = hl + tl + 1 <= sizeof stackkey ? stackkey : malloc(hl + tl + 1);
@@ -278,7 +295,7 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
         text_layout *lo = text_layout_make(u->te, text, &ts);
         text_bitmap *bm = lo ? text_layout_render(u->te, lo) : NULL;
         if (bm) {
-            e->tex = texture_from_a8(u->r, bm, palette[o->color]);
+            e->tex = texture_from_a8(u->r, bm, u->pal[o->color]);
             e->x = bm->x;
             e->y = bm->y;
             e->bh = bm->h;
@@ -310,7 +327,7 @@ void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, 
     ui *u = f->u;
     int side = r.w < r.h ? r.w : r.h;
     char k[256];
-    snprintf(k, sizeof k, "I%d|%d|%s", side, color, key);
+    snprintf(k, sizeof k, "I%d|%d|%d|%s", side, color, u->hc, key);
     uint64_t h = hash_str(k);
     tex_entry *e = cache_find(u, k, h);
     if (!e && (e = cache_add(u, k, h)) != NULL && data && len) {
@@ -327,7 +344,7 @@ void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, 
         s = c;
         if (s) {
             /* pictograms are white on transparent: tint them once, here */
-            SDL_Color t = palette[color];
+            SDL_Color t = u->pal[color];
             uint32_t rgb = ((uint32_t)t.r << 16) | ((uint32_t)t.g << 8) | t.b;
             for (int y = 0; y < s->h; y++) {
                 uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + y * s->pitch);
@@ -352,7 +369,7 @@ void ui_icon(frame *f, const char *name, rect r, int color, int mirror)
     ui *u = f->u;
     int side = r.w < r.h ? r.w : r.h;
     char k[256];
-    snprintf(k, sizeof k, "I%d|%d|icon:%s", side, color, name);
+    snprintf(k, sizeof k, "I%d|%d|%d|icon:%s", side, color, u->hc, name);
     uint64_t h = hash_str(k);
     if (!cache_find(u, k, h)) {
         /* load the file once; ui_image keys its texture the same way */
@@ -433,6 +450,12 @@ int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int ma
     u->nhits = 0;
     u->ndrawn = 0;
     u->missing = 0;
+    u->hc = st->high_contrast;
+    u->pal = u->hc ? palette_hc : palette_std;
+    if (st->large_text != u->large) {
+        u->large = st->large_text;
+        metrics(u);
+    }
     frame f = {.u = u, .st = st, .in = in, .out = out, .max = max, .w = u->w, .h = u->h, .m = u->m};
     if (in->down) ui_emit(&f, ACT_TOUCH, NULL, 0);
     set_color(&f, COL_BG);

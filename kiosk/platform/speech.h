@@ -1,0 +1,25 @@
+/*
+ * speech: reading a screen aloud, offline, with espeak-ng. Synthesis returns 16-bit mono PCM
+ * that the caller plays (SDL audio) or writes (tests). espeak-ng is not thread-safe: one
+ * synthesis at a time, from one thread at a time.
+ */
+#ifndef KIOSK_SPEECH_H
+#define KIOSK_SPEECH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Start espeak-ng (its data from the system package). Returns the sample rate, or -1. */
+int speech_init(void);
+void speech_term(void);
+
+/* Whether espeak-ng has a voice for our language code (no voice: no speaker button). */
+int speech_has_voice(const char *lang);
+
+/*
+ * Synthesise UTF-8 text in lang into a new buffer of samples the caller frees. Returns 0, or
+ * -1 when there is no voice or synthesis failed.
+ */
+int speech_synth(const char *lang, const char *text, int16_t **pcm, size_t *nsamples);
+
+#endif
