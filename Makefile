@@ -28,7 +28,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c) tests/unit/plural_index.c
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test bench deps build clean content shots fuzz
+.PHONY: all run test bench deps build clean content shots fuzz install
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -101,6 +101,31 @@ fuzz: build/fuzz/fuzz_manifest build/fuzz/fuzz_offer
 bench: deps
 	@$(MAKE) --no-print-directory build
 	@tests/bench.sh
+
+# Install onto a kiosk image (as root): binaries, data, the unit, a config, the kiosk user.
+# DESTDIR=/some/root stages the files only (no user, no systemctl).
+PREFIX ?= /usr/local
+install: deps
+	@$(MAKE) --no-print-directory build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kiosk/kiosk/ui/icons $(DESTDIR)$(PREFIX)/share/kiosk/fonts \
+	    $(DESTDIR)$(PREFIX)/share/kiosk/translations $(DESTDIR)/etc/kiosk $(DESTDIR)/etc/systemd/system $(DESTDIR)/var/lib/kiosk
+	install -m 755 build/kiosk build/kiosk-pack $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 kiosk/ui/icons/*.svg $(DESTDIR)$(PREFIX)/share/kiosk/kiosk/ui/icons/
+	install -m 644 fonts/fallback.ini $(DESTDIR)$(PREFIX)/share/kiosk/fonts/
+	install -m 644 translations/*.po $(DESTDIR)$(PREFIX)/share/kiosk/translations/
+	install -m 644 kiosk/platform/systemd/kiosk.service $(DESTDIR)/etc/systemd/system/
+	test -e $(DESTDIR)/etc/kiosk/kiosk.ini || sed -e 's|^content = .*|content = /var/lib/kiosk/content.db|' \
+	    -e 's|^data_dir = .*|data_dir = $(PREFIX)/share/kiosk|' -e 's|^trusted_keys = .*|trusted_keys = /etc/kiosk/district.pub|' \
+	    -e 's|^staff_pin_hash = .*|staff_pin_hash =|' kiosk.example.ini > $(DESTDIR)/etc/kiosk/kiosk.ini
+	@if [ -z "$(DESTDIR)" ]; then \
+	  id kiosk >/dev/null 2>&1 || useradd --system --home-dir /var/lib/kiosk --shell /usr/sbin/nologin kiosk; \
+	  for g in video input audio render; do getent group $$g >/dev/null && usermod -aG $$g kiosk; done; \
+	  chown kiosk:kiosk /var/lib/kiosk; \
+	  systemctl daemon-reload 2>/dev/null || true; \
+	  echo "installed; put the district key in /etc/kiosk/district.pub, a PIN hash in /etc/kiosk/kiosk.ini,"; \
+	  echo "a first pack with: kiosk-pack install PACK /etc/kiosk/district.pub /var/lib/kiosk/content.db"; \
+	  echo "then: systemctl enable --now kiosk"; \
+	fi
 
 clean:
 	rm -rf build

@@ -41,12 +41,12 @@ int speech_init(void)
 
 void speech_term(void) { espeak_Terminate(); }
 
-/* espeak-ng names some voices differently from our codes */
+/* the languages of ours that espeak-ng 1.51 has a voice for; the voice names equal our codes */
 static const char *voice_of(const char *lang)
 {
     static const char *const ours[] = {"de", "en", "ar", "fa", "ku", "tr", "ru", "uk", "fr", "sq", "ur", NULL};
     for (int i = 0; ours[i]; i++)
-        if (!strcmp(lang, ours[i])) return !strcmp(lang, "en") ? "en-gb" : lang;
+        if (!strcmp(lang, ours[i])) return lang;
     return NULL;
 }
 

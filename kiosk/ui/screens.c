@@ -20,10 +20,10 @@ static int icon_button(frame *f, const char *id, rect r, const char *icon, const
 {
     int hit = ui_hit(f, id, r);
     ui_fill(f, r, COL_ACCENT);
-    int lh = f->m.small + f->m.small / 2;
+    int lh = f->m.label + f->m.label / 2;
     rect ir = {r.x, r.y + f->m.pad / 3, r.w, r.h - lh - f->m.pad / 3};
     ui_icon(f, icon, ir, COL_ON_ACCENT, mirror);
-    text_opts o = opts(f->m.small, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    text_opts o = opts(f->m.label, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
     o.max_lines = 1;
     ui_text(f, (rect){r.x + 2, r.y + r.h - lh, r.w - 4, lh}, label, &o, 1);
     return hit;

@@ -92,6 +92,7 @@ static void metrics(ui *u)
     m->pad = (int)(3 * mm + 0.5f);
     m->body = (int)(5.2f * mm * t + 0.5f);
     m->small = (int)(4.2f * mm * t + 0.5f);
+    m->label = (int)(4.2f * mm + 0.5f);
     m->heading = (int)(6.2f * mm * t + 0.5f);
     m->title = (int)(7.5f * mm * t + 0.5f);
     m->header_h = m->touch + m->pad;

@@ -15,6 +15,7 @@ typedef struct ui_metrics {
     int touch;      /* minimum touch target, 15 mm */
     int pad;
     int body, small, heading, title; /* font sizes, px */
+    int label;      /* button captions: they keep their size in large-text mode so icons keep theirs */
     int header_h;
 } ui_metrics;
 

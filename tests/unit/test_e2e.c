@@ -292,6 +292,48 @@ TEST(staff_mode_loads_a_pack)
     CHECK(walk_cfg("staff-short", cfg, "tap staff-corner\nexpect screen categories\n") == 0, "short press starts");
 }
 
+TEST(access_modes)
+{
+    /* large text and high contrast from every screen, in de and ar; reset at idle */
+    const char *langs[] = {"de", "ar"};
+    for (int i = 0; i < 2; i++) {
+        const char *l = langs[i];
+        char script[2048], name[64];
+        snprintf(script, sizeof script,
+                 "shot %s-normal-cat\ntap large-text\nexpect no-tofu\nshot %s-large-cat\ntap cat:health\nshot %s-large-list\n"
+                 "tap contrast\nshot %s-large-contrast-list\ntap row:0\nexpect no-tofu\nshot %s-large-contrast-detail\n"
+                 "tap large-text\nshot %s-contrast-detail\nwait 95000\nexpect screen attract\nshot %s-after-reset\n",
+                 l, l, l, l, l, l, l);
+        snprintf(name, sizeof name, "access-%s", l);
+        CHECK(walk(name, l, "1920x1080", script) == 0, "%s access walk", l);
+        char a[64], b[64];
+        snprintf(a, sizeof a, "%s-normal-cat", l);
+        snprintf(b, sizeof b, "%s-large-cat", l);
+        SDL_Surface *n = shot(a), *g = shot(b);
+        CHECK(n && g && diff(n, g) > 0.01, "%s: large text changes the screen", l);
+        if (n) SDL_FreeSurface(n);
+        if (g) SDL_FreeSurface(g);
+        snprintf(a, sizeof a, "%s-contrast-detail", l);
+        SDL_Surface *c = shot(a);
+        /* high contrast: mostly black background */
+        long dark = 0;
+        for (int y = 0; c && y < c->h; y += 4)
+            for (int x = 0; x < c->w; x += 4) dark += px(c, x, y) == 0;
+        CHECK(c && dark * 16 > (long)c->w * c->h / 2, "%s: high contrast is white on black (%ld dark samples)", l, dark);
+        if (c) SDL_FreeSurface(c);
+        snprintf(a, sizeof a, "%s-after-reset", l);
+        snprintf(b, sizeof b, "%s-attract", l);
+        SDL_Surface *r = shot(a), *o = shot(b);
+        CHECK(r && o && diff(r, o) < 0.001, "%s: the idle reset restores the normal look", l);
+        if (r) SDL_FreeSurface(r);
+        if (o) SDL_FreeSurface(o);
+    }
+    /* the speaker button only where espeak-ng has a voice */
+    CHECK(walk("speak-ar", "ar", "1920x1080", "expect widget speak\ntap speak\nsettle\ntap cat:health\ntap speak\n") == 0,
+          "Arabic has a speaker button");
+    CHECK(walk("speak-ti", "ti", "1920x1080", "expect no-widget speak\n") == 0, "Tigrinya has none");
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -306,6 +348,7 @@ int main(int argc, char **argv)
     RUN(scroll_with_inertia);
     RUN(idle_reset);
     RUN(staff_mode_loads_a_pack);
+    RUN(access_modes);
     IMG_Quit();
     SDL_Quit();
     CHECK_DONE();

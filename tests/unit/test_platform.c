@@ -1,0 +1,192 @@
+/*
+ * Platform: reading aloud gives real audio for every voiced language (WAV files, not silent);
+ * the log is rate-limited; the watchdog speaks the sd_notify protocol, and a hung main loop is
+ * noticed and restarted by a systemd-free supervisor on a socket; SIGTERM stops cleanly.
+ * Usage: test_platform BUILD_DIR
+ */
+#include "check.h"
+#include "platform/log.h"
+#include "platform/speech.h"
+
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *build;
+
+static void write_wav(const char *path, const int16_t *pcm, size_t n, int rate)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return;
+    uint32_t data = (uint32_t)(n * 2), riff = 36 + data, fmt = 16, sr = (uint32_t)rate, br = sr * 2;
+    uint16_t pcmfmt = 1, ch = 1, align = 2, bits = 16;
+    fwrite("RIFF", 1, 4, f); fwrite(&riff, 4, 1, f); fwrite("WAVEfmt ", 1, 8, f); fwrite(&fmt, 4, 1, f);
+    fwrite(&pcmfmt, 2, 1, f); fwrite(&ch, 2, 1, f); fwrite(&sr, 4, 1, f); fwrite(&br, 4, 1, f);
+    fwrite(&align, 2, 1, f); fwrite(&bits, 2, 1, f); fwrite("data", 1, 4, f); fwrite(&data, 4, 1, f);
+    fwrite(pcm, 2, n, f);
+    fclose(f);
+}
+
+TEST(read_aloud)
+{
+    int rate = speech_init();
+    CHECK(rate > 0, "espeak-ng starts (%d Hz)", rate);
+    if (rate <= 0) return;
+    static const struct { const char *lang, *text; } s[] = {
+        {"de", "Wohnen. Sprachkurse. Arbeit und Ausbildung."}, {"en", "What do you need help with?"},
+        {"ar", "بماذا تحتاج المساعدة؟ السكن. دورات اللغة."},   {"fa", "به چه کمکی نیاز دارید؟ مسکن."},
+        {"ku", "Hûn ji bo çi alîkariyê dixwazin?"},             {"tr", "Ne konuda yardıma ihtiyacınız var?"},
+        {"ru", "С чем вам нужна помощь? Жильё."},              {"uk", "З чим вам потрібна допомога? Житло."},
+        {"fr", "De quelle aide avez-vous besoin ?"},            {"sq", "Për çfarë keni nevojë për ndihmë?"},
+        {"ur", "آپ کو کس چیز میں مدد چاہیے؟ رہائش۔"},
+    };
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
+        int16_t *pcm = NULL;
+        size_t n = 0;
+        CHECK(speech_has_voice(s[i].lang), "%s has a voice", s[i].lang);
+        int rc = speech_synth(s[i].lang, s[i].text, &pcm, &n);
+        double sum = 0;
+        for (size_t k = 0; k < n; k++) sum += (double)pcm[k] * pcm[k];
+        double rms = n ? sqrt(sum / (double)n) : 0;
+        CHECK(rc == 0 && n > (size_t)rate / 2 && rms > 300, "%s: %zu samples, RMS %.0f (not silent)", s[i].lang, n, rms);
+        char path[256];
+        snprintf(path, sizeof path, "%s/speech-%s.wav", build, s[i].lang);
+        write_wav(path, pcm, n, rate);
+        free(pcm);
+    }
+    const char *mute[] = {"ti", "ps", "ckb", "prs", "so"};
+    for (int i = 0; i < 5; i++) {
+        int16_t *pcm = NULL;
+        size_t n = 0;
+        CHECK(!speech_has_voice(mute[i]) && speech_synth(mute[i], "x", &pcm, &n) == -1 && !pcm,
+              "%s: no voice, so no speaker button", mute[i]);
+    }
+    speech_term();
+}
+
+TEST(log_rate_limit)
+{
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *tmp = tmpfile();
+    dup2(fileno(tmp), 2);
+    for (int i = 0; i < 50; i++) log_msg("flood", "the same fault again (%d)", i);
+    log_msg("other", "a different kind still gets through");
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(tmp);
+    char line[256];
+    int flood = 0, other = 0;
+    while (fgets(line, sizeof line, tmp)) {
+        flood += strstr(line, "kiosk[flood]") != NULL;
+        other += strstr(line, "kiosk[other]") != NULL;
+    }
+    fclose(tmp);
+    CHECK(flood == 5 && other == 1, "50 repeats logged %d times, other kind %d", flood, other);
+}
+
+/* ---------- watchdog: a supervisor like systemd's, on a datagram socket ---------- */
+
+static int notify_sock(const char *path)
+{
+    int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    if (snprintf(a.sun_path, sizeof a.sun_path, "%s", path) >= (int)sizeof a.sun_path) return -1;
+    unlink(path);
+    if (bind(s, (struct sockaddr *)&a, sizeof a) != 0) return -1;
+    return s;
+}
+
+/* Wait up to ms for a message containing what; 1 if seen. */
+static int expect_msg(int s, const char *what, int ms)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        struct timespec t1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        int left = ms - (int)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+        if (left <= 0) return 0;
+        struct pollfd p = {.fd = s, .events = POLLIN};
+        if (poll(&p, 1, left) <= 0) return 0;
+        char buf[512];
+        ssize_t n = recv(s, buf, sizeof buf - 1, 0);
+        if (n <= 0) continue;
+        buf[n] = 0;
+        if (strstr(buf, what)) return 1;
+    }
+}
+
+static pid_t start_kiosk(const char *sock)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char bin[300], db[300];
+        snprintf(bin, sizeof bin, "%s/kiosk", build);
+        snprintf(db, sizeof db, "%s/content/demo.db", build);
+        setenv("NOTIFY_SOCKET", sock, 1);
+        setenv("WATCHDOG_USEC", "1000000", 1);
+        setenv("SDL_VIDEODRIVER", "dummy", 1);
+        setenv("SDL_AUDIODRIVER", "dummy", 1);
+        if (!freopen("/dev/null", "w", stdout)) _exit(126);
+        execl(bin, bin, "--content", db, "--size", "800x480", (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+TEST(watchdog)
+{
+    /* sd_notify takes only absolute socket paths */
+    char sock[300], cwd[200];
+    if (!getcwd(cwd, sizeof cwd)) return;
+    snprintf(sock, sizeof sock, "%s/%s/notify.sock", cwd, build);
+    int s = notify_sock(sock);
+    CHECK(s >= 0, "socket");
+    if (s < 0) return;
+    pid_t pid = start_kiosk(sock);
+    CHECK(expect_msg(s, "READY=1", 15000), "READY=1 after the first frame");
+    int pings = 0;
+    for (int i = 0; i < 3; i++) pings += expect_msg(s, "WATCHDOG=1", 1000);
+    CHECK(pings == 3, "a ping within every second, %d of 3", pings);
+    /* the main loop hangs: the supervisor misses the ping, kills and restarts */
+    kill(pid, SIGSTOP);
+    int missed = !expect_msg(s, "WATCHDOG=1", 1000);
+    CHECK(missed, "a hung main loop stops pinging");
+    if (missed) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        pid = start_kiosk(sock);
+        CHECK(expect_msg(s, "READY=1", 15000), "restarted kiosk is ready again");
+    }
+    kill(pid, SIGTERM);
+    int status = -1;
+    for (int i = 0; i < 50 && waitpid(pid, &status, WNOHANG) == 0; i++) usleep(100000);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "SIGTERM stops cleanly (status %d)", status);
+    if (!WIFEXITED(status)) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    close(s);
+    unlink(sock);
+}
+
+int main(int argc, char **argv)
+{
+    build = argc > 1 ? argv[1] : "build";
+    RUN(read_aloud);
+    RUN(log_rate_limit);
+    RUN(watchdog);
+    CHECK_DONE();
+}
