@@ -43,6 +43,7 @@ typedef struct speech_job {
     pthread_t thread;
     atomic_int done;
     int running;
+    int started;                 /* espeak-ng initialised (by the worker) */
     char lang[12];
     char *text;
     int16_t *pcm;
@@ -315,11 +316,9 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
     }
     a->staged = -1;
     a->audio = 1;
-    a->speech_rate = speech_init();
-    if (a->speech_rate < 0) {
-        a->speech_rate = 0;
-        log_msg("speech", "espeak-ng unavailable: no reading aloud");
-    }
+    /* espeak-ng starts on first use, on the speech worker: loading its data would double the
+     * time to the first frame. Its voices all speak at this rate. */
+    a->speech_rate = SPEECH_RATE;
     char state[1100];
     if (cfg->state_path[0]) snprintf(state, sizeof state, "%s", cfg->state_path);
     else snprintf(state, sizeof state, "%s.local", cfg->content);
@@ -383,7 +382,7 @@ void app_close(app *a)
     if (!a) return;
     speech_wait(a);
     free(a->speech.pcm);
-    if (a->speech_rate) speech_term();
+    if (a->speech.started > 0) speech_term();
     leave_staff(a);
     local_close(a->loc);
     free_session(a);
@@ -673,7 +672,13 @@ static void pin_ok(app *a)
 static void *speech_run(void *arg)
 {
     speech_job *j = arg;
-    if (speech_synth(j->lang, j->text, &j->pcm, &j->n) != 0) {
+    if (!j->started) {
+        int rate = speech_init();
+        j->started = rate > 0 ? 1 : -1;
+        if (rate > 0 && rate != SPEECH_RATE) log_msg("speech", "espeak-ng speaks at %d Hz, not %d", rate, SPEECH_RATE);
+        if (rate <= 0) log_msg("speech", "espeak-ng unavailable: no reading aloud");
+    }
+    if (j->started < 0 || speech_synth(j->lang, j->text, &j->pcm, &j->n) != 0) {
         j->pcm = NULL;
         j->n = 0;
     }
@@ -731,7 +736,9 @@ static int speak(app *a)
     if (!a->s.can_speak || a->speech.running) return 0;
     speech_job *j = &a->speech;
     free(j->pcm);
+    int started = j->started;
     memset(j, 0, sizeof *j);
+    j->started = started;
     snprintf(j->lang, sizeof j->lang, "%s", a->s.lang);
     j->text = speech_text(a);
     if (!j->text || pthread_create(&j->thread, NULL, speech_run, j) != 0) {

@@ -32,6 +32,7 @@ static void on_signal(int sig)
 
 typedef struct kiosk {
     SDL_AudioDeviceID audio;
+    int audio_tried;             /* audio opens on first use: it costs startup time */
     int16_t *click;              /* the tap confirmation sound */
     size_t click_n;
     int sounds;
@@ -54,9 +55,24 @@ static void usage(void)
             "             [--idle SECONDS] [--px-per-mm F] [--script FILE --shots DIR] [--first-frame]\n");
 }
 
+static void open_audio(kiosk *k)
+{
+    k->audio_tried = 1;
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) == 0) {
+        SDL_AudioSpec want = {.freq = app_audio_rate(k->a), .format = AUDIO_S16SYS, .channels = 1, .samples = 1024};
+        k->audio = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
+        if (k->audio) SDL_PauseAudioDevice(k->audio, 0);
+    }
+    if (!k->audio) {
+        log_msg("audio", "no audio output: %s", SDL_GetError());
+        app_set_audio(k->a, 0);
+    }
+}
+
 /* Queue samples on the audio device, replacing what still plays. */
 static void play(kiosk *k, const int16_t *pcm, size_t n)
 {
+    if (!k->audio_tried) open_audio(k);
     if (!k->audio || !pcm || !n) return;
     SDL_ClearQueuedAudio(k->audio);
     SDL_QueueAudio(k->audio, pcm, (Uint32)(n * sizeof *pcm));
@@ -512,13 +528,6 @@ int main(int argc, char **argv)
     } else {
         k.sounds = cfg.sounds;
         int rate = app_audio_rate(k.a);
-        if (SDL_InitSubSystem(SDL_INIT_AUDIO) == 0) {
-            SDL_AudioSpec want = {.freq = rate > 0 ? rate : 22050, .format = AUDIO_S16SYS, .channels = 1, .samples = 1024};
-            k.audio = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
-            if (k.audio) SDL_PauseAudioDevice(k.audio, 0);
-        }
-        if (!k.audio) log_msg("audio", "no audio output: %s", SDL_GetError());
-        app_set_audio(k.a, k.audio != 0);
         /* a soft 35 ms tick at 1.2 kHz with a fade, to confirm a tap without startling */
         k.click_n = (size_t)(rate > 0 ? rate : 22050) * 35 / 1000;
         k.click = calloc(k.click_n, sizeof *k.click);

@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The sample rate espeak-ng's voices speak at, known before it starts. */
+#define SPEECH_RATE 22050
+
 /* Start espeak-ng (its data from the system package). Returns the sample rate, or -1. */
 int speech_init(void);
 void speech_term(void);
