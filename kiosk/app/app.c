@@ -99,7 +99,10 @@ static int conf_handler(void *user, const char *section, const char *name, const
     else if (!strcmp(name, "trusted_keys")) snprintf(c->trusted_keys, sizeof c->trusted_keys, "%s", value);
     else if (!strcmp(name, "state")) snprintf(c->state_path, sizeof c->state_path, "%s", value);
     else if (!strcmp(name, "sounds")) c->sounds = !strcmp(value, "on") || !strcmp(value, "1") || !strcmp(value, "yes");
-    else if (!strcmp(name, "site_id")) snprintf(c->site_id, sizeof c->site_id, "%s", value);
+    else if (!strcmp(name, "rotation")) {
+        c->rotation = atoi(value);
+        if (c->rotation % 90 || c->rotation < 0 || c->rotation > 270) return 0;
+    } else if (!strcmp(name, "site_id")) snprintf(c->site_id, sizeof c->site_id, "%s", value);
     else if (!strcmp(name, "kiosk_id")) snprintf(c->kiosk_id, sizeof c->kiosk_id, "%s", value);
     else if (!strcmp(name, "location")) snprintf(c->location, sizeof c->location, "%s", value);
     else if (!strcmp(name, "store_url")) snprintf(c->store_url, sizeof c->store_url, "%s", value);

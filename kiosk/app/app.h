@@ -22,6 +22,7 @@ typedef struct app_config {
     char trusted_keys[1024];     /* comma-separated .pub files */
     char state_path[1024];       /* the kiosk's own database; default: beside the content */
     int sounds;                  /* a short click confirms taps (default on) */
+    int rotation;                /* panel mounted turned clockwise by 0, 90, 180 or 270 degrees */
     char site_id[64], kiosk_id[64], location[256];   /* for the health report and staff */
     char store_url[512], caldav_url[512];             /* used by the sync and booking rooms */
 } app_config;

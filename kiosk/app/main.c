@@ -5,6 +5,7 @@
  */
 #include "app/app.h"
 #include "platform/log.h"
+#include "platform/rotate.h"
 #include "platform/watchdog.h"
 #include "text/text.h"
 #include "ui/ui.h"
@@ -41,7 +42,10 @@ typedef struct kiosk {
     text_engine *te;
     SDL_Window *win;
     SDL_Renderer *r;
-    int w, h;
+    SDL_Texture *target;         /* the layout, drawn upright, when the panel is turned */
+    int rotation;
+    int w, h;                    /* logical (layout) size */
+    int pw, ph;                  /* panel size */
     int resets_seen;
     const char *shots;
     int failures;
@@ -84,6 +88,7 @@ static void frame(kiosk *k, const ui_input *in)
     action acts[16];
     ui_input none = {0};
     const ui_input *cur = in;
+    if (k->target) SDL_SetRenderTarget(k->r, k->target);
     for (int pass = 0; pass < 4; pass++) {
         int n = ui_frame(k->u, app_get_state(k->a), cur, acts, 16);
         int changed = 0, tapped = 0;
@@ -109,6 +114,13 @@ static void frame(kiosk *k, const ui_input *in)
         play(k, pcm, np);
         free(pcm);
     }
+    if (k->target) {
+        SDL_SetRenderTarget(k->r, NULL);
+        SDL_SetRenderDrawColor(k->r, 0, 0, 0, 255);
+        SDL_RenderClear(k->r);
+        SDL_Rect dst = {k->pw / 2 - k->w / 2, k->ph / 2 - k->h / 2, k->w, k->h};
+        SDL_RenderCopyEx(k->r, k->target, NULL, &dst, k->rotation, NULL, SDL_FLIP_NONE);
+    }
     SDL_RenderPresent(k->r);
 }
 
@@ -120,8 +132,11 @@ static int save_shot(kiosk *k, const char *name)
     if (!s) return -1;
     ui_input none = {0};
     action acts[16];
+    /* the layout as drawn, upright, whatever the panel's mounting */
+    if (k->target) SDL_SetRenderTarget(k->r, k->target);
     ui_frame(k->u, app_get_state(k->a), &none, acts, 16);
     int rc = SDL_RenderReadPixels(k->r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
+    if (k->target) SDL_SetRenderTarget(k->r, NULL);
     if (rc == 0) rc = IMG_SavePNG(s, path);
     SDL_FreeSurface(s);
     if (rc != 0) fprintf(stderr, "kiosk: cannot write %s: %s\n", path, SDL_GetError());
@@ -387,6 +402,7 @@ static int run_loop(kiosk *k, int first_frame_only)
                 log_msg("input", "close request ignored");
                 break;
             case SDL_MOUSEBUTTONDOWN:
+                rotate_to_logical(k->rotation, k->w, k->h, ev.button.x, ev.button.y, &ev.button.x, &ev.button.y);
                 pressed = 1;
                 dragging = 0;
                 px = sx = ev.button.x;
@@ -400,6 +416,7 @@ static int run_loop(kiosk *k, int first_frame_only)
                 break;
             case SDL_MOUSEMOTION:
                 if (!pressed) break;
+                rotate_to_logical(k->rotation, k->w, k->h, ev.motion.x, ev.motion.y, &ev.motion.x, &ev.motion.y);
                 if (!dragging && (abs(ev.motion.y - sy) > slop || abs(ev.motion.x - sx) > slop)) dragging = 1;
                 if (dragging) {
                     double t = now_ms_real();
@@ -415,6 +432,7 @@ static int run_loop(kiosk *k, int first_frame_only)
                 break;
             case SDL_MOUSEBUTTONUP:
                 if (!pressed) break;
+                rotate_to_logical(k->rotation, k->w, k->h, ev.button.x, ev.button.y, &ev.button.x, &ev.button.y);
                 pressed = 0;
                 in.up = 1;
                 in.x = ev.button.x;
@@ -430,8 +448,10 @@ static int run_loop(kiosk *k, int first_frame_only)
                 input = 1;
                 break;
             case SDL_WINDOWEVENT:
-                if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+                if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED && !k->target) {
                     SDL_GetRendererOutputSize(k->r, &k->w, &k->h);
+                    k->pw = k->w;
+                    k->ph = k->h;
                     ui_resize(k->u, k->w, k->h);
                     ui_flush(k->u);
                     input = 1;
@@ -514,7 +534,18 @@ int main(int argc, char **argv)
         SDL_Quit();
         return 1;
     }
-    SDL_GetRendererOutputSize(k.r, &k.w, &k.h);
+    SDL_GetRendererOutputSize(k.r, &k.pw, &k.ph);
+    k.rotation = cfg.rotation;
+    rotate_logical_size(k.rotation, k.pw, k.ph, &k.w, &k.h);
+    if (k.rotation) {
+        k.target = SDL_CreateTexture(k.r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, k.w, k.h);
+        if (!k.target) {
+            log_msg("video", "cannot turn the screen: %s", SDL_GetError());
+            k.rotation = 0;
+            k.w = k.pw;
+            k.h = k.ph;
+        }
+    }
     if (!headless) SDL_ShowCursor(SDL_DISABLE);
     int rc = 1;
     char fonts[1200];
@@ -526,6 +557,7 @@ int main(int argc, char **argv)
     } else if (!(k.u = ui_create(k.r, k.te, cfg.data_dir, cfg.px_per_mm, err, sizeof err))) {
         fprintf(stderr, "kiosk: %s\n", err);
     } else {
+        ui_resize(k.u, k.w, k.h);
         k.sounds = cfg.sounds;
         int rate = app_audio_rate(k.a);
         /* a soft 35 ms tick at 1.2 kHz with a fade, to confirm a tap without startling */
@@ -552,6 +584,7 @@ int main(int argc, char **argv)
     ui_destroy(k.u);
     app_close(k.a);
     text_engine_close(k.te);
+    if (k.target) SDL_DestroyTexture(k.target);
     SDL_DestroyRenderer(k.r);
     SDL_DestroyWindow(k.win);
     IMG_Quit();

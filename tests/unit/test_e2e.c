@@ -334,6 +334,24 @@ TEST(access_modes)
     CHECK(walk("speak-ti", "ti", "1920x1080", "expect no-widget speak\n") == 0, "Tigrinya has none");
 }
 
+TEST(turned_panel)
+{
+    /* a landscape panel mounted upright: rotation = 90 lays out in portrait */
+    char cfg[300];
+    snprintf(cfg, sizeof cfg, "%s/rotated.ini", shots);
+    FILE *f = fopen(cfg, "w");
+    fprintf(f, "[kiosk]\ncontent = %s/content/demo.db\nrotation = 90\n", build);
+    fclose(f);
+    CHECK(walk_cfg("rotated", cfg, "tap lang:de\nexpect screen categories\nshot rotated-categories\n") == 0, "walk");
+    SDL_Surface *s = shot("rotated-categories");
+    CHECK(s && s->w == 1080 && s->h == 1920, "the layout is portrait (%dx%d)", s ? s->w : 0, s ? s->h : 0);
+    if (s) SDL_FreeSurface(s);
+    f = fopen(cfg, "w");
+    fprintf(f, "[kiosk]\ncontent = %s/content/demo.db\nrotation = 45\n", build);
+    fclose(f);
+    CHECK(walk_cfg("rotated-bad", cfg, "shot never\n") != 0, "a bad rotation is refused at start");
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -349,6 +367,7 @@ int main(int argc, char **argv)
     RUN(idle_reset);
     RUN(staff_mode_loads_a_pack);
     RUN(access_modes);
+    RUN(turned_panel);
     IMG_Quit();
     SDL_Quit();
     CHECK_DONE();

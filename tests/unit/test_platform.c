@@ -6,6 +6,7 @@
  */
 #include "check.h"
 #include "platform/log.h"
+#include "platform/rotate.h"
 #include "platform/speech.h"
 
 #include <math.h>
@@ -182,9 +183,33 @@ TEST(watchdog)
     unlink(sock);
 }
 
+TEST(rotation)
+{
+    int lw, lh;
+    rotate_logical_size(90, 1920, 1080, &lw, &lh);
+    CHECK(lw == 1080 && lh == 1920, "a turned landscape panel lays out as portrait");
+    int ok = 1;
+    for (int deg = 0; deg < 360; deg += 90) {
+        rotate_logical_size(deg, 800, 480, &lw, &lh);
+        for (int y = 0; y < lh; y += 37)
+            for (int x = 0; x < lw; x += 41) {
+                int sx, sy, bx, by;
+                rotate_to_panel(deg, lw, lh, x, y, &sx, &sy);
+                rotate_to_logical(deg, lw, lh, sx, sy, &bx, &by);
+                if (bx != x || by != y || sx < 0 || sy < 0 || sx >= 800 || sy >= 480) ok = 0;
+            }
+    }
+    CHECK(ok, "every point maps onto the panel and back");
+    int sx, sy;
+    rotate_logical_size(90, 800, 480, &lw, &lh);
+    rotate_to_panel(90, lw, lh, 0, 0, &sx, &sy);
+    CHECK(sx == 799 && sy == 0, "turned clockwise: the layout's top-left is the panel's top-right (%d,%d)", sx, sy);
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
+    RUN(rotation);
     RUN(read_aloud);
     RUN(log_rate_limit);
     RUN(watchdog);
