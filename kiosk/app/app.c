@@ -463,6 +463,15 @@ static void staff_info(app *a)
     if (o < n - 128 && statvfs(dir, &vfs) == 0)
         o += (size_t)snprintf(b + o, n - o, "\n%s: %llu MiB", T(a, "Free disk space"),
                               (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20);
+    if (o < n - 128) {
+        /* full or read-only storage: the kiosk goes on showing content, staff must know */
+        const char *state = T(a, "ok");
+        struct statvfs sv;
+        if (statvfs(dir, &sv) == 0 && (sv.f_flag & ST_RDONLY)) state = T(a, "read-only: nothing can be saved");
+        else if (statvfs(dir, &sv) == 0 && (uint64_t)sv.f_bavail * sv.f_frsize < (4u << 20)) state = T(a, "full: nothing can be saved");
+        else if (local_set_int(a->loc, "storage_probe", (int64_t)time(NULL)) != 0) state = T(a, "read-only: nothing can be saved");
+        o += (size_t)snprintf(b + o, n - o, "\n%s: %s", T(a, "Storage"), state);
+    }
     if (o < n - 128) snprintf(b + o, n - o, "\n%s: %s", T(a, "Last update from the central store"), T(a, "never"));
 }
 

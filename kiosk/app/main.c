@@ -222,7 +222,7 @@ static int run_script(kiosk *k, const char *path)
     frame(k, &none);
     char line[512];
     int ln = 0;
-    while (fgets(line, sizeof line, f)) {
+    while (!app_get_state(k->a)->quit && fgets(line, sizeof line, f)) {
         ln++;
         line[strcspn(line, "\r\n")] = 0;
         char *p = line;

@@ -567,5 +567,7 @@ void screen_staff(frame *f)
     rect leave = {pad, f->h - t - pad, t * 5, t};
     if (text_button(f, "staff-leave", leave, ui_tr(f, "Leave staff mode"), COL_ACCENT, COL_ON_ACCENT))
         ui_emit(f, ACT_STAFF_LEAVE, NULL, 0);
+    rect quit = {f->w - pad - t * 4, f->h - t - pad, t * 4, t};
+    if (text_button(f, "staff-quit", quit, ui_tr(f, "Quit kiosk"), COL_WARN, COL_ON_ACCENT)) ui_emit(f, ACT_STAFF_QUIT, NULL, 0);
     header(f, 1);
 }

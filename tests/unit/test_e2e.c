@@ -288,6 +288,13 @@ TEST(staff_mode_loads_a_pack)
              "tap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\nexpect screen pin\nshot staff-locked\n"
              "tap back\nexpect screen attract\n");
     CHECK(walk_cfg("staff-lock", cfg, script) == 0, "lockout");
+    /* staff can quit the kiosk (nothing else can): the rest of the script never runs; the
+     * lockout above is remembered in the kiosk's database, so start from a fresh one */
+    sh("rm -f %s/local.db %s/local.db-wal %s/local.db-shm", dir);
+    CHECK(walk_cfg("staff-quit", cfg,
+                   "hold staff-corner\ntap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\n"
+                   "expect screen staff\ntap staff-quit\nexpect screen never-reached\n") == 0,
+          "quit from staff mode");
     /* a short press in the corner is just a touch */
     CHECK(walk_cfg("staff-short", cfg, "tap staff-corner\nexpect screen categories\n") == 0, "short press starts");
 }
