@@ -16,25 +16,32 @@
 static const char *build;
 static char shots[256];
 
-/* Run the kiosk on a script; returns its exit status (0 = every expectation held). */
-static int walk(const char *name, const char *lang, const char *size, const char *script)
+/* Run the kiosk with args on a script; returns its exit status (0 = every expectation held). */
+static int run_walk(const char *name, const char *args, const char *script)
 {
-    char path[600], cmd[2048];
+    char path[600], cmd[4096];
     snprintf(path, sizeof path, "%s/e2e-%s.txt", shots, name);
     FILE *f = fopen(path, "w");
     if (!f) return -1;
     fputs(script, f);
     fclose(f);
-    snprintf(cmd, sizeof cmd,
-             "SDL_VIDEODRIVER=dummy %s/kiosk --content %s/content/demo.db --size %s %s%s --script %s --shots %s "
-             "> %s/e2e-%s.log 2>&1",
-             build, build, size, lang ? "--lang " : "", lang ? lang : "", path, shots, shots, name);
+    snprintf(cmd, sizeof cmd, "SDL_VIDEODRIVER=dummy %s/kiosk %s --script %s --shots %s > %s/e2e-%s.log 2>&1", build,
+             args, path, shots, shots, name);
     int rc = system(cmd);
     if (rc != 0) {
         snprintf(cmd, sizeof cmd, "cat %s/e2e-%s.log", shots, name);
         if (system(cmd) != 0) {}
     }
     return rc;
+}
+
+/* A walk on the demo content at a screen size, optionally starting in a language. */
+static int walk(const char *name, const char *lang, const char *size, const char *script)
+{
+    char args[1024];
+    snprintf(args, sizeof args, "--content %s/content/demo.db --size %s %s%s", build, size, lang ? "--lang " : "",
+             lang ? lang : "");
+    return run_walk(name, args, script);
 }
 
 static SDL_Surface *shot(const char *name)
@@ -209,24 +216,12 @@ TEST(idle_reset)
     CHECK(walk("idle", NULL, "1920x1080", script) == 0, "countdown, reset to attract, touch keeps the session");
 }
 
-/* Run the kiosk with a config file (staff mode needs a PIN hash, keys and a media folder). */
+/* A walk with a config file (staff mode needs a PIN hash, keys and a media folder). */
 static int walk_cfg(const char *name, const char *cfg, const char *script)
 {
-    char path[600], cmd[4096];
-    snprintf(path, sizeof path, "%s/e2e-%s.txt", shots, name);
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    fputs(script, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd,
-             "SDL_VIDEODRIVER=dummy %s/kiosk --config %s --size 1920x1080 --script %s --shots %s > %s/e2e-%s.log 2>&1",
-             build, cfg, path, shots, shots, name);
-    int rc = system(cmd);
-    if (rc != 0) {
-        snprintf(cmd, sizeof cmd, "cat %s/e2e-%s.log", shots, name);
-        if (system(cmd) != 0) {}
-    }
-    return rc;
+    char args[600];
+    snprintf(args, sizeof args, "--config %s --size 1920x1080", cfg);
+    return run_walk(name, args, script);
 }
 
 static void sh(const char *fmt, const char *a)
