@@ -271,7 +271,7 @@ static int run_script(kiosk *k, const char *path)
             if (save_shot(k, a1) != 0) k->failures++;
         } else if (!strcmp(cmd, "expect") && n >= 2) {
             int ok = 1;
-            char what[300] = "";
+            char what[1024] = "";
             if (!strcmp(a1, "screen")) {
                 ok = !strcmp(screen_name(st->screen), a2);
                 snprintf(what, sizeof what, "screen %s, is %s", a2, screen_name(st->screen));

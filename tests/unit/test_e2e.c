@@ -237,7 +237,7 @@ TEST(staff_mode_loads_a_pack)
     char dir[300], cfg[400], db[400];
     snprintf(dir, sizeof dir, "%s/staff", shots);
     sh("rm -rf %s && mkdir -p %s/media/stick && cp -r content/demo %s/src && "
-       "sed -i 's/\"version\": 1/\"version\": 2/' %s/src/pack.json && ln -s ../../../../content/pictograms %s/src/pictograms && "
+       "sed -i 's/\"version\": 1/\"version\": 2/' %s/src/pack.json && ln -s \"$PWD/content/pictograms\" %s/src/pictograms && "
        "rm %s/src/offers/tsv-frauensport.json && sed -i 's/Sprachcafé/Sprach-Café/' %s/src/offers/stadtbibliothek-sprachcafe.json",
        dir);
     char cmd[8192];
