@@ -21,6 +21,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The service manager's stop request (SIGTERM/SIGINT); window-close requests are ignored. */
 static volatile sig_atomic_t stop_requested;
@@ -309,7 +310,12 @@ static int run_script(kiosk *k, const char *path)
         } else if (!strcmp(cmd, "report-rss")) {
             struct rusage ru;
             getrusage(RUSAGE_SELF, &ru);
-            printf("peak_rss_kib=%ld\n", ru.ru_maxrss);
+            long pages = 0, resident = 0;
+            FILE *sm = fopen("/proc/self/statm", "r");
+            if (sm && fscanf(sm, "%ld %ld", &pages, &resident) != 2) resident = 0;
+            if (sm) fclose(sm);
+            printf("rss_kib=%ld peak_rss_kib=%ld\n", resident * (sysconf(_SC_PAGESIZE) / 1024), ru.ru_maxrss);
+            fflush(stdout);
         } else if (!strcmp(cmd, "bench-scroll") && n >= 2) {
             /* frame times while scrolling: drag steps of 6 px, each a full frame */
             int frames = atoi(a1);

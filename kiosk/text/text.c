@@ -330,10 +330,18 @@ static int pick_font(text_engine *te, UChar32 cp, UScriptCode sc, const char *la
 
 /* ---------- glyph cache ---------- */
 
+/* Glyphs kept at most; past it the cache starts afresh (months of use must not grow memory). */
+#define GLYPH_CACHE_MAX 6000
+
 static glyph_bm *glyph_get(text_engine *te, int font, uint32_t gid)
 {
+    if (te->glyph_count >= GLYPH_CACHE_MAX) {
+        glyph_cache_clear(te);
+        memset(te->glyphs, 0, sizeof *te->glyphs * (size_t)te->glyph_cap);
+        te->glyph_count = 0;
+    }
     if (te->glyph_count * 2 >= te->glyph_cap) {
-        /* Grow by rehashing; the cache is bounded by the glyphs a deployment's scripts use. */
+        /* Grow by rehashing, up to twice the entry limit. */
         int ncap = te->glyph_cap * 2;
         glyph_bm *ng = calloc((size_t)ncap, sizeof *ng);
         if (!ng) return NULL;
