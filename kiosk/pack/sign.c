@@ -5,6 +5,10 @@
 
 #include "store/store.h"
 
+/* Debian's SQLite is built with the session extension; these expose its declarations. */
+#define SQLITE_ENABLE_SESSION 1
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -37,6 +41,7 @@ const char *pack_strerror(int err)
     case PACK_ERR_DISK: return "not enough free disk space to install the pack";
     case PACK_ERR_IO: return "the file could not be read or written";
     case PACK_ERR_FORMAT: return "this pack needs a newer kiosk version";
+    case PACK_ERR_BASE: return "this update is for another installed version; use the full pack";
     default: return "unknown error";
     }
 }
@@ -151,10 +156,10 @@ static char *manifest_json(const pack_manifest *m)
     iso_time(m->created, created, sizeof created);
     iso_time(m->expires, expires, sizeof expires);
     sodium_bin2hex(sha, sizeof sha, m->sha256, 32);
-    json_t *j = json_pack("{s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s:s}", "format", m->format, "pack_id", m->pack_id,
-                          "kind", m->kind, "content_version", (json_int_t)m->content_version, "created", created,
-                          "expires", expires, "payload_sha256", sha, "payload_size", (json_int_t)m->payload_size,
-                          "key_id", m->key_id);
+    json_t *j = json_pack("{s:i, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:s}", "format", m->format, "pack_id",
+                          m->pack_id, "kind", m->kind, "content_version", (json_int_t)m->content_version,
+                          "base_version", (json_int_t)m->base_version, "created", created, "expires", expires,
+                          "payload_sha256", sha, "payload_size", (json_int_t)m->payload_size, "key_id", m->key_id);
     char *s = j ? json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
     json_decref(j);
     return s;
@@ -167,11 +172,11 @@ int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *er
     if (!j) return fail(err, errlen, PACK_ERR_DAMAGED, "manifest: %s", je.text);
     memset(m, 0, sizeof *m);
     const char *id = NULL, *kind = NULL, *created = NULL, *expires = NULL, *sha = NULL, *key = NULL;
-    json_int_t ver = 0, size = 0;
+    json_int_t ver = 0, size = 0, base = 0;
     int format = 0;
-    int rc = json_unpack_ex(j, &je, 0, "{s:i, s:s, s:s, s:I, s:s, s:s, s:s, s:I, s?s}", "format", &format, "pack_id",
-                            &id, "kind", &kind, "content_version", &ver, "created", &created, "expires", &expires,
-                            "payload_sha256", &sha, "payload_size", &size, "key_id", &key);
+    int rc = json_unpack_ex(j, &je, 0, "{s:i, s:s, s:s, s:I, s?I, s:s, s:s, s:s, s:I, s?s}", "format", &format,
+                            "pack_id", &id, "kind", &kind, "content_version", &ver, "base_version", &base, "created",
+                            &created, "expires", &expires, "payload_sha256", &sha, "payload_size", &size, "key_id", &key);
     size_t got = 0;
     if (rc != 0 || parse_time(created, &m->created) || parse_time(expires, &m->expires) ||
         sodium_hex2bin(m->sha256, 32, sha, strlen(sha), NULL, &got, NULL) != 0 || got != 32 || size < 0 || ver < 1) {
@@ -180,6 +185,7 @@ int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *er
     }
     m->format = format;
     m->content_version = ver;
+    m->base_version = base;
     m->payload_size = size;
     snprintf(m->pack_id, sizeof m->pack_id, "%s", id);
     snprintf(m->kind, sizeof m->kind, "%s", kind);
@@ -235,54 +241,50 @@ int pack_content_version(const char *db_path, char *buf, size_t len)
     return rc;
 }
 
-int pack_sign(const char *db_path, const char *secret_path, int expire_days, const char *out_path, char *err,
-              size_t errlen)
+/* The pack id and content version in a content database; 0, or -1 when it is not one. */
+static int db_identity(const char *db_path, char *id, size_t idlen, int64_t *version)
 {
-    if (init_sodium(err, errlen)) return -1;
-    unsigned char sk[crypto_sign_SECRETKEYBYTES];
-    if (read_hex(secret_path, sk, sizeof sk, err, errlen)) return -1;
-    pack_manifest m = {.format = PACK_FORMAT};
-    snprintf(m.kind, sizeof m.kind, "full");
     sqlite3 *db = NULL;
-    char *id = NULL, *ver = NULL, *schema = NULL;
+    char *pid = NULL, *ver = NULL, *schema = NULL;
     if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        id = db_meta(db, "pack_id");
+        pid = db_meta(db, "pack_id");
         ver = db_meta(db, "content_version");
         schema = db_meta(db, "schema_version");
     }
     sqlite3_close(db);
-    int ok = id && ver && schema && atoll(ver) > 0;
+    int ok = pid && ver && schema && atoll(ver) > 0;
     if (ok) {
-        snprintf(m.pack_id, sizeof m.pack_id, "%s", id);
-        m.content_version = atoll(ver);
+        snprintf(id, idlen, "%s", pid);
+        *version = atoll(ver);
     }
-    free(id);
+    free(pid);
     free(ver);
     free(schema);
-    if (!ok) {
-        sodium_memzero(sk, sizeof sk);
-        snprintf(err, errlen, "%s: not a content database (build it with kiosk-pack build)", db_path);
-        return -1;
-    }
-    m.created = (int64_t)time(NULL);
-    m.expires = m.created + (int64_t)expire_days * 86400;
-    sodium_bin2hex(m.key_id, sizeof m.key_id, sk + 32, 8); /* the public half sits in the secret key's tail */
-    FILE *in = fopen(db_path, "rb");
+    return ok ? 0 : -1;
+}
+
+/* Hash the payload file, write header, manifest, signature and payload; rename into place. */
+static int write_pack(const char *payload_path, pack_manifest *m, const unsigned char *sk, int expire_days,
+                      const char *out_path, char *err, size_t errlen)
+{
+    m->format = PACK_FORMAT;
+    m->created = (int64_t)time(NULL);
+    m->expires = m->created + (int64_t)expire_days * 86400;
+    sodium_bin2hex(m->key_id, sizeof m->key_id, sk + 32, 8); /* the public half sits in the secret key's tail */
+    FILE *in = fopen(payload_path, "rb");
     struct stat sb;
     if (!in || fstat(fileno(in), &sb) != 0) {
         if (in) fclose(in);
-        sodium_memzero(sk, sizeof sk);
-        snprintf(err, errlen, "%s: %s", db_path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", payload_path, strerror(errno));
         return -1;
     }
-    m.payload_size = (int64_t)sb.st_size;
-    if (sha256_file(in, m.payload_size, m.sha256, NULL) != 0) {
+    m->payload_size = (int64_t)sb.st_size;
+    if (sha256_file(in, m->payload_size, m->sha256, NULL) != 0) {
         fclose(in);
-        sodium_memzero(sk, sizeof sk);
-        snprintf(err, errlen, "%s: read error", db_path);
+        snprintf(err, errlen, "%s: read error", payload_path);
         return -1;
     }
-    char *js = manifest_json(&m);
+    char *js = manifest_json(m);
     size_t jl = js ? strlen(js) : 0;
     unsigned char head[7 + 4];
     memcpy(head, PACK_MAGIC, 7);
@@ -296,14 +298,12 @@ int pack_sign(const char *db_path, const char *secret_path, int expire_days, con
         free(js);
         free(signed_part);
         fclose(in);
-        sodium_memzero(sk, sizeof sk);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     memcpy(signed_part, head, sizeof head);
     memcpy(signed_part + sizeof head, js, jl);
     crypto_sign_detached(sig, NULL, signed_part, sizeof head + jl, sk);
-    sodium_memzero(sk, sizeof sk);
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
     FILE *out = fopen(tmp, "wb");
@@ -312,7 +312,7 @@ int pack_sign(const char *db_path, const char *secret_path, int expire_days, con
         fwrite(sig, 1, sizeof sig, out) == sizeof sig) {
         rewind(in);
         unsigned char check[32];
-        rc = sha256_file(in, m.payload_size, check, out) == 0 && memcmp(check, m.sha256, 32) == 0 ? 0 : -1;
+        rc = sha256_file(in, m->payload_size, check, out) == 0 && memcmp(check, m->sha256, 32) == 0 ? 0 : -1;
     }
     if (out && (fflush(out) != 0 || fsync(fileno(out)) != 0)) rc = -1;
     if (out) fclose(out);
@@ -324,6 +324,91 @@ int pack_sign(const char *db_path, const char *secret_path, int expire_days, con
         unlink(tmp);
         snprintf(err, errlen, "%s: cannot write the pack: %s", out_path, strerror(errno));
     }
+    return rc;
+}
+
+int pack_sign(const char *db_path, const char *secret_path, int expire_days, const char *out_path, char *err,
+              size_t errlen)
+{
+    if (init_sodium(err, errlen)) return -1;
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    if (read_hex(secret_path, sk, sizeof sk, err, errlen)) return -1;
+    pack_manifest m = {0};
+    snprintf(m.kind, sizeof m.kind, "full");
+    int rc = -1;
+    if (db_identity(db_path, m.pack_id, sizeof m.pack_id, &m.content_version) != 0)
+        snprintf(err, errlen, "%s: not a content database (build it with kiosk-pack build)", db_path);
+    else
+        rc = write_pack(db_path, &m, sk, expire_days, out_path, err, errlen);
+    sodium_memzero(sk, sizeof sk);
+    return rc;
+}
+
+/* The changeset that turns the content database old_path into new_path, into out_path. */
+static int make_changeset(const char *old_path, const char *new_path, const char *out_path, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    sqlite3_session *ses = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = -1, n = 0;
+    void *blob = NULL;
+    char *msg = NULL;
+    if (sqlite3_open_v2(new_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) goto done;
+    if (sqlite3_prepare_v2(db, "ATTACH ?1 AS old", -1, &st, NULL) != SQLITE_OK) goto done;
+    sqlite3_bind_text(st, 1, old_path, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) goto done;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3session_create(db, "main", &ses) != SQLITE_OK) goto done;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto done;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (sqlite3session_attach(ses, t) != SQLITE_OK || sqlite3session_diff(ses, "old", t, &msg) != SQLITE_OK) {
+            snprintf(err, errlen, "table %s: %s", t, msg ? msg : sqlite3_errmsg(db));
+            sqlite3_free(msg);
+            goto done;
+        }
+    }
+    if (sqlite3session_changeset(ses, &n, &blob) != SQLITE_OK) goto done;
+    FILE *f = fopen(out_path, "wb");
+    if (f && (n == 0 || fwrite(blob, 1, (size_t)n, f) == (size_t)n) && fflush(f) == 0) rc = 0;
+    if (f) fclose(f);
+done:
+    if (rc && !err[0]) snprintf(err, errlen, "cannot compute the delta: %s", db ? sqlite3_errmsg(db) : "no database");
+    sqlite3_free(blob);
+    sqlite3_finalize(st);
+    if (ses) sqlite3session_delete(ses);
+    sqlite3_close(db);
+    return rc;
+}
+
+int pack_sign_delta(const char *old_path, const char *new_path, const char *secret_path, int expire_days,
+                    const char *out_path, char *err, size_t errlen)
+{
+    err[0] = 0;
+    if (init_sodium(err, errlen)) return -1;
+    pack_manifest m = {0}, base = {0};
+    snprintf(m.kind, sizeof m.kind, "delta");
+    if (db_identity(old_path, base.pack_id, sizeof base.pack_id, &base.content_version) != 0 ||
+        db_identity(new_path, m.pack_id, sizeof m.pack_id, &m.content_version) != 0) {
+        snprintf(err, errlen, "both files must be content databases");
+        return -1;
+    }
+    if (strcmp(base.pack_id, m.pack_id) != 0 || m.content_version <= base.content_version) {
+        snprintf(err, errlen, "the new database must be a later version of the same pack");
+        return -1;
+    }
+    m.base_version = base.content_version;
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    if (read_hex(secret_path, sk, sizeof sk, err, errlen)) return -1;
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.changeset", out_path);
+    int rc = make_changeset(old_path, new_path, tmp, err, errlen);
+    if (rc == 0) rc = write_pack(tmp, &m, sk, expire_days, out_path, err, errlen);
+    unlink(tmp);
+    sodium_memzero(sk, sizeof sk);
     return rc;
 }
 
@@ -356,7 +441,8 @@ static int read_head(FILE *f, const pack_trust *t, pack_manifest *m, char *err, 
     int rc = pack_manifest_parse((const char *)buf + sizeof head, jl, m, err, errlen);
     free(buf);
     if (rc == PACK_OK && m->format != PACK_FORMAT) return fail(err, errlen, PACK_ERR_FORMAT, "format %d", m->format);
-    if (rc == PACK_OK && strcmp(m->kind, "full") != 0) return fail(err, errlen, PACK_ERR_FORMAT, "kind %s", m->kind);
+    if (rc == PACK_OK && strcmp(m->kind, "full") != 0 && strcmp(m->kind, "delta") != 0)
+        return fail(err, errlen, PACK_ERR_FORMAT, "kind %s", m->kind);
     return rc;
 }
 
@@ -419,6 +505,61 @@ static int fsync_dir(const char *file)
 
 static void staged_path(const char *content_path, char *buf, size_t len) { snprintf(buf, len, "%s.new", content_path); }
 
+static int abort_on_conflict(void *ctx, int why, sqlite3_changeset_iter *it)
+{
+    (void)ctx;
+    (void)why;
+    (void)it;
+    return SQLITE_CHANGESET_ABORT;
+}
+
+/* A delta: copy the live database beside it, apply the verified changeset to the copy (any
+ * conflict aborts: the copy is not the version the delta was made from), then check it. */
+static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m, char *err, size_t errlen)
+{
+    unsigned char *blob = malloc(m->payload_size > 0 ? (size_t)m->payload_size : 1);
+    if (!blob) return fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
+    unsigned char sha[32];
+    if (fread(blob, 1, (size_t)m->payload_size, f) != (size_t)m->payload_size) {
+        free(blob);
+        return fail(err, errlen, PACK_ERR_DAMAGED, "cut short");
+    }
+    crypto_hash_sha256(sha, blob, (unsigned long long)m->payload_size);
+    if (memcmp(sha, m->sha256, 32) != 0) {
+        free(blob);
+        return fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
+    }
+    char tmp[1100];
+    staged_path(content_path, tmp, sizeof tmp);
+    FILE *in = fopen(content_path, "rb"), *out = in ? fopen(tmp, "wb") : NULL;
+    int rc = in && out ? PACK_OK : PACK_ERR_IO;
+    if (rc == PACK_OK) {
+        struct stat sb;
+        unsigned char ignore[32];
+        if (fstat(fileno(in), &sb) != 0 || sha256_file(in, (int64_t)sb.st_size, ignore, out) != 0) rc = PACK_ERR_IO;
+        if (fflush(out) != 0 || fsync(fileno(out)) != 0) rc = PACK_ERR_IO;
+    }
+    if (in) fclose(in);
+    if (out) fclose(out);
+    if (rc != PACK_OK) {
+        free(blob);
+        unlink(tmp);
+        return fail(err, errlen, rc, "%s", strerror(errno));
+    }
+    sqlite3 *db = NULL;
+    int ok = sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+             sqlite3changeset_apply(db, (int)m->payload_size, blob, NULL, abort_on_conflict, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    free(blob);
+    if (!ok) {
+        unlink(tmp);
+        return fail(err, errlen, PACK_ERR_BASE, "the changes do not fit the installed content");
+    }
+    rc = check_payload_db(tmp, m, err, errlen);
+    if (rc != PACK_OK) unlink(tmp);
+    return rc;
+}
+
 void pack_unstage(const char *content_path)
 {
     char tmp[1100];
@@ -467,6 +608,11 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
         return fail(err, errlen, PACK_ERR_OLDER, "version %lld, installed %lld", (long long)m->content_version,
                     (long long)pol->installed_version);
     }
+    if (!strcmp(m->kind, "delta") && m->base_version != pol->installed_version) {
+        fclose(f);
+        return fail(err, errlen, PACK_ERR_BASE, "for version %lld, installed %lld", (long long)m->base_version,
+                    (long long)pol->installed_version);
+    }
     if (m->content_version == pol->installed_version) {
         fclose(f);
         return fail(err, errlen, PACK_ERR_SAME, "version %lld", (long long)m->content_version);
@@ -485,6 +631,11 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
         (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize < m->payload_size + (4 << 20)) {
         fclose(f);
         return fail(err, errlen, PACK_ERR_DISK, NULL);
+    }
+    if (!strcmp(m->kind, "delta")) {
+        rc = stage_delta(f, content_path, m, err, errlen);
+        fclose(f);
+        return rc;
     }
     /* Copy beside the live database while hashing; only a verified, checked copy is renamed. */
     char tmp[1100];

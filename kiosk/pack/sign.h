@@ -6,7 +6,7 @@
  *   "KPACK1\n"  (7 bytes)
  *   manifest length (4 bytes, big-endian), manifest (JSON, UTF-8)
  *   Ed25519 signature (64 bytes) over everything before it
- *   payload (a content database, SQLite; later also deltas)
+ *   payload (a content database, SQLite; or for a delta an SQLite session changeset)
  *
  * The manifest names the format, pack id, content version (strictly increasing), creation and
  * expiry times, and the payload's SHA-256 and size. Installation verifies all of it, copies the
@@ -38,13 +38,15 @@ enum pack_err {
     PACK_ERR_DISK,        /* not enough free space to install */
     PACK_ERR_IO,          /* reading or writing failed */
     PACK_ERR_FORMAT,      /* made for a newer kiosk */
+    PACK_ERR_BASE,        /* a delta for another installed version */
 };
 
 typedef struct pack_manifest {
     int format;
     char pack_id[64];
-    char kind[16];                 /* "full" */
+    char kind[16];                 /* "full" (a content database) or "delta" (a changeset) */
     int64_t content_version;
+    int64_t base_version;          /* a delta applies only to this installed version */
     int64_t created, expires;      /* Unix seconds */
     unsigned char sha256[32];
     int64_t payload_size;
@@ -72,6 +74,13 @@ int pack_trust_add_file(pack_trust *t, const char *pub_path, char *err, size_t e
  */
 int pack_sign(const char *db_path, const char *secret_path, int expire_days, const char *out_path, char *err,
               size_t errlen);
+
+/*
+ * Sign the changes from content database old_path to new_path (a later version of the same
+ * pack) as a delta: an SQLite session changeset, signed and checked like a pack.
+ */
+int pack_sign_delta(const char *old_path, const char *new_path, const char *secret_path, int expire_days,
+                    const char *out_path, char *err, size_t errlen);
 
 /*
  * Read and check a pack's manifest and signature (not the payload). Returns PACK_OK with *m

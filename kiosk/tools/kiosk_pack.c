@@ -20,6 +20,7 @@ static int usage(void)
             "       kiosk-pack lint SRC_DIR                    references, schedules, translation coverage\n"
             "       kiosk-pack keygen BASE                     Ed25519 key pair BASE.pub, BASE.secret\n"
             "       kiosk-pack sign DB KEY.secret OUT.kpack [EXPIRE_DAYS]   sign a content database\n"
+            "       kiosk-pack diff OLD.db NEW.db KEY.secret OUT.kpack [EXPIRE_DAYS]   signed delta OLD -> NEW\n"
             "       kiosk-pack verify PACK KEY.pub             check a pack's signature and payload\n"
             "       kiosk-pack install PACK KEY.pub CONTENT.db install a pack (all or nothing), as staff mode does\n"
             "       kiosk-pack synth OUT.db OFFERS LANGS [PICTOGRAM_DIR]   synthetic content\n"
@@ -45,6 +46,11 @@ int main(int argc, char **argv)
         int days = argc == 6 ? atoi(argv[5]) : 365;
         if (days <= 0) return usage();
         return done(pack_sign(argv[2], argv[3], days, argv[4], err, sizeof err), err);
+    }
+    if (!strcmp(cmd, "diff") && (argc == 6 || argc == 7)) {
+        int days = argc == 7 ? atoi(argv[6]) : 365;
+        if (days <= 0) return usage();
+        return done(pack_sign_delta(argv[2], argv[3], argv[4], days, argv[5], err, sizeof err), err);
     }
     if (!strcmp(cmd, "verify") && argc == 4) {
         pack_trust t = {0};

@@ -183,6 +183,71 @@ TEST(kill_during_install)
     CHECK(saw_old + saw_new == 40 && saw_old > 0 && saw_new > 0, "kills landed before and after the switch: old %d, new %d", saw_old, saw_new);
 }
 
+TEST(deltas)
+{
+    char err[1024];
+    /* v5: one offer renamed, one removed, relative to v4 */
+    make_db(5, DIR "/v5.db");
+    sh("cp " DIR "/v5.db " DIR "/v5-edit.db && sqlite3 " DIR "/v5-edit.db \"UPDATE service_i18n SET name='Zahnarztpraxis' "
+       "WHERE service_id='zahnarzt' AND lang='de'; DELETE FROM service_i18n WHERE service_id='beratung'; "
+       "DELETE FROM service_taxonomy WHERE service_id='beratung'; DELETE FROM service_at_location WHERE service_id='beratung'; "
+       "DELETE FROM phone WHERE service_id='beratung'; DELETE FROM service WHERE id='beratung'\"");
+    CHECK(pack_sign_delta(DIR "/v4.db", DIR "/v5-edit.db", "content/keys/demo.secret", 30, DIR "/d45.kpack", err,
+                          sizeof err) == 0, "diff: %s", err);
+    pack_manifest m;
+    CHECK(pack_read_manifest(DIR "/d45.kpack", &trust, &m, err, sizeof err) == PACK_OK && !strcmp(m.kind, "delta") &&
+              m.base_version == 4 && m.content_version == 5,
+          "delta manifest 4 -> 5");
+    struct stat full, delta;
+    stat(DIR "/v4.kpack", &full);
+    stat(DIR "/d45.kpack", &delta);
+    CHECK(delta.st_size * 10 < full.st_size, "the delta is small: %lld of %lld bytes", (long long)delta.st_size,
+          (long long)full.st_size);
+    /* applies on v4 only */
+    sh("cp " DIR "/v3.db " DIR "/content.db");
+    CHECK(install(DIR "/d45.kpack", 3, err, sizeof err) == PACK_ERR_BASE && installed(DIR "/content.db") == 3,
+          "refused on v3: %s", err);
+    sh("cp " DIR "/v4.db " DIR "/content.db");
+    CHECK(install(DIR "/d45.kpack", 4, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 5, "4 -> 5: %s", err);
+    store *s = NULL;
+    store_open(&s, DIR "/content.db", err, sizeof err);
+    const char *de[] = {"de"};
+    store_offer *o = NULL;
+    CHECK(s && store_offer_get(s, "zahnarzt", de, 1, &o) == 0 && !strcmp(o->name.text, "Zahnarztpraxis"), "renamed");
+    store_offer_free(o);
+    CHECK(s && store_offer_get(s, "beratung", de, 1, &o) == 1, "removed");
+    store_close(s);
+    /* a v4 that was changed locally (not the v4 the delta was made from): conflict, nothing applied */
+    sh("cp " DIR "/v4.db " DIR "/content.db && sqlite3 " DIR "/content.db \"DELETE FROM service_i18n WHERE service_id='zahnarzt' AND lang='de'\"");
+    CHECK(install(DIR "/d45.kpack", 4, err, sizeof err) == PACK_ERR_BASE && installed(DIR "/content.db") == 4,
+          "conflict refused: %s", err);
+    struct stat sb;
+    CHECK(stat(DIR "/content.db.new", &sb) != 0, "no staged leftovers");
+    /* tampered delta */
+    sh("cp " DIR "/v4.db " DIR "/content.db");
+    flip(DIR "/d45.kpack", DIR "/d45-flip.kpack", -3);
+    CHECK(install(DIR "/d45-flip.kpack", 4, err, sizeof err) == PACK_ERR_DAMAGED && installed(DIR "/content.db") == 4,
+          "altered delta: %s", err);
+}
+
+TEST(delta_size)
+{
+    /* a 1 % change costs at most 2 % of the full pack */
+    char err[1024];
+    CHECK(pack_synth(DIR "/s1.db", 1000, 16, 3, NULL, err, sizeof err) == 0, "synth");
+    sh("cp " DIR "/s1.db " DIR "/s2.db && sqlite3 " DIR "/s2.db \"UPDATE meta SET value='2' WHERE key='content_version';"
+       "UPDATE service_i18n SET summary = summary || ' (neu)' WHERE CAST(substr(service_id, 7) AS INTEGER) % 100 = 0\"");
+    CHECK(pack_sign(DIR "/s2.db", "content/keys/demo.secret", 30, DIR "/s2.kpack", err, sizeof err) == 0, "full");
+    CHECK(pack_sign_delta(DIR "/s1.db", DIR "/s2.db", "content/keys/demo.secret", 30, DIR "/s12.kpack", err, sizeof err) ==
+              0,
+          "delta");
+    struct stat full, delta;
+    stat(DIR "/s2.kpack", &full);
+    stat(DIR "/s12.kpack", &delta);
+    CHECK(delta.st_size * 50 <= full.st_size, "1 %% change: delta %lld bytes, full %lld (%.2f %%)", (long long)delta.st_size,
+          (long long)full.st_size, 100.0 * (double)delta.st_size / (double)full.st_size);
+}
+
 int main(void)
 {
     mkdir(DIR, 0755);
@@ -194,5 +259,7 @@ int main(void)
     RUN(good_pack);
     RUN(bad_packs);
     RUN(kill_during_install);
+    RUN(deltas);
+    RUN(delta_size);
     CHECK_DONE();
 }
