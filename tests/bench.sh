@@ -20,6 +20,22 @@ build/kiosk-pack install $B/synth.kpack content/keys/demo.pub $B/installed.db > 
 t1=$(date +%s%N)
 echo "pack_import_ms=$(( (t1 - t0) / 1000000 )) ($(du -k $B/synth.kpack | cut -f1) KiB pack, target <= 1000)"
 
+# a 1 % content change: delta vs full pack, bytes and apply time
+cp $B/synth.db $B/synth2.db
+sqlite3 $B/synth2.db "UPDATE meta SET value='2' WHERE key='content_version';
+  UPDATE service_i18n SET summary = summary || ' (neu)' WHERE CAST(substr(service_id, 7) AS INTEGER) % 100 = 0"
+build/kiosk-pack sign $B/synth2.db content/keys/demo.secret $B/synth2.kpack
+build/kiosk-pack diff $B/synth.db $B/synth2.db content/keys/demo.secret $B/delta12.kpack
+cp $B/installed.db $B/installed-delta.db
+t0=$(date +%s%N)
+build/kiosk-pack install $B/delta12.kpack content/keys/demo.pub $B/installed-delta.db > /dev/null
+t1=$(date +%s%N)
+cp $B/installed.db $B/installed-full.db
+build/kiosk-pack install $B/synth2.kpack content/keys/demo.pub $B/installed-full.db > /dev/null
+t2=$(date +%s%N)
+full=$(stat -c %s $B/synth2.kpack); delta=$(stat -c %s $B/delta12.kpack)
+echo "delta_1pct: $delta bytes vs full $full bytes ($(awk -v d=$delta -v f=$full 'BEGIN{printf "%.2f", 100*d/f}') %, target <= 2 %), apply $(( (t1 - t0) / 1000000 )) ms vs full $(( (t2 - t1) / 1000000 )) ms"
+
 # time from exec to first frame presented (median of 7), and that process's peak RSS
 times=()
 for i in 1 2 3 4 5 6 7; do
