@@ -414,8 +414,9 @@ int pack_sign_delta(const char *old_path, const char *new_path, const char *secr
 
 /* ---------- verification ---------- */
 
-/* Reads header, manifest and signature; leaves f positioned at the payload. */
-static int read_head(FILE *f, const pack_trust *t, pack_manifest *m, char *err, size_t errlen)
+/* Reads header, manifest and signature; leaves f positioned at the payload. kind NULL accepts
+ * what installs (full, delta). */
+static int read_head_kind(FILE *f, const pack_trust *t, const char *kind, pack_manifest *m, char *err, size_t errlen)
 {
     unsigned char head[11];
     size_t n = fread(head, 1, sizeof head, f);
@@ -441,8 +442,55 @@ static int read_head(FILE *f, const pack_trust *t, pack_manifest *m, char *err, 
     int rc = pack_manifest_parse((const char *)buf + sizeof head, jl, m, err, errlen);
     free(buf);
     if (rc == PACK_OK && m->format != PACK_FORMAT) return fail(err, errlen, PACK_ERR_FORMAT, "format %d", m->format);
-    if (rc == PACK_OK && strcmp(m->kind, "full") != 0 && strcmp(m->kind, "delta") != 0)
+    if (rc == PACK_OK && (kind ? strcmp(m->kind, kind) != 0 : strcmp(m->kind, "full") && strcmp(m->kind, "delta")))
         return fail(err, errlen, PACK_ERR_FORMAT, "kind %s", m->kind);
+    return rc;
+}
+
+static int read_head(FILE *f, const pack_trust *t, pack_manifest *m, char *err, size_t errlen)
+{
+    return read_head_kind(f, t, NULL, m, err, errlen);
+}
+
+int pack_read_small(const char *path, const pack_trust *t, const char *kind, pack_manifest *m, char **payload,
+                    size_t max, char *err, size_t errlen)
+{
+    *payload = NULL;
+    if (init_sodium(err, errlen)) return PACK_ERR_IO;
+    FILE *f = fopen(path, "rb");
+    if (!f) return fail(err, errlen, PACK_ERR_IO, "%s: %s", path, strerror(errno));
+    int rc = read_head_kind(f, t, kind, m, err, errlen);
+    if (rc == PACK_OK && (m->payload_size < 0 || (size_t)m->payload_size > max)) rc = fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
+    char *buf = rc == PACK_OK ? malloc((size_t)m->payload_size + 1) : NULL;
+    if (rc == PACK_OK && !buf) rc = fail(err, errlen, PACK_ERR_IO, "out of memory");
+    if (rc == PACK_OK && (fread(buf, 1, (size_t)m->payload_size, f) != (size_t)m->payload_size || fgetc(f) != EOF))
+        rc = fail(err, errlen, PACK_ERR_DAMAGED, "payload size");
+    unsigned char sha[32];
+    if (rc == PACK_OK) {
+        crypto_hash_sha256(sha, (unsigned char *)buf, (unsigned long long)m->payload_size);
+        if (memcmp(sha, m->sha256, 32) != 0) rc = fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
+    }
+    fclose(f);
+    if (rc != PACK_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[m->payload_size] = 0;
+    *payload = buf;
+    return PACK_OK;
+}
+
+int pack_sign_payload(const char *payload_path, const char *kind, const char *pack_id, int64_t version,
+                      const char *secret_path, int expire_days, const char *out_path, char *err, size_t errlen)
+{
+    if (init_sodium(err, errlen)) return -1;
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    if (read_hex(secret_path, sk, sizeof sk, err, errlen)) return -1;
+    pack_manifest m = {.content_version = version};
+    snprintf(m.kind, sizeof m.kind, "%s", kind);
+    snprintf(m.pack_id, sizeof m.pack_id, "%s", pack_id);
+    int rc = write_pack(payload_path, &m, sk, expire_days, out_path, err, errlen);
+    sodium_memzero(sk, sizeof sk);
     return rc;
 }
 

@@ -91,6 +91,17 @@ int pack_read_manifest(const char *path, const pack_trust *t, pack_manifest *m, 
 /* The content_version in a content database's meta table, as text. Returns 0, or -1. */
 int pack_content_version(const char *db_path, char *buf, size_t len);
 
+/*
+ * Verify a small signed file of the given kind (e.g. "index") and return its payload as a
+ * NUL-terminated buffer the caller frees (at most max bytes). PACK_OK or an error code.
+ */
+int pack_read_small(const char *path, const pack_trust *t, const char *kind, pack_manifest *m, char **payload,
+                    size_t max, char *err, size_t errlen);
+
+/* Sign any payload file as a pack of the given kind (used for the publication index). */
+int pack_sign_payload(const char *payload_path, const char *kind, const char *pack_id, int64_t version,
+                      const char *secret_path, int expire_days, const char *out_path, char *err, size_t errlen);
+
 /* Parse manifest JSON (the part after the signature check); for tests and fuzzing. */
 int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *err, size_t errlen);
 

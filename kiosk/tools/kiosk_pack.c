@@ -5,6 +5,7 @@
  */
 #include "pack/lint.h"
 #include "pack/pack.h"
+#include "pack/publish.h"
 #include "pack/sign.h"
 
 #include <sodium.h>
@@ -21,6 +22,8 @@ static int usage(void)
             "       kiosk-pack keygen BASE                     Ed25519 key pair BASE.pub, BASE.secret\n"
             "       kiosk-pack sign DB KEY.secret OUT.kpack [EXPIRE_DAYS]   sign a content database\n"
             "       kiosk-pack diff OLD.db NEW.db KEY.secret OUT.kpack [EXPIRE_DAYS]   signed delta OLD -> NEW\n"
+            "       kiosk-pack publish DIR KEY.secret EXPIRE_DAYS NEW.db [OLDER.db ...]\n"
+            "                                              static files for the central store\n"
             "       kiosk-pack verify PACK KEY.pub             check a pack's signature and payload\n"
             "       kiosk-pack install PACK KEY.pub CONTENT.db install a pack (all or nothing), as staff mode does\n"
             "       kiosk-pack synth OUT.db OFFERS LANGS [PICTOGRAM_DIR]   synthetic content\n"
@@ -51,6 +54,11 @@ int main(int argc, char **argv)
         int days = argc == 7 ? atoi(argv[6]) : 365;
         if (days <= 0) return usage();
         return done(pack_sign_delta(argv[2], argv[3], argv[4], days, argv[5], err, sizeof err), err);
+    }
+    if (!strcmp(cmd, "publish") && argc >= 6) {
+        int days = atoi(argv[4]);
+        if (days <= 0) return usage();
+        return done(pack_publish(argv[2], argv[3], days, (const char *const *)argv + 5, argc - 5, err, sizeof err), err);
     }
     if (!strcmp(cmd, "verify") && argc == 4) {
         pack_trust t = {0};

@@ -2,6 +2,7 @@
  * the installed content stays; a kill -9 during installation never leaves a mix. */
 #include "check.h"
 #include "pack/pack.h"
+#include "pack/publish.h"
 #include "pack/sign.h"
 #include "store/store.h"
 
@@ -248,6 +249,44 @@ TEST(delta_size)
           (long long)full.st_size, 100.0 * (double)delta.st_size / (double)full.st_size);
 }
 
+TEST(publication)
+{
+    char err[1024];
+    const char *dbs[] = {DIR "/v5-edit.db", DIR "/v3.db", DIR "/v4.db"};
+    sh("rm -rf " DIR "/pub");
+    CHECK(pack_publish(DIR "/pub", "content/keys/demo.secret", 30, dbs, 3, err, sizeof err) == 0, "publish: %s", err);
+    pack_index ix;
+    CHECK(pack_index_read(DIR "/pub/index.kpack", &trust, &ix, err, sizeof err) == PACK_OK, "index: %s", err);
+    CHECK(ix.m.content_version == 5 && ix.ndeltas == 2 && !strcmp(ix.full.file, "packs/mini-5.kpack"), "latest 5, 2 deltas");
+    const pack_index_entry *steps[8];
+    int n = pack_index_plan(&ix, 3, steps, 8);
+    CHECK(n == 2 && steps[0]->from == 3 && steps[0]->to == 4 && steps[1]->to == 5, "3 -> 4 -> 5 by deltas");
+    n = pack_index_plan(&ix, 4, steps, 8);
+    CHECK(n == 1 && steps[0]->from == 4, "4 -> 5 by one delta");
+    CHECK(pack_index_plan(&ix, 5, steps, 8) == 0, "up to date");
+    n = pack_index_plan(&ix, 1, steps, 8);
+    CHECK(n == 1 && steps[0] == &ix.full, "no chain from 1: the full pack");
+    /* following the plan from 3 installs 5 */
+    sh("cp " DIR "/v3.db " DIR "/content.db");
+    int64_t have = 3;
+    n = pack_index_plan(&ix, have, steps, 8);
+    int ok = 1;
+    for (int i = 0; i < n && ok; i++) {
+        char path[512];
+        snprintf(path, sizeof path, DIR "/pub/%s", steps[i]->file);
+        ok = install(path, have, err, sizeof err) == PACK_OK;
+        have = installed(DIR "/content.db");
+    }
+    CHECK(ok && have == 5, "delta chain applied: version %lld (%s)", (long long)have, err);
+    pack_index_free(&ix);
+    /* the index is signed: altered, or installed as if it were content, it is refused */
+    flip(DIR "/pub/index.kpack", DIR "/pub/index-flip.kpack", 30);
+    CHECK(pack_index_read(DIR "/pub/index-flip.kpack", &trust, &ix, err, sizeof err) == PACK_ERR_SIGNATURE,
+          "altered index: %s", err);
+    pack_index_free(&ix);
+    CHECK(install(DIR "/pub/index.kpack", 5, err, sizeof err) == PACK_ERR_FORMAT, "an index is not content: %s", err);
+}
+
 int main(void)
 {
     mkdir(DIR, 0755);
@@ -261,5 +300,6 @@ int main(void)
     RUN(kill_during_install);
     RUN(deltas);
     RUN(delta_size);
+    RUN(publication);
     CHECK_DONE();
 }

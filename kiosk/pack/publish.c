@@ -1,0 +1,188 @@
+/*
+ * publish.c: the central store's static layout and its signed index (publish.h).
+ */
+#include "publish.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct version_db {
+    const char *path;
+    int64_t version;
+} version_db;
+
+static int by_version(const void *a, const void *b)
+{
+    int64_t x = ((const version_db *)a)->version, y = ((const version_db *)b)->version;
+    return x < y ? -1 : x > y;
+}
+
+static int file_entry(json_t *arr_or_null, json_t **out, const char *dir, const char *rel, int64_t from, int64_t to)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[65536], sha[32];
+    size_t n;
+    int64_t size = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        crypto_hash_sha256_update(&st, buf, n);
+        size += (int64_t)n;
+    }
+    fclose(f);
+    crypto_hash_sha256_final(&st, sha);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, sha, 32);
+    json_t *e = json_pack("{s:I, s:I, s:s, s:I, s:s}", "from", (json_int_t)from, "to", (json_int_t)to, "file", rel,
+                          "size", (json_int_t)size, "sha256", hex);
+    if (!e) return -1;
+    if (arr_or_null) json_array_append_new(arr_or_null, e);
+    else *out = e;
+    return 0;
+}
+
+int pack_publish(const char *out_dir, const char *secret_path, int expire_days, const char *const dbs[], int ndbs,
+                 char *err, size_t errlen)
+{
+    if (ndbs < 1) { snprintf(err, errlen, "nothing to publish"); return -1; }
+    version_db *v = calloc((size_t)ndbs, sizeof *v);
+    char id[64] = "", first_id[64] = "";
+    if (!v) { snprintf(err, errlen, "out of memory"); return -1; }
+    for (int i = 0; i < ndbs; i++) {
+        char ver[32];
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        v[i].path = dbs[i];
+        if (pack_content_version(dbs[i], ver, sizeof ver) != 0) {
+            snprintf(err, errlen, "%s: not a content database", dbs[i]);
+            free(v);
+            return -1;
+        }
+        v[i].version = atoll(ver);
+        if (sqlite3_open_v2(dbs[i], &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='pack_id'", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        if (i == 0) snprintf(first_id, sizeof first_id, "%s", id);
+        if (strcmp(id, first_id) != 0) {
+            snprintf(err, errlen, "%s: another pack (%s, not %s)", dbs[i], id, first_id);
+            free(v);
+            return -1;
+        }
+    }
+    qsort(v, (size_t)ndbs, sizeof *v, by_version);
+    char packs[1100], rel[300], path[1500];
+    snprintf(packs, sizeof packs, "%s/packs", out_dir);
+    mkdir(out_dir, 0755);
+    mkdir(packs, 0755);
+    const version_db *latest = &v[ndbs - 1];
+    json_t *deltas = json_array(), *full = NULL;
+    int rc = 0;
+    snprintf(rel, sizeof rel, "packs/%s-%lld.kpack", id, (long long)latest->version);
+    snprintf(path, sizeof path, "%s/%s", out_dir, rel);
+    rc = pack_sign(latest->path, secret_path, expire_days, path, err, errlen);
+    if (!rc) rc = file_entry(NULL, &full, out_dir, rel, 0, latest->version);
+    for (int i = 0; !rc && i + 1 < ndbs; i++) {
+        if (v[i].version == v[i + 1].version) continue;
+        snprintf(rel, sizeof rel, "packs/%s-%lld-%lld.kpack", id, (long long)v[i].version, (long long)v[i + 1].version);
+        snprintf(path, sizeof path, "%s/%s", out_dir, rel);
+        rc = pack_sign_delta(v[i].path, v[i + 1].path, secret_path, expire_days, path, err, errlen);
+        if (!rc) rc = file_entry(deltas, NULL, out_dir, rel, v[i].version, v[i + 1].version);
+    }
+    if (!rc) {
+        json_t *ix = json_pack("{s:s, s:I, s:o, s:o}", "pack_id", id, "latest", (json_int_t)latest->version, "full",
+                               full, "deltas", deltas);
+        full = deltas = NULL;
+        char tmp[1200], out[1200];
+        snprintf(tmp, sizeof tmp, "%s/index.json.tmp", out_dir);
+        snprintf(out, sizeof out, "%s/index.kpack", out_dir);
+        rc = ix && json_dump_file(ix, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 ? 0 : -1;
+        json_decref(ix);
+        if (rc) snprintf(err, errlen, "%s: cannot write", tmp);
+        /* the index is written last: a server never lists a file it does not have yet */
+        if (!rc) rc = pack_sign_payload(tmp, "index", id, latest->version, secret_path, expire_days, out, err, errlen);
+        unlink(tmp);
+    }
+    json_decref(full);
+    json_decref(deltas);
+    free(v);
+    return rc;
+}
+
+static int entry_parse(json_t *j, pack_index_entry *e)
+{
+    const char *file = NULL, *sha = NULL;
+    json_int_t from = 0, to = 0, size = 0;
+    if (json_unpack(j, "{s:I, s:I, s:s, s:I, s:s}", "from", &from, "to", &to, "file", &file, "size", &size, "sha256",
+                    &sha) != 0 ||
+        strlen(sha) != 64 || strstr(file, "..") || file[0] == '/')
+        return -1;
+    e->from = from;
+    e->to = to;
+    e->size = size;
+    snprintf(e->file, sizeof e->file, "%s", file);
+    snprintf(e->sha256, sizeof e->sha256, "%s", sha);
+    return 0;
+}
+
+int pack_index_read(const char *path, const pack_trust *t, pack_index *ix, char *err, size_t errlen)
+{
+    memset(ix, 0, sizeof *ix);
+    char *payload = NULL;
+    int rc = pack_read_small(path, t, "index", &ix->m, &payload, 1 << 20, err, errlen);
+    if (rc != PACK_OK) return rc;
+    json_error_t je;
+    json_t *j = json_loads(payload, 0, &je), *deltas = NULL, *full = NULL;
+    free(payload);
+    json_int_t latest = 0;
+    if (!j || json_unpack(j, "{s:I, s:o, s:o}", "latest", &latest, "full", &full, "deltas", &deltas) != 0 ||
+        !json_is_array(deltas) || entry_parse(full, &ix->full) != 0 || latest != ix->m.content_version) {
+        json_decref(j);
+        snprintf(err, errlen, "%s", pack_strerror(PACK_ERR_DAMAGED));
+        return PACK_ERR_DAMAGED;
+    }
+    size_t n = json_array_size(deltas);
+    ix->deltas = calloc(n ? n : 1, sizeof *ix->deltas);
+    for (size_t i = 0; ix->deltas && i < n; i++)
+        if (entry_parse(json_array_get(deltas, i), &ix->deltas[ix->ndeltas]) == 0) ix->ndeltas++;
+    json_decref(j);
+    return PACK_OK;
+}
+
+void pack_index_free(pack_index *ix)
+{
+    free(ix->deltas);
+    ix->deltas = NULL;
+    ix->ndeltas = 0;
+}
+
+int pack_index_plan(const pack_index *ix, int64_t installed, const pack_index_entry **steps, int max)
+{
+    int64_t latest = ix->m.content_version;
+    if (installed >= latest) return 0;
+    int n = 0;
+    int64_t at = installed;
+    while (at < latest && n < max) {
+        const pack_index_entry *next = NULL;
+        for (int i = 0; i < ix->ndeltas && !next; i++)
+            if (ix->deltas[i].from == at && ix->deltas[i].to > at) next = &ix->deltas[i];
+        if (!next) break;
+        steps[n++] = next;
+        at = next->to;
+    }
+    if (at == latest && n > 0) return n;
+    steps[0] = &ix->full; /* a gap in the chain (or nothing installed): the full pack */
+    return max > 0 ? 1 : 0;
+}
