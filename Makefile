@@ -10,9 +10,9 @@
 DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 clang libclang-rt-14-dev \
             libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev libicu-dev libsqlite3-dev \
             libharfbuzz-dev libfreetype-dev libgettextpo-dev libjansson-dev libinih-dev libsodium-dev \
-            libsystemd-dev libespeak-ng-dev espeak-ng-data \
+            libsystemd-dev libespeak-ng-dev espeak-ng-data libcurl4-openssl-dev nginx-light \
             fonts-noto-core
-PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium libsystemd espeak-ng
+PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium libsystemd espeak-ng libcurl
 
 BUILD ?= build
 SAN ?=
@@ -22,7 +22,7 @@ CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) -Ikiosk $(S
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lgettextpo -lm -lpthread
 
-ROOMS := text i18n store pack ui app platform
+ROOMS := text i18n store pack ui app platform sync
 LIB_SRC := $(foreach r,$(ROOMS),$(filter-out %/main.c,$(wildcard kiosk/$(r)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c) tests/unit/plural_index.c

@@ -52,6 +52,9 @@ typedef struct speech_job {
 
 struct app {
     app_config cfg;
+    sync_status sync;
+    int have_sync;
+    int reload_pending;          /* the sync thread installed new content */
     speech_job speech;
     int speech_rate;             /* 0: no speech */
     int audio;
@@ -323,8 +326,7 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
      * time to the first frame. Its voices all speak at this rate. */
     a->speech_rate = SPEECH_RATE;
     char state[1100];
-    if (cfg->state_path[0]) snprintf(state, sizeof state, "%s", cfg->state_path);
-    else snprintf(state, sizeof state, "%s.local", cfg->content);
+    snprintf(state, sizeof state, "%s", cfg->state_path);
     char lerr[512];
     /* without its own database the kiosk still shows content; it only forgets lockouts and times */
     if (local_open(&a->loc, state, lerr, sizeof lerr) != 0) log_msg("state", "%s", lerr);
@@ -472,7 +474,19 @@ static void staff_info(app *a)
         else if (local_set_int(a->loc, "storage_probe", (int64_t)time(NULL)) != 0) state = T(a, "read-only: nothing can be saved");
         o += (size_t)snprintf(b + o, n - o, "\n%s: %s", T(a, "Storage"), state);
     }
-    if (o < n - 128) snprintf(b + o, n - o, "\n%s: %s", T(a, "Last update from the central store"), T(a, "never"));
+    if (o < n - 128) {
+        char when[64] = "";
+        if (a->have_sync && a->sync.last_success) {
+            time_t t = (time_t)a->sync.last_success;
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+        }
+        o += (size_t)snprintf(b + o, n - o, "\n%s: %s", T(a, "Last update from the central store"),
+                              when[0] ? when : T(a, "never"));
+        if (a->have_sync && a->sync.last_error[0] && o < n - 300)
+            snprintf(b + o, n - o, " (%s)", a->sync.last_error);
+    }
 }
 
 static void add_pack(app *a, const char *path, const char *name)
@@ -605,6 +619,38 @@ static int check_collect(app *a)
     return 1;
 }
 
+/* Switch to the content database now at cfg.content (after a pack or a sync installed it). */
+static int reload_content(app *a)
+{
+    char err[1024];
+    store *s = NULL;
+    if (store_open(&s, a->cfg.content, err, sizeof err) != 0) {
+        /* cannot happen after the installation's checks; keep showing the old content if it does */
+        log_msg("pack", "installed content unreadable: %s", err);
+        return -1;
+    }
+    free_session(a);
+    store_categories_free(a->s.cats, a->s.ncats);
+    a->s.cats = NULL;
+    a->s.ncats = 0;
+    store_close(a->st);
+    a->st = s;
+    load_languages(a);
+    set_lang(a, a->s.lang);
+    return 0;
+}
+
+void app_sync_update(app *a, const sync_status *st)
+{
+    a->sync = *st;
+    a->have_sync = 1;
+    if (st->content_changed) a->reload_pending = 1;
+    if (a->reload_pending && a->s.screen == SCREEN_ATTRACT && reload_content(a) == 0) {
+        a->reload_pending = 0;
+        log_msg("sync", "now showing content version %lld", (long long)st->installed_version);
+    }
+}
+
 static int staff_apply(app *a, int i)
 {
     if (i != a->staged || a->job.running) return 0;
@@ -616,21 +662,11 @@ static int staff_apply(app *a, int i)
         return 1;
     }
     a->staged = -1;
-    store *s = NULL;
-    if (store_open(&s, a->cfg.content, err, sizeof err) != 0) {
-        /* cannot happen after the checks in pack_stage; keep showing the old content if it does */
-        log_msg("pack", "installed content unreadable: %s", err);
+    (void)old;
+    if (reload_content(a) != 0) {
         snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_SCHEMA)));
         return 1;
     }
-    free_session(a);
-    store_categories_free(a->s.cats, a->s.ncats);
-    a->s.cats = NULL;
-    a->s.ncats = 0;
-    a->st = s;
-    store_close(old);
-    load_languages(a);
-    set_lang(a, a->s.lang);
     a->s.packs[i].state = PACKROW_INSTALLED;
     snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s %lld", T(a, "Installed: version"),
              (long long)a->staged_m.content_version);

@@ -6,6 +6,7 @@
 #define KIOSK_APP_H
 
 #include "state.h"
+#include "sync/sync.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -63,6 +64,12 @@ int app_take_audio(app *a, int16_t **pcm, size_t *n);
 void app_set_audio(app *a, int available);
 /* Sample rate of the synthesised audio (0 when speech is unavailable). */
 int app_audio_rate(const app *a);
+
+/*
+ * The sync thread's latest status (staff mode shows it). When it installed new content, the
+ * app switches to it the next time the language screen shows, never under a reader's eyes.
+ */
+void app_sync_update(app *a, const sync_status *st);
 
 /* Forget the session: language, screen, scroll, loaded offers. */
 void app_reset(app *a);

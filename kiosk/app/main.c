@@ -7,6 +7,7 @@
 #include "platform/log.h"
 #include "platform/rotate.h"
 #include "platform/watchdog.h"
+#include "sync/sync.h"
 #include "text/text.h"
 #include "ui/ui.h"
 
@@ -35,6 +36,7 @@ static void on_signal(int sig)
 typedef struct kiosk {
     SDL_AudioDeviceID audio;
     int audio_tried;             /* audio opens on first use: it costs startup time */
+    sync_ctx *sync;              /* content updates from the central store, when configured */
     int16_t *click;              /* the tap confirmation sound */
     size_t click_n;
     int sounds;
@@ -225,6 +227,11 @@ static int run_script(kiosk *k, const char *path)
     int ln = 0;
     while (!app_get_state(k->a)->quit && fgets(line, sizeof line, f)) {
         ln++;
+        if (k->sync) {
+            sync_status ss;
+            sync_status_get(k->sync, &ss, 1);
+            app_sync_update(k->a, &ss);
+        }
         line[strcspn(line, "\r\n")] = 0;
         char *p = line;
         while (*p == ' ' || *p == '\t') p++;
@@ -258,6 +265,20 @@ static int run_script(kiosk *k, const char *path)
                 if (app_tick(k->a, clock)) frame(k, &none);
             }
             app_tick(k->a, clock);
+            frame(k, &none);
+        } else if (!strcmp(cmd, "settle-sync")) {
+            /* wait (real time, at most 60 s) for the sync thread's first attempt to finish */
+            for (int i = 0; k->sync && i < 600; i++) {
+                sync_status ss;
+                sync_status_get(k->sync, &ss, 0);
+                if (ss.last_attempt) break;
+                SDL_Delay(100);
+            }
+            if (k->sync) {
+                sync_status ss;
+                sync_status_get(k->sync, &ss, 1);
+                app_sync_update(k->a, &ss);
+            }
             frame(k, &none);
         } else if (!strcmp(cmd, "wait") && n >= 2) {
             sim_wait(k, &clock, (uint32_t)atol(a1));
@@ -474,6 +495,13 @@ static int run_loop(kiosk *k, int first_frame_only)
             got = SDL_PollEvent(&ev);
         }
         int dirty = app_tick(k->a, SDL_GetTicks() - start);
+        if (k->sync) {
+            sync_status ss;
+            sync_status_get(k->sync, &ss, 1);
+            int was = app_get_state(k->a)->screen;
+            app_sync_update(k->a, &ss);
+            dirty |= ss.content_changed && was == SCREEN_ATTRACT;
+        }
         if (input || dirty) frame(k, &in);
     }
 }
@@ -505,6 +533,7 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--first-frame")) first_frame = 1;
         else { usage(); return 2; }
     }
+    if (!cfg.state_path[0] && cfg.content[0]) snprintf(cfg.state_path, sizeof cfg.state_path, "%.1000s.local", cfg.content);
     if (!cfg.content[0] &&
         snprintf(cfg.content, sizeof cfg.content, "%s/build/content/demo.db", cfg.data_dir) >= (int)sizeof cfg.content) {
         fprintf(stderr, "kiosk: data directory path too long\n");
@@ -578,6 +607,22 @@ int main(int argc, char **argv)
             snprintf(act.arg, sizeof act.arg, "%s", lang);
             app_apply(k.a, &act);
         }
+        if (cfg.store_url[0] && !first_frame) {
+            sync_config sc = {.interval_s = 900, .timeout_s = 20};
+            size_t ul = strlen(cfg.store_url);
+            snprintf(sc.url, sizeof sc.url, "%.500s%s", cfg.store_url, ul && cfg.store_url[ul - 1] == '/' ? "" : "/");
+            snprintf(sc.content_path, sizeof sc.content_path, "%s", cfg.content);
+            snprintf(sc.state_path, sizeof sc.state_path, "%s", cfg.state_path);
+            snprintf(sc.work_dir, sizeof sc.work_dir, "%.1000s.sync", cfg.content);
+            snprintf(sc.site_id, sizeof sc.site_id, "%s", cfg.site_id);
+            snprintf(sc.kiosk_id, sizeof sc.kiosk_id, "%s", cfg.kiosk_id);
+            snprintf(sc.app_version, sizeof sc.app_version, "1");
+            char keys[1024], kerr[512];
+            snprintf(keys, sizeof keys, "%s", cfg.trusted_keys);
+            for (char *save = NULL, *key = strtok_r(keys, ", ", &save); key; key = strtok_r(NULL, ", ", &save))
+                if (pack_trust_add_file(&sc.trust, key, kerr, sizeof kerr) != 0) log_msg("sync", "%s", kerr);
+            k.sync = sync_start(&sc);
+        }
         rc = script ? run_script(&k, script) : run_loop(&k, first_frame);
         if (first_frame) {
             struct rusage ru;
@@ -585,6 +630,7 @@ int main(int argc, char **argv)
             printf("first_frame_done peak_rss_kib=%ld\n", ru.ru_maxrss);
         }
     }
+    sync_stop(k.sync);
     if (k.audio) SDL_CloseAudioDevice(k.audio);
     free(k.click);
     ui_destroy(k.u);

@@ -1,0 +1,387 @@
+/*
+ * sync.c: the update poller, downloads with resume, and the health report (sync.h).
+ */
+#include "sync.h"
+
+#include "pack/publish.h"
+#include "platform/log.h"
+#include "store/local.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+struct sync_ctx {
+    sync_config cfg;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int stop;
+    sync_status st;
+};
+
+static void set_error(sync_status *st, const char *fmt, const char *detail)
+{
+    /* long details (URLs) are cut: the message is for a status line */
+    if (snprintf(st->last_error, sizeof st->last_error, fmt, detail ? detail : "") >= (int)sizeof st->last_error)
+        st->last_error[sizeof st->last_error - 1] = 0;
+}
+
+static size_t on_body(char *p, size_t sz, size_t n, void *f) { return fwrite(p, sz, n, f); }
+
+static size_t on_header(char *p, size_t sz, size_t n, void *etag)
+{
+    size_t len = sz * n;
+    if (len > 5 && strncasecmp(p, "ETag:", 5) == 0) {
+        char *e = etag;
+        snprintf(e, 128, "%.*s", (int)(len - 5), p + 5);
+        char *s = e;
+        while (*s == ' ') s++;
+        memmove(e, s, strlen(s) + 1);
+        e[strcspn(e, "\r\n")] = 0;
+    }
+    return len;
+}
+
+/*
+ * GET url into path. resume: continue a partial file with a Range request. etag_in: send
+ * If-None-Match (returns 1 on 304). Returns 0 on success, 1 not modified, -1 with err.
+ */
+static int fetch(const sync_config *c, const char *url, const char *path, int resume, const char *etag_in,
+                 char *etag_out, int64_t *bytes, char *err, size_t errlen)
+{
+    struct stat sb;
+    curl_off_t have = resume && stat(path, &sb) == 0 ? (curl_off_t)sb.st_size : 0;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        FILE *f = fopen(path, have ? "ab" : "wb");
+        if (!f) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+        CURL *h = curl_easy_init();
+        if (!h) {
+            fclose(f);
+            snprintf(err, errlen, "libcurl failed to start");
+            return -1;
+        }
+        char etag[128] = "", hdr[200];
+        struct curl_slist *headers = NULL;
+        if (etag_in && *etag_in) {
+            snprintf(hdr, sizeof hdr, "If-None-Match: %s", etag_in);
+            headers = curl_slist_append(headers, hdr);
+        }
+        curl_easy_setopt(h, CURLOPT_URL, url);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(h, CURLOPT_HEADERDATA, etag);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)c->timeout_s);
+        /* a stalled server: fewer than 100 bytes a second for timeout_s seconds cuts the transfer */
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 100L);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)c->timeout_s);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+        curl_easy_setopt(h, CURLOPT_USERAGENT, "kiosk-sync/1");
+        if (have) curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, have);
+        CURLcode rc = curl_easy_perform(h);
+        long code = 0;
+        curl_off_t got = 0;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+        curl_slist_free_all(headers);
+        curl_easy_cleanup(h);
+        int wr = fclose(f);
+        if (bytes) *bytes += (int64_t)got;
+        if (rc == CURLE_OK && code == 304) return 1;
+        if (have && (code == 200 || code == 416)) {
+            /* the server ignored the range, or the partial file is stale: start afresh */
+            have = 0;
+            continue;
+        }
+        if (rc != CURLE_OK) {
+            snprintf(err, errlen, "%s: %s", url, curl_easy_strerror(rc));
+            return -1;
+        }
+        if (code != 200 && code != 206) {
+            snprintf(err, errlen, "%s: HTTP %ld", url, code);
+            return -1;
+        }
+        if (wr != 0) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+        if (etag_out) snprintf(etag_out, 128, "%s", etag);
+        return 0;
+    }
+    snprintf(err, errlen, "%s: cannot resume", url);
+    return -1;
+}
+
+static int file_sha_hex(const char *path, int64_t *size, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[65536], sha[32];
+    size_t n;
+    *size = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        crypto_hash_sha256_update(&st, buf, n);
+        *size += (int64_t)n;
+    }
+    fclose(f);
+    crypto_hash_sha256_final(&st, sha);
+    sodium_bin2hex(hex, 65, sha, 32);
+    return 0;
+}
+
+static void read_text(const char *path, char *buf, size_t len)
+{
+    buf[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    if (!fgets(buf, (int)len, f)) buf[0] = 0;
+    buf[strcspn(buf, "\n")] = 0;
+    fclose(f);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fputs(text, f);
+    fclose(f);
+}
+
+static int64_t installed_version(const char *content)
+{
+    char v[32];
+    return pack_content_version(content, v, sizeof v) == 0 ? atoll(v) : 0;
+}
+
+/* Download one listed file (resuming) and check it against the index. */
+static int fetch_step(const sync_config *c, const pack_index_entry *e, char *part, size_t partlen, int64_t *bytes,
+                      char *err, size_t errlen)
+{
+    const char *base = strrchr(e->file, '/');
+    if (snprintf(part, partlen, "%s/%s.part", c->work_dir, base ? base + 1 : e->file) >= (int)partlen) {
+        snprintf(err, errlen, "download path too long");
+        return -1;
+    }
+    char url[1024];
+    snprintf(url, sizeof url, "%s%s", c->url, e->file);
+    if (fetch(c, url, part, 1, NULL, NULL, bytes, err, errlen) != 0) return -1;
+    int64_t size = 0;
+    char hex[65];
+    if (file_sha_hex(part, &size, hex) != 0 || size != e->size || strcmp(hex, e->sha256) != 0) {
+        unlink(part); /* damaged bytes must not be resumed from */
+        snprintf(err, errlen, "%s: %s", e->file, pack_strerror(PACK_ERR_DAMAGED));
+        return -1;
+    }
+    return 0;
+}
+
+int sync_once(const sync_config *c, sync_status *st)
+{
+    time_t now = time(NULL);
+    st->last_attempt = (int64_t)now;
+    st->installed_version = installed_version(c->content_path);
+    mkdir(c->work_dir, 0755);
+    local *loc = NULL;
+    char err[1024] = "";
+    if (local_open(&loc, c->state_path, err, sizeof err) != 0) loc = NULL;
+    int64_t newest = local_get_int(loc, "newest_manifest_time", 0);
+    char index_path[1100], part[1600], etag_path[1100], etag[128] = "", new_etag[128] = "", url[1024];
+    snprintf(index_path, sizeof index_path, "%s/index.kpack", c->work_dir);
+    snprintf(etag_path, sizeof etag_path, "%s/index.etag", c->work_dir);
+    snprintf(url, sizeof url, "%sindex.kpack", c->url);
+    struct stat sb;
+    if (stat(index_path, &sb) == 0) read_text(etag_path, etag, sizeof etag);
+    snprintf(part, sizeof part, "%s.part", index_path);
+    int64_t bytes = 0;
+    int rc = fetch(c, url, part, 0, etag, new_etag, &bytes, err, sizeof err);
+    int ok = 0;
+    if (rc == 0) {
+        rename(part, index_path);
+        write_text(etag_path, new_etag);
+    } else {
+        unlink(part);
+    }
+    pack_index ix = {0};
+    if (rc < 0) {
+        set_error(st, "%s", err);
+    } else if ((rc = pack_index_read(index_path, &c->trust, &ix, err, sizeof err)) != PACK_OK) {
+        set_error(st, "index: %s", err);
+        unlink(index_path); /* a bad index must not be kept as "not modified" */
+    } else {
+        int64_t clock = (int64_t)now > newest ? (int64_t)now : newest;
+        if (ix.m.created > newest) local_set_int(loc, "newest_manifest_time", ix.m.created);
+        if (clock > ix.m.expires) {
+            set_error(st, "%s", "the store's index has expired (frozen publication refused)");
+        } else if (ix.m.content_version < st->installed_version) {
+            set_error(st, "%s", "the store offers an older version than installed (rollback refused)");
+        } else {
+            const pack_index_entry *steps[16];
+            int n = pack_index_plan(&ix, st->installed_version, steps, 16);
+            ok = 1;
+            for (int i = 0; i < n && ok; i++) {
+                pack_policy pol = {.installed_version = st->installed_version, .now = (int64_t)now,
+                                   .newest_seen = local_get_int(loc, "newest_manifest_time", 0)};
+                pack_manifest m;
+                int done = fetch_step(c, steps[i], part, sizeof part, &bytes, err, sizeof err) == 0 &&
+                           pack_install(part, c->content_path, &c->trust, &pol, &m, err, sizeof err) == PACK_OK;
+                if (done) {
+                    unlink(part);
+                    st->installed_version = m.content_version;
+                    st->content_changed = 1;
+                    local_set_int(loc, "newest_manifest_time", pol.newest_seen);
+                } else if (steps[i] != &ix.full) {
+                    /* a delta missing or not fitting: the full pack instead */
+                    log_msg("sync", "delta %s failed (%s); fetching the full pack", steps[i]->file, err);
+                    steps[i + 1 < 16 ? i + 1 : i] = &ix.full;
+                    n = i + 2 <= 16 ? i + 2 : n;
+                } else {
+                    set_error(st, "%s", err);
+                    ok = 0;
+                }
+            }
+        }
+    }
+    pack_index_free(&ix);
+    local_close(loc);
+    st->bytes_last = bytes;
+    if (ok) {
+        st->last_success = (int64_t)now;
+        st->errors = 0;
+        st->last_error[0] = 0;
+        return 0;
+    }
+    st->errors++;
+    log_msg("sync", "update failed: %s", st->last_error);
+    return -1;
+}
+
+/* ---------- health report ---------- */
+
+static void report_health(sync_ctx *s, time_t started)
+{
+    const sync_config *c = &s->cfg;
+    sync_status st;
+    pthread_mutex_lock(&s->lock);
+    st = s->st;
+    pthread_mutex_unlock(&s->lock);
+    struct statvfs vfs;
+    unsigned long long free_mib = 0;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", c->content_path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    if (statvfs(slash ? dir : ".", &vfs) == 0) free_mib = (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20;
+    /* what IT needs to see, and nothing about the people who used the kiosk */
+    char body[1024];
+    int n = snprintf(body, sizeof body,
+                     "{\"site_id\":\"%s\",\"kiosk_id\":\"%s\",\"app_version\":\"%s\",\"content_version\":%lld,"
+                     "\"last_success\":%lld,\"last_attempt\":%lld,\"errors\":%d,\"free_disk_mib\":%llu,\"uptime_s\":%lld}",
+                     c->site_id, c->kiosk_id, c->app_version, (long long)st.installed_version, (long long)st.last_success,
+                     (long long)st.last_attempt, st.errors, free_mib, (long long)(time(NULL) - started));
+    char url[1024];
+    snprintf(url, sizeof url, "%shealth/%s-%s.json", c->url, c->site_id[0] ? c->site_id : "site",
+             c->kiosk_id[0] ? c->kiosk_id : "kiosk");
+    CURL *h = curl_easy_init();
+    if (!h) return;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)n);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)c->timeout_s * 2);
+    curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
+    CURLcode rc = curl_easy_perform(h);
+    if (rc != CURLE_OK) log_msg("health", "report not sent: %s", curl_easy_strerror(rc));
+    curl_easy_cleanup(h);
+}
+
+/* ---------- the thread ---------- */
+
+static void *run(void *arg)
+{
+    sync_ctx *s = arg;
+    time_t started = time(NULL);
+    unsigned seed = (unsigned)started ^ (unsigned)getpid();
+    for (;;) {
+        sync_status st;
+        pthread_mutex_lock(&s->lock);
+        st = s->st;
+        pthread_mutex_unlock(&s->lock);
+        sync_once(&s->cfg, &st);
+        pthread_mutex_lock(&s->lock);
+        int changed = s->st.content_changed || st.content_changed;
+        s->st = st;
+        s->st.content_changed = changed;
+        pthread_mutex_unlock(&s->lock);
+        report_health(s, started);
+        /* the interval +-20 %, doubled per failure up to an hour */
+        int64_t wait = s->cfg.interval_s > 0 ? s->cfg.interval_s : 900;
+        for (int i = 0; i < st.errors && wait < 3600; i++) wait *= 2;
+        if (wait > 3600 && s->cfg.interval_s < 3600) wait = 3600;
+        wait = wait * (80 + (int64_t)(rand_r(&seed) % 41)) / 100;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += (time_t)wait;
+        pthread_mutex_lock(&s->lock);
+        while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) == 0) {}
+        int stop = s->stop;
+        pthread_mutex_unlock(&s->lock);
+        if (stop) break;
+    }
+    return NULL;
+}
+
+sync_ctx *sync_start(const sync_config *cfg)
+{
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) return NULL;
+    sync_ctx *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->cfg = *cfg;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
+    if (pthread_create(&s->thread, NULL, run, s) != 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void sync_stop(sync_ctx *s)
+{
+    if (!s) return;
+    pthread_mutex_lock(&s->lock);
+    s->stop = 1;
+    pthread_cond_signal(&s->wake);
+    pthread_mutex_unlock(&s->lock);
+    /* a transfer in progress ends at its own timeout at the latest */
+    pthread_join(s->thread, NULL);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->wake);
+    free(s);
+    curl_global_cleanup();
+}
+
+void sync_status_get(sync_ctx *s, sync_status *out, int take)
+{
+    pthread_mutex_lock(&s->lock);
+    *out = s->st;
+    if (take) s->st.content_changed = 0;
+    pthread_mutex_unlock(&s->lock);
+}

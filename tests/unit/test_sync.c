@@ -1,0 +1,286 @@
+/*
+ * Sync against a real nginx on loopback, started here: delta chain, missing delta -> full pack,
+ * 404, 500, a stalling server, a cut download resumed, corrupted bytes, a replayed old index,
+ * an expired index, the server gone and back, and the health report PUT over WebDAV.
+ * Each failure leaves the installed content as it was. Usage: test_sync BUILD_DIR
+ */
+#include "check.h"
+#include "pack/publish.h"
+#include "store/local.h"
+#include "sync/sync.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[512], root[600];
+static int port;
+static sync_config cfg;
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    if (rc != 0) printf("command failed (%d): %s\n", rc, cmd);
+    return rc;
+}
+
+static int nginx_start(void)
+{
+    char conf[700];
+    snprintf(conf, sizeof conf, "%s/nginx.conf", dir);
+    FILE *f = fopen(conf, "w");
+    if (!f) return -1;
+    fprintf(f,
+            "user root;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/nginx-error.log;\n"
+            "events { worker_connections 64; }\n"
+            "http {\n access_log %s/nginx-access.log;\n client_body_temp_path %s/tmp-body;\n"
+            " proxy_temp_path %s/tmp-proxy;\n fastcgi_temp_path %s/tmp-fcgi;\n uwsgi_temp_path %s/tmp-uwsgi;\n"
+            " scgi_temp_path %s/tmp-scgi;\n default_type application/octet-stream;\n"
+            " server {\n  listen 127.0.0.1:%d;\n  root %s;\n"
+            "  location /err/ { return 500; }\n"
+            "  location /slow/ { alias %s/a/; limit_rate 50; }\n"
+            "  location ~ ^/[a-z0-9]+/health/ { dav_methods PUT; create_full_put_path on; dav_access user:rw all:r; }\n"
+            " }\n}\n",
+            dir, dir, dir, dir, dir, dir, dir, dir, port, root, root);
+    fclose(f);
+    return sh("nginx -c %s -p %s 2>/dev/null", conf, dir);
+}
+
+static void nginx_stop(void)
+{
+    char pidf[700];
+    snprintf(pidf, sizeof pidf, "%s/nginx.pid", dir);
+    FILE *f = fopen(pidf, "r");
+    int pid = 0;
+    if (f && fscanf(f, "%d", &pid) != 1) pid = 0;
+    if (f) fclose(f);
+    if (pid > 0) kill(pid, SIGQUIT);
+    for (int i = 0; i < 50 && access(pidf, F_OK) == 0; i++) usleep(100000);
+}
+
+static int64_t installed(void)
+{
+    char v[32];
+    return pack_content_version(cfg.content_path, v, sizeof v) == 0 ? atoll(v) : 0;
+}
+
+static void use(const char *pub)
+{
+    snprintf(cfg.url, sizeof cfg.url, "http://127.0.0.1:%d/%s/", port, pub);
+    sh("rm -rf %s", cfg.work_dir);
+}
+
+static void reset_to(int version)
+{
+    sh("cp %s/v%d.db %s", dir, version, cfg.content_path);
+    sh("rm -rf %s %s %s-wal %s-shm", cfg.work_dir, cfg.state_path, cfg.state_path, cfg.state_path);
+}
+
+TEST(setup)
+{
+    /* versions 1, 2, 3 of the demo district; 3 renames an offer */
+    CHECK(sh("rm -rf %s && mkdir -p %s/root/health && cp -r content/demo %s/src && ln -s \"$PWD/content/pictograms\" "
+             "%s/src/pictograms && cp build/content/demo.db %s/v1.db && "
+             "sed -i 's/\"version\": 1/\"version\": 2/' %s/src/pack.json && build/kiosk-pack build %s/src %s/v2.db && "
+             "sed -i 's/\"version\": 2/\"version\": 3/' %s/src/pack.json && "
+             "sed -i 's/Sprachcafé/Sprach-Café/' %s/src/offers/stadtbibliothek-sprachcafe.json && "
+             "build/kiosk-pack build %s/src %s/v3.db",
+             dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir) == 0,
+          "three versions built");
+    CHECK(sh("build/kiosk-pack publish %s/a content/keys/demo.secret 30 %s/v1.db %s/v2.db %s/v3.db && "
+             "build/kiosk-pack publish %s/b content/keys/demo.secret 30 %s/v3.db && "
+             "build/kiosk-pack publish %s/old content/keys/demo.secret 30 %s/v1.db",
+             root, dir, dir, dir, root, dir, root, dir) == 0,
+          "published: a (1, 2, 3 with deltas), b (3 only), old (1 only)");
+    CHECK(nginx_start() == 0, "nginx started on 127.0.0.1:%d", port);
+    usleep(300000);
+}
+
+TEST(delta_chain)
+{
+    reset_to(1);
+    use("a");
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == 0 && installed() == 3 && st.content_changed, "1 -> 3: %s", st.last_error);
+    struct stat full;
+    char p[800];
+    snprintf(p, sizeof p, "%s/a/packs/demo-heidemoor-3.kpack", root);
+    stat(p, &full);
+    CHECK(st.bytes_last > 0 && st.bytes_last * 10 < full.st_size, "by deltas: %lld bytes, full pack %lld",
+          (long long)st.bytes_last, (long long)full.st_size);
+    /* nothing new: the index is not even downloaded again (ETag) */
+    sync_status again = {0};
+    CHECK(sync_once(&cfg, &again) == 0 && again.bytes_last == 0 && !again.content_changed, "up to date, 304");
+}
+
+TEST(missing_delta_falls_back)
+{
+    reset_to(1);
+    use("a");
+    sh("mkdir -p %s/a-hidden && mv %s/a/packs/demo-heidemoor-1-2.kpack %s/a-hidden/", dir, root, dir);
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == 0 && installed() == 3, "404 on a delta, then the full pack: %s", st.last_error);
+    sh("mv %s/a-hidden/demo-heidemoor-1-2.kpack %s/a/packs/", dir, root);
+}
+
+TEST(server_errors)
+{
+    reset_to(1);
+    sync_status st = {0};
+    use("nothing");
+    CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "404") && installed() == 1, "404: %s", st.last_error);
+    use("err");
+    CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "500") && installed() == 1 && st.errors == 2,
+          "500: %s", st.last_error);
+    /* a stalling server is cut after the timeout */
+    use("slow");
+    time_t t0 = time(NULL);
+    CHECK(sync_once(&cfg, &st) == -1 && installed() == 1, "stall: %s", st.last_error);
+    CHECK(time(NULL) - t0 < 30, "gave up on the stall");
+}
+
+TEST(corrupt_and_resume)
+{
+    char p[800];
+    snprintf(p, sizeof p, "%s/b/packs/demo-heidemoor-3.kpack", root);
+    /* corrupted bytes on the server: refused, nothing installed, the bad download not kept */
+    sh("cp %s %s/good.kpack && printf 'X' | dd of=%s bs=1 seek=5000 conv=notrunc 2>/dev/null", p, dir, p);
+    reset_to(1);
+    use("b");
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "damaged") && installed() == 1, "corrupt: %s",
+          st.last_error);
+    sh("cp %s/good.kpack %s", dir, p);
+    /* a download cut in the middle: the next attempt asks only for the rest */
+    struct stat full;
+    stat(p, &full);
+    sh("mkdir -p %s && head -c %lld %s > %s/demo-heidemoor-3.kpack.part", cfg.work_dir, (long long)full.st_size / 2, p,
+       cfg.work_dir);
+    CHECK(sync_once(&cfg, &st) == 0 && installed() == 3, "resumed: %s", st.last_error);
+    CHECK(st.bytes_last < full.st_size * 3 / 4, "only the rest was fetched: %lld of %lld bytes", (long long)st.bytes_last,
+          (long long)full.st_size);
+}
+
+TEST(replay_and_expiry)
+{
+    reset_to(3);
+    use("old");
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "rollback") && installed() == 3, "old index replayed: %s",
+          st.last_error);
+    /* a kiosk that has seen a manifest from 400 days ahead treats a 30-day publication as expired */
+    reset_to(1);
+    use("a");
+    local *l = NULL;
+    char err[256];
+    if (local_open(&l, cfg.state_path, err, sizeof err) == 0) {
+        local_set_int(l, "newest_manifest_time", (int64_t)time(NULL) + 400 * 86400);
+        local_close(l);
+    }
+    CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "expired") && installed() == 1, "expired: %s",
+          st.last_error);
+}
+
+TEST(server_gone_and_back)
+{
+    reset_to(1);
+    use("a");
+    nginx_stop();
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == -1 && installed() == 1 && st.errors == 1, "server gone: %s", st.last_error);
+    CHECK(sync_once(&cfg, &st) == -1 && st.errors == 2, "still gone");
+    CHECK(nginx_start() == 0, "server back");
+    usleep(300000);
+    CHECK(sync_once(&cfg, &st) == 0 && installed() == 3 && st.errors == 0, "updated once back: %s", st.last_error);
+}
+
+TEST(health_report)
+{
+    reset_to(1);
+    use("a");
+    snprintf(cfg.site_id, sizeof cfg.site_id, "landkreis");
+    snprintf(cfg.kiosk_id, sizeof cfg.kiosk_id, "rathaus-1");
+    snprintf(cfg.app_version, sizeof cfg.app_version, "test");
+    cfg.interval_s = 3600;
+    sync_ctx *s = sync_start(&cfg);
+    char p[800];
+    snprintf(p, sizeof p, "%s/a/health/landkreis-rathaus-1.json", root);
+    int seen = 0;
+    for (int i = 0; i < 100 && !seen; i++) {
+        usleep(100000);
+        seen = access(p, F_OK) == 0;
+    }
+    sync_status st;
+    sync_status_get(s, &st, 1);
+    sync_stop(s);
+    CHECK(seen, "report PUT to %s", p);
+    json_error_t je;
+    json_t *j = json_load_file(p, 0, &je);
+    CHECK(j && json_integer_value(json_object_get(j, "content_version")) == 3 &&
+              !strcmp(json_string_value(json_object_get(j, "kiosk_id")), "rathaus-1") &&
+              json_object_get(j, "free_disk_mib") && json_object_get(j, "uptime_s") && json_object_get(j, "errors"),
+          "report has version, ids, disk, uptime, errors");
+    CHECK(j && json_object_size(j) == 9, "and nothing else (no personal data)");
+    json_decref(j);
+    CHECK(st.content_changed && st.installed_version == 3, "the thread installed version 3");
+}
+
+static const char *build;
+
+TEST(kiosk_switches_content)
+{
+    /* the kiosk itself: its sync thread installs version 3, the language screen switches to it */
+    reset_to(1);
+    char conf[700];
+    snprintf(conf, sizeof conf, "%s/kiosk.ini", dir);
+    FILE *f = fopen(conf, "w");
+    fprintf(f, "[kiosk]\ncontent = %s\nstate = %s\nstore_url = http://127.0.0.1:%d/a\ntrusted_keys = content/keys/demo.pub\n",
+            cfg.content_path, cfg.state_path, port);
+    fclose(f);
+    sh("rm -rf %s.sync", cfg.content_path);
+    int rc = sh("SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy %s/kiosk --config %s --size 1280x800 --script "
+                "tests/e2e/sync.txt --shots %s > %s/kiosk.log 2>&1",
+                build, conf, dir, dir);
+    if (rc != 0) sh("cat %s/kiosk.log", dir);
+    CHECK(rc == 0 && installed() == 3, "the renamed offer shows after the update (version %lld)", (long long)installed());
+}
+
+int main(int argc, char **argv)
+{
+    build = argc > 1 ? argv[1] : "build";
+    snprintf(dir, sizeof dir, "%s/%s/synctest", getcwd((char[512]){0}, 512), build);
+    snprintf(root, sizeof root, "%s/root", dir);
+    port = 18700 + (int)(getpid() % 200);
+    snprintf(cfg.content_path, sizeof cfg.content_path, "%s/content.db", dir);
+    snprintf(cfg.state_path, sizeof cfg.state_path, "%s/local.db", dir);
+    snprintf(cfg.work_dir, sizeof cfg.work_dir, "%s/work", dir);
+    cfg.timeout_s = 2;
+    char err[256];
+    if (pack_trust_add_file(&cfg.trust, "content/keys/demo.pub", err, sizeof err) != 0) {
+        printf("FAIL trust: %s\n", err);
+        return 1;
+    }
+    RUN(setup);
+    RUN(delta_chain);
+    RUN(missing_delta_falls_back);
+    RUN(server_errors);
+    RUN(corrupt_and_resume);
+    RUN(replay_and_expiry);
+    RUN(server_gone_and_back);
+    RUN(health_report);
+    RUN(kiosk_switches_content);
+    nginx_stop();
+    CHECK_DONE();
+}
