@@ -55,6 +55,22 @@ report-rss
 S
 build/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/scroll.txt --shots $B
 
+# frame times while the sync thread is stuck on a stalling server (nginx on loopback, 50 B/s)
+N=$PWD/$B/nginx; mkdir -p $N/www
+build/kiosk-pack publish $N/www content/keys/demo.secret 30 $B/synth.db > /dev/null
+cat > $N/nginx.conf <<NG
+user root; worker_processes 1; pid $N/nginx.pid; error_log $N/error.log;
+events { worker_connections 16; }
+http { access_log off; client_body_temp_path $N/tb; proxy_temp_path $N/tp; fastcgi_temp_path $N/tf;
+  uwsgi_temp_path $N/tu; scgi_temp_path $N/ts;
+  server { listen 127.0.0.1:18699; location / { root $N/www; limit_rate 50; } } }
+NG
+nginx -c $N/nginx.conf -p $N
+printf '[kiosk]\ncontent = %s\nstore_url = http://127.0.0.1:18699/\ntrusted_keys = content/keys/demo.pub\n' "$PWD/$B/synth.db" > $B/stall.ini
+printf 'tap lang:ar\ntap cat:language\nbench-scroll 1500\n' > $B/stall.txt
+echo "during_stalled_sync: $(build/kiosk --config $B/stall.ini --size 1920x1080 --script $B/stall.txt --shots $B 2>/dev/null | grep scroll_frames)"
+kill -QUIT "$(cat $N/nginx.pid)"
+
 # idle: the real event loop with no input for 5 s
 KIOSK_STATS=1 build/kiosk --content $B/synth.db --size 1920x1080 > $B/idle.txt &
 pid=$!

@@ -81,6 +81,7 @@ void app_config_defaults(app_config *c)
     snprintf(c->media_dir, sizeof c->media_dir, "/media");
     c->idle_timeout_s = 90;
     c->sounds = 1;
+    c->sync_interval_s = 900;
 }
 
 static int conf_handler(void *user, const char *section, const char *name, const char *value)
@@ -110,6 +111,10 @@ static int conf_handler(void *user, const char *section, const char *name, const
     else if (!strcmp(name, "location")) snprintf(c->location, sizeof c->location, "%s", value);
     else if (!strcmp(name, "store_url")) snprintf(c->store_url, sizeof c->store_url, "%s", value);
     else if (!strcmp(name, "caldav_url")) snprintf(c->caldav_url, sizeof c->caldav_url, "%s", value);
+    else if (!strcmp(name, "sync_interval")) {
+        c->sync_interval_s = atoi(value);
+        if (c->sync_interval_s < 10) return 0;
+    }
     else return 0; /* a misspelt setting must not pass unnoticed */
     return 1;
 }
@@ -484,8 +489,13 @@ static void staff_info(app *a)
         }
         o += (size_t)snprintf(b + o, n - o, "\n%s: %s", T(a, "Last update from the central store"),
                               when[0] ? when : T(a, "never"));
-        if (a->have_sync && a->sync.last_error[0] && o < n - 300)
-            snprintf(b + o, n - o, " (%s)", a->sync.last_error);
+        if (a->have_sync && a->sync.last_attempt && a->sync.last_attempt != a->sync.last_success && o < n - 400) {
+            time_t t = (time_t)a->sync.last_attempt;
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+            o += (size_t)snprintf(b + o, n - o, "; %s: %s", when, a->sync.last_error);
+        }
     }
 }
 

@@ -26,6 +26,7 @@ typedef struct app_config {
     int rotation;                /* panel mounted turned clockwise by 0, 90, 180 or 270 degrees */
     char site_id[64], kiosk_id[64], location[256];   /* for the health report and staff */
     char store_url[512], caldav_url[512];             /* used by the sync and booking rooms */
+    int sync_interval_s;         /* between polls of the central store (default 900) */
 } app_config;
 
 /* Defaults: data dir ".", de, 90 s, media under /media. */

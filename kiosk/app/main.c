@@ -608,7 +608,7 @@ int main(int argc, char **argv)
             app_apply(k.a, &act);
         }
         if (cfg.store_url[0] && !first_frame) {
-            sync_config sc = {.interval_s = 900, .timeout_s = 20};
+            sync_config sc = {.interval_s = cfg.sync_interval_s, .timeout_s = 20};
             size_t ul = strlen(cfg.store_url);
             snprintf(sc.url, sizeof sc.url, "%.500s%s", cfg.store_url, ul && cfg.store_url[ul - 1] == '/' ? "" : "/");
             snprintf(sc.content_path, sizeof sc.content_path, "%s", cfg.content);
