@@ -666,13 +666,11 @@ static int staff_apply(app *a, int i)
     if (i != a->staged || a->job.running) return 0;
     char err[1024];
     pack_policy pol = {.installed_version = installed_version(a)};
-    store *old = a->st;
     if (pack_commit(a->cfg.content, &pol, &a->staged_m, err, sizeof err) != PACK_OK) {
         snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_IO)));
         return 1;
     }
     a->staged = -1;
-    (void)old;
     if (reload_content(a) != 0) {
         snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_SCHEMA)));
         return 1;

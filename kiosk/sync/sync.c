@@ -235,6 +235,14 @@ int sync_once(const sync_config *c, sync_status *st)
             const pack_index_entry *steps[16];
             int n = pack_index_plan(&ix, st->installed_version, steps, 16);
             ok = 1;
+            char staged[1100];
+            snprintf(staged, sizeof staged, "%s.new", c->content_path);
+            if (n > 0 && stat(staged, &sb) == 0) {
+                /* staff are checking a pack from a stick (it stages beside the content): next time */
+                set_error(st, "%s", "a pack from removable media is being installed; retrying later");
+                n = 0;
+                ok = 0;
+            }
             for (int i = 0; i < n && ok; i++) {
                 pack_policy pol = {.installed_version = st->installed_version, .now = (int64_t)now,
                                    .newest_seen = local_get_int(loc, "newest_manifest_time", 0)};

@@ -668,8 +668,6 @@ static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int
         cur.len += k - i;
         prev_font = f;
         i = k;
-        /* remember the item's script in the font slot's neighbour: shaped below */
-        (void)cur_script;
     }
     if (cur.len > 0 && !push_item(s, cur)) { ubidi_close(para); return 0; }
 
