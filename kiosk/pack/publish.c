@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,23 +25,10 @@ static int by_version(const void *a, const void *b)
 
 static int file_entry(json_t *arr_or_null, json_t **out, const char *dir, const char *rel, int64_t from, int64_t to)
 {
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    unsigned char buf[65536], sha[32];
-    size_t n;
+    char path[2048], hex[65];
     int64_t size = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        crypto_hash_sha256_update(&st, buf, n);
-        size += (int64_t)n;
-    }
-    fclose(f);
-    crypto_hash_sha256_final(&st, sha);
-    char hex[65];
-    sodium_bin2hex(hex, sizeof hex, sha, 32);
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    if (pack_file_sha256_hex(path, &size, hex) != 0) return -1;
     json_t *e = json_pack("{s:I, s:I, s:s, s:I, s:s}", "from", (json_int_t)from, "to", (json_int_t)to, "file", rel,
                           "size", (json_int_t)size, "sha256", hex);
     if (!e) return -1;

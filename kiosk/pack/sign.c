@@ -214,6 +214,21 @@ static int sha256_file(FILE *f, int64_t size, unsigned char out[32], FILE *copy_
     return 0;
 }
 
+int pack_file_sha256_hex(const char *path, int64_t *size, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    unsigned char sha[32];
+    if (!f || fstat(fileno(f), &sb) != 0 || sha256_file(f, (int64_t)sb.st_size, sha, NULL) != 0) {
+        if (f) fclose(f);
+        return -1;
+    }
+    fclose(f);
+    *size = (int64_t)sb.st_size;
+    sodium_bin2hex(hex, 65, sha, 32);
+    return 0;
+}
+
 static char *db_meta(sqlite3 *db, const char *key)
 {
     sqlite3_stmt *st;

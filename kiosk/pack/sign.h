@@ -102,6 +102,9 @@ int pack_read_small(const char *path, const pack_trust *t, const char *kind, pac
 int pack_sign_payload(const char *payload_path, const char *kind, const char *pack_id, int64_t version,
                       const char *secret_path, int expire_days, const char *out_path, char *err, size_t errlen);
 
+/* SHA-256 (hex) and size of a file, as publication indexes list them. Returns 0, or -1. */
+int pack_file_sha256_hex(const char *path, int64_t *size, char hex[65]);
+
 /* Parse manifest JSON (the part after the signature check); for tests and fuzzing. */
 int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *err, size_t errlen);
 

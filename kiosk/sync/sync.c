@@ -10,7 +10,6 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,25 +126,6 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
     return -1;
 }
 
-static int file_sha_hex(const char *path, int64_t *size, char hex[65])
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    unsigned char buf[65536], sha[32];
-    size_t n;
-    *size = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        crypto_hash_sha256_update(&st, buf, n);
-        *size += (int64_t)n;
-    }
-    fclose(f);
-    crypto_hash_sha256_final(&st, sha);
-    sodium_bin2hex(hex, 65, sha, 32);
-    return 0;
-}
-
 static void read_text(const char *path, char *buf, size_t len)
 {
     buf[0] = 0;
@@ -184,7 +164,7 @@ static int fetch_step(const sync_config *c, const pack_index_entry *e, char *par
     if (fetch(c, url, part, 1, NULL, NULL, bytes, err, errlen) != 0) return -1;
     int64_t size = 0;
     char hex[65];
-    if (file_sha_hex(part, &size, hex) != 0 || size != e->size || strcmp(hex, e->sha256) != 0) {
+    if (pack_file_sha256_hex(part, &size, hex) != 0 || size != e->size || strcmp(hex, e->sha256) != 0) {
         unlink(part); /* damaged bytes must not be resumed from */
         snprintf(err, errlen, "%s: %s", e->file, pack_strerror(PACK_ERR_DAMAGED));
         return -1;
