@@ -134,8 +134,14 @@ void screen_attract(frame *f)
     int y = top;
     /* the prompt in the kiosk's default language, and in English beneath it */
     ho.lang = st->lang;
+    /* small panels: one line in the default language, so four rows of buttons still fit */
+    int small_screen = f->h < 600;
+    if (small_screen) {
+        ho.size = f->m.body;
+        ho.max_lines = 2;
+    }
     y += ui_text(f, (rect){tx, y, access_x - tx - pad, 0}, ui_tr(f, "Choose your language"), &ho, 1);
-    if (strcmp(st->lang, "en") != 0) {
+    if (!small_screen && strcmp(st->lang, "en") != 0) {
         ho.lang = "en";
         ho.size = f->m.body;
         ho.bold = 0;
@@ -143,9 +149,8 @@ void screen_attract(frame *f)
     }
     top += (y - top > icon ? y - top : icon) + pad;
 
-    int cols = portrait ? 2 : (f->w >= 1400 ? 4 : 4);
+    int cols = portrait ? 2 : 4;
     int rows = (n + cols - 1) / cols;
-    int small_screen = f->h < 600;
     int avail = f->h - top - pad - demo_h - (small_screen ? 0 : f->m.small * 2);
     int bh = rows ? (avail - (rows - 1) * pad / 2) / rows : t;
     if (bh > t * 2) bh = t * 2;
