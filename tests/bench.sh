@@ -92,12 +92,17 @@ taps, lines, i = 0, [], 0
 def tap(w):
     global taps
     lines.append("tap " + w); taps += 1
+def round_():
+    global i
+    for w in ["lang:" + langs[i % 6], "cat:" + cats[i % 8], "row:0", "large-text", "back", "row:1",
+              "large-text", "back", "home", "languages"]:
+        tap(w)
+    i += 1
 while taps < 10000:
-    tap("lang:" + langs[i % 6]); tap("cat:" + cats[i % 8]); tap("row:0"); tap("back"); tap("home"); tap("languages"); i += 1
+    round_()
 lines.append("report-rss")
 while taps < 100000:
-    tap("lang:" + langs[i % 6]); tap("cat:" + cats[i % 8]); tap("row:0"); tap("large-text"); tap("back"); tap("row:1")
-    tap("large-text"); tap("back"); tap("home"); tap("languages"); i += 1
+    round_()
 lines.append("report-rss")
 open(sys.argv[1], "w").write("\n".join(lines) + "\n")
 PY

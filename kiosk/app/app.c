@@ -9,6 +9,7 @@
 #include "store/local.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <ini.h>
 #include <math.h>
 #include <pthread.h>
@@ -411,6 +412,8 @@ int app_resets(const app *a) { return a->resets; }
 void app_reset(app *a)
 {
     leave_staff(a);
+    /* a session's lists and textures leave freed heap behind; give it back between visitors */
+    malloc_trim(0);
     a->s.large_text = 0;
     a->s.high_contrast = 0;
     free_session(a);

@@ -6,7 +6,6 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <hb.h>
-#include <hb-ft.h>
 #include <ini.h>
 #include <unicode/ubidi.h>
 #include <unicode/ubrk.h>
@@ -54,6 +53,7 @@ struct text_engine {
     char **files;        /* file names */
     char **paths;        /* resolved paths, NULL when not found */
     float (*metrics)[2]; /* per file: ascent, descent in em from [metrics FILE]; 0 = the font's own */
+    hb_face_t **hbfaces; /* per file, shared by all sizes: one copy of the big shaping tables */
     int nfiles;
     chain *chains;
     int nchains;
@@ -90,6 +90,10 @@ static int file_index(text_engine *te, const char *name)
     float (*nm)[2] = realloc(te->metrics, sizeof *nm * (size_t)(te->nfiles + 1));
     if (!nm) return -1;
     te->metrics = nm;
+    hb_face_t **nh = realloc(te->hbfaces, sizeof *nh * (size_t)(te->nfiles + 1));
+    if (!nh) return -1;
+    te->hbfaces = nh;
+    te->hbfaces[te->nfiles] = NULL;
     te->metrics[te->nfiles][0] = te->metrics[te->nfiles][1] = 0;
     te->files[te->nfiles] = strdup(name);
     te->paths[te->nfiles] = NULL;
@@ -242,6 +246,8 @@ void text_engine_close(text_engine *te)
     free(te->fonts);
     if (te->ft) FT_Done_FreeType(te->ft);
     for (int i = 0; i < te->nfiles; i++) { free(te->files[i]); free(te->paths[i]); }
+    for (int i = 0; te->hbfaces && i < te->nfiles; i++) hb_face_destroy(te->hbfaces[i]);
+    free(te->hbfaces);
     free(te->files);
     free(te->paths);
     free(te->metrics);
@@ -277,8 +283,14 @@ static int font_instance(text_engine *te, int file, int size_px)
     }
     fi->file = file;
     fi->size_px = size_px;
-    fi->hb = hb_ft_font_create_referenced(fi->face);
-    hb_ft_font_set_load_flags(fi->hb, LOAD_FLAGS);
+    if (!te->hbfaces[file]) {
+        hb_blob_t *blob = hb_blob_create_from_file(te->paths[file]);
+        te->hbfaces[file] = hb_face_create(blob, 0);
+        hb_blob_destroy(blob);
+    }
+    /* HarfBuzz's own OpenType functions on the shared face; positions in 1/64 px */
+    fi->hb = hb_font_create(te->hbfaces[file]);
+    hb_font_set_scale(fi->hb, size_px * 64, size_px * 64);
     fi->ascent = (int)((fi->face->size->metrics.ascender + 63) >> 6);
     fi->descent = (int)((-fi->face->size->metrics.descender + 63) >> 6);
     if (te->metrics[file][0] > 0) fi->ascent = (int)(te->metrics[file][0] * (float)size_px + 0.99f);
@@ -331,7 +343,7 @@ static int pick_font(text_engine *te, UChar32 cp, UScriptCode sc, const char *la
 /* ---------- glyph cache ---------- */
 
 /* Glyphs kept at most; past it the cache starts afresh (months of use must not grow memory). */
-#define GLYPH_CACHE_MAX 6000
+#define GLYPH_CACHE_MAX 3000
 
 static glyph_bm *glyph_get(text_engine *te, int font, uint32_t gid)
 {
