@@ -275,14 +275,28 @@ static void report_health(sync_ctx *s, time_t started)
     snprintf(dir, sizeof dir, "%s", c->content_path);
     char *slash = strrchr(dir, '/');
     if (slash) *slash = 0;
-    if (statvfs(slash ? dir : ".", &vfs) == 0) free_mib = (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20;
+    const char *storage = "ok";
+    if (statvfs(slash ? dir : ".", &vfs) == 0) {
+        free_mib = (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20;
+        if (vfs.f_flag & ST_RDONLY) storage = "read-only";
+        else if (free_mib < 4) storage = "full";
+    }
+    if (!strcmp(storage, "ok")) {
+        /* a filesystem can refuse writes without saying so in its flags (errors, quotas) */
+        local *l = NULL;
+        char e[256];
+        if (local_open(&l, c->state_path, e, sizeof e) != 0 || local_set_int(l, "health_probe", (int64_t)time(NULL)) != 0)
+            storage = "read-only";
+        local_close(l);
+    }
     /* what IT needs to see, and nothing about the people who used the kiosk */
     char body[1024];
     int n = snprintf(body, sizeof body,
                      "{\"site_id\":\"%s\",\"kiosk_id\":\"%s\",\"app_version\":\"%s\",\"content_version\":%lld,"
-                     "\"last_success\":%lld,\"last_attempt\":%lld,\"errors\":%d,\"free_disk_mib\":%llu,\"uptime_s\":%lld}",
+                     "\"last_success\":%lld,\"last_attempt\":%lld,\"errors\":%d,\"free_disk_mib\":%llu,"
+                     "\"storage\":\"%s\",\"uptime_s\":%lld}",
                      c->site_id, c->kiosk_id, c->app_version, (long long)st.installed_version, (long long)st.last_success,
-                     (long long)st.last_attempt, st.errors, free_mib, (long long)(time(NULL) - started));
+                     (long long)st.last_attempt, st.errors, free_mib, storage, (long long)(time(NULL) - started));
     char url[1024];
     snprintf(url, sizeof url, "%shealth/%s-%s.json", c->url, c->site_id[0] ? c->site_id : "site",
              c->kiosk_id[0] ? c->kiosk_id : "kiosk");

@@ -230,9 +230,10 @@ TEST(health_report)
     json_t *j = json_load_file(p, 0, &je);
     CHECK(j && json_integer_value(json_object_get(j, "content_version")) == 3 &&
               !strcmp(json_string_value(json_object_get(j, "kiosk_id")), "rathaus-1") &&
-              json_object_get(j, "free_disk_mib") && json_object_get(j, "uptime_s") && json_object_get(j, "errors"),
-          "report has version, ids, disk, uptime, errors");
-    CHECK(j && json_object_size(j) == 9, "and nothing else (no personal data)");
+              json_object_get(j, "free_disk_mib") && json_object_get(j, "uptime_s") && json_object_get(j, "errors") &&
+              !strcmp(json_string_value(json_object_get(j, "storage")), "ok"),
+          "report has version, ids, disk, storage state, uptime, errors");
+    CHECK(j && json_object_size(j) == 10, "and nothing else (no personal data)");
     json_decref(j);
     CHECK(st.content_changed && st.installed_version == 3, "the thread installed version 3");
 }
