@@ -196,8 +196,7 @@ static void format_schedule(const app_state *s, const store_schedule *sc, char *
         snprintf(extra, sizeof extra, " (%s)", i18n_gettext(s->catalog, "once a month"));
     } else if (sc->interval > 1) {
         char tmp[96];
-        snprintf(tmp, sizeof tmp, i18n_ngettext(s->catalog, "every %d week", "every %d weeks", sc->interval),
-                 sc->interval);
+        i18n_format_count(s->catalog, s->lang, "every %d week", "every %d weeks", sc->interval, tmp, sizeof tmp);
         snprintf(extra, sizeof extra, " (%s)", tmp);
     }
     /* a season or a one-day event: say when, or a weekly line would promise every week */
@@ -696,9 +695,8 @@ static void pin_ok(app *a)
 {
     int64_t left = lock_left(a);
     if (left > 0) {
-        snprintf(a->s.staff_msg, sizeof a->s.staff_msg,
-                 i18n_ngettext(a->s.catalog, "Locked. Try again in %d second", "Locked. Try again in %d seconds", (long)left),
-                 (int)left);
+        i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second", "Locked. Try again in %d seconds",
+                          (long)left, a->s.staff_msg, sizeof a->s.staff_msg);
     } else if (a->cfg.staff_pin_hash[0] &&
                crypto_pwhash_str_verify(a->cfg.staff_pin_hash, a->pin, strlen(a->pin)) == 0) {
         local_set_int(a->loc, "staff_failures", 0);
@@ -715,10 +713,8 @@ static void pin_ok(app *a)
             for (int64_t k = 3; k < fails && lock < 3600; k++) lock *= 2;
             if (lock > 3600) lock = 3600;
             local_set_int(a->loc, "staff_locked_until", (int64_t)time(NULL) + lock);
-            snprintf(a->s.staff_msg, sizeof a->s.staff_msg,
-                     i18n_ngettext(a->s.catalog, "Locked. Try again in %d second", "Locked. Try again in %d seconds",
-                                   (long)lock),
-                     (int)lock);
+            i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second",
+                              "Locked. Try again in %d seconds", (long)lock, a->s.staff_msg, sizeof a->s.staff_msg);
         }
         log_msg("staff", "wrong staff PIN (%lld in a row)", (long long)fails);
     }

@@ -15,6 +15,7 @@
 #include <unicode/uldnames.h>
 #include <unicode/ulistformatter.h>
 #include <unicode/uloc.h>
+#include <unicode/unum.h>
 #include <unicode/upluralrules.h>
 #include <unicode/ustring.h>
 
@@ -325,6 +326,36 @@ const char *i18n_ngettext(const i18n_catalog *c, const char *msgid, const char *
     int i = i18n_plural_index(c, n);
     if (i < e->nplural && e->plural[i]) return e->plural[i];
     return n == 1 ? msgid : msgid_plural;
+}
+
+int i18n_format_count(const i18n_catalog *c, const char *code, const char *msgid, const char *msgid_plural, long n,
+                      char *buf, size_t len)
+{
+    char num[64];
+    snprintf(num, sizeof num, "%ld", n);
+    UErrorCode e = U_ZERO_ERROR;
+    char loc[64];
+    icu_greg(code, loc, sizeof loc);
+    UNumberFormat *nf = unum_open(UNUM_DECIMAL, NULL, 0, loc, NULL, &e);
+    if (U_SUCCESS(e)) {
+        UChar u[64];
+        int32_t k = unum_formatInt64(nf, (int64_t)n, u, 64, NULL, &e);
+        if (U_SUCCESS(e)) u_to_utf8(u, k, num, sizeof num);
+    }
+    if (nf) unum_close(nf);
+    const char *fmt = i18n_ngettext(c, msgid, msgid_plural, n);
+    size_t o = 0;
+    for (const char *p = fmt; *p && o + 1 < len; p++) {
+        if (p[0] == '%' && p[1] == 'd') {
+            o += (size_t)snprintf(buf + o, len - o, "%s", num);
+            if (o >= len) o = len - 1;
+            p++;
+        } else {
+            buf[o++] = *p;
+        }
+    }
+    buf[o] = 0;
+    return (int)o;
 }
 
 int i18n_catalog_size(const i18n_catalog *c) { return c ? c->n : 0; }

@@ -54,6 +54,14 @@ void i18n_catalog_free(i18n_catalog *c);
 const char *i18n_gettext(const i18n_catalog *c, const char *msgid);
 /* Plural lookup: the form for n chosen by ICU's plural rules of the catalog's language. */
 const char *i18n_ngettext(const i18n_catalog *c, const char *msgid, const char *msgid_plural, long n);
+/*
+ * A plural message with its number written in the language's own digits ("٥ خدمات", "۷ خدمت",
+ * "7 Angebote"): the form for n is chosen, and each "%d" in it becomes n formatted by ICU.
+ * Phone numbers and codes never go through this: they stay in Latin digits.
+ */
+int i18n_format_count(const i18n_catalog *c, const char *code, const char *msgid, const char *msgid_plural, long n,
+                      char *buf, size_t len);
+
 /* Which msgstr[] index n selects (CLDR category order, clamped to the catalog's nplurals). */
 int i18n_plural_index(const i18n_catalog *c, long n);
 /* Number of entries with a translation, for tests and staff statistics. */

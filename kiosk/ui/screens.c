@@ -258,7 +258,7 @@ void screen_categories(frame *f)
         ui_text(f, (rect){r.x + pad / 2, ny, r.w - pad, nh}, c->name.text, &no, 1);
         if (cnt_h) {
             char cnt[64];
-            snprintf(cnt, sizeof cnt, ui_ntr(f, "%d offer", "%d offers", c->count), c->count);
+            i18n_format_count(st->catalog, st->lang, "%d offer", "%d offers", c->count, cnt, sizeof cnt);
             ui_text(f, (rect){r.x + pad / 2, r.y + r.h - cnt_h - pad / 3, r.w - pad, cnt_h}, cnt, &co, 1);
         }
     }
@@ -461,9 +461,8 @@ void screen_overlay_countdown(frame *f)
 {
     int pad = f->m.pad;
     char msg[256];
-    snprintf(msg, sizeof msg,
-             ui_ntr(f, "Returning to the start in %d second", "Returning to the start in %d seconds", f->st->countdown),
-             f->st->countdown);
+    i18n_format_count(f->st->catalog, f->st->lang, "Returning to the start in %d second",
+                      "Returning to the start in %d seconds", f->st->countdown, msg, sizeof msg);
     text_opts o = opts(f->m.heading, 1, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
     text_opts o2 = opts(f->m.body, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
     int h1 = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, msg, &o, 0);

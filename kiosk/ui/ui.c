@@ -419,11 +419,6 @@ void ui_emit(frame *f, int kind, const char *arg, float value)
 
 const char *ui_tr(const frame *f, const char *msgid) { return i18n_gettext(f->st->catalog, msgid); }
 
-const char *ui_ntr(const frame *f, const char *msgid, const char *plural, long n)
-{
-    return i18n_ngettext(f->st->catalog, msgid, plural, n);
-}
-
 int ui_find(const ui *u, const char *id, int *x, int *y)
 {
     for (int i = 0; i < u->nhits; i++)

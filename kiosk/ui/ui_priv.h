@@ -57,7 +57,6 @@ int ui_hit(frame *f, const char *id, rect r);
 void ui_emit(frame *f, int kind, const char *arg, float value);
 void ui_clip(frame *f, const rect *r);
 const char *ui_tr(const frame *f, const char *msgid);
-const char *ui_ntr(const frame *f, const char *msgid, const char *plural, long n);
 
 /* Screens (screens.c). */
 void screen_attract(frame *f);

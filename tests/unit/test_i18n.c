@@ -98,6 +98,23 @@ TEST(formatting)
     CHECK(strstr(b, "09:00") && strstr(b, "12:30"), "range %s", b);
 }
 
+TEST(counts_in_local_digits)
+{
+    char b[128];
+    i18n_catalog *ar = load("ar"), *fa = load("fa"), *de = load("de");
+    i18n_format_count(ar, "ar", "%d offer", "%d offers", 5, b, sizeof b);
+    CHECK(strstr(b, "٥") && !strchr(b, '5'), "Arabic-Indic digit: %s", b);
+    i18n_format_count(fa, "fa", "%d offer", "%d offers", 7, b, sizeof b);
+    CHECK(strstr(b, "۷") != NULL, "Persian digit: %s", b);
+    i18n_format_count(de, "de", "%d offer", "%d offers", 12, b, sizeof b);
+    CHECK(!strcmp(b, "12 Angebote"), "German: %s", b);
+    i18n_format_count(NULL, "en", "%d offer", "%d offers", 1, b, sizeof b);
+    CHECK(!strcmp(b, "1 offer"), "no catalog: %s", b);
+    i18n_catalog_free(ar);
+    i18n_catalog_free(fa);
+    i18n_catalog_free(de);
+}
+
 TEST(collation)
 {
     i18n_collator *de = i18n_collator_open("de");
@@ -115,6 +132,7 @@ int main(void)
     RUN(broken_po_is_an_error);
     RUN(names_and_fallback);
     RUN(formatting);
+    RUN(counts_in_local_digits);
     RUN(collation);
     CHECK_DONE();
 }
