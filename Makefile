@@ -20,7 +20,9 @@ CC ?= cc
 OPT ?= -O2
 CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) -Ikiosk $(SAN)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lgettextpo -lm -lpthread
+# libcurl and espeak-ng are opened at run time when first needed (see sync.c, speech.c): only
+# their headers are used at build time, and --as-needed keeps them off the start-up link.
+PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out libcurl espeak-ng,$(PKGS))) -lgettextpo -lm -lpthread -ldl
 
 ROOMS := text i18n store pack ui app platform sync
 LIB_SRC := $(foreach r,$(ROOMS),$(filter-out %/main.c,$(wildcard kiosk/$(r)/*.c)))

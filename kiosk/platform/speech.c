@@ -3,9 +3,41 @@
  */
 #include "speech.h"
 
+#include <dlfcn.h>
 #include <espeak-ng/speak_lib.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * espeak-ng is loaded on the first request to read aloud: linked at start-up it costs every
+ * kiosk about 3 MiB, also when nobody presses the speaker. The table is filled once.
+ */
+static struct espeak_api {
+    int (*initialize)(espeak_AUDIO_OUTPUT, int, const char *, int);
+    void (*set_synth_callback)(t_espeak_callback *);
+    espeak_ERROR (*set_parameter)(espeak_PARAMETER, int, int);
+    espeak_ERROR (*set_voice_by_name)(const char *);
+    espeak_ERROR (*synth)(const void *, size_t, unsigned int, espeak_POSITION_TYPE, unsigned int, unsigned int,
+                          unsigned int *, void *);
+    espeak_ERROR (*terminate)(void);
+    int ok;
+} es;
+static pthread_once_t es_once = PTHREAD_ONCE_INIT;
+
+static void es_load(void)
+{
+    void *h = dlopen("libespeak-ng.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!h) return;
+    *(void **)&es.initialize = dlsym(h, "espeak_Initialize");
+    *(void **)&es.set_synth_callback = dlsym(h, "espeak_SetSynthCallback");
+    *(void **)&es.set_parameter = dlsym(h, "espeak_SetParameter");
+    *(void **)&es.set_voice_by_name = dlsym(h, "espeak_SetVoiceByName");
+    *(void **)&es.synth = dlsym(h, "espeak_Synth");
+    *(void **)&es.terminate = dlsym(h, "espeak_Terminate");
+    es.ok = es.initialize && es.set_synth_callback && es.set_parameter && es.set_voice_by_name && es.synth &&
+            es.terminate;
+}
 
 typedef struct sink {
     int16_t *pcm;
@@ -32,14 +64,19 @@ static int on_samples(short *wav, int n, espeak_EVENT *events)
 
 int speech_init(void)
 {
-    int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, 0);
+    pthread_once(&es_once, es_load);
+    if (!es.ok) return -1;
+    int rate = es.initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, 0);
     if (rate <= 0) return -1;
-    espeak_SetSynthCallback(on_samples);
-    espeak_SetParameter(espeakRATE, 150, 0); /* a little slower than the default 175 */
+    es.set_synth_callback(on_samples);
+    es.set_parameter(espeakRATE, 150, 0); /* a little slower than the default 175 */
     return rate;
 }
 
-void speech_term(void) { espeak_Terminate(); }
+void speech_term(void)
+{
+    if (es.ok) es.terminate();
+}
 
 /* the languages of ours that espeak-ng 1.51 has a voice for; the voice names equal our codes */
 static const char *voice_of(const char *lang)
@@ -57,9 +94,9 @@ int speech_synth(const char *lang, const char *text, int16_t **pcm, size_t *nsam
     *pcm = NULL;
     *nsamples = 0;
     const char *v = lang ? voice_of(lang) : NULL;
-    if (!v || espeak_SetVoiceByName(v) != EE_OK) return -1;
+    if (!v || !es.ok || es.set_voice_by_name(v) != EE_OK) return -1;
     sink s = {0};
-    espeak_ERROR e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, &s);
+    espeak_ERROR e = es.synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, &s);
     if (e != EE_OK || s.oom || s.n == 0) {
         free(s.pcm);
         return -1;
