@@ -476,15 +476,23 @@ typedef struct scratch {
     int32_t *adv;        /* per UTF-16 unit, 26.6 */
 } scratch;
 
+/* Room for `need` elements in a growing array: the array (moved if needed), or NULL when memory
+ * ran out (the old array is still valid then). */
+static void *grow(void *arr, int *cap, int need, size_t elem, int first)
+{
+    if (need <= *cap) return arr;
+    int nc = *cap ? *cap : first;
+    while (nc < need) nc *= 2;
+    void *p = realloc(arr, elem * (size_t)nc);
+    if (p) *cap = nc;
+    return p;
+}
+
 static int push_item(scratch *s, item it)
 {
-    if (s->nitems == s->cap_items) {
-        int nc = s->cap_items ? s->cap_items * 2 : 16;
-        item *ni = realloc(s->items, sizeof *ni * (size_t)nc);
-        if (!ni) return 0;
-        s->items = ni;
-        s->cap_items = nc;
-    }
+    item *ni = grow(s->items, &s->cap_items, s->nitems + 1, sizeof *ni, 16);
+    if (!ni) return 0;
+    s->items = ni;
     s->items[s->nitems++] = it;
     return 1;
 }
@@ -492,15 +500,14 @@ static int push_item(scratch *s, item it)
 static int push_glyphs(scratch *s, const hb_glyph_info_t *info, const hb_glyph_position_t *pos, int n)
 {
     if (s->ninfo + n > s->cap_info) {
-        int nc = s->cap_info ? s->cap_info : 64;
-        while (nc < s->ninfo + n) nc *= 2;
-        hb_glyph_info_t *ni = realloc(s->info, sizeof *ni * (size_t)nc);
+        int cap = s->cap_info, cap2 = s->cap_info;
+        hb_glyph_info_t *ni = grow(s->info, &cap, s->ninfo + n, sizeof *ni, 64);
         if (!ni) return 0;
         s->info = ni;
-        hb_glyph_position_t *np = realloc(s->pos, sizeof *np * (size_t)nc);
+        hb_glyph_position_t *np = grow(s->pos, &cap2, s->ninfo + n, sizeof *np, 64);
         if (!np) return 0;
         s->pos = np;
-        s->cap_info = nc;
+        s->cap_info = cap;
     }
     memcpy(s->info + s->ninfo, info, sizeof *info * (size_t)n);
     memcpy(s->pos + s->ninfo, pos, sizeof *pos * (size_t)n);
@@ -533,13 +540,9 @@ typedef struct builder {
 static int add_line(builder *b, text_line ln)
 {
     text_layout *lo = b->lo;
-    if (lo->nlines == b->cap_lines) {
-        int nc = b->cap_lines ? b->cap_lines * 2 : 4;
-        text_line *nl = realloc(lo->lines, sizeof *nl * (size_t)nc);
-        if (!nl) return 0;
-        lo->lines = nl;
-        b->cap_lines = nc;
-    }
+    text_line *nl = grow(lo->lines, &b->cap_lines, lo->nlines + 1, sizeof *nl, 4);
+    if (!nl) return 0;
+    lo->lines = nl;
     lo->lines[lo->nlines++] = ln;
     return 1;
 }
@@ -547,13 +550,9 @@ static int add_line(builder *b, text_line ln)
 static int add_glyph(builder *b, text_glyph g)
 {
     text_layout *lo = b->lo;
-    if (lo->nglyphs == b->cap_glyphs) {
-        int nc = b->cap_glyphs ? b->cap_glyphs * 2 : 64;
-        text_glyph *ng = realloc(lo->glyphs, sizeof *ng * (size_t)nc);
-        if (!ng) return 0;
-        lo->glyphs = ng;
-        b->cap_glyphs = nc;
-    }
+    text_glyph *ng = grow(lo->glyphs, &b->cap_glyphs, lo->nglyphs + 1, sizeof *ng, 64);
+    if (!ng) return 0;
+    lo->glyphs = ng;
     lo->glyphs[lo->nglyphs++] = g;
     return 1;
 }
