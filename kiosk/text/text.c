@@ -882,6 +882,17 @@ void text_layout_free(text_layout *lo)
     free(lo);
 }
 
+/* Where a glyph's bitmap lands relative to the layout's top-left; NULL for glyphs without ink.
+ * Looked up afresh by each caller: a later glyph_get may move or clear the cache. */
+static const glyph_bm *place(text_engine *te, const text_line *ln, const text_glyph *g, int *gx, int *gy)
+{
+    glyph_bm *gb = glyph_get(te, g->font, g->gid);
+    if (!gb || !gb->pixels) return NULL;
+    *gx = ln->x + (int)((g->x + 32) >> 6) + gb->left;
+    *gy = ln->baseline + (int)((g->y + 32) >> 6) - gb->top;
+    return gb;
+}
+
 text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
 {
     text_bitmap *bm = calloc(1, sizeof *bm);
@@ -891,11 +902,9 @@ text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
     for (int l = 0; l < lo->nlines; l++) {
         const text_line *ln = &lo->lines[l];
         for (int i = ln->first_glyph; i < ln->first_glyph + ln->nglyphs; i++) {
-            const text_glyph *g = &lo->glyphs[i];
-            glyph_bm *gb = glyph_get(te, g->font, g->gid);
-            if (!gb || !gb->pixels) continue;
-            int gx = ln->x + (int)((g->x + 32) >> 6) + gb->left;
-            int gy = ln->baseline + (int)((g->y + 32) >> 6) - gb->top;
+            int gx, gy;
+            const glyph_bm *gb = place(te, ln, &lo->glyphs[i], &gx, &gy);
+            if (!gb) continue;
             if (gx < x0) x0 = gx;
             if (gx + gb->w > x1) x1 = gx + gb->w;
             /* ink may reach beyond the line box (tall Nastaliq words): keep it, never clip it */
@@ -917,11 +926,11 @@ text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
     for (int l = 0; l < lo->nlines; l++) {
         const text_line *ln = &lo->lines[l];
         for (int i = ln->first_glyph; i < ln->first_glyph + ln->nglyphs; i++) {
-            const text_glyph *g = &lo->glyphs[i];
-            glyph_bm *gb = glyph_get(te, g->font, g->gid);
-            if (!gb || !gb->pixels) continue;
-            int gx = ln->x + (int)((g->x + 32) >> 6) + gb->left - x0;
-            int gy = ln->baseline + (int)((g->y + 32) >> 6) - gb->top - y0;
+            int gx, gy;
+            const glyph_bm *gb = place(te, ln, &lo->glyphs[i], &gx, &gy);
+            if (!gb) continue;
+            gx -= x0;
+            gy -= y0;
             for (int y = 0; y < gb->h; y++) {
                 int py = gy + y;
                 if (py < 0 || py >= bm->h) continue;
