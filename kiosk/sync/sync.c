@@ -297,10 +297,11 @@ int sync_once(const sync_config *c, sync_status *st)
                     st->content_changed = 1;
                     local_set_int(loc, "newest_manifest_time", pol.newest_seen);
                 } else if (steps[i] != &ix.full) {
-                    /* a delta missing or not fitting: the full pack instead */
+                    /* a delta missing or not fitting: the rest of the plan becomes the full pack */
                     log_msg("sync", "delta %s failed (%s); fetching the full pack", steps[i]->file, err);
-                    steps[i + 1 < 16 ? i + 1 : i] = &ix.full;
-                    n = i + 2 <= 16 ? i + 2 : n;
+                    steps[0] = &ix.full;
+                    n = 1;
+                    i = -1;
                 } else {
                     set_error(st, "%s", err);
                     ok = 0;
