@@ -11,8 +11,8 @@ DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 clang libclang-rt
             libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev libicu-dev libsqlite3-dev \
             libharfbuzz-dev libfreetype-dev libgettextpo-dev libjansson-dev libinih-dev libsodium-dev \
             libsystemd-dev libespeak-ng-dev espeak-ng-data libcurl4-openssl-dev nginx-light \
-            fonts-noto-core
-PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium libsystemd espeak-ng libcurl
+            fonts-noto-core libical-dev libqrencode-dev radicale tzdata
+PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium libsystemd espeak-ng libcurl libical libqrencode
 
 BUILD ?= build
 SAN ?=
@@ -24,7 +24,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # their headers are used at build time, and --as-needed keeps them off the start-up link.
 PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out libcurl espeak-ng,$(PKGS))) -lgettextpo -lm -lpthread -ldl
 
-ROOMS := text i18n store pack ui app platform sync
+ROOMS := text i18n store pack ui app platform sync booking
 LIB_SRC := $(foreach r,$(ROOMS),$(filter-out %/main.c,$(wildcard kiosk/$(r)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c) tests/unit/plural_index.c
@@ -45,7 +45,7 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
 
-build: $(BUILD)/kiosk $(BUILD)/kiosk-pack $(BUILD)/content/demo.db $(TEST_BIN)
+build: $(BUILD)/kiosk $(BUILD)/kiosk-pack $(BUILD)/kiosk-book $(BUILD)/content/demo.db $(TEST_BIN)
 
 $(BUILD)/obj/%.o: %.c $(wildcard kiosk/*/*.h)
 	@mkdir -p $(dir $@)
@@ -59,6 +59,9 @@ $(BUILD)/kiosk: $(BUILD)/obj/kiosk/app/main.o $(BUILD)/libkiosk.a
 	$(CC) $(SAN) $^ $(PKG_LIBS) -o $@
 
 $(BUILD)/kiosk-pack: $(BUILD)/obj/kiosk/tools/kiosk_pack.o $(BUILD)/libkiosk.a
+	$(CC) $(SAN) $^ $(PKG_LIBS) -o $@
+
+$(BUILD)/kiosk-book: $(BUILD)/obj/kiosk/tools/kiosk_book.o $(BUILD)/libkiosk.a
 	$(CC) $(SAN) $^ $(PKG_LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libkiosk.a

@@ -62,6 +62,14 @@ static const char *str(json_t *o, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+static int valid_date(const char *d)
+{
+    int y, m, dd;
+    char tail;
+    return d && strlen(d) == 10 && sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3 && m >= 1 && m <= 12 &&
+           dd >= 1 && dd <= 31;
+}
+
 static int valid_id(const char *id)
 {
     if (!id || !*id) return 0;
@@ -200,6 +208,17 @@ static int load_pack_json(builder *b, const char *dir)
         snprintf(ord, sizeof ord, "%zu", i);
         const char *vals[] = {json_string_value(l), ord};
         rc = run(b, "INSERT INTO language(code, sort_order) VALUES(?1, ?2)", 2, vals);
+    }
+    json_array_foreach(json_object_get(j, "holidays"), i, l) {
+        if (rc) break;
+        if (!valid_date(json_string_value(l))) {
+            rc = fail(b, "holidays[%zu]: must be a YYYY-MM-DD date", i);
+            break;
+        }
+        char hid[32];
+        snprintf(hid, sizeof hid, "holiday:%s", json_string_value(l));
+        const char *vals[] = {hid, json_string_value(l)};
+        rc = run(b, "INSERT OR IGNORE INTO closure(id, service_id, date) VALUES(?1, NULL, ?2)", 2, vals);
     }
     const char *lang;
     json_t *tr;
@@ -345,15 +364,28 @@ static int load_offer(builder *b, json_t *j)
         char sl[16] = "", cp[16] = "";
         if (json_is_integer(slot)) snprintf(sl, sizeof sl, "%lld", (long long)json_integer_value(slot));
         if (json_is_integer(cap)) snprintf(cp, sizeof cp, "%lld", (long long)json_integer_value(cap));
+        if ((sl[0] != 0) != (cp[0] != 0) || (sl[0] && (json_integer_value(slot) < 5 || json_integer_value(cap) < 1)))
+            return fail(b, "%s: schedule %zu: a bookable schedule needs slot_minutes >= 5 and capacity >= 1", id, i + 1);
+        for (const char *k = "valid_from"; k; k = strcmp(k, "valid_from") ? NULL : "valid_to")
+            if (str(v, k) && !valid_date(str(v, k)))
+                return fail(b, "%s: schedule %zu: %s must be a YYYY-MM-DD date", id, i + 1, k);
         const char *sv[] = {sid, id, str(v, "location"), freq, iv, str(v, "byday"), str(v, "opens_at"),
                             str(v, "closes_at"), str(v, "valid_from"), str(v, "valid_to"), sl[0] ? sl : NULL,
-                            cp[0] ? cp : NULL, ord};
+                            cp[0] ? cp : NULL, ord, str(v, "bymonthday"),
+                            str(v, "timezone") ? str(v, "timezone") : "Europe/Berlin"};
         if (run(b,
                 "INSERT INTO schedule(id, service_id, location_id, freq, interval, byday, opens_at, closes_at, "
-                "valid_from, valid_to, slot_minutes, capacity, sort_order) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                13, sv))
+                "valid_from, valid_to, slot_minutes, capacity, sort_order, bymonthday, timezone) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                15, sv))
             return -1;
+    }
+    json_array_foreach(json_object_get(j, "closed"), i, v) {
+        if (!valid_date(json_string_value(v))) return fail(b, "%s: closed[%zu] must be a YYYY-MM-DD date", id, i);
+        char cid[600];
+        snprintf(cid, sizeof cid, "%s:%s", id, json_string_value(v));
+        const char *cv[] = {cid, id, json_string_value(v)};
+        if (run(b, "INSERT OR IGNORE INTO closure(id, service_id, date) VALUES(?1, ?2, ?3)", 3, cv)) return -1;
     }
     return put_phones(b, json_object_get(j, "phones"), "service_id", id);
 }

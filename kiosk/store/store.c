@@ -419,7 +419,8 @@ int store_offer_get(store *s, const char *id, const char *const langs[], int nla
     o->languages = strv_query(s->db, "SELECT code FROM language_spoken WHERE service_id=?1 ORDER BY sort_order, code",
                               id, &o->nlanguages);
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT freq, interval, byday, opens_at, closes_at, valid_from, valid_to FROM schedule "
+                           "SELECT freq, interval, byday, opens_at, closes_at, valid_from, valid_to, bymonthday, timezone, "
+                           "slot_minutes, capacity FROM schedule "
                            "WHERE service_id=?1 ORDER BY sort_order, id",
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -439,11 +440,32 @@ int store_offer_get(store *s, const char *id, const char *const langs[], int nla
             const unsigned char *vf = sqlite3_column_text(st, 5), *vt = sqlite3_column_text(st, 6);
             snprintf(sc->valid_from, sizeof sc->valid_from, "%s", vf ? (const char *)vf : "");
             snprintf(sc->valid_to, sizeof sc->valid_to, "%s", vt ? (const char *)vt : "");
+            const unsigned char *md = sqlite3_column_text(st, 7), *tz = sqlite3_column_text(st, 8);
+            snprintf(sc->bymonthday, sizeof sc->bymonthday, "%s", md ? (const char *)md : "");
+            snprintf(sc->timezone, sizeof sc->timezone, "%s", tz ? (const char *)tz : "Europe/Berlin");
+            sc->slot_minutes = sqlite3_column_int(st, 9);
+            sc->capacity = sqlite3_column_int(st, 10);
+            if (sc->slot_minutes > 0 && sc->capacity > 0) o->bookable = 1;
         }
         sqlite3_finalize(st);
     }
     *out = o;
     return 0;
+}
+
+char **store_closures(store *s, const char *offer_id)
+{
+    int n;
+    char **v = strv_query(s->db, "SELECT date FROM closure WHERE service_id IS NULL OR service_id=?1 ORDER BY date",
+                          offer_id, &n);
+    char **z = realloc(v, sizeof *v * (size_t)(n + 1)); /* NULL-terminated, also when empty */
+    if (!z) {
+        for (int i = 0; i < n; i++) free(v[i]);
+        free(v);
+        return NULL;
+    }
+    z[n] = NULL;
+    return z;
 }
 
 void store_offer_free(store_offer *o)

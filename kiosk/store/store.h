@@ -51,8 +51,11 @@ typedef struct store_schedule {
     char freq[12];              /* WEEKLY or MONTHLY */
     int interval;
     char byday[48];             /* "MO,TU" or "1WE" */
-    int opens, closes;          /* minutes after midnight */
-    char valid_from[12], valid_to[12];
+    char bymonthday[48];        /* "1,15" (MONTHLY only), "" when unused */
+    int opens, closes;          /* minutes after local midnight */
+    char valid_from[12], valid_to[12];  /* "YYYY-MM-DD" or "" */
+    char timezone[40];          /* IANA zone of opens/closes, "Europe/Berlin" */
+    int slot_minutes, capacity; /* both > 0: the opening hours can be booked in slots */
 } store_schedule;
 
 typedef struct store_offer {
@@ -68,6 +71,7 @@ typedef struct store_offer {
     int nlanguages;
     store_schedule *schedules;
     int nschedules;
+    int bookable;               /* some schedule has slots */
 } store_offer;
 
 /*
@@ -102,6 +106,12 @@ void store_offer_rows_free(store_offer_row *r, int n);
 /* One offer in full. Returns 0 and *out (free with store_offer_free), 1 when not found, -1 on error. */
 int store_offer_get(store *s, const char *id, const char *const langs[], int nlangs, store_offer **out);
 void store_offer_free(store_offer *o);
+
+/*
+ * Days an offer is closed ("YYYY-MM-DD", local): the pack's public holidays and the offer's own
+ * closed days, sorted. Returns a NULL-terminated array (free with store_strv_free), NULL on error.
+ */
+char **store_closures(store *s, const char *offer_id);
 
 /* Offers with a name in lang, and all offers: the coverage staff see. */
 int store_coverage(store *s, const char *lang, int *translated, int *total);

@@ -7,9 +7,7 @@
 #include "platform/log.h"
 #include "store/local.h"
 
-#define CURL_DISABLE_TYPECHECK 1 /* the calls below go through the table loaded at run time */
-#include <curl/curl.h>
-#include <dlfcn.h>
+#include "platform/curl_dl.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,61 +17,6 @@
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
-
-/*
- * libcurl is loaded when the first sync starts: linked at start-up it costs every kiosk about
- * 5 MiB of memory, also the ones that never sync. The table is filled once and never changes.
- */
-static struct curl_api {
-    CURLcode (*global_init)(long);
-    CURL *(*easy_init)(void);
-    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
-    CURLcode (*easy_perform)(CURL *);
-    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
-    void (*easy_cleanup)(CURL *);
-    const char *(*easy_strerror)(CURLcode);
-    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-    void (*slist_free_all)(struct curl_slist *);
-    int ok;
-} cu;
-static pthread_once_t cu_once = PTHREAD_ONCE_INIT;
-
-static void cu_load(void)
-{
-    void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (!h) return;
-#define SYM(field, name) *(void **)&cu.field = dlsym(h, name)
-    SYM(global_init, "curl_global_init");
-    SYM(easy_init, "curl_easy_init");
-    SYM(easy_setopt, "curl_easy_setopt");
-    SYM(easy_perform, "curl_easy_perform");
-    SYM(easy_getinfo, "curl_easy_getinfo");
-    SYM(easy_cleanup, "curl_easy_cleanup");
-    SYM(easy_strerror, "curl_easy_strerror");
-    SYM(slist_append, "curl_slist_append");
-    SYM(slist_free_all, "curl_slist_free_all");
-#undef SYM
-    cu.ok = cu.global_init && cu.easy_init && cu.easy_setopt && cu.easy_perform &&
-            cu.easy_getinfo && cu.easy_cleanup && cu.easy_strerror && cu.slist_append && cu.slist_free_all &&
-            cu.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-}
-
-static int curl_ready(void)
-{
-    pthread_once(&cu_once, cu_load);
-    return cu.ok;
-}
-
-#undef curl_easy_setopt
-#undef curl_easy_getinfo
-#define curl_easy_init cu.easy_init
-#define curl_easy_setopt cu.easy_setopt
-#define curl_easy_perform cu.easy_perform
-#define curl_easy_getinfo cu.easy_getinfo
-#define curl_easy_cleanup cu.easy_cleanup
-#define curl_easy_strerror cu.easy_strerror
-#define curl_slist_append cu.slist_append
-#define curl_slist_free_all cu.slist_free_all
 
 struct sync_ctx {
     sync_config cfg;
@@ -233,7 +176,7 @@ int sync_once(const sync_config *c, sync_status *st)
 {
     time_t now = time(NULL);
     st->last_attempt = (int64_t)now;
-    if (!curl_ready()) {
+    if (!curl_dl_ready()) {
         set_error(st, "%s", "libcurl is not installed");
         st->errors++;
         return -1;
@@ -363,7 +306,7 @@ static void report_health(sync_ctx *s, time_t started)
     char url[1024];
     snprintf(url, sizeof url, "%shealth/%s-%s.json", c->url, c->site_id[0] ? c->site_id : "site",
              c->kiosk_id[0] ? c->kiosk_id : "kiosk");
-    CURL *h = curl_ready() ? curl_easy_init() : NULL;
+    CURL *h = curl_dl_ready() ? curl_easy_init() : NULL;
     if (!h) return;
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");

@@ -1,0 +1,42 @@
+/*
+ * slots: the bookable slots of an offer, computed from its schedules (RRULE-style weekly and
+ * monthly rules as in HSDS, expanded with libical) in the schedule's local time zone (ICU), so a
+ * 10:00 slot stays at 10:00 local time across the DST switch. Closed days and public holidays
+ * are skipped; past slots are never returned. Pure computation: no database, no network.
+ */
+#ifndef KIOSK_SLOTS_H
+#define KIOSK_SLOTS_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+typedef struct booking_slot {
+    int64_t start, end;  /* UTC, seconds since the epoch */
+    char day[11];        /* local date "YYYY-MM-DD" in the schedule's zone */
+    int start_min;       /* local start, minutes after midnight of day */
+    int end_min;         /* local end, minutes after midnight of day */
+    int capacity;        /* seats in this slot */
+    int taken;           /* seats already booked: 0 here, filled in by a booking backend */
+} booking_slot;
+
+/*
+ * The slots of sched[0..n) (only schedules with slot_minutes and capacity > 0) whose start lies
+ * in [from, to) and is later than now, skipping the local days listed in closed (sorted or not,
+ * NULL-terminated, may be NULL). A slot never runs past closes_at. Slots are sorted by start;
+ * two schedules giving the same start are merged (capacities add up).
+ * Returns 0 and *out (free()) with *nout entries, or -1 with a message in err (bad rule, bad zone).
+ */
+int slots_generate(const store_schedule *sched, int n, char *const *closed, int64_t from, int64_t to, int64_t now,
+                   booking_slot **out, int *nout, char *err, size_t errlen);
+
+/* Keep only slots with a free seat (taken < capacity); returns the new count. */
+int slots_free_only(booking_slot *s, int n);
+
+/*
+ * Local calendar date of t in zone (e.g. "Europe/Berlin") as "YYYY-MM-DD" and the UTC instant of
+ * local midnight starting that day. Returns 0, or -1 for an unknown zone.
+ */
+int slots_local_day(int64_t t, const char *zone, char day[11], int64_t *midnight);
+
+#endif
