@@ -1,0 +1,511 @@
+/*
+ * caldav.c: MKCALENDAR, PUT (If-None-Match: *), DELETE and a calendar-query REPORT over libcurl
+ * (caldav.h).
+ *
+ * The REPORT answer is a WebDAV multistatus document. The stack has no XML library, so this file
+ * carries a deliberately small extractor instead of a parser: it walks the tags, ignores their
+ * namespace prefixes, and inside each <response> keeps the text of the first <href> and of
+ * <calendar-data> (entity references and CDATA sections decoded). Everything else (propstat,
+ * status, etag, unknown elements, comments) is skipped. The calendar data itself is iCalendar
+ * and is left to libical by the caller; only the last segment of the href (the resource name)
+ * is used from the XML.
+ */
+#include "caldav.h"
+
+#include "platform/curl_dl.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A REPORT over one offer's slots is a few KiB per booking: far below this cap, which only keeps a
+ * misbehaving server from filling the kiosk's memory. */
+#define CALDAV_MAX_BODY (16u << 20)
+
+typedef struct caldav_buf {
+    char *p;
+    size_t len, cap;
+    int overflow;
+} caldav_buf;
+
+static int buf_add(caldav_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1) cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) return -1;
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return 0;
+}
+
+static size_t on_body(char *p, size_t sz, size_t n, void *ud)
+{
+    caldav_buf *b = ud;
+    size_t len = sz * n;
+    if (b->len + len > CALDAV_MAX_BODY || buf_add(b, p, len) != 0) {
+        b->overflow = 1;
+        return 0; /* aborts the transfer */
+    }
+    return len;
+}
+
+/* Percent-encode one path segment (offer ids and resource names are plain, but never trusted). */
+static int url_segment(caldav_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+            if (buf_add(b, (const char *)&ch, 1) != 0) return -1;
+        } else {
+            char esc[4];
+            snprintf(esc, sizeof esc, "%%%02X", ch);
+            if (buf_add(b, esc, 3) != 0) return -1;
+        }
+    }
+    return 0;
+}
+
+/* base_url + calendar + "/" [+ resource]; NULL when out of memory or a name is empty. */
+static char *make_url(const caldav_config *c, const char *calendar, const char *resource)
+{
+    if (!c->base_url || !*c->base_url || !calendar || !*calendar || (resource && !*resource)) return NULL;
+    caldav_buf b = {0};
+    int bad = buf_add(&b, c->base_url, strlen(c->base_url)) != 0 ||
+              (c->base_url[strlen(c->base_url) - 1] != '/' && buf_add(&b, "/", 1) != 0) ||
+              url_segment(&b, calendar) != 0 || buf_add(&b, "/", 1) != 0 || (resource && url_segment(&b, resource) != 0);
+    if (bad) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+typedef struct caldav_call {
+    const char *method;
+    const char *url;
+    const char *content_type; /* with body */
+    const char *body;         /* NULL: no request body */
+    const char *extra_header; /* If-None-Match, Depth; may be NULL */
+    caldav_buf *resp;         /* NULL: answer body discarded */
+} caldav_call;
+
+static size_t discard(char *p, size_t sz, size_t n, void *ud)
+{
+    (void)p;
+    (void)ud;
+    return sz * n;
+}
+
+/* curl_slist_append returns NULL on failure and leaves the list alone: keep the list either way. */
+static int add_header(struct curl_slist **list, const char *line)
+{
+    struct curl_slist *l = curl_slist_append(*list, line);
+    if (!l) return -1;
+    *list = l;
+    return 0;
+}
+
+static void set_auth(CURL *h, const caldav_config *c)
+{
+    if (!c->user || !*c->user) return;
+    curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+    curl_easy_setopt(h, CURLOPT_USERNAME, c->user);
+    curl_easy_setopt(h, CURLOPT_PASSWORD, c->password ? c->password : "");
+}
+
+/*
+ * One HTTP exchange. Returns the HTTP status (> 0), or CALDAV_UNREACHABLE with err when no answer
+ * came (connect error, timeout), CALDAV_REFUSED when libcurl cannot even start.
+ */
+static long perform(const caldav_config *c, const caldav_call *k, char *err, size_t errlen)
+{
+    if (!curl_dl_ready()) {
+        snprintf(err, errlen, "libcurl is not installed");
+        return CALDAV_UNREACHABLE;
+    }
+    CURL *h = curl_easy_init();
+    if (!h) {
+        snprintf(err, errlen, "libcurl failed to start");
+        return CALDAV_UNREACHABLE;
+    }
+    long timeout = c->timeout_s > 0 ? c->timeout_s : 10;
+    char ctype[128] = "";
+    if (k->body) snprintf(ctype, sizeof ctype, "Content-Type: %s", k->content_type);
+    struct curl_slist *hdrs = NULL;
+    /* libcurl would ask "Expect: 100-continue" before larger bodies; small CalDAV servers stall on it */
+    if (add_header(&hdrs, "Expect:") != 0 || (k->extra_header && add_header(&hdrs, k->extra_header) != 0) ||
+        (k->body && add_header(&hdrs, ctype) != 0)) {
+        curl_slist_free_all(hdrs);
+        curl_easy_cleanup(h);
+        snprintf(err, errlen, "out of memory");
+        return CALDAV_REFUSED;
+    }
+    curl_easy_setopt(h, CURLOPT_URL, k->url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, k->method);
+    if (k->body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, k->body);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(k->body));
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, k->resp ? on_body : discard);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, k->resp);
+    set_auth(h, c);
+    /* NOSIGNAL: the booking calls run on a worker thread; libcurl must not use SIGALRM there */
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "kiosk-booking/1");
+    CURLcode rc = curl_easy_perform(h);
+    long code = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(h);
+    if (k->resp && k->resp->overflow) {
+        snprintf(err, errlen, "%s %s: answer too large", k->method, k->url);
+        return CALDAV_REFUSED;
+    }
+    if (rc != CURLE_OK) {
+        snprintf(err, errlen, "%s %s: %s", k->method, k->url, curl_easy_strerror(rc));
+        return CALDAV_UNREACHABLE;
+    }
+    return code;
+}
+
+/* Map an HTTP status to a caldav_result; err explains everything but success. */
+static int classify(long status, const caldav_call *k, char *err, size_t errlen)
+{
+    if (status < 0) return (int)status; /* perform() already wrote err */
+    if (status >= 200 && status < 300) return CALDAV_OK;
+    if (status == 412) {
+        snprintf(err, errlen, "%s %s: exists already (HTTP 412)", k->method, k->url);
+        return CALDAV_TAKEN;
+    }
+    if (status == 404) {
+        snprintf(err, errlen, "%s %s: not found (HTTP 404)", k->method, k->url);
+        return CALDAV_NOTFOUND;
+    }
+    /* server trouble or overload: the same request may well work later */
+    if (status >= 500 || status == 408 || status == 429) {
+        snprintf(err, errlen, "%s %s: server error (HTTP %ld)", k->method, k->url, status);
+        return CALDAV_UNREACHABLE;
+    }
+    if (status == 401 || status == 403)
+        snprintf(err, errlen, "%s %s: the CalDAV server refused the login (HTTP %ld: wrong user or password, or no "
+                 "access)", k->method, k->url, status);
+    else
+        snprintf(err, errlen, "%s %s: refused by the CalDAV server (HTTP %ld)", k->method, k->url, status);
+    return CALDAV_REFUSED;
+}
+
+static int oom(char *err, size_t errlen)
+{
+    snprintf(err, errlen, "out of memory (or empty calendar/resource name)");
+    return CALDAV_REFUSED;
+}
+
+/* Minimal XML text escaping for the display name put into the MKCALENDAR body. */
+static int xml_escape(caldav_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
+        if (rep ? buf_add(b, rep, strlen(rep)) != 0 : buf_add(b, s, 1) != 0) return -1;
+    }
+    return 0;
+}
+
+int caldav_ensure_calendar(const caldav_config *c, const char *calendar, const char *display_name, char *err,
+                           size_t errlen)
+{
+    char *url = make_url(c, calendar, NULL);
+    if (!url) return oom(err, errlen);
+    caldav_buf body = {0};
+    static const char head[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                               "<C:mkcalendar xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:set><D:prop>"
+                               "<D:displayname>";
+    static const char tail[] = "</D:displayname><C:supported-calendar-component-set><C:comp name=\"VEVENT\"/>"
+                               "</C:supported-calendar-component-set></D:prop></D:set></C:mkcalendar>\n";
+    if (buf_add(&body, head, strlen(head)) != 0 || xml_escape(&body, display_name ? display_name : calendar) != 0 ||
+        buf_add(&body, tail, strlen(tail)) != 0) {
+        free(body.p);
+        free(url);
+        return oom(err, errlen);
+    }
+    caldav_call k = {.method = "MKCALENDAR", .url = url, .content_type = "application/xml; charset=utf-8",
+                     .body = body.p};
+    long status = perform(c, &k, err, errlen);
+    /* 405 (method not allowed on an existing resource) and 409 (resource must be null) both mean
+     * the calendar is there already */
+    int rc = status == 405 || status == 409 ? CALDAV_OK : classify(status, &k, err, errlen);
+    free(body.p);
+    free(url);
+    return rc;
+}
+
+int caldav_put_new(const caldav_config *c, const char *calendar, const char *resource, const char *ics, char *err,
+                   size_t errlen)
+{
+    char *url = make_url(c, calendar, resource);
+    if (!url) return oom(err, errlen);
+    caldav_call k = {.method = "PUT", .url = url, .content_type = "text/calendar; charset=utf-8", .body = ics,
+                     .extra_header = "If-None-Match: *"};
+    int rc = classify(perform(c, &k, err, errlen), &k, err, errlen);
+    free(url);
+    return rc;
+}
+
+int caldav_delete(const caldav_config *c, const char *calendar, const char *resource, char *err, size_t errlen)
+{
+    char *url = make_url(c, calendar, resource);
+    if (!url) return oom(err, errlen);
+    caldav_call k = {.method = "DELETE", .url = url};
+    int rc = classify(perform(c, &k, err, errlen), &k, err, errlen);
+    free(url);
+    return rc;
+}
+
+/* ---- the multistatus extractor (see the header comment: minimal on purpose) ---- */
+
+static void put_utf8(caldav_buf *b, unsigned long cp, int *bad)
+{
+    char u[4];
+    size_t n;
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        *bad = 1;
+        return;
+    }
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18));
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    if (buf_add(b, u, n) != 0) *bad = 1;
+}
+
+/* Decode one entity reference at s ("&...;"), append it, return the length consumed (0: not one). */
+static size_t entity(caldav_buf *b, const char *s, const char *end, int *bad)
+{
+    static const struct {
+        const char *name;
+        char ch;
+    } named[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        size_t n = strlen(named[i].name);
+        if ((size_t)(end - s) >= n && memcmp(s, named[i].name, n) == 0) {
+            if (buf_add(b, &named[i].ch, 1) != 0) *bad = 1;
+            return n;
+        }
+    }
+    if (end - s < 4 || s[1] != '#') return 0;
+    int hex = s[2] == 'x' || s[2] == 'X';
+    const char *d = s + (hex ? 3 : 2);
+    unsigned long cp = 0;
+    const char *q = d;
+    for (; q < end && q - d < 8 && isxdigit((unsigned char)*q); q++) {
+        if (!hex && !isdigit((unsigned char)*q)) break;
+        cp = cp * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)*q) ? *q - '0' : (tolower(*q) - 'a' + 10));
+    }
+    if (q == d || q >= end || *q != ';') return 0;
+    put_utf8(b, cp, bad);
+    return (size_t)(q + 1 - s);
+}
+
+/* Text content from s up to the next tag other than CDATA: entities and CDATA decoded. */
+static const char *xml_text(const char *s, const char *end, caldav_buf *out, int *bad)
+{
+    while (s < end && !*bad) {
+        if (*s == '<') {
+            if ((size_t)(end - s) >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
+                const char *close = strstr(s + 9, "]]>");
+                if (!close) close = end;
+                if (buf_add(out, s + 9, (size_t)(close - (s + 9))) != 0) *bad = 1;
+                s = close < end ? close + 3 : end;
+                continue;
+            }
+            break;
+        }
+        size_t used = *s == '&' ? entity(out, s, end, bad) : 0;
+        if (used) {
+            s += used;
+        } else {
+            if (buf_add(out, s, 1) != 0) *bad = 1;
+            s++;
+        }
+    }
+    return s;
+}
+
+typedef struct caldav_tag {
+    char name[32]; /* local name, prefix dropped */
+    int closing, empty;
+} caldav_tag;
+
+/* Read the tag at s ('<'); returns the position after '>', or NULL at a malformed end. */
+static const char *xml_tag(const char *s, const char *end, caldav_tag *t)
+{
+    memset(t, 0, sizeof *t);
+    if (s + 4 <= end && memcmp(s, "<!--", 4) == 0) {
+        const char *q = strstr(s + 4, "-->");
+        return q ? q + 3 : NULL;
+    }
+    const char *q = s + 1;
+    if (q < end && (*q == '?' || *q == '!')) {
+        const char *gt = memchr(q, '>', (size_t)(end - q));
+        return gt ? gt + 1 : NULL;
+    }
+    if (q < end && *q == '/') {
+        t->closing = 1;
+        q++;
+    }
+    const char *name = q;
+    while (q < end && !isspace((unsigned char)*q) && *q != '>' && *q != '/') q++;
+    const char *colon = memchr(name, ':', (size_t)(q - name));
+    if (colon) name = colon + 1;
+    snprintf(t->name, sizeof t->name, "%.*s", (int)(q - name), name);
+    /* attribute values may hold '>' only inside quotes */
+    char quote = 0;
+    for (; q < end; q++) {
+        if (quote) {
+            if (*q == quote) quote = 0;
+        } else if (*q == '"' || *q == '\'') {
+            quote = *q;
+        } else if (*q == '>') {
+            t->empty = q[-1] == '/';
+            return q + 1;
+        }
+    }
+    return NULL;
+}
+
+/* The last path segment of an href, percent-decoded, into out. */
+static void href_resource(const char *href, char *out, size_t outlen)
+{
+    size_t n = strlen(href);
+    while (n > 0 && href[n - 1] == '/') n--;
+    size_t start = n;
+    while (start > 0 && href[start - 1] != '/') start--;
+    size_t o = 0;
+    for (size_t i = start; i < n && o + 1 < outlen; i++) {
+        if (href[i] == '%' && i + 2 < n && isxdigit((unsigned char)href[i + 1]) &&
+            isxdigit((unsigned char)href[i + 2])) {
+            char hx[3] = {href[i + 1], href[i + 2], 0};
+            out[o++] = (char)strtol(hx, NULL, 16);
+            i += 2;
+        } else {
+            out[o++] = href[i];
+        }
+    }
+    out[o] = 0;
+}
+
+typedef struct caldav_sink {
+    void (*fn)(void *ud, const char *resource, const char *ics);
+    void *ud;
+} caldav_sink;
+
+/* Walk the multistatus body; returns 0, or -1 when it is cut off or memory runs out. */
+static int multistatus_walk(const char *s, size_t len, const caldav_sink *sink)
+{
+    const char *end = s + len;
+    caldav_buf href = {0}, data = {0};
+    int in_response = 0, have_href = 0, bad = 0;
+    while (s < end && !bad) {
+        const char *lt = memchr(s, '<', (size_t)(end - s));
+        if (!lt) break;
+        caldav_tag t;
+        const char *after = xml_tag(lt, end, &t);
+        if (!after) {
+            bad = 1;
+            break;
+        }
+        s = after;
+        if (strcmp(t.name, "response") == 0 && !t.closing) {
+            in_response = 1;
+            have_href = 0;
+            href.len = data.len = 0;
+        } else if (strcmp(t.name, "response") == 0) {
+            if (in_response && have_href && data.len) {
+                char res[256];
+                href_resource(href.p, res, sizeof res);
+                sink->fn(sink->ud, res, data.p);
+            }
+            in_response = 0;
+        } else if (in_response && !t.closing && !t.empty && strcmp(t.name, "href") == 0 && !have_href) {
+            href.len = 0;
+            s = xml_text(s, end, &href, &bad);
+            have_href = href.len > 0;
+        } else if (in_response && !t.closing && !t.empty && strcmp(t.name, "calendar-data") == 0) {
+            data.len = 0;
+            s = xml_text(s, end, &data, &bad);
+        }
+    }
+    free(href.p);
+    free(data.p);
+    return bad ? -1 : 0;
+}
+
+static void utc_stamp(int64_t t, char out[17])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+int caldav_list(const caldav_config *c, const char *calendar, int64_t from, int64_t to,
+                void (*fn)(void *ud, const char *resource, const char *ics), void *ud, char *err, size_t errlen)
+{
+    char *url = make_url(c, calendar, NULL);
+    if (!url) return oom(err, errlen);
+    char a[17], b[17], body[700];
+    utc_stamp(from, a);
+    utc_stamp(to, b);
+    snprintf(body, sizeof body,
+             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+             "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+             "<D:prop><D:getetag/><C:calendar-data/></D:prop>"
+             "<C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\">"
+             "<C:time-range start=\"%s\" end=\"%s\"/></C:comp-filter></C:comp-filter></C:filter>"
+             "</C:calendar-query>\n",
+             a, b);
+    caldav_buf resp = {0};
+    caldav_call k = {.method = "REPORT", .url = url, .content_type = "application/xml; charset=utf-8", .body = body,
+                     .extra_header = "Depth: 1", .resp = &resp};
+    long status = perform(c, &k, err, errlen);
+    int rc = classify(status, &k, err, errlen);
+    if (rc == CALDAV_OK && status != 207) {
+        snprintf(err, errlen, "REPORT %s: expected a multistatus, got HTTP %ld", url, status);
+        rc = CALDAV_REFUSED;
+    }
+    caldav_sink sink = {fn, ud};
+    if (rc == CALDAV_OK && multistatus_walk(resp.p ? resp.p : "", resp.len, &sink) != 0) {
+        snprintf(err, errlen, "REPORT %s: unreadable multistatus answer", url);
+        rc = CALDAV_REFUSED;
+    }
+    free(resp.p);
+    free(url);
+    return rc;
+}
