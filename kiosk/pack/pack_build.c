@@ -479,6 +479,7 @@ static int db_finish(builder *b, const char *tmp, const char *out)
     }
     sqlite3_close(b->db);
     b->db = NULL;
+    if (store_search_index(tmp, b->err, b->errlen)) return -1;
     FILE *f = fopen(tmp, "rb+");
     if (!f || fflush(f) != 0 || fsync(fileno(f)) != 0) {
         if (f) fclose(f);

@@ -375,7 +375,9 @@ static int make_changeset(const char *old_path, const char *new_path, const char
     sqlite3_finalize(st);
     st = NULL;
     if (sqlite3session_create(db, "main", &ses) != SQLITE_OK) goto done;
-    if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                           /* the search index is rebuilt by each kiosk (see stage_delta) */
+                           "AND name NOT LIKE 'search%' ORDER BY name",
                            -1, &st, NULL) != SQLITE_OK)
         goto done;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -617,6 +619,11 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
     if (!ok) {
         unlink(tmp);
         return fail(err, errlen, PACK_ERR_BASE, "the changes do not fit the installed content");
+    }
+    char ierr[200];
+    if (store_search_index(tmp, ierr, sizeof ierr) != 0) {
+        unlink(tmp);
+        return fail(err, errlen, PACK_ERR_IO, "%s", ierr);
     }
     rc = check_payload_db(tmp, m, err, errlen);
     if (rc != PACK_OK) unlink(tmp);

@@ -2,18 +2,14 @@
  * store.c: schema, open checks and the UI's queries against the content database (store.h).
  */
 #include "store.h"
+#include "store_priv.h"
 
 #include "i18n/i18n.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct store {
-    sqlite3 *db;
-    sqlite3_stmt *svc_i18n, *org_i18n, *loc_i18n;
-};
 
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -77,6 +73,7 @@ void store_close(store *s)
     sqlite3_finalize(s->svc_i18n);
     sqlite3_finalize(s->org_i18n);
     sqlite3_finalize(s->loc_i18n);
+    store_search_close(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -291,16 +288,25 @@ int store_offers_in_category(store *s, const char *category, const char *const l
     *n = 0;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT v.id, v.organization_id, "
-                           " (SELECT l.city FROM service_at_location a JOIN location l ON l.id=a.location_id "
-                           "  WHERE a.service_id=v.id ORDER BY a.sort_order, a.id LIMIT 1), "
-                           " (SELECT group_concat(code, ',') FROM (SELECT code FROM language_spoken "
-                           "  WHERE service_id=v.id ORDER BY sort_order, code)) "
-                           "FROM service_taxonomy t JOIN service v ON v.id=t.service_id "
+                           "SELECT " STORE_ROW_COLUMNS "FROM service_taxonomy t JOIN service v ON v.id=t.service_id "
                            "WHERE t.term_id=?1 AND v.status='active'",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
+    int rc = store_rows_from(s, st, langs, nlangs, out, n);
+    sqlite3_finalize(st);
+    if (rc == 0 && *n > 1) {
+        i18n_collator *coll = i18n_collator_open(nlangs ? langs[0] : "en");
+        if (coll) qsort_r(*out, (size_t)*n, sizeof **out, row_cmp, coll);
+        i18n_collator_close(coll);
+    }
+    return rc;
+}
+
+int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int nlangs, store_offer_row **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
     int cap = 0, rc = 0;
     store_offer_row *r = NULL;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -323,12 +329,6 @@ int store_offers_in_category(store *s, const char *category, const char *const l
         text_free(&e);
         text_free(&f);
         resolve_org_name(s, (const char *)sqlite3_column_text(st, 1), langs, nlangs, &k->provider);
-    }
-    sqlite3_finalize(st);
-    if (rc == 0 && *n > 1) {
-        i18n_collator *coll = i18n_collator_open(nlangs ? langs[0] : "en");
-        if (coll) qsort_r(r, (size_t)*n, sizeof *r, row_cmp, coll);
-        i18n_collator_close(coll);
     }
     *out = r;
     if (rc) { store_offer_rows_free(r, *n); *out = NULL; *n = 0; }

@@ -122,6 +122,30 @@ int store_coverage(store *s, const char *lang, int *translated, int *total);
  */
 int store_diff(store *s, const char *other_path, int *added, int *changed, int *removed);
 
+/* ---------- search (search.c) ---------- */
+
+/* ICU transliterators that fold text for matching; one per thread. */
+typedef struct store_folder store_folder;
+/* Returns a folder, or NULL with a message in err. */
+store_folder *store_folder_open(char *err, size_t errlen);
+void store_folder_close(store_folder *f);
+/* Lower case, no diacritics, Turkish i's as i, Arabic-script letter variants unified. Caller frees; NULL on error. */
+char *store_fold(store_folder *f, const char *utf8);
+/* The cross-script key: each word in Latin consonants, e.g. "كاريتاس", "Каритас", "Caritas" all "krts". Caller frees. */
+char *store_skeleton(store_folder *f, const char *utf8);
+
+/* (Re)build the search index inside the content database at path. Returns 0, or -1 with err. */
+int store_search_index(const char *path, char *err, size_t errlen);
+
+/*
+ * Offers matching query (typed in any script, each word a prefix), at most limit, ranked: title
+ * hits first, then hits in langs[0], then relevance. Rows are resolved along langs like
+ * store_offers_in_category. Returns 0 (possibly no rows), 1 when the content has no search
+ * index, -1 on error. The query is neither stored nor logged.
+ */
+int store_search(store *s, const char *query, const char *const langs[], int nlangs, int limit, store_offer_row **out,
+                 int *n);
+
 /* The last SQLite error message of this store, for logs. */
 const char *store_errmsg(store *s);
 

@@ -217,6 +217,14 @@ TEST(deltas)
     CHECK(s && store_offer_get(s, "zahnarzt", de, 1, &o) == 0 && !strcmp(o->name.text, "Zahnarztpraxis"), "renamed");
     store_offer_free(o);
     CHECK(s && store_offer_get(s, "beratung", de, 1, &o) == 1, "removed");
+    /* the kiosk rebuilt its search index on the delta's result: the new name is found, the removed offer not */
+    store_offer_row *r = NULL;
+    int n = 0;
+    CHECK(s && store_search(s, "zahnarztpr", de, 1, 10, &r, &n) == 0 && n == 1 && !strcmp(r[0].id, "zahnarzt"),
+          "search finds the renamed offer after the delta (%d rows)", n);
+    store_offer_rows_free(r, n);
+    CHECK(s && store_search(s, "beratung", de, 1, 10, &r, &n) == 0 && n == 0, "removed offer not found (%d rows)", n);
+    store_offer_rows_free(r, n);
     store_close(s);
     /* a v4 that was changed locally (not the v4 the delta was made from): conflict, nothing applied */
     sh("cp " DIR "/v4.db " DIR "/content.db && sqlite3 " DIR "/content.db \"DELETE FROM service_i18n WHERE service_id='zahnarzt' AND lang='de'\"");

@@ -1,0 +1,33 @@
+/*
+ * store_priv.h: what the store's files share and nobody else sees.
+ */
+#ifndef KIOSK_STORE_PRIV_H
+#define KIOSK_STORE_PRIV_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+
+struct store_search;
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *svc_i18n, *org_i18n, *loc_i18n;
+    struct store_search *search; /* opened on the first search (ICU transliterators are costly) */
+};
+
+/* The columns store_rows_from reads, for a query over "service v". */
+#define STORE_ROW_COLUMNS                                                                  \
+    "v.id, v.organization_id, "                                                            \
+    " (SELECT l.city FROM service_at_location a JOIN location l ON l.id=a.location_id "    \
+    "  WHERE a.service_id=v.id ORDER BY a.sort_order, a.id LIMIT 1), "                     \
+    " (SELECT group_concat(code, ',') FROM (SELECT code FROM language_spoken "             \
+    "  WHERE service_id=v.id ORDER BY sort_order, code)) "
+
+/* Offer rows, in the statement's order, from a statement selecting STORE_ROW_COLUMNS. */
+int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int nlangs, store_offer_row **out, int *n);
+
+/* Free what the first search opened. */
+void store_search_close(store *s);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * bench_search: search latency per keystroke on a content database (make bench). Types each
+ * query one character at a time, as a person on the on-screen keyboard would, and prints the
+ * time of every search: p50, p99, max.
+ */
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_search CONTENT.db\n");
+        return 2;
+    }
+    static const char *const queries[] = {"kaber tolin", "vihasa", "mudo", "كابر", "سامو", "кабер", "лин",
+                                          "ካበር", "karitas", "jobcenter", "sprachkurs", "pel gu", "رنها", "tolinsa"};
+    static const char *const langs[][3] = {{"de", "en", "de"}, {"ar", "en", "de"}, {"ru", "en", "de"}, {"ti", "en", "de"}};
+    store *s = NULL;
+    char err[300];
+    if (store_open(&s, argv[1], err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    double t[4096];
+    int n = 0, rows = 0;
+    for (int round = 0; round < 4; round++)
+        for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+            size_t len = strlen(queries[q]);
+            char buf[64];
+            for (size_t i = 1; i <= len && n < 4096; i++) {
+                if ((queries[q][i] & 0xC0) == 0x80) continue; /* whole characters only */
+                memcpy(buf, queries[q], i);
+                buf[i] = 0;
+                store_offer_row *r = NULL;
+                int nr = 0;
+                struct timespec a, b;
+                clock_gettime(CLOCK_MONOTONIC, &a);
+                int rc = store_search(s, buf, langs[round], 3, 30, &r, &nr);
+                clock_gettime(CLOCK_MONOTONIC, &b);
+                if (rc < 0) {
+                    fprintf(stderr, "search failed: %s\n", store_errmsg(s));
+                    return 1;
+                }
+                rows += nr;
+                store_offer_rows_free(r, nr);
+                if (round > 0 || q > 0) /* the very first search opens ICU: reported apart */
+                    t[n++] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+                else if (i == 1)
+                    printf("search_first_ms=%.1f (opens the ICU transliterators once)\n",
+                           (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
+            }
+        }
+    qsort(t, (size_t)n, sizeof *t, cmp);
+    printf("search_keystroke_ms p50=%.2f p99=%.2f max=%.2f over %d keystrokes, %d result rows (target p99 <= 5)\n",
+           t[n / 2], t[n * 99 / 100], t[n - 1], n, rows);
+    store_close(s);
+    return 0;
+}

@@ -1,0 +1,168 @@
+/*
+ * test_search: folding, the cross-script key and ranked search over the demo district.
+ */
+#include "check.h"
+#include "store/store.h"
+
+#include <string.h>
+
+static store_folder *F;
+static store *S;
+
+static int folds_to(const char *in, const char *want)
+{
+    char *got = store_fold(F, in);
+    int ok = got && strcmp(got, want) == 0;
+    if (!ok) printf("  fold(%s) = %s, want %s\n", in, got ? got : "(null)", want);
+    free(got);
+    return ok;
+}
+
+static int same_fold(const char *a, const char *b)
+{
+    char *x = store_fold(F, a), *y = store_fold(F, b);
+    int ok = x && y && strcmp(x, y) == 0;
+    if (!ok) printf("  fold(%s) = %s, fold(%s) = %s\n", a, x ? x : "(null)", b, y ? y : "(null)");
+    free(x);
+    free(y);
+    return ok;
+}
+
+static int skel_is(const char *in, const char *want)
+{
+    char *got = store_skeleton(F, in);
+    int ok = got && strcmp(got, want) == 0;
+    if (!ok) printf("  skeleton(%s) = %s, want %s\n", in, got ? got : "(null)", want);
+    free(got);
+    return ok;
+}
+
+TEST(folding)
+{
+    CHECK(folds_to("Müller", "muller"), "de umlaut");
+    CHECK(folds_to("Straße", "strasse"), "de sharp s");
+    CHECK(same_fold("SPRACHKURS", "sprachkurs"), "de case");
+    CHECK(folds_to("İSTANBUL", "istanbul"), "tr capital dotted I");
+    CHECK(folds_to("ılık IŞIK", "ilik isik"), "tr dotless i and capital I");
+    CHECK(same_fold("Öğretmen", "ogretmen"), "tr o-umlaut and soft g");
+    CHECK(folds_to("أحمد", "احمد"), "ar hamza on alef");
+    CHECK(folds_to("مَدْرَسَة", "مدرسه"), "ar harakat and teh marbuta");
+    CHECK(same_fold("كتاب عربي", "کتاب عربی"), "ar keyboard kaf/yeh = fa letters");
+    CHECK(same_fold("آموزش", "اموزش"), "fa alef madda");
+    CHECK(folds_to("Ёлка", "елка"), "ru yo");
+    CHECK(same_fold("ЖИТЛО", "житло"), "uk case");
+    CHECK(folds_to("Їжак", "іжак"), "uk yi");
+    CHECK(folds_to("ትምህርቲ", "ትምህርቲ"), "ti Ethiopic unchanged (no case, no marks)");
+    char *bad = store_fold(F, "ab\xff\xfe" "cd");
+    CHECK(bad && strstr(bad, "ab") && strstr(bad, "cd"), "invalid UTF-8 folds without losing the rest: %s", bad ? bad : "(null)");
+    free(bad);
+}
+
+TEST(cross_script)
+{
+    CHECK(skel_is("Caritas", "krts"), "latin");
+    CHECK(skel_is("karitas", "krts"), "latin as heard");
+    CHECK(skel_is("كاريتاس", "krts"), "arabic letters");
+    CHECK(skel_is("کاریتاس", "krts"), "persian letters");
+    CHECK(skel_is("Каритас", "krts"), "cyrillic");
+    CHECK(skel_is("ካሪታስ", "krts"), "ethiopic");
+    CHECK(skel_is("Sprachkurs", "sbrkrs"), "german word");
+    CHECK(skel_is("شبراخكورس", "sbrkrs"), "the same word in arabic letters");
+    CHECK(skel_is("a b", ""), "one-letter words dropped");
+}
+
+static int has(const store_offer_row *r, int n, const char *id)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(r[i].id, id) == 0) return i;
+    return -1;
+}
+
+static int search(const char *q, const char *lang, store_offer_row **r, int *n)
+{
+    const char *langs[] = {lang, "en", "de"};
+    return store_search(S, q, langs, 3, 30, r, n);
+}
+
+TEST(cross_language)
+{
+    store_offer_row *r = NULL;
+    int n = 0;
+    /* a Dari reader types the German word from a letter */
+    CHECK(search("Jobcenter", "prs", &r, &n) == 0 && has(r, n, "jobcenter-erstberatung") >= 0, "Jobcenter from prs (%d rows)", n);
+    if (n > 0) CHECK(r[0].name.text[0] && strcmp(r[0].name.text, "") != 0, "rows resolved");
+    store_offer_rows_free(r, n);
+    CHECK(search("sprachk", "fa", &r, &n) == 0 && n > 0, "German prefix from fa (%d rows)", n);
+    store_offer_rows_free(r, n);
+    /* a provider typed in Arabic letters, and in Latin as heard */
+    CHECK(search("كاريتاس", "ti", &r, &n) == 0 && has(r, n, "caritas-mbe") >= 0, "كاريتاس finds Caritas (%d rows)", n);
+    store_offer_rows_free(r, n);
+    CHECK(search("karitas", "de", &r, &n) == 0 && has(r, n, "caritas-mbe") >= 0, "karitas finds Caritas (%d rows)", n);
+    store_offer_rows_free(r, n);
+    CHECK(search("Каритас", "uk", &r, &n) == 0 && has(r, n, "caritas-mbe") >= 0, "Каритас finds Caritas (%d rows)", n);
+    store_offer_rows_free(r, n);
+    CHECK(search("ካሪታስ", "ti", &r, &n) == 0 && has(r, n, "caritas-mbe") >= 0, "ካሪታስ finds Caritas (%d rows)", n);
+    store_offer_rows_free(r, n);
+    /* diacritic-insensitive both ways */
+    CHECK(search("arztin", "de", &r, &n) == 0 && n > 0, "arztin finds Ärztin (%d rows)", n);
+    store_offer_rows_free(r, n);
+    /* results come back in the user's language, marked when they fall back */
+    CHECK(search("Jobcenter", "ar", &r, &n) == 0 && n > 0, "ar results");
+    int i = has(r, n, "jobcenter-erstberatung");
+    CHECK(i >= 0 && !strcmp(r[i].name.lang, "ar") && !r[i].name.fallback, "in Arabic: %s (%s)", i >= 0 ? r[i].name.text : "-",
+          i >= 0 ? r[i].name.lang : "-");
+    store_offer_rows_free(r, n);
+}
+
+TEST(ranking)
+{
+    store_offer_row *r = NULL;
+    int n = 0;
+    /* "Caritas" is in the title (provider) of the Caritas offers and only in the text of others */
+    CHECK(search("caritas", "de", &r, &n) == 0 && n > 2, "caritas rows %d", n);
+    int last_title = -1, first_other = n;
+    for (int i = 0; i < n; i++) {
+        if (strncmp(r[i].id, "caritas-", 8) == 0) last_title = i;
+        else if (first_other == n) first_other = i;
+    }
+    CHECK(has(r, n, "buergerhaus-begegnungscafe") >= 0, "a text-only hit is listed too");
+    CHECK(last_title < first_other, "title hits first: last caritas offer at %d, first other at %d", last_title, first_other);
+    store_offer_rows_free(r, n);
+    /* the user's language first: an Arabic word matches Arabic texts first */
+    CHECK(search("مركز", "ar", &r, &n) == 0 && n > 0, "ar word");
+    if (n > 0) CHECK(!strcmp(r[0].name.lang, "ar"), "first row has Arabic text: %s", r[0].name.lang);
+    store_offer_rows_free(r, n);
+}
+
+TEST(no_result_and_bad_input)
+{
+    store_offer_row *r = NULL;
+    int n = 5;
+    CHECK(search("qqxxzz", "de", &r, &n) == 0 && n == 0, "nothing found is not an error");
+    store_offer_rows_free(r, n);
+    CHECK(search("", "de", &r, &n) == 0 && n == 0, "empty query");
+    CHECK(search("\" OR * NEAR(", "de", &r, &n) == 0, "FTS syntax in the query is taken as text");
+    store_offer_rows_free(r, n);
+    CHECK(search("job\xc3", "de", &r, &n) == 0, "cut UTF-8 sequence");
+    store_offer_rows_free(r, n);
+}
+
+int main(int argc, char **argv)
+{
+    char err[512], path[512];
+    snprintf(path, sizeof path, "%s/content/demo.db", argc > 1 ? argv[1] : "build");
+    F = store_folder_open(err, sizeof err);
+    CHECK(F != NULL, "folder: %s", err);
+    if (!F) CHECK_DONE();
+    CHECK(store_open(&S, path, err, sizeof err) == 0, "open %s: %s", path, err);
+    RUN(folding);
+    RUN(cross_script);
+    if (S) {
+        RUN(cross_language);
+        RUN(ranking);
+        RUN(no_result_and_bad_input);
+    }
+    store_close(S);
+    store_folder_close(F);
+    CHECK_DONE();
+}
