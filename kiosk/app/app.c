@@ -148,10 +148,42 @@ static void free_offer(app *a)
     a->s.offer_spoken = NULL;
 }
 
+static void free_found(app *a)
+{
+    store_offer_rows_free(a->s.found, a->s.nfound);
+    a->s.found = NULL;
+    a->s.nfound = 0;
+}
+
+static void free_matches(app *a)
+{
+    store_offer_rows_free(a->s.matches, a->s.nmatches);
+    store_strv_free(a->s.match_why);
+    a->s.matches = NULL;
+    a->s.match_why = NULL;
+    a->s.nmatches = 0;
+    a->s.urgent = 0;
+}
+
+static void free_questions(app *a)
+{
+    store_questions_free(a->s.questions, a->s.nquestions);
+    a->s.questions = NULL;
+    a->s.nquestions = 0;
+}
+
+/* Everything a visitor typed or chose: gone at idle reset, and from memory too. */
 static void free_session(app *a)
 {
     free_rows(a);
     free_offer(a);
+    free_found(a);
+    free_matches(a);
+    sodium_memzero(a->s.query, sizeof a->s.query);
+    sodium_memzero(a->s.answers, sizeof a->s.answers);
+    a->s.kb_layout[0] = a->s.kb_pending[0] = 0;
+    a->s.search_state = SEARCH_EMPTY;
+    a->s.question = 0;
 }
 
 /* "Deutsch, Arabisch": languages spoken, named in the reader's language and joined by its list pattern. */
@@ -272,6 +304,9 @@ static void set_lang(app *a, const char *code)
     a->s.catalog = i >= 0 ? a->catalogs[i] : NULL;
     a->s.can_speak = a->speech_rate > 0 && a->audio && speech_has_voice(l->code);
     load_categories(a);
+    free_questions(a);
+    if (store_questions(a->st, a->s.chain, a->s.nchain, &a->s.questions, &a->s.nquestions) != 0)
+        log_msg("store", "questions: %s", store_errmsg(a->st));
 }
 
 static char **split_langs(const char *list)
@@ -396,6 +431,7 @@ void app_close(app *a)
     leave_staff(a);
     local_close(a->loc);
     free_session(a);
+    free_questions(a);
     store_categories_free(a->s.cats, a->s.ncats);
     store_strv_free(a->s.languages);
     store_strv_free(a->s.language_names);
@@ -780,6 +816,21 @@ static char *speech_text(app *a)
             say(b, len, &o, s->offer_hours && *s->offer_hours ? s->offer_hours : T(a, "By appointment only"));
         }
         break;
+    case SCREEN_QUESTION:
+        /* read the question and every answer: the path is for people who read little */
+        if (s->question < s->nquestions) {
+            const store_question *q = &s->questions[s->question];
+            say(b, len, &o, q->text.text);
+            for (int i = 0; i < q->nanswers; i++) say(b, len, &o, q->answers[i].label.text);
+        }
+        break;
+    case SCREEN_MATCHES:
+        if (s->urgent) say(b, len, &o, T(a, "You are not alone. These places help you."));
+        for (int i = 0; i < s->nmatches && i < 6; i++) say(b, len, &o, s->matches[i].name.text);
+        break;
+    case SCREEN_SEARCH:
+        for (int i = 0; i < s->nfound && i < 6; i++) say(b, len, &o, s->found[i].name.text);
+        break;
     default:
         break;
     }
@@ -825,6 +876,70 @@ void app_set_audio(app *a, int available)
 
 int app_audio_rate(const app *a) { return a->speech_rate; }
 
+/* ---------- search and guided questions ---------- */
+
+static void run_search(app *a)
+{
+    app_state *s = &a->s;
+    free_found(a);
+    s->scroll[SCREEN_SEARCH] = 0;
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s->query; *p; p++)
+        if ((*p & 0xC0) != 0x80 && *p != ' ') chars++;
+    if (chars == 0) {
+        s->search_state = SEARCH_EMPTY;
+        return;
+    }
+    int rc = store_search(a->st, s->query, s->chain, s->nchain, 40, &s->found, &s->nfound);
+    if (rc < 0) log_msg("store", "search failed: %s", store_errmsg(a->st)); /* never the query itself */
+    if (rc == 1) s->search_state = SEARCH_UNAVAILABLE;
+    else if (s->nfound > 0) s->search_state = SEARCH_RESULTS;
+    else s->search_state = chars < 2 ? SEARCH_SHORT : SEARCH_NONE_FOUND;
+}
+
+static void show_matches(app *a, const char *const *ids, int n)
+{
+    app_state *s = &a->s;
+    int urgent = s->urgent;
+    free_matches(a);
+    s->urgent = urgent;
+    if (store_match(a->st, ids, n, s->chain, s->nchain, &s->matches, &s->match_why, &s->nmatches) != 0)
+        log_msg("store", "matching: %s", store_errmsg(a->st));
+    s->scroll[SCREEN_MATCHES] = 0;
+    go(a, SCREEN_MATCHES);
+}
+
+/* An answer to the question shown ("" skips it); the last one, or an urgent one, shows the matches. */
+static int answer(app *a, const char *id)
+{
+    app_state *s = &a->s;
+    const store_question *q = &s->questions[s->question];
+    const store_answer *chosen = NULL;
+    for (int i = 0; i < q->nanswers; i++)
+        if (!strcmp(q->answers[i].id, id)) chosen = &q->answers[i];
+    size_t len = strlen(id);
+    if ((id[0] && !chosen) || len >= sizeof s->answers[0]) return 0;
+    if (s->question < (int)(sizeof s->answers / sizeof s->answers[0])) memcpy(s->answers[s->question], id, len + 1);
+    if (chosen && chosen->urgent) {
+        /* someone not safe sees help first, not four more questions */
+        const char *ids[] = {chosen->id};
+        s->urgent = 1;
+        show_matches(a, ids, 1);
+        return 1;
+    }
+    s->urgent = 0;
+    if (s->question + 1 < s->nquestions) {
+        s->question++;
+        return 1;
+    }
+    const char *ids[8];
+    int n = 0;
+    for (int i = 0; i < s->nquestions && i < 8; i++)
+        if (s->answers[i][0]) ids[n++] = s->answers[i];
+    show_matches(a, ids, n);
+    return 1;
+}
+
 int app_apply(app *a, const action *act)
 {
     app_state *s = &a->s;
@@ -853,13 +968,18 @@ int app_apply(app *a, const action *act)
         if (store_offer_get(a->st, act->arg, s->chain, s->nchain, &o) != 0) return 0;
         free_offer(a);
         s->offer = o;
+        if (s->screen != SCREEN_DETAIL) s->detail_from = s->screen;
         format_offer(a);
         s->scroll[SCREEN_DETAIL] = 0;
         go(a, SCREEN_DETAIL);
         return 1;
     }
     case ACT_BACK:
-        if (s->screen == SCREEN_DETAIL) go(a, SCREEN_LIST);
+        if (s->screen == SCREEN_DETAIL) go(a, s->detail_from ? s->detail_from : SCREEN_LIST);
+        else if (s->screen == SCREEN_SEARCH) go(a, SCREEN_CATEGORIES);
+        else if (s->screen == SCREEN_QUESTION && s->question > 0) { s->question--; go(a, SCREEN_QUESTION); }
+        else if (s->screen == SCREEN_QUESTION) go(a, SCREEN_CATEGORIES);
+        else if (s->screen == SCREEN_MATCHES) go(a, SCREEN_QUESTION);
         else if (s->screen == SCREEN_PIN || s->screen == SCREEN_STAFF) app_reset(a);
         else if (s->screen == SCREEN_LIST) go(a, SCREEN_CATEGORIES);
         else app_reset(a);
@@ -927,6 +1047,51 @@ int app_apply(app *a, const action *act)
         return 1;
     case ACT_SPEAK:
         return speak(a);
+    case ACT_SEARCH:
+        go(a, SCREEN_SEARCH);
+        s->scroll[SCREEN_SEARCH] = 0;
+        run_search(a);
+        return 1;
+    case ACT_KEY:
+        if (s->screen != SCREEN_SEARCH || strlen(s->query) + strlen(act->arg) >= sizeof s->query - 1) return 0;
+        strcat(s->query, act->arg);
+        s->kb_pending[0] = 0;
+        run_search(a);
+        return 1;
+    case ACT_KEY_DELETE: {
+        size_t n = strlen(s->query);
+        if (s->kb_pending[0]) { s->kb_pending[0] = 0; return 1; }
+        if (n == 0) return 0;
+        /* one character: back over UTF-8 continuation bytes */
+        do n--; while (n > 0 && ((unsigned char)s->query[n] & 0xC0) == 0x80);
+        s->query[n] = 0;
+        run_search(a);
+        return 1;
+    }
+    case ACT_KEY_CLEAR:
+        sodium_memzero(s->query, sizeof s->query);
+        s->kb_pending[0] = 0;
+        run_search(a);
+        return 1;
+    case ACT_KEY_PENDING:
+        /* the same consonant again takes it back */
+        if (!strcmp(s->kb_pending, act->arg)) s->kb_pending[0] = 0;
+        else if (strlen(act->arg) < sizeof s->kb_pending) memcpy(s->kb_pending, act->arg, strlen(act->arg) + 1);
+        return 1;
+    case ACT_KB_LAYOUT:
+        if (strlen(act->arg) >= sizeof s->kb_layout) return 0;
+        memcpy(s->kb_layout, act->arg, strlen(act->arg) + 1);
+        s->kb_pending[0] = 0;
+        return 1;
+    case ACT_GUIDE:
+        if (s->nquestions == 0) return 0;
+        memset(s->answers, 0, sizeof s->answers);
+        free_matches(a);
+        s->question = 0;
+        go(a, SCREEN_QUESTION);
+        return 1;
+    case ACT_ANSWER:
+        return s->screen == SCREEN_QUESTION && answer(a, act->arg);
     default:
         return 0;
     }

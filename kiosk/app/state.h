@@ -10,7 +10,13 @@
 
 #include <stdint.h>
 
-enum screen { SCREEN_ATTRACT = 0, SCREEN_CATEGORIES, SCREEN_LIST, SCREEN_DETAIL, SCREEN_PIN, SCREEN_STAFF, SCREEN_COUNT };
+enum screen {
+    SCREEN_ATTRACT = 0, SCREEN_CATEGORIES, SCREEN_LIST, SCREEN_DETAIL, SCREEN_PIN, SCREEN_STAFF,
+    SCREEN_SEARCH,   /* on-screen keyboard and results as you type */
+    SCREEN_QUESTION, /* the guided questions, one at a time */
+    SCREEN_MATCHES,  /* offers matching the answers, with why */
+    SCREEN_COUNT
+};
 
 enum action_kind {
     ACT_NONE = 0,
@@ -37,6 +43,14 @@ enum action_kind {
     ACT_TOGGLE_LARGE, /* large text on/off */
     ACT_TOGGLE_CONTRAST,
     ACT_SPEAK,        /* read the current screen aloud */
+    ACT_SEARCH,       /* open the search screen */
+    ACT_KEY,          /* arg: text a key types */
+    ACT_KEY_DELETE,   /* delete the last character typed */
+    ACT_KEY_CLEAR,
+    ACT_KEY_PENDING,  /* arg: an Ethiopic consonant waiting for its vowel order ("" = none) */
+    ACT_KB_LAYOUT,    /* arg: keyboard layout id */
+    ACT_GUIDE,        /* start the guided questions */
+    ACT_ANSWER,       /* arg: answer id */
 };
 
 typedef struct action {
@@ -53,6 +67,8 @@ typedef struct staff_pack {
     char status[512];            /* what checking found, in the staff's language */
     int state;                   /* enum pack_row_state */
 } staff_pack;
+
+enum search_state { SEARCH_EMPTY = 0, SEARCH_SHORT, SEARCH_RESULTS, SEARCH_NONE_FOUND, SEARCH_UNAVAILABLE };
 
 typedef struct app_state {
     int screen;
@@ -72,6 +88,7 @@ typedef struct app_state {
     store_offer_row *rows;
     int nrows;
     char **row_meta;             /* per row: "Heidemoor · Deutsch, Arabisch" */
+    int detail_from;             /* the screen the offer was opened from: back returns there */
     store_offer *offer;
     char *offer_hours;           /* opening hours, one line per schedule, in the reader's locale */
     char *offer_spoken;          /* languages spoken there, named in the reader's language */
@@ -80,6 +97,24 @@ typedef struct app_state {
     float velocity;              /* px/s, inertia of the current screen */
     float content_h;             /* scrollable height the UI reported last frame */
     float view_h;
+
+    /* search: the query is never stored or logged, and idle reset wipes it */
+    char query[128];
+    char kb_layout[8];           /* keyboard layout id, defaults to the UI language's script */
+    char kb_pending[8];          /* Ethiopic consonant waiting for a vowel order */
+    store_offer_row *found;
+    int nfound;
+    int search_state;            /* enum search_state */
+
+    /* guided questions; answers are forgotten at idle reset */
+    store_question *questions;
+    int nquestions;
+    int question;                /* index of the question shown */
+    char answers[8][64];         /* chosen answer id per question, "" = skipped */
+    store_offer_row *matches;
+    char **match_why;            /* per match: the reasons, one per line */
+    int nmatches;
+    int urgent;                  /* the not-safe answer: protection contacts first */
 
     /* staff mode; the PIN digits themselves never leave the app */
     int pin_len;

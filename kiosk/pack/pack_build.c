@@ -270,6 +270,85 @@ static int load_categories(builder *b, const char *dir)
     return rc;
 }
 
+/* The pictogram folder: the pack's own, else the shared one beside it. */
+static void pictogram_dir(const char *dir, char *out, size_t len)
+{
+    struct stat sb;
+    snprintf(out, len, "%s/pictograms", dir);
+    if (stat(out, &sb) != 0) snprintf(out, len, "%s/../pictograms", dir);
+}
+
+static int put_icon(builder *b, const char *dir, const char *icon)
+{
+    char pict[1024], path[2048], saved[512];
+    pictogram_dir(dir, pict, sizeof pict);
+    snprintf(path, sizeof path, "%s/%s", pict, icon);
+    snprintf(saved, sizeof saved, "%s", b->file);
+    b->file[0] = 0;
+    int rc = put_media(b, icon, path);
+    snprintf(b->file, sizeof b->file, "%s", saved);
+    return rc;
+}
+
+static int load_answer(builder *b, const char *dir, const char *qid, size_t order, json_t *a)
+{
+    const char *aid = str(a, "id"), *icon = str(a, "icon");
+    char id[300], ord[24];
+    if (!valid_id(aid)) return fail(b, "question %s: answer %zu: bad or missing \"id\"", qid, order + 1);
+    snprintf(id, sizeof id, "%s/%s", qid, aid);
+    snprintf(ord, sizeof ord, "%zu", order);
+    if (icon && put_icon(b, dir, icon)) return -1;
+    const char *av[] = {id, qid, ord, icon, json_is_true(json_object_get(a, "urgent")) ? "1" : "0"};
+    if (run(b, "INSERT INTO intake_answer(id, question_id, sort_order, icon, urgent) VALUES(?1, ?2, ?3, ?4, ?5)", 5, av))
+        return -1;
+    static const char *const keys[] = {"label", "reason"};
+    if (put_i18n(b, "intake_answer_i18n", "answer_id", id, json_object_get(a, "i18n"), keys, keys, 2)) return -1;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(a, "match"), i, m) {
+        const char *kind = str(m, "category") ? "category" : str(m, "offer") ? "offer" : NULL;
+        json_t *w = json_object_get(m, "weight");
+        char wb[24];
+        if (!kind) return fail(b, "answer %s: match %zu needs \"category\" or \"offer\"", id, i + 1);
+        snprintf(wb, sizeof wb, "%lld", json_is_integer(w) ? (long long)json_integer_value(w) : 1LL);
+        const char *mv[] = {id, kind, str(m, kind), wb};
+        if (run(b, "INSERT INTO intake_match(answer_id, kind, target, weight) VALUES(?1, ?2, ?3, ?4)", 4, mv)) return -1;
+    }
+    return 0;
+}
+
+/* intake.json (optional): the guided questions, their answers and what each answer matches. */
+static int load_intake(builder *b, const char *dir)
+{
+    char path[1024];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/intake.json", dir);
+    if (stat(path, &sb) != 0) return 0;
+    json_t *j = load_json(b, path);
+    if (!j) return -1;
+    int rc = json_is_array(json_object_get(j, "questions")) ? 0 : fail(b, "\"questions\" must be a list");
+    size_t i, k;
+    json_t *q, *a;
+    json_array_foreach(json_object_get(j, "questions"), i, q) {
+        if (rc) break;
+        const char *id = str(q, "id"), *icon = str(q, "icon");
+        char ord[24];
+        snprintf(ord, sizeof ord, "%zu", i);
+        if (!valid_id(id)) { rc = fail(b, "question %zu: bad or missing \"id\"", i + 1); break; }
+        if (icon && (rc = put_icon(b, dir, icon))) break;
+        const char *qv[] = {id, ord, icon};
+        if ((rc = run(b, "INSERT INTO intake_question(id, sort_order, icon) VALUES(?1, ?2, ?3)", 3, qv))) break;
+        static const char *const keys[] = {"text"};
+        if ((rc = put_i18n(b, "intake_question_i18n", "question_id", id, json_object_get(q, "i18n"), keys, keys, 1))) break;
+        if (json_array_size(json_object_get(q, "answers")) < 2) { rc = fail(b, "question %s: needs two answers or more", id); break; }
+        json_array_foreach(json_object_get(q, "answers"), k, a) {
+            if ((rc = load_answer(b, dir, id, k, a))) break;
+        }
+    }
+    json_decref(j);
+    return rc;
+}
+
 static int load_org(builder *b, json_t *j)
 {
     const char *id = str(j, "id");
@@ -437,6 +516,9 @@ static int check_refs(builder *b)
          "WHERE location_id NOT IN (SELECT id FROM location)", NULL},
         {"SELECT service_id || ': schedule location \"' || location_id || '\" does not exist' FROM schedule "
          "WHERE location_id IS NOT NULL AND location_id NOT IN (SELECT id FROM location)", NULL},
+        {"SELECT 'intake.json: answer ' || answer_id || ' matches unknown ' || kind || ' \"' || target || '\"' "
+         "FROM intake_match WHERE (kind='category' AND target NOT IN (SELECT id FROM taxonomy_term)) "
+         "OR (kind='offer' AND target NOT IN (SELECT id FROM service))", NULL},
     };
     b->file[0] = 0;
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
@@ -444,7 +526,10 @@ static int check_refs(builder *b)
         if (sqlite3_prepare_v2(b->db, checks[i][0], -1, &st, NULL) != SQLITE_OK)
             return fail(b, "database: %s", sqlite3_errmsg(b->db));
         int rc = 0;
-        if (sqlite3_step(st) == SQLITE_ROW) rc = fail(b, "offers/%s", (const char *)sqlite3_column_text(st, 0));
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *what = (const char *)sqlite3_column_text(st, 0);
+            rc = fail(b, strncmp(what, "intake.json", 11) ? "offers/%s" : "%s", what);
+        }
         sqlite3_finalize(st);
         if (rc) return rc;
     }
@@ -500,6 +585,7 @@ int pack_build(const char *src_dir, const char *out_path, char *err, size_t errl
     if (!rc) rc = load_categories(&b, src_dir);
     if (!rc) rc = load_folder(&b, src_dir, "organizations", load_org);
     if (!rc) rc = load_folder(&b, src_dir, "offers", load_offer);
+    if (!rc) rc = load_intake(&b, src_dir);
     if (!rc) rc = check_refs(&b);
     if (!rc) rc = db_finish(&b, tmp, out_path);
     if (b.db) sqlite3_close(b.db);

@@ -298,6 +298,28 @@ static int add_terms(char *q, size_t cap, const char *text)
     return terms;
 }
 
+char *store_json_strings(const char *const *v, int n)
+{
+    size_t cap = 3, len = 1;
+    for (int i = 0; i < n; i++) cap += strlen(v[i]) * 2 + 4;
+    char *json = malloc(cap);
+    if (!json) return NULL;
+    json[0] = '[';
+    for (int i = 0; i < n; i++) {
+        if (i) json[len++] = ',';
+        json[len++] = '"';
+        for (const unsigned char *c = (const unsigned char *)v[i]; *c; c++) {
+            if (*c < 0x20) continue; /* ids never hold control characters; drop rather than escape */
+            if (*c == '"' || *c == '\\') json[len++] = '\\';
+            json[len++] = (char)*c;
+        }
+        json[len++] = '"';
+    }
+    json[len++] = ']';
+    json[len] = 0;
+    return json;
+}
+
 void store_search_close(store *s)
 {
     if (!s->search) return;
@@ -388,33 +410,17 @@ int store_search(store *s, const char *query, const char *const langs[], int nla
     }
     sqlite3_finalize(st);
     /* the ids as a JSON array keep the ranking through one query */
-    size_t cap = 3, len = 1;
-    for (int i = 0; i < nids; i++) cap += strlen(ids[i]) * 2 + 4;
-    char *json = rc ? NULL : malloc(cap);
-    if (json) {
-        json[0] = '[';
-        for (int i = 0; i < nids; i++) {
-            len += (size_t)snprintf(json + len, cap - len, "%s\"", i ? "," : "");
-            for (const char *c = ids[i]; *c; c++) {
-                if (*c == '"' || *c == '\\') json[len++] = '\\';
-                json[len++] = *c;
-            }
-            json[len++] = '"';
-        }
-        snprintf(json + len, cap - len, "]");
-        rc = -1;
-        if (sqlite3_prepare_v2(s->db,
-                               "SELECT " STORE_ROW_COLUMNS "FROM json_each(?1) j JOIN service v ON v.id=j.value "
-                               "ORDER BY j.key",
-                               -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-            rc = store_rows_from(s, st, langs, nlangs, out, n);
-            sqlite3_finalize(st);
-        }
-        free(json);
-    } else {
-        rc = -1;
+    char *json = rc ? NULL : store_json_strings((const char *const *)ids, nids);
+    rc = -1;
+    if (json && sqlite3_prepare_v2(s->db,
+                                   "SELECT " STORE_ROW_COLUMNS "FROM json_each(?1) j JOIN service v ON v.id=j.value "
+                                   "ORDER BY j.key",
+                                   -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+        rc = store_rows_from(s, st, langs, nlangs, out, n);
+        sqlite3_finalize(st);
     }
+    free(json);
     for (int i = 0; i < nids; i++) free(ids[i]);
     free(ids);
     return rc;

@@ -53,6 +53,18 @@ static const char schema_sql[] =
     "  PRIMARY KEY(term_id, lang));\n"
     "CREATE TABLE service_taxonomy(service_id TEXT NOT NULL REFERENCES service(id),\n"
     "  term_id TEXT NOT NULL REFERENCES taxonomy_term(id), PRIMARY KEY(service_id, term_id));\n"
+    /* the guided questions (intake.c): answers point at categories or offers, with a weight */
+    "CREATE TABLE intake_question(id TEXT PRIMARY KEY, sort_order INTEGER NOT NULL, icon TEXT REFERENCES media(id));\n"
+    "CREATE TABLE intake_question_i18n(question_id TEXT NOT NULL REFERENCES intake_question(id), lang TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK(status IN ('complete','machine','outdated')), text TEXT, PRIMARY KEY(question_id, lang));\n"
+    "CREATE TABLE intake_answer(id TEXT PRIMARY KEY, question_id TEXT NOT NULL REFERENCES intake_question(id),\n"
+    "  sort_order INTEGER NOT NULL, icon TEXT REFERENCES media(id), urgent INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE intake_answer_i18n(answer_id TEXT NOT NULL REFERENCES intake_answer(id), lang TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK(status IN ('complete','machine','outdated')), label TEXT, reason TEXT,\n"
+    "  PRIMARY KEY(answer_id, lang));\n"
+    "CREATE TABLE intake_match(answer_id TEXT NOT NULL REFERENCES intake_answer(id),\n"
+    "  kind TEXT NOT NULL CHECK(kind IN ('category','offer')), target TEXT NOT NULL, weight INTEGER NOT NULL DEFAULT 1,\n"
+    "  PRIMARY KEY(answer_id, kind, target));\n"
     "CREATE INDEX service_taxonomy_term ON service_taxonomy(term_id);\n"
     "CREATE INDEX schedule_service ON schedule(service_id);\n"
     "CREATE INDEX sal_service ON service_at_location(service_id);\n";
@@ -204,6 +216,13 @@ static void text_free(store_text *t)
     free(t->text);
     t->text = NULL;
 }
+
+void store_resolve(sqlite3_stmt *st, int nfields, const char *const langs[], int nlangs, store_text *out[])
+{
+    resolve(st, nfields, langs, nlangs, out);
+}
+
+void store_text_free(store_text *t) { text_free(t); }
 
 static void resolve_org_name(store *s, const char *org, const char *const langs[], int nlangs, store_text *name)
 {

@@ -146,6 +146,38 @@ int store_search_index(const char *path, char *err, size_t errlen);
 int store_search(store *s, const char *query, const char *const langs[], int nlangs, int limit, store_offer_row **out,
                  int *n);
 
+/* ---------- guided questions (intake.c) ---------- */
+
+typedef struct store_answer {
+    char *id;                   /* "question/answer" */
+    store_text label, reason;   /* reason: why an offer matched, shown under it */
+    unsigned char *icon;        /* pictogram bytes, may be NULL */
+    size_t icon_len;
+    int urgent;                 /* skip the other questions and show the matches at once */
+} store_answer;
+
+typedef struct store_question {
+    char *id;
+    store_text text;
+    unsigned char *icon;
+    size_t icon_len;
+    store_answer *answers;
+    int nanswers;
+} store_question;
+
+/* The pack's questions in order (none when the pack has no questions). 0, or -1 on error. */
+int store_questions(store *s, const char *const langs[], int nlangs, store_question **out, int *n);
+void store_questions_free(store_question *q, int n);
+
+/*
+ * Offers matching the chosen answers (ids as in store_answer), best first: the sum of the weights
+ * of the answers that point at the offer or at one of its categories; ties by name. why[i] is the
+ * reasons of those answers, joined by newlines, resolved along langs (free with store_strv_free).
+ * Returns 0, or -1 on error.
+ */
+int store_match(store *s, const char *const answers[], int nanswers, const char *const langs[], int nlangs,
+                store_offer_row **out, char ***why, int *n);
+
 /* The last SQLite error message of this store, for logs. */
 const char *store_errmsg(store *s);
 

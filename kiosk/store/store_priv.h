@@ -27,6 +27,13 @@ struct store {
 /* Offer rows, in the statement's order, from a statement selecting STORE_ROW_COLUMNS. */
 int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int nlangs, store_offer_row **out, int *n);
 
+/* Resolve text fields from rows (lang, status, field...) along langs (store.c); resets st. */
+void store_resolve(sqlite3_stmt *st, int nfields, const char *const langs[], int nlangs, store_text *out[]);
+void store_text_free(store_text *t);
+
+/* v[0..n) as a JSON array of strings (for json_each, which keeps the order). Caller frees. */
+char *store_json_strings(const char *const *v, int n);
+
 /* Free what the first search opened. */
 void store_search_close(store *s);
 

@@ -9,28 +9,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static text_opts opts(int size, int bold, int color, int align)
+text_opts ui_opts(int size, int bold, int color, int align)
 {
     text_opts o = {.size = size, .bold = bold, .color = color, .align = align, .ui_dir = 1};
     return o;
 }
 
 /* A square-ish button with an icon above a short label. */
-static int icon_button(frame *f, const char *id, rect r, const char *icon, const char *label, int mirror)
+int ui_icon_button(frame *f, const char *id, rect r, const char *icon, const char *label, int mirror)
 {
     int hit = ui_hit(f, id, r);
     ui_fill(f, r, COL_ACCENT);
     int lh = f->m.label + f->m.label / 2;
     rect ir = {r.x, r.y + f->m.pad / 3, r.w, r.h - lh - f->m.pad / 3};
     ui_icon(f, icon, ir, COL_ON_ACCENT, mirror);
-    text_opts o = opts(f->m.label, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    text_opts o = ui_opts(f->m.label, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
     o.max_lines = 1;
     ui_text(f, (rect){r.x + 2, r.y + r.h - lh, r.w - 4, lh}, label, &o, 1);
     return hit;
 }
 
 /* A button with a pictogram only: its meaning must not depend on reading. */
-static int pict_button(frame *f, const char *id, rect r, const char *icon, int on)
+int ui_pict_button(frame *f, const char *id, rect r, const char *icon, int on)
 {
     int hit = ui_hit(f, id, r);
     ui_fill(f, r, on ? COL_ON_ACCENT : COL_ACCENT);
@@ -41,24 +41,24 @@ static int pict_button(frame *f, const char *id, rect r, const char *icon, int o
 
 /* Access buttons (read aloud, large text, contrast) before the language button at the end edge;
  * returns where they start. Shown on every screen, the language screen too. */
-static int access_buttons(frame *f, int y, int h, int end)
+int ui_access_buttons(frame *f, int y, int h, int end)
 {
     const app_state *st = f->st;
     int bw = f->m.touch * 5 / 4, pad = f->m.pad / 2;
     int x = end;
     x -= bw + pad;
-    if (pict_button(f, "contrast", (rect){x, y, bw, h}, "contrast", st->high_contrast)) ui_emit(f, ACT_TOGGLE_CONTRAST, NULL, 0);
+    if (ui_pict_button(f, "contrast", (rect){x, y, bw, h}, "contrast", st->high_contrast)) ui_emit(f, ACT_TOGGLE_CONTRAST, NULL, 0);
     x -= bw + pad;
-    if (pict_button(f, "large-text", (rect){x, y, bw, h}, "text-size", st->large_text)) ui_emit(f, ACT_TOGGLE_LARGE, NULL, 0);
+    if (ui_pict_button(f, "large-text", (rect){x, y, bw, h}, "text-size", st->large_text)) ui_emit(f, ACT_TOGGLE_LARGE, NULL, 0);
     if (st->can_speak) {
         x -= bw + pad;
-        if (pict_button(f, "speak", (rect){x, y, bw, h}, "speaker", st->speaking)) ui_emit(f, ACT_SPEAK, NULL, 0);
+        if (ui_pict_button(f, "speak", (rect){x, y, bw, h}, "speaker", st->speaking)) ui_emit(f, ACT_SPEAK, NULL, 0);
     }
     return x;
 }
 
 /* Back and home on the left (right in RTL), language on the far side; returns the bar height. */
-static int header(frame *f, int with_back)
+int ui_header(frame *f, int with_back)
 {
     int hh = f->m.header_h, t = f->m.touch, pad = f->m.pad / 2;
     ui_fill(f, (rect){0, 0, f->w, hh}, COL_ACCENT);
@@ -66,20 +66,26 @@ static int header(frame *f, int with_back)
     int bw = f->w >= 1200 ? t * 2 : t * 3 / 2;
     int x = pad;
     if (with_back) {
-        if (icon_button(f, "back", (rect){x, pad, bw, t}, "back", ui_tr(f, "Back"), f->st->rtl)) ui_emit(f, ACT_BACK, NULL, 0);
+        if (ui_icon_button(f, "back", (rect){x, pad, bw, t}, "back", ui_tr(f, "Back"), f->st->rtl)) ui_emit(f, ACT_BACK, NULL, 0);
         x += bw + pad;
     }
-    if (icon_button(f, "home", (rect){x, pad, bw, t}, "home", ui_tr(f, "Home"), 0)) ui_emit(f, ACT_HOME, NULL, 0);
-    if (icon_button(f, "languages", (rect){f->w - bw - pad, pad, bw, t}, "language", ui_tr(f, "Language"), 0))
+    if (ui_icon_button(f, "home", (rect){x, pad, bw, t}, "home", ui_tr(f, "Home"), 0)) ui_emit(f, ACT_HOME, NULL, 0);
+    int sc = f->st->screen;
+    if (sc == SCREEN_CATEGORIES || sc == SCREEN_LIST || sc == SCREEN_DETAIL || sc == SCREEN_MATCHES) {
+        x += bw + pad;
+        if (ui_icon_button(f, "search", (rect){x, pad, bw, t}, "search", ui_tr(f, "Search"), 0))
+            ui_emit(f, ACT_SEARCH, NULL, 0);
+    }
+    if (ui_icon_button(f, "languages", (rect){f->w - bw - pad, pad, bw, t}, "language", ui_tr(f, "Language"), 0))
         ui_emit(f, ACT_LANGUAGES, NULL, 0);
-    if (f->st->screen != SCREEN_PIN && f->st->screen != SCREEN_STAFF) access_buttons(f, pad, t, f->w - bw - pad);
+    if (f->st->screen != SCREEN_PIN && f->st->screen != SCREEN_STAFF) ui_access_buttons(f, pad, t, f->w - bw - pad);
     return hh;
 }
 
 /* A line of small text on a marker colour: "Not available in your language". */
-static int fallback_mark(frame *f, int x, int y, int w, int draw)
+int ui_fallback_mark(frame *f, int x, int y, int w, int draw)
 {
-    text_opts o = opts(f->m.small, 1, COL_ON_MARK, TEXT_ALIGN_START);
+    text_opts o = ui_opts(f->m.small, 1, COL_ON_MARK, TEXT_ALIGN_START);
     o.max_lines = 2;
     int pad = f->m.pad / 3;
     const char *s = ui_tr(f, "Not available in your language");
@@ -91,11 +97,11 @@ static int fallback_mark(frame *f, int x, int y, int w, int draw)
     return h;
 }
 
-static void demo_banner(frame *f, int y, int h)
+void ui_demo_banner(frame *f, int y, int h)
 {
     if (!f->st->demo) return;
     ui_fill(f, (rect){0, y, f->w, h}, COL_WARN);
-    text_opts o = opts(f->m.small, 1, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    text_opts o = ui_opts(f->m.small, 1, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
     o.max_lines = 1;
     const char *s = ui_tr(f, "DEMO – fictional offers");
     int th = ui_text(f, (rect){f->m.pad, 0, f->w - 2 * f->m.pad, 0}, s, &o, 0);
@@ -103,7 +109,7 @@ static void demo_banner(frame *f, int y, int h)
 }
 
 /* Scrolling: drags and flings anywhere on the screen move the content. */
-static float scroll_input(frame *f, float max_scroll)
+float ui_scroll_input(frame *f, float max_scroll)
 {
     ui_emit(f, ACT_LAYOUT, NULL, max_scroll > 0 ? max_scroll : 0);
     if (f->in->down) ui_emit(f, ACT_STOP, NULL, 0);
@@ -126,8 +132,8 @@ void screen_attract(frame *f)
     int top = pad;
     int icon = t;
     ui_icon(f, "language", (rect){pad, top, icon, icon}, COL_ACCENT, 0);
-    int access_x = access_buttons(f, top, t, f->w);
-    text_opts ho = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_LEFT);
+    int access_x = ui_access_buttons(f, top, t, f->w);
+    text_opts ho = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_LEFT);
     ho.max_lines = 1;
     ho.ui_dir = 0;
     int tx = pad * 2 + icon;
@@ -169,7 +175,7 @@ void screen_attract(frame *f)
         ui_fill(f, b, COL_TILE);
         ui_border(f, b, COL_ACCENT, 3);
         snprintf(name, sizeof name, "%s", st->language_names ? st->language_names[i] : st->languages[i]);
-        text_opts o = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_CENTER);
+        text_opts o = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_CENTER);
         o.lang = st->languages[i];
         o.ui_dir = 0;
         o.max_lines = 2;
@@ -183,12 +189,12 @@ void screen_attract(frame *f)
     }
     int by = top + rows * (bh + pad / 2);
     if (!small_screen) ui_icon(f, "touch", (rect){pad, by, f->m.small * 2, f->m.small * 2}, COL_MUTED, 0);
-    text_opts so = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
+    text_opts so = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
     so.max_lines = 1;
     if (!small_screen)
         ui_text(f, (rect){pad * 2 + f->m.small * 2, by + f->m.small / 4, f->w - 3 * pad - f->m.small * 2, 0},
                 ui_tr(f, "Touch your language to start"), &so, 1);
-    demo_banner(f, f->h - demo_h, demo_h);
+    ui_demo_banner(f, f->h - demo_h, demo_h);
     /* staff mode: a long press (3 s) in the physical top-left corner, whatever the direction */
     rect corner = ui_flip(f, (rect){0, 0, t * 3 / 2, t * 3 / 2});
     int staff = ui_hit(f, "staff-corner", corner) && f->in->tap_ms >= 3000;
@@ -210,10 +216,10 @@ void screen_categories(frame *f)
     int tile_w = (f->w - 2 * pad - (cols - 1) * pad) / cols;
     /* narrow tiles (small panels) take the small font; the pictogram keeps at least 40 % */
     int narrow = tile_w < (int)(45 * f->m.mm);
-    text_opts no = opts(narrow ? f->m.small : f->m.body, 1, COL_TEXT, TEXT_ALIGN_CENTER);
+    text_opts no = ui_opts(narrow ? f->m.small : f->m.body, 1, COL_TEXT, TEXT_ALIGN_CENTER);
     no.max_lines = 2;
     no.ui_dir = 0;
-    text_opts co = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
+    text_opts co = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
     co.max_lines = 1;
     int name_h = 0;
     for (int i = 0; i < st->ncats; i++) {
@@ -226,20 +232,28 @@ void screen_categories(frame *f)
     int min_h = name_h + cnt_h + pad + (int)(12 * f->m.mm);
     if (tile_h < min_h) tile_h = min_h;
     int rows = (st->ncats + cols - 1) / cols;
-    text_opts to = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
+    text_opts to = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
     to.max_lines = 2;
     const char *title = ui_tr(f, "What do you need help with?");
     int title_h = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, title, &to, 0);
-    text_opts fo = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
+    text_opts fo = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
     const char *help = ui_tr(f, "Questions? Please ask the staff.");
     int help_h = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, help, &fo, 0);
     rect view = {0, hh, f->w, f->h - hh - demo_h};
-    int total = pad / 2 + title_h + pad / 2 + rows * (tile_h + pad) + help_h + pad;
-    float sc = scroll_input(f, (float)(total - view.h));
+    /* the guided questions share the title's line */
+    int guide_w = st->nquestions > 0 ? (f->w - 3 * pad) * 2 / 5 : 0;
+    if (guide_w) title_h = ui_text(f, (rect){pad, 0, f->w - 3 * pad - guide_w, 0}, title, &to, 0);
+    int line_h = guide_w && f->m.touch > title_h ? f->m.touch : title_h;
+    int total = pad / 2 + line_h + pad / 2 + rows * (tile_h + pad) + help_h + pad;
+    float sc = ui_scroll_input(f, (float)(total - view.h));
     ui_clip(f, &view);
     int y0 = hh + pad / 2 - (int)sc;
-    ui_text(f, (rect){pad, y0, f->w - 2 * pad, title_h}, title, &to, 1);
-    y0 += title_h + pad / 2;
+    if (guide_w && ui_wide_button(f, "guide", (rect){f->w - pad - guide_w, y0, guide_w, line_h}, "guide",
+                                  ui_tr(f, "Find help step by step"), COL_ACCENT) &&
+        f->in->tap_y >= view.y)
+        ui_emit(f, ACT_GUIDE, NULL, 0);
+    ui_text(f, (rect){pad, y0 + (line_h - title_h) / 2, f->w - 3 * pad - guide_w, title_h}, title, &to, 1);
+    y0 += line_h + pad / 2;
     for (int i = 0; i < st->ncats; i++) {
         const store_category *c = &st->cats[i];
         rect r = {pad + (i % cols) * (tile_w + pad), y0 + (i / cols) * (tile_h + pad), tile_w, tile_h};
@@ -264,8 +278,8 @@ void screen_categories(frame *f)
     }
     ui_text(f, (rect){pad, y0 + rows * (tile_h + pad), f->w - 2 * pad, help_h}, help, &fo, 1);
     ui_clip(f, NULL);
-    header(f, 1);
-    demo_banner(f, f->h - demo_h, demo_h);
+    ui_header(f, 1);
+    ui_demo_banner(f, f->h - demo_h, demo_h);
 }
 
 /* ---------- offer list ---------- */
@@ -290,21 +304,41 @@ void screen_list(frame *f)
     if (cat) {
         ui_image(f, cat->id, cat->icon, cat->icon_len, (rect){pad, hh + pad / 4, tb_h - pad / 2, tb_h - pad / 2},
                  COL_ACCENT, 0);
-        text_opts o = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
+        text_opts o = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
         o.max_lines = 1;
         o.lang = cat->name.lang;
         ui_text(f, (rect){pad * 2 + tb_h, hh + (tb_h - f->m.heading * 3 / 2) / 2, f->w - 3 * pad - tb_h, 0}, cat->name.text,
                 &o, 1);
     }
     rect view = {0, hh + tb_h, f->w, f->h - hh - tb_h};
+    if (st->nrows == 0) {
+        text_opts eo = ui_opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_CENTER);
+        ui_text(f, (rect){pad, view.y + pad * 2, f->w - 2 * pad, 0}, ui_tr(f, "No offers here yet. Please ask the staff."), &eo, 1);
+        ui_header(f, 1);
+        return;
+    }
+    ui_offer_list(f, view, st->rows, st->nrows, st->row_meta, 1, 1);
+    ui_header(f, 1);
+}
+
+/*
+ * Offer rows in view, scrolled by the current screen's scroll: name, provider, summary and a
+ * meta line (meta[i], or the town) per row, fallback marked. Tapping a row opens the offer.
+ * scroll: whether this list owns the screen's scrolling.
+ */
+void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, char *const *meta, int meta_lines,
+                   int scroll)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad;
     /* fixed row height: only visible rows are laid out */
-    text_opts no = opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_START);
+    text_opts no = ui_opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_START);
     no.max_lines = 1;
     no.ui_dir = 0;
-    text_opts po = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
+    text_opts po = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
     po.max_lines = 1;
     po.ui_dir = 0;
-    text_opts so = opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
+    text_opts so = ui_opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
     so.max_lines = 2;
     so.ui_dir = 0;
     int body_line = ui_text(f, (rect){0, 0, f->w, 0}, "Ag", &no, 0);
@@ -321,51 +355,43 @@ void screen_list(frame *f)
         if (s2 > small_line) small_line = s2;
     }
     int any_fallback = 0;
-    for (int i = 0; i < st->nrows && !any_fallback; i++)
-        any_fallback = st->rows[i].name.fallback || st->rows[i].summary.fallback;
-    int mark_h = any_fallback ? fallback_mark(f, 0, 0, f->w / 2, 0) : 0;
-    int row_h = pad + body_line + small_line * 4 + mark_h;
+    for (int i = 0; i < nrows && !any_fallback; i++) any_fallback = rows[i].name.fallback || rows[i].summary.fallback;
+    int mark_h = any_fallback ? ui_fallback_mark(f, 0, 0, f->w / 2, 0) : 0;
+    if (meta_lines < 1) meta_lines = 1;
+    int row_h = pad + body_line + small_line * (3 + meta_lines) + mark_h;
     if (row_h < f->m.touch) row_h = f->m.touch;
-    if (st->nrows == 0) {
-        text_opts eo = opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_CENTER);
-        ui_text(f, (rect){pad, view.y + pad * 2, f->w - 2 * pad, 0}, ui_tr(f, "No offers here yet. Please ask the staff."), &eo, 1);
-        header(f, 1);
-        return;
-    }
-    float sc = scroll_input(f, (float)(st->nrows * row_h + pad - view.h));
+    float sc = scroll ? ui_scroll_input(f, (float)(nrows * row_h + pad - view.h)) : 0;
     ui_clip(f, &view);
     int first = (int)sc / row_h;
-    for (int i = first < 0 ? 0 : first; i < st->nrows; i++) {
-        const store_offer_row *r = &st->rows[i];
+    for (int i = first < 0 ? 0 : first; i < nrows; i++) {
+        const store_offer_row *r = &rows[i];
         int y = view.y + i * row_h - (int)sc;
         if (y > view.y + view.h) break;
         rect rr = {pad / 2, y, f->w - pad, row_h - pad / 4};
         char id[160];
         snprintf(id, sizeof id, "row:%d", i);
-        if (ui_hit(f, id, rr) && f->in->tap_y >= view.y) ui_emit(f, ACT_OFFER, r->id, 0);
+        if (ui_hit(f, id, rr) && f->in->tap_y >= view.y && f->in->tap_y < view.y + view.h) ui_emit(f, ACT_OFFER, r->id, 0);
         ui_fill(f, rr, COL_TILE);
         int x = rr.x + pad / 2, w = rr.w - pad;
         int yy = y + pad / 2;
-        if (r->name.fallback || r->summary.fallback) yy += fallback_mark(f, x, yy, w, 1) + pad / 4;
+        if (r->name.fallback || r->summary.fallback) yy += ui_fallback_mark(f, x, yy, w, 1) + pad / 4;
         no.lang = r->name.lang;
         yy += ui_text(f, (rect){x, yy, w, body_line}, r->name.text, &no, 1);
         po.lang = r->provider.lang;
         yy += ui_text(f, (rect){x, yy, w, small_line}, r->provider.text, &po, 1);
         so.lang = r->summary.lang;
         yy += ui_text(f, (rect){x, yy, w, small_line * 2}, r->summary.text, &so, 1);
-        const char *meta = st->row_meta ? st->row_meta[i] : r->town;
-        text_opts mo = opts(f->m.small, 0, COL_ACCENT, TEXT_ALIGN_START);
-        mo.max_lines = 1;
-        ui_text(f, (rect){x, yy, w, small_line}, meta, &mo, 1);
+        text_opts mo = ui_opts(f->m.small, 0, COL_ACCENT, TEXT_ALIGN_START);
+        mo.max_lines = meta_lines;
+        ui_text(f, (rect){x, yy, w, small_line * meta_lines}, meta ? meta[i] : r->town, &mo, 1);
     }
     ui_clip(f, NULL);
-    header(f, 1);
 }
 
 /* ---------- offer detail ---------- */
 
 /* Long lines are hard to follow: text columns stop at about 26 cm on wide screens. */
-static int column_width(const frame *f)
+int ui_column_width(const frame *f)
 {
     int w = f->w - 2 * f->m.pad, max = (int)(260 * f->m.mm);
     return w < max ? w : max;
@@ -375,13 +401,13 @@ static int column_width(const frame *f)
 static int section(frame *f, int y, const char *label, const char *value, const char *lang, int fallback, int draw)
 {
     if (!value || !*value) return 0;
-    int pad = f->m.pad, w = column_width(f);
-    text_opts lo = opts(f->m.small, 1, COL_ACCENT, TEXT_ALIGN_START);
-    text_opts vo = opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_START);
+    int pad = f->m.pad, w = ui_column_width(f);
+    text_opts lo = ui_opts(f->m.small, 1, COL_ACCENT, TEXT_ALIGN_START);
+    text_opts vo = ui_opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_START);
     vo.ui_dir = 0;
     vo.lang = lang;
     int h = ui_text(f, (rect){pad, y, w, 0}, label, &lo, draw);
-    if (fallback) h += fallback_mark(f, pad, y + h, w, draw) + pad / 4;
+    if (fallback) h += ui_fallback_mark(f, pad, y + h, w, draw) + pad / 4;
     h += ui_text(f, (rect){pad, y + h, w, 0}, value, &vo, draw);
     return h + pad;
 }
@@ -393,7 +419,7 @@ void screen_detail(frame *f)
     int hh = f->m.header_h, pad = f->m.pad;
     rect view = {0, hh, f->w, f->h - hh};
     if (!o) {
-        header(f, 1);
+        ui_header(f, 1);
         return;
     }
     char addr[512] = "", phones[256] = "";
@@ -426,22 +452,22 @@ void screen_detail(frame *f)
         {ui_tr(f, "Languages spoken here"), spoken, st->lang, 0},
     };
     int nsecs = (int)(sizeof secs / sizeof secs[0]);
-    text_opts to = opts(f->m.title, 1, COL_TEXT, TEXT_ALIGN_START);
+    text_opts to = ui_opts(f->m.title, 1, COL_TEXT, TEXT_ALIGN_START);
     to.ui_dir = 0;
     to.lang = o->name.lang;
-    text_opts so = opts(f->m.body, 0, COL_MUTED, TEXT_ALIGN_START);
+    text_opts so = ui_opts(f->m.body, 0, COL_MUTED, TEXT_ALIGN_START);
     so.ui_dir = 0;
     so.lang = o->summary.lang;
-    int w = column_width(f);
+    int w = ui_column_width(f);
     int total = pad;
-    if (o->name.fallback || o->summary.fallback) total += fallback_mark(f, pad, 0, w, 0) + pad / 2;
+    if (o->name.fallback || o->summary.fallback) total += ui_fallback_mark(f, pad, 0, w, 0) + pad / 2;
     total += ui_text(f, (rect){pad, 0, w, 0}, o->name.text, &to, 0);
     total += ui_text(f, (rect){pad, 0, w, 0}, o->summary.text, &so, 0) + pad;
     for (int i = 0; i < nsecs; i++) total += section(f, 0, secs[i].label, secs[i].value, secs[i].lang, secs[i].fallback, 0);
-    float sc = scroll_input(f, (float)(total + pad - view.h));
+    float sc = ui_scroll_input(f, (float)(total + pad - view.h));
     ui_clip(f, &view);
     int y = hh + pad - (int)sc;
-    if (o->name.fallback || o->summary.fallback) y += fallback_mark(f, pad, y, w, 1) + pad / 2;
+    if (o->name.fallback || o->summary.fallback) y += ui_fallback_mark(f, pad, y, w, 1) + pad / 2;
     y += ui_text(f, (rect){pad, y, w, 0}, o->name.text, &to, 1);
     y += ui_text(f, (rect){pad, y, w, 0}, o->summary.text, &so, 1) + pad / 2;
     ui_fill(f, (rect){pad, y, w, 2}, COL_LINE);
@@ -452,7 +478,7 @@ void screen_detail(frame *f)
         y += h;
     }
     ui_clip(f, NULL);
-    header(f, 1);
+    ui_header(f, 1);
 }
 
 /* ---------- idle countdown ---------- */
@@ -463,8 +489,8 @@ void screen_overlay_countdown(frame *f)
     char msg[256];
     i18n_format_count(f->st->catalog, f->st->lang, "Returning to the start in %d second",
                       "Returning to the start in %d seconds", f->st->countdown, msg, sizeof msg);
-    text_opts o = opts(f->m.heading, 1, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
-    text_opts o2 = opts(f->m.body, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    text_opts o = ui_opts(f->m.heading, 1, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    text_opts o2 = ui_opts(f->m.body, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
     int h1 = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, msg, &o, 0);
     int h2 = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, ui_tr(f, "Touch the screen to continue"), &o2, 0);
     int h = h1 + h2 + 2 * pad;
@@ -481,7 +507,7 @@ static int text_button(frame *f, const char *id, rect r, const char *label, int 
 {
     int hit = ui_hit(f, id, r);
     ui_fill(f, r, color);
-    text_opts o = opts(f->m.body, 1, text_color, TEXT_ALIGN_CENTER);
+    text_opts o = ui_opts(f->m.body, 1, text_color, TEXT_ALIGN_CENTER);
     o.max_lines = 1;
     int th = ui_text(f, (rect){r.x + 4, 0, r.w - 8, 0}, label, &o, 0);
     ui_text(f, (rect){r.x + 4, r.y + (r.h - th) / 2, r.w - 8, th}, label, &o, 1);
@@ -492,7 +518,7 @@ void screen_pin(frame *f)
 {
     const app_state *st = f->st;
     int pad = f->m.pad, t = f->m.touch, hh = f->m.header_h;
-    text_opts to = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_CENTER);
+    text_opts to = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_CENTER);
     int y = hh + pad;
     y += ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, ui_tr(f, "Staff PIN"), &to, 1) + pad / 2;
     /* dots, never digits */
@@ -500,7 +526,7 @@ void screen_pin(frame *f)
     int dx = f->w / 2 - (st->pin_len * (dot + dot / 2)) / 2;
     for (int i = 0; i < st->pin_len; i++) ui_fill(f, (rect){dx + i * (dot + dot / 2), y, dot, dot}, COL_TEXT);
     y += dot + pad / 2;
-    text_opts mo = opts(f->m.body, 1, COL_WARN, TEXT_ALIGN_CENTER);
+    text_opts mo = ui_opts(f->m.body, 1, COL_WARN, TEXT_ALIGN_CENTER);
     int mh = ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, st->staff_msg, &mo, 1);
     y += (mh > f->m.body * 3 / 2 ? mh : f->m.body * 3 / 2) + pad / 2;
     static const char *keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"};
@@ -523,7 +549,7 @@ void screen_pin(frame *f)
         }
         if (i != 11) ui_border(f, r, COL_LINE, 2);
     }
-    header(f, 1);
+    ui_header(f, 1);
 }
 
 void screen_staff(frame *f)
@@ -532,18 +558,18 @@ void screen_staff(frame *f)
     int pad = f->m.pad, t = f->m.touch, hh = f->m.header_h;
     int w = f->w - 2 * pad;
     int y = hh + pad / 2;
-    text_opts to = opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
+    text_opts to = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
     y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "Staff mode"), &to, 1) + pad / 2;
-    text_opts io = opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
+    text_opts io = ui_opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
     y += ui_text(f, (rect){pad, y, w, 0}, st->staff_info, &io, 1) + pad / 2;
     if (st->staff_msg[0]) {
-        text_opts mo = opts(f->m.body, 1, COL_ACCENT, TEXT_ALIGN_START);
+        text_opts mo = ui_opts(f->m.body, 1, COL_ACCENT, TEXT_ALIGN_START);
         y += ui_text(f, (rect){pad, y, w, 0}, st->staff_msg, &mo, 1) + pad / 2;
     }
-    text_opts ho = opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_START);
+    text_opts ho = ui_opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_START);
     y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "Packs on removable media"), &ho, 1);
     if (st->npacks == 0) {
-        text_opts eo = opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
+        text_opts eo = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
         y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "No pack found. Insert the USB stick and wait a moment."), &eo, 1);
     }
     int bw = t * 3;
@@ -551,10 +577,10 @@ void screen_staff(frame *f)
         const staff_pack *p = &st->packs[i];
         rect row = {pad, y + pad / 4, w, t + pad / 2};
         ui_fill(f, row, COL_TILE);
-        text_opts no = opts(f->m.small, 1, COL_TEXT, TEXT_ALIGN_START);
+        text_opts no = ui_opts(f->m.small, 1, COL_TEXT, TEXT_ALIGN_START);
         no.max_lines = 1;
         ui_text(f, (rect){row.x + pad / 2, row.y + pad / 4, row.w - bw - pad, 0}, p->name, &no, 1);
-        text_opts so = opts(f->m.small, 0, p->state == PACKROW_REFUSED ? COL_WARN : COL_MUTED, TEXT_ALIGN_START);
+        text_opts so = ui_opts(f->m.small, 0, p->state == PACKROW_REFUSED ? COL_WARN : COL_MUTED, TEXT_ALIGN_START);
         so.max_lines = 2;
         ui_text(f, (rect){row.x + pad / 2, row.y + pad / 4 + f->m.small * 3 / 2, row.w - bw - pad, 0}, p->status, &so, 1);
         rect b = {row.x + row.w - bw - pad / 4, row.y + pad / 4, bw, t};
@@ -573,5 +599,5 @@ void screen_staff(frame *f)
         ui_emit(f, ACT_STAFF_LEAVE, NULL, 0);
     rect quit = {f->w - pad - t * 4, f->h - t - pad, t * 4, t};
     if (text_button(f, "staff-quit", quit, ui_tr(f, "Quit kiosk"), COL_WARN, COL_ON_ACCENT)) ui_emit(f, ACT_STAFF_QUIT, NULL, 0);
-    header(f, 1);
+    ui_header(f, 1);
 }

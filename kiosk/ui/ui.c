@@ -205,7 +205,7 @@ void ui_cache_stats(const ui *u, long *hits, long *misses)
 
 rect ui_flip(const frame *f, rect r)
 {
-    if (f->st->rtl) r.x = f->w - r.x - r.w;
+    if (f->st->rtl && !f->no_mirror) r.x = f->w - r.x - r.w;
     return r;
 }
 
@@ -399,6 +399,13 @@ int ui_hit(frame *f, const char *id, rect r)
 {
     ui *u = f->u;
     rect q = ui_flip(f, r);
+    /* only the visible part of a target counts: rows scrolled under a keyboard or off screen */
+    SDL_Rect c = {0, 0, f->w, f->h}, a = {q.x, q.y, q.w, q.h}, v;
+    if (SDL_RenderIsClipEnabled(u->r)) SDL_RenderGetClipRect(u->r, &c);
+    if (!SDL_IntersectRect(&a, &c, &v)) return 0;
+    SDL_Rect screen = {0, 0, f->w, f->h};
+    if (!SDL_IntersectRect(&v, &screen, &a)) return 0;
+    q = (rect){a.x, a.y, a.w, a.h};
     if (u->nhits < MAX_HITS) {
         snprintf(u->hits[u->nhits].id, sizeof u->hits[0].id, "%s", id);
         u->hits[u->nhits++].r = q;
@@ -464,6 +471,9 @@ int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int ma
     case SCREEN_DETAIL: screen_detail(&f); break;
     case SCREEN_PIN: screen_pin(&f); break;
     case SCREEN_STAFF: screen_staff(&f); break;
+    case SCREEN_SEARCH: screen_search(&f); break;
+    case SCREEN_QUESTION: screen_question(&f); break;
+    case SCREEN_MATCHES: screen_matches(&f); break;
     default: break;
     }
     if (st->countdown > 0) screen_overlay_countdown(&f);

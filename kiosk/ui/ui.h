@@ -52,6 +52,9 @@ int ui_last_missing(const ui *u);
 /* Whether the last frame drew a text containing needle (UTF-8). For tests. */
 int ui_drew_text(const ui *u, const char *needle);
 
+/* The keyboard layout that suits a UI language ("de", "ar", "fa", "ethi", ... else "latin"). */
+const char *ui_keyboard_for_lang(const char *lang);
+
 /* Texture cache counters, for the bench. */
 void ui_cache_stats(const ui *u, long *hits, long *misses);
 

@@ -40,6 +40,7 @@ typedef struct frame {
     int max, n;
     int w, h;
     ui_metrics m;
+    int no_mirror;  /* draw in screen coordinates also in RTL (keyboards are physical layouts) */
 } frame;
 
 /* Mirror a rectangle for RTL layouts. */
@@ -58,6 +59,30 @@ void ui_emit(frame *f, int kind, const char *arg, float value);
 void ui_clip(frame *f, const rect *r);
 const char *ui_tr(const frame *f, const char *msgid);
 
+/* Shared pieces of screens (screens.c). */
+text_opts ui_opts(int size, int bold, int color, int align);
+/* A button with an icon above a short label; returns 1 when tapped. */
+int ui_icon_button(frame *f, const char *id, rect r, const char *icon, const char *label, int mirror);
+/* A button with a pictogram only, highlighted when on. */
+int ui_pict_button(frame *f, const char *id, rect r, const char *icon, int on);
+int ui_access_buttons(frame *f, int y, int h, int end);
+/* The header bar (back, home, access, language); returns its height. */
+int ui_header(frame *f, int with_back);
+/* "Not available in your language" marker at x,y; returns its height (draw=0 measures). */
+int ui_fallback_mark(frame *f, int x, int y, int w, int draw);
+void ui_demo_banner(frame *f, int y, int h);
+/* Report the scrollable height and turn drags into scroll actions; returns the current scroll. */
+float ui_scroll_input(frame *f, float max_scroll);
+int ui_column_width(const frame *f);
+/* Offer rows in view; meta[i] (or the town) below each, in meta_lines lines; scroll: owns the screen's scrolling. */
+void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, char *const *meta, int meta_lines,
+                   int scroll);
+/* A wide button: pictogram at the start, label beside it. Returns 1 when tapped. */
+int ui_wide_button(frame *f, const char *id, rect r, const char *icon, const char *label, int color);
+
+/* The on-screen keyboard for st->kb_layout in area (keyboard.c). */
+int ui_keyboard(frame *f, rect area);
+
 /* Screens (screens.c). */
 void screen_attract(frame *f);
 void screen_categories(frame *f);
@@ -66,5 +91,9 @@ void screen_detail(frame *f);
 void screen_overlay_countdown(frame *f);
 void screen_pin(frame *f);
 void screen_staff(frame *f);
+/* find.c */
+void screen_search(frame *f);
+void screen_question(frame *f);
+void screen_matches(frame *f);
 
 #endif
