@@ -19,6 +19,13 @@ def entries(path):
 
 pot = open("translations/kiosk.pot", encoding="utf-8").read()
 ids = re.findall(r'^msgid "(.+)"$', pot, re.M)
+
+# every string the code asks to translate is in the template (xgettext reads the code)
+code = subprocess.run(["xgettext", "--from-code=UTF-8", "-k", "-kui_tr:2", "-kT:2", "-ki18n_gettext:2",
+                       "-ki18n_format_count:3,4", "-ki18n_ngettext:2,3", "-o", "-"] + sorted(glob.glob("kiosk/*/*.c")),
+                      capture_output=True, text=True, check=True).stdout
+untranslatable = sorted(set(re.findall(r'^msgid "(.+)"$', code, re.M)) - set(ids))
+print(("FAIL" if untranslatable else "PASS") + f" kiosk.pot holds every string of the code {untranslatable[:5]}")
 for po in sorted(glob.glob("translations/*.po")):
     lang = po.split("/")[-1][:-3]
     text = entries(po)

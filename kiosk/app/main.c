@@ -148,7 +148,7 @@ static int save_shot(kiosk *k, const char *name)
 
 static const char *screen_name(int s)
 {
-    static const char *names[] = {"attract", "categories", "list", "detail", "pin", "staff"};
+    static const char *names[] = {"attract", "categories", "list", "detail", "pin", "staff", "search", "question", "matches"};
     return s >= 0 && s < SCREEN_COUNT ? names[s] : "?";
 }
 

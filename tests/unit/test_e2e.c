@@ -354,6 +354,91 @@ TEST(turned_panel)
     CHECK(walk_cfg("rotated-bad", cfg, "shot never\n") != 0, "a bad rotation is refused at start");
 }
 
+/* Typing UTF-8 text on the on-screen keyboard: one "tap key:X" per character. */
+static void type_keys(char *script, size_t len, const char *text)
+{
+    size_t o = strlen(script);
+    for (const char *p = text; *p && o + 32 < len;) {
+        int n = 1;
+        while ((p[n] & 0xC0) == 0x80) n++;
+        if (*p == ' ') o += (size_t)snprintf(script + o, len - o, "tap key:space\n");
+        else o += (size_t)snprintf(script + o, len - o, "tap key:%.*s\n", n, p);
+        p += n;
+    }
+}
+
+TEST(search_on_the_keyboard)
+{
+    char script[4096];
+    /* Arabic UI: the Arabic layout comes first; a provider typed in Arabic letters finds Caritas */
+    snprintf(script, sizeof script, "tap search\nexpect screen search\nexpect widget key:ض\nexpect no-tofu\nshot ar-search-empty\n");
+    type_keys(script, sizeof script, "كاريتاس");
+    strcat(script, "expect text Caritas\nexpect no-tofu\nshot ar-search-caritas\ntap row:0\nexpect screen detail\n"
+                   "tap back\nexpect screen search\ntap key:clear\nexpect no-text Caritas\n");
+    CHECK(walk("search-ar", "ar", "1920x1080", script) == 0, "ar: type كاريتاس, open the result, come back");
+    /* a Dari reader types a German word from a letter on the Latin layout */
+    snprintf(script, sizeof script, "tap search\nexpect widget key:پ\ntap kb-layout:latin\nexpect widget key:q\n");
+    type_keys(script, sizeof script, "jobcen");
+    strcat(script, "expect text Jobcenter\nshot prs-search-jobcenter\n");
+    CHECK(walk("search-prs", "prs", "1920x1080", script) == 0, "prs: Jobcenter on the Latin layout");
+    /* Tigrinya: a consonant, then its vowel order */
+    snprintf(script, sizeof script,
+             "tap search\nexpect widget key:ከ\ntap key:ከ\nexpect widget key:ኪ\nexpect no-tofu\nshot ti-search-orders\n"
+             "tap key:ኪ\nexpect no-widget key:ኪ\nexpect text ኪ\n");
+    CHECK(walk("search-ti", "ti", "1920x1080", script) == 0, "ti: consonant then vowel order");
+    /* nothing found: help instead of a dead end; then the idle reset forgets the query */
+    snprintf(script, sizeof script, "tap search\n");
+    type_keys(script, sizeof script, "qxqxq");
+    strcat(script, "expect widget topics\nexpect widget guide\nshot de-search-nothing\nwait 95000\nexpect screen attract\n"
+                   "tap lang:de\ntap search\nexpect no-text qxqxq\n");
+    CHECK(walk("search-none", "de", "1920x1080", script) == 0, "de: nothing found, then idle reset");
+}
+
+TEST(every_keyboard_layout_has_glyphs)
+{
+    static const char *const layouts[] = {"de", "latin", "ar", "fa", "ps", "ckb", "ur", "cyrl", "ethi"};
+    char script[4096] = "tap search\n";
+    for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++) {
+        size_t o = strlen(script);
+        snprintf(script + o, sizeof script - o, "tap kb-layout:%s\nexpect no-tofu\nshot kb-%s\n", layouts[i], layouts[i]);
+    }
+    CHECK(walk("keyboards", "de", "1080x1920", script) == 0, "nine layouts without tofu");
+    /* each layout draws its own keys: the keyboard area differs between any two scripts */
+    SDL_Surface *prev = NULL;
+    for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "kb-%s", layouts[i]);
+        SDL_Surface *s = shot(name);
+        CHECK(s && ink(s, 0, s->h * 2 / 3, s->w, s->h / 3) > 2000, "%s: keys have ink", layouts[i]);
+        if (prev && s) CHECK(diff(prev, s) > 0.002, "%s differs from the layout before", layouts[i]);
+        if (prev) SDL_FreeSurface(prev);
+        prev = s;
+    }
+    if (prev) SDL_FreeSurface(prev);
+}
+
+TEST(guided_questions)
+{
+    /* all five answered: matches with their reasons */
+    CHECK(walk("guide-de", "de", "1920x1080",
+               "tap guide\nexpect screen question\nexpect no-tofu\nshot guide-de-q1\ntap answer:0\ntap answer:0\n"
+               "shot guide-de-q2-answered\ntap answer:0\ntap answer:0\ntap skip\nexpect screen matches\n"
+               "expect text Schulalter\nexpect no-tofu\nshot guide-de-matches\ntap row:0\nexpect screen detail\n"
+               "tap back\nexpect screen matches\n") == 0,
+          "de: five questions, matches with why");
+    /* not safe: straight to protection, with the emergency number */
+    CHECK(walk("guide-ar", "ar", "1920x1080",
+               "tap guide\nexpect no-tofu\nshot guide-ar-q1\ntap answer:1\nexpect screen matches\nexpect text 110\n"
+               "expect no-tofu\nshot guide-ar-urgent\n") == 0,
+          "ar: the not-safe answer leads to protection at once");
+    CHECK(walk("guide-ti", "ti", "1920x1080", "tap guide\nexpect no-tofu\nshot guide-ti-q1\n") == 0, "ti question");
+    /* answers are forgotten at idle reset */
+    CHECK(walk("guide-reset", "de", "1920x1080",
+               "tap guide\ntap answer:0\ntap answer:0\nwait 95000\nexpect screen attract\ntap lang:de\ntap guide\n"
+               "expect text 1\nexpect screen question\n") == 0,
+          "idle reset starts the questions anew");
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -370,6 +455,9 @@ int main(int argc, char **argv)
     RUN(staff_mode_loads_a_pack);
     RUN(access_modes);
     RUN(turned_panel);
+    RUN(search_on_the_keyboard);
+    RUN(every_keyboard_layout_has_glyphs);
+    RUN(guided_questions);
     IMG_Quit();
     SDL_Quit();
     CHECK_DONE();
