@@ -2,6 +2,7 @@
  * app.c: the state machine behind the screens (see app.h).
  */
 #include "app.h"
+#include "app_priv.h"
 
 #include "pack/sign.h"
 #include "platform/log.h"
@@ -21,58 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_LANGS 32
-
-/* A pack check runs on a worker thread so the screen stays responsive; the main loop collects
- * the result in app_tick. Only `done` is shared while the worker runs. */
-typedef struct check_job {
-    pthread_t thread;
-    atomic_int done;
-    int running;
-    int index;
-    char pack_path[1100];
-    char content_path[1024];
-    pack_trust trust;
-    pack_policy pol;
-    pack_manifest m;
-    int rc, added, changed, removed;
-    char err[1024];
-} check_job;
-
-/* Speech synthesis also runs on a worker: espeak-ng takes a while for a whole screen. */
-typedef struct speech_job {
-    pthread_t thread;
-    atomic_int done;
-    int running;
-    int started;                 /* espeak-ng initialised (by the worker) */
-    char lang[12];
-    char *text;
-    int16_t *pcm;
-    size_t n;
-} speech_job;
-
-struct app {
-    app_config cfg;
-    sync_status sync;
-    int have_sync;
-    int reload_pending;          /* the sync thread installed new content */
-    speech_job speech;
-    int speech_rate;             /* 0: no speech */
-    int audio;
-    store *st;
-    local *loc;
-    pack_trust trust;
-    char pin[16];
-    char **pack_paths;           /* parallel to s.packs */
-    int staged;                  /* index of the pack staged beside the content, -1 none */
-    pack_manifest staged_m;
-    check_job job;
-    app_state s;
-    i18n_catalog *catalogs[MAX_LANGS]; /* by index in i18n_lang_at(), loaded on first use */
-    int resets;
-    uint32_t last_tick;
-    float max_scroll;
-};
 
 void app_config_defaults(app_config *c)
 {
@@ -83,6 +32,8 @@ void app_config_defaults(app_config *c)
     c->idle_timeout_s = 90;
     c->sounds = 1;
     c->sync_interval_s = 900;
+    c->booking = 1;
+    c->booking_retry_s = 60;
 }
 
 static int conf_handler(void *user, const char *section, const char *name, const char *value)
@@ -115,6 +66,13 @@ static int conf_handler(void *user, const char *section, const char *name, const
     else if (!strcmp(name, "sync_interval")) {
         c->sync_interval_s = atoi(value);
         if (c->sync_interval_s < 10) return 0;
+    } else if (!strcmp(name, "booking")) c->booking = !strcmp(value, "on") || !strcmp(value, "1") || !strcmp(value, "yes");
+    else if (!strcmp(name, "caldav_user")) snprintf(c->caldav_user, sizeof c->caldav_user, "%s", value);
+    else if (!strcmp(name, "caldav_password_file"))
+        snprintf(c->caldav_password_file, sizeof c->caldav_password_file, "%s", value);
+    else if (!strcmp(name, "booking_retry")) {
+        c->booking_retry_s = atoi(value);
+        if (c->booking_retry_s < 1 || c->booking_retry_s > 86400) return 0;
     }
     else return 0; /* a misspelt setting must not pass unnoticed */
     return 1;
@@ -377,6 +335,7 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
         if (*k && pack_trust_add_file(&a->trust, k, lerr, sizeof lerr) != 0) log_msg("pack", "trusted key: %s", lerr);
     }
     load_languages(a);
+    app_book_open(a);
     a->s.idle_timeout_ms = (uint32_t)cfg->idle_timeout_s * 1000u;
     app_reset(a);
     a->resets = 0;
@@ -429,6 +388,7 @@ void app_close(app *a)
     free(a->speech.pcm);
     if (a->speech.started > 0) speech_term();
     leave_staff(a);
+    app_book_close(a);
     local_close(a->loc);
     free_session(a);
     free_questions(a);
@@ -452,6 +412,7 @@ void app_reset(app *a)
     a->s.large_text = 0;
     a->s.high_contrast = 0;
     free_session(a);
+    app_book_reset(a);
     a->s.screen = SCREEN_ATTRACT;
     a->s.category[0] = 0;
     memset(a->s.scroll, 0, sizeof a->s.scroll);
@@ -462,7 +423,7 @@ void app_reset(app *a)
     a->resets++;
 }
 
-static void go(app *a, int screen)
+void app_go(app *a, int screen)
 {
     a->s.screen = screen;
     a->s.velocity = 0;
@@ -471,7 +432,8 @@ static void go(app *a, int screen)
 
 /* ---------- staff mode ---------- */
 
-static const char *T(const app *a, const char *msgid) { return i18n_gettext(a->s.catalog, msgid); }
+const char *app_tr(const app *a, const char *msgid) { return i18n_gettext(a->s.catalog, msgid); }
+#define T app_tr
 
 static int64_t installed_version(app *a)
 {
@@ -737,7 +699,7 @@ static void pin_ok(app *a)
                crypto_pwhash_str_verify(a->cfg.staff_pin_hash, a->pin, strlen(a->pin)) == 0) {
         local_set_int(a->loc, "staff_failures", 0);
         a->s.staff_msg[0] = 0;
-        go(a, SCREEN_STAFF);
+        app_go(a, SCREEN_STAFF);
         staff_refresh(a);
     } else {
         /* three tries, then locks of 30 s doubling up to an hour; remembered across restarts */
@@ -906,7 +868,7 @@ static void show_matches(app *a, const char *const *ids, int n)
     if (store_match(a->st, ids, n, s->chain, s->nchain, &s->matches, &s->match_why, &s->nmatches) != 0)
         log_msg("store", "matching: %s", store_errmsg(a->st));
     s->scroll[SCREEN_MATCHES] = 0;
-    go(a, SCREEN_MATCHES);
+    app_go(a, SCREEN_MATCHES);
 }
 
 /* An answer to the question shown ("" skips it); the last one, or an urgent one, shows the matches. */
@@ -943,6 +905,8 @@ static int answer(app *a, const char *id)
 int app_apply(app *a, const action *act)
 {
     app_state *s = &a->s;
+    int booked = app_book_apply(a, act);
+    if (booked >= 0) return booked;
     switch (act->kind) {
     case ACT_TOUCH:
         s->last_input_ms = s->now_ms;
@@ -952,7 +916,7 @@ int app_apply(app *a, const action *act)
     case ACT_START:
         set_lang(a, act->kind == ACT_START ? a->cfg.default_lang : act->arg);
         s->scroll[SCREEN_CATEGORIES] = 0;
-        go(a, SCREEN_CATEGORIES);
+        app_go(a, SCREEN_CATEGORIES);
         return 1;
     case ACT_CATEGORY:
         free_rows(a);
@@ -961,7 +925,7 @@ int app_apply(app *a, const action *act)
             log_msg("store", "offer list: %s", store_errmsg(a->st));
         format_rows(a);
         s->scroll[SCREEN_LIST] = 0;
-        go(a, SCREEN_LIST);
+        app_go(a, SCREEN_LIST);
         return 1;
     case ACT_OFFER: {
         store_offer *o = NULL;
@@ -971,22 +935,22 @@ int app_apply(app *a, const action *act)
         if (s->screen != SCREEN_DETAIL) s->detail_from = s->screen;
         format_offer(a);
         s->scroll[SCREEN_DETAIL] = 0;
-        go(a, SCREEN_DETAIL);
+        app_go(a, SCREEN_DETAIL);
         return 1;
     }
     case ACT_BACK:
-        if (s->screen == SCREEN_DETAIL) go(a, s->detail_from ? s->detail_from : SCREEN_LIST);
-        else if (s->screen == SCREEN_SEARCH) go(a, SCREEN_CATEGORIES);
-        else if (s->screen == SCREEN_QUESTION && s->question > 0) { s->question--; go(a, SCREEN_QUESTION); }
-        else if (s->screen == SCREEN_QUESTION) go(a, SCREEN_CATEGORIES);
-        else if (s->screen == SCREEN_MATCHES) go(a, SCREEN_QUESTION);
+        if (s->screen == SCREEN_DETAIL) app_go(a, s->detail_from ? s->detail_from : SCREEN_LIST);
+        else if (s->screen == SCREEN_SEARCH) app_go(a, SCREEN_CATEGORIES);
+        else if (s->screen == SCREEN_QUESTION && s->question > 0) { s->question--; app_go(a, SCREEN_QUESTION); }
+        else if (s->screen == SCREEN_QUESTION) app_go(a, SCREEN_CATEGORIES);
+        else if (s->screen == SCREEN_MATCHES) app_go(a, SCREEN_QUESTION);
         else if (s->screen == SCREEN_PIN || s->screen == SCREEN_STAFF) app_reset(a);
-        else if (s->screen == SCREEN_LIST) go(a, SCREEN_CATEGORIES);
+        else if (s->screen == SCREEN_LIST) app_go(a, SCREEN_CATEGORIES);
         else app_reset(a);
         return 1;
     case ACT_HOME:
         if (s->screen == SCREEN_PIN || s->screen == SCREEN_STAFF) app_reset(a);
-        else go(a, SCREEN_CATEGORIES);
+        else app_go(a, SCREEN_CATEGORIES);
         return 1;
     case ACT_LANGUAGES:
         app_reset(a);
@@ -1012,7 +976,7 @@ int app_apply(app *a, const action *act)
         return 0;
     case ACT_STAFF_ENTER:
         if (!a->cfg.staff_pin_hash[0] || s->screen != SCREEN_ATTRACT) return 0;
-        go(a, SCREEN_PIN);
+        app_go(a, SCREEN_PIN);
         s->pin_len = 0;
         s->staff_msg[0] = 0;
         return 1;
@@ -1048,7 +1012,7 @@ int app_apply(app *a, const action *act)
     case ACT_SPEAK:
         return speak(a);
     case ACT_SEARCH:
-        go(a, SCREEN_SEARCH);
+        app_go(a, SCREEN_SEARCH);
         s->scroll[SCREEN_SEARCH] = 0;
         run_search(a);
         return 1;
@@ -1088,7 +1052,7 @@ int app_apply(app *a, const action *act)
         memset(s->answers, 0, sizeof s->answers);
         free_matches(a);
         s->question = 0;
-        go(a, SCREEN_QUESTION);
+        app_go(a, SCREEN_QUESTION);
         return 1;
     case ACT_ANSWER:
         return s->screen == SCREEN_QUESTION && answer(a, act->arg);
@@ -1102,7 +1066,7 @@ int app_tick(app *a, uint32_t now_ms)
     app_state *s = &a->s;
     uint32_t dt = now_ms - s->now_ms;
     s->now_ms = now_ms;
-    int dirty = check_collect(a);
+    int dirty = check_collect(a) | app_book_tick(a);
     if (s->velocity != 0 && dt > 0) {
         float sec = (float)dt / 1000.0f;
         float v = s->scroll[s->screen] + s->velocity * sec;
@@ -1135,7 +1099,8 @@ int app_tick(app *a, uint32_t now_ms)
 int app_next_tick_ms(const app *a)
 {
     const app_state *s = &a->s;
-    if (s->velocity != 0 || a->job.running || a->speech.running) return 16;
+    int booking = s->book_state == BOOK_LOADING || s->book_state == BOOK_SENDING || s->code_state == CODE_LOOKING;
+    if (s->velocity != 0 || a->job.running || a->speech.running || booking) return 16;
     if (s->screen == SCREEN_ATTRACT) return -1;
     uint32_t idle = s->now_ms - s->last_input_ms;
     if (idle >= s->idle_timeout_ms) return 0;

@@ -27,6 +27,10 @@ typedef struct app_config {
     char site_id[64], kiosk_id[64], location[256];   /* for the health report and staff */
     char store_url[512], caldav_url[512];             /* used by the sync and booking rooms */
     int sync_interval_s;         /* between polls of the central store (default 900) */
+    int booking;                 /* bookable offers can be booked here (default on) */
+    char caldav_user[128];       /* HTTP basic credentials for caldav_url */
+    char caldav_password_file[1024]; /* a file holding the password (kept out of the INI) */
+    int booking_retry_s;         /* between deliveries of queued bookings (default 60) */
 } app_config;
 
 /* Defaults: data dir ".", de, 90 s, media under /media. */

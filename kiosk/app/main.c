@@ -148,7 +148,8 @@ static int save_shot(kiosk *k, const char *name)
 
 static const char *screen_name(int s)
 {
-    static const char *names[] = {"attract", "categories", "list", "detail", "pin", "staff", "search", "question", "matches"};
+    static const char *names[] = {"attract", "categories", "list", "detail", "pin", "staff", "search", "question",
+                                  "matches", "book-day", "book-time", "book-details", "book-consent", "book-done", "code"};
     return s >= 0 && s < SCREEN_COUNT ? names[s] : "?";
 }
 
@@ -163,6 +164,13 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
+}
+
+/* Background work a script waits for with "settle": a pack check, a booking call. */
+static int busy(const app_state *st)
+{
+    return st->staff_busy || st->book_state == BOOK_LOADING || st->book_state == BOOK_SENDING ||
+           st->code_state == CODE_LOOKING;
 }
 
 /* Advance the simulated clock in 16 ms frames, redrawing only when the app asks. */
@@ -259,7 +267,7 @@ static int run_script(kiosk *k, const char *path)
                 sim_drag(k, &clock, (int)(x0 * k->w), (int)(y0 * k->h), (int)(x1 * k->w), (int)(y1 * k->h), ms);
         } else if (!strcmp(cmd, "settle")) {
             /* let background work (a pack check) finish, in real time, at most 20 s */
-            for (int i = 0; i < 2000 && app_next_tick_ms(k->a) == 16 && app_get_state(k->a)->staff_busy; i++) {
+            for (int i = 0; i < 2000 && app_next_tick_ms(k->a) == 16 && busy(app_get_state(k->a)); i++) {
                 SDL_Delay(10);
                 clock += 10;
                 if (app_tick(k->a, clock)) frame(k, &none);

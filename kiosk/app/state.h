@@ -15,6 +15,8 @@ enum screen {
     SCREEN_SEARCH,   /* on-screen keyboard and results as you type */
     SCREEN_QUESTION, /* the guided questions, one at a time */
     SCREEN_MATCHES,  /* offers matching the answers, with why */
+    SCREEN_BOOK_DAY, SCREEN_BOOK_TIME, SCREEN_BOOK_DETAILS, SCREEN_BOOK_CONSENT, SCREEN_BOOK_DONE,
+    SCREEN_CODE,     /* look up or cancel a booking by its code */
     SCREEN_COUNT
 };
 
@@ -51,6 +53,16 @@ enum action_kind {
     ACT_KB_LAYOUT,    /* arg: keyboard layout id */
     ACT_GUIDE,        /* start the guided questions */
     ACT_ANSWER,       /* arg: answer id */
+    ACT_BOOK,         /* start booking the offer shown */
+    ACT_BOOK_DAY,     /* value: index into book_days */
+    ACT_BOOK_TIME,    /* value: index into book_times */
+    ACT_BOOK_FIELD,   /* value: 0 name, 1 phone */
+    ACT_BOOK_NEXT,    /* details done: to the consent text */
+    ACT_BOOK_ANON,    /* book without name and phone */
+    ACT_BOOK_CONFIRM, /* consent given: send the booking */
+    ACT_MY_BOOKING,   /* open the code screen */
+    ACT_CODE_LOOKUP,
+    ACT_CODE_CANCEL,  /* first tap asks, second (value 1) cancels */
 };
 
 typedef struct action {
@@ -67,6 +79,20 @@ typedef struct staff_pack {
     char status[512];            /* what checking found, in the staff's language */
     int state;                   /* enum pack_row_state */
 } staff_pack;
+
+/* One day or one time to choose from, labelled in the reader's language by the app. */
+typedef struct book_choice {
+    char label[160];
+    char detail[96];             /* "2 places free" */
+    int index;                   /* day: first slot of the day; time: slot index */
+} book_choice;
+
+enum book_state {
+    BOOK_IDLE = 0, BOOK_LOADING, BOOK_READY, BOOK_READY_OFFLINE, BOOK_FAILED,
+    BOOK_SENDING, BOOK_CONFIRMED, BOOK_QUEUED, BOOK_TAKEN, BOOK_ERROR
+};
+
+enum code_state { CODE_ENTRY = 0, CODE_LOOKING, CODE_FOUND, CODE_UNKNOWN, CODE_ASK_CANCEL, CODE_CANCELLED, CODE_FAILED };
 
 enum search_state { SEARCH_EMPTY = 0, SEARCH_SHORT, SEARCH_RESULTS, SEARCH_NONE_FOUND, SEARCH_UNAVAILABLE };
 
@@ -115,6 +141,30 @@ typedef struct app_state {
     char **match_why;            /* per match: the reasons, one per line */
     int nmatches;
     int urgent;                  /* the not-safe answer: protection contacts first */
+
+    /* booking; name and phone stay only while the visitor is here: wiped once sent and at reset */
+    int can_book;                /* a booking backend runs */
+    int book_state;              /* enum book_state */
+    book_choice *book_days;
+    int nbook_days;
+    book_choice *book_times;     /* of the chosen day */
+    int nbook_times;
+    char book_day_label[160];
+    char book_time_label[160];
+    char book_name[96];
+    char book_phone[40];
+    int book_field;              /* 0 name, 1 phone */
+    int book_anonymous;
+    char book_code[8];
+    char book_when[256];         /* date and time of the booking, in the reader's language */
+    char book_where[600];        /* address */
+    char *book_ics;              /* the calendar event the QR code holds */
+    char book_error[256];
+    char code_entry[8];          /* typed booking code (Latin letters and digits) */
+    int code_state;              /* enum code_state */
+    char code_offer[256];        /* the looked-up booking: offer name, time, state */
+    char code_when[256];
+    int code_booking_state;
 
     /* staff mode; the PIN digits themselves never leave the app */
     int pin_len;

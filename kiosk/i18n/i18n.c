@@ -466,6 +466,42 @@ int i18n_format_date(const char *code, int y, int m, int d, char *buf, size_t le
     return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
 }
 
+/* One date with a skeleton in a calendar ("gregorian", "persian"). */
+static int format_skeleton(const char *code, const char *calendar, const UChar *skel, int y, int m, int d, char *buf,
+                           size_t len)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    char loc[64];
+    snprintf(loc, sizeof loc, "%s@calendar=%s", icu_of(code), calendar);
+    UDateTimePatternGenerator *g = udatpg_open(loc, &e);
+    UChar pat[64];
+    int32_t pn = g ? udatpg_getBestPattern(g, skel, -1, pat, 64, &e) : 0;
+    if (g) udatpg_close(g);
+    UDate t = make_date(y, m, d, 12 * 60, &e);
+    UDateFormat *f = U_SUCCESS(e) ? udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, u"UTC", -1, pat, pn, &e) : NULL;
+    if (U_FAILURE(e)) {
+        if (f) udat_close(f);
+        return -1;
+    }
+    UChar u[128];
+    int32_t n = udat_format(f, t, u, 128, NULL, &e);
+    udat_close(f);
+    return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
+}
+
+int i18n_format_day(const char *code, int y, int m, int d, int native, char *buf, size_t len)
+{
+    if (format_skeleton(code, "gregorian", u"yMMMMEEEEd", y, m, d, buf, len) < 0) return -1;
+    /* readers from Afghanistan and Iran live by the Solar Hijri calendar: show it beside */
+    if (native && (!strcmp(code, "fa") || !strcmp(code, "prs") || !strcmp(code, "ps"))) {
+        char alt[128];
+        size_t used = strlen(buf);
+        if (format_skeleton(code, "persian", u"yMMMMd", y, m, d, alt, sizeof alt) > 0 && used + strlen(alt) + 4 < len)
+            snprintf(buf + used, len - used, " (%s)", alt);
+    }
+    return (int)strlen(buf);
+}
+
 int i18n_format_date_range(const char *code, const char *from, const char *to, char *buf, size_t len)
 {
     int y1, m1, d1, y2, m2, d2;

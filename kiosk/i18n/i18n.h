@@ -78,6 +78,12 @@ int i18n_join_list(const char *code, const char *const items[], int n, char *buf
 /* A date (y-m-d) in the locale's medium format, Gregorian. */
 int i18n_format_date(const char *code, int y, int m, int d, char *buf, size_t len);
 
+/*
+ * "Montag, 30. November 2026": weekday and date, Gregorian. native: for fa, prs and ps the
+ * Solar Hijri date follows in brackets. Returns the length or -1.
+ */
+int i18n_format_day(const char *code, int y, int m, int d, int native, char *buf, size_t len);
+
 /* "1. Apr. – 31. Okt. 2026" or a single date when from == to; dates as "YYYY-MM-DD". */
 int i18n_format_date_range(const char *code, const char *from, const char *to, char *buf, size_t len);
 

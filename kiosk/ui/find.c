@@ -15,7 +15,9 @@ int ui_wide_button(frame *f, const char *id, rect r, const char *icon, const cha
     ui_fill(f, r, color);
     if (color != COL_ACCENT) ui_border(f, r, COL_LINE, 2);
     int side = r.h * 3 / 5, pad = f->m.pad / 2;
-    ui_icon(f, icon, (rect){r.x + pad, r.y + (r.h - side) / 2, side, side}, on, 0);
+    /* arrows point along the reading direction */
+    int arrow = !strcmp(icon, "back") || !strcmp(icon, "forward");
+    ui_icon(f, icon, (rect){r.x + pad, r.y + (r.h - side) / 2, side, side}, on, arrow && f->st->rtl);
     text_opts o = ui_opts(f->m.body, 1, on, TEXT_ALIGN_START);
     o.max_lines = 2;
     rect tr = {r.x + 2 * pad + side, 0, r.w - 3 * pad - side, 0};
@@ -107,7 +109,7 @@ void screen_search(frame *f)
         break;
     }
     ui_clip(f, NULL);
-    ui_keyboard(f, kb);
+    ui_keyboard(f, kb, NULL);
     ui_header(f, 1);
 }
 

@@ -16,22 +16,26 @@
 
 typedef struct kb_layout {
     const char *id;
+    int fixed;          /* for one field only (phone, booking code): not on the script switch */
     const char *label;  /* on the layout switch: three letters of the script */
     const char *lang;   /* for shaping the key captions */
     const char *rows[5];
 } kb_layout;
 
 static const kb_layout layouts[] = {
-    {"de", "äöü", "de", {"q w e r t z u i o p ü", "a s d f g h j k l ö ä", "y x c v b n m ß"}},
-    {"latin", "abc", "en", {"q w e r t y u i o p", "a s d f g h j k l", "z x c v b n m", "ç ş ğ ı ê î û ë é è"}},
-    {"ar", "أبت", "ar", {"ض ص ث ق ف غ ع ه خ ح ج", "ش س ي ب ل ا ت ن م ك ط", "ذ ء ؤ ر ى ة و ز ظ د", "أ إ آ ئ"}},
-    {"fa", "پچژ", "fa", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک گ", "ظ ط ز ر ذ د پ و ژ آ"}},
-    {"ps", "ټځډ", "ps", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک ګ", "ظ ط ز ر ذ د پ و ژ آ", "ټ ځ ډ ړ ښ ڼ ې ۍ ږ څ"}},
-    {"ckb", "ڕڵۆ", "ckb", {"ق و ە ر ت ی ئ ح ع ۆ پ", "ا س د ف گ ه ژ ک ل", "ز خ ج ڤ ب ن م ش چ", "ڕ ڵ ێ غ"}},
-    {"ur", "ٹڈڑ", "ur", {"ط ص ھ د ٹ پ ت ب ج ح", "م و ر ن ل ہ ا ک ی", "ق ف ے س ش غ ع ڈ ڑ ں", "ژ ز ذ ث ظ خ گ چ ء آ"}},
-    {"cyrl", "абв", "ru", {"й ц у к е н г ш щ з х", "ф ы в а п р о л д ж э", "я ч с м и т ь б ю", "ъ ё і ї є ґ"}},
-    {"ethi", "ሀለሐ", "ti",
+    {"de", 0, "äöü", "de", {"q w e r t z u i o p ü", "a s d f g h j k l ö ä", "y x c v b n m ß"}},
+    {"latin", 0, "abc", "en", {"q w e r t y u i o p", "a s d f g h j k l", "z x c v b n m", "ç ş ğ ı ê î û ë é è"}},
+    {"ar", 0, "أبت", "ar", {"ض ص ث ق ف غ ع ه خ ح ج", "ش س ي ب ل ا ت ن م ك ط", "ذ ء ؤ ر ى ة و ز ظ د", "أ إ آ ئ"}},
+    {"fa", 0, "پچژ", "fa", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک گ", "ظ ط ز ر ذ د پ و ژ آ"}},
+    {"ps", 0, "ټځډ", "ps", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک ګ", "ظ ط ز ر ذ د پ و ژ آ", "ټ ځ ډ ړ ښ ڼ ې ۍ ږ څ"}},
+    {"ckb", 0, "ڕڵۆ", "ckb", {"ق و ە ر ت ی ئ ح ع ۆ پ", "ا س د ف گ ه ژ ک ل", "ز خ ج ڤ ب ن م ش چ", "ڕ ڵ ێ غ"}},
+    {"ur", 0, "ٹڈڑ", "ur", {"ط ص ھ د ٹ پ ت ب ج ح", "م و ر ن ل ہ ا ک ی", "ق ف ے س ش غ ع ڈ ڑ ں", "ژ ز ذ ث ظ خ گ چ ء آ"}},
+    {"cyrl", 0, "абв", "ru", {"й ц у к е н г ш щ з х", "ф ы в а п р о л д ж э", "я ч с м и т ь б ю", "ъ ё і ї є ґ"}},
+    {"ethi", 0, "ሀለሐ", "ti",
      {"ሀ ለ ሐ መ ረ ሰ ሸ ቀ ቐ", "በ ቨ ተ ቸ ነ ኘ አ ከ ኸ", "ወ ዐ ዘ ዠ የ ደ ጀ ገ ጠ", "ጨ ጰ ጸ ፀ ፈ ፐ"}},
+    {"digits", 1, "123", "en", {"1 2 3", "4 5 6", "7 8 9", "+ 0"}},
+    /* booking codes leave out look-alikes (0/O, 1/I/L) */
+    {"code", 1, "A2", "en", {"2 3 4 5 6 7 8 9", "A B C D E F G H", "J K M N P Q R S", "T U V W X Y Z"}},
 };
 enum { NLAYOUTS = sizeof layouts / sizeof layouts[0] };
 
@@ -104,29 +108,33 @@ static void key(frame *f, const char *id, rect r, const char *caption, const cha
     ui_text(f, (rect){r.x, r.y + (r.h - th) / 2, r.w, th}, caption, &o, 1);
 }
 
-int ui_keyboard(frame *f, rect area)
+int ui_keyboard(frame *f, rect area, const char *layout)
 {
     const app_state *st = f->st;
     /* no choice yet: the script of the UI language */
-    const kb_layout *L = find_layout(st->kb_layout[0] ? st->kb_layout : ui_keyboard_for_lang(st->lang));
+    const kb_layout *L = find_layout(layout ? layout : st->kb_layout[0] ? st->kb_layout : ui_keyboard_for_lang(st->lang));
+    int switcher = !layout;
     int gap = f->m.pad / 5 > 2 ? f->m.pad / 5 : 2;
     int nrows = 0;
     while (nrows < 5 && L->rows[nrows]) nrows++;
-    /* rows: layout switch, (vowel orders), letters, space + delete */
-    int total_rows = nrows + 2;
+    /* rows: layout switch, letters, space + delete (or the vowel orders) */
+    int total_rows = nrows + 1 + switcher;
     int kh = (area.h - gap * (total_rows + 1)) / total_rows;
     ui_fill(f, area, COL_BG);
     f->no_mirror = 1;
     int y = area.y + gap;
     /* one tap switches to any script */
-    int lw = (area.w - gap * (NLAYOUTS + 1)) / NLAYOUTS;
-    for (int i = 0; i < NLAYOUTS; i++) {
+    int nswitch = 0;
+    for (int i = 0; i < NLAYOUTS; i++) nswitch += !layouts[i].fixed;
+    int lw = (area.w - gap * (nswitch + 1)) / nswitch;
+    for (int i = 0, k = 0; switcher && i < NLAYOUTS; i++) {
+        if (layouts[i].fixed) continue;
         char id[32];
         snprintf(id, sizeof id, "kb-layout:%s", layouts[i].id);
-        key(f, id, (rect){area.x + gap + i * (lw + gap), y, lw, kh}, layouts[i].label, layouts[i].lang, &layouts[i] == L,
-            ACT_KB_LAYOUT, layouts[i].id);
+        key(f, id, (rect){area.x + gap + k++ * (lw + gap), y, lw, kh}, layouts[i].label, layouts[i].lang,
+            &layouts[i] == L, ACT_KB_LAYOUT, layouts[i].id);
     }
-    y += kh + gap;
+    if (switcher) y += kh + gap;
     int maxcols = 0;
     char keys[14][8];
     for (int r = 0; r < nrows; r++) {
@@ -158,7 +166,7 @@ int ui_keyboard(frame *f, rect area)
             key(f, id, (rect){area.x + gap + v * (ow + gap), bottom, ow, kh}, syl, "ti", 0, ACT_KEY, syl);
         }
     } else {
-        int dw = kw * 2 + gap;
+        int dw = kw * 2 + gap < area.w / 4 ? kw * 2 + gap : area.w / 4;
         rect space = {area.x + gap + dw + gap, bottom, area.w - 2 * (dw + 2 * gap) - gap, kh};
         if (ui_hit(f, "key:space", space)) ui_emit(f, ACT_KEY, " ", 0);
         ui_fill(f, space, COL_TILE);

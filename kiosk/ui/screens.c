@@ -244,7 +244,8 @@ void screen_categories(frame *f)
     int guide_w = st->nquestions > 0 ? (f->w - 3 * pad) * 2 / 5 : 0;
     if (guide_w) title_h = ui_text(f, (rect){pad, 0, f->w - 3 * pad - guide_w, 0}, title, &to, 0);
     int line_h = guide_w && f->m.touch > title_h ? f->m.touch : title_h;
-    int total = pad / 2 + line_h + pad / 2 + rows * (tile_h + pad) + help_h + pad;
+    int mine_h = st->can_book ? f->m.touch + pad : 0;
+    int total = pad / 2 + line_h + pad / 2 + rows * (tile_h + pad) + mine_h + help_h + pad;
     float sc = ui_scroll_input(f, (float)(total - view.h));
     ui_clip(f, &view);
     int y0 = hh + pad / 2 - (int)sc;
@@ -276,7 +277,13 @@ void screen_categories(frame *f)
             ui_text(f, (rect){r.x + pad / 2, r.y + r.h - cnt_h - pad / 3, r.w - pad, cnt_h}, cnt, &co, 1);
         }
     }
-    ui_text(f, (rect){pad, y0 + rows * (tile_h + pad), f->w - 2 * pad, help_h}, help, &fo, 1);
+    if (mine_h) {
+        int bw = f->w - 2 * pad < (int)(120 * f->m.mm) ? f->w - 2 * pad : (int)(120 * f->m.mm);
+        if (ui_wide_button(f, "my-booking", (rect){(f->w - bw) / 2, y0 + rows * (tile_h + pad), bw, f->m.touch},
+                           "calendar", ui_tr(f, "My appointment: look up or cancel"), COL_TILE))
+            ui_emit(f, ACT_MY_BOOKING, NULL, 0);
+    }
+    ui_text(f, (rect){pad, y0 + rows * (tile_h + pad) + mine_h, f->w - 2 * pad, help_h}, help, &fo, 1);
     ui_clip(f, NULL);
     ui_header(f, 1);
     ui_demo_banner(f, f->h - demo_h, demo_h);
@@ -463,6 +470,9 @@ void screen_detail(frame *f)
     if (o->name.fallback || o->summary.fallback) total += ui_fallback_mark(f, pad, 0, w, 0) + pad / 2;
     total += ui_text(f, (rect){pad, 0, w, 0}, o->name.text, &to, 0);
     total += ui_text(f, (rect){pad, 0, w, 0}, o->summary.text, &so, 0) + pad;
+    /* booking comes before the long text: it is what a person came for */
+    int book = o->bookable && st->can_book;
+    if (book) total += f->m.touch + pad;
     for (int i = 0; i < nsecs; i++) total += section(f, 0, secs[i].label, secs[i].value, secs[i].lang, secs[i].fallback, 0);
     float sc = ui_scroll_input(f, (float)(total + pad - view.h));
     ui_clip(f, &view);
@@ -470,6 +480,13 @@ void screen_detail(frame *f)
     if (o->name.fallback || o->summary.fallback) y += ui_fallback_mark(f, pad, y, w, 1) + pad / 2;
     y += ui_text(f, (rect){pad, y, w, 0}, o->name.text, &to, 1);
     y += ui_text(f, (rect){pad, y, w, 0}, o->summary.text, &so, 1) + pad / 2;
+    if (book) {
+        int bw = w < (int)(120 * f->m.mm) ? w : (int)(120 * f->m.mm);
+        if (ui_wide_button(f, "book", (rect){pad, y, bw, f->m.touch}, "calendar", ui_tr(f, "Book an appointment"),
+                           COL_ACCENT))
+            ui_emit(f, ACT_BOOK, NULL, 0);
+        y += f->m.touch + pad / 2;
+    }
     ui_fill(f, (rect){pad, y, w, 2}, COL_LINE);
     y += pad / 2;
     for (int i = 0; i < nsecs; i++) {

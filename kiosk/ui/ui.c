@@ -4,6 +4,8 @@
  */
 #include "ui_priv.h"
 
+#include <qrencode.h>
+
 #include <SDL2/SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -395,6 +397,43 @@ void ui_icon(frame *f, const char *name, rect r, int color, int mirror)
     ui_image(f, key, NULL, 0, r, color, mirror);
 }
 
+int ui_qr(frame *f, const char *text, rect r)
+{
+    ui *u = f->u;
+    char k[64];
+    uint64_t th = hash_str(text);
+    snprintf(k, sizeof k, "Q%d|%d|%016llx", r.w, r.h, (unsigned long long)th);
+    uint64_t h = hash_str(k);
+    tex_entry *e = cache_find(u, k, h);
+    if (!e && (e = cache_add(u, k, h)) != NULL) {
+        /* medium error correction: a phone still reads it off a scratched or glaring screen */
+        QRcode *q = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
+        int quiet = 4, n = q ? q->width + 2 * quiet : 0;
+        int side = r.w < r.h ? r.w : r.h, mod = n ? side / n : 0;
+        SDL_Surface *s = mod > 0 ? SDL_CreateRGBSurfaceWithFormat(0, n * mod, n * mod, 32, SDL_PIXELFORMAT_ARGB8888) : NULL;
+        if (s) {
+            /* always dark on white, also in high contrast: scanners expect it */
+            SDL_FillRect(s, NULL, 0xFFFFFFFFu);
+            for (int y = 0; y < q->width; y++)
+                for (int x = 0; x < q->width; x++)
+                    if (q->data[y * q->width + x] & 1) {
+                        SDL_Rect m = {(x + quiet) * mod, (y + quiet) * mod, mod, mod};
+                        SDL_FillRect(s, &m, 0xFF000000u);
+                    }
+            e->tex = SDL_CreateTextureFromSurface(u->r, s);
+            e->w = e->bh = e->h = s->w;
+            u->bytes += (long)s->w * s->h * 4;
+            SDL_FreeSurface(s);
+        }
+        QRcode_free(q);
+    }
+    if (!e || !e->tex) return 0;
+    rect q = ui_flip(f, (rect){r.x + (r.w - e->w) / 2, r.y + (r.h - e->w) / 2, e->w, e->w});
+    SDL_Rect dst = {q.x, q.y, e->w, e->w};
+    SDL_RenderCopy(u->r, e->tex, NULL, &dst);
+    return e->w;
+}
+
 int ui_hit(frame *f, const char *id, rect r)
 {
     ui *u = f->u;
@@ -474,6 +513,12 @@ int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int ma
     case SCREEN_SEARCH: screen_search(&f); break;
     case SCREEN_QUESTION: screen_question(&f); break;
     case SCREEN_MATCHES: screen_matches(&f); break;
+    case SCREEN_BOOK_DAY: screen_book_day(&f); break;
+    case SCREEN_BOOK_TIME: screen_book_time(&f); break;
+    case SCREEN_BOOK_DETAILS: screen_book_details(&f); break;
+    case SCREEN_BOOK_CONSENT: screen_book_consent(&f); break;
+    case SCREEN_BOOK_DONE: screen_book_done(&f); break;
+    case SCREEN_CODE: screen_code(&f); break;
     default: break;
     }
     if (st->countdown > 0) screen_overlay_countdown(&f);

@@ -53,6 +53,8 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw);
 void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, rect r, int color, int mirror);
 /* A UI icon from kiosk/ui/icons/<name>.svg. */
 void ui_icon(frame *f, const char *name, rect r, int color, int mirror);
+/* A QR code of text (dark on white with its quiet zone) centred in r; returns its side, 0 on error. */
+int ui_qr(frame *f, const char *text, rect r);
 /* Register a touch target; returns 1 when this frame's tap hit it. */
 int ui_hit(frame *f, const char *id, rect r);
 void ui_emit(frame *f, int kind, const char *arg, float value);
@@ -80,8 +82,9 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
 /* A wide button: pictogram at the start, label beside it. Returns 1 when tapped. */
 int ui_wide_button(frame *f, const char *id, rect r, const char *icon, const char *label, int color);
 
-/* The on-screen keyboard for st->kb_layout in area (keyboard.c). */
-int ui_keyboard(frame *f, rect area);
+/* The on-screen keyboard in area (keyboard.c): layout NULL = the one chosen (st->kb_layout,
+ * else the UI language's) with the row that switches scripts; or a fixed one ("digits", "code"). */
+int ui_keyboard(frame *f, rect area, const char *layout);
 
 /* Screens (screens.c). */
 void screen_attract(frame *f);
@@ -95,5 +98,12 @@ void screen_staff(frame *f);
 void screen_search(frame *f);
 void screen_question(frame *f);
 void screen_matches(frame *f);
+/* book.c */
+void screen_book_day(frame *f);
+void screen_book_time(frame *f);
+void screen_book_details(frame *f);
+void screen_book_consent(frame *f);
+void screen_book_done(frame *f);
+void screen_code(frame *f);
 
 #endif

@@ -1,0 +1,411 @@
+/*
+ * book.c: the booking flow of the state machine (app_priv.h): offer → day → time → optional
+ * name and phone → consent → sent → confirmation (or an honest "queued" or "taken"), and looking
+ * a booking up or cancelling it by its code.
+ *
+ * Everything that waits on the network runs on the booking worker; the flow only posts jobs and
+ * picks results up in app_book_tick. Name and phone live in app_state while the person types;
+ * they are wiped once the booking is sent on its way and at every idle reset.
+ */
+#include "app_priv.h"
+
+#include "platform/log.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BOOK_DAYS_AHEAD 28
+
+static void read_secret(const char *path, char *buf, size_t len)
+{
+    buf[0] = 0;
+    FILE *f = path && *path ? fopen(path, "r") : NULL;
+    if (!f) {
+        if (path && *path) log_msg("booking", "cannot read the CalDAV password file");
+        return;
+    }
+    if (fgets(buf, (int)len, f)) buf[strcspn(buf, "\r\n")] = 0;
+    fclose(f);
+}
+
+void app_book_open(app *a)
+{
+    if (!a->cfg.booking) return;
+    char password[256], err[512];
+    read_secret(a->cfg.caldav_password_file, password, sizeof password);
+    booking_config bc = {.db_path = a->cfg.state_path,
+                         .caldav_url = a->cfg.caldav_url,
+                         .caldav_user = a->cfg.caldav_user[0] ? a->cfg.caldav_user : NULL,
+                         .caldav_password = password[0] ? password : NULL,
+                         .kiosk_id = a->cfg.kiosk_id[0] ? a->cfg.kiosk_id : "kiosk",
+                         .timeout_s = 10};
+    if (booking_worker_start(&a->booker, &bc, a->cfg.booking_retry_s, err, sizeof err) != 0)
+        log_msg("booking", "booking is off: %s", err);
+    sodium_memzero(password, sizeof password);
+    a->s.can_book = a->booker != NULL;
+}
+
+static void free_choices(app *a)
+{
+    free(a->s.book_days);
+    free(a->s.book_times);
+    a->s.book_days = a->s.book_times = NULL;
+    a->s.nbook_days = a->s.nbook_times = 0;
+    free(a->slots);
+    a->slots = NULL;
+    a->nslots = 0;
+}
+
+static void wipe_person(app *a)
+{
+    sodium_memzero(a->s.book_name, sizeof a->s.book_name);
+    sodium_memzero(a->s.book_phone, sizeof a->s.book_phone);
+}
+
+void app_book_reset(app *a)
+{
+    app_state *s = &a->s;
+    free_choices(a);
+    wipe_person(a);
+    free(s->book_ics);
+    s->book_ics = NULL;
+    s->book_state = BOOK_IDLE;
+    s->book_field = s->book_anonymous = 0;
+    s->book_code[0] = s->book_when[0] = s->book_where[0] = s->book_error[0] = 0;
+    s->book_day_label[0] = s->book_time_label[0] = 0;
+    sodium_memzero(s->code_entry, sizeof s->code_entry);
+    s->code_state = CODE_ENTRY;
+    s->code_offer[0] = s->code_when[0] = 0;
+    /* a result arriving after the reset belongs to nobody on screen: take it and drop it */
+    booking_result r;
+    if (a->booker && booking_worker_poll(a->booker, &r)) free(r.slots);
+}
+
+void app_book_close(app *a)
+{
+    app_book_reset(a);
+    booking_worker_stop(a->booker);
+    a->booker = NULL;
+}
+
+static void when_text(app *a, const char *day, int start_min, int end_min, char *buf, size_t len)
+{
+    int y = 0, m = 0, d = 0;
+    char date[160] = "", time[64] = "";
+    sscanf(day, "%d-%d-%d", &y, &m, &d);
+    i18n_format_day(a->s.lang, y, m, d, 1, date, sizeof date);
+    i18n_format_time_range(a->s.lang, start_min, end_min, time, sizeof time);
+    snprintf(buf, len, "%s\n%s", date, time);
+}
+
+static int seats_free(const booking_slot *sl) { return sl->capacity - sl->taken; }
+
+/* The days that still have a free seat, labelled. */
+static void make_days(app *a)
+{
+    app_state *s = &a->s;
+    free(s->book_days);
+    s->book_days = calloc((size_t)a->nslots + 1, sizeof *s->book_days);
+    s->nbook_days = 0;
+    for (int i = 0; s->book_days && i < a->nslots; i++) {
+        const booking_slot *sl = &a->slots[i];
+        book_choice *c = s->nbook_days ? &s->book_days[s->nbook_days - 1] : NULL;
+        if (!c || strcmp(a->slots[c->index].day, sl->day) != 0) {
+            c = &s->book_days[s->nbook_days++];
+            c->index = i;
+            int y = 0, m = 0, d = 0;
+            sscanf(sl->day, "%d-%d-%d", &y, &m, &d);
+            i18n_format_day(s->lang, y, m, d, 1, c->label, sizeof c->label);
+        }
+    }
+}
+
+static void make_times(app *a, int first)
+{
+    app_state *s = &a->s;
+    free(s->book_times);
+    s->book_times = calloc((size_t)a->nslots + 1, sizeof *s->book_times);
+    s->nbook_times = 0;
+    for (int i = first; s->book_times && i < a->nslots && !strcmp(a->slots[i].day, a->slots[first].day); i++) {
+        book_choice *c = &s->book_times[s->nbook_times++];
+        c->index = i;
+        i18n_format_time_range(s->lang, a->slots[i].start_min, a->slots[i].end_min, c->label, sizeof c->label);
+        i18n_format_count(s->catalog, s->lang, "%d place free", "%d places free", seats_free(&a->slots[i]), c->detail,
+                          sizeof c->detail);
+    }
+}
+
+static int start(app *a)
+{
+    app_state *s = &a->s;
+    if (!a->booker || !s->offer || !s->offer->bookable) return 0;
+    free_choices(a);
+    char **closed = store_closures(a->st, s->offer->id);
+    int64_t now = (int64_t)time(NULL);
+    int rc = booking_worker_slots(a->booker, s->offer->id, s->offer->schedules, s->offer->nschedules, closed, now,
+                                  now + BOOK_DAYS_AHEAD * 86400LL, now);
+    store_strv_free(closed);
+    s->book_state = rc == 0 ? BOOK_LOADING : BOOK_FAILED;
+    s->book_error[0] = 0;
+    s->scroll[SCREEN_BOOK_DAY] = 0;
+    app_go(a, SCREEN_BOOK_DAY);
+    return 1;
+}
+
+static void address(app *a, char *buf, size_t len)
+{
+    const store_offer *o = a->s.offer;
+    if (!o) {
+        buf[0] = 0;
+        return;
+    }
+    snprintf(buf, len, "%s%s%s\n%s %s", o->location_name.text, *o->location_name.text ? "\n" : "", o->street ? o->street : "",
+             o->postcode ? o->postcode : "", o->city ? o->city : "");
+}
+
+/* The request as the backend and the QR code see it (no personal data for the QR). */
+static booking_request request(app *a, char *where, size_t wlen)
+{
+    const booking_slot *sl = &a->slots[a->chosen_slot];
+    address(a, where, wlen);
+    booking_request r = {.offer_id = a->s.offer->id,
+                         .title = a->s.offer->name.text,
+                         .location = where,
+                         .start = sl->start,
+                         .end = sl->end,
+                         .capacity = sl->capacity};
+    return r;
+}
+
+static int confirm(app *a)
+{
+    app_state *s = &a->s;
+    if (!a->booker || a->chosen_slot < 0 || a->chosen_slot >= a->nslots || !s->offer) return 0;
+    char where[600];
+    booking_request r = request(a, where, sizeof where);
+    r.name = s->book_anonymous ? NULL : s->book_name;
+    r.phone = s->book_anonymous ? NULL : s->book_phone;
+    if (booking_worker_book(a->booker, &r) != 0) return 0;
+    s->book_state = BOOK_SENDING;
+    app_go(a, SCREEN_BOOK_DONE);
+    return 1;
+}
+
+static void type_into(char *field, size_t size, const char *text)
+{
+    if (strlen(field) + strlen(text) < size) strcat(field, text);
+}
+
+static void delete_last(char *field)
+{
+    size_t n = strlen(field);
+    if (n == 0) return;
+    do n--;
+    while (n > 0 && ((unsigned char)field[n] & 0xC0) == 0x80);
+    field[n] = 0;
+}
+
+int app_book_apply(app *a, const action *act)
+{
+    app_state *s = &a->s;
+    int scr = s->screen;
+    switch (act->kind) {
+    case ACT_BOOK:
+        return start(a);
+    case ACT_BOOK_DAY: {
+        int i = (int)act->value;
+        if (scr != SCREEN_BOOK_DAY || i < 0 || i >= s->nbook_days) return 0;
+        snprintf(s->book_day_label, sizeof s->book_day_label, "%s", s->book_days[i].label);
+        make_times(a, s->book_days[i].index);
+        s->scroll[SCREEN_BOOK_TIME] = 0;
+        app_go(a, SCREEN_BOOK_TIME);
+        return 1;
+    }
+    case ACT_BOOK_TIME: {
+        int i = (int)act->value;
+        if (scr != SCREEN_BOOK_TIME || i < 0 || i >= s->nbook_times) return 0;
+        a->chosen_slot = s->book_times[i].index;
+        const booking_slot *sl = &a->slots[a->chosen_slot];
+        when_text(a, sl->day, sl->start_min, sl->end_min, s->book_when, sizeof s->book_when);
+        s->book_field = 0;
+        s->kb_pending[0] = 0;
+        app_go(a, SCREEN_BOOK_DETAILS);
+        return 1;
+    }
+    case ACT_BOOK_FIELD:
+        s->book_field = act->value > 0.5f;
+        s->kb_pending[0] = 0;
+        return 1;
+    case ACT_BOOK_NEXT:
+    case ACT_BOOK_ANON:
+        if (scr != SCREEN_BOOK_DETAILS) return 0;
+        s->book_anonymous = act->kind == ACT_BOOK_ANON || (!s->book_name[0] && !s->book_phone[0]);
+        if (s->book_anonymous) wipe_person(a);
+        app_go(a, SCREEN_BOOK_CONSENT);
+        return 1;
+    case ACT_BOOK_CONFIRM:
+        return scr == SCREEN_BOOK_CONSENT && confirm(a);
+    case ACT_MY_BOOKING:
+        sodium_memzero(s->code_entry, sizeof s->code_entry);
+        s->code_state = CODE_ENTRY;
+        app_go(a, SCREEN_CODE);
+        return 1;
+    case ACT_CODE_LOOKUP:
+        if (scr != SCREEN_CODE || strlen(s->code_entry) < 4 || !a->booker) return 0;
+        if (booking_worker_lookup(a->booker, s->code_entry) != 0) return 0;
+        s->code_state = CODE_LOOKING;
+        return 1;
+    case ACT_CODE_CANCEL:
+        if (scr != SCREEN_CODE || (s->code_state != CODE_FOUND && s->code_state != CODE_ASK_CANCEL)) return 0;
+        if (act->value < 0.5f) {
+            s->code_state = CODE_ASK_CANCEL;
+            return 1;
+        }
+        if (!a->booker || booking_worker_cancel(a->booker, s->code_entry) != 0) return 0;
+        s->code_state = CODE_LOOKING;
+        return 1;
+    case ACT_KEY:
+        if (scr == SCREEN_BOOK_DETAILS) {
+            if (s->book_field) type_into(s->book_phone, sizeof s->book_phone, act->arg);
+            else type_into(s->book_name, sizeof s->book_name, act->arg);
+            s->kb_pending[0] = 0;
+            return 1;
+        }
+        if (scr == SCREEN_CODE && s->code_state != CODE_LOOKING) {
+            type_into(s->code_entry, 7, act->arg);
+            s->code_state = CODE_ENTRY;
+            return 1;
+        }
+        return -1;
+    case ACT_KEY_DELETE:
+        if (scr == SCREEN_BOOK_DETAILS) {
+            if (s->kb_pending[0]) s->kb_pending[0] = 0;
+            else delete_last(s->book_field ? s->book_phone : s->book_name);
+            return 1;
+        }
+        if (scr == SCREEN_CODE && s->code_state != CODE_LOOKING) {
+            delete_last(s->code_entry);
+            s->code_state = CODE_ENTRY;
+            return 1;
+        }
+        return -1;
+    case ACT_KEY_CLEAR:
+        if (scr == SCREEN_BOOK_DETAILS) {
+            if (s->book_field) sodium_memzero(s->book_phone, sizeof s->book_phone);
+            else sodium_memzero(s->book_name, sizeof s->book_name);
+            return 1;
+        }
+        if (scr == SCREEN_CODE && s->code_state != CODE_LOOKING) {
+            sodium_memzero(s->code_entry, sizeof s->code_entry);
+            s->code_state = CODE_ENTRY;
+            return 1;
+        }
+        return -1;
+    case ACT_BACK:
+        switch (scr) {
+        case SCREEN_BOOK_DAY: app_go(a, SCREEN_DETAIL); return 1;
+        case SCREEN_BOOK_TIME: app_go(a, SCREEN_BOOK_DAY); return 1;
+        case SCREEN_BOOK_DETAILS: app_go(a, SCREEN_BOOK_TIME); return 1;
+        case SCREEN_BOOK_CONSENT: app_go(a, SCREEN_BOOK_DETAILS); return 1;
+        case SCREEN_BOOK_DONE:
+            if (s->book_state == BOOK_SENDING) return 0; /* the request is out: wait for the answer */
+            app_go(a, SCREEN_DETAIL);
+            return 1;
+        case SCREEN_CODE: app_go(a, SCREEN_CATEGORIES); return 1;
+        default: return -1;
+        }
+    default:
+        return -1;
+    }
+}
+
+static void got_slots(app *a, booking_result *r)
+{
+    app_state *s = &a->s;
+    free_choices(a);
+    if (r->rc != 0) {
+        free(r->slots);
+        s->book_state = BOOK_FAILED;
+        log_msg("booking", "free times: %s", r->err);
+        return;
+    }
+    a->slots = r->slots;
+    a->nslots = slots_free_only(r->slots, r->nslots);
+    make_days(a);
+    s->book_state = r->offline ? BOOK_READY_OFFLINE : BOOK_READY;
+}
+
+static void got_booking(app *a, const booking_result *r)
+{
+    app_state *s = &a->s;
+    if (r->rc != 0) {
+        s->book_state = BOOK_ERROR;
+        snprintf(s->book_error, sizeof s->book_error, "%s", r->err);
+        log_msg("booking", "booking failed: %s", r->err); /* the backend's messages hold no personal data */
+        return;
+    }
+    snprintf(s->book_code, sizeof s->book_code, "%s", r->info.code);
+    if (r->info.state == BOOKING_TAKEN) {
+        /* someone was faster: show fresh times, keep what was typed */
+        s->book_state = BOOK_TAKEN;
+        return;
+    }
+    s->book_state = r->info.state == BOOKING_CONFIRMED ? BOOK_CONFIRMED : BOOK_QUEUED;
+    wipe_person(a);
+    char where[600];
+    booking_request req = request(a, where, sizeof where);
+    snprintf(s->book_where, sizeof s->book_where, "%s", where);
+    free(s->book_ics);
+    s->book_ics = s->book_state == BOOK_CONFIRMED ? booking_ics_event(&req, r->info.code) : NULL;
+}
+
+static void got_code(app *a, const booking_result *r)
+{
+    app_state *s = &a->s;
+    if (r->job == BOOKING_JOB_CANCEL && r->rc < 0) {
+        s->code_state = CODE_FAILED;
+        return;
+    }
+    if (r->rc != 0) {
+        s->code_state = r->rc == 1 ? CODE_UNKNOWN : CODE_FAILED;
+        return;
+    }
+    s->code_booking_state = r->info.state;
+    s->code_state = r->job == BOOKING_JOB_CANCEL ? CODE_CANCELLED : CODE_FOUND;
+    store_offer *o = NULL;
+    s->code_offer[0] = 0;
+    if (store_offer_get(a->st, r->info.offer_id, s->chain, s->nchain, &o) == 0) {
+        snprintf(s->code_offer, sizeof s->code_offer, "%s", o->name.text);
+        store_offer_free(o);
+    }
+    char day[11] = "";
+    int64_t midnight = r->info.start;
+    slots_local_day(r->info.start, "Europe/Berlin", day, &midnight);
+    when_text(a, day, (int)((r->info.start - midnight) / 60), (int)((r->info.end - midnight) / 60), s->code_when,
+              sizeof s->code_when);
+}
+
+int app_book_tick(app *a)
+{
+    booking_result r;
+    if (!a->booker || !booking_worker_poll(a->booker, &r)) return 0;
+    switch (r.job) {
+    case BOOKING_JOB_SLOTS:
+        got_slots(a, &r);
+        break;
+    case BOOKING_JOB_BOOK:
+        got_booking(a, &r);
+        break;
+    case BOOKING_JOB_LOOKUP:
+    case BOOKING_JOB_CANCEL:
+        got_code(a, &r);
+        break;
+    default:
+        free(r.slots);
+        break;
+    }
+    return 1;
+}

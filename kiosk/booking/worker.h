@@ -1,0 +1,48 @@
+/*
+ * worker: the booking room's thread. It alone owns the booking handle, whose calls may wait on
+ * the network for seconds, so the UI thread only posts a job and picks the result up in a later
+ * frame. Between jobs it delivers queued requests (the outbox) every flush interval.
+ *
+ * Personal data in a job (name, phone) is wiped from the worker's memory once the job is done.
+ */
+#ifndef KIOSK_BOOKING_WORKER_H
+#define KIOSK_BOOKING_WORKER_H
+
+#include "booking/booking.h"
+
+typedef struct booking_worker booking_worker;
+
+enum booking_job { BOOKING_JOB_NONE = 0, BOOKING_JOB_SLOTS, BOOKING_JOB_BOOK, BOOKING_JOB_LOOKUP, BOOKING_JOB_CANCEL };
+
+typedef struct booking_result {
+    int job;            /* enum booking_job */
+    int rc;             /* the booking call's return code */
+    char err[256];
+    booking_slot *slots; /* BOOKING_JOB_SLOTS: free()d by the receiver */
+    int nslots;
+    int offline;        /* SLOTS: seats taken could not be asked from the server */
+    booking_info info;  /* BOOK, LOOKUP, CANCEL */
+} booking_result;
+
+/*
+ * Open the backend (cfg is copied) and start the thread; flush_s: seconds between outbox
+ * deliveries (0 = 60). Returns 0, or -1 with err.
+ */
+int booking_worker_start(booking_worker **out, const booking_config *cfg, int flush_s, char *err, size_t errlen);
+/* Stop the thread (waits for the job under way) and close the backend. */
+void booking_worker_stop(booking_worker *w);
+
+/* Post a job; each returns 0, or -1 when a job is still under way. Arguments are copied. */
+int booking_worker_slots(booking_worker *w, const char *offer_id, const store_schedule *sched, int n,
+                         char *const *closed, int64_t from, int64_t to, int64_t now);
+int booking_worker_book(booking_worker *w, const booking_request *r);
+int booking_worker_lookup(booking_worker *w, const char *code);
+int booking_worker_cancel(booking_worker *w, const char *code);
+
+/* The finished job's result: returns 1 and moves it into *out, 0 while nothing is finished. */
+int booking_worker_poll(booking_worker *w, booking_result *out);
+
+/* Requests waiting in the outbox after the last delivery attempt (for staff), -1 unknown. */
+int booking_worker_queued(booking_worker *w);
+
+#endif

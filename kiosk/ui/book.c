@@ -1,0 +1,329 @@
+/*
+ * book.c: the booking screens (day, time, name and phone, consent, result) and the code screen
+ * where a booking is looked up or cancelled. Drawn from app_state alone. Nothing here says
+ * "booked" unless the app got a confirmation from the authority.
+ */
+#include "ui_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A heading line (with the offer's name above it when given); returns the y below. */
+static int heading(frame *f, int y, const char *over, const char *text)
+{
+    int pad = f->m.pad;
+    if (over && *over) {
+        text_opts oo = ui_opts(f->m.small, 1, COL_MUTED, TEXT_ALIGN_START);
+        oo.max_lines = 1;
+        oo.ui_dir = 0;
+        y += ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, over, &oo, 1);
+    }
+    text_opts o = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
+    o.max_lines = 2;
+    return y + ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, text, &o, 1) + f->m.pad / 2;
+}
+
+static int para(frame *f, int y, const char *text, int size, int color)
+{
+    int pad = f->m.pad, w = ui_column_width(f);
+    text_opts o = ui_opts(size, 0, color, TEXT_ALIGN_START);
+    return y + ui_text(f, (rect){pad, y, w, 0}, text, &o, 1) + pad / 2;
+}
+
+/* A warning band: for what a person must not misread (not confirmed, no connection). */
+static int warn(frame *f, int y, const char *text)
+{
+    int pad = f->m.pad;
+    text_opts o = ui_opts(f->m.body, 1, COL_ON_ACCENT, TEXT_ALIGN_START);
+    int h = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, text, &o, 0);
+    ui_fill(f, (rect){0, y, f->w, h + pad}, COL_WARN);
+    ui_text(f, (rect){pad, y + pad / 2, f->w - 2 * pad, h}, text, &o, 1);
+    return y + h + pad * 3 / 2;
+}
+
+static int button(frame *f, const char *id, int x, int y, int w, const char *icon, const char *label, int primary)
+{
+    return ui_wide_button(f, id, (rect){x, y, w, f->m.touch}, icon, label, primary ? COL_ACCENT : COL_TILE);
+}
+
+/* Choices (days, times) as a grid of tiles below y, scrolling; ids prefix:i, action kind with value i. */
+static void choices(frame *f, int y, const book_choice *c, int n, const char *prefix, int kind)
+{
+    int pad = f->m.pad;
+    int cols = f->w >= 1200 ? 3 : f->w >= 700 ? 2 : 1;
+    int tw = (f->w - (cols + 1) * pad) / cols;
+    text_opts lo = ui_opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_CENTER);
+    lo.max_lines = 2;
+    text_opts dt = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
+    dt.max_lines = 1;
+    int th = f->m.touch + f->m.small * 2;
+    rect view = {0, y, f->w, f->h - y};
+    int rows = (n + cols - 1) / cols;
+    float sc = ui_scroll_input(f, (float)(rows * (th + pad) + pad - view.h));
+    ui_clip(f, &view);
+    for (int i = 0; i < n; i++) {
+        rect r = {pad + (i % cols) * (tw + pad), y + pad / 2 + (i / cols) * (th + pad) - (int)sc, tw, th};
+        if (r.y > f->h || r.y + r.h < y) continue;
+        char id[48];
+        snprintf(id, sizeof id, "%s:%d", prefix, i);
+        if (ui_hit(f, id, r)) ui_emit(f, kind, NULL, (float)i);
+        ui_fill(f, r, COL_TILE);
+        ui_border(f, r, COL_ACCENT, 2);
+        int lh = ui_text(f, (rect){r.x + pad / 2, 0, r.w - pad, 0}, c[i].label, &lo, 0);
+        int dh = c[i].detail[0] ? ui_text(f, (rect){r.x, 0, r.w, 0}, c[i].detail, &dt, 0) : 0;
+        int ty = r.y + (r.h - lh - dh) / 2;
+        ui_text(f, (rect){r.x + pad / 2, ty, r.w - pad, lh}, c[i].label, &lo, 1);
+        if (dh) ui_text(f, (rect){r.x + pad / 2, ty + lh, r.w - pad, dh}, c[i].detail, &dt, 1);
+    }
+    ui_clip(f, NULL);
+}
+
+void screen_book_day(frame *f)
+{
+    const app_state *st = f->st;
+    int y = f->m.header_h + f->m.pad / 2;
+    y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Choose a day"));
+    switch (st->book_state) {
+    case BOOK_LOADING:
+        ui_scroll_input(f, 0);
+        para(f, y, ui_tr(f, "Looking for free times…"), f->m.body, COL_TEXT);
+        break;
+    case BOOK_READY:
+    case BOOK_READY_OFFLINE:
+        if (st->book_state == BOOK_READY_OFFLINE)
+            y = warn(f, y, ui_tr(f, "The booking office cannot be reached right now. A time shown here may already be taken."));
+        if (st->nbook_days == 0) {
+            ui_scroll_input(f, 0);
+            para(f, y, ui_tr(f, "No free times in the next four weeks. Please ask the staff."), f->m.body, COL_TEXT);
+        } else {
+            choices(f, y, st->book_days, st->nbook_days, "day", ACT_BOOK_DAY);
+        }
+        break;
+    default:
+        ui_scroll_input(f, 0);
+        para(f, y, ui_tr(f, "Free times cannot be shown right now. Please ask the staff."), f->m.body, COL_TEXT);
+        break;
+    }
+    ui_header(f, 1);
+}
+
+void screen_book_time(frame *f)
+{
+    const app_state *st = f->st;
+    int y = f->m.header_h + f->m.pad / 2;
+    y = heading(f, y, st->book_day_label, ui_tr(f, "Choose a time"));
+    choices(f, y, st->book_times, st->nbook_times, "time", ACT_BOOK_TIME);
+    ui_header(f, 1);
+}
+
+/* One input line; the active one has a thick border. Returns 1 when tapped. */
+static int field(frame *f, const char *id, rect r, const char *label, const char *value, int active)
+{
+    int hit = ui_hit(f, id, r);
+    ui_fill(f, r, COL_TILE);
+    ui_border(f, r, active ? COL_ACCENT : COL_LINE, active ? 4 : 2);
+    int pad = f->m.pad / 2;
+    text_opts lo = ui_opts(f->m.small, 1, COL_MUTED, TEXT_ALIGN_START);
+    lo.max_lines = 1;
+    int lh = ui_text(f, (rect){r.x + pad, r.y + pad / 2, r.w - 2 * pad, 0}, label, &lo, 1);
+    text_opts vo = ui_opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_START);
+    vo.max_lines = 1;
+    vo.ui_dir = 0; /* what was typed keeps its own direction */
+    ui_text(f, (rect){r.x + pad, r.y + pad / 2 + lh, r.w - 2 * pad, 0}, value, &vo, 1);
+    return hit;
+}
+
+void screen_book_details(frame *f)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad, t = f->m.touch;
+    ui_scroll_input(f, 0);
+    int y = f->m.header_h + pad / 2;
+    y = heading(f, y, NULL, ui_tr(f, "Your name and phone number (you may leave them out)"));
+    int kb_h = f->h > f->w ? f->h * 34 / 100 : f->h * 40 / 100;
+    rect kb = {0, f->h - kb_h, f->w, kb_h};
+    int fh = t + f->m.small;
+    int wide = f->w >= 1000;
+    int fw = wide ? (f->w - 3 * pad) / 2 : f->w - 2 * pad;
+    if (field(f, "field:name", (rect){pad, y, fw, fh}, ui_tr(f, "Name"), st->book_name, st->book_field == 0))
+        ui_emit(f, ACT_BOOK_FIELD, NULL, 0);
+    rect pr = wide ? (rect){2 * pad + fw, y, fw, fh} : (rect){pad, y + fh + pad / 2, fw, fh};
+    if (field(f, "field:phone", pr, ui_tr(f, "Phone number"), st->book_phone, st->book_field == 1))
+        ui_emit(f, ACT_BOOK_FIELD, NULL, 1);
+    y = pr.y + fh + pad / 2;
+    int bw = (f->w - 3 * pad) / 2;
+    if (button(f, "next", pad, y, bw, "forward", ui_tr(f, "Continue"), 1)) ui_emit(f, ACT_BOOK_NEXT, NULL, 0);
+    if (button(f, "anonymous", 2 * pad + bw, y, bw, "clear", ui_tr(f, "Book without name"), 0))
+        ui_emit(f, ACT_BOOK_ANON, NULL, 0);
+    y += t + pad / 2;
+    if (y < kb.y) {
+        text_opts o = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
+        ui_clip(f, &(rect){0, y, f->w, kb.y - y});
+        ui_text(f, (rect){pad, y, f->w - 2 * pad, 0},
+                ui_tr(f, "The office can call you if something changes. Without a name you get a code instead."), &o, 1);
+        ui_clip(f, NULL);
+    }
+    ui_keyboard(f, kb, st->book_field ? "digits" : NULL);
+    ui_header(f, 1);
+}
+
+void screen_book_consent(frame *f)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad, t = f->m.touch;
+    ui_scroll_input(f, 0);
+    int y = f->m.header_h + pad / 2;
+    y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Please read before you book"));
+    y = para(f, y, st->book_when, f->m.body, COL_ACCENT);
+    if (st->book_anonymous)
+        y = para(f, y,
+                 ui_tr(f, "You book without a name. You will get a booking code. Keep it: you need it to change or cancel the appointment."),
+                 f->m.body, COL_TEXT);
+    else
+        y = para(f, y,
+                 ui_tr(f, "Your name and phone number go to the office of this offer, so that they can reach you about this appointment. "
+                          "This kiosk deletes them as soon as the office has the booking. They are never used for anything else."),
+                 f->m.body, COL_TEXT);
+    y += pad / 2;
+    int bw = (f->w - 3 * pad) / 2;
+    if (button(f, "confirm", pad, y, bw, "calendar", ui_tr(f, "I agree – book now"), 1)) ui_emit(f, ACT_BOOK_CONFIRM, NULL, 0);
+    if (button(f, "not-now", 2 * pad + bw, y, bw, "back", ui_tr(f, "Back"), 0)) ui_emit(f, ACT_BACK, NULL, 0);
+    (void)t;
+    ui_header(f, 1);
+}
+
+/* The booking code large, in Latin letters, and what to do with it. */
+static int code_block(frame *f, int y, const char *code)
+{
+    int pad = f->m.pad;
+    text_opts lo = ui_opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_START);
+    y += ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, ui_tr(f, "Your booking code:"), &lo, 1);
+    text_opts co = ui_opts(f->m.title * 3 / 2, 1, COL_ACCENT, TEXT_ALIGN_START);
+    co.lang = "en";
+    co.max_lines = 1;
+    return y + ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, code, &co, 1) + pad / 2;
+}
+
+void screen_book_done(frame *f)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad;
+    ui_scroll_input(f, 0);
+    int y = f->m.header_h + pad / 2;
+    int bw = f->w - 2 * pad < (int)(110 * f->m.mm) ? f->w - 2 * pad : (int)(110 * f->m.mm);
+    switch (st->book_state) {
+    case BOOK_SENDING:
+        heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Booking… please wait."));
+        break;
+    case BOOK_CONFIRMED: {
+        /* text on the start side, the QR code on the end side (below on narrow panels) */
+        int qr = f->w >= 1000 ? (f->h - f->m.header_h) * 2 / 3 : 0;
+        if (qr > f->w / 3) qr = f->w / 3;
+        y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Your appointment is booked."));
+        y = code_block(f, y, st->book_code);
+        y = para(f, y, st->book_when, f->m.body, COL_TEXT);
+        y = para(f, y, st->book_where, f->m.body, COL_TEXT);
+        if (st->book_ics) {
+            if (!qr) qr = f->h - y - f->m.touch - 3 * pad;
+            int qx = f->w >= 1000 ? f->w - pad - qr : pad;
+            int qy = f->w >= 1000 ? f->m.header_h + pad : y;
+            if (qr > 0 && ui_qr(f, st->book_ics, (rect){qx, qy, qr, qr}) > 0) {
+                text_opts o = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
+                ui_text(f, (rect){qx, qy + qr, qr, 0}, ui_tr(f, "Scan with your phone to save the date in your calendar."), &o, 1);
+            }
+            if (f->w < 1000) y += qr + f->m.small * 3;
+        }
+        if (button(f, "finish", pad, y, bw, "home", ui_tr(f, "Finish"), 1)) ui_emit(f, ACT_LANGUAGES, NULL, 0);
+        break;
+    }
+    case BOOK_QUEUED:
+        y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Not booked yet"));
+        y = warn(f, y, ui_tr(f, "The booking office cannot be reached right now. Your request is saved and will be sent "
+                                "automatically. It is NOT confirmed yet."));
+        y = code_block(f, y, st->book_code);
+        y = para(f, y, st->book_when, f->m.body, COL_TEXT);
+        y = para(f, y, ui_tr(f, "Enter your code at this kiosk later to see whether the appointment is confirmed, or ask the staff."),
+                 f->m.body, COL_TEXT);
+        if (button(f, "finish", pad, y, bw, "home", ui_tr(f, "Finish"), 1)) ui_emit(f, ACT_LANGUAGES, NULL, 0);
+        break;
+    case BOOK_TAKEN:
+        y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "This time was just taken"));
+        y = para(f, y, ui_tr(f, "Someone else booked it a moment ago. Please choose another time."), f->m.body, COL_TEXT);
+        if (button(f, "other-time", pad, y, bw, "calendar", ui_tr(f, "Choose another time"), 1)) ui_emit(f, ACT_BOOK, NULL, 0);
+        break;
+    default:
+        y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "The booking did not work"));
+        y = para(f, y, ui_tr(f, "Nothing was booked. Please ask the staff."), f->m.body, COL_TEXT);
+        if (button(f, "back-offer", pad, y, bw, "back", ui_tr(f, "Back"), 1)) ui_emit(f, ACT_BACK, NULL, 0);
+        break;
+    }
+    ui_header(f, st->book_state != BOOK_SENDING);
+}
+
+static const char *state_text(frame *f, int state)
+{
+    switch (state) {
+    case 0: return ui_tr(f, "Confirmed");
+    case 1: return ui_tr(f, "Not confirmed yet: waiting for the booking office");
+    case 2: return ui_tr(f, "Not booked: the time was taken by someone else");
+    default: return ui_tr(f, "Cancelled");
+    }
+}
+
+void screen_code(frame *f)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad, t = f->m.touch;
+    ui_scroll_input(f, 0);
+    int y = f->m.header_h + pad / 2;
+    y = heading(f, y, NULL, ui_tr(f, "Enter your booking code"));
+    int kb_h = f->h > f->w ? f->h * 30 / 100 : f->h * 36 / 100;
+    rect kb = {0, f->h - kb_h, f->w, kb_h};
+    int fw = (int)(70 * f->m.mm) < f->w - 3 * pad - (int)(60 * f->m.mm) ? (int)(70 * f->m.mm) : (f->w - 3 * pad) / 2;
+    rect field_r = {pad, y, fw, t};
+    ui_fill(f, field_r, COL_TILE);
+    ui_border(f, field_r, COL_ACCENT, 3);
+    text_opts co = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_CENTER);
+    co.lang = "en";
+    co.max_lines = 1;
+    int ch = ui_text(f, (rect){field_r.x, 0, fw, 0}, st->code_entry[0] ? st->code_entry : "······", &co, 0);
+    ui_text(f, (rect){field_r.x, y + (t - ch) / 2, fw, ch}, st->code_entry[0] ? st->code_entry : "······", &co, 1);
+    int bw = f->w - 3 * pad - fw;
+    if (bw > (int)(80 * f->m.mm)) bw = (int)(80 * f->m.mm);
+    if (button(f, "lookup", 2 * pad + fw, y, bw, "search", ui_tr(f, "Look up"), 1)) ui_emit(f, ACT_CODE_LOOKUP, NULL, 0);
+    y += t + pad / 2;
+    ui_clip(f, &(rect){0, y, f->w, kb.y - y});
+    int half = (f->w - 3 * pad) / 2;
+    switch (st->code_state) {
+    case CODE_LOOKING:
+        para(f, y, ui_tr(f, "Looking up…"), f->m.body, COL_TEXT);
+        break;
+    case CODE_FOUND:
+    case CODE_ASK_CANCEL:
+    case CODE_CANCELLED:
+        y = para(f, y, st->code_offer, f->m.body, COL_TEXT);
+        y = para(f, y, st->code_when, f->m.body, COL_TEXT);
+        y = para(f, y, state_text(f, st->code_booking_state), f->m.body, COL_ACCENT);
+        if (st->code_state == CODE_FOUND && st->code_booking_state <= 1) {
+            if (button(f, "cancel", pad, y, half, "clear", ui_tr(f, "Cancel this appointment"), 0))
+                ui_emit(f, ACT_CODE_CANCEL, NULL, 0);
+        } else if (st->code_state == CODE_ASK_CANCEL) {
+            if (button(f, "cancel-yes", pad, y, half, "clear", ui_tr(f, "Yes, cancel it"), 1)) ui_emit(f, ACT_CODE_CANCEL, NULL, 1);
+            if (button(f, "cancel-no", 2 * pad + half, y, half, "back", ui_tr(f, "No, keep it"), 0))
+                ui_emit(f, ACT_CODE_LOOKUP, NULL, 0);
+        }
+        break;
+    case CODE_UNKNOWN:
+        para(f, y, ui_tr(f, "There is no booking with this code."), f->m.body, COL_TEXT);
+        break;
+    case CODE_FAILED:
+        para(f, y, ui_tr(f, "This cannot be done right now: no connection to the booking office. Please try later or ask the staff."),
+             f->m.body, COL_TEXT);
+        break;
+    default:
+        break;
+    }
+    ui_clip(f, NULL);
+    ui_keyboard(f, kb, "code");
+    ui_header(f, 1);
+}
