@@ -391,7 +391,9 @@ static void got_code(app *a, const booking_result *r)
 int app_book_tick(app *a)
 {
     booking_result r;
-    if (!a->booker || !booking_worker_poll(a->booker, &r)) return 0;
+    if (!a->booker) return 0;
+    a->s.book_queued = booking_worker_queued(a->booker);
+    if (!booking_worker_poll(a->booker, &r)) return 0;
     switch (r.job) {
     case BOOKING_JOB_SLOTS:
         got_slots(a, &r);

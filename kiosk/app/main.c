@@ -274,6 +274,16 @@ static int run_script(kiosk *k, const char *path)
             }
             app_tick(k->a, clock);
             frame(k, &none);
+        } else if (!strcmp(cmd, "settle-outbox")) {
+            /* wait (real time, at most 30 s) until the booking worker has delivered its outbox */
+            for (int i = 0; i < 300 && app_get_state(k->a)->book_queued != 0; i++) {
+                SDL_Delay(100);
+                app_tick(k->a, clock);
+            }
+            if (app_get_state(k->a)->book_queued != 0) {
+                fprintf(stderr, "%s:%d: the outbox was not delivered\n", path, ln);
+                k->failures++;
+            }
         } else if (!strcmp(cmd, "settle-sync")) {
             /* wait (real time, at most 60 s) for the sync thread's first attempt to finish */
             for (int i = 0; k->sync && i < 600; i++) {

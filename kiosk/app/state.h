@@ -144,6 +144,7 @@ typedef struct app_state {
 
     /* booking; name and phone stay only while the visitor is here: wiped once sent and at reset */
     int can_book;                /* a booking backend runs */
+    int book_queued;             /* requests waiting in the outbox (-1 unknown), for staff */
     int book_state;              /* enum book_state */
     book_choice *book_days;
     int nbook_days;
