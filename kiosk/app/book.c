@@ -270,7 +270,16 @@ int app_book_apply(app *a, const action *act)
     case ACT_KEY:
         if (scr == SCREEN_BOOK_DETAILS) {
             if (s->book_field) type_into(s->book_phone, sizeof s->book_phone, act->arg);
-            else type_into(s->book_name, sizeof s->book_name, act->arg);
+            else {
+                /* the keyboard has no shift: a name's words start with a capital */
+                char cap[16];
+                size_t n = strlen(s->book_name);
+                int word_start = n == 0 || s->book_name[n - 1] == ' ' || s->book_name[n - 1] == '-';
+                if (word_start && i18n_titlecase_char(act->arg, cap, sizeof cap) == 0)
+                    type_into(s->book_name, sizeof s->book_name, cap);
+                else type_into(s->book_name, sizeof s->book_name, act->arg);
+                sodium_memzero(cap, sizeof cap);
+            }
             s->kb_pending[0] = 0;
             return 1;
         }

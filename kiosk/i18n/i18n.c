@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/ucol.h>
 #include <unicode/udat.h>
 #include <unicode/udateintervalformat.h>
@@ -548,4 +549,18 @@ void i18n_collator_close(i18n_collator *c)
     if (!c) return;
     ucol_close(c->c);
     free(c);
+}
+
+int i18n_titlecase_char(const char *in, char *buf, size_t len)
+{
+    int32_t n = (int32_t)strlen(in), i = 0, o = 0;
+    UChar32 c;
+    U8_NEXT(in, i, n, c);
+    if (c < 0 || len < 5) return -1;
+    UBool bad = 0;
+    U8_APPEND((uint8_t *)buf, o, (int32_t)len - 1, u_totitle(c), bad);
+    if (bad || (size_t)o + (size_t)(n - i) >= len) return -1;
+    memcpy(buf + o, in + i, (size_t)(n - i));
+    buf[o + n - i] = 0;
+    return 0;
 }

@@ -87,6 +87,12 @@ int i18n_format_day(const char *code, int y, int m, int d, int native, char *buf
 /* "1. Apr. – 31. Okt. 2026" or a single date when from == to; dates as "YYYY-MM-DD". */
 int i18n_format_date_range(const char *code, const char *from, const char *to, char *buf, size_t len);
 
+/*
+ * The titlecase form of one typed character (UTF-8) into buf: "a" → "A", "ä" → "Ä"; scripts
+ * without case come back unchanged. For names typed on a lowercase keyboard. Returns 0 or -1.
+ */
+int i18n_titlecase_char(const char *in, char *buf, size_t len);
+
 /* Compare two UTF-8 strings with the language's collation (<0, 0, >0). */
 typedef struct i18n_collator i18n_collator;
 i18n_collator *i18n_collator_open(const char *code);

@@ -8,6 +8,10 @@
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_image.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -439,6 +443,253 @@ TEST(guided_questions)
           "idle reset starts the questions anew");
 }
 
+/* ---- booking ---- */
+
+/* A kiosk config for one booking walk: its own state database (fresh), retries every second. */
+static const char *book_cfg(const char *name, const char *extra)
+{
+    static char cfg[400];
+    char db[400];
+    snprintf(db, sizeof db, "%s/book-%s.db", shots, name);
+    sh("rm -f %s %s-wal %s-shm", db);
+    snprintf(cfg, sizeof cfg, "%s/book-%s.ini", shots, name);
+    FILE *f = fopen(cfg, "w");
+    if (!f) return cfg;
+    fprintf(f, "[kiosk]\ncontent = %s/content/demo.db\nstate = %s\nbooking_retry = 1\n%s", build, db, extra ? extra : "");
+    fclose(f);
+    return cfg;
+}
+
+/* The same config again (keeping its database), for a second walk on the same kiosk. */
+static const char *book_cfg_again(const char *name)
+{
+    static char cfg[400];
+    snprintf(cfg, sizeof cfg, "%s/book-%s.ini", shots, name);
+    return cfg;
+}
+
+/* One text column of the only (or first) row a query on a walk's state database returns. */
+static const char *book_db(const char *name, const char *sql)
+{
+    static char out[4][256];
+    static int next;
+    char *o = out[next++ % 4], db[400];
+    o[0] = 0;
+    snprintf(db, sizeof db, "%s/book-%s.db", shots, name);
+    sqlite3 *d = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(d, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        snprintf(o, 256, "%s", t ? (const char *)t : "(null)");
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+    return o;
+}
+
+static int walk_book(const char *name, const char *cfg, const char *lang, const char *script)
+{
+    char args[600];
+    snprintf(args, sizeof args, "--config %s --size 1920x1080 --lang %s", cfg, lang);
+    return run_walk(name, args, script);
+}
+
+/* A file of the shots directory holds a string (a log must not hold a name). */
+static int file_has(const char *file, const char *needle)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", shots, file);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return strstr(buf, needle) != NULL;
+}
+
+/* The way to the bookable counselling offer: search "mbe", open the hit, tap book. */
+static void to_booking(char *script, size_t len, const char *layout)
+{
+    snprintf(script + strlen(script), len - strlen(script), "tap search\n%s%s%s", layout ? "tap kb-layout:" : "",
+             layout ? layout : "", layout ? "\n" : "");
+    type_keys(script, len, "mbe");
+    size_t o = strlen(script);
+    snprintf(script + o, len - o, "tap row:0\nexpect screen detail\ntap book\nsettle\nexpect screen book-day\n");
+}
+
+TEST(booking_walk_de)
+{
+    char script[8192] = "";
+    const char *cfg = book_cfg("de", NULL);
+    to_booking(script, sizeof script, NULL);
+    strcat(script, "expect no-tofu\nshot book-de-day\ntap day:0\nexpect screen book-time\nexpect no-tofu\nshot book-de-time\n"
+                   "tap time:0\nexpect screen book-details\ntap field:name\n");
+    type_keys(script, sizeof script, "anna weber");
+    strcat(script, "tap field:phone\n");
+    type_keys(script, sizeof script, "0171 5550123");
+    size_t o = strlen(script);
+    snprintf(script + o, sizeof script - o,
+             "expect text Anna Weber\nshot book-de-details\ntap next\nexpect screen book-consent\nexpect text %s\nshot book-de-consent\n"
+             "tap confirm\nsettle\nexpect screen book-done\nexpect text %s\nexpect no-tofu\nshot book-de-done\n"
+             "tap finish\nexpect screen attract\n",
+             tr("de", "Please read before you book"), tr("de", "Your appointment is booked."));
+    CHECK(walk_book("book-de", cfg, "de", script) == 0, "de: offer, day, time, name and phone, consent, confirmed");
+    CHECK(!strcmp(book_db("de", "SELECT state FROM booking"), "0"), "the local backend holds it confirmed");
+    CHECK(!strcmp(book_db("de", "SELECT name || '/' || phone FROM booking"), "Anna Weber/0171 5550123"),
+          "name (capitalised) and phone kept for the office until the appointment");
+    CHECK(!file_has("e2e-book-de.log", "Weber") && !file_has("e2e-book-de.log", "5550123"), "neither in the log");
+    /* the QR code: a square of many black modules on white at the end side of the screen */
+    SDL_Surface *s = shot("book-de-done");
+    CHECK(s && ink(s, s->w * 2 / 3, s->h / 8, s->w / 3 - 40, s->h / 2) > 50000, "QR code drawn");
+    CHECK(s && ink(s, s->w / 3, s->h / 8, s->w / 4, s->h / 2) < 500, "with a quiet zone beside the text");
+    if (s) SDL_FreeSurface(s);
+
+    /* the same kiosk: the booked time is no longer offered; look the code up and cancel it */
+    char code[16], when[64];
+    snprintf(code, sizeof code, "%s", book_db("de", "SELECT code FROM booking"));
+    time_t start = (time_t)atoll(book_db("de", "SELECT slot_start FROM booking"));
+    struct tm lt;
+    setenv("TZ", "Europe/Berlin", 1);
+    tzset();
+    localtime_r(&start, &lt);
+    i18n_format_time_range("de", lt.tm_hour * 60 + lt.tm_min, lt.tm_hour * 60 + lt.tm_min + 30, when, sizeof when);
+    script[0] = 0;
+    to_booking(script, sizeof script, NULL);
+    o = strlen(script);
+    snprintf(script + o, sizeof script - o,
+             "tap day:0\nexpect screen book-time\nexpect no-text %s\ntap home\ntap my-booking\nexpect screen code\n"
+             "expect no-tofu\n",
+             when);
+    type_keys(script, sizeof script, code);
+    o = strlen(script);
+    snprintf(script + o, sizeof script - o,
+             "tap lookup\nsettle\nexpect text %s\nexpect text %s\nshot book-de-lookup\ntap cancel\ntap cancel-yes\nsettle\n"
+             "expect text %s\nshot book-de-cancelled\n",
+             code, tr("de", "Confirmed"), tr("de", "Cancelled"));
+    CHECK(walk_book("book-de-code", book_cfg_again("de"), "de", script) == 0, "booked time gone; code looked up, cancelled");
+    CHECK(!strcmp(book_db("de", "SELECT state FROM booking"), "3"), "cancelled in the database");
+    CHECK(!strcmp(book_db("de", "SELECT count(*) FROM booking WHERE name IS NOT NULL OR phone IS NOT NULL"), "0"),
+          "a cancelled booking keeps no personal data");
+    /* a wrong code is an honest "no such booking" */
+    script[0] = 0;
+    strcat(script, "tap my-booking\n");
+    type_keys(script, sizeof script, "ZZZZZZ");
+    o = strlen(script);
+    snprintf(script + o, sizeof script - o, "tap lookup\nsettle\nexpect text %s\n", tr("de", "There is no booking with this code."));
+    CHECK(walk_book("book-de-nocode", book_cfg_again("de"), "de", script) == 0, "unknown code told");
+}
+
+TEST(booking_walk_ar)
+{
+    /* typed, then left alone: the idle reset wipes the name from the screen */
+    char script[8192] = "";
+    const char *cfg = book_cfg("ar", NULL);
+    const char *name = "سارا احمد";
+    to_booking(script, sizeof script, "latin");
+    strcat(script, "tap day:0\ntap time:0\ntap field:name\ntap kb-layout:ar\n");
+    type_keys(script, sizeof script, name);
+    size_t o = strlen(script);
+    snprintf(script + o, sizeof script - o, "expect text %s\nexpect no-tofu\nshot book-ar-details\nwait 95000\n"
+                                            "expect screen attract\nexpect no-text %s\ntap lang:ar\n",
+             name, name);
+    to_booking(script, sizeof script, "latin");
+    o = strlen(script);
+    snprintf(script + o, sizeof script - o, "tap day:0\ntap time:0\nexpect no-text %s\ntap field:name\ntap kb-layout:ar\n", name);
+    type_keys(script, sizeof script, name);
+    strcat(script, "tap field:phone\n");
+    type_keys(script, sizeof script, "+4917655501");
+    o = strlen(script);
+    snprintf(script + o, sizeof script - o,
+             "tap next\nexpect screen book-consent\nexpect no-tofu\nshot book-ar-consent\ntap confirm\nsettle\n"
+             "expect screen book-done\nexpect text %s\nexpect no-tofu\nshot book-ar-done\n"
+             "wait 95000\nexpect screen attract\nexpect no-text %s\n",
+             tr("ar", "Your appointment is booked."), name);
+    CHECK(walk_book("book-ar", cfg, "ar", script) == 0, "ar: name wiped at idle reset; booked");
+    CHECK(!strcmp(book_db("ar", "SELECT name FROM booking"), name), "Arabic-script name stored as typed");
+    CHECK(!file_has("e2e-book-ar.log", "سارا") && !file_has("e2e-book-ar.log", "55501"), "not in the log");
+    /* the code is shown in Latin letters on the right-to-left screen */
+    char code[16];
+    snprintf(code, sizeof code, "%s", book_db("ar", "SELECT code FROM booking"));
+    CHECK(strlen(code) == 6 && strspn(code, "23456789ABCDEFGHJKMNPQRSTUVWXYZ") == 6, "code %s in Latin letters and digits", code);
+}
+
+TEST(booking_walk_ti_anonymous)
+{
+    char script[8192] = "";
+    const char *cfg = book_cfg("ti", NULL);
+    to_booking(script, sizeof script, "latin");
+    size_t o = strlen(script);
+    snprintf(script + o, sizeof script - o,
+             "expect no-tofu\nshot book-ti-day\ntap day:0\nexpect no-tofu\nshot book-ti-time\ntap time:0\nexpect no-tofu\n"
+             "tap anonymous\nexpect screen book-consent\nexpect text %s\nexpect no-tofu\nshot book-ti-consent\n"
+             "tap confirm\nsettle\nexpect screen book-done\nexpect text %s\nexpect no-tofu\nshot book-ti-done\n",
+             tr("ti", "Please read before you book"), tr("ti", "Your appointment is booked."));
+    CHECK(walk_book("book-ti", cfg, "ti", script) == 0, "ti: anonymous booking with a code");
+    CHECK(!strcmp(book_db("ti", "SELECT coalesce(name, '') || coalesce(phone, '') || state FROM booking"), "0"),
+          "booked without name or phone");
+}
+
+TEST(booking_offline_then_delivered)
+{
+    /* no server: the kiosk says so and queues the request; it never shows it as booked */
+    char script[8192] = "", extra[1200];
+    const char *cfg = book_cfg("off", "caldav_url = http://127.0.0.1:1/kiosk/\n");
+    to_booking(script, sizeof script, NULL);
+    strcat(script, "tap day:0\ntap time:0\ntap field:name\n");
+    type_keys(script, sizeof script, "jan");
+    size_t o = strlen(script);
+    snprintf(script + o, sizeof script - o,
+             "tap next\ntap confirm\nsettle\nexpect screen book-done\nexpect text %s\nexpect no-text %s\nexpect no-tofu\n"
+             "shot book-offline\n",
+             tr("de", "Not booked yet"), tr("de", "Your appointment is booked."));
+    CHECK(walk_book("book-off", cfg, "de", script) == 0, "offline: not booked yet, said plainly");
+    CHECK(!strcmp(book_db("off", "SELECT state || ' ' || name FROM booking"), "1 Jan"), "queued with its name");
+
+    /* the server comes up: the next kiosk start delivers the request and forgets the name */
+    int port = 18850 + (int)(getpid() % 40);
+    char cmd[2000], dir[400];
+    snprintf(dir, sizeof dir, "%s/radicale-e2e", shots);
+    sh("rm -rf %s", dir);
+    snprintf(cmd, sizeof cmd, "tests/servers/radicale.sh %d %s kiosk-test", port, dir);
+    FILE *p = popen(cmd, "r");
+    int pid = -1;
+    if (p && fscanf(p, "%d", &pid) != 1) pid = -1;
+    if (p) pclose(p);
+    CHECK(pid > 0, "Radicale started on port %d", port);
+    if (pid <= 0) return;
+    snprintf(cmd, sizeof cmd,
+             "printf kiosk-test > %s/password && %s/kiosk-book --db %s/cal.db --caldav http://127.0.0.1:%d/kiosk/ --user kiosk "
+             "--password-file %s/password ensure-calendar caritas-mbe >/dev/null",
+             dir, build, dir, port, dir);
+    CHECK(system(cmd) == 0, "the offer's calendar created by staff");
+    snprintf(extra, sizeof extra,
+             "caldav_url = http://127.0.0.1:%d/kiosk/\ncaldav_user = kiosk\ncaldav_password_file = %s/password\n", port, dir);
+    FILE *f = fopen(book_cfg_again("off"), "a");
+    if (f) {
+        /* the later key wins in the config: the kiosk was moved to the real server */
+        fputs(extra, f);
+        fclose(f);
+    }
+    char code[16];
+    snprintf(code, sizeof code, "%s", book_db("off", "SELECT code FROM booking"));
+    snprintf(script, sizeof script, "settle-outbox\ntap my-booking\n");
+    type_keys(script, sizeof script, code);
+    o = strlen(script);
+    snprintf(script + o, sizeof script - o, "tap lookup\nsettle\nexpect text %s\nshot book-delivered\n", tr("de", "Confirmed"));
+    CHECK(walk_book("book-delivered", book_cfg_again("off"), "de", script) == 0, "delivered after restart; lookup says confirmed");
+    CHECK(!strcmp(book_db("off", "SELECT state || ' ' || coalesce(name, '-') FROM booking"), "0 -"),
+          "confirmed, and the name purged once the server holds it");
+    snprintf(cmd, sizeof cmd,
+             "%s/kiosk-book --db %s/cal.db --caldav http://127.0.0.1:%d/kiosk/ --user kiosk --password-file %s/password "
+             "taken caritas-mbe %s %s 1 | grep -q '^1 of 1 taken'",
+             build, dir, port, dir, book_db("off", "SELECT slot_start FROM booking"),
+             book_db("off", "SELECT slot_end FROM booking"));
+    CHECK(system(cmd) == 0, "the server holds the seat");
+    kill(pid, SIGKILL);
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -458,6 +709,10 @@ int main(int argc, char **argv)
     RUN(search_on_the_keyboard);
     RUN(every_keyboard_layout_has_glyphs);
     RUN(guided_questions);
+    RUN(booking_walk_de);
+    RUN(booking_walk_ar);
+    RUN(booking_walk_ti_anonymous);
+    RUN(booking_offline_then_delivered);
     IMG_Quit();
     SDL_Quit();
     CHECK_DONE();

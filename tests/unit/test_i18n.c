@@ -115,6 +115,17 @@ TEST(counts_in_local_digits)
     i18n_catalog_free(de);
 }
 
+TEST(titlecase_for_names)
+{
+    static const char *const cases[][2] = {{"a", "A"}, {"ä", "Ä"}, {"ё", "Ё"}, {"ǆ", "ǅ"}, {"ض", "ض"}, {"ከ", "ከ"}, {"7", "7"}};
+    char buf[16];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        CHECK(i18n_titlecase_char(cases[i][0], buf, sizeof buf) == 0 && !strcmp(buf, cases[i][1]), "%s → %s", cases[i][0],
+              cases[i][1]);
+    CHECK(i18n_titlecase_char("\xff", buf, sizeof buf) == -1, "invalid UTF-8 refused");
+    CHECK(i18n_titlecase_char("a", buf, 2) == -1, "too small a buffer refused");
+}
+
 TEST(collation)
 {
     i18n_collator *de = i18n_collator_open("de");
@@ -133,6 +144,7 @@ int main(void)
     RUN(names_and_fallback);
     RUN(formatting);
     RUN(counts_in_local_digits);
+    RUN(titlecase_for_names);
     RUN(collation);
     CHECK_DONE();
 }
