@@ -701,6 +701,7 @@ static void pin_ok(app *a)
         a->s.staff_msg[0] = 0;
         app_go(a, SCREEN_STAFF);
         staff_refresh(a);
+        app_book_staff(a, 0);
     } else {
         /* three tries, then locks of 30 s doubling up to an hour; remembered across restarts */
         int64_t fails = local_get_int(a->loc, "staff_failures", 0) + 1;
@@ -996,6 +997,10 @@ int app_apply(app *a, const action *act)
         return s->screen == SCREEN_STAFF && staff_check(a, (int)act->value);
     case ACT_STAFF_APPLY:
         return s->screen == SCREEN_STAFF && staff_apply(a, (int)act->value);
+    case ACT_STAFF_EXPORT:
+        if (s->screen != SCREEN_STAFF || s->staff_exporting) return 0;
+        app_book_staff(a, 1);
+        return 1;
     case ACT_STAFF_LEAVE:
         app_reset(a);
         return 1;

@@ -81,6 +81,8 @@ void app_book_close(app *a);
 void app_book_reset(app *a);
 /* Booking actions; returns 1 when what is shown changed. */
 int app_book_apply(app *a, const action *act);
+/* Staff: list today's bookings; export: also write them to the USB stick. */
+void app_book_staff(app *a, int export);
 /* Pick up what the booking worker finished; 1 when a redraw is due. */
 int app_book_tick(app *a);
 

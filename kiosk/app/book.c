@@ -11,11 +11,17 @@
 
 #include "platform/log.h"
 
+#include <dirent.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+/* the name xgettext knows for the app's UI strings */
+#define T app_tr
 
 #define BOOK_DAYS_AHEAD 28
 
@@ -390,11 +396,98 @@ static void got_code(app *a, const booking_result *r)
         snprintf(s->code_offer, sizeof s->code_offer, "%s", o->name.text);
         store_offer_free(o);
     }
-    char day[11] = "";
-    int64_t midnight = r->info.start;
-    slots_local_day(r->info.start, "Europe/Berlin", day, &midnight);
-    when_text(a, day, (int)((r->info.start - midnight) / 60), (int)((r->info.end - midnight) / 60), s->code_when,
-              sizeof s->code_when);
+    char day[11] = "", end_day[11];
+    int from = 0, to = 0;
+    if (slots_local_time(r->info.start, "Europe/Berlin", day, &from) == 0 &&
+        slots_local_time(r->info.end, "Europe/Berlin", end_day, &to) == 0) {
+        if (strcmp(day, end_day) != 0) to += 24 * 60;
+        when_text(a, day, from, to, s->code_when, sizeof s->code_when);
+    }
+}
+
+/*
+ * Where the staff export goes: a stick mounted under the media directory (a directory on another
+ * file system than its parent), else a directory there that holds files. An empty directory is
+ * likely a mount point with no stick in it: writing there would fill the kiosk's own disk.
+ */
+static int export_dir(const char *media, char *out, size_t len)
+{
+    struct stat top;
+    if (stat(media, &top) != 0) return -1;
+    struct dirent **names = NULL;
+    int n = scandir(media, &names, NULL, alphasort), found = 0;
+    for (int pass = 0; pass < 2 && !found; pass++)
+        for (int i = 0; i < n && !found; i++) {
+            char path[1300];
+            struct stat st;
+            if (names[i]->d_name[0] == '.') continue;
+            snprintf(path, sizeof path, "%s/%s", media, names[i]->d_name);
+            if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode) || access(path, W_OK) != 0) continue;
+            if (pass == 0) found = st.st_dev != top.st_dev;
+            else {
+                DIR *d = opendir(path);
+                struct dirent *e;
+                while (d && !found && (e = readdir(d)))
+                    found = e->d_name[0] != '.';
+                if (d) closedir(d);
+            }
+            if (found && strlen(path) >= len) found = 0;
+            if (found) memcpy(out, path, strlen(path) + 1);
+        }
+    for (int i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return found ? 0 : -1;
+}
+
+void app_book_staff(app *a, int export)
+{
+    app_state *s = &a->s;
+    char today[11], dir[400] = "";
+    int minute;
+    s->staff_bookings[0] = 0;
+    if (!a->booker || slots_local_time((int64_t)time(NULL), "Europe/Berlin", today, &minute) != 0) return;
+    if (export && export_dir(a->cfg.media_dir, dir, sizeof dir) != 0) {
+        snprintf(s->staff_msg, sizeof s->staff_msg, "%s", T(a, "No USB stick to write to. Insert one and try again."));
+        export = 0;
+    }
+    if (booking_worker_staff(a->booker, today, export ? dir : NULL) == 0) s->staff_exporting = 1;
+}
+
+static void got_staff(app *a, booking_result *r)
+{
+    app_state *s = &a->s;
+    s->staff_exporting = 0;
+    char *b = s->staff_bookings;
+    size_t n = sizeof s->staff_bookings, o = 0;
+    b[0] = 0;
+    if (r->rc != 0 && !r->path[0]) {
+        snprintf(b, n, "%s", T(a, "The bookings cannot be read."));
+    } else if (r->nlist == 0) {
+        snprintf(b, n, "%s", T(a, "No bookings for today."));
+    }
+    for (int i = 0; i < r->nlist && o + 300 < n; i++) {
+        const booking_info *in = &r->list[i];
+        char day[11], time[64] = "";
+        int from = 0, to = 0;
+        if (slots_local_time(in->start, "Europe/Berlin", day, &from) == 0 &&
+            slots_local_time(in->end, "Europe/Berlin", day, &to) == 0)
+            i18n_format_time_range(s->lang, from, to, time, sizeof time);
+        store_offer *of = NULL;
+        int have = store_offer_get(a->st, in->offer_id, s->chain, s->nchain, &of) == 0;
+        const char *st = in->state == BOOKING_CONFIRMED ? T(a, "Confirmed")
+                         : in->state == BOOKING_QUEUED  ? T(a, "Not confirmed yet: waiting for the booking office")
+                         : in->state == BOOKING_TAKEN   ? T(a, "Not booked: the time was taken by someone else")
+                                                        : T(a, "Cancelled");
+        o += (size_t)snprintf(b + o, n - o, "%s%s  %s  %.80s – %s", o ? "\n" : "", time, in->code,
+                              have ? of->name.text : in->offer_id, st);
+        if (have) store_offer_free(of);
+    }
+    if (r->path[0]) {
+        if (r->rc == 0)
+            snprintf(s->staff_msg, sizeof s->staff_msg, "%s %.300s (+ .csv)", T(a, "Bookings written to"), r->path);
+        else snprintf(s->staff_msg, sizeof s->staff_msg, "%s %.300s", T(a, "The bookings could not be written:"), r->err);
+    }
+    free(r->list);
 }
 
 int app_book_tick(app *a)
@@ -413,6 +506,9 @@ int app_book_tick(app *a)
     case BOOKING_JOB_LOOKUP:
     case BOOKING_JOB_CANCEL:
         got_code(a, &r);
+        break;
+    case BOOKING_JOB_STAFF:
+        got_staff(a, &r);
         break;
     default:
         free(r.slots);

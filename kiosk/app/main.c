@@ -169,7 +169,7 @@ static int cmp_double(const void *a, const void *b)
 /* Background work a script waits for with "settle": a pack check, a booking call. */
 static int busy(const app_state *st)
 {
-    return st->staff_busy || st->book_state == BOOK_LOADING || st->book_state == BOOK_SENDING ||
+    return st->staff_busy || st->staff_exporting || st->book_state == BOOK_LOADING || st->book_state == BOOK_SENDING ||
            st->code_state == CODE_LOOKING;
 }
 

@@ -42,6 +42,7 @@ enum action_kind {
     ACT_STAFF_APPLY,  /* value: index of a checked pack */
     ACT_STAFF_LEAVE,
     ACT_STAFF_QUIT,   /* the only way out of the kiosk besides the service manager */
+    ACT_STAFF_EXPORT, /* write the bookings to the USB stick as .ics and .csv */
     ACT_TOGGLE_LARGE, /* large text on/off */
     ACT_TOGGLE_CONTRAST,
     ACT_SPEAK,        /* read the current screen aloud */
@@ -174,6 +175,8 @@ typedef struct app_state {
     staff_pack *packs;
     int npacks;
     int staff_busy;
+    char staff_bookings[2048];   /* today's bookings made here: time, code, offer, state */
+    int staff_exporting;         /* the bookings list or export is under way */
 
     /* access: reset at the idle timeout like everything else */
     int large_text;

@@ -104,6 +104,20 @@ int slots_local_day(int64_t t, const char *zone, char day[11], int64_t *midnight
     return rc;
 }
 
+int slots_local_time(int64_t t, const char *zone, char day[11], int *minute)
+{
+    UCalendar *cal = zone_open(zone);
+    if (!cal) return -1;
+    int y, m, d, rc = utc_to_local(cal, t, &y, &m, &d);
+    UErrorCode st = U_ZERO_ERROR;
+    int hm = ucal_get(cal, UCAL_HOUR_OF_DAY, &st) * 60 + ucal_get(cal, UCAL_MINUTE, &st);
+    ucal_close(cal);
+    if (rc != 0 || U_FAILURE(st)) return -1;
+    format_day(day, y, m, d);
+    *minute = hm;
+    return 0;
+}
+
 /* "YYYY-MM-DD" as a floating local date-time at midnight; -1 when malformed. */
 static int parse_day(const char *s, struct icaltimetype *t)
 {

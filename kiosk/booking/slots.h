@@ -39,4 +39,11 @@ int slots_free_only(booking_slot *s, int n);
  */
 int slots_local_day(int64_t t, const char *zone, char day[11], int64_t *midnight);
 
+/*
+ * Local date and wall-clock time of t in zone: day "YYYY-MM-DD" and *minute = hours * 60 +
+ * minutes as a clock there shows it (on the days the clocks change this differs from the time
+ * since midnight). Returns 0, or -1 for an unknown zone.
+ */
+int slots_local_time(int64_t t, const char *zone, char day[11], int *minute);
+
 #endif

@@ -4,6 +4,8 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@ typedef struct job {
     int kind;
     char offer_id[128], title[256], location[256], code[16];
     char name[201], phone[65];
+    char day[16], dir[400];
     booking_request req;
     store_schedule *sched;
     int nsched;
@@ -40,6 +43,50 @@ static void job_clear(job *j)
     sodium_memzero(j, sizeof *j);
 }
 
+/* One export file: written beside its final name, synced, then renamed over it. */
+static int export_file(booking *b, const char *path, const char *day, int csv, char *err, size_t errlen)
+{
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s.part", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "%.200s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    int rc = csv ? booking_export_csv(b, day, f) : booking_export_ics(b, day, f);
+    if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0)) rc = -1;
+    int saved = errno;
+    if (fclose(f) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        rc = -1;
+        saved = errno;
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "%.200s: %s", path, saved ? strerror(saved) : "export failed");
+        unlink(tmp);
+    }
+    return rc;
+}
+
+static void run_staff(booking_worker *w, job *j, booking_result *r)
+{
+    r->rc = booking_list_day(w->b, j->day, &r->list, &r->nlist);
+    if (r->rc != 0) {
+        snprintf(r->err, sizeof r->err, "the bookings cannot be read");
+        return;
+    }
+    if (!j->dir[0]) return;
+    char csv[512];
+    /* the whole book, not only the day: the office plans the days ahead from it */
+    snprintf(r->path, sizeof r->path, "%s/bookings-%s.ics", j->dir, j->day);
+    snprintf(csv, sizeof csv, "%s/bookings-%s.csv", j->dir, j->day);
+    r->rc = export_file(w->b, r->path, NULL, 0, r->err, sizeof r->err);
+    if (r->rc == 0) r->rc = export_file(w->b, csv, NULL, 1, r->err, sizeof r->err);
+}
+
 static void run_job(booking_worker *w, job *j, booking_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -63,6 +110,9 @@ static void run_job(booking_worker *w, job *j, booking_result *r)
     case BOOKING_JOB_CANCEL:
         r->rc = booking_cancel(w->b, j->code, r->err, sizeof r->err);
         if (r->rc == 0) booking_lookup(w->b, j->code, &r->info);
+        break;
+    case BOOKING_JOB_STAFF:
+        run_staff(w, j, r);
         break;
     default:
         break;
@@ -138,6 +188,7 @@ void booking_worker_stop(booking_worker *w)
     pthread_join(w->thread, NULL);
     job_clear(&w->j);
     free(w->res.slots);
+    free(w->res.list);
     booking_close(w->b);
     pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
@@ -206,6 +257,14 @@ int booking_worker_cancel(booking_worker *w, const char *code)
 {
     job j = {.kind = BOOKING_JOB_CANCEL};
     snprintf(j.code, sizeof j.code, "%s", code);
+    return post(w, &j);
+}
+
+int booking_worker_staff(booking_worker *w, const char *day, const char *dir)
+{
+    job j = {.kind = BOOKING_JOB_STAFF};
+    snprintf(j.day, sizeof j.day, "%s", day);
+    snprintf(j.dir, sizeof j.dir, "%s", dir ? dir : "");
     return post(w, &j);
 }
 

@@ -12,7 +12,7 @@
 
 typedef struct booking_worker booking_worker;
 
-enum booking_job { BOOKING_JOB_NONE = 0, BOOKING_JOB_SLOTS, BOOKING_JOB_BOOK, BOOKING_JOB_LOOKUP, BOOKING_JOB_CANCEL };
+enum booking_job { BOOKING_JOB_NONE = 0, BOOKING_JOB_SLOTS, BOOKING_JOB_BOOK, BOOKING_JOB_LOOKUP, BOOKING_JOB_CANCEL, BOOKING_JOB_STAFF };
 
 typedef struct booking_result {
     int job;            /* enum booking_job */
@@ -22,6 +22,9 @@ typedef struct booking_result {
     int nslots;
     int offline;        /* SLOTS: seats taken could not be asked from the server */
     booking_info info;  /* BOOK, LOOKUP, CANCEL */
+    booking_info *list; /* STAFF: the day's bookings made here, free()d by the receiver */
+    int nlist;
+    char path[512];     /* STAFF with a directory: the .ics written (the .csv beside it) */
 } booking_result;
 
 /*
@@ -39,6 +42,12 @@ int booking_worker_book(booking_worker *w, const booking_request *r);
 int booking_worker_lookup(booking_worker *w, const char *code);
 int booking_worker_cancel(booking_worker *w, const char *code);
 
+/*
+ * Staff: list the bookings of local day "YYYY-MM-DD"; with dir (not NULL or ""), also write every
+ * booking this kiosk holds to dir/bookings-DAY.ics and dir/bookings-DAY.csv (each complete or
+ * not there at all).
+ */
+int booking_worker_staff(booking_worker *w, const char *day, const char *dir);
 /* The finished job's result: returns 1 and moves it into *out, 0 while nothing is finished. */
 int booking_worker_poll(booking_worker *w, booking_result *out);
 

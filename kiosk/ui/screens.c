@@ -611,6 +611,18 @@ void screen_staff(frame *f)
         }
         y += row.h + pad / 2;
     }
+    if (st->can_book) {
+        /* today's bookings (times and codes; names only go into the export for the office) */
+        y += pad / 2;
+        y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "Bookings today"), &ho, 1);
+        text_opts bo = ui_opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
+        bo.max_lines = (f->h - t - 2 * pad - y) / (f->m.small * 3 / 2);
+        if (bo.max_lines > 0) ui_text(f, (rect){pad, y, w, 0}, st->staff_bookings, &bo, 1);
+        rect exp = {2 * pad + t * 5, f->h - t - pad, t * 6, t};
+        if (!st->staff_exporting &&
+            text_button(f, "staff-export", exp, ui_tr(f, "Write bookings to the USB stick"), COL_ACCENT, COL_ON_ACCENT))
+            ui_emit(f, ACT_STAFF_EXPORT, NULL, 0);
+    }
     rect leave = {pad, f->h - t - pad, t * 5, t};
     if (text_button(f, "staff-leave", leave, ui_tr(f, "Leave staff mode"), COL_ACCENT, COL_ON_ACCENT))
         ui_emit(f, ACT_STAFF_LEAVE, NULL, 0);

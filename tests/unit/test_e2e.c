@@ -629,6 +629,35 @@ TEST(booking_walk_ti_anonymous)
     CHECK(walk_book("book-ti", cfg, "ti", script) == 0, "ti: anonymous booking with a code");
     CHECK(!strcmp(book_db("ti", "SELECT coalesce(name, '') || coalesce(phone, '') || state FROM booking"), "0"),
           "booked without name or phone");
+
+    /* staff: no stick, then a stick; the export holds the booking, in both formats */
+    char dir[400], stick[500], cmd[4000];
+    snprintf(dir, sizeof dir, "%s/book-ti-media", shots);
+    snprintf(stick, sizeof stick, "%s/stick", dir);
+    sh("rm -rf %s && mkdir -p %s", dir);
+    FILE *f = fopen(book_cfg_again("ti"), "a");
+    if (f) {
+        fprintf(f, "media_dir = %s\nstaff_pin_hash = $argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$"
+                   "FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI\n",
+                dir);
+        fclose(f);
+    }
+    const char *pin = "hold staff-corner\ntap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\nexpect screen staff\nsettle\n";
+    snprintf(script, sizeof script, "%sexpect widget staff-export\ntap staff-export\nsettle\nexpect text %s\n", pin,
+             tr("de", "No USB stick to write to. Insert one and try again."));
+    CHECK(walk_cfg("book-staff-nostick", book_cfg_again("ti"), script) == 0, "no stick: told, nothing written");
+    snprintf(cmd, sizeof cmd, "mkdir -p %s && echo x > %s/README.txt", stick, stick);
+    CHECK(system(cmd) == 0, "stick prepared");
+    snprintf(script, sizeof script, "%stap staff-export\nsettle\nexpect text %s\nshot book-staff\n", pin,
+             tr("de", "Bookings written to"));
+    CHECK(walk_cfg("book-staff", book_cfg_again("ti"), script) == 0, "export to the stick");
+    char code[16];
+    snprintf(code, sizeof code, "%s", book_db("ti", "SELECT code FROM booking"));
+    snprintf(cmd, sizeof cmd,
+             "grep -q 'BEGIN:VEVENT' %s/bookings-*.ics && grep -q '%s' %s/bookings-*.ics && grep -q '%s' %s/bookings-*.csv && "
+             "! ls %s/*.part 2>/dev/null",
+             stick, code, stick, code, stick, stick);
+    CHECK(system(cmd) == 0, "the .ics and .csv on the stick hold booking %s, no half-written file", code);
 }
 
 TEST(booking_offline_then_delivered)

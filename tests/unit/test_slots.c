@@ -246,6 +246,13 @@ TEST(local_day)
     CHECK(slots_local_day(utc(2026, 3, 28, 23, 30), "Europe/Berlin", day, &mid) == 0 && !strcmp(day, "2026-03-29"),
           "late UTC evening is the next local day: %s", day);
     CHECK(slots_local_day(0, "Nowhere/Else", day, &mid) == -1, "unknown zone");
+    int minute = -1;
+    CHECK(slots_local_time(utc(2026, 3, 29, 12, 0), "Europe/Berlin", day, &minute) == 0 && !strcmp(day, "2026-03-29") &&
+              minute == 14 * 60,
+          "wall clock on the spring-forward day: 14:00, not 13 hours after midnight (%d)", minute);
+    CHECK(slots_local_time(utc(2026, 10, 25, 9, 0), "Europe/Berlin", day, &minute) == 0 && minute == 10 * 60,
+          "fall-back day: 10:00 (%d)", minute);
+    CHECK(slots_local_time(0, "Nowhere/Else", day, &minute) == -1, "unknown zone");
 }
 
 int main(int argc, char **argv)
