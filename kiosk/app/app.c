@@ -553,7 +553,7 @@ static void staff_refresh(app *a)
     char **found = NULL;
     int n = 0;
     scan(a->cfg.media_dir, 1, &found, &n);
-    qsort(found, (size_t)n, sizeof *found, path_cmp);
+    if (n > 1) qsort(found, (size_t)n, sizeof *found, path_cmp);
     for (int i = 0; i < n; i++) {
         const char *slash = strrchr(found[i], '/');
         add_pack(a, found[i], slash ? slash + 1 : found[i]);
@@ -1104,7 +1104,8 @@ int app_tick(app *a, uint32_t now_ms)
 int app_next_tick_ms(const app *a)
 {
     const app_state *s = &a->s;
-    int booking = s->book_state == BOOK_LOADING || s->book_state == BOOK_SENDING || s->code_state == CODE_LOOKING;
+    int booking = s->book_state == BOOK_LOADING || s->book_state == BOOK_SENDING || s->code_state == CODE_LOOKING ||
+                  s->staff_exporting;
     if (s->velocity != 0 || a->job.running || a->speech.running || booking) return 16;
     if (s->screen == SCREEN_ATTRACT) return -1;
     uint32_t idle = s->now_ms - s->last_input_ms;
