@@ -9,6 +9,7 @@
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_image.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <time.h>
 #include <unistd.h>
@@ -358,6 +359,17 @@ TEST(turned_panel)
     CHECK(walk_cfg("rotated-bad", cfg, "shot never\n") != 0, "a bad rotation is refused at start");
 }
 
+/* printf onto the end of a script */
+static void append(char *script, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *script, size_t len, const char *fmt, ...)
+{
+    size_t o = strlen(script);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(script + o, len - o, fmt, ap);
+    va_end(ap);
+}
+
 /* Typing UTF-8 text on the on-screen keyboard: one "tap key:X" per character. */
 static void type_keys(char *script, size_t len, const char *text)
 {
@@ -403,8 +415,7 @@ TEST(every_keyboard_layout_has_glyphs)
     static const char *const layouts[] = {"de", "latin", "ar", "fa", "ps", "ckb", "ur", "cyrl", "ethi"};
     char script[4096] = "tap search\n";
     for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++) {
-        size_t o = strlen(script);
-        snprintf(script + o, sizeof script - o, "tap kb-layout:%s\nexpect no-tofu\nshot kb-%s\n", layouts[i], layouts[i]);
+        append(script, sizeof script, "tap kb-layout:%s\nexpect no-tofu\nshot kb-%s\n", layouts[i], layouts[i]);
     }
     CHECK(walk("keyboards", "de", "1080x1920", script) == 0, "nine layouts without tofu");
     /* each layout draws its own keys: the keyboard area differs between any two scripts */
@@ -512,11 +523,9 @@ static int file_has(const char *file, const char *needle)
 /* The way to the bookable counselling offer: search "mbe", open the hit, tap book. */
 static void to_booking(char *script, size_t len, const char *layout)
 {
-    snprintf(script + strlen(script), len - strlen(script), "tap search\n%s%s%s", layout ? "tap kb-layout:" : "",
-             layout ? layout : "", layout ? "\n" : "");
+    append(script, len, "tap search\n%s%s%s", layout ? "tap kb-layout:" : "", layout ? layout : "", layout ? "\n" : "");
     type_keys(script, len, "mbe");
-    size_t o = strlen(script);
-    snprintf(script + o, len - o, "tap row:0\nexpect screen detail\ntap book\nsettle\nexpect screen book-day\n");
+    append(script, len, "tap row:0\nexpect screen detail\ntap book\nsettle\nexpect screen book-day\n");
 }
 
 TEST(booking_walk_de)
@@ -529,8 +538,7 @@ TEST(booking_walk_de)
     type_keys(script, sizeof script, "anna weber");
     strcat(script, "tap field:phone\n");
     type_keys(script, sizeof script, "0171 5550123");
-    size_t o = strlen(script);
-    snprintf(script + o, sizeof script - o,
+    append(script, sizeof script,
              "expect text Anna Weber\nshot book-de-details\ntap next\nexpect screen book-consent\nexpect text %s\nshot book-de-consent\n"
              "tap confirm\nsettle\nexpect screen book-done\nexpect text %s\nexpect no-tofu\nshot book-de-done\n"
              "tap finish\nexpect screen attract\n",
@@ -557,14 +565,12 @@ TEST(booking_walk_de)
     i18n_format_time_range("de", lt.tm_hour * 60 + lt.tm_min, lt.tm_hour * 60 + lt.tm_min + 30, when, sizeof when);
     script[0] = 0;
     to_booking(script, sizeof script, NULL);
-    o = strlen(script);
-    snprintf(script + o, sizeof script - o,
+    append(script, sizeof script,
              "tap day:0\nexpect screen book-time\nexpect no-text %s\ntap home\ntap my-booking\nexpect screen code\n"
              "expect no-tofu\n",
              when);
     type_keys(script, sizeof script, code);
-    o = strlen(script);
-    snprintf(script + o, sizeof script - o,
+    append(script, sizeof script,
              "tap lookup\nsettle\nexpect text %s\nexpect text %s\nshot book-de-lookup\ntap cancel\ntap cancel-yes\nsettle\n"
              "expect text %s\nshot book-de-cancelled\n",
              code, tr("de", "Confirmed"), tr("de", "Cancelled"));
@@ -576,8 +582,7 @@ TEST(booking_walk_de)
     script[0] = 0;
     strcat(script, "tap my-booking\n");
     type_keys(script, sizeof script, "ZZZZZZ");
-    o = strlen(script);
-    snprintf(script + o, sizeof script - o, "tap lookup\nsettle\nexpect text %s\n", tr("de", "There is no booking with this code."));
+    append(script, sizeof script, "tap lookup\nsettle\nexpect text %s\n", tr("de", "There is no booking with this code."));
     CHECK(walk_book("book-de-nocode", book_cfg_again("de"), "de", script) == 0, "unknown code told");
 }
 
@@ -590,18 +595,15 @@ TEST(booking_walk_ar)
     to_booking(script, sizeof script, "latin");
     strcat(script, "tap day:0\ntap time:0\ntap field:name\ntap kb-layout:ar\n");
     type_keys(script, sizeof script, name);
-    size_t o = strlen(script);
-    snprintf(script + o, sizeof script - o, "expect text %s\nexpect no-tofu\nshot book-ar-details\nwait 95000\n"
+    append(script, sizeof script, "expect text %s\nexpect no-tofu\nshot book-ar-details\nwait 95000\n"
                                             "expect screen attract\nexpect no-text %s\ntap lang:ar\n",
              name, name);
     to_booking(script, sizeof script, "latin");
-    o = strlen(script);
-    snprintf(script + o, sizeof script - o, "tap day:0\ntap time:0\nexpect no-text %s\ntap field:name\ntap kb-layout:ar\n", name);
+    append(script, sizeof script, "tap day:0\ntap time:0\nexpect no-text %s\ntap field:name\ntap kb-layout:ar\n", name);
     type_keys(script, sizeof script, name);
     strcat(script, "tap field:phone\n");
     type_keys(script, sizeof script, "+4917655501");
-    o = strlen(script);
-    snprintf(script + o, sizeof script - o,
+    append(script, sizeof script,
              "tap next\nexpect screen book-consent\nexpect no-tofu\nshot book-ar-consent\ntap confirm\nsettle\n"
              "expect screen book-done\nexpect text %s\nexpect no-tofu\nshot book-ar-done\n"
              "wait 95000\nexpect screen attract\nexpect no-text %s\n",
@@ -620,8 +622,7 @@ TEST(booking_walk_ti_anonymous)
     char script[8192] = "";
     const char *cfg = book_cfg("ti", NULL);
     to_booking(script, sizeof script, "latin");
-    size_t o = strlen(script);
-    snprintf(script + o, sizeof script - o,
+    append(script, sizeof script,
              "expect no-tofu\nshot book-ti-day\ntap day:0\nexpect no-tofu\nshot book-ti-time\ntap time:0\nexpect no-tofu\n"
              "tap anonymous\nexpect screen book-consent\nexpect text %s\nexpect no-tofu\nshot book-ti-consent\n"
              "tap confirm\nsettle\nexpect screen book-done\nexpect text %s\nexpect no-tofu\nshot book-ti-done\n",
@@ -668,8 +669,7 @@ TEST(booking_offline_then_delivered)
     to_booking(script, sizeof script, NULL);
     strcat(script, "tap day:0\ntap time:0\ntap field:name\n");
     type_keys(script, sizeof script, "jan");
-    size_t o = strlen(script);
-    snprintf(script + o, sizeof script - o,
+    append(script, sizeof script,
              "tap next\ntap confirm\nsettle\nexpect screen book-done\nexpect text %s\nexpect no-text %s\nexpect no-tofu\n"
              "shot book-offline\n",
              tr("de", "Not booked yet"), tr("de", "Your appointment is booked."));
@@ -705,8 +705,7 @@ TEST(booking_offline_then_delivered)
     snprintf(code, sizeof code, "%s", book_db("off", "SELECT code FROM booking"));
     snprintf(script, sizeof script, "settle-outbox\ntap my-booking\n");
     type_keys(script, sizeof script, code);
-    o = strlen(script);
-    snprintf(script + o, sizeof script - o, "tap lookup\nsettle\nexpect text %s\nshot book-delivered\n", tr("de", "Confirmed"));
+    append(script, sizeof script, "tap lookup\nsettle\nexpect text %s\nshot book-delivered\n", tr("de", "Confirmed"));
     CHECK(walk_book("book-delivered", book_cfg_again("off"), "de", script) == 0, "delivered after restart; lookup says confirmed");
     CHECK(!strcmp(book_db("off", "SELECT state || ' ' || coalesce(name, '-') FROM booking"), "0 -"),
           "confirmed, and the name purged once the server holds it");
