@@ -794,6 +794,37 @@ static char *speech_text(app *a)
     case SCREEN_SEARCH:
         for (int i = 0; i < s->nfound && i < 6; i++) say(b, len, &o, s->found[i].name.text);
         break;
+    case SCREEN_BOOK_DAY:
+        say(b, len, &o, T(a, "Choose a day"));
+        for (int i = 0; i < s->nbook_days && i < 6; i++) say(b, len, &o, s->book_days[i].label);
+        break;
+    case SCREEN_BOOK_TIME:
+        say(b, len, &o, T(a, "Choose a time"));
+        for (int i = 0; i < s->nbook_times && i < 8; i++) say(b, len, &o, s->book_times[i].label);
+        break;
+    case SCREEN_BOOK_DETAILS:
+        /* never what was typed: a name or number read aloud is heard by the whole room */
+        say(b, len, &o, T(a, "Your name and phone number (you may leave them out)"));
+        break;
+    case SCREEN_BOOK_CONSENT:
+        say(b, len, &o, T(a, "Please read before you book"));
+        say(b, len, &o, s->book_when);
+        break;
+    case SCREEN_BOOK_DONE:
+        if (s->book_state == BOOK_CONFIRMED || s->book_state == BOOK_QUEUED) {
+            say(b, len, &o, s->book_state == BOOK_CONFIRMED ? T(a, "Your appointment is booked.") : T(a, "Not booked yet"));
+            /* the code letter by letter, as it is written down */
+            char spelt[32] = "";
+            for (size_t i = 0, k = 0; s->book_code[i] && k + 2 < sizeof spelt; i++) {
+                spelt[k++] = s->book_code[i];
+                spelt[k++] = ' ';
+                spelt[k] = 0;
+            }
+            say(b, len, &o, T(a, "Your booking code:"));
+            say(b, len, &o, spelt);
+            say(b, len, &o, s->book_when);
+        }
+        break;
     default:
         break;
     }
