@@ -615,13 +615,14 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
     int ok = sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
              sqlite3changeset_apply(db, (int)m->payload_size, blob, NULL, abort_on_conflict, NULL) == SQLITE_OK;
     sqlite3_close(db);
+    char ierr[200];
+    int indexed = ok ? store_search_refresh(tmp, blob, (int)m->payload_size, ierr, sizeof ierr) : -1;
     free(blob);
     if (!ok) {
         unlink(tmp);
         return fail(err, errlen, PACK_ERR_BASE, "the changes do not fit the installed content");
     }
-    char ierr[200];
-    if (store_search_index(tmp, ierr, sizeof ierr) != 0) {
+    if (indexed != 0) {
         unlink(tmp);
         return fail(err, errlen, PACK_ERR_IO, "%s", ierr);
     }

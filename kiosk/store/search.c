@@ -5,7 +5,7 @@
  * offer and language): one row per offer and language, holding folded text (title = offer + provider name, body = summary, description,
  * eligibility, category names) and a Latin consonant skeleton of the title words. kiosk-pack
  * builds it; a delta never carries it (its pages differ from kiosk to kiosk), so the kiosk
- * rebuilds it on the staged copy after applying one.
+ * re-indexes the offers a delta touched on the staged copy after applying it.
  *
  * Documents and queries go through the same ICU transliterators, so they meet:
  *  - fold: lower case, diacritics removed (Müller = muller), Turkish dotted and dotless i both i,
@@ -16,6 +16,9 @@
  * Queries are prefix queries (each keystroke), ranked: title hits first, then hits in the
  * user's language. Queries are never stored or logged.
  */
+/* the session extension's changeset reader (Debian's libsqlite3 is built with it) */
+#define SQLITE_ENABLE_SESSION 1
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include "store.h"
 #include "store_priv.h"
 
@@ -178,40 +181,29 @@ static char *joined(sqlite3_stmt *st, int from, int to)
     return s;
 }
 
-int store_search_index(const char *path, char *err, size_t errlen)
+/*
+ * Index the active offers (all, or only those listed in temp.reindex) in every language: one
+ * search_doc row and one FTS row per offer and language, ids from next_id on.
+ */
+static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int64 next_id, char *err, size_t errlen)
 {
-    sqlite3 *db = NULL;
     sqlite3_stmt *sel = NULL, *doc = NULL, *ins = NULL;
-    store_folder *f = store_folder_open(err, errlen);
     int rc = -1;
-    if (!f) return -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
-        goto done;
-    }
-    if (exec(db,
-             "BEGIN; DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS search_doc;"
-             /* contentless, no positions: a fifth of the size of a full index, and enough for
-              * prefix terms and column filters; prefix indexes keep short prefixes cheap */
-             "CREATE VIRTUAL TABLE search USING fts5(title, body, skel, lang, content='', detail=column,"
-             " tokenize='unicode61 remove_diacritics 0', prefix='2 3');"
-             "CREATE TABLE search_doc(id INTEGER PRIMARY KEY, oid TEXT NOT NULL, lang TEXT NOT NULL);",
-             err, errlen))
-        goto done;
-    if (sqlite3_prepare_v2(
-            db,
-            "SELECT s.service_id, s.lang, s.name, "
-            " COALESCE((SELECT name FROM organization_i18n WHERE organization_id=v.organization_id AND lang=s.lang),"
-            "  (SELECT name FROM organization_i18n WHERE organization_id=v.organization_id AND name IS NOT NULL"
-            "   ORDER BY lang LIMIT 1)), "
-            " s.summary, s.description, s.eligibility_description, "
-            " (SELECT group_concat(t.name, ' ') FROM service_taxonomy x JOIN taxonomy_term_i18n t"
-            "   ON t.term_id=x.term_id AND t.lang=s.lang WHERE x.service_id=v.id) "
-            "FROM service_i18n s JOIN service v ON v.id=s.service_id WHERE v.status='active'",
-            -1, &sel, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO search_doc(oid, lang) VALUES(?1, ?2)", -1, &doc, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO search(rowid, title, body, skel, lang) VALUES(last_insert_rowid(), ?1, ?2, ?3, ?4)",
-                           -1, &ins, NULL) != SQLITE_OK) {
+    char sql[1200];
+    snprintf(sql, sizeof sql,
+             "SELECT s.service_id, s.lang, s.name, "
+             " COALESCE((SELECT name FROM organization_i18n WHERE organization_id=v.organization_id AND lang=s.lang),"
+             "  (SELECT name FROM organization_i18n WHERE organization_id=v.organization_id AND name IS NOT NULL"
+             "   ORDER BY lang LIMIT 1)), "
+             " s.summary, s.description, s.eligibility_description, "
+             " (SELECT group_concat(t.name, ' ') FROM service_taxonomy x JOIN taxonomy_term_i18n t"
+             "   ON t.term_id=x.term_id AND t.lang=s.lang WHERE x.service_id=v.id) "
+             "FROM service_i18n s JOIN service v ON v.id=s.service_id WHERE v.status='active'%s",
+             only_listed ? " AND v.id IN (SELECT id FROM temp.reindex)" : "");
+    if (sqlite3_prepare_v2(db, sql, -1, &sel, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO search_doc(id, oid, lang) VALUES(?1, ?2, ?3)", -1, &doc, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO search(rowid, title, body, skel, lang) VALUES(?1, ?2, ?3, ?4, ?5)", -1, &ins,
+                           NULL) != SQLITE_OK) {
         snprintf(err, errlen, "search index: %s", sqlite3_errmsg(db));
         goto done;
     }
@@ -222,12 +214,15 @@ int store_search_index(const char *path, char *err, size_t errlen)
         char *sk = title ? store_skeleton(f, title) : NULL;
         int ok = ft && fb && sk;
         if (ok) {
-            sqlite3_bind_value(doc, 1, sqlite3_column_value(sel, 0));
-            sqlite3_bind_value(doc, 2, sqlite3_column_value(sel, 1));
-            sqlite3_bind_text(ins, 1, ft, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 2, fb, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 3, sk, -1, SQLITE_STATIC);
-            sqlite3_bind_value(ins, 4, sqlite3_column_value(sel, 1));
+            sqlite3_int64 id = next_id++;
+            sqlite3_bind_int64(doc, 1, id);
+            sqlite3_bind_value(doc, 2, sqlite3_column_value(sel, 0));
+            sqlite3_bind_value(doc, 3, sqlite3_column_value(sel, 1));
+            sqlite3_bind_int64(ins, 1, id);
+            sqlite3_bind_text(ins, 2, ft, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 3, fb, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 4, sk, -1, SQLITE_STATIC);
+            sqlite3_bind_value(ins, 5, sqlite3_column_value(sel, 1));
             ok = sqlite3_step(doc) == SQLITE_DONE && sqlite3_step(ins) == SQLITE_DONE;
             sqlite3_reset(doc);
             sqlite3_reset(ins);
@@ -246,17 +241,146 @@ int store_search_index(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "search index: %s", sqlite3_errmsg(db));
         goto done;
     }
-    sqlite3_finalize(sel);
-    sqlite3_finalize(doc);
-    sqlite3_finalize(ins);
-    sel = doc = ins = NULL;
-    if (exec(db, "INSERT INTO search(search) VALUES('optimize'); COMMIT;", err, errlen)) goto done;
     rc = 0;
 done:
     sqlite3_finalize(sel);
     sqlite3_finalize(doc);
     sqlite3_finalize(ins);
-    if (rc && db) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int rebuild(sqlite3 *db, store_folder *f, char *err, size_t errlen)
+{
+    if (exec(db,
+             "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS search_doc;"
+             /* contentless, no positions: a fifth of the size of a full index, and enough for
+              * prefix terms and column filters; prefix indexes keep short prefixes cheap */
+             "CREATE VIRTUAL TABLE search USING fts5(title, body, skel, lang, content='', detail=column,"
+             " tokenize='unicode61 remove_diacritics 0', prefix='2 3');"
+             "CREATE TABLE search_doc(id INTEGER PRIMARY KEY, oid TEXT NOT NULL, lang TEXT NOT NULL);"
+             "CREATE INDEX search_doc_oid ON search_doc(oid);",
+             err, errlen) ||
+        index_docs(db, f, 0, 1, err, errlen))
+        return -1;
+    return exec(db, "INSERT INTO search(search) VALUES('optimize');", err, errlen);
+}
+
+int store_search_index(const char *path, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    store_folder *f = store_folder_open(err, errlen);
+    int rc = -1;
+    if (!f) return -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+    } else if (exec(db, "BEGIN", err, errlen) == 0) {
+        rc = rebuild(db, f, err, errlen) || exec(db, "COMMIT", err, errlen) ? -1 : 0;
+        if (rc) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
+    store_folder_close(f);
+    return rc;
+}
+
+/*
+ * The offers a changeset touched, into temp.reindex (offers) and temp.reindex_org (providers,
+ * whose name is in every one of their offers). Returns 1 when it changed what cannot be traced to
+ * a few offers (category names), 0, or -1 on a damaged changeset.
+ */
+static int touched(sqlite3 *db, const void *cs, int size)
+{
+    sqlite3_changeset_iter *it = NULL;
+    sqlite3_stmt *svc = NULL, *org = NULL;
+    int rc = 0;
+    if (sqlite3_exec(db, "CREATE TEMP TABLE reindex(id TEXT PRIMARY KEY) WITHOUT ROWID;"
+                         "CREATE TEMP TABLE reindex_org(id TEXT PRIMARY KEY) WITHOUT ROWID;",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.reindex VALUES(?1)", -1, &svc, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.reindex_org VALUES(?1)", -1, &org, NULL) != SQLITE_OK ||
+        sqlite3changeset_start(&it, size, (void *)cs) != SQLITE_OK) {
+        sqlite3_finalize(svc);
+        sqlite3_finalize(org);
+        return -1;
+    }
+    while (rc == 0 && sqlite3changeset_next(it) == SQLITE_ROW) {
+        const char *tab;
+        int ncol, op, indirect;
+        sqlite3_value *key = NULL;
+        if (sqlite3changeset_op(it, &tab, &ncol, &op, &indirect) != SQLITE_OK) {
+            rc = -1;
+            break;
+        }
+        /* the offer or provider id is the first column of each of these tables */
+        int is_svc = !strcmp(tab, "service") || !strcmp(tab, "service_i18n") || !strcmp(tab, "service_taxonomy");
+        int is_org = !strcmp(tab, "organization_i18n");
+        if (!strcmp(tab, "taxonomy_term_i18n")) rc = 1;
+        if (!is_svc && !is_org) continue;
+        if ((op == SQLITE_INSERT ? sqlite3changeset_new(it, 0, &key) : sqlite3changeset_old(it, 0, &key)) != SQLITE_OK ||
+            !key) {
+            rc = -1;
+            break;
+        }
+        sqlite3_stmt *st = is_svc ? svc : org;
+        sqlite3_bind_value(st, 1, key);
+        if (sqlite3_step(st) != SQLITE_DONE) rc = -1;
+        sqlite3_reset(st);
+    }
+    if (sqlite3changeset_finalize(it) != SQLITE_OK && rc == 0) rc = -1;
+    sqlite3_finalize(svc);
+    sqlite3_finalize(org);
+    if (rc == 0 && sqlite3_exec(db, "INSERT OR IGNORE INTO temp.reindex SELECT id FROM service"
+                                    " WHERE organization_id IN (SELECT id FROM temp.reindex_org)",
+                                NULL, NULL, NULL) != SQLITE_OK)
+        rc = -1;
+    return rc;
+}
+
+static sqlite3_int64 single_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_int64 v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int store_search_refresh(const char *path, const void *changeset, int size, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    store_folder *f = store_folder_open(err, errlen);
+    int rc = -1;
+    if (!f) return -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+        goto done;
+    }
+    if (exec(db, "BEGIN", err, errlen)) goto done;
+    int t = single_int(db, "SELECT count(*) FROM sqlite_schema WHERE name='search_doc_oid'") == 1
+                ? touched(db, changeset, size)
+                : 1; /* no index, or one from before search_doc had its index */
+    if (t < 0) {
+        snprintf(err, errlen, "search index: the changes cannot be read");
+    } else if (t == 1) {
+        rc = rebuild(db, f, err, errlen);
+    } else {
+        /* the FTS rows of changed offers stay behind, unreachable: a contentless table can only
+         * forget a row given its old text. Their search_doc rows go, so no query finds them;
+         * rows are numbered on from the highest ever used, so none comes back to life. */
+        sqlite3_int64 top = single_int(db, "SELECT max(rowid) FROM search");
+        rc = top < 0 || exec(db, "DELETE FROM search_doc WHERE oid IN (SELECT id FROM temp.reindex)", err, errlen) ||
+                     index_docs(db, f, 1, top + 1, err, errlen)
+                 ? -1
+                 : 0;
+        /* once a quarter of the index is dead rows, start it afresh */
+        sqlite3_int64 live = single_int(db, "SELECT count(*) FROM search_doc");
+        top = single_int(db, "SELECT max(rowid) FROM search");
+        if (rc == 0 && live >= 0 && top - live > live / 4) rc = rebuild(db, f, err, errlen);
+    }
+    if (rc == 0 && exec(db, "DROP TABLE IF EXISTS temp.reindex; DROP TABLE IF EXISTS temp.reindex_org; COMMIT", err, errlen))
+        rc = -1;
+    if (rc) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+done:
     sqlite3_close(db);
     store_folder_close(f);
     return rc;

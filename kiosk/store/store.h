@@ -138,6 +138,13 @@ char *store_skeleton(store_folder *f, const char *utf8);
 int store_search_index(const char *path, char *err, size_t errlen);
 
 /*
+ * After changeset (an SQLite session changeset of size bytes) was applied to the content database
+ * at path: re-index the offers it touched (all of them when it renamed categories, or when stale
+ * rows make up a quarter of the index). Returns 0, or -1 with err.
+ */
+int store_search_refresh(const char *path, const void *changeset, int size, char *err, size_t errlen);
+
+/*
  * Offers matching query (typed in any script, each word a prefix), at most limit, ranked: title
  * hits first, then hits in langs[0], then relevance. Rows are resolved along langs like
  * store_offers_in_category. Returns 0 (possibly no rows), 1 when the content has no search

@@ -1,13 +1,18 @@
 /*
  * test_search: folding, the cross-script key and ranked search over the demo district.
  */
+#define SQLITE_ENABLE_SESSION 1
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include "check.h"
+#include "pack/pack.h"
 #include "store/store.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 static store_folder *F;
 static store *S;
+static char build_dir[256];
 
 static int folds_to(const char *in, const char *want)
 {
@@ -147,10 +152,99 @@ TEST(no_result_and_bad_input)
     store_offer_rows_free(r, n);
 }
 
+/* Run sql on the database at path and return its changeset (sqlite3_free it), as a delta carries. */
+static void *change(const char *path, const char *sql, int *size)
+{
+    sqlite3 *db = NULL;
+    sqlite3_session *ses = NULL;
+    void *cs = NULL;
+    *size = 0;
+    if (sqlite3_open(path, &db) == SQLITE_OK && sqlite3session_create(db, "main", &ses) == SQLITE_OK &&
+        sqlite3session_attach(ses, NULL) == SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        sqlite3session_changeset(ses, size, &cs);
+    if (ses) sqlite3session_delete(ses);
+    sqlite3_close(db);
+    return cs;
+}
+
+static long long one(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+    if (sqlite3_open(path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* every hit of query (de first) is offer id; returns the number of hits, -1 when another came */
+static int hits_only(const char *path, const char *query, const char *id)
+{
+    store *s = NULL;
+    char err[256];
+    const char *langs[] = {"de", "en"};
+    store_offer_row *r = NULL;
+    int n = 0, rc = -1;
+    if (store_open(&s, path, err, sizeof err) == 0 && store_search(s, query, langs, 2, 400, &r, &n) == 0) {
+        rc = n;
+        for (int i = 0; i < n; i++)
+            if (id && strcmp(r[i].id, id) != 0) rc = -1;
+    }
+    store_offer_rows_free(r, n);
+    store_close(s);
+    return rc;
+}
+
+TEST(refresh_after_a_delta)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/search-refresh.db", build_dir);
+    remove(path);
+    CHECK(pack_synth(path, 300, 2, 11, NULL, err, sizeof err) == 0, "synthetic content: %s", err);
+    long long docs = one(path, "SELECT count(*) FROM search_doc");
+    long long org_offers = one(path, "SELECT count(*) FROM service WHERE organization_id='org-3'");
+    CHECK(docs == 600 && org_offers >= 2, "%lld documents, org-3 has %lld offers", docs, org_offers);
+
+    /* an offer renamed, a provider renamed, an offer withdrawn: only those are indexed anew */
+    int size = 0;
+    void *cs = change(path,
+                      "UPDATE service_i18n SET name='Quokkaberatung' WHERE service_id='offer-7' AND lang='de';"
+                      "UPDATE organization_i18n SET name='Wombatverein' WHERE organization_id='org-3';"
+                      "UPDATE service_i18n SET name='Numbatkurs' WHERE service_id='offer-9';"
+                      "UPDATE service SET status='withdrawn' WHERE id='offer-9';",
+                      &size);
+    CHECK(cs && size > 0, "changeset of %d bytes", size);
+    CHECK(store_search_refresh(path, cs, size, err, sizeof err) == 0, "refresh: %s", err);
+    sqlite3_free(cs);
+    CHECK(hits_only(path, "quokka", "offer-7") == 1, "the new offer name is found");
+    CHECK(hits_only(path, "wombatv", NULL) == org_offers, "the new provider name finds all %lld of its offers", org_offers);
+    CHECK(hits_only(path, "numbat", NULL) == 0, "a withdrawn offer is not found");
+    CHECK(hits_only(path, "hapelgu gu tolin", NULL) > 0, "untouched offers are still found");
+    long long live = one(path, "SELECT count(*) FROM search_doc"), top = one(path, "SELECT max(id) FROM search_doc");
+    CHECK(live == 598 && top > 600, "incremental: %lld live documents, numbered up to %lld", live, top);
+
+    /* a category renamed is in every offer's text of that category: everything anew */
+    cs = change(path, "UPDATE taxonomy_term_i18n SET name='Dingostunde' WHERE term_id='health' AND lang='de'", &size);
+    CHECK(store_search_refresh(path, cs, size, err, sizeof err) == 0, "refresh: %s", err);
+    sqlite3_free(cs);
+    CHECK(hits_only(path, "dingost", NULL) > 0, "the new category name is found");
+    CHECK(one(path, "SELECT max(id) FROM search_doc") == one(path, "SELECT count(*) FROM search_doc"), "rebuilt whole");
+
+    /* a damaged changeset changes nothing */
+    static const unsigned char junk[] = {'T', 3, 1, 's', 'e', 'r', 'v', 'i', 'c', 'e', 0, 23, 99};
+    CHECK(store_search_refresh(path, junk, sizeof junk, err, sizeof err) == -1, "damaged changeset: %s", err);
+    CHECK(hits_only(path, "quokka", "offer-7") == 1, "the index is as it was");
+    remove(path);
+}
+
 int main(int argc, char **argv)
 {
     char err[512], path[512];
-    snprintf(path, sizeof path, "%s/content/demo.db", argc > 1 ? argv[1] : "build");
+    snprintf(build_dir, sizeof build_dir, "%s", argc > 1 ? argv[1] : "build");
+    snprintf(path, sizeof path, "%s/content/demo.db", build_dir);
     F = store_folder_open(err, sizeof err);
     CHECK(F != NULL, "folder: %s", err);
     if (!F) CHECK_DONE();
@@ -162,6 +256,7 @@ int main(int argc, char **argv)
         RUN(ranking);
         RUN(no_result_and_bad_input);
     }
+    RUN(refresh_after_a_delta);
     store_close(S);
     store_folder_close(F);
     CHECK_DONE();
