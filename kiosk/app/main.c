@@ -298,6 +298,14 @@ static int run_script(kiosk *k, const char *path)
                 app_sync_update(k->a, &ss);
             }
             frame(k, &none);
+        } else if (!strcmp(cmd, "wait-file") && n >= 2) {
+            /* wait (real time, at most 60 s) for another process: two kiosks in one test */
+            struct stat sb;
+            for (int i = 0; i < 600 && stat(a1, &sb) != 0; i++) SDL_Delay(100);
+            if (stat(a1, &sb) != 0) {
+                fprintf(stderr, "%s:%d: %s never appeared\n", path, ln, a1);
+                k->failures++;
+            }
         } else if (!strcmp(cmd, "wait") && n >= 2) {
             sim_wait(k, &clock, (uint32_t)atol(a1));
         } else if (!strcmp(cmd, "key") && n >= 2) {

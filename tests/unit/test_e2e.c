@@ -586,6 +586,57 @@ TEST(booking_walk_de)
     CHECK(walk_book("book-de-nocode", book_cfg_again("de"), "de", script) == 0, "unknown code told");
 }
 
+TEST(booking_two_kiosks_one_seat)
+{
+    /* kiosk A stops at the consent screen; kiosk B books the same first free time; then A
+     * confirms and is told plainly that the time was just taken, and offered fresh times */
+    char script[8192] = "", marker[600], cmd[2400];
+    const char *cfg = book_cfg("race", NULL);
+    snprintf(marker, sizeof marker, "%s/race-a-consent.png", shots);
+    remove(marker);
+    char done_b[600];
+    snprintf(done_b, sizeof done_b, "%s/race-b-done.png", shots);
+    remove(done_b);
+    to_booking(script, sizeof script, NULL);
+    append(script, sizeof script,
+           "tap day:0\ntap time:0\ntap anonymous\nexpect screen book-consent\nshot race-a-consent\nwait-file %s\n"
+           "tap confirm\nsettle\nexpect screen book-done\nexpect text %s\nexpect no-text %s\nshot race-a-taken\n"
+           "tap other-time\nsettle\nexpect screen book-day\n",
+           done_b, tr("de", "This time was just taken"), tr("de", "Your appointment is booked."));
+    char path[600];
+    snprintf(path, sizeof path, "%s/e2e-race-a.txt", shots);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(script, f);
+        fclose(f);
+    }
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=dummy %s/kiosk --config %s --size 1920x1080 --lang de --script %s --shots %s "
+             "> %s/e2e-race-a.log 2>&1; echo $? > %s/race-a.rc",
+             build, cfg, path, shots, shots, shots);
+    char bg[2600];
+    snprintf(bg, sizeof bg, "(%s) &", cmd);
+    snprintf(path, sizeof path, "%s/race-a.rc", shots);
+    remove(path);
+    CHECK(system(bg) == 0, "kiosk A started");
+    struct stat sb;
+    for (int i = 0; i < 600 && stat(marker, &sb) != 0; i++) usleep(100000);
+    CHECK(stat(marker, &sb) == 0, "kiosk A waits at the consent screen");
+    script[0] = 0;
+    to_booking(script, sizeof script, NULL);
+    append(script, sizeof script, "tap day:0\ntap time:0\ntap anonymous\ntap confirm\nsettle\nexpect text %s\nshot race-b-done\n",
+           tr("de", "Your appointment is booked."));
+    CHECK(walk_book("race-b", book_cfg_again("race"), "de", script) == 0, "kiosk B books the same time first");
+    for (int i = 0; i < 600 && stat(path, &sb) != 0; i++) usleep(100000);
+    FILE *rc = fopen(path, "r");
+    int a = -1;
+    if (rc && fscanf(rc, "%d", &a) != 1) a = -1;
+    if (rc) fclose(rc);
+    if (a != 0) sh("cat %s/e2e-race-a.log", shots);
+    CHECK(a == 0, "kiosk A: told the time was taken, offered fresh times (exit %d)", a);
+    CHECK(!strcmp(book_db("race", "SELECT group_concat(state) FROM booking"), "0"), "one booking holds the seat, no other");
+}
+
 TEST(booking_walk_ar)
 {
     /* typed, then left alone: the idle reset wipes the name from the screen */
@@ -738,6 +789,7 @@ int main(int argc, char **argv)
     RUN(every_keyboard_layout_has_glyphs);
     RUN(guided_questions);
     RUN(booking_walk_de);
+    RUN(booking_two_kiosks_one_seat);
     RUN(booking_walk_ar);
     RUN(booking_walk_ti_anonymous);
     RUN(booking_offline_then_delivered);
