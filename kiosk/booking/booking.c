@@ -253,7 +253,8 @@ static icalcomponent *event_new(const booking_request *r, const char *code, cons
     add_prop(ev, icalproperty_new_description(desc));
     if (status == BOOKING_CONFIRMED) add_prop(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
     if (status == BOOKING_QUEUED) add_prop(ev, icalproperty_new_status(ICAL_STATUS_TENTATIVE));
-    add_prop(ev, x_prop("X-KIOSK-CODE", code));
+    /* the phone's copy stays small: every byte makes the QR code denser */
+    if (kiosk_id) add_prop(ev, x_prop("X-KIOSK-CODE", code));
     sodium_memzero(desc, sizeof desc);
     return ev;
 }
