@@ -41,6 +41,24 @@ static int warn(frame *f, int y, const char *text)
     return y + h + pad * 3 / 2;
 }
 
+/*
+ * Screens of text and buttons scroll as a whole when a short panel cannot hold them: the content
+ * starts at the returned y (moved by the scroll offset); scroll_end() takes the y below the last
+ * widget and tells the app how far the screen can scroll.
+ */
+static int scroll_begin(frame *f)
+{
+    ui_clip(f, &(rect){0, f->m.header_h, f->w, f->h - f->m.header_h});
+    return f->m.header_h + f->m.pad / 2 - (int)f->st->scroll[f->st->screen];
+}
+
+static void scroll_end(frame *f, int top, int end)
+{
+    ui_clip(f, NULL);
+    int content = end - top + f->m.pad, view = f->h - f->m.header_h - f->m.pad / 2;
+    ui_scroll_input(f, (float)(content - view));
+}
+
 static int button(frame *f, const char *id, int x, int y, int w, const char *icon, const char *label, int primary)
 {
     return ui_wide_button(f, id, (rect){x, y, w, f->m.touch}, icon, label, primary ? COL_ACCENT : COL_TILE);
@@ -139,11 +157,14 @@ void screen_book_details(frame *f)
     int pad = f->m.pad, t = f->m.touch;
     ui_scroll_input(f, 0);
     int y = f->m.header_h + pad / 2;
-    y = heading(f, y, NULL, ui_tr(f, "Your name and phone number (you may leave them out)"));
     int kb_h = f->h > f->w ? f->h * 34 / 100 : f->h * 40 / 100;
     rect kb = {0, f->h - kb_h, f->w, kb_h};
     int fh = t + f->m.small;
-    int wide = f->w >= 1000;
+    /* a short panel (800x480) has room for the two fields and the buttons above the keyboard,
+     * side by side, and no more: the field labels and "book without name" carry the heading */
+    int compact = y + f->m.title * 2 + 2 * fh + 2 * pad + t > kb.y;
+    if (!compact) y = heading(f, y, NULL, ui_tr(f, "Your name and phone number (you may leave them out)"));
+    int wide = f->w >= 1000 || compact;
     int fw = wide ? (f->w - 3 * pad) / 2 : f->w - 2 * pad;
     if (field(f, "field:name", (rect){pad, y, fw, fh}, ui_tr(f, "Name"), st->book_name, st->book_field == 0))
         ui_emit(f, ACT_BOOK_FIELD, NULL, 0);
@@ -171,8 +192,7 @@ void screen_book_consent(frame *f)
 {
     const app_state *st = f->st;
     int pad = f->m.pad, t = f->m.touch;
-    ui_scroll_input(f, 0);
-    int y = f->m.header_h + pad / 2;
+    int y = scroll_begin(f), top = y;
     y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Please read before you book"));
     y = para(f, y, st->book_when, f->m.body, COL_ACCENT);
     if (st->book_anonymous)
@@ -188,7 +208,7 @@ void screen_book_consent(frame *f)
     int bw = (f->w - 3 * pad) / 2;
     if (button(f, "confirm", pad, y, bw, "calendar", ui_tr(f, "I agree – book now"), 1)) ui_emit(f, ACT_BOOK_CONFIRM, NULL, 0);
     if (button(f, "not-now", 2 * pad + bw, y, bw, "back", ui_tr(f, "Back"), 0)) ui_emit(f, ACT_BACK, NULL, 0);
-    (void)t;
+    scroll_end(f, top, y + t);
     ui_header(f, 1);
 }
 
@@ -208,8 +228,7 @@ void screen_book_done(frame *f)
 {
     const app_state *st = f->st;
     int pad = f->m.pad;
-    ui_scroll_input(f, 0);
-    int y = f->m.header_h + pad / 2;
+    int y = scroll_begin(f), top = y, end = y;
     int bw = f->w - 2 * pad < (int)(110 * f->m.mm) ? f->w - 2 * pad : (int)(110 * f->m.mm);
     switch (st->book_state) {
     case BOOK_SENDING:
@@ -226,14 +245,16 @@ void screen_book_done(frame *f)
         if (st->book_ics) {
             if (!qr) qr = f->h - y - f->m.touch - 3 * pad;
             int qx = f->w >= 1000 ? f->w - pad - qr : pad;
-            int qy = f->w >= 1000 ? f->m.header_h + pad : y;
+            int qy = f->w >= 1000 ? top + pad / 2 : y;
             if (qr > 0 && ui_qr(f, st->book_ics, (rect){qx, qy, qr, qr}) > 0) {
                 text_opts o = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
                 ui_text(f, (rect){qx, qy + qr, qr, 0}, ui_tr(f, "Scan with your phone to save the date in your calendar."), &o, 1);
             }
             if (f->w < 1000) y += qr + f->m.small * 3;
+            else end = qy + qr + f->m.small * 3;
         }
         if (button(f, "finish", pad, y, bw, "home", ui_tr(f, "Finish"), 1)) ui_emit(f, ACT_LANGUAGES, NULL, 0);
+        if (y + f->m.touch > end) end = y + f->m.touch;
         break;
     }
     case BOOK_QUEUED:
@@ -245,18 +266,22 @@ void screen_book_done(frame *f)
         y = para(f, y, ui_tr(f, "Enter your code at this kiosk later to see whether the appointment is confirmed, or ask the staff."),
                  f->m.body, COL_TEXT);
         if (button(f, "finish", pad, y, bw, "home", ui_tr(f, "Finish"), 1)) ui_emit(f, ACT_LANGUAGES, NULL, 0);
+        end = y + f->m.touch;
         break;
     case BOOK_TAKEN:
         y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "This time was just taken"));
         y = para(f, y, ui_tr(f, "Someone else booked it a moment ago. Please choose another time."), f->m.body, COL_TEXT);
         if (button(f, "other-time", pad, y, bw, "calendar", ui_tr(f, "Choose another time"), 1)) ui_emit(f, ACT_BOOK, NULL, 0);
+        end = y + f->m.touch;
         break;
     default:
         y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "The booking did not work"));
         y = para(f, y, ui_tr(f, "Nothing was booked. Please ask the staff."), f->m.body, COL_TEXT);
         if (button(f, "back-offer", pad, y, bw, "back", ui_tr(f, "Back"), 1)) ui_emit(f, ACT_BACK, NULL, 0);
+        end = y + f->m.touch;
         break;
     }
+    scroll_end(f, top, end);
     ui_header(f, st->book_state != BOOK_SENDING);
 }
 
