@@ -637,6 +637,23 @@ TEST(booking_two_kiosks_one_seat)
     CHECK(!strcmp(book_db("race", "SELECT group_concat(state) FROM booking"), "0"), "one booking holds the seat, no other");
 }
 
+TEST(booking_on_a_small_panel)
+{
+    /* 800x480: the fields and buttons stay above the keyboard; consent and result scroll */
+    char script[8192] = "", args[600];
+    const char *cfg = book_cfg("small", NULL);
+    to_booking(script, sizeof script, "latin");
+    append(script, sizeof script,
+           "tap day:0\ntap time:0\ntap field:name\ntap kb-layout:ar\ntap key:ب\nexpect text ب\ntap field:phone\ntap key:0\n"
+           "expect widget next\nexpect widget anonymous\nshot small-details\ntap next\nexpect screen book-consent\n"
+           "drag 0.5 0.8 0.5 0.2 400\nwait 1500\nexpect scrolled 10\ntap confirm\nsettle\nexpect screen book-done\n"
+           "expect text %s\ndrag 0.5 0.8 0.5 0.2 400\nwait 1500\nshot small-done\ntap finish\nexpect screen attract\n",
+           tr("ar", "Your appointment is booked."));
+    snprintf(args, sizeof args, "--config %s --size 800x480 --lang ar", cfg);
+    CHECK(run_walk("book-small", args, script) == 0, "ar at 800x480: typed, scrolled to confirm, booked");
+    CHECK(!strcmp(book_db("small", "SELECT state || ' ' || name || ' ' || phone FROM booking"), "0 ب 0"), "booked as typed");
+}
+
 TEST(booking_walk_ar)
 {
     /* typed, then left alone: the idle reset wipes the name from the screen */
@@ -790,6 +807,7 @@ int main(int argc, char **argv)
     RUN(guided_questions);
     RUN(booking_walk_de);
     RUN(booking_two_kiosks_one_seat);
+    RUN(booking_on_a_small_panel);
     RUN(booking_walk_ar);
     RUN(booking_walk_ti_anonymous);
     RUN(booking_offline_then_delivered);
