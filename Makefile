@@ -11,8 +11,8 @@ DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 clang libclang-rt
             libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev libicu-dev libsqlite3-dev \
             libharfbuzz-dev libfreetype-dev libgettextpo-dev libjansson-dev libinih-dev libsodium-dev \
             libsystemd-dev libespeak-ng-dev espeak-ng-data libcurl4-openssl-dev nginx-light \
-            fonts-noto-core libical-dev libqrencode-dev radicale tzdata
-PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium libsystemd espeak-ng libcurl libical libqrencode
+            fonts-noto-core libical-dev libqrencode-dev libxml2-dev radicale tzdata
+PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium libsystemd espeak-ng libcurl libical libqrencode libxml-2.0
 
 BUILD ?= build
 SAN ?=

@@ -2,19 +2,19 @@
  * caldav.c: MKCALENDAR, PUT (If-None-Match: *), DELETE and a calendar-query REPORT over libcurl
  * (caldav.h).
  *
- * The REPORT answer is a WebDAV multistatus document. The stack has no XML library, so this file
- * carries a deliberately small extractor instead of a parser: it walks the tags, ignores their
- * namespace prefixes, and inside each <response> keeps the text of the first <href> and of
- * <calendar-data> (entity references and CDATA sections decoded). Everything else (propstat,
- * status, etag, unknown elements, comments) is skipped. The calendar data itself is iCalendar
- * and is left to libical by the caller; only the last segment of the href (the resource name)
- * is used from the XML.
+ * The REPORT answer is a WebDAV multistatus document, read with libxml2 (namespaces honoured, no
+ * network, no entities expanded): of each <response> only the href's last segment (the resource
+ * name) and the calendar data are used; the iCalendar text is left to libical by the caller.
  */
 #include "caldav.h"
 
 #include "platform/curl_dl.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/uri.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,129 +273,24 @@ int caldav_delete(const caldav_config *c, const char *calendar, const char *reso
     return rc;
 }
 
-/* ---- the multistatus extractor (see the header comment: minimal on purpose) ---- */
+/* ---- the multistatus answer (libxml2) ---- */
 
-static void put_utf8(caldav_buf *b, unsigned long cp, int *bad)
+#define NS_DAV "DAV:"
+#define NS_CALDAV "urn:ietf:params:xml:ns:caldav"
+
+static int is(const xmlNode *n, const char *ns, const char *name)
 {
-    char u[4];
-    size_t n;
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        *bad = 1;
-        return;
-    }
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    if (buf_add(b, u, n) != 0) *bad = 1;
+    return n->type == XML_ELEMENT_NODE && n->ns && !strcmp((const char *)n->ns->href, ns) &&
+           !strcmp((const char *)n->name, name);
 }
 
-/* Decode one entity reference at s ("&...;"), append it, return the length consumed (0: not one). */
-static size_t entity(caldav_buf *b, const char *s, const char *end, int *bad)
+/* The first element named ns:name below n, depth first. */
+static xmlNode *find(xmlNode *n, const char *ns, const char *name)
 {
-    static const struct {
-        const char *name;
-        char ch;
-    } named[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
-    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
-        size_t n = strlen(named[i].name);
-        if ((size_t)(end - s) >= n && memcmp(s, named[i].name, n) == 0) {
-            if (buf_add(b, &named[i].ch, 1) != 0) *bad = 1;
-            return n;
-        }
-    }
-    if (end - s < 4 || s[1] != '#') return 0;
-    int hex = s[2] == 'x' || s[2] == 'X';
-    const char *d = s + (hex ? 3 : 2);
-    unsigned long cp = 0;
-    const char *q = d;
-    for (; q < end && q - d < 8 && isxdigit((unsigned char)*q); q++) {
-        if (!hex && !isdigit((unsigned char)*q)) break;
-        cp = cp * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)*q) ? *q - '0' : (tolower(*q) - 'a' + 10));
-    }
-    if (q == d || q >= end || *q != ';') return 0;
-    put_utf8(b, cp, bad);
-    return (size_t)(q + 1 - s);
-}
-
-/* Text content from s up to the next tag other than CDATA: entities and CDATA decoded. */
-static const char *xml_text(const char *s, const char *end, caldav_buf *out, int *bad)
-{
-    while (s < end && !*bad) {
-        if (*s == '<') {
-            if ((size_t)(end - s) >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
-                const char *close = strstr(s + 9, "]]>");
-                if (!close) close = end;
-                if (buf_add(out, s + 9, (size_t)(close - (s + 9))) != 0) *bad = 1;
-                s = close < end ? close + 3 : end;
-                continue;
-            }
-            break;
-        }
-        size_t used = *s == '&' ? entity(out, s, end, bad) : 0;
-        if (used) {
-            s += used;
-        } else {
-            if (buf_add(out, s, 1) != 0) *bad = 1;
-            s++;
-        }
-    }
-    return s;
-}
-
-typedef struct caldav_tag {
-    char name[32]; /* local name, prefix dropped */
-    int closing, empty;
-} caldav_tag;
-
-/* Read the tag at s ('<'); returns the position after '>', or NULL at a malformed end. */
-static const char *xml_tag(const char *s, const char *end, caldav_tag *t)
-{
-    memset(t, 0, sizeof *t);
-    if (s + 4 <= end && memcmp(s, "<!--", 4) == 0) {
-        const char *q = strstr(s + 4, "-->");
-        return q ? q + 3 : NULL;
-    }
-    const char *q = s + 1;
-    if (q < end && (*q == '?' || *q == '!')) {
-        const char *gt = memchr(q, '>', (size_t)(end - q));
-        return gt ? gt + 1 : NULL;
-    }
-    if (q < end && *q == '/') {
-        t->closing = 1;
-        q++;
-    }
-    const char *name = q;
-    while (q < end && !isspace((unsigned char)*q) && *q != '>' && *q != '/') q++;
-    const char *colon = memchr(name, ':', (size_t)(q - name));
-    if (colon) name = colon + 1;
-    snprintf(t->name, sizeof t->name, "%.*s", (int)(q - name), name);
-    /* attribute values may hold '>' only inside quotes */
-    char quote = 0;
-    for (; q < end; q++) {
-        if (quote) {
-            if (*q == quote) quote = 0;
-        } else if (*q == '"' || *q == '\'') {
-            quote = *q;
-        } else if (*q == '>') {
-            t->empty = q[-1] == '/';
-            return q + 1;
-        }
+    for (xmlNode *c = n ? n->children : NULL; c; c = c->next) {
+        if (is(c, ns, name)) return c;
+        xmlNode *d = find(c, ns, name);
+        if (d) return d;
     }
     return NULL;
 }
@@ -407,64 +302,36 @@ static void href_resource(const char *href, char *out, size_t outlen)
     while (n > 0 && href[n - 1] == '/') n--;
     size_t start = n;
     while (start > 0 && href[start - 1] != '/') start--;
-    size_t o = 0;
-    for (size_t i = start; i < n && o + 1 < outlen; i++) {
-        if (href[i] == '%' && i + 2 < n && isxdigit((unsigned char)href[i + 1]) &&
-            isxdigit((unsigned char)href[i + 2])) {
-            char hx[3] = {href[i + 1], href[i + 2], 0};
-            out[o++] = (char)strtol(hx, NULL, 16);
-            i += 2;
-        } else {
-            out[o++] = href[i];
-        }
-    }
-    out[o] = 0;
+    char *plain = xmlURIUnescapeString(href + start, (int)(n - start), NULL);
+    snprintf(out, outlen, "%s", plain ? plain : "");
+    xmlFree(plain);
 }
 
-typedef struct caldav_sink {
-    void (*fn)(void *ud, const char *resource, const char *ics);
-    void *ud;
-} caldav_sink;
-
-/* Walk the multistatus body; returns 0, or -1 when it is cut off or memory runs out. */
-static int multistatus_walk(const char *s, size_t len, const caldav_sink *sink)
+/* Each <response> with an href and calendar data goes to fn; returns 0, or -1 when unreadable. */
+static int multistatus_walk(const char *s, size_t len, void (*fn)(void *ud, const char *resource, const char *ics), void *ud)
 {
-    const char *end = s + len;
-    caldav_buf href = {0}, data = {0};
-    int in_response = 0, have_href = 0, bad = 0;
-    while (s < end && !bad) {
-        const char *lt = memchr(s, '<', (size_t)(end - s));
-        if (!lt) break;
-        caldav_tag t;
-        const char *after = xml_tag(lt, end, &t);
-        if (!after) {
-            bad = 1;
-            break;
-        }
-        s = after;
-        if (strcmp(t.name, "response") == 0 && !t.closing) {
-            in_response = 1;
-            have_href = 0;
-            href.len = data.len = 0;
-        } else if (strcmp(t.name, "response") == 0) {
-            if (in_response && have_href && data.len) {
-                char res[256];
-                href_resource(href.p, res, sizeof res);
-                sink->fn(sink->ud, res, data.p);
-            }
-            in_response = 0;
-        } else if (in_response && !t.closing && !t.empty && strcmp(t.name, "href") == 0 && !have_href) {
-            href.len = 0;
-            s = xml_text(s, end, &href, &bad);
-            have_href = href.len > 0;
-        } else if (in_response && !t.closing && !t.empty && strcmp(t.name, "calendar-data") == 0) {
-            data.len = 0;
-            s = xml_text(s, end, &data, &bad);
-        }
+    if (len > INT_MAX) return -1;
+    /* no network, no entity expansion, no DTD: the answer is data, never instructions */
+    xmlDoc *doc = xmlReadMemory(s, (int)len, NULL, "utf-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!root || !is(root, NS_DAV, "multistatus")) {
+        xmlFreeDoc(doc);
+        return -1;
     }
-    free(href.p);
-    free(data.p);
-    return bad ? -1 : 0;
+    for (xmlNode *r = root->children; r; r = r->next) {
+        if (!is(r, NS_DAV, "response")) continue;
+        xmlNode *href = find(r, NS_DAV, "href"), *data = find(r, NS_CALDAV, "calendar-data");
+        xmlChar *h = href ? xmlNodeGetContent(href) : NULL, *d = data ? xmlNodeGetContent(data) : NULL;
+        if (h && *h && d && *d) {
+            char res[256];
+            href_resource((const char *)h, res, sizeof res);
+            fn(ud, res, (const char *)d);
+        }
+        xmlFree(h);
+        xmlFree(d);
+    }
+    xmlFreeDoc(doc);
+    return 0;
 }
 
 static void utc_stamp(int64_t t, char out[17])
@@ -500,8 +367,7 @@ int caldav_list(const caldav_config *c, const char *calendar, int64_t from, int6
         snprintf(err, errlen, "REPORT %s: expected a multistatus, got HTTP %ld", url, status);
         rc = CALDAV_REFUSED;
     }
-    caldav_sink sink = {fn, ud};
-    if (rc == CALDAV_OK && multistatus_walk(resp.p ? resp.p : "", resp.len, &sink) != 0) {
+    if (rc == CALDAV_OK && multistatus_walk(resp.p ? resp.p : "", resp.len, fn, ud) != 0) {
         snprintf(err, errlen, "REPORT %s: unreadable multistatus answer", url);
         rc = CALDAV_REFUSED;
     }
