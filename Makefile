@@ -114,7 +114,7 @@ install: deps
 	@$(MAKE) --no-print-directory build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kiosk/kiosk/ui/icons $(DESTDIR)$(PREFIX)/share/kiosk/fonts \
 	    $(DESTDIR)$(PREFIX)/share/kiosk/translations $(DESTDIR)/etc/kiosk $(DESTDIR)/etc/systemd/system $(DESTDIR)/var/lib/kiosk
-	install -m 755 build/kiosk build/kiosk-pack $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 build/kiosk build/kiosk-pack build/kiosk-book $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 kiosk/ui/icons/*.svg $(DESTDIR)$(PREFIX)/share/kiosk/kiosk/ui/icons/
 	install -m 644 fonts/fallback.ini $(DESTDIR)$(PREFIX)/share/kiosk/fonts/
 	install -m 644 translations/*.po $(DESTDIR)$(PREFIX)/share/kiosk/translations/
