@@ -182,16 +182,7 @@ int store_match(store *s, const char *const answers[], int nanswers, const char 
     }
     sqlite3_finalize(st);
     st = NULL;
-    char *json = store_json_strings((const char *const *)ids, nids);
-    if (!json) goto done;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT " STORE_ROW_COLUMNS "FROM json_each(?1) j JOIN service v ON v.id=j.value "
-                           "ORDER BY j.key",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-        rc = store_rows_from(s, st, langs, nlangs, out, n);
-    }
-    free(json);
+    rc = store_rows_by_ids(s, (const char *const *)ids, nids, langs, nlangs, out, n);
     if (rc) goto done;
     /* why: the reasons of the answers that brought each offer, in question order */
     *why = calloc((size_t)*n + 1, sizeof **why);

@@ -444,6 +444,25 @@ char *store_json_strings(const char *const *v, int n)
     return json;
 }
 
+int store_rows_by_ids(store *s, const char *const *ids, int nids, const char *const langs[], int nlangs,
+                      store_offer_row **out, int *n)
+{
+    /* the ids as a JSON array keep their order through one query */
+    char *json = store_json_strings(ids, nids);
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (json && sqlite3_prepare_v2(s->db,
+                                   "SELECT " STORE_ROW_COLUMNS "FROM json_each(?1) j JOIN service v ON v.id=j.value "
+                                   "ORDER BY j.key",
+                                   -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+        rc = store_rows_from(s, st, langs, nlangs, out, n);
+    }
+    sqlite3_finalize(st);
+    free(json);
+    return rc;
+}
+
 void store_search_close(store *s)
 {
     if (!s->search) return;
@@ -533,18 +552,7 @@ int store_search(store *s, const char *query, const char *const langs[], int nla
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    /* the ids as a JSON array keep the ranking through one query */
-    char *json = rc ? NULL : store_json_strings((const char *const *)ids, nids);
-    rc = -1;
-    if (json && sqlite3_prepare_v2(s->db,
-                                   "SELECT " STORE_ROW_COLUMNS "FROM json_each(?1) j JOIN service v ON v.id=j.value "
-                                   "ORDER BY j.key",
-                                   -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-        rc = store_rows_from(s, st, langs, nlangs, out, n);
-        sqlite3_finalize(st);
-    }
-    free(json);
+    if (rc == 0) rc = store_rows_by_ids(s, (const char *const *)ids, nids, langs, nlangs, out, n);
     for (int i = 0; i < nids; i++) free(ids[i]);
     free(ids);
     return rc;

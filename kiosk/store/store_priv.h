@@ -34,6 +34,10 @@ void store_text_free(store_text *t);
 /* v[0..n) as a JSON array of strings (for json_each, which keeps the order). Caller frees. */
 char *store_json_strings(const char *const *v, int n);
 
+/* Offer rows for ids[0..nids), in that order (a ranking survives), resolved along langs. */
+int store_rows_by_ids(store *s, const char *const *ids, int nids, const char *const langs[], int nlangs,
+                      store_offer_row **out, int *n);
+
 /* Free what the first search opened. */
 void store_search_close(store *s);
 
