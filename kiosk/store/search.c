@@ -265,23 +265,6 @@ static int rebuild(sqlite3 *db, store_folder *f, char *err, size_t errlen)
     return exec(db, "INSERT INTO search(search) VALUES('optimize');", err, errlen);
 }
 
-int store_search_index(const char *path, char *err, size_t errlen)
-{
-    sqlite3 *db = NULL;
-    store_folder *f = store_folder_open(err, errlen);
-    int rc = -1;
-    if (!f) return -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
-    } else if (exec(db, "BEGIN", err, errlen) == 0) {
-        rc = rebuild(db, f, err, errlen) || exec(db, "COMMIT", err, errlen) ? -1 : 0;
-        if (rc) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    sqlite3_close(db);
-    store_folder_close(f);
-    return rc;
-}
-
 /*
  * The offers a changeset touched, into temp.reindex (offers) and temp.reindex_org (providers,
  * whose name is in every one of their offers). Returns 1 when it changed what cannot be traced to
@@ -345,7 +328,8 @@ static sqlite3_int64 single_int(sqlite3 *db, const char *sql)
     return v;
 }
 
-int store_search_refresh(const char *path, const void *changeset, int size, char *err, size_t errlen)
+/* The index after changeset, or rebuilt whole when changeset is NULL; one transaction. */
+static int reindex(const char *path, const void *changeset, int size, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
     store_folder *f = store_folder_open(err, errlen);
@@ -356,9 +340,9 @@ int store_search_refresh(const char *path, const void *changeset, int size, char
         goto done;
     }
     if (exec(db, "BEGIN", err, errlen)) goto done;
-    int t = single_int(db, "SELECT count(*) FROM sqlite_schema WHERE name='search_doc_oid'") == 1
+    int t = changeset && single_int(db, "SELECT count(*) FROM sqlite_schema WHERE name='search_doc_oid'") == 1
                 ? touched(db, changeset, size)
-                : 1; /* no index, or one from before search_doc had its index */
+                : 1; /* asked to, no index, or one from before search_doc had its index */
     if (t < 0) {
         snprintf(err, errlen, "search index: the changes cannot be read");
     } else if (t == 1) {
@@ -384,6 +368,13 @@ done:
     sqlite3_close(db);
     store_folder_close(f);
     return rc;
+}
+
+int store_search_index(const char *path, char *err, size_t errlen) { return reindex(path, NULL, 0, err, errlen); }
+
+int store_search_refresh(const char *path, const void *changeset, int size, char *err, size_t errlen)
+{
+    return reindex(path, changeset, size, err, errlen);
 }
 
 /* ---------- query ---------- */
