@@ -5,6 +5,7 @@
 #ifndef KIOSK_CHECK_H
 #define KIOSK_CHECK_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,5 +26,19 @@ static const char *check_test_ = "";
         }                                                                       \
     } while (0)
 #define CHECK_DONE() return check_failed_ ? 1 : 0
+
+/* Run a shell command built printf-style; a failure is printed (the check that follows judges). */
+static inline int check_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int check_sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    if (rc != 0) printf("command failed (%d): %s\n", rc, cmd);
+    return rc;
+}
 
 #endif

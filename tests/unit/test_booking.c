@@ -31,18 +31,6 @@ static int port;
 static pid_t radicale = -1;
 static int64_t base; /* a whole hour tomorrow: every slot of the tests is at base + n hours */
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int rc = system(cmd);
-    if (rc != 0) printf("command failed (%d): %s\n", rc, cmd);
-    return rc;
-}
 
 /* ---- the server ---- */
 
@@ -766,7 +754,7 @@ int main(int argc, char **argv)
     snprintf(db_dav, sizeof db_dav, "%s/dav.db", dir);
     snprintf(pwfile, sizeof pwfile, "%s/password", dir);
     snprintf(badpwfile, sizeof badpwfile, "%s/badpassword", dir);
-    if (sh("rm -rf %s && mkdir -p %s && printf 'kiosk-test\\n' > %s && printf 'nope\\n' > %s", dir, dir, pwfile,
+    if (check_sh("rm -rf %s && mkdir -p %s && printf 'kiosk-test\\n' > %s && printf 'nope\\n' > %s", dir, dir, pwfile,
            badpwfile) != 0)
         return 1;
     base = ((int64_t)time(NULL) / 3600 + 24) * 3600;

@@ -23,18 +23,6 @@ static char dir[512], root[600];
 static int port;
 static sync_config cfg;
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int rc = system(cmd);
-    if (rc != 0) printf("command failed (%d): %s\n", rc, cmd);
-    return rc;
-}
 
 static int nginx_start(void)
 {
@@ -55,7 +43,7 @@ static int nginx_start(void)
             " }\n}\n",
             dir, dir, dir, dir, dir, dir, dir, dir, port, root, root);
     fclose(f);
-    return sh("nginx -c %s -p %s 2>/dev/null", conf, dir);
+    return check_sh("nginx -c %s -p %s 2>/dev/null", conf, dir);
 }
 
 static void nginx_stop(void)
@@ -79,19 +67,19 @@ static int64_t installed(void)
 static void use(const char *pub)
 {
     snprintf(cfg.url, sizeof cfg.url, "http://127.0.0.1:%d/%s/", port, pub);
-    sh("rm -rf %s", cfg.work_dir);
+    check_sh("rm -rf %s", cfg.work_dir);
 }
 
 static void reset_to(int version)
 {
-    sh("cp %s/v%d.db %s", dir, version, cfg.content_path);
-    sh("rm -rf %s %s %s-wal %s-shm", cfg.work_dir, cfg.state_path, cfg.state_path, cfg.state_path);
+    check_sh("cp %s/v%d.db %s", dir, version, cfg.content_path);
+    check_sh("rm -rf %s %s %s-wal %s-shm", cfg.work_dir, cfg.state_path, cfg.state_path, cfg.state_path);
 }
 
 TEST(setup)
 {
     /* versions 1, 2, 3 of the demo district; 3 renames an offer */
-    CHECK(sh("rm -rf %s && mkdir -p %s/root/health && cp -r content/demo %s/src && ln -s \"$PWD/content/pictograms\" "
+    CHECK(check_sh("rm -rf %s && mkdir -p %s/root/health && cp -r content/demo %s/src && ln -s \"$PWD/content/pictograms\" "
              "%s/src/pictograms && cp build/content/demo.db %s/v1.db && "
              "sed -i 's/\"version\": 1/\"version\": 2/' %s/src/pack.json && build/kiosk-pack build %s/src %s/v2.db && "
              "sed -i 's/\"version\": 2/\"version\": 3/' %s/src/pack.json && "
@@ -99,7 +87,7 @@ TEST(setup)
              "build/kiosk-pack build %s/src %s/v3.db",
              dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir) == 0,
           "three versions built");
-    CHECK(sh("build/kiosk-pack publish %s/a content/keys/demo.secret 30 %s/v1.db %s/v2.db %s/v3.db && "
+    CHECK(check_sh("build/kiosk-pack publish %s/a content/keys/demo.secret 30 %s/v1.db %s/v2.db %s/v3.db && "
              "build/kiosk-pack publish %s/b content/keys/demo.secret 30 %s/v3.db && "
              "build/kiosk-pack publish %s/old content/keys/demo.secret 30 %s/v1.db",
              root, dir, dir, dir, root, dir, root, dir) == 0,
@@ -129,10 +117,10 @@ TEST(missing_delta_falls_back)
 {
     reset_to(1);
     use("a");
-    sh("mkdir -p %s/a-hidden && mv %s/a/packs/demo-heidemoor-1-2.kpack %s/a-hidden/", dir, root, dir);
+    check_sh("mkdir -p %s/a-hidden && mv %s/a/packs/demo-heidemoor-1-2.kpack %s/a-hidden/", dir, root, dir);
     sync_status st = {0};
     CHECK(sync_once(&cfg, &st) == 0 && installed() == 3, "404 on a delta, then the full pack: %s", st.last_error);
-    sh("mv %s/a-hidden/demo-heidemoor-1-2.kpack %s/a/packs/", dir, root);
+    check_sh("mv %s/a-hidden/demo-heidemoor-1-2.kpack %s/a/packs/", dir, root);
 }
 
 TEST(server_errors)
@@ -156,17 +144,17 @@ TEST(corrupt_and_resume)
     char p[800];
     snprintf(p, sizeof p, "%s/b/packs/demo-heidemoor-3.kpack", root);
     /* corrupted bytes on the server: refused, nothing installed, the bad download not kept */
-    sh("cp %s %s/good.kpack && printf 'X' | dd of=%s bs=1 seek=5000 conv=notrunc 2>/dev/null", p, dir, p);
+    check_sh("cp %s %s/good.kpack && printf 'X' | dd of=%s bs=1 seek=5000 conv=notrunc 2>/dev/null", p, dir, p);
     reset_to(1);
     use("b");
     sync_status st = {0};
     CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "damaged") && installed() == 1, "corrupt: %s",
           st.last_error);
-    sh("cp %s/good.kpack %s", dir, p);
+    check_sh("cp %s/good.kpack %s", dir, p);
     /* a download cut in the middle: the next attempt asks only for the rest */
     struct stat full;
     stat(p, &full);
-    sh("mkdir -p %s && head -c %lld %s > %s/demo-heidemoor-3.kpack.part", cfg.work_dir, (long long)full.st_size / 2, p,
+    check_sh("mkdir -p %s && head -c %lld %s > %s/demo-heidemoor-3.kpack.part", cfg.work_dir, (long long)full.st_size / 2, p,
        cfg.work_dir);
     CHECK(sync_once(&cfg, &st) == 0 && installed() == 3, "resumed: %s", st.last_error);
     CHECK(st.bytes_last < full.st_size * 3 / 4, "only the rest was fetched: %lld of %lld bytes", (long long)st.bytes_last,
@@ -250,11 +238,11 @@ TEST(kiosk_switches_content)
     fprintf(f, "[kiosk]\ncontent = %s\nstate = %s\nstore_url = http://127.0.0.1:%d/a\ntrusted_keys = content/keys/demo.pub\n",
             cfg.content_path, cfg.state_path, port);
     fclose(f);
-    sh("rm -rf %s.sync", cfg.content_path);
-    int rc = sh("SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy %s/kiosk --config %s --size 1280x800 --script "
+    check_sh("rm -rf %s.sync", cfg.content_path);
+    int rc = check_sh("SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy %s/kiosk --config %s --size 1280x800 --script "
                 "tests/e2e/sync.txt --shots %s > %s/kiosk.log 2>&1",
                 build, conf, dir, dir);
-    if (rc != 0) sh("cat %s/kiosk.log", dir);
+    if (rc != 0) check_sh("cat %s/kiosk.log", dir);
     CHECK(rc == 0 && installed() == 3, "the renamed offer shows after the update (version %lld)", (long long)installed());
 }
 
