@@ -377,6 +377,16 @@ static void got_booking(app *a, const booking_result *r)
     s->book_ics = s->book_state == BOOK_CONFIRMED ? booking_ics_event(&req, r->info.code) : NULL;
 }
 
+/* A booking's local day and wall-clock minutes (an end past midnight counts on from 24:00). */
+static int local_span(int64_t start, int64_t end, char day[11], int *from, int *to)
+{
+    char end_day[11];
+    if (slots_local_time(start, "Europe/Berlin", day, from) != 0 || slots_local_time(end, "Europe/Berlin", end_day, to) != 0)
+        return -1;
+    if (strcmp(day, end_day) != 0) *to += 24 * 60;
+    return 0;
+}
+
 static void got_code(app *a, const booking_result *r)
 {
     app_state *s = &a->s;
@@ -396,13 +406,10 @@ static void got_code(app *a, const booking_result *r)
         snprintf(s->code_offer, sizeof s->code_offer, "%s", o->name.text);
         store_offer_free(o);
     }
-    char day[11] = "", end_day[11];
-    int from = 0, to = 0;
-    if (slots_local_time(r->info.start, "Europe/Berlin", day, &from) == 0 &&
-        slots_local_time(r->info.end, "Europe/Berlin", end_day, &to) == 0) {
-        if (strcmp(day, end_day) != 0) to += 24 * 60;
+    char day[11];
+    int from, to;
+    if (local_span(r->info.start, r->info.end, day, &from, &to) == 0)
         when_text(a, day, from, to, s->code_when, sizeof s->code_when);
-    }
 }
 
 /*
@@ -444,7 +451,7 @@ void app_book_staff(app *a, int export)
     app_state *s = &a->s;
     char today[11], dir[400] = "";
     int minute;
-    s->staff_bookings[0] = 0;
+    s->nstaff_list = 0;
     if (!a->booker || slots_local_time((int64_t)time(NULL), "Europe/Berlin", today, &minute) != 0) return;
     if (export && export_dir(a->cfg.media_dir, dir, sizeof dir) != 0) {
         snprintf(s->staff_msg, sizeof s->staff_msg, "%s", T(a, "No USB stick to write to. Insert one and try again."));
@@ -457,30 +464,21 @@ static void got_staff(app *a, booking_result *r)
 {
     app_state *s = &a->s;
     s->staff_exporting = 0;
-    char *b = s->staff_bookings;
-    size_t n = sizeof s->staff_bookings, o = 0;
-    b[0] = 0;
-    if (r->rc != 0 && !r->path[0]) {
-        snprintf(b, n, "%s", T(a, "The bookings cannot be read."));
-    } else if (r->nlist == 0) {
-        snprintf(b, n, "%s", T(a, "No bookings for today."));
-    }
-    for (int i = 0; i < r->nlist && o + 300 < n; i++) {
+    s->nstaff_list = r->rc != 0 && !r->path[0] ? -1 : 0;
+    for (int i = 0; i < r->nlist && s->nstaff_list < STAFF_LIST_MAX; i++) {
         const booking_info *in = &r->list[i];
-        char day[11], time[64] = "";
-        int from = 0, to = 0;
-        if (slots_local_time(in->start, "Europe/Berlin", day, &from) == 0 &&
-            slots_local_time(in->end, "Europe/Berlin", day, &to) == 0)
-            i18n_format_time_range(s->lang, from, to, time, sizeof time);
+        staff_booking *row = &s->staff_list[s->nstaff_list++];
+        char day[11];
+        int from, to;
+        row->time[0] = 0;
+        if (local_span(in->start, in->end, day, &from, &to) == 0)
+            i18n_format_time_range(s->lang, from, to, row->time, sizeof row->time);
+        snprintf(row->code, sizeof row->code, "%s", in->code);
         store_offer *of = NULL;
         int have = store_offer_get(a->st, in->offer_id, s->chain, s->nchain, &of) == 0;
-        const char *st = in->state == BOOKING_CONFIRMED ? T(a, "Confirmed")
-                         : in->state == BOOKING_QUEUED  ? T(a, "Not confirmed yet: waiting for the booking office")
-                         : in->state == BOOKING_TAKEN   ? T(a, "Not booked: the time was taken by someone else")
-                                                        : T(a, "Cancelled");
-        o += (size_t)snprintf(b + o, n - o, "%s%s  %s  %.80s – %s", o ? "\n" : "", time, in->code,
-                              have ? of->name.text : in->offer_id, st);
+        snprintf(row->offer, sizeof row->offer, "%s", have ? of->name.text : in->offer_id);
         if (have) store_offer_free(of);
+        row->state = in->state;
     }
     if (r->path[0]) {
         if (r->rc == 0)

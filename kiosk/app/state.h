@@ -88,6 +88,15 @@ typedef struct book_choice {
     int index;                   /* day: first slot of the day; time: slot index */
 } book_choice;
 
+/* One of today's bookings on the staff screen: no name or phone. */
+#define STAFF_LIST_MAX 24
+typedef struct staff_booking {
+    char time[64];               /* "09:00–09:30" in the staff's language */
+    char code[8];
+    char offer[160];
+    int state;                   /* enum booking_state */
+} staff_booking;
+
 enum book_state {
     BOOK_IDLE = 0, BOOK_LOADING, BOOK_READY, BOOK_READY_OFFLINE, BOOK_FAILED,
     BOOK_SENDING, BOOK_CONFIRMED, BOOK_QUEUED, BOOK_TAKEN, BOOK_ERROR
@@ -175,7 +184,8 @@ typedef struct app_state {
     staff_pack *packs;
     int npacks;
     int staff_busy;
-    char staff_bookings[2048];   /* today's bookings made here: time, code, offer, state */
+    staff_booking staff_list[STAFF_LIST_MAX]; /* today's bookings made here, by time */
+    int nstaff_list;             /* how many; -1: they cannot be read */
     int staff_exporting;         /* the bookings list or export is under way */
 
     /* access: reset at the idle timeout like everything else */

@@ -41,24 +41,6 @@ static int warn(frame *f, int y, const char *text)
     return y + h + pad * 3 / 2;
 }
 
-/*
- * Screens of text and buttons scroll as a whole when a short panel cannot hold them: the content
- * starts at the returned y (moved by the scroll offset); scroll_end() takes the y below the last
- * widget and tells the app how far the screen can scroll.
- */
-static int scroll_begin(frame *f)
-{
-    ui_clip(f, &(rect){0, f->m.header_h, f->w, f->h - f->m.header_h});
-    return f->m.header_h + f->m.pad / 2 - (int)f->st->scroll[f->st->screen];
-}
-
-static void scroll_end(frame *f, int top, int end)
-{
-    ui_clip(f, NULL);
-    int content = end - top + f->m.pad, view = f->h - f->m.header_h - f->m.pad / 2;
-    ui_scroll_input(f, (float)(content - view));
-}
-
 static int button(frame *f, const char *id, int x, int y, int w, const char *icon, const char *label, int primary)
 {
     return ui_wide_button(f, id, (rect){x, y, w, f->m.touch}, icon, label, primary ? COL_ACCENT : COL_TILE);
@@ -192,7 +174,7 @@ void screen_book_consent(frame *f)
 {
     const app_state *st = f->st;
     int pad = f->m.pad, t = f->m.touch;
-    int y = scroll_begin(f), top = y;
+    int y = ui_scroll_begin(f, f->h), top = y;
     y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Please read before you book"));
     y = para(f, y, st->book_when, f->m.body, COL_ACCENT);
     if (st->book_anonymous)
@@ -208,7 +190,7 @@ void screen_book_consent(frame *f)
     int bw = (f->w - 3 * pad) / 2;
     if (button(f, "confirm", pad, y, bw, "calendar", ui_tr(f, "I agree – book now"), 1)) ui_emit(f, ACT_BOOK_CONFIRM, NULL, 0);
     if (button(f, "not-now", 2 * pad + bw, y, bw, "back", ui_tr(f, "Back"), 0)) ui_emit(f, ACT_BACK, NULL, 0);
-    scroll_end(f, top, y + t);
+    ui_scroll_end(f, f->h, top, y + t);
     ui_header(f, 1);
 }
 
@@ -228,7 +210,7 @@ void screen_book_done(frame *f)
 {
     const app_state *st = f->st;
     int pad = f->m.pad;
-    int y = scroll_begin(f), top = y, end = y;
+    int y = ui_scroll_begin(f, f->h), top = y, end = y;
     int bw = f->w - 2 * pad < (int)(110 * f->m.mm) ? f->w - 2 * pad : (int)(110 * f->m.mm);
     switch (st->book_state) {
     case BOOK_SENDING:
@@ -281,11 +263,11 @@ void screen_book_done(frame *f)
         end = y + f->m.touch;
         break;
     }
-    scroll_end(f, top, end);
+    ui_scroll_end(f, f->h, top, end);
     ui_header(f, st->book_state != BOOK_SENDING);
 }
 
-static const char *state_text(frame *f, int state)
+const char *ui_booking_state(frame *f, int state)
 {
     switch (state) {
     case 0: return ui_tr(f, "Confirmed");
@@ -328,7 +310,7 @@ void screen_code(frame *f)
     case CODE_CANCELLED:
         y = para(f, y, st->code_offer, f->m.body, COL_TEXT);
         y = para(f, y, st->code_when, f->m.body, COL_TEXT);
-        y = para(f, y, state_text(f, st->code_booking_state), f->m.body, COL_ACCENT);
+        y = para(f, y, ui_booking_state(f, st->code_booking_state), f->m.body, COL_ACCENT);
         if (st->code_state == CODE_FOUND && st->code_booking_state <= 1) {
             if (button(f, "cancel", pad, y, half, "clear", ui_tr(f, "Cancel this appointment"), 0))
                 ui_emit(f, ACT_CODE_CANCEL, NULL, 0);

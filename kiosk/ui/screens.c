@@ -118,6 +118,19 @@ float ui_scroll_input(frame *f, float max_scroll)
     return f->st->scroll[f->st->screen];
 }
 
+int ui_scroll_begin(frame *f, int bottom)
+{
+    ui_clip(f, &(rect){0, f->m.header_h, f->w, bottom - f->m.header_h});
+    return f->m.header_h + f->m.pad / 2 - (int)f->st->scroll[f->st->screen];
+}
+
+void ui_scroll_end(frame *f, int bottom, int top, int end)
+{
+    ui_clip(f, NULL);
+    int content = end - top + f->m.pad, view = bottom - f->m.header_h - f->m.pad / 2;
+    ui_scroll_input(f, (float)(content - view));
+}
+
 /* ---------- attract / language choice ---------- */
 
 void screen_attract(frame *f)
@@ -572,9 +585,15 @@ void screen_pin(frame *f)
 void screen_staff(frame *f)
 {
     const app_state *st = f->st;
-    int pad = f->m.pad, t = f->m.touch, hh = f->m.header_h;
+    int pad = f->m.pad, t = f->m.touch;
     int w = f->w - 2 * pad;
-    int y = hh + pad / 2;
+    /* the buttons at the bottom: "write bookings" between "leave" and "quit", or in a row of
+     * its own above them on a narrow panel; the rest is cut off above them */
+    rect leave = {pad, f->h - t - pad, t * 5, t}, quit = {f->w - pad - t * 4, f->h - t - pad, t * 4, t};
+    rect exp = {2 * pad + t * 5, leave.y, f->w - 4 * pad - t * 9, t};
+    if (exp.w < t * 4) exp = (rect){pad, leave.y - t - pad / 2, w, t};
+    int bottom = st->can_book ? exp.y : leave.y;
+    int y = ui_scroll_begin(f, bottom), top = y;
     text_opts to = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
     y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "Staff mode"), &to, 1) + pad / 2;
     text_opts io = ui_opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
@@ -590,7 +609,7 @@ void screen_staff(frame *f)
         y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "No pack found. Insert the USB stick and wait a moment."), &eo, 1);
     }
     int bw = t * 3;
-    for (int i = 0; i < st->npacks && y + t < f->h - t - pad; i++) {
+    for (int i = 0; i < st->npacks; i++) {
         const staff_pack *p = &st->packs[i];
         rect row = {pad, y + pad / 4, w, t + pad / 2};
         ui_fill(f, row, COL_TILE);
@@ -615,18 +634,27 @@ void screen_staff(frame *f)
         /* today's bookings (times and codes; names only go into the export for the office) */
         y += pad / 2;
         y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "Bookings today"), &ho, 1);
+        char list[STAFF_LIST_MAX * 300 + 64];
+        size_t o = 0;
+        if (st->nstaff_list <= 0)
+            snprintf(list, sizeof list, "%s",
+                     st->nstaff_list < 0 ? ui_tr(f, "The bookings cannot be read.") : ui_tr(f, "No bookings for today."));
+        for (int i = 0; i < st->nstaff_list && o + 300 < sizeof list; i++) {
+            const staff_booking *b = &st->staff_list[i];
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s  %s  %.80s – %s", i ? "\n" : "", b->time, b->code, b->offer,
+                                  ui_booking_state(f, b->state));
+        }
         text_opts bo = ui_opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
-        bo.max_lines = (f->h - t - 2 * pad - y) / (f->m.small * 3 / 2);
-        if (bo.max_lines > 0) ui_text(f, (rect){pad, y, w, 0}, st->staff_bookings, &bo, 1);
-        rect exp = {2 * pad + t * 5, f->h - t - pad, t * 6, t};
+        y += ui_text(f, (rect){pad, y, w, 0}, list, &bo, 1);
+    }
+    ui_scroll_end(f, bottom, top, y);
+    if (st->can_book) {
         if (!st->staff_exporting &&
             text_button(f, "staff-export", exp, ui_tr(f, "Write bookings to the USB stick"), COL_ACCENT, COL_ON_ACCENT))
             ui_emit(f, ACT_STAFF_EXPORT, NULL, 0);
     }
-    rect leave = {pad, f->h - t - pad, t * 5, t};
     if (text_button(f, "staff-leave", leave, ui_tr(f, "Leave staff mode"), COL_ACCENT, COL_ON_ACCENT))
         ui_emit(f, ACT_STAFF_LEAVE, NULL, 0);
-    rect quit = {f->w - pad - t * 4, f->h - t - pad, t * 4, t};
     if (text_button(f, "staff-quit", quit, ui_tr(f, "Quit kiosk"), COL_WARN, COL_ON_ACCENT)) ui_emit(f, ACT_STAFF_QUIT, NULL, 0);
     ui_header(f, 1);
 }

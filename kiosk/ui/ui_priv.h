@@ -85,6 +85,15 @@ int ui_wide_button(frame *f, const char *id, rect r, const char *icon, const cha
 /* The on-screen keyboard in area (keyboard.c): layout NULL = the one chosen (st->kb_layout,
  * else the UI language's) with the row that switches scripts; or a fixed one ("digits", "code"). */
 int ui_keyboard(frame *f, rect area, const char *layout);
+/*
+ * A screen whose content scrolls as a whole above y = bottom (buttons may stand below it):
+ * ui_scroll_begin clips and returns where the content starts, moved by the scroll offset;
+ * ui_scroll_end takes that start and the y below the last widget and sets how far it can scroll.
+ */
+int ui_scroll_begin(frame *f, int bottom);
+void ui_scroll_end(frame *f, int bottom, int top, int end);
+/* A booking's state (enum booking_state) in words. */
+const char *ui_booking_state(frame *f, int state);
 
 /* Screens (screens.c). */
 void screen_attract(frame *f);

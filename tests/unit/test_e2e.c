@@ -727,6 +727,22 @@ TEST(booking_walk_ti_anonymous)
              "! ls %s/*.part 2>/dev/null",
              stick, code, stick, code, stick, stick);
     CHECK(system(cmd) == 0, "the .ics and .csv on the stick hold booking %s, no half-written file", code);
+
+    /* a booking later today is on the staff screen: its code and state, never a name */
+    long long start = (long long)time(NULL) + 120;
+    snprintf(cmd, sizeof cmd, "%s/kiosk-book --db %s/book-ti.db book caritas-mbe %lld %lld 1 'Lina Staff' 0170 > /dev/null",
+             build, shots, start, start + 1800);
+    CHECK(system(cmd) == 0, "a booking for today made");
+    snprintf(code, sizeof code, "%s", book_db("ti", "SELECT code FROM booking ORDER BY id DESC"));
+    snprintf(script, sizeof script, "%sexpect text %s\nexpect text %s\nexpect no-text Lina\nshot book-staff-today\n", pin, code,
+             tr("de", "Confirmed"));
+    CHECK(walk_cfg("book-staff-today", book_cfg_again("ti"), script) == 0, "today's booking %s listed for staff", code);
+    /* 800x480: the staff screen scrolls above its buttons */
+    char args[600];
+    snprintf(args, sizeof args, "--config %s --size 800x480", book_cfg_again("ti"));
+    snprintf(script, sizeof script, "%sexpect widget staff-export\nexpect widget staff-quit\ndrag 0.5 0.6 0.5 0.1 400\n"
+             "wait 1500\nexpect scrolled 10\nexpect text %s\nshot book-staff-small\n", pin, code);
+    CHECK(run_walk("book-staff-small", args, script) == 0, "staff screen at 800x480 scrolls to today's bookings");
 }
 
 TEST(booking_offline_then_delivered)
