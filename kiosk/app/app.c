@@ -433,6 +433,22 @@ void app_go(app *a, int screen)
 /* ---------- staff mode ---------- */
 
 const char *app_tr(const app *a, const char *msgid) { return i18n_gettext(a->s.catalog, msgid); }
+
+void app_type_into(char *field, size_t size, const char *text)
+{
+    if (strlen(field) + strlen(text) < size) strcat(field, text);
+}
+
+int app_delete_last(char *field)
+{
+    size_t n = strlen(field);
+    if (n == 0) return 0;
+    /* one character: back over UTF-8 continuation bytes */
+    do n--;
+    while (n > 0 && ((unsigned char)field[n] & 0xC0) == 0x80);
+    field[n] = 0;
+    return 1;
+}
 #define T app_tr
 
 static int64_t installed_version(app *a)
@@ -1054,20 +1070,15 @@ int app_apply(app *a, const action *act)
         return 1;
     case ACT_KEY:
         if (s->screen != SCREEN_SEARCH || strlen(s->query) + strlen(act->arg) >= sizeof s->query - 1) return 0;
-        strcat(s->query, act->arg);
+        app_type_into(s->query, sizeof s->query, act->arg);
         s->kb_pending[0] = 0;
         run_search(a);
         return 1;
-    case ACT_KEY_DELETE: {
-        size_t n = strlen(s->query);
+    case ACT_KEY_DELETE:
         if (s->kb_pending[0]) { s->kb_pending[0] = 0; return 1; }
-        if (n == 0) return 0;
-        /* one character: back over UTF-8 continuation bytes */
-        do n--; while (n > 0 && ((unsigned char)s->query[n] & 0xC0) == 0x80);
-        s->query[n] = 0;
+        if (!app_delete_last(s->query)) return 0;
         run_search(a);
         return 1;
-    }
     case ACT_KEY_CLEAR:
         sodium_memzero(s->query, sizeof s->query);
         s->kb_pending[0] = 0;

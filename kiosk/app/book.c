@@ -200,20 +200,6 @@ static int confirm(app *a)
     return 1;
 }
 
-static void type_into(char *field, size_t size, const char *text)
-{
-    if (strlen(field) + strlen(text) < size) strcat(field, text);
-}
-
-static void delete_last(char *field)
-{
-    size_t n = strlen(field);
-    if (n == 0) return;
-    do n--;
-    while (n > 0 && ((unsigned char)field[n] & 0xC0) == 0x80);
-    field[n] = 0;
-}
-
 int app_book_apply(app *a, const action *act)
 {
     app_state *s = &a->s;
@@ -275,22 +261,22 @@ int app_book_apply(app *a, const action *act)
         return 1;
     case ACT_KEY:
         if (scr == SCREEN_BOOK_DETAILS) {
-            if (s->book_field) type_into(s->book_phone, sizeof s->book_phone, act->arg);
+            if (s->book_field) app_type_into(s->book_phone, sizeof s->book_phone, act->arg);
             else {
                 /* the keyboard has no shift: a name's words start with a capital */
                 char cap[16];
                 size_t n = strlen(s->book_name);
                 int word_start = n == 0 || s->book_name[n - 1] == ' ' || s->book_name[n - 1] == '-';
                 if (word_start && i18n_titlecase_char(act->arg, cap, sizeof cap) == 0)
-                    type_into(s->book_name, sizeof s->book_name, cap);
-                else type_into(s->book_name, sizeof s->book_name, act->arg);
+                    app_type_into(s->book_name, sizeof s->book_name, cap);
+                else app_type_into(s->book_name, sizeof s->book_name, act->arg);
                 sodium_memzero(cap, sizeof cap);
             }
             s->kb_pending[0] = 0;
             return 1;
         }
         if (scr == SCREEN_CODE && s->code_state != CODE_LOOKING) {
-            type_into(s->code_entry, 7, act->arg);
+            app_type_into(s->code_entry, 7, act->arg);
             s->code_state = CODE_ENTRY;
             return 1;
         }
@@ -298,11 +284,11 @@ int app_book_apply(app *a, const action *act)
     case ACT_KEY_DELETE:
         if (scr == SCREEN_BOOK_DETAILS) {
             if (s->kb_pending[0]) s->kb_pending[0] = 0;
-            else delete_last(s->book_field ? s->book_phone : s->book_name);
+            else app_delete_last(s->book_field ? s->book_phone : s->book_name);
             return 1;
         }
         if (scr == SCREEN_CODE && s->code_state != CODE_LOOKING) {
-            delete_last(s->code_entry);
+            app_delete_last(s->code_entry);
             s->code_state = CODE_ENTRY;
             return 1;
         }
