@@ -4,7 +4,7 @@
 #include "app.h"
 #include "app_priv.h"
 
-#include "pack/sign.h"
+#include "pack/install.h"
 #include "platform/log.h"
 #include "platform/speech.h"
 #include "store/local.h"

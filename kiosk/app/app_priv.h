@@ -6,7 +6,7 @@
 
 #include "app.h"
 #include "booking/worker.h"
-#include "pack/sign.h"
+#include "pack/install.h"
 #include "store/local.h"
 
 #include <pthread.h>

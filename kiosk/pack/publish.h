@@ -13,7 +13,7 @@
 #ifndef KIOSK_PUBLISH_H
 #define KIOSK_PUBLISH_H
 
-#include "sign.h"
+#include "format.h"
 
 #include <stddef.h>
 #include <stdint.h>

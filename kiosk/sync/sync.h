@@ -9,7 +9,7 @@
 #ifndef KIOSK_SYNC_H
 #define KIOSK_SYNC_H
 
-#include "pack/sign.h"
+#include "pack/install.h"
 
 #include <stddef.h>
 #include <stdint.h>

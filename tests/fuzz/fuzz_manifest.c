@@ -1,6 +1,6 @@
 /* libFuzzer target: the pack header reader and the manifest parser must refuse anything
  * malformed with an error code, never crash, hang or leak. */
-#include "pack/sign.h"
+#include "pack/format.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -18,6 +18,7 @@
 
 #define DIR "build/packtest"
 static pack_trust trust;
+static const char *build_dir = "build"; /* where kiosk and kiosk-pack of this build are */
 
 static void sh(const char *cmd)
 {
@@ -106,7 +107,11 @@ TEST(bad_packs)
     refused(DIR "/payload-flip.kpack", 3, PACK_ERR_DAMAGED, "damaged");
     flip(DIR "/v4.kpack", DIR "/manifest-flip.kpack", 40);
     refused(DIR "/manifest-flip.kpack", 3, PACK_ERR_SIGNATURE, "signature does not match");
-    sh("build/kiosk-pack keygen " DIR "/other > /dev/null");
+    {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "%s/kiosk-pack keygen " DIR "/other > /dev/null", build_dir);
+        sh(cmd);
+    }
     pack_sign(DIR "/v4.db", DIR "/other.secret", 30, DIR "/wrong-key.kpack", err, sizeof err);
     refused(DIR "/wrong-key.kpack", 3, PACK_ERR_SIGNATURE, "signature does not match");
     refused(DIR "/v2.kpack", 3, PACK_ERR_OLDER, "older than the installed");
@@ -295,14 +300,62 @@ TEST(publication)
     CHECK(install(DIR "/pub/index.kpack", 5, err, sizeof err) == PACK_ERR_FORMAT, "an index is not content: %s", err);
 }
 
-int main(void)
+/* The firmware holds no secret key and signs nothing: its binary has no signing code at all. */
+TEST(firmware_cannot_sign)
 {
+    char cmd[512], line[512];
+    snprintf(cmd, sizeof cmd, "nm %s/kiosk", build_dir);
+    FILE *p = popen(cmd, "r");
+    int signing = 0, verifying = 0;
+    while (p && fgets(line, sizeof line, p)) {
+        if (strstr(line, " T pack_keygen") || strstr(line, " T pack_sign") || strstr(line, " T pack_publish")) {
+            signing++;
+            printf("firmware links %s", line);
+        }
+        if (strstr(line, " T pack_read_manifest")) verifying++;
+    }
+    int rc = p ? pclose(p) : -1;
+    CHECK(rc == 0 && verifying > 0, "nm %s/kiosk works and sees the verifier (%d)", build_dir, rc);
+    CHECK(signing == 0, "%d key-generation or signing symbols in the firmware", signing);
+}
+
+/* Manifest times in int64 whatever time_t is: 2040 and beyond, and only real dates. */
+TEST(manifest_times)
+{
+    int64_t t = 0;
+    char buf[32];
+    CHECK(pack_time_parse("2040-01-01T00:00:00Z", &t) == 0 && t == 2208988800LL, "2040: %lld", (long long)t);
+    CHECK(pack_time_parse("2106-02-07T06:28:16Z", &t) == 0 && t == 4294967296LL, "2^32 s: %lld", (long long)t);
+    CHECK(pack_time_parse("1970-01-01T00:00:00Z", &t) == 0 && t == 0, "epoch");
+    CHECK(pack_time_parse("2024-02-29T12:00:00Z", &t) == 0 && t == 1709208000LL, "leap day: %lld", (long long)t);
+    pack_time_format(2208988800LL, buf, sizeof buf);
+    CHECK(!strcmp(buf, "2040-01-01T00:00:00Z"), "formats 2040: %s", buf);
+    pack_time_format(4102444800LL + 86399, buf, sizeof buf);
+    CHECK(!strcmp(buf, "2100-01-01T23:59:59Z"), "formats 2100: %s", buf);
+    int roundtrip = 1;
+    for (int64_t x = -86400LL * 365; x < 86400LL * 365 * 400; x += 86400LL * 7 + 3607) {
+        int64_t back = -1;
+        pack_time_format(x, buf, sizeof buf);
+        if (x >= 0 && (pack_time_parse(buf, &back) != 0 || back != x)) roundtrip = 0;
+    }
+    CHECK(roundtrip, "format and parse agree over 400 years");
+    const char *bad[] = {"2031-02-30T00:00:00Z", "2031-13-01T00:00:00Z", "2031-01-01T24:00:00Z", "2031-01-01T00:00:00",
+                         "2031-01-01T00:00:00Z junk", "2031-1-1T0:0:0Z", "", "2023-02-29T00:00:00Z"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK(pack_time_parse(bad[i], &t) != 0, "refused: \"%s\"", bad[i]);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1) build_dir = argv[1];
     mkdir(DIR, 0755);
     char err[512];
     if (pack_trust_add_file(&trust, "content/keys/demo.pub", err, sizeof err) != 0) {
         printf("FAIL trust: %s\n", err);
         return 1;
     }
+    RUN(firmware_cannot_sign);
+    RUN(manifest_times);
     RUN(good_pack);
     RUN(bad_packs);
     RUN(kill_during_install);

@@ -1,0 +1,303 @@
+/*
+ * format.c: the pack file format, manifests, Ed25519 signature checks (libsodium) and the small
+ * helpers installation and the tool share (format.h, pack_priv.h). Firmware: no secret keys here.
+ */
+#include "format.h"
+#include "pack_priv.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_MANIFEST 65536
+
+const char *pack_strerror(int err)
+{
+    switch (err) {
+    case PACK_OK: return "installed";
+    case PACK_ERR_NOT_PACK: return "this file is not a content pack";
+    case PACK_ERR_DAMAGED: return "the file is damaged (incomplete or changed); copy it again";
+    case PACK_ERR_SIGNATURE: return "the signature does not match the trusted key";
+    case PACK_ERR_OLDER: return "this pack is older than the installed content";
+    case PACK_ERR_SAME: return "this pack is already installed";
+    case PACK_ERR_EXPIRED: return "this pack has expired";
+    case PACK_ERR_SCHEMA: return "the pack's content does not fit this kiosk";
+    case PACK_ERR_TOO_BIG: return "the file is too large to be a content pack";
+    case PACK_ERR_DISK: return "not enough free disk space to install the pack";
+    case PACK_ERR_IO: return "the file could not be read or written";
+    case PACK_ERR_FORMAT: return "this pack needs a newer kiosk version";
+    case PACK_ERR_BASE: return "this update is for another installed version; use the full pack";
+    default: return "unknown error";
+    }
+}
+
+int pack_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    char detail[512] = "";
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(detail, sizeof detail, fmt, ap);
+        va_end(ap);
+    }
+    snprintf(err, errlen, "%s%s%s", pack_strerror(code), detail[0] ? ": " : "", detail);
+    return code;
+}
+
+int pack_sodium_init(char *err, size_t errlen)
+{
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "libsodium failed to start");
+        return -1;
+    }
+    return 0;
+}
+
+int pack_read_hex(const char *path, unsigned char *bin, size_t n, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char buf[256] = "";
+    if (!fgets(buf, sizeof buf, f)) buf[0] = 0;
+    fclose(f);
+    size_t got = 0;
+    if (sodium_hex2bin(bin, n, buf, strlen(buf), " \r\n", &got, NULL) != 0 || got != n) {
+        snprintf(err, errlen, "%s: not a key file (%zu hex bytes expected)", path, n);
+        return -1;
+    }
+    return 0;
+}
+
+int pack_trust_add_file(pack_trust *t, const char *pub_path, char *err, size_t errlen)
+{
+    if (t->nkeys >= PACK_MAX_KEYS) {
+        snprintf(err, errlen, "at most %d trusted keys", PACK_MAX_KEYS);
+        return -1;
+    }
+    if (pack_read_hex(pub_path, t->keys[t->nkeys], 32, err, errlen)) return -1;
+    t->nkeys++;
+    return 0;
+}
+
+/* ---------- manifests ---------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, in int64 (no time_t: 32 bits on armhf). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int64_t y, int m)
+{
+    static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : len[m - 1];
+}
+
+int pack_time_parse(const char *s, int64_t *out)
+{
+    int y, mo, d, h, mi, sec, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 20 || s[n] ||
+        mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60 || h < 0 || mi < 0 ||
+        sec < 0 || y < 0)
+        return -1;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    return 0;
+}
+
+void pack_time_format(int64_t t, char *buf, size_t len)
+{
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), secs = t - days * 86400;
+    /* civil_from_days */
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    snprintf(buf, len, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)m, (long long)d,
+             (long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60));
+}
+
+int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *err, size_t errlen)
+{
+    json_error_t je;
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) return pack_fail(err, errlen, PACK_ERR_DAMAGED, "manifest: %s", je.text);
+    memset(m, 0, sizeof *m);
+    const char *id = NULL, *kind = NULL, *created = NULL, *expires = NULL, *sha = NULL, *key = NULL;
+    json_int_t ver = 0, size = 0, base = 0;
+    int format = 0;
+    int rc = json_unpack_ex(j, &je, 0, "{s:i, s:s, s:s, s:I, s?I, s:s, s:s, s:s, s:I, s?s}", "format", &format,
+                            "pack_id", &id, "kind", &kind, "content_version", &ver, "base_version", &base, "created",
+                            &created, "expires", &expires, "payload_sha256", &sha, "payload_size", &size, "key_id", &key);
+    size_t got = 0;
+    if (rc != 0 || pack_time_parse(created, &m->created) || pack_time_parse(expires, &m->expires) ||
+        sodium_hex2bin(m->sha256, 32, sha, strlen(sha), NULL, &got, NULL) != 0 || got != 32 || size < 0 || ver < 1) {
+        json_decref(j);
+        return pack_fail(err, errlen, PACK_ERR_DAMAGED, "manifest fields");
+    }
+    m->format = format;
+    m->content_version = ver;
+    m->base_version = base;
+    m->payload_size = size;
+    snprintf(m->pack_id, sizeof m->pack_id, "%s", id);
+    snprintf(m->kind, sizeof m->kind, "%s", kind);
+    snprintf(m->key_id, sizeof m->key_id, "%s", key ? key : "");
+    json_decref(j);
+    return PACK_OK;
+}
+
+/* ---------- files ---------- */
+
+int pack_sha256_stream(FILE *f, int64_t size, unsigned char out[32], FILE *copy_to)
+{
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[65536];
+    int64_t left = size;
+    while (left > 0) {
+        size_t want = left > (int64_t)sizeof buf ? sizeof buf : (size_t)left;
+        size_t n = fread(buf, 1, want, f);
+        if (n == 0) return -1;
+        crypto_hash_sha256_update(&st, buf, n);
+        if (copy_to && fwrite(buf, 1, n, copy_to) != n) return -2;
+        left -= (int64_t)n;
+    }
+    crypto_hash_sha256_final(&st, out);
+    return 0;
+}
+
+int pack_file_sha256_hex(const char *path, int64_t *size, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    unsigned char sha[32];
+    if (!f || fstat(fileno(f), &sb) != 0 || pack_sha256_stream(f, (int64_t)sb.st_size, sha, NULL) != 0) {
+        if (f) fclose(f);
+        return -1;
+    }
+    fclose(f);
+    *size = (int64_t)sb.st_size;
+    sodium_bin2hex(hex, 65, sha, 32);
+    return 0;
+}
+
+char *pack_db_meta(sqlite3 *db, const char *key)
+{
+    sqlite3_stmt *st;
+    char *v = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key=?1", -1, &st, NULL) != SQLITE_OK) return NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) v = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return v;
+}
+
+int pack_content_version(const char *db_path, char *buf, size_t len)
+{
+    sqlite3 *db = NULL;
+    int rc = -1;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        char *v = pack_db_meta(db, "content_version");
+        if (v) {
+            snprintf(buf, len, "%s", v);
+            rc = 0;
+        }
+        free(v);
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+
+/* ---------- verification ---------- */
+
+/* Reads header, manifest and signature; leaves f positioned at the payload. kind NULL accepts
+ * what installs (full, delta). */
+int pack_read_head(FILE *f, const pack_trust *t, const char *kind, pack_manifest *m, char *err, size_t errlen)
+{
+    unsigned char head[11];
+    size_t n = fread(head, 1, sizeof head, f);
+    if (n < 7 || memcmp(head, PACK_MAGIC, 7) != 0) return pack_fail(err, errlen, PACK_ERR_NOT_PACK, NULL);
+    if (n < sizeof head) return pack_fail(err, errlen, PACK_ERR_DAMAGED, "cut short in the header");
+    uint32_t jl = ((uint32_t)head[7] << 24) | ((uint32_t)head[8] << 16) | ((uint32_t)head[9] << 8) | head[10];
+    if (jl == 0 || jl > MAX_MANIFEST) return pack_fail(err, errlen, PACK_ERR_DAMAGED, "manifest length %u", jl);
+    unsigned char *buf = malloc(sizeof head + jl);
+    unsigned char sig[crypto_sign_BYTES];
+    if (!buf) return pack_fail(err, errlen, PACK_ERR_IO, "out of memory");
+    memcpy(buf, head, sizeof head);
+    if (fread(buf + sizeof head, 1, jl, f) != jl || fread(sig, 1, sizeof sig, f) != sizeof sig) {
+        free(buf);
+        return pack_fail(err, errlen, PACK_ERR_DAMAGED, "cut short in the manifest");
+    }
+    int trusted = 0;
+    for (int i = 0; i < t->nkeys && !trusted; i++)
+        trusted = crypto_sign_verify_detached(sig, buf, sizeof head + jl, t->keys[i]) == 0;
+    if (!trusted) {
+        free(buf);
+        return pack_fail(err, errlen, PACK_ERR_SIGNATURE, t->nkeys ? NULL : "no trusted key is configured");
+    }
+    int rc = pack_manifest_parse((const char *)buf + sizeof head, jl, m, err, errlen);
+    free(buf);
+    if (rc == PACK_OK && m->format != PACK_FORMAT) return pack_fail(err, errlen, PACK_ERR_FORMAT, "format %d", m->format);
+    if (rc == PACK_OK && (kind ? strcmp(m->kind, kind) != 0 : strcmp(m->kind, "full") && strcmp(m->kind, "delta")))
+        return pack_fail(err, errlen, PACK_ERR_FORMAT, "kind %s", m->kind);
+    return rc;
+}
+
+int pack_read_small(const char *path, const pack_trust *t, const char *kind, pack_manifest *m, char **payload,
+                    size_t max, char *err, size_t errlen)
+{
+    *payload = NULL;
+    if (pack_sodium_init(err, errlen)) return PACK_ERR_IO;
+    FILE *f = fopen(path, "rb");
+    if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", path, strerror(errno));
+    int rc = pack_read_head(f, t, kind, m, err, errlen);
+    if (rc == PACK_OK && (m->payload_size < 0 || (size_t)m->payload_size > max)) rc = pack_fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
+    char *buf = rc == PACK_OK ? malloc((size_t)m->payload_size + 1) : NULL;
+    if (rc == PACK_OK && !buf) rc = pack_fail(err, errlen, PACK_ERR_IO, "out of memory");
+    if (rc == PACK_OK && (fread(buf, 1, (size_t)m->payload_size, f) != (size_t)m->payload_size || fgetc(f) != EOF))
+        rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "payload size");
+    unsigned char sha[32];
+    if (rc == PACK_OK) {
+        crypto_hash_sha256(sha, (unsigned char *)buf, (unsigned long long)m->payload_size);
+        if (memcmp(sha, m->sha256, 32) != 0) rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
+    }
+    fclose(f);
+    if (rc != PACK_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[m->payload_size] = 0;
+    *payload = buf;
+    return PACK_OK;
+}
+
+int pack_read_manifest_stream(FILE *f, const pack_trust *t, pack_manifest *m, char *err, size_t errlen)
+{
+    if (pack_sodium_init(err, errlen)) return PACK_ERR_IO;
+    return pack_read_head(f, t, NULL, m, err, errlen);
+}
+
+int pack_read_manifest(const char *path, const pack_trust *t, pack_manifest *m, char *err, size_t errlen)
+{
+    if (pack_sodium_init(err, errlen)) return PACK_ERR_IO;
+    FILE *f = fopen(path, "rb");
+    if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", path, strerror(errno));
+    int rc = pack_read_head(f, t, NULL, m, err, errlen);
+    fclose(f);
+    return rc;
+}
