@@ -1,11 +1,18 @@
-# Kiosk firmware: build, run, test, bench.
+# Kiosk firmware: build, run, test, bench, install, cross-build.
 #
-#   make run    install missing Debian packages (as root), build, open the kiosk on the demo content
-#   make test   install, build (normal + ASan/UBSan), run every test; ends with "N passed, N failed"
-#   make bench  figures for first frame, memory, frame times, idle CPU (targets in README)
+#   make              build into build/ (never installs packages; says which are missing)
+#   make deps         install the missing Debian packages (as root)
+#   make run          deps, build, open the kiosk on the demo content
+#   make test         deps, build (normal + ASan/UBSan), run every test; ends with "N passed, N failed"
+#   make bench        deps, build, figures for first frame, memory, frame times, idle CPU (README)
+#   make install      install a build (PREFIX, DESTDIR); make install-user creates the system user
+#   make CROSS=aarch64-linux-gnu            cross-build for a Raspberry Pi (also arm-linux-gnueabihf)
+#   make test-cross CROSS=aarch64-linux-gnu the unit tests of that build under qemu-user
 #
-# The top-level targets install packages first and then re-enter make, so pkg-config is only
-# asked once the -dev packages are there.
+# The usual variables are honoured: CC, AR, PKG_CONFIG, CPPFLAGS, CFLAGS, LDFLAGS, LDLIBS (e.g. a
+# distribution's hardening flags); the flags the code needs are in KIOSK_* and always added.
+# The top-level targets that install re-enter make, so pkg-config is only asked once the -dev
+# packages are there.
 
 DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 clang libclang-rt-14-dev \
             libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev libicu-dev libsqlite3-dev \
@@ -14,64 +21,135 @@ DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 clang libclang-rt
             fonts-noto-core libical-dev libqrencode-dev libxml2-dev radicale tzdata
 PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium libsystemd espeak-ng libcurl libical libqrencode libxml-2.0
 
+# Cross-building: CROSS is a Debian triplet; the target's libraries come from a sysroot of
+# Debian packages unpacked by cross/sysroot.sh (`make deps CROSS=...`), the demo database from
+# the host's kiosk-pack.
+CROSS ?=
+ifneq ($(CROSS),)
+DEB_ARCH_aarch64-linux-gnu := arm64
+DEB_ARCH_arm-linux-gnueabihf := armhf
+DEB_ARCH := $(or $(DEB_ARCH_$(CROSS)),$(error CROSS=$(CROSS): use aarch64-linux-gnu or arm-linux-gnueabihf))
+QEMU_ARCH_arm64 := aarch64
+QEMU_ARCH_armhf := arm
+SYSROOT ?= sysroot/$(DEB_ARCH)
+SYSROOT_ABS = $(abspath $(SYSROOT))
+BUILD ?= build/$(CROSS)
+ifeq ($(origin CC),default)
+CC := $(CROSS)-gcc
+endif
+ifeq ($(origin AR),default)
+AR := $(CROSS)-ar
+endif
+PKG_CONFIG ?= PKG_CONFIG_SYSROOT_DIR=$(SYSROOT_ABS) \
+    PKG_CONFIG_LIBDIR=$(SYSROOT_ABS)/usr/lib/$(CROSS)/pkgconfig:$(SYSROOT_ABS)/usr/share/pkgconfig pkg-config
+KIOSK_TARGET := --sysroot=$(SYSROOT_ABS)
+HOST_PACK := build/kiosk-pack
+HOST_CC ?= cc
+HOST_AR ?= ar
+HOST_CFLAGS ?= -g -O2
+CROSS_HOST_PKGS := gcc-$(CROSS) qemu-user-static
+# what the target build links against, and what its tests read at run time
+TARGET_PKGS := $(filter-out libclang-rt-%,$(filter lib%-dev,$(DEB_PKGS))) espeak-ng-data libc6-dev
+QEMU ?= $(firstword $(shell command -v qemu-$(QEMU_ARCH_$(DEB_ARCH))-static qemu-$(QEMU_ARCH_$(DEB_ARCH))))
+endif
+
 BUILD ?= build
+PKG_CONFIG ?= pkg-config
+HOST_PACK ?= $(BUILD)/kiosk-pack
 SAN ?=
-CC ?= cc
 OPT ?= -O2
-CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) -Ikiosk $(SAN)
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+CFLAGS ?= -g $(OPT)
+# Always: large files on 32-bit targets (armhf: a 2 GiB pack, readdir without EOVERFLOW).
+KIOSK_CPPFLAGS = -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ikiosk
+KIOSK_CFLAGS = -std=c17 -Wall -Wextra -Werror -pthread $(KIOSK_TARGET) -MMD -MP
+KIOSK_LDFLAGS = -pthread $(KIOSK_TARGET)
+# Asked once per make run, when first needed (not at all for deps or clean).
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags $$(PKGS)))$(PKG_CFLAGS)
 # libcurl and espeak-ng are opened at run time when first needed (see sync.c, speech.c): only
 # their headers are used at build time, and --as-needed keeps them off the start-up link.
-PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out libcurl espeak-ng,$(PKGS))) -lgettextpo -lm -lpthread -ldl
+PKG_LIBS = $(eval PKG_LIBS := -Wl,--as-needed $$(shell $$(PKG_CONFIG) --libs $$(filter-out libcurl espeak-ng,$$(PKGS))) -lgettextpo -lm -ldl)$(PKG_LIBS)
+
+COMPILE = $(CC) $(KIOSK_CPPFLAGS) $(CPPFLAGS) $(KIOSK_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN)
+LINK = $(CC) $(KIOSK_LDFLAGS) $(CFLAGS) $(SAN) $(LDFLAGS)
 
 ROOMS := text i18n store pack ui app platform sync booking
 LIB_SRC := $(foreach r,$(ROOMS),$(filter-out %/main.c,$(wildcard kiosk/$(r)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ := $(BUILD)/obj/kiosk/app/main.o $(BUILD)/obj/kiosk/tools/kiosk_pack.o $(BUILD)/obj/kiosk/tools/kiosk_book.o
 TEST_SRC := $(wildcard tests/unit/test_*.c) tests/unit/plural_index.c tests/unit/bench_search.c tests/unit/bench_booking.c
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test bench deps build clean content shots fuzz install
+.PHONY: all run test test-cross bench deps build check-pkgs clean content shots fuzz install install-user
 
-all: deps
-	@$(MAKE) --no-print-directory build
+all: build
+
+# Install what is missing from a list of Debian packages ($(1)); only deps does, and only as root.
+define apt_install
+missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" != 0 ]; then echo "missing packages:$$missing -- run as root or: sudo apt-get install$$missing"; exit 1; fi; \
+  echo "installing:$$missing"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+fi
+endef
 
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" != 0 ]; then echo "missing packages:$$missing -- run as root or: sudo apt-get install$$missing"; exit 1; fi; \
-	  echo "installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	@$(call apt_install,$(DEB_PKGS) $(CROSS_HOST_PKGS))
+ifneq ($(CROSS),)
+	@if [ "$$(cat $(SYSROOT)/.packages 2>/dev/null)" != "$(TARGET_PKGS)" ]; then \
+	  echo "sysroot $(SYSROOT): downloading and unpacking $(DEB_ARCH) packages"; \
+	  cross/sysroot.sh $(DEB_ARCH) $(SYSROOT) $(TARGET_PKGS) > $(SYSROOT).log 2>&1 || { tail -n 20 $(SYSROOT).log; exit 1; }; \
+	  echo "$(TARGET_PKGS)" > $(SYSROOT)/.packages; \
 	fi
+endif
+
+# Before anything is compiled: are the libraries there? (A plain make never installs them.)
+check-pkgs:
+	@$(PKG_CONFIG) --exists $(PKGS) || { \
+	  echo "missing libraries: $$($(PKG_CONFIG) --print-errors --exists $(PKGS) 2>&1 | sed -n "s/.*Package '\([^']*\)'.*/\1/p" | sort -u | tr '\n' ' ')"; \
+	  echo "run: make deps$(if $(CROSS), CROSS=$(CROSS)) (as root)"; exit 1; }
 
 build: $(BUILD)/kiosk $(BUILD)/kiosk-pack $(BUILD)/kiosk-book $(BUILD)/content/demo.db $(TEST_BIN)
 
-$(BUILD)/obj/%.o: %.c $(wildcard kiosk/*/*.h)
+$(LIB_OBJ) $(MAIN_OBJ): | check-pkgs
+
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	@$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) -c $< -o $@
+	@$(COMPILE) -c $< -o $@
 
 $(BUILD)/libkiosk.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BUILD)/kiosk: $(BUILD)/obj/kiosk/app/main.o $(BUILD)/libkiosk.a
-	$(CC) $(SAN) $^ $(PKG_LIBS) -o $@
+	$(LINK) $^ $(PKG_LIBS) $(LDLIBS) -o $@
 
 $(BUILD)/kiosk-pack: $(BUILD)/obj/kiosk/tools/kiosk_pack.o $(BUILD)/libkiosk.a
-	$(CC) $(SAN) $^ $(PKG_LIBS) -o $@
+	$(LINK) $^ $(PKG_LIBS) $(LDLIBS) -o $@
 
 $(BUILD)/kiosk-book: $(BUILD)/obj/kiosk/tools/kiosk_book.o $(BUILD)/libkiosk.a
-	$(CC) $(SAN) $^ $(PKG_LIBS) -o $@
+	$(LINK) $^ $(PKG_LIBS) $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libkiosk.a
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkiosk.a
 	@mkdir -p $(dir $@)
-	@$(CC) $(CFLAGS_BASE) $(PKG_CFLAGS) -Itests/unit $< $(BUILD)/libkiosk.a $(PKG_LIBS) -o $@
+	@$(COMPILE) -Itests/unit $< $(BUILD)/libkiosk.a $(KIOSK_LDFLAGS) $(LDFLAGS) $(PKG_LIBS) $(LDLIBS) -o $@
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
+
+ifneq ($(CROSS),)
+# The demo database is made by the host's kiosk-pack; the host build decides whether it is current.
+$(HOST_PACK): FORCE
+	@$(MAKE) --no-print-directory CROSS= BUILD=build CC=$(HOST_CC) AR=$(HOST_AR) PKG_CONFIG=pkg-config \
+	    CFLAGS="$(HOST_CFLAGS)" CPPFLAGS= LDFLAGS= LDLIBS= build/kiosk-pack
+FORCE:
+endif
 
 CONTENT_SRC := $(shell find content/demo content/pictograms -type f 2>/dev/null)
-$(BUILD)/content/demo.db: $(BUILD)/kiosk-pack $(CONTENT_SRC)
+$(BUILD)/content/demo.db: $(HOST_PACK) $(CONTENT_SRC)
 	@mkdir -p $(dir $@)
-	$(BUILD)/kiosk-pack build content/demo $@
+	$(HOST_PACK) build content/demo $@
 
 run: deps
 	@$(MAKE) --no-print-directory build
@@ -90,13 +168,24 @@ test: deps
 	@$(MAKE) --no-print-directory build/fuzz/fuzz_manifest build/fuzz/fuzz_offer
 	@tests/run.sh
 
+# The unit tests of a cross build, each binary under qemu-user with the sysroot as its root.
+test-cross: deps
+ifeq ($(CROSS),)
+	@echo "make test-cross CROSS=aarch64-linux-gnu (or arm-linux-gnueabihf)"; exit 1
+else
+	@$(MAKE) --no-print-directory build
+	@[ -n "$(QEMU)" ] || { echo "no qemu-$(QEMU_ARCH_$(DEB_ARCH))(-static): apt-get install qemu-user-static"; exit 1; }
+	@tests/run.sh --cross $(BUILD) "$(QEMU)" $(SYSROOT)
+endif
+
 # libFuzzer targets (clang): build/fuzz/fuzz_manifest, build/fuzz/fuzz_offer. `make fuzz` builds
 # them and runs each briefly on its corpus; run one longer with e.g. build/fuzz/fuzz_offer -max_total_time=600.
-FUZZ_FLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ikiosk
+FUZZ_FLAGS = $(KIOSK_CPPFLAGS) -std=c17 -pthread -g -O1 -fsanitize=fuzzer,address,undefined -MMD -MP
 FUZZ_LIB = $(filter kiosk/pack/% kiosk/store/% kiosk/i18n/%,$(LIB_SRC))
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard kiosk/*/*.h)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	@clang $(FUZZ_FLAGS) $(PKG_CFLAGS) $< $(FUZZ_LIB) $(PKG_LIBS) -o $@
+-include build/fuzz/fuzz_manifest.d build/fuzz/fuzz_offer.d
 
 fuzz: build/fuzz/fuzz_manifest build/fuzz/fuzz_offer
 	@mkdir -p build/fuzz/work-manifest build/fuzz/work-offer
@@ -107,30 +196,37 @@ bench: deps
 	@$(MAKE) --no-print-directory build
 	@tests/bench.sh
 
-# Install onto a kiosk image (as root): binaries, data, the unit, a config, the kiosk user.
-# DESTDIR=/some/root stages the files only (no user, no systemctl).
+# Install a build onto a kiosk image (as root, or staged under DESTDIR): binaries, data, the
+# unit (ExecStart from PREFIX, in systemd's unit directory), a config. The system user and its
+# groups are `make install-user`, once per device (not for a staged DESTDIR).
 PREFIX ?= /usr/local
-install: deps
-	@$(MAKE) --no-print-directory build
+SYSTEMD_UNIT_DIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kiosk/kiosk/ui/icons $(DESTDIR)$(PREFIX)/share/kiosk/fonts \
-	    $(DESTDIR)$(PREFIX)/share/kiosk/translations $(DESTDIR)/etc/kiosk $(DESTDIR)/etc/systemd/system $(DESTDIR)/var/lib/kiosk
-	install -m 755 build/kiosk build/kiosk-pack build/kiosk-book $(DESTDIR)$(PREFIX)/bin/
+	    $(DESTDIR)$(PREFIX)/share/kiosk/translations $(DESTDIR)/etc/kiosk $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)/var/lib/kiosk
+	install -m 755 $(BUILD)/kiosk $(BUILD)/kiosk-pack $(BUILD)/kiosk-book $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 kiosk/ui/icons/*.svg $(DESTDIR)$(PREFIX)/share/kiosk/kiosk/ui/icons/
 	install -m 644 fonts/fallback.ini $(DESTDIR)$(PREFIX)/share/kiosk/fonts/
 	install -m 644 translations/*.po $(DESTDIR)$(PREFIX)/share/kiosk/translations/
-	install -m 644 kiosk/platform/systemd/kiosk.service $(DESTDIR)/etc/systemd/system/
+	sed -e 's|^ExecStart=[^ ]*/kiosk |ExecStart=$(PREFIX)/bin/kiosk |' kiosk/platform/systemd/kiosk.service > $(BUILD)/kiosk.service
+	install -m 644 $(BUILD)/kiosk.service $(DESTDIR)$(SYSTEMD_UNIT_DIR)/kiosk.service
 	test -e $(DESTDIR)/etc/kiosk/kiosk.ini || sed -e 's|^content = .*|content = /var/lib/kiosk/content.db|' \
 	    -e 's|^data_dir = .*|data_dir = $(PREFIX)/share/kiosk|' -e 's|^trusted_keys = .*|trusted_keys = /etc/kiosk/district.pub|' \
 	    -e 's|^staff_pin_hash = .*|staff_pin_hash =|' kiosk.example.ini > $(DESTDIR)/etc/kiosk/kiosk.ini
 	@if [ -z "$(DESTDIR)" ]; then \
-	  id kiosk >/dev/null 2>&1 || useradd --system --home-dir /var/lib/kiosk --shell /usr/sbin/nologin kiosk; \
-	  for g in video input audio render; do getent group $$g >/dev/null && usermod -aG $$g kiosk; done; \
-	  chown kiosk:kiosk /var/lib/kiosk; \
 	  systemctl daemon-reload 2>/dev/null || true; \
+	  id kiosk >/dev/null 2>&1 || echo "no user kiosk yet: make install-user"; \
 	  echo "installed; put the district key in /etc/kiosk/district.pub, a PIN hash in /etc/kiosk/kiosk.ini,"; \
 	  echo "a first pack with: kiosk-pack install PACK /etc/kiosk/district.pub /var/lib/kiosk/content.db"; \
 	  echo "then: systemctl enable --now kiosk"; \
 	fi
+
+# The system user the unit runs as (User=kiosk): no login, home /var/lib/kiosk, and the groups
+# for the display, touch input and sound. Run once on the device, as root.
+install-user:
+	id kiosk >/dev/null 2>&1 || useradd --system --home-dir /var/lib/kiosk --shell /usr/sbin/nologin kiosk
+	for g in video input audio render; do getent group $$g >/dev/null && usermod -aG $$g kiosk || true; done
+	install -d -o kiosk -g kiosk /var/lib/kiosk
 
 clean:
 	rm -rf build
