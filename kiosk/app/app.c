@@ -6,6 +6,7 @@
 
 #include "pack/install.h"
 #include "platform/log.h"
+#include "platform/job.h"
 #include "platform/speech.h"
 #include "store/local.h"
 
@@ -42,14 +43,14 @@ static void free_offer(app *a)
     a->s.offer_spoken = NULL;
 }
 
-static void free_found(app *a)
+void app_free_found(app *a)
 {
     store_offer_rows_free(a->s.found, a->s.nfound);
     a->s.found = NULL;
     a->s.nfound = 0;
 }
 
-static void free_matches(app *a)
+void app_free_matches(app *a)
 {
     store_offer_rows_free(a->s.matches, a->s.nmatches);
     store_strv_free(a->s.match_why);
@@ -71,8 +72,8 @@ static void free_session(app *a)
 {
     free_rows(a);
     free_offer(a);
-    free_found(a);
-    free_matches(a);
+    app_free_found(a);
+    app_free_matches(a);
     sodium_memzero(a->s.query, sizeof a->s.query);
     sodium_memzero(a->s.answers, sizeof a->s.answers);
     a->s.kb_layout[0] = a->s.kb_pending[0] = 0;
@@ -279,51 +280,11 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
-static void free_packs(app *a)
-{
-    for (int i = 0; i < a->s.npacks; i++) free(a->pack_paths[i]);
-    free(a->pack_paths);
-    a->pack_paths = NULL;
-    free(a->s.packs);
-    a->s.packs = NULL;
-    a->s.npacks = 0;
-}
-
-static void job_wait(app *a)
-{
-    if (!a->job.running) return;
-    pthread_join(a->job.thread, NULL);
-    a->job.running = 0;
-}
-
-static void leave_staff(app *a)
-{
-    job_wait(a);
-    if (a->staged >= 0) pack_unstage(a->cfg.content);
-    a->staged = -1;
-    free_packs(a);
-    sodium_memzero(a->pin, sizeof a->pin);
-    a->s.pin_len = 0;
-    a->s.staff_msg[0] = 0;
-    a->s.staff_busy = 0;
-}
-
-static void speech_wait(app *a)
-{
-    if (!a->speech.running) return;
-    pthread_join(a->speech.thread, NULL);
-    a->speech.running = 0;
-    free(a->speech.text);
-    a->speech.text = NULL;
-}
-
 void app_close(app *a)
 {
     if (!a) return;
-    speech_wait(a);
-    free(a->speech.pcm);
-    if (a->speech.started > 0) speech_term();
-    leave_staff(a);
+    app_speak_close(a);
+    app_staff_close(a);
     app_book_close(a);
     local_close(a->loc);
     free_session(a);
@@ -342,7 +303,9 @@ int app_resets(const app *a) { return a->resets; }
 
 void app_reset(app *a)
 {
-    leave_staff(a);
+    /* a new visitor: every background answer still on its way is for the last one */
+    a->gen++;
+    app_staff_leave(a);
     /* a session's lists and textures leave freed heap behind; give it back between visitors */
     malloc_trim(0);
     a->s.large_text = 0;
@@ -366,8 +329,6 @@ void app_go(app *a, int screen)
     a->max_scroll = 0;
 }
 
-/* ---------- staff mode ---------- */
-
 const char *app_tr(const app *a, const char *msgid) { return i18n_gettext(a->s.catalog, msgid); }
 
 void app_type_into(char *field, size_t size, const char *text)
@@ -387,202 +348,8 @@ int app_delete_last(char *field)
 }
 #define T app_tr
 
-static int64_t installed_version(app *a)
-{
-    char *v = store_meta(a->st, "content_version");
-    int64_t n = v ? atoll(v) : 0;
-    free(v);
-    return n;
-}
-
-static void staff_info(app *a)
-{
-    char *ver = store_meta(a->st, "content_version"), *created = store_meta(a->st, "created");
-    char *id = store_meta(a->st, "pack_id");
-    size_t o = 0;
-    char *b = a->s.staff_info;
-    size_t n = sizeof a->s.staff_info;
-    o += (size_t)snprintf(b + o, n - o, "%s: %s %s (%s)\n", T(a, "Content"), id ? id : "?", ver ? ver : "?",
-                          created ? created : "?");
-    free(ver);
-    free(created);
-    free(id);
-    o += (size_t)snprintf(b + o, n - o, "%s:", T(a, "Offers translated"));
-    for (int i = 0; a->s.languages && a->s.languages[i] && o < n - 64; i++) {
-        int tr = 0, total = 0;
-        store_coverage(a->st, a->s.languages[i], &tr, &total);
-        o += (size_t)snprintf(b + o, n - o, " %s %d/%d", a->s.languages[i], tr, total);
-    }
-    struct statvfs vfs;
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", a->cfg.content);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = 0;
-    else snprintf(dir, sizeof dir, ".");
-    if (o < n - 128 && statvfs(dir, &vfs) == 0)
-        o += (size_t)snprintf(b + o, n - o, "\n%s: %llu MiB", T(a, "Free disk space"),
-                              (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20);
-    if (o < n - 128) {
-        /* full or read-only storage: the kiosk goes on showing content, staff must know */
-        const char *state = T(a, "ok");
-        struct statvfs sv;
-        if (statvfs(dir, &sv) == 0 && (sv.f_flag & ST_RDONLY)) state = T(a, "read-only: nothing can be saved");
-        else if (statvfs(dir, &sv) == 0 && (uint64_t)sv.f_bavail * sv.f_frsize < (4u << 20)) state = T(a, "full: nothing can be saved");
-        else if (local_set_int(a->loc, "storage_probe", (int64_t)time(NULL)) != 0) state = T(a, "read-only: nothing can be saved");
-        o += (size_t)snprintf(b + o, n - o, "\n%s: %s", T(a, "Storage"), state);
-    }
-    if (o < n - 128) {
-        char when[64] = "";
-        if (a->have_sync && a->sync.last_success) {
-            time_t t = (time_t)a->sync.last_success;
-            struct tm tm;
-            gmtime_r(&t, &tm);
-            strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-        }
-        o += (size_t)snprintf(b + o, n - o, "\n%s: %s", T(a, "Last update from the central store"),
-                              when[0] ? when : T(a, "never"));
-        if (a->have_sync && a->sync.last_attempt && a->sync.last_attempt != a->sync.last_success && o < n - 400) {
-            time_t t = (time_t)a->sync.last_attempt;
-            struct tm tm;
-            gmtime_r(&t, &tm);
-            strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-            o += (size_t)snprintf(b + o, n - o, "; %s: %s", when, a->sync.last_error);
-        }
-    }
-}
-
-static void add_pack(app *a, const char *path, const char *name)
-{
-    staff_pack *np = realloc(a->s.packs, sizeof *np * (size_t)(a->s.npacks + 1));
-    char **pp = np ? realloc(a->pack_paths, sizeof *pp * (size_t)(a->s.npacks + 1)) : NULL;
-    if (np) a->s.packs = np;
-    if (!np || !pp) return;
-    a->pack_paths = pp;
-    staff_pack *p = &a->s.packs[a->s.npacks];
-    memset(p, 0, sizeof *p);
-    snprintf(p->name, sizeof p->name, "%s", name);
-    pack_manifest m;
-    char err[1024];
-    int rc = pack_read_manifest(path, &a->trust, &m, err, sizeof err);
-    if (rc == PACK_OK) {
-        snprintf(p->status, sizeof p->status, "%s %lld", T(a, "Version"), (long long)m.content_version);
-    } else {
-        snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(rc)));
-        p->state = PACKROW_REFUSED;
-    }
-    a->pack_paths[a->s.npacks++] = strdup(path);
-}
-
-/* *.kpack files up to three folders below the media folder (/media/USER/STICK/file.kpack). */
-static void scan(const char *dir, int depth, char ***found, int *n)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && *n < 32) {
-        if (e->d_name[0] == '.') continue;
-        char path[2048];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        size_t l = strlen(e->d_name);
-        if (l > 6 && !strcmp(e->d_name + l - 6, ".kpack")) {
-            char **nf = realloc(*found, sizeof *nf * (size_t)(*n + 1));
-            if (!nf) break;
-            *found = nf;
-            (*found)[(*n)++] = strdup(path);
-        } else if (depth < 3 && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN)) {
-            scan(path, depth + 1, found, n);
-        }
-    }
-    closedir(d);
-}
-
-static int path_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-static void staff_refresh(app *a)
-{
-    free_packs(a);
-    staff_info(a);
-    char **found = NULL;
-    int n = 0;
-    scan(a->cfg.media_dir, 1, &found, &n);
-    if (n > 1) qsort(found, (size_t)n, sizeof *found, path_cmp);
-    for (int i = 0; i < n; i++) {
-        const char *slash = strrchr(found[i], '/');
-        add_pack(a, found[i], slash ? slash + 1 : found[i]);
-        free(found[i]);
-    }
-    free(found);
-}
-
-static void *check_run(void *arg)
-{
-    check_job *j = arg;
-    j->rc = pack_stage(j->pack_path, j->content_path, &j->trust, &j->pol, &j->m, j->err, sizeof j->err);
-    if (j->rc == PACK_OK) {
-        store *s = NULL;
-        char staged[1100], e[256];
-        snprintf(staged, sizeof staged, "%s.new", j->content_path);
-        if (store_open(&s, j->content_path, e, sizeof e) == 0) {
-            store_diff(s, staged, &j->added, &j->changed, &j->removed);
-            store_close(s);
-        }
-    }
-    atomic_store(&j->done, 1);
-    return NULL;
-}
-
-static int staff_check(app *a, int i)
-{
-    if (i < 0 || i >= a->s.npacks || a->job.running || a->s.packs[i].state == PACKROW_REFUSED) return 0;
-    if (a->staged >= 0) {
-        pack_unstage(a->cfg.content);
-        if (a->s.packs[a->staged].state == PACKROW_READY) a->s.packs[a->staged].state = PACKROW_FOUND;
-        a->staged = -1;
-    }
-    check_job *j = &a->job;
-    memset(j, 0, sizeof *j);
-    j->index = i;
-    snprintf(j->pack_path, sizeof j->pack_path, "%s", a->pack_paths[i]);
-    snprintf(j->content_path, sizeof j->content_path, "%s", a->cfg.content);
-    j->trust = a->trust;
-    j->pol.installed_version = installed_version(a);
-    j->pol.now = (int64_t)time(NULL);
-    j->pol.newest_seen = local_get_int(a->loc, "newest_manifest_time", 0);
-    if (pthread_create(&j->thread, NULL, check_run, j) != 0) return 0;
-    j->running = 1;
-    a->s.staff_busy = 1;
-    a->s.packs[i].state = PACKROW_CHECKING;
-    snprintf(a->s.packs[i].status, sizeof a->s.packs[i].status, "%s", T(a, "Checking…"));
-    return 1;
-}
-
-static int check_collect(app *a)
-{
-    check_job *j = &a->job;
-    if (!j->running || !atomic_load(&j->done)) return 0;
-    job_wait(a);
-    a->s.staff_busy = 0;
-    local_set_int(a->loc, "newest_manifest_time", j->pol.newest_seen);
-    if (j->index >= a->s.npacks) return 1;
-    staff_pack *p = &a->s.packs[j->index];
-    if (j->rc == PACK_OK) {
-        a->staged = j->index;
-        a->staged_m = j->m;
-        p->state = PACKROW_READY;
-        char counts[256];
-        snprintf(counts, sizeof counts, T(a, "%d added, %d changed, %d removed"), j->added, j->changed, j->removed);
-        snprintf(p->status, sizeof p->status, "%s %lld → %lld: %s", T(a, "Version"), (long long)j->pol.installed_version,
-                 (long long)j->m.content_version, counts);
-    } else {
-        p->state = PACKROW_REFUSED;
-        snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(j->rc)));
-        log_msg("pack", "%s refused: %s", p->name, j->err);
-    }
-    return 1;
-}
-
 /* Switch to the content database now at cfg.content (after a pack or a sync installed it). */
-static int reload_content(app *a)
+int app_reload_content(app *a)
 {
     char err[1024];
     store *s = NULL;
@@ -607,290 +374,19 @@ void app_sync_update(app *a, const sync_status *st)
     a->sync = *st;
     a->have_sync = 1;
     if (st->content_changed) a->reload_pending = 1;
-    if (a->reload_pending && a->s.screen == SCREEN_ATTRACT && reload_content(a) == 0) {
+    if (a->reload_pending && a->s.screen == SCREEN_ATTRACT && app_reload_content(a) == 0) {
         a->reload_pending = 0;
         log_msg("sync", "now showing content version %lld", (long long)st->installed_version);
     }
 }
 
-static int staff_apply(app *a, int i)
-{
-    if (i != a->staged || a->job.running) return 0;
-    char err[1024];
-    pack_policy pol = {.installed_version = installed_version(a)};
-    if (pack_commit(a->cfg.content, &pol, &a->staged_m, err, sizeof err) != PACK_OK) {
-        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_IO)));
-        return 1;
-    }
-    a->staged = -1;
-    if (reload_content(a) != 0) {
-        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_SCHEMA)));
-        return 1;
-    }
-    a->s.packs[i].state = PACKROW_INSTALLED;
-    snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s %lld", T(a, "Installed: version"),
-             (long long)a->staged_m.content_version);
-    snprintf(a->s.packs[i].status, sizeof a->s.packs[i].status, "%s", a->s.staff_msg);
-    staff_info(a);
-    return 1;
-}
-
-static int64_t lock_left(app *a)
-{
-    int64_t until = local_get_int(a->loc, "staff_locked_until", 0), now = (int64_t)time(NULL);
-    return until > now ? until - now : 0;
-}
-
-static void pin_ok(app *a)
-{
-    int64_t left = lock_left(a);
-    if (left > 0) {
-        i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second", "Locked. Try again in %d seconds",
-                          (long)left, a->s.staff_msg, sizeof a->s.staff_msg);
-    } else if (a->cfg.staff_pin_hash[0] &&
-               crypto_pwhash_str_verify(a->cfg.staff_pin_hash, a->pin, strlen(a->pin)) == 0) {
-        local_set_int(a->loc, "staff_failures", 0);
-        a->s.staff_msg[0] = 0;
-        app_go(a, SCREEN_STAFF);
-        staff_refresh(a);
-        app_book_staff(a, 0);
-    } else {
-        /* three tries, then locks of 30 s doubling up to an hour; remembered across restarts */
-        int64_t fails = local_get_int(a->loc, "staff_failures", 0) + 1;
-        local_set_int(a->loc, "staff_failures", fails);
-        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, "Wrong PIN"));
-        if (fails >= 3) {
-            int64_t lock = 30;
-            for (int64_t k = 3; k < fails && lock < 3600; k++) lock *= 2;
-            if (lock > 3600) lock = 3600;
-            local_set_int(a->loc, "staff_locked_until", (int64_t)time(NULL) + lock);
-            i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second",
-                              "Locked. Try again in %d seconds", (long)lock, a->s.staff_msg, sizeof a->s.staff_msg);
-        }
-        log_msg("staff", "wrong staff PIN (%lld in a row)", (long long)fails);
-    }
-    sodium_memzero(a->pin, sizeof a->pin);
-    a->s.pin_len = 0;
-}
-
-/* ---------- reading aloud ---------- */
-
-static void *speech_run(void *arg)
-{
-    speech_job *j = arg;
-    if (!j->started) {
-        int rate = speech_init();
-        j->started = rate > 0 ? 1 : -1;
-        if (rate > 0 && rate != SPEECH_RATE) log_msg("speech", "espeak-ng speaks at %d Hz, not %d", rate, SPEECH_RATE);
-        if (rate <= 0) log_msg("speech", "espeak-ng unavailable: no reading aloud");
-    }
-    if (j->started < 0 || speech_synth(j->lang, j->text, &j->pcm, &j->n) != 0) {
-        j->pcm = NULL;
-        j->n = 0;
-    }
-    atomic_store(&j->done, 1);
-    return NULL;
-}
-
-static void say(char *buf, size_t len, size_t *o, const char *text)
-{
-    if (!text || !*text || *o >= len - 4) return;
-    *o += (size_t)snprintf(buf + *o, len - *o, "%s%s", *o ? ". " : "", text);
-    if (*o >= len) *o = len - 1;
-}
-
-/* What a person would read on this screen: headings, names, address and hours. */
-static char *speech_text(app *a)
-{
-    app_state *s = &a->s;
-    size_t len = 8192, o = 0;
-    char *b = calloc(len, 1);
-    if (!b) return NULL;
-    switch (s->screen) {
-    case SCREEN_ATTRACT:
-        say(b, len, &o, T(a, "Choose your language"));
-        say(b, len, &o, T(a, "Touch your language to start"));
-        break;
-    case SCREEN_CATEGORIES:
-        say(b, len, &o, T(a, "What do you need help with?"));
-        for (int i = 0; i < s->ncats; i++) say(b, len, &o, s->cats[i].name.text);
-        break;
-    case SCREEN_LIST:
-        for (int i = 0; i < s->ncats; i++)
-            if (!strcmp(s->cats[i].id, s->category)) say(b, len, &o, s->cats[i].name.text);
-        for (int i = 0; i < s->nrows && i < 8; i++) say(b, len, &o, s->rows[i].name.text);
-        break;
-    case SCREEN_DETAIL:
-        if (s->offer) {
-            say(b, len, &o, s->offer->name.text);
-            say(b, len, &o, s->offer->summary.text);
-            say(b, len, &o, T(a, "Address"));
-            say(b, len, &o, s->offer->street);
-            say(b, len, &o, s->offer->city);
-            say(b, len, &o, T(a, "Opening hours"));
-            say(b, len, &o, s->offer_hours && *s->offer_hours ? s->offer_hours : T(a, "By appointment only"));
-        }
-        break;
-    case SCREEN_QUESTION:
-        /* read the question and every answer: the path is for people who read little */
-        if (s->question < s->nquestions) {
-            const store_question *q = &s->questions[s->question];
-            say(b, len, &o, q->text.text);
-            for (int i = 0; i < q->nanswers; i++) say(b, len, &o, q->answers[i].label.text);
-        }
-        break;
-    case SCREEN_MATCHES:
-        if (s->urgent) say(b, len, &o, T(a, "You are not alone. These places help you."));
-        for (int i = 0; i < s->nmatches && i < 6; i++) say(b, len, &o, s->matches[i].name.text);
-        break;
-    case SCREEN_SEARCH:
-        for (int i = 0; i < s->nfound && i < 6; i++) say(b, len, &o, s->found[i].name.text);
-        break;
-    case SCREEN_BOOK_DAY:
-        say(b, len, &o, T(a, "Choose a day"));
-        for (int i = 0; i < s->nbook_days && i < 6; i++) say(b, len, &o, s->book_days[i].label);
-        break;
-    case SCREEN_BOOK_TIME:
-        say(b, len, &o, T(a, "Choose a time"));
-        for (int i = 0; i < s->nbook_times && i < 8; i++) say(b, len, &o, s->book_times[i].label);
-        break;
-    case SCREEN_BOOK_DETAILS:
-        /* never what was typed: a name or number read aloud is heard by the whole room */
-        say(b, len, &o, T(a, "Your name and phone number (you may leave them out)"));
-        break;
-    case SCREEN_BOOK_CONSENT:
-        say(b, len, &o, T(a, "Please read before you book"));
-        say(b, len, &o, s->book_when);
-        break;
-    case SCREEN_BOOK_DONE:
-        if (s->book_state == BOOK_CONFIRMED || s->book_state == BOOK_QUEUED) {
-            say(b, len, &o, s->book_state == BOOK_CONFIRMED ? T(a, "Your appointment is booked.") : T(a, "Not booked yet"));
-            /* the code letter by letter, as it is written down */
-            char spelt[32] = "";
-            for (size_t i = 0, k = 0; s->book_code[i] && k + 2 < sizeof spelt; i++) {
-                spelt[k++] = s->book_code[i];
-                spelt[k++] = ' ';
-                spelt[k] = 0;
-            }
-            say(b, len, &o, T(a, "Your booking code:"));
-            say(b, len, &o, spelt);
-            say(b, len, &o, s->book_when);
-        }
-        break;
-    default:
-        break;
-    }
-    return b;
-}
-
-static int speak(app *a)
-{
-    if (!a->s.can_speak || a->speech.running) return 0;
-    speech_job *j = &a->speech;
-    free(j->pcm);
-    int started = j->started;
-    memset(j, 0, sizeof *j);
-    j->started = started;
-    snprintf(j->lang, sizeof j->lang, "%s", a->s.lang);
-    j->text = speech_text(a);
-    if (!j->text || pthread_create(&j->thread, NULL, speech_run, j) != 0) {
-        free(j->text);
-        j->text = NULL;
-        return 0;
-    }
-    j->running = 1;
-    a->s.speaking = 1;
-    return 1;
-}
-
-int app_take_audio(app *a, int16_t **pcm, size_t *n)
-{
-    if (!a->speech.running || !atomic_load(&a->speech.done)) return 0;
-    speech_wait(a);
-    a->s.speaking = 0;
-    *pcm = a->speech.pcm;
-    *n = a->speech.n;
-    a->speech.pcm = NULL;
-    return *pcm != NULL;
-}
-
-void app_set_audio(app *a, int available)
-{
-    a->audio = available;
-    a->s.can_speak = a->speech_rate > 0 && a->audio && speech_has_voice(a->s.lang);
-}
-
-int app_audio_rate(const app *a) { return a->speech_rate; }
-
-/* ---------- search and guided questions ---------- */
-
-static void run_search(app *a)
-{
-    app_state *s = &a->s;
-    free_found(a);
-    s->scroll[SCREEN_SEARCH] = 0;
-    int chars = 0;
-    for (const unsigned char *p = (const unsigned char *)s->query; *p; p++)
-        if ((*p & 0xC0) != 0x80 && *p != ' ') chars++;
-    if (chars == 0) {
-        s->search_state = SEARCH_EMPTY;
-        return;
-    }
-    int rc = store_search(a->st, s->query, s->chain, s->nchain, 40, &s->found, &s->nfound);
-    if (rc < 0) log_msg("store", "search failed: %s", store_errmsg(a->st)); /* never the query itself */
-    if (rc == 1) s->search_state = SEARCH_UNAVAILABLE;
-    else if (s->nfound > 0) s->search_state = SEARCH_RESULTS;
-    else s->search_state = chars < 2 ? SEARCH_SHORT : SEARCH_NONE_FOUND;
-}
-
-static void show_matches(app *a, const char *const *ids, int n)
-{
-    app_state *s = &a->s;
-    int urgent = s->urgent;
-    free_matches(a);
-    s->urgent = urgent;
-    if (store_match(a->st, ids, n, s->chain, s->nchain, &s->matches, &s->match_why, &s->nmatches) != 0)
-        log_msg("store", "matching: %s", store_errmsg(a->st));
-    s->scroll[SCREEN_MATCHES] = 0;
-    app_go(a, SCREEN_MATCHES);
-}
-
-/* An answer to the question shown ("" skips it); the last one, or an urgent one, shows the matches. */
-static int answer(app *a, const char *id)
-{
-    app_state *s = &a->s;
-    const store_question *q = &s->questions[s->question];
-    const store_answer *chosen = NULL;
-    for (int i = 0; i < q->nanswers; i++)
-        if (!strcmp(q->answers[i].id, id)) chosen = &q->answers[i];
-    size_t len = strlen(id);
-    if ((id[0] && !chosen) || len >= sizeof s->answers[0]) return 0;
-    if (s->question < (int)(sizeof s->answers / sizeof s->answers[0])) memcpy(s->answers[s->question], id, len + 1);
-    if (chosen && chosen->urgent) {
-        /* someone not safe sees help first, not four more questions */
-        const char *ids[] = {chosen->id};
-        s->urgent = 1;
-        show_matches(a, ids, 1);
-        return 1;
-    }
-    s->urgent = 0;
-    if (s->question + 1 < s->nquestions) {
-        s->question++;
-        return 1;
-    }
-    const char *ids[8];
-    int n = 0;
-    for (int i = 0; i < s->nquestions && i < 8; i++)
-        if (s->answers[i][0]) ids[n++] = s->answers[i];
-    show_matches(a, ids, n);
-    return 1;
-}
-
 int app_apply(app *a, const action *act)
 {
     app_state *s = &a->s;
-    int booked = app_book_apply(a, act);
-    if (booked >= 0) return booked;
+    int done = app_book_apply(a, act);
+    if (done < 0) done = app_staff_apply(a, act);
+    if (done < 0) done = app_find_apply(a, act);
+    if (done >= 0) return done;
     switch (act->kind) {
     case ACT_TOUCH:
         s->last_input_ms = s->now_ms;
@@ -958,39 +454,6 @@ int app_apply(app *a, const action *act)
         if (s->velocity == 0) return 0;
         s->velocity = 0;
         return 0;
-    case ACT_STAFF_ENTER:
-        if (!a->cfg.staff_pin_hash[0] || s->screen != SCREEN_ATTRACT) return 0;
-        app_go(a, SCREEN_PIN);
-        s->pin_len = 0;
-        s->staff_msg[0] = 0;
-        return 1;
-    case ACT_PIN_DIGIT:
-        if (s->pin_len >= (int)sizeof a->pin - 1 || act->arg[0] < '0' || act->arg[0] > '9') return 0;
-        a->pin[s->pin_len++] = act->arg[0];
-        a->pin[s->pin_len] = 0;
-        return 1;
-    case ACT_PIN_DELETE:
-        if (s->pin_len == 0) return 0;
-        a->pin[--s->pin_len] = 0;
-        return 1;
-    case ACT_PIN_OK:
-        pin_ok(a);
-        return 1;
-    case ACT_STAFF_CHECK:
-        return s->screen == SCREEN_STAFF && staff_check(a, (int)act->value);
-    case ACT_STAFF_APPLY:
-        return s->screen == SCREEN_STAFF && staff_apply(a, (int)act->value);
-    case ACT_STAFF_EXPORT:
-        if (s->screen != SCREEN_STAFF || s->staff_exporting) return 0;
-        app_book_staff(a, 1);
-        return 1;
-    case ACT_STAFF_LEAVE:
-        app_reset(a);
-        return 1;
-    case ACT_STAFF_QUIT:
-        if (s->screen != SCREEN_STAFF) return 0;
-        s->quit = 1;
-        return 1;
     case ACT_TOGGLE_LARGE:
         s->large_text = !s->large_text;
         return 1;
@@ -998,47 +461,7 @@ int app_apply(app *a, const action *act)
         s->high_contrast = !s->high_contrast;
         return 1;
     case ACT_SPEAK:
-        return speak(a);
-    case ACT_SEARCH:
-        app_go(a, SCREEN_SEARCH);
-        s->scroll[SCREEN_SEARCH] = 0;
-        run_search(a);
-        return 1;
-    case ACT_KEY:
-        if (s->screen != SCREEN_SEARCH || strlen(s->query) + strlen(act->arg) >= sizeof s->query - 1) return 0;
-        app_type_into(s->query, sizeof s->query, act->arg);
-        s->kb_pending[0] = 0;
-        run_search(a);
-        return 1;
-    case ACT_KEY_DELETE:
-        if (s->kb_pending[0]) { s->kb_pending[0] = 0; return 1; }
-        if (!app_delete_last(s->query)) return 0;
-        run_search(a);
-        return 1;
-    case ACT_KEY_CLEAR:
-        sodium_memzero(s->query, sizeof s->query);
-        s->kb_pending[0] = 0;
-        run_search(a);
-        return 1;
-    case ACT_KEY_PENDING:
-        /* the same consonant again takes it back */
-        if (!strcmp(s->kb_pending, act->arg)) s->kb_pending[0] = 0;
-        else if (strlen(act->arg) < sizeof s->kb_pending) memcpy(s->kb_pending, act->arg, strlen(act->arg) + 1);
-        return 1;
-    case ACT_KB_LAYOUT:
-        if (strlen(act->arg) >= sizeof s->kb_layout) return 0;
-        memcpy(s->kb_layout, act->arg, strlen(act->arg) + 1);
-        s->kb_pending[0] = 0;
-        return 1;
-    case ACT_GUIDE:
-        if (s->nquestions == 0) return 0;
-        memset(s->answers, 0, sizeof s->answers);
-        free_matches(a);
-        s->question = 0;
-        app_go(a, SCREEN_QUESTION);
-        return 1;
-    case ACT_ANSWER:
-        return s->screen == SCREEN_QUESTION && answer(a, act->arg);
+        return app_speak(a);
     default:
         return 0;
     }
@@ -1049,7 +472,7 @@ int app_tick(app *a, uint32_t now_ms)
     app_state *s = &a->s;
     uint32_t dt = now_ms - s->now_ms;
     s->now_ms = now_ms;
-    int dirty = check_collect(a) | app_book_tick(a);
+    int dirty = app_staff_tick(a) | app_book_tick(a);
     if (s->velocity != 0 && dt > 0) {
         float sec = (float)dt / 1000.0f;
         float v = s->scroll[s->screen] + s->velocity * sec;
@@ -1084,7 +507,7 @@ int app_next_tick_ms(const app *a)
     const app_state *s = &a->s;
     int booking = s->book_state == BOOK_LOADING || s->book_state == BOOK_SENDING || s->code_state == CODE_LOOKING ||
                   s->staff_exporting;
-    if (s->velocity != 0 || a->job.running || a->speech.running || booking) return 16;
+    if (s->velocity != 0 || job_pending(a->checks) || job_pending(a->speaker) || booking) return 16;
     if (s->screen == SCREEN_ATTRACT) return -1;
     uint32_t idle = s->now_ms - s->last_input_ms;
     if (idle >= s->idle_timeout_ms) return 0;

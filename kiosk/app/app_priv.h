@@ -1,5 +1,7 @@
 /*
- * app_priv.h: what the app room's files share (app.c: the state machine; book.c: booking).
+ * app_priv.h: what the app room's files share. app.c: the state machine and the session;
+ * book.c: booking; staff.c: staff mode; find.c: search and guided questions; speak.c: reading
+ * aloud. Each *_apply takes the actions it owns and returns -1 for the others.
  */
 #ifndef KIOSK_APP_PRIV_H
 #define KIOSK_APP_PRIV_H
@@ -9,45 +11,17 @@
 #include "pack/install.h"
 #include "store/local.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
+#include "platform/job.h"
 
 #define MAX_LANGS 32
-
-/* A pack check runs on a worker thread so the screen stays responsive; the main loop collects
- * the result in app_tick. Only `done` is shared while the worker runs. */
-typedef struct check_job {
-    pthread_t thread;
-    atomic_int done;
-    int running;
-    int index;
-    char pack_path[1100];
-    char content_path[1024];
-    pack_trust trust;
-    pack_policy pol;
-    pack_manifest m;
-    int rc, added, changed, removed;
-    char err[1024];
-} check_job;
-
-/* Speech synthesis also runs on a worker: espeak-ng takes a while for a whole screen. */
-typedef struct speech_job {
-    pthread_t thread;
-    atomic_int done;
-    int running;
-    int started;                 /* espeak-ng initialised (by the worker) */
-    char lang[12];
-    char *text;
-    int16_t *pcm;
-    size_t n;
-} speech_job;
 
 struct app {
     app_config cfg;
     sync_status sync;
     int have_sync;
     int reload_pending;          /* the sync thread installed new content */
-    speech_job speech;
+    job_queue *speaker;          /* speech synthesis, started on first use */
+    int speech_started;          /* espeak-ng: 1 started, -1 failed, 0 not yet (the worker's) */
     int speech_rate;             /* 0: no speech */
     int audio;
     store *st;
@@ -57,16 +31,22 @@ struct app {
     char **pack_paths;           /* parallel to s.packs */
     int staged;                  /* index of the pack staged beside the content, -1 none */
     pack_manifest staged_m;
-    check_job job;
+    job_queue *checks;           /* pack checks, started on first use */
     app_state s;
     i18n_catalog *catalogs[MAX_LANGS]; /* by index in i18n_lang_at(), loaded on first use */
     int resets;
+    unsigned gen;                /* session generation: background results of another are dropped */
     uint32_t last_tick;
     float max_scroll;
     booking_worker *booker;      /* NULL: no booking on this kiosk */
     booking_slot *slots;         /* free slots of the offer being booked */
     int nslots;
     int chosen_slot;             /* index into slots */
+    struct {                     /* the booking last sent, for its confirmation (no personal data) */
+        char offer_id[128], title[256], where[600];
+        int64_t start, end;
+        int capacity;
+    } sent;
 };
 
 /* Show screen (stops inertia, resets the scroll limit). */
@@ -77,6 +57,27 @@ int app_delete_last(char *field);
 
 /* The UI string msgid in the reader's language. */
 const char *app_tr(const app *a, const char *msgid);
+
+/* app.c: switch to the content now at cfg.content (a pack or a sync installed it). 0, or -1
+ * (the old content stays). */
+int app_reload_content(app *a);
+/* app.c: free the search results; the matches of the guided questions. */
+void app_free_found(app *a);
+void app_free_matches(app *a);
+
+/* staff.c: staff actions (-1: not one); leave staff mode (PIN, packs, staged pack dropped);
+ * pick up a finished pack check (1: redraw); stop the check worker. */
+int app_staff_apply(app *a, const action *act);
+void app_staff_leave(app *a);
+int app_staff_tick(app *a);
+void app_staff_close(app *a);
+
+/* find.c: search and guided-question actions (-1: not one). */
+int app_find_apply(app *a, const action *act);
+
+/* speak.c: read the screen aloud on the speech worker (1: started); stop the worker. */
+int app_speak(app *a);
+void app_speak_close(app *a);
 
 /* book.c: the booking flow. Start the worker (no-op when booking is off). */
 void app_book_open(app *a);

@@ -85,9 +85,7 @@ void app_book_reset(app *a)
     sodium_memzero(s->code_entry, sizeof s->code_entry);
     s->code_state = CODE_ENTRY;
     s->code_offer[0] = s->code_when[0] = 0;
-    /* a result arriving after the reset belongs to nobody on screen: take it and drop it */
-    booking_result r;
-    if (a->booker && booking_worker_poll(a->booker, &r)) free(r.slots);
+    /* a result arriving after the reset belongs to an older generation: the worker drops it */
 }
 
 void app_book_close(app *a)
@@ -151,7 +149,7 @@ static int start(app *a)
     free_choices(a);
     char **closed = store_closures(a->st, s->offer->id);
     int64_t now = (int64_t)time(NULL);
-    int rc = booking_worker_slots(a->booker, s->offer->id, s->offer->schedules, s->offer->nschedules, closed, now,
+    int rc = booking_worker_slots(a->booker, a->gen, s->offer->id, s->offer->schedules, s->offer->nschedules, closed, now,
                                   now + BOOK_DAYS_AHEAD * 86400LL, now);
     store_strv_free(closed);
     s->book_state = rc == 0 ? BOOK_LOADING : BOOK_FAILED;
@@ -159,6 +157,17 @@ static int start(app *a)
     s->scroll[SCREEN_BOOK_DAY] = 0;
     app_go(a, SCREEN_BOOK_DAY);
     return 1;
+}
+
+static booking_request sent_request(const app *a)
+{
+    booking_request r = {.offer_id = a->sent.offer_id,
+                         .title = a->sent.title,
+                         .location = a->sent.where,
+                         .start = a->sent.start,
+                         .end = a->sent.end,
+                         .capacity = a->sent.capacity};
+    return r;
 }
 
 static void address(app *a, char *buf, size_t len)
@@ -172,29 +181,28 @@ static void address(app *a, char *buf, size_t len)
              o->postcode ? o->postcode : "", o->city ? o->city : "");
 }
 
-/* The request as the backend and the QR code see it (no personal data for the QR). */
-static booking_request request(app *a, char *where, size_t wlen)
+/* The request as the backend and the QR code see it (no personal data for the QR). It is kept
+ * in a->sent until the answer comes: by then the visitor may have opened another offer. */
+static booking_request request(app *a)
 {
     const booking_slot *sl = &a->slots[a->chosen_slot];
-    address(a, where, wlen);
-    booking_request r = {.offer_id = a->s.offer->id,
-                         .title = a->s.offer->name.text,
-                         .location = where,
-                         .start = sl->start,
-                         .end = sl->end,
-                         .capacity = sl->capacity};
-    return r;
+    snprintf(a->sent.offer_id, sizeof a->sent.offer_id, "%s", a->s.offer->id);
+    snprintf(a->sent.title, sizeof a->sent.title, "%s", a->s.offer->name.text);
+    address(a, a->sent.where, sizeof a->sent.where);
+    a->sent.start = sl->start;
+    a->sent.end = sl->end;
+    a->sent.capacity = sl->capacity;
+    return sent_request(a);
 }
 
 static int confirm(app *a)
 {
     app_state *s = &a->s;
     if (!a->booker || a->chosen_slot < 0 || a->chosen_slot >= a->nslots || !s->offer) return 0;
-    char where[600];
-    booking_request r = request(a, where, sizeof where);
+    booking_request r = request(a);
     r.name = s->book_anonymous ? NULL : s->book_name;
     r.phone = s->book_anonymous ? NULL : s->book_phone;
-    if (booking_worker_book(a->booker, &r) != 0) return 0;
+    if (booking_worker_book(a->booker, a->gen, &r) != 0) return 0;
     s->book_state = BOOK_SENDING;
     app_go(a, SCREEN_BOOK_DONE);
     return 1;
@@ -246,8 +254,8 @@ int app_book_apply(app *a, const action *act)
         app_go(a, SCREEN_CODE);
         return 1;
     case ACT_CODE_LOOKUP:
-        if (scr != SCREEN_CODE || strlen(s->code_entry) < 4 || !a->booker) return 0;
-        if (booking_worker_lookup(a->booker, s->code_entry) != 0) return 0;
+        if (scr != SCREEN_CODE || strlen(s->code_entry) < 4 || !a->booker || s->code_state == CODE_LOOKING) return 0;
+        if (booking_worker_lookup(a->booker, a->gen, s->code_entry) != 0) return 0;
         s->code_state = CODE_LOOKING;
         return 1;
     case ACT_CODE_CANCEL:
@@ -256,7 +264,7 @@ int app_book_apply(app *a, const action *act)
             s->code_state = CODE_ASK_CANCEL;
             return 1;
         }
-        if (!a->booker || booking_worker_cancel(a->booker, s->code_entry) != 0) return 0;
+        if (!a->booker || booking_worker_cancel(a->booker, a->gen, s->code_entry) != 0) return 0;
         s->code_state = CODE_LOOKING;
         return 1;
     case ACT_KEY:
@@ -356,9 +364,8 @@ static void got_booking(app *a, const booking_result *r)
     }
     s->book_state = r->info.state == BOOKING_CONFIRMED ? BOOK_CONFIRMED : BOOK_QUEUED;
     wipe_person(a);
-    char where[600];
-    booking_request req = request(a, where, sizeof where);
-    snprintf(s->book_where, sizeof s->book_where, "%s", where);
+    booking_request req = sent_request(a);
+    snprintf(s->book_where, sizeof s->book_where, "%s", req.location);
     free(s->book_ics);
     s->book_ics = s->book_state == BOOK_CONFIRMED ? booking_ics_event(&req, r->info.code) : NULL;
 }
@@ -443,7 +450,7 @@ void app_book_staff(app *a, int export)
         snprintf(s->staff_msg, sizeof s->staff_msg, "%s", T(a, "No USB stick to write to. Insert one and try again."));
         export = 0;
     }
-    if (booking_worker_staff(a->booker, today, export ? dir : NULL) == 0) s->staff_exporting = 1;
+    if (booking_worker_staff(a->booker, a->gen, today, export ? dir : NULL) == 0) s->staff_exporting = 1;
 }
 
 static void got_staff(app *a, booking_result *r)
@@ -479,7 +486,7 @@ int app_book_tick(app *a)
     booking_result r;
     if (!a->booker) return 0;
     a->s.book_queued = booking_worker_queued(a->booker);
-    if (!booking_worker_poll(a->booker, &r)) return 0;
+    if (!booking_worker_poll(a->booker, a->gen, &r)) return 0;
     switch (r.job) {
     case BOOKING_JOB_SLOTS:
         got_slots(a, &r);

@@ -3,17 +3,19 @@
  */
 #include "worker.h"
 
+#include "platform/job.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-typedef struct job {
-    int kind;
+typedef struct bjob {
+    job base;           /* first: the queue hands back a job * */
     char offer_id[128], title[256], location[256], code[16];
     char name[201], phone[65];
     char day[16], dir[400];
@@ -22,25 +24,26 @@ typedef struct job {
     int nsched;
     char **closed;
     int64_t from, to, now;
-} job;
+    booking_result res;
+} bjob;
 
 struct booking_worker {
     booking *b;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    int stop, busy, done, flush_s, queued;
-    job j;
-    booking_result res;
+    job_queue *q;
+    atomic_int queued;
 };
 
-static void job_clear(job *j)
+static void bjob_destroy(job *base)
 {
+    bjob *j = (bjob *)base;
     free(j->sched);
     for (int i = 0; j->closed && j->closed[i]; i++) free(j->closed[i]);
     free(j->closed);
-    /* the name and phone leave no copy in this thread's memory */
+    free(j->res.slots);
+    free(j->res.list);
+    /* the name and phone leave no copy in memory */
     sodium_memzero(j, sizeof *j);
+    free(j);
 }
 
 /* One export file: written beside its final name, synced, then renamed over it. */
@@ -71,9 +74,9 @@ static int export_file(booking *b, const char *path, const char *day, int csv, c
     return rc;
 }
 
-static void run_staff(booking_worker *w, job *j, booking_result *r)
+static void run_staff(booking *b, bjob *j, booking_result *r)
 {
-    r->rc = booking_list_day(w->b, j->day, &r->list, &r->nlist);
+    r->rc = booking_list_day(b, j->day, &r->list, &r->nlist);
     if (r->rc != 0) {
         snprintf(r->err, sizeof r->err, "the bookings cannot be read");
         return;
@@ -83,77 +86,63 @@ static void run_staff(booking_worker *w, job *j, booking_result *r)
     /* the whole book, not only the day: the office plans the days ahead from it */
     snprintf(r->path, sizeof r->path, "%s/bookings-%s.ics", j->dir, j->day);
     snprintf(csv, sizeof csv, "%s/bookings-%s.csv", j->dir, j->day);
-    r->rc = export_file(w->b, r->path, NULL, 0, r->err, sizeof r->err);
-    if (r->rc == 0) r->rc = export_file(w->b, csv, NULL, 1, r->err, sizeof r->err);
+    r->rc = export_file(b, r->path, NULL, 0, r->err, sizeof r->err);
+    if (r->rc == 0) r->rc = export_file(b, csv, NULL, 1, r->err, sizeof r->err);
 }
 
-static void run_job(booking_worker *w, job *j, booking_result *r)
+static void run_job(job *base, void *ctx)
 {
+    bjob *j = (bjob *)base;
+    booking *b = ctx;
+    booking_result *r = &j->res;
     memset(r, 0, sizeof *r);
-    r->job = j->kind;
-    switch (j->kind) {
+    r->job = base->kind;
+    j->req.offer_id = j->offer_id;
+    j->req.title = j->title;
+    j->req.location = j->location;
+    j->req.name = j->name;
+    j->req.phone = j->phone;
+    switch (base->kind) {
     case BOOKING_JOB_SLOTS:
         r->rc = slots_generate(j->sched, j->nsched, j->closed, j->from, j->to, j->now, &r->slots, &r->nslots, r->err,
                                sizeof r->err);
         if (r->rc == 0 && r->nslots > 0) {
-            int t = booking_fill_taken(w->b, j->offer_id, r->slots, r->nslots, r->err, sizeof r->err);
+            int t = booking_fill_taken(b, j->offer_id, r->slots, r->nslots, r->err, sizeof r->err);
             r->offline = t == 1;
             if (t < 0) r->rc = -1;
         }
         break;
     case BOOKING_JOB_BOOK:
-        r->rc = booking_make(w->b, &j->req, &r->info, r->err, sizeof r->err);
+        r->rc = booking_make(b, &j->req, &r->info, r->err, sizeof r->err);
         break;
     case BOOKING_JOB_LOOKUP:
-        r->rc = booking_lookup(w->b, j->code, &r->info);
+        r->rc = booking_lookup(b, j->code, &r->info);
         break;
     case BOOKING_JOB_CANCEL:
-        r->rc = booking_cancel(w->b, j->code, r->err, sizeof r->err);
-        if (r->rc == 0) booking_lookup(w->b, j->code, &r->info);
+        r->rc = booking_cancel(b, j->code, r->err, sizeof r->err);
+        if (r->rc == 0) booking_lookup(b, j->code, &r->info);
         break;
     case BOOKING_JOB_STAFF:
-        run_staff(w, j, r);
+        run_staff(b, j, r);
         break;
     default:
         break;
     }
+    /* the job is done with the person: only the result stays */
+    sodium_memzero(j->name, sizeof j->name);
+    sodium_memzero(j->phone, sizeof j->phone);
+    j->req.name = j->req.phone = NULL;
 }
 
-static void *thread_main(void *arg)
+static void flush_outbox(void *ctx)
 {
-    booking_worker *w = arg;
-    pthread_mutex_lock(&w->lock);
-    while (!w->stop) {
-        if (w->busy && !w->done) {
-            job j = w->j;
-            sodium_memzero(&w->j, sizeof w->j);
-            j.req.offer_id = j.offer_id;
-            j.req.title = j.title;
-            j.req.location = j.location;
-            j.req.name = j.name;
-            j.req.phone = j.phone;
-            pthread_mutex_unlock(&w->lock);
-            booking_result r;
-            run_job(w, &j, &r);
-            job_clear(&j);
-            pthread_mutex_lock(&w->lock);
-            w->res = r;
-            w->done = 1;
-            continue;
-        }
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += w->flush_s;
-        if (pthread_cond_timedwait(&w->wake, &w->lock, &until) == ETIMEDOUT && !w->stop && !w->busy) {
-            pthread_mutex_unlock(&w->lock);
-            int q = booking_flush_outbox(w->b);
-            pthread_mutex_lock(&w->lock);
-            if (q >= 0) w->queued = q;
-        }
-    }
-    pthread_mutex_unlock(&w->lock);
-    return NULL;
+    booking_worker *w = ctx;
+    int q = booking_flush_outbox(w->b);
+    if (q >= 0) atomic_store(&w->queued, q);
 }
+
+/* The queue's run gets the booking handle; the idle flush needs the worker for its count. */
+static void run_any(job *base, void *ctx) { run_job(base, ((booking_worker *)ctx)->b); }
 
 int booking_worker_start(booking_worker **out, const booking_config *cfg, int flush_s, char *err, size_t errlen)
 {
@@ -164,11 +153,8 @@ int booking_worker_start(booking_worker **out, const booking_config *cfg, int fl
         free(w);
         return -1;
     }
-    w->flush_s = flush_s > 0 ? flush_s : 60;
-    w->queued = -1;
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->wake, NULL);
-    if (pthread_create(&w->thread, NULL, thread_main, w) != 0) {
+    atomic_init(&w->queued, -1);
+    if (job_queue_start(&w->q, w, flush_outbox, (flush_s > 0 ? flush_s : 60) * 1000) != 0) {
         snprintf(err, errlen, "booking: cannot start its thread");
         booking_close(w->b);
         free(w);
@@ -181,110 +167,98 @@ int booking_worker_start(booking_worker **out, const booking_config *cfg, int fl
 void booking_worker_stop(booking_worker *w)
 {
     if (!w) return;
-    pthread_mutex_lock(&w->lock);
-    w->stop = 1;
-    pthread_cond_signal(&w->wake);
-    pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
-    job_clear(&w->j);
-    free(w->res.slots);
-    free(w->res.list);
+    job_queue_stop(w->q);
     booking_close(w->b);
-    pthread_cond_destroy(&w->wake);
-    pthread_mutex_destroy(&w->lock);
     free(w);
 }
 
-/* Hand j to the thread, or refuse while a job is under way or unread. */
-static int post(booking_worker *w, job *j)
+static bjob *new_job(int kind)
 {
-    pthread_mutex_lock(&w->lock);
-    int ok = !w->busy;
-    if (ok) {
-        w->j = *j;
-        w->busy = 1;
-        w->done = 0;
-        pthread_cond_signal(&w->wake);
-    }
-    pthread_mutex_unlock(&w->lock);
-    if (!ok) job_clear(j);
-    else if (j->kind != BOOKING_JOB_SLOTS) sodium_memzero(j, sizeof *j); /* the slot lists now belong to the worker */
-    return ok ? 0 : -1;
+    bjob *j = calloc(1, sizeof *j);
+    if (!j) return NULL;
+    j->base.run = run_any;
+    j->base.destroy = bjob_destroy;
+    j->base.kind = kind;
+    return j;
 }
 
-int booking_worker_slots(booking_worker *w, const char *offer_id, const store_schedule *sched, int n,
+int booking_worker_slots(booking_worker *w, unsigned gen, const char *offer_id, const store_schedule *sched, int n,
                          char *const *closed, int64_t from, int64_t to, int64_t now)
 {
-    job j = {.kind = BOOKING_JOB_SLOTS, .from = from, .to = to, .now = now, .nsched = n};
-    snprintf(j.offer_id, sizeof j.offer_id, "%s", offer_id);
-    j.sched = n > 0 ? malloc(sizeof *sched * (size_t)n) : NULL;
-    if (n > 0 && !j.sched) return -1;
-    if (n > 0) memcpy(j.sched, sched, sizeof *sched * (size_t)n);
+    bjob *j = new_job(BOOKING_JOB_SLOTS);
+    if (!j) return -1;
+    j->from = from;
+    j->to = to;
+    j->now = now;
+    j->nsched = n;
+    snprintf(j->offer_id, sizeof j->offer_id, "%s", offer_id);
+    j->sched = n > 0 ? malloc(sizeof *sched * (size_t)n) : NULL;
+    if (n > 0 && j->sched) memcpy(j->sched, sched, sizeof *sched * (size_t)n);
     int nc = 0;
     while (closed && closed[nc]) nc++;
-    j.closed = calloc((size_t)nc + 1, sizeof *j.closed);
-    for (int i = 0; j.closed && i < nc; i++)
-        if (!(j.closed[i] = strdup(closed[i]))) break;
-    if (!j.closed) {
-        job_clear(&j);
+    j->closed = calloc((size_t)nc + 1, sizeof *j->closed);
+    int ok = (n <= 0 || j->sched) && j->closed;
+    for (int i = 0; ok && i < nc; i++)
+        if (!(j->closed[i] = strdup(closed[i]))) ok = 0;
+    if (!ok) {
+        bjob_destroy(&j->base);
         return -1;
     }
-    return post(w, &j);
+    return job_post(w->q, &j->base, gen);
 }
 
-int booking_worker_book(booking_worker *w, const booking_request *r)
+int booking_worker_book(booking_worker *w, unsigned gen, const booking_request *r)
 {
-    job j = {.kind = BOOKING_JOB_BOOK};
-    snprintf(j.offer_id, sizeof j.offer_id, "%s", r->offer_id ? r->offer_id : "");
-    snprintf(j.title, sizeof j.title, "%s", r->title ? r->title : "");
-    snprintf(j.location, sizeof j.location, "%s", r->location ? r->location : "");
-    snprintf(j.name, sizeof j.name, "%s", r->name ? r->name : "");
-    snprintf(j.phone, sizeof j.phone, "%s", r->phone ? r->phone : "");
-    j.req = *r; /* its pointers are set to the job's own copies where the job runs */
-    int rc = post(w, &j);
-    sodium_memzero(&j, sizeof j);
-    return rc;
+    bjob *j = new_job(BOOKING_JOB_BOOK);
+    if (!j) return -1;
+    snprintf(j->offer_id, sizeof j->offer_id, "%s", r->offer_id ? r->offer_id : "");
+    snprintf(j->title, sizeof j->title, "%s", r->title ? r->title : "");
+    snprintf(j->location, sizeof j->location, "%s", r->location ? r->location : "");
+    snprintf(j->name, sizeof j->name, "%s", r->name ? r->name : "");
+    snprintf(j->phone, sizeof j->phone, "%s", r->phone ? r->phone : "");
+    j->req = *r; /* its pointers are set to the job's own copies where the job runs */
+    j->req.name = j->req.phone = NULL;
+    return job_post(w->q, &j->base, gen);
 }
 
-int booking_worker_lookup(booking_worker *w, const char *code)
+static int post_code(booking_worker *w, unsigned gen, int kind, const char *code)
 {
-    job j = {.kind = BOOKING_JOB_LOOKUP};
-    snprintf(j.code, sizeof j.code, "%s", code);
-    return post(w, &j);
+    bjob *j = new_job(kind);
+    if (!j) return -1;
+    snprintf(j->code, sizeof j->code, "%s", code);
+    return job_post(w->q, &j->base, gen);
 }
 
-int booking_worker_cancel(booking_worker *w, const char *code)
+int booking_worker_lookup(booking_worker *w, unsigned gen, const char *code)
 {
-    job j = {.kind = BOOKING_JOB_CANCEL};
-    snprintf(j.code, sizeof j.code, "%s", code);
-    return post(w, &j);
+    return post_code(w, gen, BOOKING_JOB_LOOKUP, code);
 }
 
-int booking_worker_staff(booking_worker *w, const char *day, const char *dir)
+int booking_worker_cancel(booking_worker *w, unsigned gen, const char *code)
 {
-    job j = {.kind = BOOKING_JOB_STAFF};
-    snprintf(j.day, sizeof j.day, "%s", day);
-    snprintf(j.dir, sizeof j.dir, "%s", dir ? dir : "");
-    return post(w, &j);
+    return post_code(w, gen, BOOKING_JOB_CANCEL, code);
 }
 
-int booking_worker_poll(booking_worker *w, booking_result *out)
+int booking_worker_staff(booking_worker *w, unsigned gen, const char *day, const char *dir)
 {
-    pthread_mutex_lock(&w->lock);
-    int got = w->busy && w->done;
-    if (got) {
-        *out = w->res;
-        memset(&w->res, 0, sizeof w->res);
-        w->busy = w->done = 0;
-    }
-    pthread_mutex_unlock(&w->lock);
-    return got;
+    bjob *j = new_job(BOOKING_JOB_STAFF);
+    if (!j) return -1;
+    snprintf(j->day, sizeof j->day, "%s", day);
+    snprintf(j->dir, sizeof j->dir, "%s", dir ? dir : "");
+    return job_post(w->q, &j->base, gen);
 }
 
-int booking_worker_queued(booking_worker *w)
+int booking_worker_poll(booking_worker *w, unsigned gen, booking_result *out)
 {
-    pthread_mutex_lock(&w->lock);
-    int q = w->queued;
-    pthread_mutex_unlock(&w->lock);
-    return q;
+    bjob *j = (bjob *)job_take(w->q, gen);
+    if (!j) return 0;
+    *out = j->res;
+    j->res.slots = NULL;
+    j->res.list = NULL;
+    bjob_destroy(&j->base);
+    return 1;
 }
+
+int booking_worker_busy(booking_worker *w) { return job_pending(w->q) > 0; }
+
+int booking_worker_queued(booking_worker *w) { return atomic_load(&w->queued); }

@@ -1,7 +1,9 @@
 /*
  * worker: the booking room's thread. It alone owns the booking handle, whose calls may wait on
  * the network for seconds, so the UI thread only posts a job and picks the result up in a later
- * frame. Between jobs it delivers queued requests (the outbox) every flush interval.
+ * frame (platform/job.h: one job queue). Between jobs it delivers queued requests (the outbox)
+ * every flush interval. Every job carries the session generation that posted it; a result is
+ * handed only to that generation, an older one is freed unseen.
  *
  * Personal data in a job (name, phone) is wiped from the worker's memory once the job is done.
  */
@@ -35,21 +37,25 @@ int booking_worker_start(booking_worker **out, const booking_config *cfg, int fl
 /* Stop the thread (waits for the job under way) and close the backend. */
 void booking_worker_stop(booking_worker *w);
 
-/* Post a job; each returns 0, or -1 when a job is still under way. Arguments are copied. */
-int booking_worker_slots(booking_worker *w, const char *offer_id, const store_schedule *sched, int n,
+/* Post a job for session generation gen; each returns 0, or -1 (out of memory). Arguments are
+ * copied. Jobs run one after another in the order posted. */
+int booking_worker_slots(booking_worker *w, unsigned gen, const char *offer_id, const store_schedule *sched, int n,
                          char *const *closed, int64_t from, int64_t to, int64_t now);
-int booking_worker_book(booking_worker *w, const booking_request *r);
-int booking_worker_lookup(booking_worker *w, const char *code);
-int booking_worker_cancel(booking_worker *w, const char *code);
+int booking_worker_book(booking_worker *w, unsigned gen, const booking_request *r);
+int booking_worker_lookup(booking_worker *w, unsigned gen, const char *code);
+int booking_worker_cancel(booking_worker *w, unsigned gen, const char *code);
 
 /*
  * Staff: list the bookings of local day "YYYY-MM-DD"; with dir (not NULL or ""), also write every
  * booking this kiosk holds to dir/bookings-DAY.ics and dir/bookings-DAY.csv (each complete or
  * not there at all).
  */
-int booking_worker_staff(booking_worker *w, const char *day, const char *dir);
-/* The finished job's result: returns 1 and moves it into *out, 0 while nothing is finished. */
-int booking_worker_poll(booking_worker *w, booking_result *out);
+int booking_worker_staff(booking_worker *w, unsigned gen, const char *day, const char *dir);
+/* The oldest finished job of generation gen: returns 1 and moves its result into *out, 0 while
+ * none is finished. Results of other generations are freed on the way. */
+int booking_worker_poll(booking_worker *w, unsigned gen, booking_result *out);
+/* A job is waiting, running or unread. */
+int booking_worker_busy(booking_worker *w);
 
 /* Requests waiting in the outbox after the last delivery attempt (for staff), -1 unknown. */
 int booking_worker_queued(booking_worker *w);

@@ -1,0 +1,378 @@
+/*
+ * staff.c: staff mode behind the PIN (app_priv.h): the PIN and its lockout, what the kiosk
+ * holds (content, coverage, storage, last sync), packs found on removable media, checked on a
+ * background job and applied on request. It reads and writes only app state and the state
+ * database; installing is the pack room's.
+ */
+#include "app_priv.h"
+
+#include "pack/sign.h"
+#include "platform/job.h"
+#include "platform/log.h"
+#include "store/local.h"
+
+#include <dirent.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
+#define T app_tr
+
+static void free_packs(app *a)
+{
+    for (int i = 0; i < a->s.npacks; i++) free(a->pack_paths[i]);
+    free(a->pack_paths);
+    a->pack_paths = NULL;
+    free(a->s.packs);
+    a->s.packs = NULL;
+    a->s.npacks = 0;
+}
+
+
+void app_staff_leave(app *a)
+{
+    /* a check still running belongs to the generation that ends here: its staging file is
+     * removed when the job is dropped (check_destroy) */
+    a->gen++;
+    if (a->staged >= 0) pack_unstage(a->cfg.content);
+    a->staged = -1;
+    free_packs(a);
+    sodium_memzero(a->pin, sizeof a->pin);
+    a->s.pin_len = 0;
+    a->s.staff_msg[0] = 0;
+    a->s.staff_busy = 0;
+}
+
+static int64_t installed_version(app *a)
+{
+    char *v = store_meta(a->st, "content_version");
+    int64_t n = v ? atoll(v) : 0;
+    free(v);
+    return n;
+}
+
+static void staff_info(app *a)
+{
+    char *ver = store_meta(a->st, "content_version"), *created = store_meta(a->st, "created");
+    char *id = store_meta(a->st, "pack_id");
+    size_t o = 0;
+    char *b = a->s.staff_info;
+    size_t n = sizeof a->s.staff_info;
+    o += (size_t)snprintf(b + o, n - o, "%s: %s %s (%s)\n", T(a, "Content"), id ? id : "?", ver ? ver : "?",
+                          created ? created : "?");
+    free(ver);
+    free(created);
+    free(id);
+    o += (size_t)snprintf(b + o, n - o, "%s:", T(a, "Offers translated"));
+    for (int i = 0; a->s.languages && a->s.languages[i] && o < n - 64; i++) {
+        int tr = 0, total = 0;
+        store_coverage(a->st, a->s.languages[i], &tr, &total);
+        o += (size_t)snprintf(b + o, n - o, " %s %d/%d", a->s.languages[i], tr, total);
+    }
+    struct statvfs vfs;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", a->cfg.content);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    else snprintf(dir, sizeof dir, ".");
+    if (o < n - 128 && statvfs(dir, &vfs) == 0)
+        o += (size_t)snprintf(b + o, n - o, "\n%s: %llu MiB", T(a, "Free disk space"),
+                              (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20);
+    if (o < n - 128) {
+        /* full or read-only storage: the kiosk goes on showing content, staff must know */
+        const char *state = T(a, "ok");
+        struct statvfs sv;
+        if (statvfs(dir, &sv) == 0 && (sv.f_flag & ST_RDONLY)) state = T(a, "read-only: nothing can be saved");
+        else if (statvfs(dir, &sv) == 0 && (uint64_t)sv.f_bavail * sv.f_frsize < (4u << 20)) state = T(a, "full: nothing can be saved");
+        else if (local_set_int(a->loc, "storage_probe", (int64_t)time(NULL)) != 0) state = T(a, "read-only: nothing can be saved");
+        o += (size_t)snprintf(b + o, n - o, "\n%s: %s", T(a, "Storage"), state);
+    }
+    if (o < n - 128) {
+        char when[64] = "";
+        if (a->have_sync && a->sync.last_success) {
+            time_t t = (time_t)a->sync.last_success;
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+        }
+        o += (size_t)snprintf(b + o, n - o, "\n%s: %s", T(a, "Last update from the central store"),
+                              when[0] ? when : T(a, "never"));
+        if (a->have_sync && a->sync.last_attempt && a->sync.last_attempt != a->sync.last_success && o < n - 400) {
+            time_t t = (time_t)a->sync.last_attempt;
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+            o += (size_t)snprintf(b + o, n - o, "; %s: %s", when, a->sync.last_error);
+        }
+    }
+}
+
+static void add_pack(app *a, const char *path, const char *name)
+{
+    staff_pack *np = realloc(a->s.packs, sizeof *np * (size_t)(a->s.npacks + 1));
+    char **pp = np ? realloc(a->pack_paths, sizeof *pp * (size_t)(a->s.npacks + 1)) : NULL;
+    if (np) a->s.packs = np;
+    if (!np || !pp) return;
+    a->pack_paths = pp;
+    staff_pack *p = &a->s.packs[a->s.npacks];
+    memset(p, 0, sizeof *p);
+    snprintf(p->name, sizeof p->name, "%s", name);
+    pack_manifest m;
+    char err[1024];
+    int rc = pack_read_manifest(path, &a->trust, &m, err, sizeof err);
+    if (rc == PACK_OK) {
+        snprintf(p->status, sizeof p->status, "%s %lld", T(a, "Version"), (long long)m.content_version);
+    } else {
+        snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(rc)));
+        p->state = PACKROW_REFUSED;
+    }
+    a->pack_paths[a->s.npacks++] = strdup(path);
+}
+
+/* *.kpack files up to three folders below the media folder (/media/USER/STICK/file.kpack). */
+static void scan(const char *dir, int depth, char ***found, int *n)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && *n < 32) {
+        if (e->d_name[0] == '.') continue;
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        size_t l = strlen(e->d_name);
+        if (l > 6 && !strcmp(e->d_name + l - 6, ".kpack")) {
+            char **nf = realloc(*found, sizeof *nf * (size_t)(*n + 1));
+            if (!nf) break;
+            *found = nf;
+            (*found)[(*n)++] = strdup(path);
+        } else if (depth < 3 && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN)) {
+            scan(path, depth + 1, found, n);
+        }
+    }
+    closedir(d);
+}
+
+static int path_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void staff_refresh(app *a)
+{
+    free_packs(a);
+    staff_info(a);
+    char **found = NULL;
+    int n = 0;
+    scan(a->cfg.media_dir, 1, &found, &n);
+    if (n > 1) qsort(found, (size_t)n, sizeof *found, path_cmp);
+    for (int i = 0; i < n; i++) {
+        const char *slash = strrchr(found[i], '/');
+        add_pack(a, found[i], slash ? slash + 1 : found[i]);
+        free(found[i]);
+    }
+    free(found);
+}
+
+/* A pack check: verify and stage on the worker, count what it changes. */
+typedef struct check_job {
+    job base;
+    int index;
+    char pack_path[1100];
+    char content_path[1024];
+    pack_trust trust;
+    pack_policy pol;
+    pack_manifest m;
+    int rc, added, changed, removed;
+    int staged;                  /* the staging file is this job's until the app takes it */
+    char err[1024];
+} check_job;
+
+static void check_run(job *base, void *ctx)
+{
+    (void)ctx;
+    check_job *j = (check_job *)base;
+    j->rc = pack_stage(j->pack_path, j->content_path, &j->trust, &j->pol, &j->m, j->err, sizeof j->err);
+    j->staged = j->rc == PACK_OK;
+    if (j->rc == PACK_OK) {
+        store *s = NULL;
+        char staged[1100], e[256];
+        snprintf(staged, sizeof staged, "%s.new", j->content_path);
+        if (store_open(&s, j->content_path, e, sizeof e) == 0) {
+            store_diff(s, staged, &j->added, &j->changed, &j->removed);
+            store_close(s);
+        }
+    }
+}
+
+static void check_destroy(job *base)
+{
+    check_job *j = (check_job *)base;
+    if (j->staged) pack_unstage(j->content_path);
+    free(j);
+}
+
+static int staff_check(app *a, int i)
+{
+    /* one check at a time, a dropped one included: it still owns the staging file */
+    if (i < 0 || i >= a->s.npacks || job_pending(a->checks) || a->s.packs[i].state == PACKROW_REFUSED) return 0;
+    if (a->staged >= 0) {
+        pack_unstage(a->cfg.content);
+        if (a->s.packs[a->staged].state == PACKROW_READY) a->s.packs[a->staged].state = PACKROW_FOUND;
+        a->staged = -1;
+    }
+    if (!a->checks && job_queue_start(&a->checks, NULL, NULL, 0) != 0) return 0;
+    check_job *j = calloc(1, sizeof *j);
+    if (!j) return 0;
+    j->base.run = check_run;
+    j->base.destroy = check_destroy;
+    j->index = i;
+    snprintf(j->pack_path, sizeof j->pack_path, "%s", a->pack_paths[i]);
+    snprintf(j->content_path, sizeof j->content_path, "%s", a->cfg.content);
+    j->trust = a->trust;
+    j->pol.installed_version = installed_version(a);
+    j->pol.now = (int64_t)time(NULL);
+    j->pol.newest_seen = local_get_int(a->loc, "newest_manifest_time", 0);
+    if (job_post(a->checks, &j->base, a->gen) != 0) return 0;
+    a->s.staff_busy = 1;
+    a->s.packs[i].state = PACKROW_CHECKING;
+    snprintf(a->s.packs[i].status, sizeof a->s.packs[i].status, "%s", T(a, "Checking…"));
+    return 1;
+}
+
+int app_staff_tick(app *a)
+{
+    check_job *j = (check_job *)job_take(a->checks, a->gen);
+    if (!j) return 0;
+    a->s.staff_busy = 0;
+    local_set_int(a->loc, "newest_manifest_time", j->pol.newest_seen);
+    if (j->index >= a->s.npacks) {
+        job_free(&j->base);
+        return 1;
+    }
+    staff_pack *p = &a->s.packs[j->index];
+    if (j->rc == PACK_OK) {
+        j->staged = 0; /* the app owns the staging file now */
+        a->staged = j->index;
+        a->staged_m = j->m;
+        p->state = PACKROW_READY;
+        char counts[256];
+        snprintf(counts, sizeof counts, T(a, "%d added, %d changed, %d removed"), j->added, j->changed, j->removed);
+        snprintf(p->status, sizeof p->status, "%s %lld → %lld: %s", T(a, "Version"), (long long)j->pol.installed_version,
+                 (long long)j->m.content_version, counts);
+    } else {
+        p->state = PACKROW_REFUSED;
+        snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(j->rc)));
+        log_msg("pack", "%s refused: %s", p->name, j->err);
+    }
+    job_free(&j->base);
+    return 1;
+}
+
+static int staff_apply(app *a, int i)
+{
+    if (i != a->staged || job_pending(a->checks)) return 0;
+    char err[1024];
+    pack_policy pol = {.installed_version = installed_version(a)};
+    if (pack_commit(a->cfg.content, &pol, &a->staged_m, err, sizeof err) != PACK_OK) {
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_IO)));
+        return 1;
+    }
+    a->staged = -1;
+    if (app_reload_content(a) != 0) {
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_SCHEMA)));
+        return 1;
+    }
+    a->s.packs[i].state = PACKROW_INSTALLED;
+    snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s %lld", T(a, "Installed: version"),
+             (long long)a->staged_m.content_version);
+    snprintf(a->s.packs[i].status, sizeof a->s.packs[i].status, "%s", a->s.staff_msg);
+    staff_info(a);
+    return 1;
+}
+
+static int64_t lock_left(app *a)
+{
+    int64_t until = local_get_int(a->loc, "staff_locked_until", 0), now = (int64_t)time(NULL);
+    return until > now ? until - now : 0;
+}
+
+static void pin_ok(app *a)
+{
+    int64_t left = lock_left(a);
+    if (left > 0) {
+        i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second", "Locked. Try again in %d seconds",
+                          (long)left, a->s.staff_msg, sizeof a->s.staff_msg);
+    } else if (a->cfg.staff_pin_hash[0] &&
+               crypto_pwhash_str_verify(a->cfg.staff_pin_hash, a->pin, strlen(a->pin)) == 0) {
+        local_set_int(a->loc, "staff_failures", 0);
+        a->s.staff_msg[0] = 0;
+        app_go(a, SCREEN_STAFF);
+        staff_refresh(a);
+        app_book_staff(a, 0);
+    } else {
+        /* three tries, then locks of 30 s doubling up to an hour; remembered across restarts */
+        int64_t fails = local_get_int(a->loc, "staff_failures", 0) + 1;
+        local_set_int(a->loc, "staff_failures", fails);
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, "Wrong PIN"));
+        if (fails >= 3) {
+            int64_t lock = 30;
+            for (int64_t k = 3; k < fails && lock < 3600; k++) lock *= 2;
+            if (lock > 3600) lock = 3600;
+            local_set_int(a->loc, "staff_locked_until", (int64_t)time(NULL) + lock);
+            i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second",
+                              "Locked. Try again in %d seconds", (long)lock, a->s.staff_msg, sizeof a->s.staff_msg);
+        }
+        log_msg("staff", "wrong staff PIN (%lld in a row)", (long long)fails);
+    }
+    sodium_memzero(a->pin, sizeof a->pin);
+    a->s.pin_len = 0;
+}
+
+int app_staff_apply(app *a, const action *act)
+{
+    app_state *s = &a->s;
+    switch (act->kind) {
+    case ACT_STAFF_ENTER:
+        if (!a->cfg.staff_pin_hash[0] || s->screen != SCREEN_ATTRACT) return 0;
+        app_go(a, SCREEN_PIN);
+        s->pin_len = 0;
+        s->staff_msg[0] = 0;
+        return 1;
+    case ACT_PIN_DIGIT:
+        if (s->pin_len >= (int)sizeof a->pin - 1 || act->arg[0] < '0' || act->arg[0] > '9') return 0;
+        a->pin[s->pin_len++] = act->arg[0];
+        a->pin[s->pin_len] = 0;
+        return 1;
+    case ACT_PIN_DELETE:
+        if (s->pin_len == 0) return 0;
+        a->pin[--s->pin_len] = 0;
+        return 1;
+    case ACT_PIN_OK:
+        pin_ok(a);
+        return 1;
+    case ACT_STAFF_CHECK:
+        return s->screen == SCREEN_STAFF && staff_check(a, (int)act->value);
+    case ACT_STAFF_APPLY:
+        return s->screen == SCREEN_STAFF && staff_apply(a, (int)act->value);
+    case ACT_STAFF_EXPORT:
+        if (s->screen != SCREEN_STAFF || s->staff_exporting) return 0;
+        app_book_staff(a, 1);
+        return 1;
+    case ACT_STAFF_LEAVE:
+        app_reset(a);
+        return 1;
+    case ACT_STAFF_QUIT:
+        if (s->screen != SCREEN_STAFF) return 0;
+        s->quit = 1;
+        return 1;
+    default:
+        return -1;
+    }
+}
+
+void app_staff_close(app *a)
+{
+    app_staff_leave(a);
+    job_queue_stop(a->checks); /* waits for a check under way; drops it and its staging file */
+    a->checks = NULL;
+}

@@ -1,0 +1,276 @@
+/*
+ * The state machine without SDL: app_apply and app_tick driven directly on the demo content,
+ * with the local booking backend. Above all, a background answer that arrives after the visitor
+ * left (or after they moved on to another offer) is dropped, never applied to what is shown.
+ * Usage: test_app BUILD_DIR (content/demo.db lives there).
+ */
+#include "check.h"
+#include "app/app.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *build;
+static char dir[256];
+static uint32_t now_ms;
+
+static void act(app *a, int kind, const char *arg, float value)
+{
+    action touch = {.kind = ACT_TOUCH};
+    app_apply(a, &touch);
+    action x = {.kind = kind, .value = value};
+    snprintf(x.arg, sizeof x.arg, "%s", arg ? arg : "");
+    app_apply(a, &x);
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* Tick (as the main loop does) until cond holds or ms pass. */
+#define TICK_UNTIL(a, cond, ms)                                         \
+    do {                                                                \
+        for (int t_ = 0; t_ < (ms) / 10 && !(cond); t_++) {             \
+            sleep_ms(10);                                               \
+            now_ms += 10;                                               \
+            app_tick(a, now_ms);                                        \
+        }                                                               \
+    } while (0)
+
+static app *open_app(const char *name)
+{
+    app_config c;
+    app_config_defaults(&c);
+    snprintf(c.content, sizeof c.content, "%s/content/demo.db", build);
+    snprintf(c.state_path, sizeof c.state_path, "%s/%s.db", dir, name);
+    c.booking = 1;
+    c.booking_retry_s = 60;
+    c.idle_timeout_s = 90;
+    unlink(c.state_path);
+    app *a = NULL;
+    char err[512];
+    if (app_open(&a, &c, err, sizeof err) != 0) printf("app_open: %s\n", err);
+    if (a) app_tick(a, now_ms);
+    return a;
+}
+
+/* Hold the state database's write lock from outside, so a booking waits on the worker. */
+static sqlite3 *hold_lock(const char *name)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s.db", dir, name);
+    sqlite3 *d = NULL;
+    if (sqlite3_open(path, &d) != SQLITE_OK || sqlite3_exec(d, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close(d);
+        return NULL;
+    }
+    return d;
+}
+
+static int bookings(const char *name)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s.db", dir, name);
+    sqlite3 *d = NULL;
+    sqlite3_stmt *st = NULL;
+    int n = -1;
+    if (sqlite3_open_v2(path, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(d, "SELECT count(*) FROM booking", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+    return n;
+}
+
+/* Language, offer, first day, first time, anonymous, to the consent screen. */
+static int to_consent(app *a, const char *offer)
+{
+    const app_state *s = app_get_state(a);
+    act(a, ACT_CHOOSE_LANG, "de", 0);
+    act(a, ACT_OFFER, offer, 0);
+    act(a, ACT_BOOK, NULL, 0);
+    TICK_UNTIL(a, s->book_state != BOOK_LOADING, 5000);
+    act(a, ACT_BOOK_DAY, NULL, 0);
+    act(a, ACT_BOOK_TIME, NULL, 0);
+    act(a, ACT_BOOK_ANON, NULL, 0);
+    return s->screen == SCREEN_BOOK_CONSENT;
+}
+
+TEST(session_basics)
+{
+    app *a = open_app("basics");
+    CHECK(a != NULL, "opens on the demo content");
+    if (!a) return;
+    const app_state *s = app_get_state(a);
+    CHECK(s->screen == SCREEN_ATTRACT && s->ncats > 0, "starts on the language screen with categories");
+    act(a, ACT_CHOOSE_LANG, "ar", 0);
+    CHECK(s->screen == SCREEN_CATEGORIES && s->rtl && !strcmp(s->lang, "ar"), "Arabic: categories, right to left");
+    act(a, ACT_CATEGORY, s->cats[0].id, 0);
+    CHECK(s->screen == SCREEN_LIST && s->nrows > 0, "a category lists offers (%d)", s->nrows);
+    act(a, ACT_OFFER, s->rows[0].id, 0);
+    CHECK(s->screen == SCREEN_DETAIL && s->offer, "an offer opens");
+    act(a, ACT_BACK, NULL, 0);
+    CHECK(s->screen == SCREEN_LIST, "back returns to the list");
+    act(a, ACT_SEARCH, NULL, 0);
+    act(a, ACT_KEY, "m", 0);
+    act(a, ACT_KEY, "b", 0);
+    act(a, ACT_KEY, "e", 0);
+    CHECK(s->screen == SCREEN_SEARCH && !strcmp(s->query, "mbe") && s->nfound > 0, "typing searches (%d found)", s->nfound);
+    /* idle: the countdown shows ten seconds before the end, then everything is gone */
+    now_ms += 81000;
+    app_tick(a, now_ms);
+    CHECK(s->countdown > 0 && s->countdown <= 10, "countdown %d", s->countdown);
+    now_ms += 10000;
+    app_tick(a, now_ms);
+    CHECK(s->screen == SCREEN_ATTRACT && !s->query[0] && s->nfound == 0 && !s->offer && !strcmp(s->lang, "de"),
+          "idle reset forgets query, results, offer and language");
+    CHECK(app_next_tick_ms(a) == -1, "nothing to do on the language screen: sleep until a touch");
+    app_close(a);
+}
+
+TEST(late_booking_after_reset)
+{
+    app *a = open_app("late");
+    if (!a) return;
+    const app_state *s = app_get_state(a);
+    CHECK(to_consent(a, "caritas-mbe"), "at the consent screen (screen %d, state %d)", s->screen, s->book_state);
+    sqlite3 *lock = hold_lock("late");
+    CHECK(lock != NULL, "state database locked from outside");
+    act(a, ACT_BOOK_CONFIRM, NULL, 0);
+    CHECK(s->book_state == BOOK_SENDING, "sending");
+    /* the visitor taps Languages while the answer is on its way */
+    act(a, ACT_LANGUAGES, NULL, 0);
+    CHECK(s->screen == SCREEN_ATTRACT && s->book_state == BOOK_IDLE, "reset while sending");
+    /* the next visitor starts booking another offer; the old answer arrives meanwhile */
+    act(a, ACT_CHOOSE_LANG, "de", 0);
+    act(a, ACT_OFFER, "vhs-einstufungstest", 0);
+    act(a, ACT_BOOK, NULL, 0);
+    sqlite3_exec(lock, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(lock);
+    TICK_UNTIL(a, s->book_state != BOOK_LOADING, 12000);
+    CHECK(bookings("late") == 1, "the first visitor's booking was made (%d)", bookings("late"));
+    CHECK(s->screen == SCREEN_BOOK_DAY && s->book_state == BOOK_READY && !s->book_code[0] && !s->book_where[0],
+          "the late answer is dropped: the next visitor sees their free times, no confirmation (state %d)",
+          s->book_state);
+    act(a, ACT_BOOK_DAY, NULL, 0);
+    act(a, ACT_BOOK_TIME, NULL, 0);
+    act(a, ACT_BOOK_ANON, NULL, 0);
+    act(a, ACT_BOOK_CONFIRM, NULL, 0);
+    TICK_UNTIL(a, s->book_state != BOOK_SENDING, 5000);
+    CHECK(s->book_state == BOOK_CONFIRMED && s->book_code[0], "the next visitor's own booking is confirmed");
+    CHECK(bookings("late") == 2 && s->book_ics && strstr(s->book_ics, "Einstufungstest"),
+          "their own offer in the calendar event");
+    app_close(a);
+}
+
+TEST(late_booking_same_session)
+{
+    app *a = open_app("moved");
+    if (!a) return;
+    const app_state *s = app_get_state(a);
+    CHECK(to_consent(a, "caritas-mbe"), "at the consent screen");
+    char where_first[600];
+    sqlite3 *lock = hold_lock("moved");
+    act(a, ACT_BOOK_CONFIRM, NULL, 0);
+    /* same visitor: home, another offer, start booking it (the first offer's times are freed) */
+    act(a, ACT_HOME, NULL, 0);
+    act(a, ACT_OFFER, "vhs-einstufungstest", 0);
+    act(a, ACT_BOOK, NULL, 0);
+    TICK_UNTIL(a, s->book_state != BOOK_LOADING, 5000);
+    sqlite3_exec(lock, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(lock);
+    TICK_UNTIL(a, s->book_state == BOOK_CONFIRMED, 12000);
+    snprintf(where_first, sizeof where_first, "%s", s->book_where);
+    CHECK(s->book_state == BOOK_CONFIRMED && s->book_code[0], "the visitor's booking is confirmed (state %d)",
+          s->book_state);
+    CHECK(s->book_ics && strstr(s->book_ics, "SUMMARY"), "its calendar event is made from what was sent");
+    app_close(a);
+}
+
+static int staging_files(const char *content)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "ls -d %s.new* 2>/dev/null | grep -q .", content);
+    return system(cmd) == 0;
+}
+
+static app *open_staff(const char *content)
+{
+    app_config c;
+    app_config_defaults(&c);
+    snprintf(c.content, sizeof c.content, "%s", content);
+    snprintf(c.state_path, sizeof c.state_path, "%s/stage-state.db", dir);
+    snprintf(c.media_dir, sizeof c.media_dir, "%s/media", dir);
+    snprintf(c.trusted_keys, sizeof c.trusted_keys, "content/keys/demo.pub");
+    snprintf(c.staff_pin_hash, sizeof c.staff_pin_hash, "%s",
+             "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI");
+    app *a = NULL;
+    char err[512];
+    if (app_open(&a, &c, err, sizeof err) != 0) printf("app_open: %s\n", err);
+    if (!a) return NULL;
+    app_tick(a, now_ms);
+    act(a, ACT_STAFF_ENTER, NULL, 0);
+    for (const char *d = "2468"; *d; d++) {
+        char k[2] = {*d, 0};
+        act(a, ACT_PIN_DIGIT, k, 0);
+    }
+    act(a, ACT_PIN_OK, NULL, 0);
+    return a;
+}
+
+TEST(check_then_leave_leaves_no_staging)
+{
+    char content[400];
+    snprintf(content, sizeof content, "%s/stage.db", dir);
+    CHECK(check_sh("mkdir -p %s/media/stick && cp -r content/demo %s/src && sed -i 's/\"version\": 1/\"version\": 2/' "
+                   "%s/src/pack.json && ln -sfn \"$PWD/content/pictograms\" %s/src/pictograms && "
+                   "%s/kiosk-pack build %s/src %s/v2.db >/dev/null && "
+                   "%s/kiosk-pack sign %s/v2.db content/keys/demo.secret %s/media/stick/update.kpack >/dev/null && "
+                   "cp %s/content/demo.db %s",
+                   dir, dir, dir, dir, build, dir, dir, build, dir, dir, build, content) == 0,
+          "a stick with a version 2 pack");
+    /* leave while the check still runs */
+    app *a = open_staff(content);
+    CHECK(a && app_get_state(a)->screen == SCREEN_STAFF && app_get_state(a)->npacks == 1, "staff mode sees the pack");
+    if (!a) return;
+    act(a, ACT_STAFF_CHECK, NULL, 0);
+    act(a, ACT_STAFF_LEAVE, NULL, 0);
+    TICK_UNTIL(a, 0, 3000);
+    CHECK(!staging_files(content), "check, leave at once: no staging file left");
+    app_close(a);
+    /* leave once the check was collected (the pack is ready to apply) */
+    a = open_staff(content);
+    if (!a) return;
+    const app_state *s = app_get_state(a);
+    act(a, ACT_STAFF_CHECK, NULL, 0);
+    TICK_UNTIL(a, s->npacks > 0 && s->packs[0].state != PACKROW_CHECKING, 10000);
+    CHECK(s->npacks > 0 && s->packs[0].state == PACKROW_READY, "checked and ready");
+    act(a, ACT_STAFF_LEAVE, NULL, 0);
+    CHECK(!staging_files(content), "check, collect, leave: no staging file left");
+    /* quit the kiosk mid-check */
+    app_close(a);
+    a = open_staff(content);
+    if (!a) return;
+    act(a, ACT_STAFF_CHECK, NULL, 0);
+    app_close(a);
+    CHECK(!staging_files(content), "check, then the kiosk stops: no staging file left");
+}
+
+int main(int argc, char **argv)
+{
+    build = argc > 1 ? argv[1] : "build";
+    snprintf(dir, sizeof dir, "%s/test-app", build);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
+    if (system(cmd) != 0) return 1;
+    RUN(session_basics);
+    RUN(late_booking_after_reset);
+    RUN(late_booking_same_session);
+    RUN(check_then_leave_leaves_no_staging);
+    CHECK_DONE();
+}
