@@ -18,7 +18,8 @@ DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 clang libclang-rt
             libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev libicu-dev libsqlite3-dev \
             libharfbuzz-dev libfreetype-dev libgettextpo-dev libjansson-dev libinih-dev libsodium-dev \
             libsystemd-dev libespeak-ng-dev espeak-ng-data libcurl4-openssl-dev nginx-light \
-            fonts-noto-core libical-dev libqrencode-dev libxml2-dev radicale tzdata
+            fonts-noto-core libical-dev libqrencode-dev libxml2-dev radicale tzdata \
+            libcsv-dev python3-jsonschema
 PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium libsystemd espeak-ng libcurl libical libqrencode libxml-2.0
 
 # Cross-building: CROSS is a Debian triplet; the target's libraries come from a sysroot of
@@ -67,12 +68,12 @@ KIOSK_LDFLAGS = -pthread $(KIOSK_TARGET)
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags $$(PKGS)))$(PKG_CFLAGS)
 # libcurl and espeak-ng are opened at run time when first needed (see sync.c, speech.c): only
 # their headers are used at build time, and --as-needed keeps them off the start-up link.
-PKG_LIBS = $(eval PKG_LIBS := -Wl,--as-needed $$(shell $$(PKG_CONFIG) --libs $$(filter-out libcurl espeak-ng,$$(PKGS))) -lgettextpo -lm -ldl)$(PKG_LIBS)
+PKG_LIBS = $(eval PKG_LIBS := -Wl,--as-needed $$(shell $$(PKG_CONFIG) --libs $$(filter-out libcurl espeak-ng,$$(PKGS))) -lgettextpo -lcsv -lm -ldl)$(PKG_LIBS)
 
 COMPILE = $(CC) $(KIOSK_CPPFLAGS) $(CPPFLAGS) $(KIOSK_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 LINK = $(CC) $(KIOSK_LDFLAGS) $(CFLAGS) $(SAN) $(LDFLAGS)
 
-ROOMS := text i18n store pack ui app platform sync booking
+ROOMS := text i18n store pack ui app platform sync booking import
 LIB_SRC := $(foreach r,$(ROOMS),$(filter-out %/main.c,$(wildcard kiosk/$(r)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ := $(BUILD)/obj/kiosk/app/main.o $(BUILD)/obj/kiosk/tools/kiosk_pack.o $(BUILD)/obj/kiosk/tools/kiosk_book.o

@@ -3,6 +3,7 @@
  * content/, checks them, signs them into packs, verifies packs, makes keys and synthetic
  * content. Exit 0 on success, 1 with a message on stderr, 2 on wrong usage.
  */
+#include "import/import.h"
 #include "pack/lint.h"
 #include "pack/pack.h"
 #include "pack/publish.h"
@@ -27,7 +28,8 @@ static int usage(void)
             "       kiosk-pack verify PACK KEY.pub             check a pack's signature and payload\n"
             "       kiosk-pack install PACK KEY.pub CONTENT.db install a pack (all or nothing), as staff mode does\n"
             "       kiosk-pack synth OUT.db OFFERS LANGS [PICTOGRAM_DIR]   synthetic content\n"
-            "       kiosk-pack pin-hash PIN                    Argon2id hash for the staff_pin_hash setting\n");
+            "       kiosk-pack pin-hash PIN                    Argon2id hash for the staff_pin_hash setting\n"
+            "%s", imp_usage());
     return 2;
 }
 
@@ -42,6 +44,8 @@ int main(int argc, char **argv)
     char err[1024] = "";
     if (argc < 2) return usage();
     const char *cmd = argv[1];
+    int irc = imp_command(argc, argv, stderr);
+    if (irc >= 0) return irc == 2 ? usage() : irc;
     if (!strcmp(cmd, "build") && argc == 4) return done(pack_build(argv[2], argv[3], err, sizeof err), err);
     if (!strcmp(cmd, "lint") && argc == 3) return lint_sources(argv[2], stdout) != 0;
     if (!strcmp(cmd, "keygen") && argc == 3) return done(pack_keygen(argv[2], err, sizeof err), err);

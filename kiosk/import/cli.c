@@ -1,0 +1,34 @@
+/*
+ * cli.c: this room's kiosk-pack subcommands (import.h), kept here so the tool's own file only
+ * dispatches to them.
+ */
+#include "import.h"
+
+#include <string.h>
+
+const char *imp_usage(void)
+{
+    return "       kiosk-pack export-hsds PACK.db OUT_DIR     HSDS 3.0: OUT_DIR/json, OUT_DIR/tabular (CSV + datapackage.json)\n"
+           "       kiosk-pack import-hsds SRC_DIR OUT_DIR     HSDS 3.0 JSON or tabular -> JSON sources\n";
+}
+
+static int done(int rc, const char *err, FILE *msgs)
+{
+    if (rc != 0) fprintf(msgs, "kiosk-pack: %s\n", err);
+    return rc != 0;
+}
+
+int imp_command(int argc, char **argv, FILE *msgs)
+{
+    char err[1200] = "";
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "export-hsds")) {
+        if (argc != 4) return 2;
+        return done(imp_export_hsds(argv[2], argv[3], err, sizeof err), err, msgs);
+    }
+    if (!strcmp(cmd, "import-hsds")) {
+        if (argc != 4) return 2;
+        return done(imp_import_hsds(argv[2], argv[3], msgs, err, sizeof err), err, msgs);
+    }
+    return -1;
+}

@@ -1,0 +1,214 @@
+/*
+ * common.c: what every importer needs (import_priv.h): messages, the output tree that appears
+ * only when complete, JSON files, stable UUIDs and source ids.
+ */
+#include "import_priv.h"
+
+#include "i18n/i18n.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *imp_strerror(int err)
+{
+    switch (err) {
+    case IMP_OK: return "ok";
+    case IMP_ERR_IO: return "cannot read or write";
+    case IMP_ERR_SYNTAX: return "malformed input";
+    case IMP_ERR_UNMAPPED: return "cannot be mapped";
+    case IMP_ERR_MISSING: return "missing";
+    case IMP_ERR_DUPLICATE: return "duplicate id";
+    case IMP_ERR_TOO_BIG: return "too big";
+    case IMP_ERR_LANGUAGE: return "unknown language";
+    case IMP_ERR_DB: return "content database";
+    }
+    return "error";
+}
+
+int imp_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    char detail[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    snprintf(err, errlen, "%s: %s", imp_strerror(code), detail);
+    return code;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+void imp_rmtree(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) == 0) nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int imp_tree_begin(imp_tree *t, const char *final, char *err, size_t errlen)
+{
+    size_t l = strlen(final);
+    while (l > 1 && final[l - 1] == '/') l--;
+    if (l >= sizeof t->final) return imp_fail(err, errlen, IMP_ERR_IO, "%s: path too long", final);
+    memcpy(t->final, final, l);
+    t->final[l] = 0;
+    snprintf(t->tmp, sizeof t->tmp, "%s.partial", t->final);
+    imp_rmtree(t->tmp);
+    if (mkdir(t->tmp, 0755) != 0) return imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", t->tmp, strerror(errno));
+    return IMP_OK;
+}
+
+int imp_tree_mkdir(imp_tree *t, const char *sub, char *err, size_t errlen)
+{
+    char p[1400];
+    snprintf(p, sizeof p, "%s/%s", t->tmp, sub);
+    for (char *s = p + strlen(t->tmp) + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = 0;
+        mkdir(p, 0755);
+        *s = '/';
+    }
+    if (mkdir(p, 0755) != 0 && errno != EEXIST) return imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", p, strerror(errno));
+    return IMP_OK;
+}
+
+int imp_tree_commit(imp_tree *t, char *err, size_t errlen)
+{
+    char old[1200];
+    snprintf(old, sizeof old, "%s.old", t->final);
+    imp_rmtree(old);
+    struct stat sb;
+    int had = stat(t->final, &sb) == 0;
+    if (had && rename(t->final, old) != 0)
+        return imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", t->final, strerror(errno));
+    if (rename(t->tmp, t->final) != 0) {
+        int e = errno;
+        if (had) rename(old, t->final);
+        return imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", t->final, strerror(e));
+    }
+    imp_rmtree(old);
+    return IMP_OK;
+}
+
+void imp_tree_abort(imp_tree *t) { imp_rmtree(t->tmp); }
+
+int imp_write_json(const char *dir, const char *name, json_t *j, char *err, size_t errlen)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    FILE *f = s ? fopen(path, "wb") : NULL;
+    int ok = f && fputs(s, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0) ok = 0;
+    free(s);
+    return ok ? IMP_OK : imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", path, strerror(errno));
+}
+
+int imp_read_file(const char *path, char **data, size_t *len, char *err, size_t errlen)
+{
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || sb.st_size > IMP_MAX_FILE) {
+        fclose(f);
+        return imp_fail(err, errlen, IMP_ERR_TOO_BIG, "%s: larger than %d MiB", path, IMP_MAX_FILE >> 20);
+    }
+    char *buf = malloc((size_t)sb.st_size + 1);
+    size_t n = buf ? fread(buf, 1, (size_t)sb.st_size, f) : 0;
+    fclose(f);
+    if (!buf || n != (size_t)sb.st_size) {
+        free(buf);
+        return imp_fail(err, errlen, IMP_ERR_IO, "%s: cannot read", path);
+    }
+    buf[n] = 0;
+    *data = buf;
+    *len = n;
+    return IMP_OK;
+}
+
+int imp_copy_file(const char *from, const char *to, char *err, size_t errlen)
+{
+    char *data;
+    size_t len;
+    int rc = imp_read_file(from, &data, &len, err, errlen);
+    if (rc) return rc;
+    FILE *f = fopen(to, "wb");
+    int ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0) ok = 0;
+    free(data);
+    return ok ? IMP_OK : imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", to, strerror(errno));
+}
+
+json_t *imp_load_json(const char *path, int *code, char *err, size_t errlen)
+{
+    char *data;
+    size_t len;
+    if ((*code = imp_read_file(path, &data, &len, err, errlen))) return NULL;
+    json_error_t je;
+    json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    free(data);
+    if (!j) *code = imp_fail(err, errlen, IMP_ERR_SYNTAX, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+    return j;
+}
+
+void imp_uuid(const char *kind, const char *id, char out[37])
+{
+    unsigned char h[16];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)"kiosk:", 6);
+    crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind));
+    crypto_generichash_update(&st, (const unsigned char *)":", 1);
+    crypto_generichash_update(&st, (const unsigned char *)id, strlen(id));
+    crypto_generichash_final(&st, h, sizeof h);
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80);
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+    static const char hex[] = "0123456789abcdef";
+    int o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+        out[o++] = hex[h[i] >> 4];
+        out[o++] = hex[h[i] & 15];
+    }
+    out[o] = 0;
+}
+
+int imp_slug(const char *in, char *out, size_t len)
+{
+    const char *q = in;
+    while (*q && ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '-' || *q == '/' || *q == '_')) q++;
+    if (!*q && *in && strlen(in) < len) { /* already a source id: keep it exactly */
+        memcpy(out, in, strlen(in) + 1);
+        return 1;
+    }
+    size_t o = 0;
+    int dash = 1;
+    for (const unsigned char *p = (const unsigned char *)in; *p && o + 1 < len; p++) {
+        unsigned char c = *p;
+        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '_') {
+            out[o++] = (char)c;
+            dash = 0;
+        } else if (!dash) {
+            out[o++] = '-';
+            dash = 1;
+        }
+    }
+    while (o > 0 && out[o - 1] == '-') o--;
+    out[o] = 0;
+    return o > 0;
+}
+
+int imp_lang_known(const char *lang) { return lang && i18n_lang_find(lang) != NULL; }

@@ -1,0 +1,56 @@
+/*
+ * import: content from where districts already keep it, into this project's JSON sources
+ * (content/README.md), and back out. Open Referral HSDS 3.0 (JSON and tabular CSV) both ways,
+ * spreadsheets saved as CSV, and gettext PO files for translators. Every importer writes a
+ * whole source tree beside the target and renames it into place, so a refused input never
+ * leaves a partial tree; `kiosk-pack build` then makes the pack as for hand-written sources.
+ */
+#ifndef KIOSK_IMPORT_H
+#define KIOSK_IMPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Why an import or export was refused (imp_strerror); the detail names file, record and field. */
+enum imp_err {
+    IMP_OK = 0,
+    IMP_ERR_IO,        /* a file could not be read or written */
+    IMP_ERR_SYNTAX,    /* not well-formed JSON or CSV (truncated, bad quoting) */
+    IMP_ERR_UNMAPPED,  /* a value this kiosk's content cannot express */
+    IMP_ERR_MISSING,   /* a required record or field is absent */
+    IMP_ERR_DUPLICATE, /* two records with one id */
+    IMP_ERR_TOO_BIG,   /* a file or field beyond the sizes a district's content has */
+    IMP_ERR_LANGUAGE,  /* a language this kiosk does not know */
+    IMP_ERR_DB,        /* the content database could not be read */
+};
+
+const char *imp_strerror(int err);
+
+/*
+ * Write a content database as HSDS 3.0 into out_dir: out_dir/json/ (services.json,
+ * organizations.json, taxonomy_terms.json: arrays of HSDS objects, services nested as the
+ * "compiled" schema), out_dir/tabular/ (one CSV per HSDS table and datapackage.json), and
+ * out_dir/pictograms/ (category icons). What HSDS has no field for (translations, the summary,
+ * the IANA time zone, bookable slots, closed days, the pack's own settings) goes into x_kiosk_*
+ * fields, documented in content/README.md. Returns IMP_OK or an imp_err with detail in err.
+ */
+int imp_export_hsds(const char *db_path, const char *out_dir, char *err, size_t errlen);
+
+/*
+ * Read HSDS 3.0 from src_dir (JSON: services.json and optionally organizations.json,
+ * taxonomy_terms.json, x_kiosk_pack.json; tabular: datapackage.json and the CSVs it lists, ;
+ * or , separated, UTF-8 or Windows-1252) and write JSON sources to out_dir. Notes about what
+ * was skipped go to report (may be NULL).
+ */
+int imp_import_hsds(const char *src_dir, const char *out_dir, FILE *report, char *err, size_t errlen);
+
+/* The kiosk-pack lines for this room's subcommands. */
+const char *imp_usage(void);
+
+/*
+ * Run argv[1] if it is one of this room's kiosk-pack subcommands: returns 0 or 1 (done,
+ * messages on msgs), 2 (wrong usage), or -1 when argv[1] is not one of them.
+ */
+int imp_command(int argc, char **argv, FILE *msgs);
+
+#endif
