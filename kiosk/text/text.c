@@ -322,6 +322,21 @@ static int default_font(text_engine *te, int bold, int size)
     return f >= 0 ? f : font_instance(te, c->files[0][0], size);
 }
 
+/* Any font of any chain, in configuration order (regular weight): the last resort before tofu. */
+static int any_font(text_engine *te, UChar32 cp, int bold, int size)
+{
+    for (int c = 0; c < te->nchains; c++) {
+        int f = chain_pick(te, &te->chains[c], bold, cp, size);
+        if (f >= 0) return f;
+    }
+    return -1;
+}
+
+int text_font_covers(text_engine *te, uint32_t cp)
+{
+    return any_font(te, (UChar32)cp, 0, 16) >= 0;
+}
+
 /* The font for one character: language override, script chain, default, fallback. */
 static int pick_font(text_engine *te, UChar32 cp, UScriptCode sc, const char *lang, int bold, int size)
 {
@@ -337,6 +352,8 @@ static int pick_font(text_engine *te, UChar32 cp, UScriptCode sc, const char *la
     if (f < 0 && sname) f = chain_pick(te, chain_get(te, sname, 0), bold, cp, size);
     if (f < 0) f = chain_pick(te, chain_get(te, "default", 0), bold, cp, size);
     if (f < 0) f = chain_pick(te, chain_get(te, "fallback", 0), bold, cp, size);
+    /* the Arabic comma in a Latin run: a font of another script's chain has it */
+    if (f < 0) f = any_font(te, cp, bold, size);
     return f;
 }
 
@@ -464,6 +481,7 @@ typedef struct item {
     int start, len;      /* UTF-16, absolute */
     int level;
     int font;
+    int script;          /* UScriptCode, Common/Inherited already resolved from the neighbours */
     int first, count;    /* shaped glyphs in the scratch arrays */
 } item;
 
@@ -474,6 +492,8 @@ typedef struct scratch {
     hb_glyph_position_t *pos;
     int ninfo, cap_info;
     int32_t *adv;        /* per UTF-16 unit, 26.6 */
+    int16_t *script;     /* per UTF-16 unit of the paragraph: resolved UScriptCode */
+    int cap_script;
 } scratch;
 
 /* Room for `need` elements in a growing array: the array (moved if needed), or NULL when memory
@@ -614,6 +634,89 @@ static int emit_line(text_engine *te, builder *b, scratch *s, UBiDi *para, int p
     return add_line(b, ln);
 }
 
+static int is_isolate_open(UChar32 c) { return c == 0x2066 || c == 0x2067 || c == 0x2068; }
+
+static UScriptCode script_of(UChar32 c)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(c, &e);
+    return U_FAILURE(e) ? USCRIPT_COMMON : sc;
+}
+
+/* Whether script sc may take c (UAX #24 Script_Extensions); a character without extensions
+ * beyond Common/Inherited goes with any script. */
+static int script_allows(UChar32 c, UScriptCode sc, UScriptCode *first)
+{
+    UScriptCode ext[16];
+    UErrorCode e = U_ZERO_ERROR;
+    int n = uscript_getScriptExtensions(c, ext, 16, &e);
+    if (U_FAILURE(e)) n = 0;
+    *first = USCRIPT_COMMON;
+    int specific = 0;
+    for (int i = 0; i < n; i++) {
+        if (ext[i] == USCRIPT_COMMON || ext[i] == USCRIPT_INHERITED) continue;
+        if (!specific) *first = ext[i];
+        specific = 1;
+        if (ext[i] == sc) return 1;
+    }
+    return !specific;
+}
+
+/*
+ * The script of every character of [p0, p1): Common and Inherited characters (digits, spaces,
+ * punctuation, marks) take the script of the text before them, or, when their Script_Extensions
+ * rule that out (the Arabic comma after a Latin word is Arab/Syrc/Thaa/..., never Latn), of the
+ * text after them, or else their first extension. An isolate (LRI/RLI/FSI ... PDI) is a world of
+ * its own: a time range inside Urdu takes its script from its own letters.
+ */
+static int resolve_scripts(scratch *s, const UChar *t, int p0, int p1)
+{
+    int n = p1 - p0;
+    int16_t *ns = grow(s->script, &s->cap_script, n + 1, sizeof *ns, 64);
+    if (!ns) return 0;
+    s->script = ns;
+    /* backwards: the next real script within the same isolate, for each position */
+    UScriptCode next = USCRIPT_COMMON;
+    for (int i = p1; i > p0;) {
+        UChar32 c;
+        U16_PREV(t, p0, i, c);
+        UScriptCode sc = script_of(c);
+        if (is_isolate_open(c) || c == 0x2069) next = USCRIPT_COMMON;
+        else if (sc != USCRIPT_COMMON && sc != USCRIPT_INHERITED) next = sc;
+        s->script[i - p0] = (int16_t)next;
+    }
+    /* forwards: the previous real script, a stack of them across nested isolates */
+    UScriptCode stack[16];
+    int depth = 0;
+    UScriptCode prev = USCRIPT_COMMON;
+    for (int i = p0; i < p1;) {
+        UChar32 c;
+        int k = i;
+        U16_NEXT(t, k, p1, c);
+        UScriptCode sc = script_of(c), nx = (UScriptCode)s->script[i - p0], first = USCRIPT_COMMON;
+        if (is_isolate_open(c)) {
+            if (depth < 16) stack[depth] = prev;
+            depth++;
+            sc = prev != USCRIPT_COMMON ? prev : nx;
+            prev = USCRIPT_COMMON;
+        } else if (c == 0x2069 && depth > 0) {
+            depth--;
+            if (depth < 16) prev = stack[depth];
+            sc = prev;
+        } else if (sc == USCRIPT_INHERITED) {
+            sc = prev != USCRIPT_COMMON ? prev : nx;
+        } else if (sc == USCRIPT_COMMON) {
+            if (prev != USCRIPT_COMMON && script_allows(c, prev, &first)) sc = prev;
+            else if (nx != USCRIPT_COMMON && script_allows(c, nx, &first)) sc = nx;
+            else sc = first != USCRIPT_COMMON ? first : prev != USCRIPT_COMMON ? prev : nx;
+        }
+        if (sc != USCRIPT_COMMON && !(c == 0x2069 || is_isolate_open(c))) prev = sc;
+        for (int j = i; j < k; j++) s->script[j - p0] = (int16_t)sc;
+        i = k;
+    }
+    return 1;
+}
+
 /* Shape and break one paragraph [p0, p1) of lo->text16. */
 static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int p1, const text_style *st)
 {
@@ -636,46 +739,40 @@ static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int
     /* Items: maximal runs of one bidi level, one script and one font. */
     s->nitems = 0;
     s->ninfo = 0;
-    UScriptCode run_script = USCRIPT_COMMON;
-    /* first real script, so leading punctuation or digits shape with what follows */
-    for (int i = p0; i < p1;) {
-        UChar32 c;
-        int k = i;
-        U16_NEXT(t, k, p1, c);
-        UErrorCode e2 = U_ZERO_ERROR;
-        UScriptCode sc = uscript_getScript(c, &e2);
-        if (sc != USCRIPT_COMMON && sc != USCRIPT_INHERITED) { run_script = sc; break; }
-        i = k;
-    }
-    int prev_font = -1;
+    if (!resolve_scripts(s, t, p0, p1)) { ubidi_close(para); return 0; }
+    int prev_font = -1, num_font = -1;
     item cur = {.start = p0, .len = 0, .level = -1, .font = -1};
-    UScriptCode cur_script = run_script;
     for (int i = p0; i < p1;) {
         UChar32 c;
         int k = i;
         U16_NEXT(t, k, p1, c);
-        UErrorCode e2 = U_ZERO_ERROR;
-        UScriptCode sc = uscript_getScript(c, &e2);
-        if (sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED) sc = run_script;
-        else run_script = sc;
+        UScriptCode sc = (UScriptCode)s->script[i - p0];
         int8_t ct = (int8_t)u_charType(c);
+        int digit = ct == U_DECIMAL_DIGIT_NUMBER;
+        /* one font per number: the first digit picks it, the rest of the number keeps it */
+        int in_number = num_font >= 0 && (digit || ((u_ispunct(c) || ct == U_SPACE_SEPARATOR) && k < p1 &&
+                                                    u_isdigit(t[k]) && font_has(te, num_font, c)));
         int keep_prev = prev_font >= 0 &&
                         (ct == U_NON_SPACING_MARK || ct == U_ENCLOSING_MARK || ct == U_COMBINING_SPACING_MARK ||
                          u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || c == 0xFFFD ||
-                         ((ct == U_SPACE_SEPARATOR || ct == U_DECIMAL_DIGIT_NUMBER || u_ispunct(c)) &&
-                          font_has(te, prev_font, c)));
-        int f = keep_prev ? prev_font : pick_font(te, c, sc, st->lang, st->bold, st->size_px);
+                         ((ct == U_SPACE_SEPARATOR || u_ispunct(c)) && sc == cur.script && font_has(te, prev_font, c)));
+        int f;
+        if (in_number && font_has(te, num_font, c)) f = num_font;
+        else if (keep_prev && !digit) f = prev_font;
+        else f = pick_font(te, c, sc, st->lang, st->bold, st->size_px);
         if (f < 0) f = prev_font >= 0 ? prev_font : default_font(te, st->bold, st->size_px);
         if (f < 0) { ubidi_close(para); return 0; }
+        if (digit && !in_number) num_font = f;
+        else if (!in_number) num_font = -1;
         int level = levels[i - p0];
-        if (cur.len > 0 && (level != cur.level || f != cur.font || sc != cur_script)) {
+        if (cur.len > 0 && (level != cur.level || f != cur.font || sc != cur.script)) {
             if (!push_item(s, cur)) { ubidi_close(para); return 0; }
             cur.start = i;
             cur.len = 0;
         }
         cur.level = level;
         cur.font = f;
-        cur_script = sc;
+        cur.script = sc;
         cur.len += k - i;
         prev_font = f;
         i = k;
@@ -689,15 +786,7 @@ static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int
         hb_buffer_clear_contents(hb);
         hb_buffer_add_utf16(hb, t, lo->len16, (unsigned)it->start, it->len);
         hb_buffer_set_direction(hb, (it->level & 1) ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
-        UChar32 c0;
-        int q = it->start;
-        UScriptCode sc = USCRIPT_COMMON;
-        while (q < it->start + it->len) {
-            U16_NEXT(t, q, it->start + it->len, c0);
-            UErrorCode e2 = U_ZERO_ERROR;
-            sc = uscript_getScript(c0, &e2);
-            if (sc != USCRIPT_COMMON && sc != USCRIPT_INHERITED) break;
-        }
+        UScriptCode sc = (UScriptCode)it->script;
         const char *sn = uscript_getShortName(sc);
         hb_buffer_set_script(hb, sn ? hb_script_from_string(sn, -1) : HB_SCRIPT_COMMON);
         if (st->lang && *st->lang) hb_buffer_set_language(hb, hb_language_from_string(st->lang, -1));
@@ -810,12 +899,14 @@ static text_layout *layout_text16(text_engine *te, UChar *t16, int len, const te
     free(s.items);
     free(s.info);
     free(s.pos);
+    free(s.script);
     return lo;
 fail:
     free(s.adv);
     free(s.items);
     free(s.info);
     free(s.pos);
+    free(s.script);
     text_layout_free(lo);
     return NULL;
 }

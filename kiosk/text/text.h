@@ -4,8 +4,9 @@
  * SDL_ttf shapes one run at a time and does no bidi, no script itemisation, no font fallback
  * and no line breaking, so this room does the pipeline itself, per paragraph:
  *
- *   ICU bidi (ubidi_setPara) -> script runs (uscript) -> a font per run from the fallback chain
- *   in fonts/fallback.ini -> HarfBuzz shaping with direction, script and language -> ICU line
+ *   ICU bidi (ubidi_setPara) -> script runs (uscript, Script_Extensions for Common characters)
+ *   -> a font per run from the fallback chain in fonts/fallback.ini (any configured font before
+ *   tofu) -> HarfBuzz shaping with direction, script and language -> ICU line
  *   breaking (UBRK_LINE) on logical text with the shaped widths -> ubidi_setLine per line ->
  *   visual runs -> glyphs rasterised by FreeType into a glyph cache.
  *
@@ -99,6 +100,9 @@ const text_bitmap *text_render(text_engine *te, const char *utf8, const text_sty
 
 /* Width and height a text would take, through the same cache. */
 void text_measure(text_engine *te, const char *utf8, const text_style *st, int *w, int *h);
+
+/* Whether any font of the configuration has a glyph for code point cp (tests: avoidable tofu). */
+int text_font_covers(text_engine *te, uint32_t cp);
 
 /* File name (not path) of font number i, for tests and diagnostics; NULL when out of range. */
 const char *text_font_name(const text_engine *te, int i);

@@ -1,10 +1,15 @@
 /* Unit tests of the text engine: visual order, isolation, font choice, line breaking. */
 #include "check.h"
+#include "i18n/i18n.h"
 #include "text/text.h"
 
+#include <gettext-po.h>
+#include <sqlite3.h>
 #include <string.h>
+#include <unicode/utf16.h>
 
 static text_engine *te;
+static const char *build = "build";
 
 static text_style style(const char *lang, int dir, int width)
 {
@@ -169,8 +174,127 @@ TEST(bad_config)
     CHECK(strstr(err, "/nonexistent.ini") != NULL, "message names the file: %s", err);
 }
 
-int main(void)
+/* Glyphs drawn as .notdef although some configured font has the character; the first few are
+ * described into why. */
+static int avoidable_tofu(const char *text, const char *lang, char *why, size_t whylen)
 {
+    text_style st = {.lang = lang, .size_px = 20, .dir = TEXT_DIR_AUTO,
+                     .dir_default = i18n_is_rtl(lang) ? TEXT_DIR_RTL : TEXT_DIR_LTR};
+    text_layout *lo = text_layout_make(te, text, &st);
+    int bad = 0;
+    for (int i = 0; lo && i < lo->nglyphs; i++) {
+        if (lo->glyphs[i].gid != 0) continue;
+        UChar32 c;
+        int k = lo->glyphs[i].cluster;
+        U16_NEXT(lo->text16, k, lo->len16, c);
+        if (!text_font_covers(te, (uint32_t)c)) continue;
+        if (!bad) snprintf(why, whylen, "U+%04X in %s, font %s: %.80s", (unsigned)c, lang,
+                           text_font_name(te, lo->glyphs[i].font), text);
+        bad++;
+    }
+    text_layout_free(lo);
+    return bad;
+}
+
+static void po_noop(int s, po_message_t m, const char *f, size_t l, size_t c, int mu, const char *t)
+{
+    (void)s; (void)m; (void)f; (void)l; (void)c; (void)mu; (void)t;
+}
+static void po_noop2(int s, po_message_t m1, const char *f1, size_t l1, size_t c1, int mu1, const char *t1,
+                     po_message_t m2, const char *f2, size_t l2, size_t c2, int mu2, const char *t2)
+{
+    (void)s; (void)m1; (void)f1; (void)l1; (void)c1; (void)mu1; (void)t1;
+    (void)m2; (void)f2; (void)l2; (void)c2; (void)mu2; (void)t2;
+}
+
+TEST(no_tofu_in_translations)
+{
+    static const struct po_xerror_handler h = {po_noop, po_noop2};
+    int strings = 0, bad = 0;
+    char why[256] = "";
+    for (int i = 0; i < i18n_lang_count(); i++) {
+        const char *code = i18n_lang_at(i)->code;
+        char path[128];
+        snprintf(path, sizeof path, "translations/%s.po", code);
+        po_file_t f = po_file_read(path, &h);
+        if (!f) { bad++; snprintf(why, sizeof why, "cannot read %s", path); continue; }
+        po_message_iterator_t it = po_message_iterator(f, NULL);
+        for (po_message_t m; (m = po_next_message(it)) != NULL;) {
+            const char *s = po_message_msgstr(m);
+            if (s && *s) { strings++; bad += avoidable_tofu(s, code, why, sizeof why); }
+            for (int k = 0; po_message_msgid_plural(m) && (s = po_message_msgstr_plural(m, k)) != NULL; k++) {
+                strings++;
+                bad += avoidable_tofu(s, code, why, sizeof why);
+            }
+        }
+        po_message_iterator_free(it);
+        po_file_free(f);
+    }
+    CHECK(strings > 1000 && bad == 0, "%d of %d strings draw tofu a font could avoid; first: %s", bad, strings, why);
+}
+
+TEST(no_tofu_in_demo_content)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/content/demo.db", build);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "open %s", path);
+    /* every translated text, in its own language, and the German addresses as every language's
+     * reader sees them (the Arabic comma after "Kirchplatz 3" came from there) */
+    const char *sql =
+        "SELECT lang, name FROM organization_i18n UNION ALL SELECT lang, description FROM organization_i18n"
+        " UNION ALL SELECT lang, name FROM location_i18n UNION ALL SELECT lang, accessibility FROM location_i18n"
+        " UNION ALL SELECT lang, transportation FROM location_i18n UNION ALL SELECT lang, name FROM service_i18n"
+        " UNION ALL SELECT lang, summary FROM service_i18n UNION ALL SELECT lang, description FROM service_i18n"
+        " UNION ALL SELECT lang, eligibility_description FROM service_i18n"
+        " UNION ALL SELECT lang, fees_description FROM service_i18n UNION ALL SELECT lang, name FROM taxonomy_term_i18n"
+        " UNION ALL SELECT lang, description FROM taxonomy_term_i18n UNION ALL SELECT lang, text FROM intake_question_i18n"
+        " UNION ALL SELECT lang, label FROM intake_answer_i18n UNION ALL SELECT lang, reason FROM intake_answer_i18n"
+        " UNION ALL SELECT l.code, x.address_1 || '، ' || x.postal_code || ' ' || x.city || '، ' || x.district"
+        "   FROM location x, language l";
+    sqlite3_stmt *q = NULL;
+    int strings = 0, bad = 0;
+    char why[256] = "";
+    if (db && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            const char *lang = (const char *)sqlite3_column_text(q, 0);
+            const char *t = (const char *)sqlite3_column_text(q, 1);
+            if (!lang || !t || !*t) continue;
+            strings++;
+            bad += avoidable_tofu(t, lang, why, sizeof why);
+        }
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    CHECK(strings > 1000 && bad == 0, "%d of %d strings draw tofu a font could avoid; first: %s", bad, strings, why);
+}
+
+TEST(arabic_comma_after_latin)
+{
+    /* the comma's script comes from its neighbours (UAX #24 extensions): Arabic here */
+    static const char *const cases[][2] = {{"fa", "(Integrationskurs)، کار"}, {"prs", "Kirchplatz 3، هایدمور"},
+                                           {"ps", "Kirchplatz 3،"}, {"fa", "B1، A2"}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        text_style st = style(cases[c][0], TEXT_DIR_RTL, 0);
+        text_layout *lo = text_layout_make(te, cases[c][1], &st);
+        int found = 0, ok = 1;
+        for (int i = 0; i < lo->nglyphs; i++) {
+            UChar32 ch;
+            int k = lo->glyphs[i].cluster;
+            U16_NEXT(lo->text16, k, lo->len16, ch);
+            if (ch != 0x060C) continue;
+            found = 1;
+            if (lo->glyphs[i].gid == 0) ok = 0;
+        }
+        CHECK(found && ok && lo->missing == 0, "%s: %s drawn with .notdef (%d missing)", cases[c][0], cases[c][1],
+              lo->missing);
+        text_layout_free(lo);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1) build = argv[1];
     char err[256];
     if (text_engine_open(&te, "fonts/fallback.ini", err, sizeof err) != 0) {
         printf("FAIL open: %s\n", err);
@@ -185,6 +309,9 @@ int main(void)
     RUN(invalid_utf8);
     RUN(render_has_ink);
     RUN(bad_config);
+    RUN(arabic_comma_after_latin);
+    RUN(no_tofu_in_translations);
+    RUN(no_tofu_in_demo_content);
     text_engine_close(te);
     CHECK_DONE();
 }
