@@ -78,12 +78,17 @@ void speech_term(void)
     if (es.ok) es.terminate();
 }
 
-/* the languages of ours that espeak-ng 1.51 has a voice for; the voice names equal our codes */
+/* The languages of ours that espeak-ng 1.51 (Debian 12) has a voice for, and the voice. Dari is
+ * read by the Persian voice (same script and, for a synthesiser, close enough); espeak-ng has no
+ * voice for ps, ckb, so or ti (checked with `espeak-ng --voices`), and Kurmanji's "ku" voice
+ * reads Latin script only, so Sorani stays without one. */
 static const char *voice_of(const char *lang)
 {
-    static const char *const ours[] = {"de", "en", "ar", "fa", "ku", "tr", "ru", "uk", "fr", "sq", "ur", NULL};
-    for (int i = 0; ours[i]; i++)
-        if (!strcmp(lang, ours[i])) return lang;
+    static const char *const ours[][2] = {{"de", "de"}, {"en", "en"}, {"ar", "ar"}, {"fa", "fa"},
+                                          {"prs", "fa"}, {"ku", "ku"}, {"tr", "tr"}, {"ru", "ru"},
+                                          {"uk", "uk"}, {"fr", "fr"}, {"sq", "sq"}, {"ur", "ur"}};
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+        if (!strcmp(lang, ours[i][0])) return ours[i][1];
     return NULL;
 }
 

@@ -48,7 +48,7 @@ TEST(read_aloud)
         {"ku", "Hûn ji bo çi alîkariyê dixwazin?"},             {"tr", "Ne konuda yardıma ihtiyacınız var?"},
         {"ru", "С чем вам нужна помощь? Жильё."},              {"uk", "З чим вам потрібна допомога? Житло."},
         {"fr", "De quelle aide avez-vous besoin ?"},            {"sq", "Për çfarë keni nevojë për ndihmë?"},
-        {"ur", "آپ کو کس چیز میں مدد چاہیے؟ رہائش۔"},
+        {"ur", "آپ کو کس چیز میں مدد چاہیے؟ رہائش۔"},     {"prs", "به چه کمک ضرورت دارید؟ مسکن."},
     };
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
         int16_t *pcm = NULL;
@@ -64,8 +64,8 @@ TEST(read_aloud)
         write_wav(path, pcm, n, rate);
         free(pcm);
     }
-    const char *mute[] = {"ti", "ps", "ckb", "prs", "so"};
-    for (int i = 0; i < 5; i++) {
+    const char *mute[] = {"ti", "ps", "ckb", "so"};
+    for (int i = 0; i < 4; i++) {
         int16_t *pcm = NULL;
         size_t n = 0;
         CHECK(!speech_has_voice(mute[i]) && speech_synth(mute[i], "x", &pcm, &n) == -1 && !pcm,
