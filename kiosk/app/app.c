@@ -118,6 +118,7 @@ static void format_schedule(const app_state *s, const store_schedule *sc, char *
     }
     char days[256] = "", times[96] = "", extra[128] = "";
     if (n) i18n_join_list(s->lang, items, n, days, sizeof days);
+    i18n_capitalize_start(s->lang, days, sizeof days); /* the days start the line: "Понедельник и среда" */
     i18n_format_time_range(s->lang, sc->opens, sc->closes, times, sizeof times);
     if (!strcmp(sc->freq, "MONTHLY")) {
         snprintf(extra, sizeof extra, " (%s)", i18n_gettext(s->catalog, "once a month"));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/ucasemap.h>
 #include <unicode/uchar.h>
 #include <unicode/ucol.h>
 #include <unicode/udat.h>
@@ -21,7 +22,9 @@
 #include <unicode/ustring.h>
 
 /* Dari is written in the Persian script; ICU has no "prs" locale, so its data comes from fa_AF.
- * Pashto readers in Afghanistan mostly read Dari, so Dari comes before English for them. */
+ * Pashto readers in Afghanistan mostly read Dari, so Dari comes before English for them.
+ * The two Kurdish buttons name their variety, each in its own script: ICU's "کوردیی ناوەندی"
+ * (Central Kurdish) and "kurdî" do not tell a reader which one is theirs. */
 static const i18n_lang langs[] = {
     {"de", "de", 0, {"en", NULL}, NULL},
     {"en", "en", 0, {"de", NULL}, NULL},
@@ -29,8 +32,8 @@ static const i18n_lang langs[] = {
     {"fa", "fa", 1, {"prs", NULL}, NULL},
     {"prs", "fa_AF", 1, {"fa", NULL}, "دری"},
     {"ps", "ps", 1, {"prs", "fa", NULL}, NULL},
-    {"ckb", "ckb", 1, {NULL}, NULL},
-    {"ku", "ku", 0, {NULL}, NULL},
+    {"ckb", "ckb", 1, {NULL}, "کوردیی سۆرانی"},
+    {"ku", "ku", 0, {NULL}, "Kurmancî"},
     {"ti", "ti", 0, {NULL}, NULL},
     {"tr", "tr", 0, {NULL}, NULL},
     {"ru", "ru", 0, {NULL}, NULL},
@@ -83,6 +86,26 @@ static int u_to_utf8(const UChar *u, int32_t n, char *buf, size_t len)
     return out;
 }
 
+int i18n_capitalize_start(const char *code, char *buf, size_t len)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    /* sentence titlecasing: the first cased letter only, the rest left as it is */
+    UCaseMap *cm = ucasemap_open(icu_of(code), U_TITLECASE_SENTENCES | U_TITLECASE_NO_LOWERCASE, &e);
+    if (U_FAILURE(e)) return -1;
+    size_t n = strlen(buf);
+    char *tmp = malloc(n * 3 + 16);
+    int32_t out = tmp ? ucasemap_utf8ToTitle(cm, tmp, (int32_t)(n * 3 + 16), buf, (int32_t)n, &e) : -1;
+    ucasemap_close(cm);
+    if (!tmp || U_FAILURE(e) || (size_t)out >= len) {
+        free(tmp);
+        return -1;
+    }
+    memcpy(buf, tmp, (size_t)out);
+    buf[out] = 0;
+    free(tmp);
+    return out;
+}
+
 int i18n_native_name(const char *code, char *buf, size_t len)
 {
     const i18n_lang *l = i18n_lang_find(code);
@@ -93,9 +116,16 @@ int i18n_native_name(const char *code, char *buf, size_t len)
     UChar u[128];
     UErrorCode e = U_ZERO_ERROR;
     const char *loc = icu_of(code);
-    int32_t n = uloc_getDisplayLanguage(loc, loc, u, 128, &e);
-    if (U_FAILURE(e) || e == U_USING_DEFAULT_WARNING) return -1;
-    return u_to_utf8(u, n, buf, len);
+    /* a button is an item of a UI list: CLDR says how each language capitalises there ("Français") */
+    UDisplayContext ctx[] = {UDISPCTX_CAPITALIZATION_FOR_UI_LIST_OR_MENU};
+    ULocaleDisplayNames *dn = uldn_openForContext(loc, ctx, 1, &e);
+    int32_t n = U_SUCCESS(e) ? uldn_languageDisplayName(dn, loc, u, 128, &e) : 0;
+    if (dn) uldn_close(dn);
+    if (U_FAILURE(e) || n <= 0) return -1;
+    if (u_to_utf8(u, n, buf, len) < 0) return -1;
+    /* where CLDR has no such data (sq: "shqip") the label still starts its line */
+    i18n_capitalize_start(code, buf, len);
+    return (int)strlen(buf);
 }
 
 int i18n_language_name(const char *code, const char *in, char *buf, size_t len)
@@ -429,42 +459,100 @@ int i18n_weekday(const char *code, int wday, int abbrev, char *buf, size_t len)
     return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
 }
 
+/* Languages whose lists ICU writes with a Latin comma although their script has its own. */
+static int arabic_comma_lists(const char *code) { return !strcmp(code, "ckb"); }
+
 int i18n_join_list(const char *code, const char *const items[], int n, char *buf, size_t len)
 {
     UErrorCode e = U_ZERO_ERROR;
+    if (n > 16) return -1;
     UListFormatter *lf = ulistfmt_open(icu_of(code), &e);
-    if (U_FAILURE(e) || n > 16) return -1;
-    UChar *u16[16];
-    int32_t l16[16];
-    int ok = 1;
+    if (U_FAILURE(e)) return -1;
+    /* The pattern is formatted with placeholders (private-use characters) so that its own
+     * punctuation can be told from the items' text, then the items go in. */
+    UChar ph[16][2];
+    const UChar *phs[16];
+    int32_t phl[16];
     for (int i = 0; i < n; i++) {
-        int32_t need = 0;
-        UErrorCode e2 = U_ZERO_ERROR;
-        u_strFromUTF8(NULL, 0, &need, items[i], -1, &e2);
-        u16[i] = malloc(sizeof(UChar) * (size_t)(need + 1));
-        e2 = U_ZERO_ERROR;
-        if (!u16[i]) { ok = 0; l16[i] = 0; continue; }
-        u_strFromUTF8(u16[i], need + 1, &l16[i], items[i], -1, &e2);
+        ph[i][0] = (UChar)(0xE000 + i);
+        ph[i][1] = 0;
+        phs[i] = ph[i];
+        phl[i] = 1;
     }
-    UChar out[512];
-    int32_t on = ok ? ulistfmt_format(lf, (const UChar *const *)u16, l16, n, out, 512, &e) : 0;
-    for (int i = 0; i < n; i++) free(u16[i]);
+    UChar pat[256];
+    int32_t pn = ulistfmt_format(lf, phs, phl, n, pat, 256, &e);
     ulistfmt_close(lf);
-    return !ok || U_FAILURE(e) ? -1 : u_to_utf8(out, on, buf, len);
+    if (U_FAILURE(e)) return -1;
+    size_t o = 0;
+    for (int32_t i = 0; i < pn; i++) {
+        char piece[8];
+        const char *add = piece;
+        if (pat[i] >= 0xE000 && pat[i] < 0xE000 + n) {
+            add = items[pat[i] - 0xE000];
+        } else {
+            UChar c = pat[i] == ',' && arabic_comma_lists(code) ? 0x060C : pat[i];
+            if (U16_IS_LEAD(c) && i + 1 < pn) {
+                if (u_to_utf8(pat + i, 2, piece, sizeof piece) < 0) return -1;
+                i++;
+            } else if (u_to_utf8(&c, 1, piece, sizeof piece) < 0) {
+                return -1;
+            }
+        }
+        size_t al = strlen(add);
+        if (o + al >= len) {
+            if (len) buf[0] = 0;
+            return -1;
+        }
+        memcpy(buf + o, add, al);
+        o += al;
+    }
+    buf[o] = 0;
+    return (int)o;
 }
 
-int i18n_format_date(const char *code, int y, int m, int d, char *buf, size_t len)
+/*
+ * Where CLDR has next to no date data, ICU falls back to root's year-first patterns: Kurmanji
+ * read "2026 berfanbarê 1, sêşem" and Sorani wrote Latin commas. These languages get their
+ * patterns from here, keyed by the skeleton the kiosk asks for.
+ */
+static const struct {
+    const char *code;
+    const UChar *skel, *pattern;
+} own_patterns[] = {
+    {"ku", u"yMMMMEEEEd", u"EEEE, d MMMM y"},
+    {"ku", u"yMMMd", u"d MMM y"},
+    {"ku", u"MMMMd", u"d MMMM"},
+    {"ku", u"yMMMMd", u"d MMMM y"},
+    {"ckb", u"yMMMMEEEEd", u"EEEE، d MMMM y"},
+    {"ckb", u"yMMMd", u"d MMMM y"},
+    {"ckb", u"MMMMd", u"d MMMM"},
+    {"ckb", u"yMMMMd", u"d MMMM y"},
+};
+
+static const UChar *own_pattern(const char *code, const UChar *skel)
 {
-    UErrorCode e = U_ZERO_ERROR;
-    char loc[64];
-    icu_greg(code, loc, sizeof loc);
-    UDate t = make_date(y, m, d, 12 * 60, &e);
-    UDateFormat *f = udat_open(UDAT_NONE, UDAT_MEDIUM, loc, u"UTC", -1, NULL, 0, &e);
-    if (U_FAILURE(e)) return -1;
-    UChar u[96];
-    int32_t n = udat_format(f, t, u, 96, NULL, &e);
-    udat_close(f);
-    return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
+    for (size_t i = 0; i < sizeof own_patterns / sizeof own_patterns[0]; i++)
+        if (!strcmp(own_patterns[i].code, code) && !u_strcmp(own_patterns[i].skel, skel)) return own_patterns[i].pattern;
+    return NULL;
+}
+
+/* Drop the era field (G) and the spaces around it: for ps the Persian calendar comes from root
+ * data, whose pattern carries a Latin "AP" that no Pashto reader writes. */
+static int32_t drop_era(UChar *pat, int32_t n)
+{
+    int32_t o = 0;
+    int quoted = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (pat[i] == '\'') quoted = !quoted;
+        if (!quoted && pat[i] == 'G') {
+            while (i + 1 < n && pat[i + 1] == 'G') i++;
+            while (i + 1 < n && pat[i + 1] == ' ') i++;
+            if (i + 1 >= n) while (o > 0 && pat[o - 1] == ' ') o--;
+            continue;
+        }
+        pat[o++] = pat[i];
+    }
+    return o;
 }
 
 /* One date with a skeleton in a calendar ("gregorian", "persian"). */
@@ -474,10 +562,18 @@ static int format_skeleton(const char *code, const char *calendar, const UChar *
     UErrorCode e = U_ZERO_ERROR;
     char loc[64];
     snprintf(loc, sizeof loc, "%s@calendar=%s", icu_of(code), calendar);
-    UDateTimePatternGenerator *g = udatpg_open(loc, &e);
     UChar pat[64];
-    int32_t pn = g ? udatpg_getBestPattern(g, skel, -1, pat, 64, &e) : 0;
-    if (g) udatpg_close(g);
+    int32_t pn = 0;
+    const UChar *own = own_pattern(code, skel);
+    if (own) {
+        pn = u_strlen(own);
+        u_strncpy(pat, own, 64);
+    } else {
+        UDateTimePatternGenerator *g = udatpg_open(loc, &e);
+        pn = g ? udatpg_getBestPattern(g, skel, -1, pat, 64, &e) : 0;
+        if (g) udatpg_close(g);
+        if (U_SUCCESS(e) && !strcmp(calendar, "persian")) pn = drop_era(pat, pn);
+    }
     UDate t = make_date(y, m, d, 12 * 60, &e);
     UDateFormat *f = U_SUCCESS(e) ? udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, u"UTC", -1, pat, pn, &e) : NULL;
     if (U_FAILURE(e)) {
@@ -490,9 +586,26 @@ static int format_skeleton(const char *code, const char *calendar, const UChar *
     return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
 }
 
+int i18n_format_date(const char *code, int y, int m, int d, char *buf, size_t len)
+{
+    if (own_pattern(code, u"yMMMd")) return format_skeleton(code, "gregorian", u"yMMMd", y, m, d, buf, len);
+    UErrorCode e = U_ZERO_ERROR;
+    char loc[64];
+    icu_greg(code, loc, sizeof loc);
+    UDate t = make_date(y, m, d, 12 * 60, &e);
+    UDateFormat *f = udat_open(UDAT_NONE, UDAT_MEDIUM, loc, u"UTC", -1, NULL, 0, &e);
+    if (U_FAILURE(e)) return -1;
+    UChar u[96];
+    int32_t n = udat_format(f, t, u, 96, NULL, &e);
+    udat_close(f);
+    return U_FAILURE(e) ? -1 : u_to_utf8(u, n, buf, len);
+}
+
 int i18n_format_day(const char *code, int y, int m, int d, int native, char *buf, size_t len)
 {
     if (format_skeleton(code, "gregorian", u"yMMMMEEEEd", y, m, d, buf, len) < 0) return -1;
+    /* the day starts its line (a booking day, the confirmation): "Вторник", "Sêşem" */
+    i18n_capitalize_start(code, buf, len);
     /* readers from Afghanistan and Iran live by the Solar Hijri calendar: show it beside */
     if (native && (!strcmp(code, "fa") || !strcmp(code, "prs") || !strcmp(code, "ps"))) {
         char alt[128];
@@ -507,6 +620,16 @@ int i18n_format_date_range(const char *code, const char *from, const char *to, c
 {
     int y1, m1, d1, y2, m2, d2;
     if (sscanf(from, "%d-%d-%d", &y1, &m1, &d1) != 3 || sscanf(to, "%d-%d-%d", &y2, &m2, &d2) != 3) return -1;
+    if (own_pattern(code, u"MMMMd")) {
+        /* ICU's interval data for these is root's too: two dates of our own patterns */
+        char a[96], b[96];
+        int same = y1 == y2 && m1 == m2 && d1 == d2;
+        if (format_skeleton(code, "gregorian", y1 == y2 ? u"MMMMd" : u"yMMMMd", y1, m1, d1, a, sizeof a) < 0 ||
+            format_skeleton(code, "gregorian", u"yMMMMd", y2, m2, d2, b, sizeof b) < 0)
+            return -1;
+        int n = same ? snprintf(buf, len, "%s", b) : snprintf(buf, len, "%s – %s", a, b);
+        return n < 0 || (size_t)n >= len ? -1 : n;
+    }
     UErrorCode e = U_ZERO_ERROR;
     char loc[64];
     icu_greg(code, loc, sizeof loc);

@@ -27,8 +27,11 @@ const i18n_lang *i18n_lang_find(const char *code);
 int i18n_is_rtl(const char *code);
 
 /*
- * The language's name in its own script ("العربية", "ትግርኛ", "دری"), as UTF-8 into buf.
- * Returns the length or -1.
+ * The language's name in its own script ("العربية", "ትግርኛ", "دری"), as UTF-8 into buf, as a
+ * language button shows it: capitalised as the language does in UI lists (ICU's
+ * UDISPCTX_CAPITALIZATION_FOR_UI_LIST_OR_MENU: "Français", "Русский"), its first letter
+ * capitalised where CLDR has no such data ("Shqip"). The two Kurdish varieties name themselves
+ * ("کوردیی سۆرانی", "Kurmancî"). Returns the length or -1.
  */
 int i18n_native_name(const char *code, char *buf, size_t len);
 
@@ -73,19 +76,29 @@ int i18n_format_time(const char *code, int minutes, char *buf, size_t len);
 int i18n_format_time_range(const char *code, int from_min, int to_min, char *buf, size_t len);
 /* Weekday name; wday 0 = Monday ... 6 = Sunday; abbreviated or full, stand-alone form. */
 int i18n_weekday(const char *code, int wday, int abbrev, char *buf, size_t len);
-/* "Mo., Di. und Do.": items joined by the locale's list pattern. */
+/* "Mo., Di. und Do.": items joined by the locale's list pattern (in ckb with Arabic commas;
+ * the items' own text is never changed). */
 int i18n_join_list(const char *code, const char *const items[], int n, char *buf, size_t len);
 /* A date (y-m-d) in the locale's medium format, Gregorian. */
 int i18n_format_date(const char *code, int y, int m, int d, char *buf, size_t len);
 
 /*
- * "Montag, 30. November 2026": weekday and date, Gregorian. native: for fa, prs and ps the
- * Solar Hijri date follows in brackets. Returns the length or -1.
+ * "Montag, 30. November 2026": weekday and date, Gregorian, capitalised to start a line
+ * ("Вторник, 1 декабря 2026 г."). native: for fa, prs and ps the Solar Hijri date follows in
+ * brackets, without an era. ku and ckb, for which ICU has only root data, use patterns of our
+ * own (weekday, day, month, year). Returns the length or -1.
  */
 int i18n_format_day(const char *code, int y, int m, int d, int native, char *buf, size_t len);
 
 /* "1. Apr. – 31. Okt. 2026" or a single date when from == to; dates as "YYYY-MM-DD". */
 int i18n_format_date_range(const char *code, const char *from, const char *to, char *buf, size_t len);
+
+/*
+ * Capitalise text that starts a line, in place: the first cased letter titlecased by the
+ * language's rules ("понедельник и среда" → "Понедельник и среда", tr "istanbul" → "İstanbul"),
+ * the rest unchanged; caseless scripts unchanged. Returns the new length or -1 (buf unchanged).
+ */
+int i18n_capitalize_start(const char *code, char *buf, size_t len);
 
 /*
  * The titlecase form of one typed character (UTF-8) into buf: "a" → "A", "ä" → "Ä"; scripts

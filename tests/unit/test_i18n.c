@@ -67,8 +67,18 @@ TEST(names_and_fallback)
     CHECK(strcmp(n, "ትግርኛ") == 0, "ti %s", n);
     i18n_native_name("prs", n, sizeof n);
     CHECK(strcmp(n, "دری") == 0, "prs %s", n);
+    /* the two Kurdish buttons: each in its own script and naming its own variety */
     i18n_native_name("ckb", n, sizeof n);
-    CHECK(strcmp(n, "کوردیی ناوەندی") == 0, "ckb %s", n);
+    CHECK(strstr(n, "سۆرانی") != NULL, "ckb %s", n);
+    i18n_native_name("ku", n, sizeof n);
+    CHECK(strstr(n, "Kurmancî") != NULL, "ku %s", n);
+    /* buttons are UI list items: capitalised where the language capitalises them there */
+    static const char *const caps[][2] = {{"fr", "Français"}, {"ru", "Русский"}, {"uk", "Українська"},
+                                          {"sq", "Shqip"}, {"de", "Deutsch"}, {"ar", "العربية"}};
+    for (size_t i = 0; i < sizeof caps / sizeof *caps; i++) {
+        i18n_native_name(caps[i][0], n, sizeof n);
+        CHECK(strcmp(n, caps[i][1]) == 0, "%s button reads %s, not %s", caps[i][0], caps[i][1], n);
+    }
     const char *ch[8];
     int k = i18n_fallback_chain("prs", ch, 8);
     CHECK(k == 4 && !strcmp(ch[0], "prs") && !strcmp(ch[1], "fa") && !strcmp(ch[2], "en") && !strcmp(ch[3], "de"),
@@ -136,6 +146,68 @@ TEST(collation)
     i18n_collator_close(tr);
 }
 
+/* Whether s holds a Basic Latin letter. */
+static int has_latin(const char *s)
+{
+    for (; *s; s++)
+        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) return 1;
+    return 0;
+}
+
+TEST(dates_per_language)
+{
+    char b[256];
+    /* Pashto's Solar Hijri date beside the Gregorian one: no Latin era "AP" */
+    i18n_format_day("ps", 2026, 12, 1, 1, b, sizeof b);
+    CHECK(strstr(b, "۱۴۰۵") && !has_latin(b), "ps: %s", b);
+    i18n_format_day("fa", 2026, 12, 1, 1, b, sizeof b);
+    CHECK(strstr(b, "آذر") && !has_latin(b), "fa: %s", b);
+    /* Kurmanji: weekday, day, month, year -- not "2026 berfanbarê 1, sêşem" -- and a capital at
+     * the start of the line */
+    i18n_format_day("ku", 2026, 12, 1, 1, b, sizeof b);
+    CHECK(!strcmp(b, "Sêşem, 1 berfanbarê 2026"), "ku: %s", b);
+    i18n_format_date("ku", 2026, 12, 1, b, sizeof b);
+    CHECK(!strncmp(b, "1 ", 2) && strstr(b, "2026"), "ku date: %s", b);
+    i18n_format_date_range("ku", "2026-04-01", "2026-10-31", b, sizeof b);
+    CHECK(!strncmp(b, "1 ", 2) && strstr(b, " – 31 ") && strlen(b) > 4 && !strcmp(b + strlen(b) - 4, "2026"),
+          "ku range: %s", b);
+    /* Sorani: Arabic commas, in dates and lists */
+    i18n_format_day("ckb", 2026, 12, 1, 1, b, sizeof b);
+    CHECK(strstr(b, "،") && !strchr(b, ',') && strstr(b, "سێشەممە") == b, "ckb: %s", b);
+    const char *items[] = {"دووشەممە", "سێشەممە", "چوارشەممە"};
+    i18n_join_list("ckb", items, 3, b, sizeof b);
+    CHECK(strstr(b, "دووشەممە، سێشەممە") && !strchr(b, ','), "ckb list: %s", b);
+    const char *commas[] = {"a,b", "c"};
+    i18n_join_list("ckb", commas, 2, b, sizeof b);
+    CHECK(strstr(b, "a,b") != NULL, "ckb list keeps the items' own text: %s", b);
+    /* Russian and Ukrainian day names start a line with a capital, as German ones do */
+    i18n_format_day("ru", 2026, 12, 1, 1, b, sizeof b);
+    CHECK(!strncmp(b, "Вторник", strlen("Вторник")), "ru: %s", b);
+    i18n_format_day("uk", 2026, 12, 1, 1, b, sizeof b);
+    CHECK(!strncmp(b, "Вівторок", strlen("Вівторок")), "uk: %s", b);
+    static const char *const starts[][3] = {{"ru", "понедельник и среда", "Понедельник и среда"},
+                                            {"uk", "понеділок", "Понеділок"},
+                                            {"ku", "duşem û çarşem 09:00", "Duşem û çarşem 09:00"},
+                                            {"tr", "istanbul", "İstanbul"},
+                                            {"ar", "الاثنين", "الاثنين"}};
+    for (size_t i = 0; i < sizeof starts / sizeof *starts; i++) {
+        snprintf(b, sizeof b, "%s", starts[i][1]);
+        CHECK(i18n_capitalize_start(starts[i][0], b, sizeof b) >= 0 && !strcmp(b, starts[i][2]), "%s: %s", starts[i][0], b);
+    }
+}
+
+TEST(arabic_dual)
+{
+    /* the dual says the number itself: "every two weeks", no digit */
+    i18n_catalog *ar = load("ar");
+    char b[128];
+    i18n_format_count(ar, "ar", "every %d week", "every %d weeks", 2, b, sizeof b);
+    CHECK(!strcmp(b, "كل أسبوعين"), "ar n=2: %s", b);
+    i18n_format_count(ar, "ar", "every %d week", "every %d weeks", 3, b, sizeof b);
+    CHECK(!strcmp(b, "كل ٣ أسابيع"), "ar n=3: %s", b);
+    i18n_catalog_free(ar);
+}
+
 int main(void)
 {
     RUN(every_language_loads);
@@ -146,5 +218,7 @@ int main(void)
     RUN(counts_in_local_digits);
     RUN(titlecase_for_names);
     RUN(collation);
+    RUN(dates_per_language);
+    RUN(arabic_dual);
     CHECK_DONE();
 }
