@@ -829,7 +829,9 @@ static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int
                 last_ok = -1;
                 continue; /* re-test the same break on the new line */
             }
-            /* One word wider than the line: cut it between characters. */
+            /* One word wider than the line: cut it between characters (text_layout_make then
+             * tries smaller sizes first). */
+            lo->cut++;
             int cut = line_start, q = line_start;
             while (q < bpos) {
                 UChar32 c;
@@ -925,7 +927,31 @@ static UChar *to_utf16(const char *utf8, int *len)
     return t;
 }
 
+static text_layout *layout_make(text_engine *te, const char *utf8, const text_style *st);
+
+/* A word wider than the line ("Sprachkurse" in a tile with large text) is set smaller, by up to
+ * this share of the size, before it is cut between characters: a cut word reads as two. */
+#define SHRINK_MIN_PERCENT 70
+
 text_layout *text_layout_make(text_engine *te, const char *utf8, const text_style *st)
+{
+    text_layout *lo = layout_make(te, utf8, st);
+    if (!lo || !lo->cut || st->max_width <= 0) return lo;
+    text_style small = *st;
+    for (int pct = 94; pct >= SHRINK_MIN_PERCENT; pct -= 6) {
+        small.size_px = st->size_px * pct / 100;
+        if (small.size_px < 6 || small.size_px == st->size_px) continue;
+        text_layout *cand = layout_make(te, utf8, &small);
+        if (cand && !cand->cut) {
+            text_layout_free(lo);
+            return cand;
+        }
+        text_layout_free(cand);
+    }
+    return lo;
+}
+
+static text_layout *layout_make(text_engine *te, const char *utf8, const text_style *st)
 {
     char *iso = text_isolate_ltr(utf8 ? utf8 : "");
     if (!iso) return NULL;

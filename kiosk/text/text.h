@@ -65,6 +65,7 @@ typedef struct text_layout {
     int width, height;  /* px; width is max_width when wrapping, else the widest line */
     int rtl;            /* first paragraph is right-to-left */
     int missing;        /* number of glyphs no font had (tofu) */
+    int cut;            /* words cut between characters: wider than the line even when set smaller */
 } text_layout;
 
 typedef struct text_bitmap {
@@ -84,7 +85,12 @@ typedef struct text_bitmap {
 int text_engine_open(text_engine **out, const char *conf_path, char *err, size_t errlen);
 void text_engine_close(text_engine *te);
 
-/* Lay out UTF-8 text (invalid sequences become U+FFFD). Returns NULL only on out-of-memory. */
+/*
+ * Lay out UTF-8 text (invalid sequences become U+FFFD). Lines break where ICU's line breaking
+ * allows; a word wider than max_width is set up to 30 % smaller (the whole text, so a tile label
+ * stays one size) and only cut between characters when even that does not fit. Returns NULL
+ * only on out-of-memory.
+ */
 text_layout *text_layout_make(text_engine *te, const char *utf8, const text_style *st);
 void text_layout_free(text_layout *lo);
 

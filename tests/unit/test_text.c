@@ -143,6 +143,40 @@ TEST(line_breaking)
     text_layout_free(lo);
 }
 
+/* Whether every line of lo starts at the text's start or after a space or hyphen. */
+static int lines_start_at_words(const text_layout *lo)
+{
+    for (int i = 0; i < lo->nlines; i++) {
+        int s = lo->lines[i].start;
+        if (s > 0 && lo->text16[s - 1] != ' ' && lo->text16[s - 1] != '-' && lo->text16[s - 1] != '\n') return 0;
+    }
+    return 1;
+}
+
+TEST(word_wider_than_line_is_set_smaller)
+{
+    /* a category tile with large text: "Sprachkurse" must not become "Sprachkurs" / "e" */
+    text_style st = style("de", TEXT_DIR_AUTO, 0);
+    st.size_px = 34;
+    st.bold = 1;
+    int w = 0, h = 0;
+    text_measure(te, "Sprachkurse", &st, &w, &h);
+    st.max_width = w * 9 / 10;
+    st.align = TEXT_ALIGN_CENTER;
+    text_layout *lo = text_layout_make(te, "Sprachkurse", &st);
+    CHECK(lo && lo->nlines == 1 && lo->cut == 0 && lo->lines[0].width <= st.max_width,
+          "one line of %d px in %d px (%d lines, %d cut)", lo ? lo->lines[0].width : -1, st.max_width, lo ? lo->nlines : -1,
+          lo ? lo->cut : -1);
+    text_layout_free(lo);
+    lo = text_layout_make(te, "Arbeit und Sprachkurse", &st);
+    CHECK(lo && lines_start_at_words(lo) && lo->cut == 0, "breaks only between words (%d lines)", lo ? lo->nlines : -1);
+    text_layout_free(lo);
+    st.max_lines = 2;
+    lo = text_layout_make(te, "Sprachkurse für Eltern", &st);
+    CHECK(lo && lines_start_at_words(lo) && lo->nlines <= 2, "with a line limit too (%d lines)", lo ? lo->nlines : -1);
+    text_layout_free(lo);
+}
+
 TEST(invalid_utf8)
 {
     text_style st = style("de", TEXT_DIR_AUTO, 0);
@@ -306,6 +340,7 @@ int main(int argc, char **argv)
     RUN(font_per_script);
     RUN(arabic_joins);
     RUN(line_breaking);
+    RUN(word_wider_than_line_is_set_smaller);
     RUN(invalid_utf8);
     RUN(render_has_ink);
     RUN(bad_config);
