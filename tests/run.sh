@@ -33,7 +33,7 @@ done; python3 tests/po_check.py build/tests/plural_index 2>&1)
 count translations "$out" 0
 
 for b in build build/san; do
-    for t in text i18n store search pack platform sync slots booking app import e2e; do
+    for t in text i18n store search pack platform config sync slots booking app import e2e; do
         bin="$b/tests/test_$t"
         [ -x "$bin" ] || { echo "FAIL $bin missing"; fail=$((fail + 1)); continue; }
         out=$("$bin" "$b" 2>&1)

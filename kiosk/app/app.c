@@ -266,12 +266,7 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
     char lerr[512];
     /* without its own database the kiosk still shows content; it only forgets lockouts and times */
     if (local_open(&a->loc, state, lerr, sizeof lerr) != 0) log_msg("state", "%s", lerr);
-    char keys[1024];
-    snprintf(keys, sizeof keys, "%s", cfg->trusted_keys);
-    for (char *save = NULL, *k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
-        while (*k == ' ') k++;
-        if (*k && pack_trust_add_file(&a->trust, k, lerr, sizeof lerr) != 0) log_msg("pack", "trusted key: %s", lerr);
-    }
+    a->trust = cfg->trust;
     load_languages(a);
     app_book_open(a);
     a->s.idle_timeout_ms = (uint32_t)cfg->idle_timeout_s * 1000u;

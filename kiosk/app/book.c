@@ -10,6 +10,7 @@
 #include "app_priv.h"
 
 #include "platform/log.h"
+#include "platform/secret.h"
 
 #include <dirent.h>
 #include <sodium.h>
@@ -27,14 +28,10 @@
 
 static void read_secret(const char *path, char *buf, size_t len)
 {
+    char err[1200];
     buf[0] = 0;
-    FILE *f = path && *path ? fopen(path, "r") : NULL;
-    if (!f) {
-        if (path && *path) log_msg("booking", "cannot read the CalDAV password file");
-        return;
-    }
-    if (fgets(buf, (int)len, f)) buf[strcspn(buf, "\r\n")] = 0;
-    fclose(f);
+    if (path && *path && secret_read_line(path, buf, len, err, sizeof err) != SECRET_OK)
+        log_msg("booking", "CalDAV password: %s", err);
 }
 
 void app_book_open(app *a)

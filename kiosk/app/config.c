@@ -1,14 +1,32 @@
 /*
  * config.c: reading the kiosk's INI settings file (see config.h).
+ *
+ * inih splits the file into sections and key = value pairs; everything else is checked here,
+ * against one table of settings. The file is fed to inih line by line through our own reader so
+ * that each error names the line it is on, and so that what inih would pass over quietly (an
+ * overlong line cut in two, an indented line continuing a value, an empty unknown section) is
+ * an error too. The first error wins; the kiosk does not start on a config with any.
  */
 #include "config.h"
 
 #include "i18n/i18n.h"
+#include "platform/secret.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <ini.h>
+#include <math.h>
+#include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* Fewer pixels per millimetre than this is not a screen; more made layout take seconds. */
+#define PX_PER_MM_MIN 2.0
+#define PX_PER_MM_MAX 25.0
 
 void app_config_defaults(app_config *c)
 {
@@ -23,52 +41,370 @@ void app_config_defaults(app_config *c)
     c->booking_retry_s = 60;
 }
 
-static int conf_handler(void *user, const char *section, const char *name, const char *value)
+const char *config_strerror(int err)
 {
-    app_config *c = user;
-    if (strcmp(section, "kiosk") != 0) return 1;
-    if (!strcmp(name, "content")) snprintf(c->content, sizeof c->content, "%s", value);
-    else if (!strcmp(name, "data_dir")) snprintf(c->data_dir, sizeof c->data_dir, "%s", value);
-    else if (!strcmp(name, "default_language")) {
-        if (!i18n_lang_find(value)) return 0;
-        snprintf(c->default_lang, sizeof c->default_lang, "%s", value);
-    } else if (!strcmp(name, "languages")) snprintf(c->languages, sizeof c->languages, "%s", value);
-    else if (!strcmp(name, "idle_timeout")) {
-        c->idle_timeout_s = atoi(value);
-        if (c->idle_timeout_s < 15 || c->idle_timeout_s > 3600) return 0;
-    } else if (!strcmp(name, "px_per_mm")) c->px_per_mm = strtof(value, NULL);
-    else if (!strcmp(name, "staff_pin_hash")) snprintf(c->staff_pin_hash, sizeof c->staff_pin_hash, "%s", value);
-    else if (!strcmp(name, "media_dir")) snprintf(c->media_dir, sizeof c->media_dir, "%s", value);
-    else if (!strcmp(name, "trusted_keys")) snprintf(c->trusted_keys, sizeof c->trusted_keys, "%s", value);
-    else if (!strcmp(name, "state")) snprintf(c->state_path, sizeof c->state_path, "%s", value);
-    else if (!strcmp(name, "sounds")) c->sounds = !strcmp(value, "on") || !strcmp(value, "1") || !strcmp(value, "yes");
-    else if (!strcmp(name, "rotation")) {
-        c->rotation = atoi(value);
-        if (c->rotation % 90 || c->rotation < 0 || c->rotation > 270) return 0;
-    } else if (!strcmp(name, "site_id")) snprintf(c->site_id, sizeof c->site_id, "%s", value);
-    else if (!strcmp(name, "kiosk_id")) snprintf(c->kiosk_id, sizeof c->kiosk_id, "%s", value);
-    else if (!strcmp(name, "location")) snprintf(c->location, sizeof c->location, "%s", value);
-    else if (!strcmp(name, "store_url")) snprintf(c->store_url, sizeof c->store_url, "%s", value);
-    else if (!strcmp(name, "caldav_url")) snprintf(c->caldav_url, sizeof c->caldav_url, "%s", value);
-    else if (!strcmp(name, "sync_interval")) {
-        c->sync_interval_s = atoi(value);
-        if (c->sync_interval_s < 10) return 0;
-    } else if (!strcmp(name, "booking")) c->booking = !strcmp(value, "on") || !strcmp(value, "1") || !strcmp(value, "yes");
-    else if (!strcmp(name, "caldav_user")) snprintf(c->caldav_user, sizeof c->caldav_user, "%s", value);
-    else if (!strcmp(name, "caldav_password_file"))
-        snprintf(c->caldav_password_file, sizeof c->caldav_password_file, "%s", value);
-    else if (!strcmp(name, "booking_retry")) {
-        c->booking_retry_s = atoi(value);
-        if (c->booking_retry_s < 1 || c->booking_retry_s > 86400) return 0;
+    switch (err) {
+    case CONFIG_OK: return "ok";
+    case CONFIG_ERR_READ: return "the settings file cannot be read";
+    case CONFIG_ERR_SYNTAX: return "a line is neither [section] nor key = value";
+    case CONFIG_ERR_SECTION: return "a section other than [kiosk], or a setting outside it";
+    case CONFIG_ERR_KEY: return "an unknown setting";
+    case CONFIG_ERR_TWICE: return "a setting given twice";
+    case CONFIG_ERR_VALUE: return "a value of the wrong kind or out of range";
+    case CONFIG_ERR_FILE: return "a file named by a setting is missing, unreadable or too open";
     }
-    else return 0; /* a misspelt setting must not pass unnoticed */
+    return "unknown error";
+}
+
+typedef enum kind {
+    K_PATH,      /* a file or folder name */
+    K_TEXT,      /* free text for people (one line) */
+    K_ID,        /* goes into URLs and reports: letters, digits, . _ - */
+    K_URL,       /* http:// or https:// */
+    K_LANG,      /* one language the kiosk knows */
+    K_LANGS,     /* a list of them */
+    K_BOOL,
+    K_INT,
+    K_FLOAT,
+    K_PIN_HASH,  /* Argon2id string */
+    K_KEYS,      /* trusted public key files, loaded here */
+    K_SECRET,    /* a file only its owner may read */
+} kind;
+
+typedef struct setting {
+    const char *name;
+    kind kind;
+    size_t off, size;   /* where in app_config; size of a char array */
+    int nonempty;       /* an empty value is refused (there is no "unset" for it) */
+    long long lo, hi, step;
+} setting;
+
+#define STR(n, k, f, ne) {n, k, offsetof(app_config, f), sizeof ((app_config *)0)->f, ne, 0, 0, 0}
+#define NUM(n, k, f, lo, hi, step) {n, k, offsetof(app_config, f), 0, 1, lo, hi, step}
+
+static const setting settings[] = {
+    STR("content", K_PATH, content, 0),
+    STR("data_dir", K_PATH, data_dir, 1),
+    STR("default_language", K_LANG, default_lang, 1),
+    STR("languages", K_LANGS, languages, 0),
+    NUM("idle_timeout", K_INT, idle_timeout_s, 15, 3600, 1),
+    NUM("px_per_mm", K_FLOAT, px_per_mm, 0, 0, 0),
+    STR("staff_pin_hash", K_PIN_HASH, staff_pin_hash, 0),
+    STR("media_dir", K_PATH, media_dir, 1),
+    STR("trusted_keys", K_KEYS, trusted_keys, 0),
+    STR("state", K_PATH, state_path, 0),
+    NUM("sounds", K_BOOL, sounds, 0, 1, 1),
+    NUM("rotation", K_INT, rotation, 0, 270, 90),
+    STR("site_id", K_ID, site_id, 0),
+    STR("kiosk_id", K_ID, kiosk_id, 0),
+    STR("location", K_TEXT, location, 0),
+    STR("store_url", K_URL, store_url, 0),
+    STR("caldav_url", K_URL, caldav_url, 0),
+    NUM("sync_interval", K_INT, sync_interval_s, 10, 7 * 86400, 1),
+    NUM("booking", K_BOOL, booking, 0, 1, 1),
+    STR("caldav_user", K_TEXT, caldav_user, 0),
+    STR("caldav_password_file", K_SECRET, caldav_password_file, 0),
+    NUM("booking_retry", K_INT, booking_retry_s, 1, 86400, 1),
+};
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+/* A value as it may be quoted in a message: short, and only printable ASCII. */
+static const char *shown(const char *v, char *buf, size_t len)
+{
+    size_t o = 0;
+    for (; *v && o + 4 < len && o < 40; v++) buf[o++] = (*v >= 0x20 && *v < 0x7f) ? *v : '?';
+    if (*v) buf[o++] = '.', buf[o++] = '.';
+    buf[o] = 0;
+    return buf;
+}
+
+static int bad(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int bad(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* Control characters have no place in a one-line setting; they are a mistake or an attack. */
+static int has_control(const char *v)
+{
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) return 1;
+    return 0;
+}
+
+static int parse_int(const setting *s, const char *v, long long *out, char *err, size_t errlen)
+{
+    char sh[64];
+    errno = 0;
+    char *end = NULL;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || end == v || *end || (*v < '0' || *v > '9'))
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is not a whole number", s->name, shown(v, sh, sizeof sh));
+    if (errno == ERANGE || n < s->lo || n > s->hi)
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %s is out of range (%lld to %lld)", s->name,
+                   shown(v, sh, sizeof sh), s->lo, s->hi);
+    if (s->step > 1 && n % s->step)
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %lld is not a multiple of %lld", s->name, n, s->step);
+    *out = n;
+    return CONFIG_OK;
+}
+
+static int parse_float(const setting *s, const char *v, double *out, char *err, size_t errlen)
+{
+    char sh[64];
+    errno = 0;
+    char *end = NULL;
+    double d = strtod(v, &end);
+    /* strtod also reads "nan", "inf" and hex floats: only plain decimals are a setting */
+    if (!*v || end == v || *end || strspn(v, "0123456789.") != strlen(v))
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is not a decimal number", s->name, shown(v, sh, sizeof sh));
+    if (errno == ERANGE || !isfinite(d) || (d != 0 && (d < PX_PER_MM_MIN || d > PX_PER_MM_MAX)))
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %s is out of range (0 to guess, or %g to %g)", s->name,
+                   shown(v, sh, sizeof sh), PX_PER_MM_MIN, PX_PER_MM_MAX);
+    *out = d;
+    return CONFIG_OK;
+}
+
+static int parse_bool(const setting *s, const char *v, int *out, char *err, size_t errlen)
+{
+    static const char *const yes[] = {"on", "yes", "true"}, *const no[] = {"off", "no", "false"};
+    for (int i = 0; i < 3; i++) {
+        if (!strcasecmp(v, yes[i])) { *out = 1; return CONFIG_OK; }
+        if (!strcasecmp(v, no[i])) { *out = 0; return CONFIG_OK; }
+    }
+    char sh[64];
+    return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is not on/off, yes/no or true/false", s->name,
+               shown(v, sh, sizeof sh));
+}
+
+static int check_pin_hash(const setting *s, const char *v, char *err, size_t errlen)
+{
+    if (sodium_init() < 0) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: libsodium does not start", s->name);
+    /* -1: not a well-formed Argon2id string (0 or 1 only say whether its costs are these).
+     * The hash itself is not quoted: it is what a guesser would want. */
+    if (strncmp(v, "$argon2id$", 10) != 0 ||
+        crypto_pwhash_argon2id_str_needs_rehash(v, crypto_pwhash_argon2id_OPSLIMIT_MIN,
+                                                crypto_pwhash_argon2id_MEMLIMIT_MIN) == -1)
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: not an Argon2id hash (make one with kiosk-pack pin-hash)",
+                   s->name);
+    return CONFIG_OK;
+}
+
+static int check_langs(const setting *s, const char *v, char *err, size_t errlen)
+{
+    char copy[256], sh[64];
+    snprintf(copy, sizeof copy, "%s", v);
+    int n = 0;
+    /* the same separators the app splits on */
+    for (char *save = NULL, *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save), n++)
+        if (!i18n_lang_find(tok))
+            return bad(err, errlen, CONFIG_ERR_VALUE, "%s: unknown language '%s'", s->name, shown(tok, sh, sizeof sh));
+    if (!n) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: no language listed", s->name);
+    return CONFIG_OK;
+}
+
+static int load_keys(app_config *c, const setting *s, const char *v, char *err, size_t errlen)
+{
+    char copy[1024], kerr[512];
+    snprintf(copy, sizeof copy, "%s", v);
+    pack_trust t = {0};
+    for (char *save = NULL, *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+        while (*k == ' ') k++;
+        for (size_t l = strlen(k); l && k[l - 1] == ' '; l--) k[l - 1] = 0;
+        if (!*k) continue;
+        if (t.nkeys == PACK_MAX_KEYS)
+            return bad(err, errlen, CONFIG_ERR_VALUE, "%s: more than %d keys", s->name, PACK_MAX_KEYS);
+        if (pack_trust_add_file(&t, k, kerr, sizeof kerr) != 0)
+            return bad(err, errlen, CONFIG_ERR_FILE, "%s: %s", s->name, kerr);
+    }
+    c->trust = t;
+    return CONFIG_OK;
+}
+
+static int check_id(const setting *s, const char *v, char *err, size_t errlen)
+{
+    char sh[64];
+    if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(v) || v[0] == '.')
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' may hold only letters, digits, '.', '_' and '-'",
+                   s->name, shown(v, sh, sizeof sh));
+    return CONFIG_OK;
+}
+
+/* Check one value and store it. */
+static int set(app_config *c, const setting *s, const char *v, char *err, size_t errlen)
+{
+    char *field = (char *)c + s->off;
+    if (has_control(v)) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: control characters in the value", s->name);
+    switch (s->kind) {
+    case K_BOOL: return parse_bool(s, v, (int *)field, err, errlen);
+    case K_INT: {
+        long long n = 0;
+        int rc = parse_int(s, v, &n, err, errlen);
+        if (rc == CONFIG_OK) *(int *)field = (int)n;
+        return rc;
+    }
+    case K_FLOAT: {
+        double d = 0;
+        int rc = parse_float(s, v, &d, err, errlen);
+        if (rc == CONFIG_OK) *(float *)field = (float)d;
+        return rc;
+    }
+    default: break;
+    }
+    if (strlen(v) >= s->size)
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: longer than %zu bytes", s->name, s->size - 1);
+    if (!*v && s->nonempty) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: may not be empty", s->name);
+    int rc = CONFIG_OK;
+    if (*v) {
+        switch (s->kind) {
+        case K_ID: rc = check_id(s, v, err, errlen); break;
+        case K_URL:
+            if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+                rc = bad(err, errlen, CONFIG_ERR_VALUE, "%s: not an http:// or https:// address", s->name);
+            break;
+        case K_LANG:
+            if (!i18n_lang_find(v)) rc = bad(err, errlen, CONFIG_ERR_VALUE, "%s: unknown language", s->name);
+            break;
+        case K_LANGS: rc = check_langs(s, v, err, errlen); break;
+        case K_PIN_HASH: rc = check_pin_hash(s, v, err, errlen); break;
+        case K_KEYS: rc = load_keys(c, s, v, err, errlen); break;
+        case K_SECRET: {
+            char serr[1200];
+            if (secret_check(v, serr, sizeof serr) != SECRET_OK)
+                rc = bad(err, errlen, CONFIG_ERR_FILE, "%s: %s", s->name, serr);
+            break;
+        }
+        default: break;
+        }
+    } else if (s->kind == K_KEYS) {
+        memset(&c->trust, 0, sizeof c->trust);
+    }
+    if (rc == CONFIG_OK) memcpy(field, v, strlen(v) + 1);
+    return rc;
+}
+
+static const setting *find(const char *name)
+{
+    for (size_t i = 0; i < NSETTINGS; i++)
+        if (!strcmp(settings[i].name, name)) return &settings[i];
+    return NULL;
+}
+
+int app_config_set(app_config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+    const setting *s = find(key);
+    if (!s) return bad(err, errlen, CONFIG_ERR_KEY, "unknown setting '%s'", key);
+    return set(c, s, value, err, errlen);
+}
+
+typedef struct parse {
+    app_config *c;
+    FILE *f;
+    char *buf;
+    size_t cap;
+    int line;                /* the line the reader last handed to inih */
+    int err, err_line;       /* the first error found */
+    char detail[1024];
+    int seen[NSETTINGS];     /* the line each setting was given on */
+} parse;
+
+static void note(parse *p, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(parse *p, int code, const char *fmt, ...)
+{
+    if (p->err) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->detail, sizeof p->detail, fmt, ap);
+    va_end(ap);
+    p->err = code;
+    p->err_line = p->line;
+}
+
+/* Hands inih one whole line per call, or an empty one in place of a line that is an error
+ * already (so inih's own line count stays ours). */
+static char *reader(char *str, int num, void *stream)
+{
+    parse *p = stream;
+    ssize_t n = getline(&p->buf, &p->cap, p->f);
+    if (n < 0) return NULL;
+    p->line++;
+    char *l = p->buf;
+    int nul = (size_t)n != strlen(l);
+    if (p->line == 1 && !strncmp(l, "\xef\xbb\xbf", 3)) l += 3;   /* inih skips a UTF-8 BOM too */
+    size_t lead = strspn(l, " \t");
+    if (nul) {
+        note(p, CONFIG_ERR_SYNTAX, "a NUL byte in the line");
+        l = "\n";
+    } else if (n + 1 > num) {
+        note(p, CONFIG_ERR_SYNTAX, "the line is longer than %d characters", num - 3);
+        l = "\n";
+    } else if (lead && !strchr(" \t\r\n;#", l[lead]) ) {
+        /* inih would read this as more of the previous value */
+        note(p, CONFIG_ERR_SYNTAX, "an indented line; each setting takes one line, starting at its left edge");
+        l = "\n";
+    } else if (l[0] == '[') {
+        char *close = strchr(l, ']');
+        if (!close) note(p, CONFIG_ERR_SYNTAX, "a section header without its closing ']'");
+        else if (close - l - 1 != 5 || strncmp(l + 1, "kiosk", 5)) {
+            char sh[64];
+            *close = 0;
+            note(p, CONFIG_ERR_SECTION, "unknown section [%s] (the settings go under [kiosk])", shown(l + 1, sh, sizeof sh));
+            *close = ']';
+        }
+    }
+    snprintf(str, (size_t)num, "%s", l);
+    return str;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    parse *p = user;
+    if (!name || !value) return 1;   /* a section start: the reader checked its name */
+    /* an unknown section was reported on its own header line; this catches the rest */
+    if (strcmp(section, "kiosk") != 0) {
+        note(p, CONFIG_ERR_SECTION, "a setting outside [kiosk] (a missing or misspelt header?)");
+        return 1;
+    }
+    const setting *s = find(name);
+    char sh[64];
+    if (!s) {
+        note(p, CONFIG_ERR_KEY, "unknown setting '%s'", shown(name, sh, sizeof sh));
+        return 1;
+    }
+    int *seen = &p->seen[s - settings];
+    if (*seen) {
+        note(p, CONFIG_ERR_TWICE, "%s is already set on line %d", s->name, *seen);
+        return 1;
+    }
+    *seen = p->line;
+    char err[1024];
+    int rc = set(p->c, s, value, err, sizeof err);
+    if (rc != CONFIG_OK) note(p, rc, "%s", err);
     return 1;
 }
 
 int app_config_load(app_config *c, const char *path, char *err, size_t errlen)
 {
-    int rc = ini_parse(path, conf_handler, c);
-    if (rc < 0) { snprintf(err, errlen, "%s: cannot read", path); return -1; }
-    if (rc > 0) { snprintf(err, errlen, "%s:%d: invalid setting", path, rc); return -1; }
-    return 0;
+    parse p = {.c = c};
+    p.f = fopen(path, "re");
+    if (!p.f) return bad(err, errlen, CONFIG_ERR_READ, "%s: cannot read: %s", path, strerror(errno));
+    int rc = ini_parse_stream(reader, &p, handler, &p);
+    int read_err = ferror(p.f);
+    fclose(p.f);
+    free(p.buf);
+    if (read_err) return bad(err, errlen, CONFIG_ERR_READ, "%s: cannot read", path);
+    /* inih's own complaint (no '=' on a line) stands when it comes before ours */
+    if (rc > 0 && (!p.err || rc < p.err_line)) {
+        p.err = CONFIG_ERR_SYNTAX;
+        p.err_line = rc;
+        snprintf(p.detail, sizeof p.detail, "expected [kiosk] or key = value");
+    } else if (rc < 0 && !p.err) {
+        return bad(err, errlen, CONFIG_ERR_READ, "%s: out of memory", path);
+    }
+    if (p.err) return bad(err, errlen, p.err, "%s:%d: %s", path, p.err_line, p.detail);
+    return CONFIG_OK;
 }

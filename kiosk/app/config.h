@@ -5,6 +5,8 @@
 #ifndef KIOSK_APP_CONFIG_H
 #define KIOSK_APP_CONFIG_H
 
+#include "pack/format.h"
+
 #include <stddef.h>
 
 typedef struct app_config {
@@ -17,6 +19,7 @@ typedef struct app_config {
     char staff_pin_hash[256];    /* Argon2id string (kiosk-pack pin-hash); empty = no staff mode */
     char media_dir[1024];        /* where USB sticks appear; packs (*.kpack) are looked for below */
     char trusted_keys[1024];     /* comma-separated .pub files */
+    pack_trust trust;            /* the keys in those files, loaded by app_config_load/_set */
     char state_path[1024];       /* the kiosk's own database; default: beside the content */
     int sounds;                  /* a short click confirms taps (default on) */
     int rotation;                /* panel mounted turned clockwise by 0, 90, 180 or 270 degrees */
@@ -29,13 +32,35 @@ typedef struct app_config {
     int booking_retry_s;         /* between deliveries of queued bookings (default 60) */
 } app_config;
 
+/* Why a settings file was refused (config_strerror gives the sentence). */
+enum config_err {
+    CONFIG_OK = 0,
+    CONFIG_ERR_READ,      /* the file cannot be read */
+    CONFIG_ERR_SYNTAX,    /* a line is neither [section] nor key = value, or is too long */
+    CONFIG_ERR_SECTION,   /* a section other than [kiosk], or a setting outside it */
+    CONFIG_ERR_KEY,       /* an unknown setting */
+    CONFIG_ERR_TWICE,     /* a setting given twice */
+    CONFIG_ERR_VALUE,     /* a value of the wrong kind or out of range */
+    CONFIG_ERR_FILE,      /* a named file is missing, unreadable, or a secret others may read */
+};
+
+const char *config_strerror(int err);
+
 /* Defaults: data dir ".", de, 90 s, media under /media. */
 void app_config_defaults(app_config *c);
 
 /*
- * Read an INI file into c ([kiosk] content, data_dir, default_language, languages,
- * idle_timeout, px_per_mm). Returns 0, or -1 with the file and line in err.
+ * Read an INI file into c. Every line is checked: the only section is [kiosk]; every key must be
+ * known and given once; booleans are on/off/yes/no/true/false, numbers are whole decimal
+ * numbers in their range, px_per_mm is 0 or a plain decimal in range, staff_pin_hash an
+ * Argon2id string, trusted_keys files that load, caldav_password_file a file only its owner may
+ * read. Returns CONFIG_OK, or the first error with "FILE:LINE: what" in err (c is then partly
+ * filled and must not be used).
  */
 int app_config_load(app_config *c, const char *path, char *err, size_t errlen);
+
+/* Check and set one setting by its INI key (for command-line overrides). Returns CONFIG_OK, or
+ * an error with "key: what" in err (c unchanged). */
+int app_config_set(app_config *c, const char *key, const char *value, char *err, size_t errlen);
 
 #endif

@@ -552,8 +552,12 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--data") && v) snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", argv[++i]);
         else if (!strcmp(o, "--lang") && v) lang = argv[++i];
         else if (!strcmp(o, "--size") && v) { if (sscanf(argv[++i], "%dx%d", &w, &h) != 2) { usage(); return 2; } }
-        else if (!strcmp(o, "--idle") && v) cfg.idle_timeout_s = atoi(argv[++i]);
-        else if (!strcmp(o, "--px-per-mm") && v) cfg.px_per_mm = strtof(argv[++i], NULL);
+        else if ((!strcmp(o, "--idle") || !strcmp(o, "--px-per-mm")) && v) {
+            if (app_config_set(&cfg, o[2] == 'i' ? "idle_timeout" : "px_per_mm", argv[++i], err, sizeof err) != 0) {
+                fprintf(stderr, "kiosk: %s %s\n", o, err);
+                return 2;
+            }
+        }
         else if (!strcmp(o, "--script") && v) script = argv[++i];
         else if (!strcmp(o, "--shots") && v) k.shots = argv[++i];
         else if (!strcmp(o, "--first-frame")) first_frame = 1;
@@ -643,10 +647,7 @@ int main(int argc, char **argv)
             snprintf(sc.site_id, sizeof sc.site_id, "%s", cfg.site_id);
             snprintf(sc.kiosk_id, sizeof sc.kiosk_id, "%s", cfg.kiosk_id);
             snprintf(sc.app_version, sizeof sc.app_version, "1");
-            char keys[1024], kerr[512];
-            snprintf(keys, sizeof keys, "%s", cfg.trusted_keys);
-            for (char *save = NULL, *key = strtok_r(keys, ", ", &save); key; key = strtok_r(NULL, ", ", &save))
-                if (pack_trust_add_file(&sc.trust, key, kerr, sizeof kerr) != 0) log_msg("sync", "%s", kerr);
+            sc.trust = cfg.trust;
             k.sync = sync_start(&sc);
         }
         rc = script ? run_script(&k, script) : run_loop(&k, first_frame);

@@ -24,6 +24,7 @@
  */
 #include "booking/booking.h"
 #include "booking/caldav.h"
+#include "platform/secret.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -62,14 +63,11 @@ static int parse_i64(const char *s, int64_t *out)
 
 static int read_password(cli *c, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "kiosk-book: %s: %s\n", path, strerror(errno));
+    char err[1200];
+    if (secret_read_line(path, c->password, sizeof c->password, err, sizeof err) != SECRET_OK) {
+        fprintf(stderr, "kiosk-book: %s\n", err);
         return -1;
     }
-    if (!fgets(c->password, sizeof c->password, f)) c->password[0] = 0;
-    fclose(f);
-    c->password[strcspn(c->password, "\r\n")] = 0;
     c->cfg.caldav_password = c->password;
     return 0;
 }

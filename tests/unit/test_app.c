@@ -206,7 +206,9 @@ static app *open_staff(const char *content)
     snprintf(c.content, sizeof c.content, "%s", content);
     snprintf(c.state_path, sizeof c.state_path, "%s/stage-state.db", dir);
     snprintf(c.media_dir, sizeof c.media_dir, "%s/media", dir);
-    snprintf(c.trusted_keys, sizeof c.trusted_keys, "content/keys/demo.pub");
+    char kerr[512];
+    /* the config loads the key files (an app_config filled by hand has no keys) */
+    if (app_config_set(&c, "trusted_keys", "content/keys/demo.pub", kerr, sizeof kerr) != 0) printf("%s\n", kerr);
     snprintf(c.staff_pin_hash, sizeof c.staff_pin_hash, "%s",
              "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI");
     app *a = NULL;

@@ -754,8 +754,9 @@ int main(int argc, char **argv)
     snprintf(db_dav, sizeof db_dav, "%s/dav.db", dir);
     snprintf(pwfile, sizeof pwfile, "%s/password", dir);
     snprintf(badpwfile, sizeof badpwfile, "%s/badpassword", dir);
-    if (check_sh("rm -rf %s && mkdir -p %s && printf 'kiosk-test\\n' > %s && printf 'nope\\n' > %s", dir, dir, pwfile,
-           badpwfile) != 0)
+    /* password files only their owner may read: kiosk-book refuses any other */
+    if (check_sh("rm -rf %s && mkdir -p %s && printf 'kiosk-test\\n' > %s && printf 'nope\\n' > %s && chmod 600 %s %s",
+                 dir, dir, pwfile, badpwfile, pwfile, badpwfile) != 0)
         return 1;
     base = ((int64_t)time(NULL) / 3600 + 24) * 3600;
     atexit(radicale_kill);

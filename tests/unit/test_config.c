@@ -1,0 +1,319 @@
+/*
+ * Config: every section, key and value of kiosk.ini is checked, and a mistake names FILE:LINE.
+ * The cases an operator really makes (a misspelt [kiosk] header, "booking = onn", "90s",
+ * "4294967306", "px_per_mm = nan", a bad PIN hash, a missing key file, a password file others
+ * may read) each refused; then a matrix of crafted bad files, each loaded in a child process,
+ * counted as tried / refused with a message / accepted / crashed; then the kiosk binary itself
+ * refusing to start on a bad file.
+ * Usage: test_config BUILD_DIR
+ */
+#include "check.h"
+#include "app/config.h"
+#include "platform/secret.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *build;
+static char dir[600], ini[700];
+
+#define DEMO_HASH "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI"
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return;
+    fwrite(text, 1, len, f);
+    fclose(f);
+}
+
+/* Load text as kiosk.ini; returns the config_err, message in err. */
+static int load(const char *text, app_config *c, char *err, size_t errlen)
+{
+    write_file(ini, text, strlen(text));
+    app_config_defaults(c);
+    err[0] = 0;
+    return app_config_load(c, ini, err, errlen);
+}
+
+/* Refused, and the message starts with FILE:LINE: and mentions what. */
+static int refused_at(const char *text, int line, const char *what, char *err, size_t errlen)
+{
+    app_config c;
+    if (load(text, &c, err, errlen) == CONFIG_OK) return 0;
+    char want[800];
+    snprintf(want, sizeof want, "%s:%d: ", ini, line);
+    return !strncmp(err, want, strlen(want)) && (!what || strstr(err, what));
+}
+
+TEST(operator_mistakes)
+{
+    char err[1200];
+    CHECK(refused_at("[kiosc]\nidle_timeout = 30\n", 1, "kiosc", err, sizeof err), "%s", err);
+    CHECK(refused_at("; no header\ntrusted_keys = content/keys/demo.pub\nstaff_pin_hash = " DEMO_HASH "\n", 2,
+                     "outside [kiosk]", err, sizeof err), "%s", err);
+    CHECK(refused_at("[Kiosk]\n", 1, "Kiosk", err, sizeof err), "an empty misspelt section too: %s", err);
+    CHECK(refused_at("[kiosk\nbooking = on\n", 1, "]", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nbooking = onn\n", 2, "booking", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nsounds = 1\n", 2, "sounds", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nidle_timeout = 90s\n", 2, "idle_timeout", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nidle_timeout = 90abc\n", 2, "idle_timeout", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\n\nidle_timeout = 4294967306\n", 3, "out of range", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nsync_interval = 99999999999999999999999\n", 2, "out of range", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nrotation = 45\n", 2, "multiple of 90", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\npx_per_mm = nan\n", 2, "px_per_mm", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\npx_per_mm = 1e30\n", 2, "px_per_mm", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\npx_per_mm = 1000\n", 2, "out of range", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\npx_per_mm = inf\n", 2, "px_per_mm", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nstaff_pin_hash = 2468\n", 2, "Argon2id", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nstaff_pin_hash = $argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEF\n", 2,
+                     "Argon2id", err, sizeof err), "a cut-off hash: %s", err);
+    CHECK(!strstr(err, "EdWg0sj3"), "the hash is not quoted: %s", err);
+    CHECK(refused_at("[kiosk]\ntrusted_keys = content/keys/demo.pub, /nonexistent/district.pub\n", 2,
+                     "district.pub", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nidle_timout = 30\n", 2, "idle_timout", err, sizeof err), "a misspelt key: %s", err);
+    CHECK(refused_at("[kiosk]\nbooking = on\nbooking = off\n", 3, "line 2", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\ndefault_language = xx\n", 2, "language", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nlanguages = de,en,klingon\n", 2, "klingon", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nkiosk_id = a\"b\n", 2, "kiosk_id", err, sizeof err), "goes into JSON and URLs: %s", err);
+    CHECK(refused_at("[kiosk]\nstore_url = ftp://x/\n", 2, "store_url", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nbooking\n", 2, NULL, err, sizeof err), "no '=': %s", err);
+    CHECK(refused_at("[kiosk]\ncontent = a\n  b\n", 3, "indented", err, sizeof err), "a continuation line: %s", err);
+
+    char big[400];
+    snprintf(big, sizeof big, "[kiosk]\ncontent = /%0300d\n", 0);
+    CHECK(refused_at(big, 2, "longer", err, sizeof err), "an overlong line is not cut in two: %s", err);
+
+    /* what is right still loads */
+    app_config c;
+    CHECK(load("\xef\xbb\xbf[kiosk]\n; a comment\n  # indented comment\nbooking = Off\nsounds = yes\nidle_timeout = 30\n"
+               "px_per_mm = 4.5\nrotation = 270\ntrusted_keys = content/keys/demo.pub\nstaff_pin_hash = " DEMO_HASH "\n"
+               "languages = de, en,ar\nkiosk_id = rathaus-1\n",
+               &c, err, sizeof err) == CONFIG_OK, "%s", err);
+    CHECK(!c.booking && c.sounds && c.idle_timeout_s == 30 && c.px_per_mm == 4.5f && c.rotation == 270,
+          "booking %d sounds %d idle %d px %g rotation %d", c.booking, c.sounds, c.idle_timeout_s, c.px_per_mm, c.rotation);
+    CHECK(c.trust.nkeys == 1, "the key file is loaded (%d keys)", c.trust.nkeys);
+    CHECK(load("", &c, err, sizeof err) == CONFIG_OK && c.idle_timeout_s == 90, "an empty file is the defaults: %s", err);
+    CHECK(app_config_load(&c, "kiosk.example.ini", err, sizeof err) == CONFIG_OK, "the example config: %s", err);
+
+    /* command-line overrides pass the same checks */
+    app_config_defaults(&c);
+    CHECK(app_config_set(&c, "px_per_mm", "nan", err, sizeof err) == CONFIG_ERR_VALUE && c.px_per_mm == 0, "%s", err);
+    CHECK(app_config_set(&c, "idle_timeout", "90s", err, sizeof err) == CONFIG_ERR_VALUE && c.idle_timeout_s == 90, "%s", err);
+    CHECK(app_config_set(&c, "idle_timeout", "120", err, sizeof err) == CONFIG_OK && c.idle_timeout_s == 120, "%s", err);
+}
+
+TEST(secret_files)
+{
+    char pw[700], text[900], err[1200], buf[64];
+    snprintf(pw, sizeof pw, "%s/caldav.secret", dir);
+    write_file(pw, "hunter2\n", 8);
+    chmod(pw, 0644);
+    snprintf(text, sizeof text, "[kiosk]\ncaldav_password_file = %s\n", pw);
+    CHECK(refused_at(text, 2, "chmod 600", err, sizeof err), "a world-readable password file: %s", err);
+    CHECK(secret_read_line(pw, buf, sizeof buf, err, sizeof err) == SECRET_ERR_OPEN && !buf[0], "%s", err);
+    chmod(pw, 0640);
+    CHECK(refused_at(text, 2, "0640", err, sizeof err), "a group-readable password file: %s", err);
+    chmod(pw, 0600);
+    app_config c;
+    CHECK(load(text, &c, err, sizeof err) == CONFIG_OK, "%s", err);
+    CHECK(secret_read_line(pw, buf, sizeof buf, err, sizeof err) == SECRET_OK && !strcmp(buf, "hunter2"), "'%s' %s", buf, err);
+    unlink(pw);
+    CHECK(refused_at(text, 2, "caldav.secret", err, sizeof err), "a missing password file: %s", err);
+    CHECK(secret_check(dir, err, sizeof err) == SECRET_ERR_NOT_FILE, "a folder: %s", err);
+}
+
+/* Each case is a whole file; "%K" in a line template is replaced by each key of a kind. */
+static const char *const int_keys[] = {"idle_timeout", "rotation", "sync_interval", "booking_retry"};
+static const char *const bad_ints[] = {"", "90s", "90abc", "4294967306", "-1", "+30", " ", "0x1e", "1e3", "3.5",
+                                       "9223372036854775808", "-9223372036854775809", "١٢٠", "30 30", "nan"};
+static const char *const bool_keys[] = {"sounds", "booking"};
+static const char *const bad_bools[] = {"", "onn", "1", "0", "y", "n", "enabled", "ja", "on off", "truee"};
+static const char *const bad_floats[] = {"nan", "NaN", "-nan", "inf", "-inf", "infinity", "1e30", "1e-30", "1000",
+                                         "-4", "0x10", "4,5", "4.5mm", "", "1.5", "25.01", "1e308", "4..5"};
+static const char *const bad_files[] = {
+    "[kiosc]\nidle_timeout = 30\n",
+    "idle_timeout = 30\n",
+    "[kiosk]\n[display]\nrotation = 90\n",
+    "[kiosk]\nbooking = on\n[kiosk2]\n",
+    "[ kiosk ]\nbooking = on\n",
+    "[KIOSK]\n",
+    "[]\n",
+    "[\n",
+    "[kiosk]\n=\n",
+    "[kiosk]\n= on\n",
+    "[kiosk]\nbooking\n",
+    "[kiosk]\nidle_timeout = 30\nidle_timeout = 40\n",
+    "[kiosk]\nstaff_pin = 2468\n",
+    "[kiosk]\nstaff_pin_hash = $argon2i$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI\n",
+    "[kiosk]\nstaff_pin_hash = $argon2id$v=19$m=16384,t=3,p=1$$\n",
+    "[kiosk]\nstaff_pin_hash = $argon2id$v=19$m=99999999999,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI\n",
+    "[kiosk]\nstaff_pin_hash = $argon2id$v=19$m=16384,t=4,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQX\n",
+    "[kiosk]\nstaff_pin_hash = $2y$10$abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ0123\n",
+    "[kiosk]\ntrusted_keys = /nonexistent.pub\n",
+    "[kiosk]\ntrusted_keys = content/keys/demo.pub, content/keys/demo.secret\n",
+    "[kiosk]\ntrusted_keys = kiosk.example.ini\n",
+    "[kiosk]\ntrusted_keys = content/keys\n",
+    "[kiosk]\ncaldav_password_file = /nonexistent.secret\n",
+    "[kiosk]\ncaldav_password_file = kiosk.example.ini\n",
+    "[kiosk]\ndefault_language =\n",
+    "[kiosk]\ndefault_language = english\n",
+    "[kiosk]\nlanguages = ,\n",
+    "[kiosk]\nlanguages = de;en\n",
+    "[kiosk]\ndata_dir =\n",
+    "[kiosk]\nmedia_dir =\n",
+    "[kiosk]\nsite_id = ../../etc\n",
+    "[kiosk]\nkiosk_id = a b\n",
+    "[kiosk]\nkiosk_id = \"x\",\"y\":\"z\n",
+    "[kiosk]\nstore_url = file:///etc/passwd\n",
+    "[kiosk]\ncaldav_url = caldav.example\n",
+    "[kiosk]\nlocation = Rathaus\x1b[2J\n",
+    "[kiosk]\ncontent = a\n    b\n",
+    "[kiosk]\n\tbooking = on\n",
+};
+
+typedef struct tally { int tried, refused, accepted, crashed; } tally;
+
+/* Load one file in a child, so a crash is counted instead of ending the test. */
+static void try_file(tally *t, const char *text, size_t len)
+{
+    write_file(ini, text, len);
+    int fd[2];
+    if (pipe(fd) != 0) return;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        app_config c;
+        char err[1200] = "";
+        app_config_defaults(&c);
+        int rc = app_config_load(&c, ini, err, sizeof err);
+        if (write(fd[1], err, strlen(err)) < 0) _exit(3);
+        _exit(rc == CONFIG_OK ? 0 : 1);
+    }
+    close(fd[1]);
+    char msg[1200];
+    size_t got = 0;
+    ssize_t n;
+    while (got + 1 < sizeof msg && (n = read(fd[0], msg + got, sizeof msg - 1 - got)) > 0) got += (size_t)n;
+    msg[got] = 0;
+    close(fd[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    t->tried++;
+    char prefix[720];
+    snprintf(prefix, sizeof prefix, "%s:", ini);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) > 1) {
+        t->crashed++;
+        printf("crashed on: %.*s\n", (int)len, text);
+    } else if (WEXITSTATUS(st) == 0) {
+        t->accepted++;
+        printf("accepted: %.*s\n", (int)len, text);
+    } else if (!strncmp(msg, prefix, strlen(prefix)) && msg[strlen(prefix)] >= '1' && msg[strlen(prefix)] <= '9') {
+        t->refused++;
+    } else {
+        printf("refused without FILE:LINE: %s\n", msg);
+    }
+}
+
+TEST(bad_config_matrix)
+{
+    tally t = {0};
+    char text[600];
+    for (size_t k = 0; k < sizeof int_keys / sizeof *int_keys; k++)
+        for (size_t v = 0; v < sizeof bad_ints / sizeof *bad_ints; v++) {
+            snprintf(text, sizeof text, "[kiosk]\n%s = %s\n", int_keys[k], bad_ints[v]);
+            try_file(&t, text, strlen(text));
+        }
+    static const char *const out_of_range[] = {"idle_timeout = 14", "idle_timeout = 3601", "rotation = 360",
+                                               "rotation = 91", "sync_interval = 9", "booking_retry = 0",
+                                               "booking_retry = 86401", "sync_interval = 604801"};
+    for (size_t i = 0; i < sizeof out_of_range / sizeof *out_of_range; i++) {
+        snprintf(text, sizeof text, "[kiosk]\n%s\n", out_of_range[i]);
+        try_file(&t, text, strlen(text));
+    }
+    for (size_t k = 0; k < sizeof bool_keys / sizeof *bool_keys; k++)
+        for (size_t v = 0; v < sizeof bad_bools / sizeof *bad_bools; v++) {
+            snprintf(text, sizeof text, "[kiosk]\n%s = %s\n", bool_keys[k], bad_bools[v]);
+            try_file(&t, text, strlen(text));
+        }
+    for (size_t v = 0; v < sizeof bad_floats / sizeof *bad_floats; v++) {
+        snprintf(text, sizeof text, "[kiosk]\npx_per_mm = %s\n", bad_floats[v]);
+        try_file(&t, text, strlen(text));
+    }
+    for (size_t i = 0; i < sizeof bad_files / sizeof *bad_files; i++) {
+        try_file(&t, bad_files[i], strlen(bad_files[i]));
+    }
+    static const char nul[] = "[kiosk]\nbooking = on\0off\n";
+    try_file(&t, nul, sizeof nul - 1);
+    /* every string setting too long for its field, and with a control character */
+    static const char *const str_keys[] = {"content", "data_dir", "languages", "media_dir", "state", "site_id",
+                                           "kiosk_id", "location", "store_url", "caldav_url", "caldav_user"};
+    for (size_t k = 0; k < sizeof str_keys / sizeof *str_keys; k++) {
+        snprintf(text, sizeof text, "[kiosk]\n%s = x\x01y\n", str_keys[k]);
+        try_file(&t, text, strlen(text));
+    }
+    static const char *const short_keys[] = {"site_id", "kiosk_id", "caldav_user"};
+    for (size_t k = 0; k < sizeof short_keys / sizeof *short_keys; k++) {
+        int o = snprintf(text, sizeof text, "[kiosk]\n%s = ", short_keys[k]);
+        memset(text + o, 'a', 150);
+        snprintf(text + o + 150, sizeof text - (size_t)o - 150, "\n");
+        try_file(&t, text, strlen(text));
+    }
+    /* a line past inih's buffer, a setting after an unknown section, a header on the last line */
+    memset(text, 0, sizeof text);
+    snprintf(text, sizeof text, "[kiosk]\ncontent = ");
+    memset(text + strlen(text), 'p', 400);
+    try_file(&t, text, strlen(text));
+    try_file(&t, "[kiosk]\nbooking = on\n[sync]", strlen("[kiosk]\nbooking = on\n[sync]"));
+
+    printf("config matrix: tried %d, refused with a message %d, accepted %d, crashed %d\n", t.tried, t.refused,
+           t.accepted, t.crashed);
+    CHECK(t.tried > 150, "%d files", t.tried);
+    CHECK(t.refused == t.tried && !t.accepted && !t.crashed, "refused %d of %d, accepted %d, crashed %d", t.refused,
+          t.tried, t.accepted, t.crashed);
+}
+
+/* The kiosk itself names FILE:LINE and does not start. */
+TEST(kiosk_refuses_to_start)
+{
+    char cmd[2000], out[2000];
+    static const char *const files[] = {"[kiosc]\nidle_timeout = 30\n", "[kiosk]\n\npx_per_mm = nan\n",
+                                        "[kiosk]\ntrusted_keys = /nonexistent.pub\n"};
+    static const int lines[] = {1, 3, 2};
+    for (int i = 0; i < 3; i++) {
+        write_file(ini, files[i], strlen(files[i]));
+        snprintf(cmd, sizeof cmd, "SDL_VIDEODRIVER=dummy %s/kiosk --config %s --first-frame 2>&1", build, ini);
+        FILE *p = popen(cmd, "r");
+        size_t got = p ? fread(out, 1, sizeof out - 1, p) : 0;
+        out[got] = 0;
+        int st = p ? pclose(p) : -1;
+        char want[800];
+        snprintf(want, sizeof want, "%s:%d: ", ini, lines[i]);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) != 0 && strstr(out, want) && !strstr(out, "first_frame_done"),
+              "status %d, said: %s", st, out);
+    }
+    snprintf(cmd, sizeof cmd, "SDL_VIDEODRIVER=dummy %s/kiosk --px-per-mm 1e30 --first-frame 2>&1", build);
+    FILE *p = popen(cmd, "r");
+    size_t got = p ? fread(out, 1, sizeof out - 1, p) : 0;
+    out[got] = 0;
+    int st = p ? pclose(p) : -1;
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2 && strstr(out, "px_per_mm"), "status %d, said: %s", st, out);
+}
+
+int main(int argc, char **argv)
+{
+    build = argc > 1 ? argv[1] : "build";
+    snprintf(dir, sizeof dir, "%s/test-config", build);
+    snprintf(ini, sizeof ini, "%s/kiosk.ini", dir);
+    if (check_sh("rm -rf %s && mkdir -p %s", dir, dir) != 0) return 1;
+    RUN(operator_mistakes);
+    RUN(secret_files);
+    RUN(bad_config_matrix);
+    RUN(kiosk_refuses_to_start);
+    CHECK_DONE();
+}
