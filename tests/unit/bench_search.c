@@ -1,8 +1,10 @@
 /*
  * bench_search: search latency per keystroke on a content database (make bench). Types each
  * query one character at a time, as a person on the on-screen keyboard would, and prints the
- * time of every search: p50, p99, max.
+ * time of every search: p50, p99, max. Given the demo content and the relevance set too, prints
+ * their hit rates (tests/unit/relevance.h).
  */
+#include "relevance.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -19,7 +21,7 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_search CONTENT.db\n");
+        fprintf(stderr, "usage: bench_search CONTENT.db [DEMO.db RELEVANCE.tsv]\n");
         return 2;
     }
     static const char *const queries[] = {"kaber tolin", "vihasa", "mudo", "كابر", "سامو", "кабер", "лин",
@@ -64,5 +66,16 @@ int main(int argc, char **argv)
     printf("search_keystroke_ms p50=%.2f p99=%.2f max=%.2f over %d keystrokes, %d result rows (target p99 <= 5)\n",
            t[n / 2], t[n * 99 / 100], t[n - 1], n, rows);
     store_close(s);
+    if (argc >= 4) {
+        relevance r;
+        if (store_open(&s, argv[2], err, sizeof err) || relevance_run(s, argv[3], 0, &r) || !r.queries) {
+            fprintf(stderr, "relevance set %s on %s cannot be run\n", argv[3], argv[2]);
+            store_close(s);
+            return 1;
+        }
+        printf("search_relevance: %d queries, top1=%.1f %% top3=%.1f %% MRR=%.3f (target top-3 >= 95 %%)\n", r.queries,
+               100.0 * r.top1 / r.queries, 100.0 * r.top3 / r.queries, r.mrr);
+        store_close(s);
+    }
     return 0;
 }

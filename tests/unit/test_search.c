@@ -4,6 +4,7 @@
 #define SQLITE_ENABLE_SESSION 1
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include "check.h"
+#include "relevance.h"
 #include "pack/pack.h"
 #include "store/store.h"
 
@@ -240,6 +241,22 @@ TEST(refresh_after_a_delta)
     remove(path);
 }
 
+/* The floors the relevance set must not fall below (tests/search/relevance.tsv; bench prints the figures). */
+#define RELEVANCE_TOP3_FLOOR 0.80
+#define RELEVANCE_MRR_FLOOR 0.75
+
+TEST(relevance_set)
+{
+    relevance r;
+    CHECK(relevance_run(S, "tests/search/relevance.tsv", 1, &r) == 0 && r.queries >= 150, "%d queries in the set", r.queries);
+    if (!r.queries) return;
+    double top3 = (double)r.top3 / r.queries;
+    printf("  relevance: %d queries, top-1 %.1f %%, top-3 %.1f %%, MRR %.3f\n", r.queries, 100.0 * r.top1 / r.queries,
+           100.0 * top3, r.mrr);
+    CHECK(top3 >= RELEVANCE_TOP3_FLOOR, "top-3 %.3f below the floor %.2f", top3, RELEVANCE_TOP3_FLOOR);
+    CHECK(r.mrr >= RELEVANCE_MRR_FLOOR, "MRR %.3f below the floor %.2f", r.mrr, RELEVANCE_MRR_FLOOR);
+}
+
 int main(int argc, char **argv)
 {
     char err[512], path[512];
@@ -255,6 +272,7 @@ int main(int argc, char **argv)
         RUN(cross_language);
         RUN(ranking);
         RUN(no_result_and_bad_input);
+        RUN(relevance_set);
     }
     RUN(refresh_after_a_delta);
     store_close(S);
