@@ -193,7 +193,7 @@ static void resolve(sqlite3_stmt *st, int nfields, const char *const langs[], in
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *lang = (const char *)sqlite3_column_text(st, 0);
         int rank = nlangs + 100;
-        for (int i = 0; i < nlangs; i++)
+        for (int i = 0; i < nlangs && rank > nlangs; i++) /* the first place: a chain may name a language twice */
             if (lang && strcmp(lang, langs[i]) == 0) rank = i;
         for (int f = 0; f < nfields; f++) {
             const unsigned char *t = sqlite3_column_text(st, 2 + f);

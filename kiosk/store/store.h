@@ -145,11 +145,21 @@ int store_search_index(const char *path, char *err, size_t errlen);
 int store_search_refresh(const char *path, const void *changeset, int size, char *err, size_t errlen);
 
 /*
- * Offers matching query (typed in any script, each word a prefix), at most limit, ranked: title
- * hits first, then hits in langs[0], then relevance. Rows are resolved along langs like
- * store_offers_in_category. Returns 0 (possibly no rows), 1 when the content has no search
- * index, -1 on error. The query is neither stored nor logged.
+ * Offers matching query (typed in any script, each word a whole word or the start of one), ranked
+ * in tiers: all words whole, all as starts, all or their Latin skeleton (cross-script), all or a
+ * typo (one edit from four letters, two from eight), a word's ending or two run together, then
+ * some of the words; within a tier by bm25 over the fields (name > category names > summary >
+ * description > provider > town), the reader's language (langs[0]) first among equals. Stop words
+ * ("for", "und", "و") and one-letter words are left out; alone they find nothing.
+ * Rows offset..offset+limit of that ranking, resolved along langs like store_offers_in_category.
+ * *total (may be NULL): the number of offers found; *exact (may be NULL) is 0 when the query
+ * matched too much to count on a keystroke and *total is only a lower bound.
+ * Returns 0 (possibly no rows), 1 when the content has no search index (or one of an older
+ * format), -1 on error. The query is neither stored nor logged.
  */
+int store_search_page(store *s, const char *query, const char *const langs[], int nlangs, int offset, int limit,
+                      store_offer_row **out, int *n, int *total, int *exact);
+/* The first page of store_search_page, without the count. */
 int store_search(store *s, const char *query, const char *const langs[], int nlangs, int limit, store_offer_row **out,
                  int *n);
 

@@ -1,7 +1,8 @@
 /*
  * bench_search: search latency per keystroke on a content database (make bench). Types each
  * query one character at a time, as a person on the on-screen keyboard would, and prints the
- * time of every search: p50, p99, max. Given the demo content and the relevance set too, prints
+ * time of every search: p50, p99, max; wall clock, and the CPU time of this thread (which other
+ * work on a shared machine does not inflate). Given the demo content and the relevance set too, prints
  * their hit rates (tests/unit/relevance.h).
  */
 #include "relevance.h"
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 1;
     }
-    double t[4096];
+    double t[4096], cpu[4096];
     int n = 0, rows = 0;
     for (int round = 0; round < 4; round++)
         for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
@@ -45,9 +46,12 @@ int main(int argc, char **argv)
                 buf[i] = 0;
                 store_offer_row *r = NULL;
                 int nr = 0;
-                struct timespec a, b;
+                struct timespec a, b, ca, cb;
                 clock_gettime(CLOCK_MONOTONIC, &a);
-                int rc = store_search(s, buf, langs[round], 3, 30, &r, &nr);
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ca);
+                int total = 0;
+                int rc = store_search_page(s, buf, langs[round], 3, 0, 30, &r, &nr, &total, NULL);
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cb);
                 clock_gettime(CLOCK_MONOTONIC, &b);
                 if (rc < 0) {
                     fprintf(stderr, "search failed: %s\n", store_errmsg(s));
@@ -55,16 +59,21 @@ int main(int argc, char **argv)
                 }
                 rows += nr;
                 store_offer_rows_free(r, nr);
-                if (round > 0 || q > 0) /* the very first search opens ICU: reported apart */
+                if (round > 0 || q > 0) { /* the very first search opens ICU: reported apart */
+                    cpu[n] = (double)(cb.tv_sec - ca.tv_sec) * 1e3 + (double)(cb.tv_nsec - ca.tv_nsec) / 1e6;
                     t[n++] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+                }
                 else if (i == 1)
-                    printf("search_first_ms=%.1f (opens the ICU transliterators once)\n",
-                           (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
+                    printf("search_first_ms=%.1f cpu=%.1f (opens the ICU transliterators once; target <= 20)\n",
+                           (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6,
+                           (double)(cb.tv_sec - ca.tv_sec) * 1e3 + (double)(cb.tv_nsec - ca.tv_nsec) / 1e6);
             }
         }
     qsort(t, (size_t)n, sizeof *t, cmp);
-    printf("search_keystroke_ms p50=%.2f p99=%.2f max=%.2f over %d keystrokes, %d result rows (target p99 <= 5)\n",
-           t[n / 2], t[n * 99 / 100], t[n - 1], n, rows);
+    qsort(cpu, (size_t)n, sizeof *cpu, cmp);
+    printf("search_keystroke_ms p50=%.2f p99=%.2f max=%.2f (cpu p50=%.2f p99=%.2f max=%.2f) over %d keystrokes, %d result rows"
+           " (target p99 <= 5)\n",
+           t[n / 2], t[n * 99 / 100], t[n - 1], cpu[n / 2], cpu[n * 99 / 100], cpu[n - 1], n, rows);
     store_close(s);
     if (argc >= 4) {
         relevance r;

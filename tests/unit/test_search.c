@@ -153,6 +153,102 @@ TEST(no_result_and_bad_input)
     store_offer_rows_free(r, n);
 }
 
+/* in category cat, per the store (the relevance set's cat: entries read it the same way) */
+static int in_category(const char *id, const char *cat)
+{
+    const char *langs[] = {"de"};
+    store_offer_row *r = NULL;
+    int n = 0, hit = 0;
+    if (store_offers_in_category(S, cat, langs, 1, &r, &n) == 0)
+        for (int i = 0; i < n; i++) hit |= !strcmp(r[i].id, id);
+    store_offer_rows_free(r, n);
+    return hit;
+}
+
+TEST(what_people_mean)
+{
+    store_offer_row *r = NULL;
+    int n = 0;
+    /* stop words say nothing alone */
+    const char *stops[][2] = {{"for", "en"}, {"und", "de"}, {"و", "ar"}, {"для", "ru"}, {"iyo", "so"}};
+    for (int i = 0; i < 5; i++) {
+        CHECK(search(stops[i][0], stops[i][1], &r, &n) == 0 && n == 0, "stop word %s finds %d", stops[i][0], n);
+        store_offer_rows_free(r, n);
+    }
+    /* ... and are left out of longer queries */
+    CHECK(search("hilfe bei schulden", "de", &r, &n) == 0 && n > 0 && !strcmp(r[0].id, "schuldnerberatung-erstberatung"),
+          "hilfe bei schulden: %s", n ? r[0].id : "-");
+    store_offer_rows_free(r, n);
+    /* an acronym in the name beats a longer word starting with it (issue 14) */
+    CHECK(search("mbe", "en", &r, &n) == 0 && n > 0 && !strcmp(r[0].id, "caritas-mbe"), "mbe: %s", n ? r[0].id : "-");
+    store_offer_rows_free(r, n);
+    /* a word's start beats its Latin skeleton: "кур" is курс, not Queer */
+    CHECK(search("кур", "ru", &r, &n) == 0 && n > 0 && in_category(r[0].id, "language"), "кур: %s", n ? r[0].id : "-");
+    store_offer_rows_free(r, n);
+    /* a topic in a language the offer is not translated into: the shared row holds every category name */
+    CHECK(search("gjuhe", "de", &r, &n) == 0 && has(r, n, "lingua-berufssprachkurs") >= 0, "gjuhe (sq) finds %d", n);
+    store_offer_rows_free(r, n);
+    /* two words run together, the second the end of a word in the content */
+    CHECK(search("Deutschkurs", "de", &r, &n) == 0 && n > 0 && in_category(r[0].id, "language"), "Deutschkurs: %s",
+          n ? r[0].id : "-");
+    store_offer_rows_free(r, n);
+    /* the Arabic article the content writes and the reader leaves out */
+    CHECK(search("سكن", "ar", &r, &n) == 0 && n > 0 && in_category(r[0].id, "housing"), "سكن: %s", n ? r[0].id : "-");
+    store_offer_rows_free(r, n);
+    /* typos: one edit from four letters, two from eight; none below four */
+    CHECK(search("vacination", "en", &r, &n) == 0 && has(r, n, "gesundheitsamt-impfberatung") >= 0, "vacination: %d", n);
+    store_offer_rows_free(r, n);
+    CHECK(search("auslaenderbehoerde", "de", &r, &n) == 0 && n > 0 && !strncmp(r[0].id, "lk-auslaenderbehoerde", 21),
+          "auslaenderbehoerde (two edits): %s", n ? r[0].id : "-");
+    store_offer_rows_free(r, n);
+    CHECK(search("kitz", "de", &r, &n) == 0 && has(r, n, "familienzentrum-kita-platz") >= 0, "kitz: %d", n);
+    store_offer_rows_free(r, n);
+    /* exact hits above typo hits: "kita" is in two offer names; "kitz" is one edit from it, but
+     * also a word's start in no name, so only the loose tier brings it */
+    CHECK(search("kita", "de", &r, &n) == 0 && has(r, n, "familienzentrum-kita-platz") >= 0 &&
+              has(r, n, "familienzentrum-kita-platz") < 2 && has(r, n, "bildungsbuero-elterngespraech-dolmetschen") < 2,
+          "kita: %s", n ? r[0].id : "-");
+    store_offer_rows_free(r, n);
+    CHECK(search("kinde", "de", &r, &n) == 0 && n > 0, "kinde");
+    int exact_at = n, typo_at = -1;
+    for (int i = 0; i < n; i++) {
+        if (exact_at == n && (strstr(r[i].name.text, "Kinde") || strstr(r[i].name.text, "kinde"))) exact_at = i;
+        if (!strcmp(r[i].id, "familienzentrum-kita-platz")) typo_at = i;
+    }
+    CHECK(typo_at < 0 || exact_at < typo_at, "a name starting so (%d) before a typo's (%d)", exact_at, typo_at);
+    store_offer_rows_free(r, n);
+}
+
+TEST(honest_counts_and_pages)
+{
+    const char *langs[] = {"de", "en"};
+    store_offer_row *a = NULL, *b = NULL;
+    int na = 0, nb = 0, total = 0, exact = 0, total2 = 0;
+    CHECK(store_search_page(S, "beratung", langs, 2, 0, 5, &a, &na, &total, &exact) == 0 && na == 5, "page 1: %d rows", na);
+    CHECK(total > 10 && exact, "the count is what was found (%d, exact %d), not the page size", total, exact);
+    CHECK(store_search_page(S, "beratung", langs, 2, 5, 5, &b, &nb, &total2, NULL) == 0 && nb == 5 && total2 == total,
+          "page 2: %d rows, total %d", nb, total2);
+    int overlap = 0;
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++) overlap |= !strcmp(a[i].id, b[j].id);
+    CHECK(!overlap, "page 2 continues page 1");
+    store_offer_rows_free(b, nb);
+    /* every offer found, over all pages, exactly once */
+    int seen = 0, dup = 0;
+    CHECK(store_search_page(S, "beratung", langs, 2, 0, 500, &b, &nb, &total2, NULL) == 0 && nb == total, "all at once: %d of %d",
+          nb, total);
+    for (int i = 0; i < nb; i++) {
+        seen++;
+        for (int j = 0; j < i; j++) dup |= !strcmp(b[i].id, b[j].id);
+    }
+    CHECK(seen == total && !dup, "%d rows, repeats %d", seen, dup);
+    store_offer_rows_free(a, na);
+    store_offer_rows_free(b, nb);
+    CHECK(store_search_page(S, "beratung", langs, 2, total, 5, &b, &nb, &total2, NULL) == 0 && nb == 0 && total2 == total,
+          "past the end: %d rows", nb);
+    store_offer_rows_free(b, nb);
+}
+
 /* Run sql on the database at path and return its changeset (sqlite3_free it), as a delta carries. */
 static void *change(const char *path, const char *sql, int *size)
 {
@@ -207,7 +303,7 @@ TEST(refresh_after_a_delta)
     CHECK(pack_synth(path, 300, 2, 11, NULL, err, sizeof err) == 0, "synthetic content: %s", err);
     long long docs = one(path, "SELECT count(*) FROM search_doc");
     long long org_offers = one(path, "SELECT count(*) FROM service WHERE organization_id='org-3'");
-    CHECK(docs == 600 && org_offers >= 2, "%lld documents, org-3 has %lld offers", docs, org_offers);
+    CHECK(docs == 300 && org_offers >= 2, "%lld offers numbered, org-3 has %lld offers", docs, org_offers);
 
     /* an offer renamed, a provider renamed, an offer withdrawn: only those are indexed anew */
     int size = 0;
@@ -225,7 +321,7 @@ TEST(refresh_after_a_delta)
     CHECK(hits_only(path, "numbat", NULL) == 0, "a withdrawn offer is not found");
     CHECK(hits_only(path, "hapelgu gu tolin", NULL) > 0, "untouched offers are still found");
     long long live = one(path, "SELECT count(*) FROM search_doc"), top = one(path, "SELECT max(id) FROM search_doc");
-    CHECK(live == 598 && top > 600, "incremental: %lld live documents, numbered up to %lld", live, top);
+    CHECK(live == 299 && top > 300, "incremental: %lld live offers, numbered up to %lld", live, top);
 
     /* a category renamed is in every offer's text of that category: everything anew */
     cs = change(path, "UPDATE taxonomy_term_i18n SET name='Dingostunde' WHERE term_id='health' AND lang='de'", &size);
@@ -242,8 +338,8 @@ TEST(refresh_after_a_delta)
 }
 
 /* The floors the relevance set must not fall below (tests/search/relevance.tsv; bench prints the figures). */
-#define RELEVANCE_TOP3_FLOOR 0.80
-#define RELEVANCE_MRR_FLOOR 0.75
+#define RELEVANCE_TOP3_FLOOR 0.95
+#define RELEVANCE_MRR_FLOOR 0.90
 
 TEST(relevance_set)
 {
@@ -272,6 +368,8 @@ int main(int argc, char **argv)
         RUN(cross_language);
         RUN(ranking);
         RUN(no_result_and_bad_input);
+        RUN(what_people_mean);
+        RUN(honest_counts_and_pages);
         RUN(relevance_set);
     }
     RUN(refresh_after_a_delta);
