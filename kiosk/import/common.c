@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
 
 const char *imp_strerror(int err)
 {
@@ -193,9 +195,30 @@ int imp_slug(const char *in, char *out, size_t len)
         memcpy(out, in, strlen(in) + 1);
         return 1;
     }
+    /* names in any script become readable ASCII (Begegnungscafé -> begegnungscafe, Müller -> mueller) */
+    char ascii[1024];
+    const char *src = in;
+    int wide = 0;
+    for (q = in; *q; q++) wide |= (unsigned char)*q >= 0x80;
+    if (wide) {
+        UErrorCode e = U_ZERO_ERROR;
+        UChar id[64], u[1024];
+        u_uastrcpy(id, "Any-Latin; de-ASCII; Latin-ASCII");
+        UTransliterator *t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
+        int32_t n = 0, lim;
+        u_strFromUTF8(u, 512, &n, in, -1, &e);
+        lim = n;
+        if (U_SUCCESS(e) && t) utrans_transUChars(t, u, &n, 1023, 0, &lim, &e);
+        if (U_SUCCESS(e) && t) {
+            u[lim < 1023 ? lim : 1023] = 0;
+            u_strToUTF8(ascii, sizeof ascii, NULL, u, -1, &e);
+            if (U_SUCCESS(e)) src = ascii;
+        }
+        if (t) utrans_close(t);
+    }
     size_t o = 0;
     int dash = 1;
-    for (const unsigned char *p = (const unsigned char *)in; *p && o + 1 < len; p++) {
+    for (const unsigned char *p = (const unsigned char *)src; *p && o + 1 < len; p++) {
         unsigned char c = *p;
         if (c >= 'A' && c <= 'Z') c = (unsigned char)(c - 'A' + 'a');
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '_') {

@@ -44,6 +44,25 @@ int imp_export_hsds(const char *db_path, const char *out_dir, char *err, size_t 
  */
 int imp_import_hsds(const char *src_dir, const char *out_dir, FILE *report, char *err, size_t errlen);
 
+/*
+ * A caseworker's sheet of offers (CSV as spreadsheet programs save it; layout in
+ * content/README.md) into sources at out_dir, with pack.json, categories.json and the
+ * category pictograms taken from the source folder base_dir.
+ */
+int imp_import_sheet(const char *sheet_path, const char *base_dir, const char *out_dir, FILE *report, char *err,
+                     size_t errlen);
+
+/*
+ * An Integreat region into sources at out_dir. src is a folder of saved API v3 answers
+ * (src/regions.json, src/REGION/LANG/{locations,events,pages}.json) or an instance's base URL
+ * (fetched with libcurl, TLS verified, from BASE/api/v3/...). base_dir (NULL: out_dir itself,
+ * so a re-import keeps them) holds pack.json, categories.json and integreat-categories.json, the
+ * district's mapping of Integreat categories onto ours. Unmapped categories, languages the kiosk
+ * has not, closed and past entries are reported and left out.
+ */
+int imp_import_integreat(const char *src, const char *region, const char *out_dir, const char *base_dir, FILE *report,
+                         char *err, size_t errlen);
+
 /* The kiosk-pack lines for this room's subcommands. */
 const char *imp_usage(void);
 

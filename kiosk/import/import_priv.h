@@ -49,6 +49,10 @@ int imp_slug(const char *in, char *out, size_t len);
 /* Is lang one of the kiosk's content languages? */
 int imp_lang_known(const char *lang);
 
+/* HTML (libxml2's parser) as plain text: paragraphs, list items as "• ", link targets in
+ * brackets; scripts and styles dropped. NULL when out of memory. Caller frees. */
+char *imp_html_text(const char *html, size_t len);
+
 /* ---------- CSV (csv.c) ---------- */
 
 /* One table read from a CSV file: the header and the rows, every cell a UTF-8 string. */

@@ -224,6 +224,232 @@ TEST(csv_dialects)
     CHECK(rc == IMP_ERR_SYNTAX && strstr(err, "sheet.csv:3:2"), "unclosed quote at file:row:column: %s", err);
 }
 
+/* ---------- spreadsheets ---------- */
+
+TEST(sheet_sample)
+{
+    char out[700], db[700], err[1200];
+    snprintf(out, sizeof out, "%s/sheet-src", dir);
+    snprintf(db, sizeof db, "%s/sheet.db", dir);
+    int rc = imp_import_sheet("content/sheet-sample.csv", "content/demo", out, NULL, err, sizeof err);
+    CHECK(rc == IMP_OK, "%s", err);
+    rc = pack_build(out, db, err, sizeof err);
+    CHECK(rc == 0, "build: %s", err);
+    CHECK(check_sh("test \"$(sqlite3 %s \"SELECT count(*) FROM service\")\" = 2", db) == 0, "two offers");
+    CHECK(check_sh("test \"$(sqlite3 %s \"SELECT byday || ' ' || opens_at || '-' || closes_at FROM schedule WHERE "
+                   "service_id='lindenfeld-hausaufgaben'\")\" = 'MO,TU,WE,TH 14:00-16:00'", db) == 0,
+          "German day range Mo-Do");
+    CHECK(check_sh("test \"$(sqlite3 %s \"SELECT byday FROM schedule WHERE service_id='begegnungscafe-am-markt'\")\" = "
+                   "'TU,TH'", db) == 0, "Di, Do; id from the name");
+    CHECK(check_sh("sqlite3 %s \"SELECT description FROM service_i18n WHERE lang='de' AND "
+                   "service_id='begegnungscafe-am-markt'\" | grep -q '^Sie können einfach'", db) == 0,
+          "a quoted cell with a line break");
+    CHECK(check_sh("test \"$(sqlite3 %s \"SELECT status || ':' || name FROM service_i18n WHERE lang='ar' AND "
+                   "service_id='lindenfeld-hausaufgaben'\")\" = 'machine:المساعدة في الواجبات المدرسية'", db) == 0,
+          "translation columns, marked machine");
+    /* the same sheet as Windows-1252 with commas, as older Excel saves it */
+    char cp[700];
+    snprintf(cp, sizeof cp, "%s/sheet-1252.csv", dir);
+    CHECK(check_sh("python3 -c \"import csv,sys; r=list(csv.reader(open('content/sheet-sample.csv',encoding='utf-8-sig'),"
+                   "delimiter=';')); w=csv.writer(open('%s','w',encoding='cp1252',errors='strict',newline=''));"
+                   "[w.writerow([c for i,c in enumerate(row) if not r[0][i].endswith((':ar',':uk'))]) for row in r]\"",
+                   cp) == 0, "converted");
+    snprintf(out, sizeof out, "%s/sheet-src-1252", dir);
+    rc = imp_import_sheet(cp, "content/demo", out, NULL, err, sizeof err);
+    CHECK(rc == IMP_OK, "Windows-1252, commas: %s", err);
+    CHECK(check_sh("grep -q 'Begegnungscafé am Markt' %s/offers/begegnungscafe-am-markt.json", out) == 0,
+          "é converted to UTF-8");
+}
+
+static int sheet_with(const char *body, char *err, size_t errlen)
+{
+    char p[700], out[700];
+    snprintf(p, sizeof p, "%s/bad-sheet.csv", dir);
+    FILE *f = fopen(p, "wb");
+    fputs(body, f);
+    fclose(f);
+    snprintf(out, sizeof out, "%s/bad-sheet-out", dir);
+    err[0] = 0;
+    return imp_import_sheet(p, "content/demo", out, NULL, err, errlen);
+}
+
+TEST(sheet_errors)
+{
+    char err[1200];
+    int rc = sheet_with("organization;category;name;hours\nAWO;work;Kurs;Mo 9-12\n", err, sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "bad-sheet.csv:2:4"), "bad hours at row:column: %s", err);
+    rc = sheet_with("organization;category;name\nAWO;gardening;Kurs\n", err, sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "bad-sheet.csv:2:2") && strstr(err, "gardening"), "category: %s", err);
+    rc = sheet_with("organization;category;name;name:xx\nAWO;work;Kurs;?\n", err, sizeof err);
+    CHECK(rc == IMP_ERR_LANGUAGE && strstr(err, "bad-sheet.csv:1:4"), "unknown language column: %s", err);
+    rc = sheet_with("organization;category;name;colour\nAWO;work;Kurs;red\n", err, sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, ":1:4") && strstr(err, "colour"), "unknown column: %s", err);
+    rc = sheet_with("organization;category;name\nAWO;work;Kurs\nAWO;work;Kurs\n", err, sizeof err);
+    CHECK(rc == IMP_ERR_DUPLICATE && strstr(err, ":3:3") && strstr(err, "row 2"), "duplicate offer: %s", err);
+    rc = sheet_with("organization;name\nAWO;Kurs\n", err, sizeof err);
+    CHECK(rc == IMP_ERR_MISSING && strstr(err, "category"), "missing column: %s", err);
+    CHECK(!exists("%s/bad-sheet-out", dir) && !exists("%s/bad-sheet-out.partial", dir), "no tree at all");
+}
+
+/* ---------- Integreat ---------- */
+
+static char ig_base[700];
+
+/* The base sources: the demo's pack settings and categories, and a mapping file. */
+static void ig_setup(void)
+{
+    snprintf(ig_base, sizeof ig_base, "%s/ig-base", dir);
+    check_sh("rm -rf %s && mkdir -p %s && cp content/demo/pack.json content/demo/categories.json %s/ && "
+             "ln -s \"$PWD/content/pictograms\" %s/pictograms && "
+             "printf '{\"locations\": {\"5\": \"counselling\", \"Sprache\": [\"language\", \"volunteering\"]}, "
+             "\"events\": \"events\"}\\n' > %s/integreat-categories.json && "
+             "python3 tests/integreat_answers.py %s/ig-saved",
+             ig_base, ig_base, ig_base, ig_base, ig_base, dir);
+}
+
+static int q_is(const char *db, const char *sql, const char *want)
+{
+    return check_sh("test \"$(sqlite3 %s \"%s\")\" = '%s'", db, sql, want) == 0;
+}
+
+TEST(integreat_folder)
+{
+    char src[700], out[700], db[700], err[1200], rep[700];
+    snprintf(src, sizeof src, "%s/ig-saved", dir);
+    snprintf(out, sizeof out, "%s/ig-src", dir);
+    snprintf(db, sizeof db, "%s/ig.db", dir);
+    snprintf(rep, sizeof rep, "%s/ig-report.txt", dir);
+    FILE *report = fopen(rep, "w");
+    int rc = imp_import_integreat(src, "heidemoor", out, ig_base, report, err, sizeof err);
+    fclose(report);
+    CHECK(rc == IMP_OK, "%s", err);
+    rc = pack_build(out, db, err, sizeof err);
+    CHECK(rc == 0, "build: %s", err);
+    CHECK(q_is(db, "SELECT group_concat(id) FROM (SELECT id FROM service ORDER BY id)",
+               "begegnungsabend,elterncafe,infoabend-schule,migrationsberatung,sprachcafe"),
+          "POIs and events, the unmapped one left out");
+    CHECK(check_sh("grep -q 'category 9 \"Sonstiges\": not in integreat-categories.json, 1 ' %s", rep) == 0 &&
+              check_sh("grep -q 'language am (' %s && grep -q 'language de-si (' %s", rep, rep) == 0,
+          "unmapped category and languages without a kiosk language reported");
+    CHECK(q_is(db, "SELECT group_concat(byday || ' ' || opens_at || '-' || closes_at, '; ') FROM (SELECT * FROM "
+                   "schedule WHERE service_id='migrationsberatung' ORDER BY sort_order)",
+               "MO,TU 09:00-12:00; TH 09:00-12:00; TH 14:00-18:00"),
+          "opening hours, Monday first, closed and by-appointment days left out");
+    CHECK(q_is(db, "SELECT group_concat(lang || ':' || status) FROM (SELECT * FROM service_i18n WHERE "
+                   "service_id='migrationsberatung' ORDER BY lang)", "ar:machine,de:complete,en:machine"),
+          "translations linked through available_languages");
+    CHECK(q_is(db, "SELECT group_concat(lang) FROM (SELECT * FROM service_i18n WHERE service_id='sprachcafe' "
+                   "ORDER BY lang)", "de,en"), "a missing Arabic translation stays missing");
+    CHECK(check_sh("sqlite3 %s \"SELECT description FROM service_i18n WHERE service_id='migrationsberatung' AND "
+                   "lang='de'\" > %s/ig-desc.txt && grep -q '^• Termine nach Absprache$' %s/ig-desc.txt && "
+                   "grep -q 'Webseite (https://caritas-heidemoor.example/mbe)' %s/ig-desc.txt && "
+                   "grep -q '^Telefon: +49 5191 70-100$' %s/ig-desc.txt && ! grep -q 'alert\\|color' %s/ig-desc.txt",
+                   db, dir, dir, dir, dir, dir) == 0,
+          "HTML as text: list, link target, contact line; script and style dropped");
+    CHECK(q_is(db, "SELECT freq || ' ' || byday || ' ' || opens_at || '-' || closes_at || ' ' || valid_from || ' ' || "
+                   "valid_to FROM schedule WHERE service_id='begegnungsabend'",
+               "WEEKLY WE 18:00-20:00 2027-01-06 2027-12-31"), "weekly event with UNTIL");
+    CHECK(q_is(db, "SELECT freq || ' ' || byday || ' ' || valid_to FROM schedule WHERE service_id='elterncafe'",
+               "MONTHLY 1TU 2027-07-06"), "monthly event, COUNT=6 ends on the sixth first Tuesday");
+    CHECK(q_is(db, "SELECT byday || ' ' || valid_from || ' ' || valid_to FROM schedule WHERE "
+                   "service_id='infoabend-schule'", "WE 2027-03-10 2027-03-10"), "one-off event on its weekday");
+    CHECK(q_is(db, "SELECT group_concat(term_id) FROM (SELECT * FROM service_taxonomy WHERE service_id='sprachcafe' "
+                   "ORDER BY term_id)", "language,volunteering"), "mapped by German name onto two categories");
+    CHECK(q_is(db, "SELECT name FROM service_i18n WHERE service_id='begegnungsabend' AND lang='ar'", "أمسية تعارف"),
+          "RTL translation of an event");
+    CHECK(q_is(db, "SELECT count(*) FROM language WHERE code IN ('en','ar')", "2"), "languages in the pack");
+    /* a walk through the imported pack in the kiosk, in Arabic */
+    char shots[700];
+    snprintf(shots, sizeof shots, "%s/ig-shots", dir);
+    CHECK(check_sh("mkdir -p %s && printf 'tap lang:ar\\nexpect screen categories\\nshot ig-categories\\ntap cat:counselling\\n"
+                   "expect text استشارة الهجرة للبالغين\\nshot ig-list\\ntap row:0\\nexpect text +49 5191 70-100\\n"
+                   "expect no-tofu\\nshot ig-detail\\n' > %s/walk.txt && SDL_VIDEODRIVER=dummy %s/kiosk --content %s "
+                   "--data . --size 1080x1920 --script %s/walk.txt --shots %s >%s/walk.log 2>&1",
+                   shots, shots, build, db, shots, shots, shots) == 0,
+          "walked in the kiosk (see %s/walk.log)", shots);
+    CHECK(exists("%s/ig-detail.png", shots), "screenshot");
+}
+
+/* Import from a copy of the saved answers changed by a shell command. */
+static int ig_changed(const char *cmd, char *err, size_t errlen)
+{
+    char src[700], out[700];
+    snprintf(src, sizeof src, "%s/ig-mut", dir);
+    snprintf(out, sizeof out, "%s/ig-src", dir);
+    check_sh("rm -rf %s && cp -r %s/ig-saved %s && cd %s/heidemoor && %s", src, dir, src, src, cmd);
+    err[0] = 0;
+    return imp_import_integreat(src, "heidemoor", out, ig_base, NULL, err, errlen);
+}
+
+#define PY_EDIT(file, stmt) \
+    "python3 -c \"import json; d=json.load(open('" file "')); " stmt "; json.dump(d, open('" file "','w'))\""
+
+TEST(integreat_bad)
+{
+    char err[1200];
+    int rc = ig_changed(PY_EDIT("de/events.json", "d[0]['recurrence_rule']='FREQ=SOMETIMES;BYDAY=XX'"), err, sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "events.json: record 501") && strstr(err, "recurrence_rule"),
+          "invalid RRULE: %s", err);
+    rc = ig_changed(PY_EDIT("de/events.json", "d[0]['recurrence_rule']='FREQ=YEARLY'"), err, sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "only DAILY, WEEKLY and MONTHLY") && strstr(err, "record 501"), "yearly: %s", err);
+    rc = ig_changed("head -c 3000 de/locations.json > t && mv t de/locations.json", err, sizeof err);
+    CHECK(rc == IMP_ERR_SYNTAX && strstr(err, "de/locations.json:"), "truncated JSON: %s", err);
+    rc = ig_changed(PY_EDIT("en/locations.json", "d.append(dict(d[0]))"), err, sizeof err);
+    CHECK(rc == IMP_ERR_DUPLICATE && strstr(err, "en/locations.json: record 201: field id"), "duplicate id: %s", err);
+    rc = ig_changed(PY_EDIT("ar/locations.json", "d[0]['content']='<p>' + 'x'*70000 + '</p>'"), err, sizeof err);
+    CHECK(rc == IMP_ERR_TOO_BIG && strstr(err, "record 301: field content"), "absurd field: %s", err);
+    rc = ig_changed("truncate -s 90M de/pages.json", err, sizeof err);
+    CHECK(rc == IMP_ERR_TOO_BIG, "absurd file: %s", err);
+    rc = ig_changed(PY_EDIT("de/locations.json", "d[0]['opening_hours'][0]['timeSlots'][0]['end']='25:99'"), err,
+                    sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "opening_hours[0].timeSlots[0]"), "bad opening hours: %s", err);
+    CHECK(exists("%s/ig-src/offers/migrationsberatung.json", dir) && !exists("%s/ig-src.partial", dir),
+          "the previous import stays, nothing partial");
+    char map[800];
+    snprintf(map, sizeof map, "%s/integreat-categories.json", ig_base);
+    check_sh("cp %s %s.good && sed -i 's/counselling/advice/' %s", map, map, map);
+    rc = ig_changed("true", err, sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "\"advice\""), "a mapping onto no category of ours: %s", err);
+    check_sh("mv %s.good %s", map, map);
+}
+
+/* The same answers served by nginx on loopback as the API's URLs: the same sources come out. */
+TEST(integreat_url)
+{
+    char root[700], conf[800], err[1200], out[700], adir[600];
+    int port = 18900 + (int)(getpid() % 200);
+    if (!realpath(dir, adir)) snprintf(adir, sizeof adir, "%s", dir);
+    snprintf(root, sizeof root, "%s/ig-www", adir);
+    snprintf(conf, sizeof conf, "%s/nginx.conf", adir);
+    check_sh("rm -rf %s && python3 tests/integreat_answers.py %s api", root, root);
+    FILE *f = fopen(conf, "w");
+    fprintf(f,
+            "user root;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/nginx-error.log;\n"
+            "events { worker_connections 16; }\n"
+            "http {\n access_log off;\n client_body_temp_path %s/tmp-body;\n proxy_temp_path %s/tmp-proxy;\n"
+            " fastcgi_temp_path %s/tmp-fcgi;\n uwsgi_temp_path %s/tmp-uwsgi;\n scgi_temp_path %s/tmp-scgi;\n"
+            " default_type application/json;\n"
+            " server {\n  listen 127.0.0.1:%d;\n  root %s;\n  index index.json;\n }\n}\n",
+            adir, adir, adir, adir, adir, adir, adir, port, root);
+    fclose(f);
+    CHECK(check_sh("nginx -c %s -p %s 2>/dev/null", conf, adir) == 0, "nginx on 127.0.0.1:%d", port);
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    snprintf(out, sizeof out, "%s/ig-src-url", dir);
+    int rc = IMP_ERR_IO;
+    for (int i = 0; i < 20 && rc == IMP_ERR_IO; i++) { /* nginx may take a moment to listen */
+        rc = imp_import_integreat(url, "heidemoor", out, ig_base, NULL, err, sizeof err);
+        if (rc == IMP_ERR_IO) usleep(100000);
+    }
+    CHECK(rc == IMP_OK, "%s", err);
+    CHECK(check_sh("diff -r %s/ig-src %s >/dev/null", dir, out) == 0, "the same sources as from the saved answers");
+    CHECK(!exists("%s.download", out), "the downloaded answers are not left behind");
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/nothing/", port);
+    rc = imp_import_integreat(url, "heidemoor", out, ig_base, NULL, err, sizeof err);
+    CHECK(rc == IMP_ERR_IO && strstr(err, "HTTP status 404"), "a missing API: %s", err);
+    check_sh("kill -QUIT $(cat %s/nginx.pid)", dir);
+}
+
 int main(int argc, char **argv)
 {
     snprintf(build, sizeof build, "%s", argc > 1 ? argv[1] : "build");
@@ -236,5 +462,11 @@ int main(int argc, char **argv)
     RUN(round_trip);
     RUN(bad_hsds);
     RUN(csv_dialects);
+    RUN(sheet_sample);
+    RUN(sheet_errors);
+    ig_setup();
+    RUN(integreat_folder);
+    RUN(integreat_bad);
+    RUN(integreat_url);
     CHECK_DONE();
 }
