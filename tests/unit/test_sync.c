@@ -21,6 +21,7 @@
 
 static char dir[512], root[600];
 static int port;
+static const char *build; /* the build folder given: its kiosk and kiosk-pack */
 static sync_config cfg;
 
 
@@ -80,17 +81,17 @@ TEST(setup)
 {
     /* versions 1, 2, 3 of the demo district; 3 renames an offer */
     CHECK(check_sh("rm -rf %s && mkdir -p %s/root/health && cp -r content/demo %s/src && ln -s \"$PWD/content/pictograms\" "
-             "%s/src/pictograms && cp build/content/demo.db %s/v1.db && "
-             "sed -i 's/\"version\": 1/\"version\": 2/' %s/src/pack.json && build/kiosk-pack build %s/src %s/v2.db && "
+             "%s/src/pictograms && cp %s/content/demo.db %s/v1.db && "
+             "sed -i 's/\"version\": 1/\"version\": 2/' %s/src/pack.json && %s/kiosk-pack build %s/src %s/v2.db && "
              "sed -i 's/\"version\": 2/\"version\": 3/' %s/src/pack.json && "
              "sed -i 's/Sprachcafé/Sprach-Café/' %s/src/offers/stadtbibliothek-sprachcafe.json && "
-             "build/kiosk-pack build %s/src %s/v3.db",
-             dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir) == 0,
+             "%s/kiosk-pack build %s/src %s/v3.db",
+             dir, dir, dir, dir, build, dir, dir, build, dir, dir, dir, dir, build, dir, dir) == 0,
           "three versions built");
-    CHECK(check_sh("build/kiosk-pack publish %s/a content/keys/demo.secret 30 %s/v1.db %s/v2.db %s/v3.db && "
-             "build/kiosk-pack publish %s/b content/keys/demo.secret 30 %s/v3.db && "
-             "build/kiosk-pack publish %s/old content/keys/demo.secret 30 %s/v1.db",
-             root, dir, dir, dir, root, dir, root, dir) == 0,
+    CHECK(check_sh("%s/kiosk-pack publish %s/a content/keys/demo.secret 30 %s/v1.db %s/v2.db %s/v3.db && "
+             "%s/kiosk-pack publish %s/b content/keys/demo.secret 30 %s/v3.db && "
+             "%s/kiosk-pack publish %s/old content/keys/demo.secret 30 %s/v1.db",
+             build, root, dir, dir, dir, build, root, dir, build, root, dir) == 0,
           "published: a (1, 2, 3 with deltas), b (3 only), old (1 only)");
     CHECK(nginx_start() == 0, "nginx started on 127.0.0.1:%d", port);
     usleep(300000);
@@ -225,8 +226,6 @@ TEST(health_report)
     json_decref(j);
     CHECK(st.content_changed && st.installed_version == 3, "the thread installed version 3");
 }
-
-static const char *build;
 
 TEST(kiosk_switches_content)
 {
