@@ -84,8 +84,8 @@ static void write_file(const char *path, const char *text)
 TEST(bad_sources)
 {
     char err[1024];
-    system("rm -rf build/badpack && cp -r tests/fixtures/mini build/badpack && "
-           "ln -s ../../content/pictograms build/badpack/pictograms");
+    check_sh("rm -rf build/badpack && cp -r tests/fixtures/mini build/badpack && "
+             "ln -s ../../content/pictograms build/badpack/pictograms");
     write_file("build/badpack/offers/broken.json", "{ \"id\": \"broken\", ");
     CHECK(pack_build("build/badpack", "build/bad.db", err, sizeof err) != 0, "truncated JSON refused");
     CHECK(strstr(err, "broken.json") && strstr(err, "line"), "message names file and line: %s", err);
@@ -125,7 +125,7 @@ TEST(bad_databases)
     write_file("build/not-a-db.db", "hello, this is not SQLite at all, not even close to it.........");
     CHECK(store_open(&s, "build/not-a-db.db", err, sizeof err) != 0 && !s, "garbage refused: %s", err);
     CHECK(store_open(&s, "build/none.db", err, sizeof err) != 0, "missing file refused: %s", err);
-    system("rm -f build/other.db && sqlite3 build/other.db 'CREATE TABLE t(x)'");
+    check_sh("rm -f build/other.db && sqlite3 build/other.db 'CREATE TABLE t(x)'");
     CHECK(store_open(&s, "build/other.db", err, sizeof err) != 0 && strstr(err, "not a kiosk content database"),
           "foreign schema refused: %s", err);
 }
