@@ -83,6 +83,7 @@ if [ "${1:-}" = --cross ]; then
     [ $# -eq 4 ] || { echo "usage: $0 --cross DIR QEMU SYSROOT" >&2; exit 2; }
     dir=$2 qemu=$3 sysroot=$4
     run=$(cross_folder "$dir" "$qemu" "$sysroot")
+    export KIOSK_FIRMWARE=$dir/kiosk   # test_pack reads its symbols (the wrapper has none)
     unit_tests "$dir" "$run" "$qemu" -L "$sysroot"
     run_done "unit tests, $dir under $(basename "$qemu")"
 else
