@@ -43,7 +43,7 @@ count() { # label, output, exit status
 run_done() { # name
     echo "== $1: $rpass passed, $rfail failed"
     echo
-    summary+=("$(printf '%-34s %6d passed, %d failed' "$1:" "$rpass" "$rfail")")
+    summary+=("$(printf '%-38s %5d passed, %d failed' "$1:" "$rpass" "$rfail")")
     pass=$((pass + rpass))
     fail=$((fail + rfail))
     rpass=0 rfail=0
