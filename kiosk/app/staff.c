@@ -290,38 +290,51 @@ static int staff_apply(app *a, int i)
     return 1;
 }
 
+/* Seconds the pad stays locked; -1 when the lockout cannot be read (then it stays locked). */
 static int64_t lock_left(app *a)
 {
-    int64_t until = local_get_int(a->loc, "staff_locked_until", 0), now = (int64_t)time(NULL);
+    int64_t until = 0, now = (int64_t)time(NULL);
+    if (local_read_int(a->loc, "staff_locked_until", &until) < 0) return -1;
     return until > now ? until - now : 0;
 }
 
 static void pin_ok(app *a)
 {
-    int64_t left = lock_left(a);
+    /* Fail closed: an attempt is counted, and the lock it would earn is set, before the PIN is
+     * checked. An attempt that cannot be recorded (full disk, read-only or missing state
+     * database) is never checked, so guessing cannot outrun the lockout. Three tries, then
+     * locks of 30 s doubling up to an hour; remembered across restarts. */
+    int64_t left = lock_left(a), fails = 0, lock = 0;
+    int recorded = 0;
+    if (left == 0 && local_read_int(a->loc, "staff_failures", &fails) >= 0) {
+        fails = fails < 0 ? 1 : fails + 1;
+        if (fails >= 3) {
+            lock = 30;
+            for (int64_t k = 3; k < fails && lock < 3600; k++) lock *= 2;
+            if (lock > 3600) lock = 3600;
+        }
+        recorded = local_set_int(a->loc, "staff_failures", fails) == 0 &&
+                   (!lock || local_set_int(a->loc, "staff_locked_until", (int64_t)time(NULL) + lock) == 0);
+    }
     if (left > 0) {
         i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second", "Locked. Try again in %d seconds",
                           (long)left, a->s.staff_msg, sizeof a->s.staff_msg);
+    } else if (!recorded) {
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s: %s", T(a, "Storage"), T(a, "read-only: nothing can be saved"));
+        log_msg("staff", "PIN pad stays locked: attempts cannot be recorded in the state database");
     } else if (a->cfg.staff_pin_hash[0] &&
                crypto_pwhash_str_verify(a->cfg.staff_pin_hash, a->pin, strlen(a->pin)) == 0) {
-        local_set_int(a->loc, "staff_failures", 0);
+        if (local_set_int(a->loc, "staff_failures", 0) != 0 || local_set_int(a->loc, "staff_locked_until", 0) != 0)
+            log_msg("staff", "the PIN lockout could not be reset");
         a->s.staff_msg[0] = 0;
         app_go(a, SCREEN_STAFF);
         staff_refresh(a);
         app_book_staff(a, 0);
     } else {
-        /* three tries, then locks of 30 s doubling up to an hour; remembered across restarts */
-        int64_t fails = local_get_int(a->loc, "staff_failures", 0) + 1;
-        local_set_int(a->loc, "staff_failures", fails);
         snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, "Wrong PIN"));
-        if (fails >= 3) {
-            int64_t lock = 30;
-            for (int64_t k = 3; k < fails && lock < 3600; k++) lock *= 2;
-            if (lock > 3600) lock = 3600;
-            local_set_int(a->loc, "staff_locked_until", (int64_t)time(NULL) + lock);
+        if (lock)
             i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second",
                               "Locked. Try again in %d seconds", (long)lock, a->s.staff_msg, sizeof a->s.staff_msg);
-        }
         log_msg("staff", "wrong staff PIN (%lld in a row)", (long long)fails);
     }
     sodium_memzero(a->pin, sizeof a->pin);

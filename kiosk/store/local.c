@@ -48,6 +48,17 @@ int64_t local_get_int(local *l, const char *key, int64_t def)
     return v;
 }
 
+int local_read_int(local *l, const char *key, int64_t *out)
+{
+    sqlite3_stmt *st;
+    if (!l || sqlite3_prepare_v2(l->db, "SELECT value FROM state WHERE key=?1", -1, &st, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int local_set_int(local *l, const char *key, int64_t value)
 {
     sqlite3_stmt *st;

@@ -17,6 +17,9 @@ void local_close(local *l);
 
 /* A remembered number; def when absent or unreadable. */
 int64_t local_get_int(local *l, const char *key, int64_t def);
+/* A remembered number into *out: 1 when found, 0 when absent (*out untouched), -1 when it
+ * cannot be read. For what must fail closed, where "unreadable" may not pass for "absent". */
+int local_read_int(local *l, const char *key, int64_t *out);
 /* Remember a number durably. Returns 0, or -1 (disk full, read-only): the caller goes on. */
 int local_set_int(local *l, const char *key, int64_t value);
 

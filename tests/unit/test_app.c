@@ -263,6 +263,84 @@ TEST(check_then_leave_leaves_no_staging)
     CHECK(!staging_files(content), "check, then the kiosk stops: no staging file left");
 }
 
+/* Type a PIN on the pad (entering it from the attract screen first) and press OK. */
+static void type_pin(app *a, const char *pin)
+{
+    if (app_get_state(a)->screen == SCREEN_ATTRACT) act(a, ACT_STAFF_ENTER, NULL, 0);
+    for (const char *d = pin; *d; d++) {
+        char k[2] = {*d, 0};
+        act(a, ACT_PIN_DIGIT, k, 0);
+    }
+    act(a, ACT_PIN_OK, NULL, 0);
+}
+
+static app *open_pin(const char *state)
+{
+    app_config c;
+    app_config_defaults(&c);
+    snprintf(c.content, sizeof c.content, "%s/content/demo.db", build);
+    snprintf(c.state_path, sizeof c.state_path, "%s", state);
+    c.booking = 0;
+    snprintf(c.staff_pin_hash, sizeof c.staff_pin_hash, "%s",
+             "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI");
+    app *a = NULL;
+    char err[512];
+    if (app_open(&a, &c, err, sizeof err) != 0) printf("app_open: %s\n", err);
+    if (a) app_tick(a, now_ms);
+    return a;
+}
+
+/* A wrong attempt that cannot be recorded keeps the pad locked: nine wrong PINs and then the
+ * right one must not open staff mode when the state database cannot be written. */
+TEST(pin_lockout_fails_closed)
+{
+    char state[400];
+    /* no state database at all (its folder is missing) */
+    snprintf(state, sizeof state, "%s/no-such-folder/state.db", dir);
+    app *a = open_pin(state);
+    CHECK(a != NULL, "the kiosk runs without its state database");
+    if (!a) return;
+    for (int i = 0; i < 9; i++) type_pin(a, "1111");
+    type_pin(a, "2468");
+    CHECK(app_get_state(a)->screen != SCREEN_STAFF, "without a state database the pad stays locked (screen %d)",
+          app_get_state(a)->screen);
+    CHECK(app_get_state(a)->staff_msg[0] != 0, "and says why");
+    app_close(a);
+
+    /* a state database that reads but cannot be written (another writer holds it, as a full
+     * or read-only disk refuses writes) */
+    snprintf(state, sizeof state, "%s/pin-state.db", dir);
+    unlink(state);
+    a = open_pin(state);
+    if (!a) return;
+    sqlite3 *hold = NULL;
+    CHECK(sqlite3_open(state, &hold) == SQLITE_OK && sqlite3_exec(hold, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK,
+          "the state database is held for writing");
+    type_pin(a, "1111");
+    type_pin(a, "2468");
+    CHECK(app_get_state(a)->screen != SCREEN_STAFF, "an attempt that cannot be recorded is not checked (screen %d)",
+          app_get_state(a)->screen);
+    sqlite3_exec(hold, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(hold);
+    type_pin(a, "2468");
+    CHECK(app_get_state(a)->screen == SCREEN_STAFF, "once it can be written, the right PIN opens staff mode");
+    app_close(a);
+
+    /* still three tries, then locked, also for the right PIN */
+    unlink(state);
+    a = open_pin(state);
+    if (!a) return;
+    for (int i = 0; i < 3; i++) type_pin(a, "1111");
+    type_pin(a, "2468");
+    CHECK(app_get_state(a)->screen != SCREEN_STAFF, "three wrong PINs lock the pad");
+    app_close(a);
+    a = open_pin(state);
+    if (!a) return;
+    type_pin(a, "2468");
+    CHECK(app_get_state(a)->screen != SCREEN_STAFF, "the lock holds across a restart");
+    app_close(a);
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -274,5 +352,6 @@ int main(int argc, char **argv)
     RUN(late_booking_after_reset);
     RUN(late_booking_same_session);
     RUN(check_then_leave_leaves_no_staging);
+    RUN(pin_lockout_fails_closed);
     CHECK_DONE();
 }
