@@ -9,6 +9,7 @@
 #include "platform/job.h"
 #include "platform/speech.h"
 #include "store/local.h"
+#include "text/text.h"
 
 #include <dirent.h>
 #include <malloc.h>
@@ -119,7 +120,9 @@ static void format_schedule(const app_state *s, const store_schedule *sc, char *
     char days[256] = "", times[96] = "", extra[128] = "";
     if (n) i18n_join_list(s->lang, items, n, days, sizeof days);
     i18n_capitalize_start(s->lang, days, sizeof days); /* the days start the line: "Понедельник и среда" */
-    i18n_format_time_range(s->lang, sc->opens, sc->closes, times, sizeof times);
+    char hours[96];
+    if (i18n_format_time_range(s->lang, sc->opens, sc->closes, hours, sizeof hours) >= 0)
+        text_unit(times, sizeof times, hours, TEXT_UNIT_OWN); /* whole inside text of either direction */
     if (!strcmp(sc->freq, "MONTHLY")) {
         snprintf(extra, sizeof extra, " (%s)", i18n_gettext(s->catalog, "once a month"));
     } else if (sc->interval > 1) {
@@ -160,8 +163,9 @@ static void format_rows(app *a)
         snprintf(copy, sizeof copy, "%s", a->s.rows[i].languages);
         for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && n < 16; t = strtok_r(NULL, ",", &save)) codes[n++] = t;
         char *spoken = spoken_names(a->s.lang, codes, n);
-        char line[600];
-        snprintf(line, sizeof line, "%s%s%s", a->s.rows[i].town, spoken && *spoken ? " · " : "", spoken ? spoken : "");
+        char line[600], town[200];
+        text_unit(town, sizeof town, a->s.rows[i].town, TEXT_UNIT_OWN); /* a place name stays whole */
+        snprintf(line, sizeof line, "%s%s%s", town, spoken && *spoken ? " · " : "", spoken ? spoken : "");
         free(spoken);
         a->s.row_meta[i] = strdup(line);
     }

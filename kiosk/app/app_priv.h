@@ -44,6 +44,7 @@ struct app {
     int chosen_slot;             /* index into slots */
     struct {                     /* the booking last sent, for its confirmation (no personal data) */
         char offer_id[128], title[256], where[600];
+        char where_shown[600];   /* the same address as screen units (text_address) */
         int64_t start, end;
         int capacity;
     } sent;

@@ -11,6 +11,7 @@
 
 #include "platform/log.h"
 #include "platform/secret.h"
+#include "text/text.h"
 
 #include <dirent.h>
 #include <sodium.h>
@@ -99,7 +100,9 @@ static void when_text(app *a, const char *day, int start_min, int end_min, char 
     sscanf(day, "%d-%d-%d", &y, &m, &d);
     i18n_format_day(a->s.lang, y, m, d, 1, date, sizeof date);
     i18n_format_time_range(a->s.lang, start_min, end_min, time, sizeof time);
-    snprintf(buf, len, "%s\n%s", date, time);
+    char unit[96];
+    text_unit(unit, sizeof unit, time, TEXT_UNIT_OWN); /* "9:00 AM – 12:00 PM" whole inside Urdu */
+    snprintf(buf, len, "%s\n%s", date, unit);
 }
 
 static int seats_free(const booking_slot *sl) { return sl->capacity - sl->taken; }
@@ -133,7 +136,9 @@ static void make_times(app *a, int first)
     for (int i = first; s->book_times && i < a->nslots && !strcmp(a->slots[i].day, a->slots[first].day); i++) {
         book_choice *c = &s->book_times[s->nbook_times++];
         c->index = i;
-        i18n_format_time_range(s->lang, a->slots[i].start_min, a->slots[i].end_min, c->label, sizeof c->label);
+        char range[96];
+        i18n_format_time_range(s->lang, a->slots[i].start_min, a->slots[i].end_min, range, sizeof range);
+        text_unit(c->label, sizeof c->label, range, TEXT_UNIT_OWN);
         i18n_format_count(s->catalog, s->lang, "%d place free", "%d places free", seats_free(&a->slots[i]), c->detail,
                           sizeof c->detail);
     }
@@ -186,6 +191,9 @@ static booking_request request(app *a)
     snprintf(a->sent.offer_id, sizeof a->sent.offer_id, "%s", a->s.offer->id);
     snprintf(a->sent.title, sizeof a->sent.title, "%s", a->s.offer->name.text);
     address(a, a->sent.where, sizeof a->sent.where);
+    const store_offer *o = a->s.offer;
+    text_address(a->sent.where_shown, sizeof a->sent.where_shown, o->location_name.text, o->street, o->postcode, o->city,
+                 NULL);
     a->sent.start = sl->start;
     a->sent.end = sl->end;
     a->sent.capacity = sl->capacity;
@@ -362,7 +370,7 @@ static void got_booking(app *a, const booking_result *r)
     s->book_state = r->info.state == BOOKING_CONFIRMED ? BOOK_CONFIRMED : BOOK_QUEUED;
     wipe_person(a);
     booking_request req = sent_request(a);
-    snprintf(s->book_where, sizeof s->book_where, "%s", req.location);
+    snprintf(s->book_where, sizeof s->book_where, "%s", a->sent.where_shown);
     free(s->book_ics);
     s->book_ics = s->book_state == BOOK_CONFIRMED ? booking_ics_event(&req, r->info.code) : NULL;
 }
@@ -461,8 +469,10 @@ static void got_staff(app *a, booking_result *r)
         char day[11];
         int from, to;
         row->time[0] = 0;
-        if (local_span(in->start, in->end, day, &from, &to) == 0)
-            i18n_format_time_range(s->lang, from, to, row->time, sizeof row->time);
+        char range[96];
+        if (local_span(in->start, in->end, day, &from, &to) == 0 &&
+            i18n_format_time_range(s->lang, from, to, range, sizeof range) >= 0)
+            text_unit(row->time, sizeof row->time, range, TEXT_UNIT_OWN);
         snprintf(row->code, sizeof row->code, "%s", in->code);
         store_offer *of = NULL;
         int have = store_offer_get(a->st, in->offer_id, s->chain, s->nchain, &of) == 0;

@@ -100,8 +100,23 @@ int speech_synth(const char *lang, const char *text, int16_t **pcm, size_t *nsam
     *nsamples = 0;
     const char *v = lang ? voice_of(lang) : NULL;
     if (!v || !es.ok || es.set_voice_by_name(v) != EE_OK) return -1;
+    /* the screen's texts carry bidi isolates around numbers and addresses (text_unit): not for the ear */
+    size_t tl = strlen(text), o = 0;
+    char *plain = malloc(tl + 1);
+    if (!plain) return -1;
+    for (size_t i = 0; i < tl; i++) {
+        const unsigned char *u = (const unsigned char *)text + i;
+        if (i + 2 < tl && u[0] == 0xE2 && ((u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9) ||
+                                            (u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE))) {
+            i += 2;
+            continue;
+        }
+        plain[o++] = text[i];
+    }
+    plain[o] = 0;
     sink s = {0};
-    espeak_ERROR e = es.synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, &s);
+    espeak_ERROR e = es.synth(plain, o + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, &s);
+    free(plain);
     if (e != EE_OK || s.oom || s.n == 0) {
         free(s.pcm);
         return -1;

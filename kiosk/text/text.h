@@ -120,10 +120,44 @@ const char *text_font_name(const text_engine *te, int i);
 int text_line_visual_utf8(const text_layout *lo, int line, char *buf, size_t buflen);
 
 /*
- * Wrap phone numbers, e-mail addresses, URLs and other digit/Latin codes in LRI ... PDI so they
- * read left to right inside right-to-left text. Returns a new string the caller frees.
+ * Wrap phone numbers (in any digit system), e-mail addresses, URLs and other digit/Latin codes
+ * in LRI ... PDI so they read left to right inside right-to-left text; text_layout_make does this
+ * to every text. Text inside an isolate the caller made (text_unit) is left alone. Returns a new
+ * string the caller frees.
  */
 char *text_isolate_ltr(const char *utf8);
+
+/*
+ * Composed units: numbers and addresses inside text of either direction. The screens compose
+ * address lines, time ranges, phone numbers, codes and postcodes through these, so that the
+ * bidi algorithm keeps each whole ("29601 Heidemoor" stays so in an Arabic confirmation) and
+ * its digits are set in one font.
+ */
+enum text_unit_kind {
+    TEXT_UNIT_LTR = 0,  /* phone numbers, booking codes, postcodes, e-mail and web addresses: left to
+                           right in any digit system (LRI...PDI; with Arabic-Indic digits, whose bidi
+                           class would swap the groups of a phone number, LRO...PDF inside) */
+    TEXT_UNIT_OWN = 1,  /* address lines, time ranges, dates: their own direction, from their first
+                           strong letter (FSI...PDI): "9:00 AM – 12:00 PM" inside Urdu, "٩:٠٠ ص – ١٢:٠٠ م"
+                           inside Arabic */
+};
+
+/* utf8 as one unit into buf (len bytes). Returns the length, or -1 when it does not fit (buf
+ * then holds the plain text if that fits, else ""). */
+int text_unit(char *buf, size_t len, const char *utf8, int kind);
+
+/* Append utf8 as one unit to the string in buf, after sep when buf is not empty (phone numbers
+ * one a line: sep "\n"). NULL or empty utf8 appends nothing. Returns the new length or -1. */
+int text_unit_append(char *buf, size_t len, const char *sep, const char *utf8, int kind);
+
+/*
+ * An address as display lines, each a unit of its own direction: name, street, then postcode
+ * (a left-to-right unit), city and district ("29601 Heidemoor – Nord"). NULL or empty parts are
+ * left out. For the screen only: an iCalendar LOCATION wants the plain text. Returns the
+ * length or -1.
+ */
+int text_address(char *buf, size_t len, const char *name, const char *street, const char *postcode, const char *city,
+                 const char *district);
 
 /* Cache statistics since open, for the bench. */
 void text_cache_stats(const text_engine *te, long *hits, long *misses);

@@ -443,14 +443,9 @@ void screen_detail(frame *f)
         return;
     }
     char addr[512] = "", phones[256] = "";
-    if (*o->location_name.text)
-        snprintf(addr, sizeof addr, "%s\n%s\n%s %s%s%s", o->location_name.text, o->street, o->postcode, o->city,
-                 *o->district ? " – " : "", o->district);
-    else
-        snprintf(addr, sizeof addr, "%s\n%s %s", o->street, o->postcode, o->city);
-    size_t pl = 0;
-    for (int i = 0; i < o->nphones && pl < sizeof phones - 64; i++)
-        pl += (size_t)snprintf(phones + pl, sizeof phones - pl, "%s%s", i ? "\n" : "", o->phones[i]);
+    /* address and phone numbers as units (text_address, text_unit): whole in either direction */
+    text_address(addr, sizeof addr, o->location_name.text, o->street, o->postcode, o->city, o->district);
+    for (int i = 0; i < o->nphones; i++) text_unit_append(phones, sizeof phones, "\n", o->phones[i], TEXT_UNIT_LTR);
     const char *hours = st->offer_hours && *st->offer_hours ? st->offer_hours : ui_tr(f, "By appointment only");
     const char *spoken = st->offer_spoken ? st->offer_spoken : "";
 
@@ -641,7 +636,9 @@ void screen_staff(frame *f)
                      st->nstaff_list < 0 ? ui_tr(f, "The bookings cannot be read.") : ui_tr(f, "No bookings for today."));
         for (int i = 0; i < st->nstaff_list && o + 300 < sizeof list; i++) {
             const staff_booking *b = &st->staff_list[i];
-            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s  %s  %.80s – %s", i ? "\n" : "", b->time, b->code, b->offer,
+            char code[64];
+            text_unit(code, sizeof code, b->code, TEXT_UNIT_LTR);
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s  %s  %.80s – %s", i ? "\n" : "", b->time, code, b->offer,
                                   ui_booking_state(f, b->state));
         }
         text_opts bo = ui_opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);

@@ -53,6 +53,88 @@ TEST(email_and_url_isolated)
     free(s);
 }
 
+/* The visual order of line 0 of text laid out as an RTL paragraph in lang. */
+static void visual_rtl(const char *lang, const char *text, char *vis, size_t len)
+{
+    text_style st = style(lang, TEXT_DIR_RTL, 0);
+    text_layout *lo = text_layout_make(te, text, &st);
+    vis[0] = 0;
+    if (lo) text_line_visual_utf8(lo, 0, vis, len);
+    text_layout_free(lo);
+}
+
+TEST(units_keep_numbers_whole)
+{
+    char buf[512], line[600], vis[600];
+    /* the confirmation's address in Arabic: unprotected, the postcode moves behind the town */
+    visual_rtl("ar", "29601 Heidemoor", vis, sizeof vis);
+    CHECK(strstr(vis, "Heidemoor 29601") != NULL, "(control) a bare postcode and town swap: %s", vis);
+    CHECK(text_address(buf, sizeof buf, NULL, "Kirchplatz 3", "29601", "Heidemoor", NULL) > 0, "address composed");
+    const char *nl = strchr(buf, '\n');
+    CHECK(nl && strstr(nl, "29601") && strstr(nl, "Heidemoor"), "second line holds the place: %s", buf);
+    snprintf(line, sizeof line, "العنوان: %s", nl ? nl + 1 : buf);
+    visual_rtl("ar", line, vis, sizeof vis);
+    CHECK(strstr(vis, "29601 Heidemoor") != NULL, "ar reads 29601 Heidemoor as the detail page does: %s", vis);
+    text_address(buf, sizeof buf, "Rathaus", "Kirchplatz 3", "29601", "Heidemoor", "Nord");
+    CHECK(strstr(buf, "Rathaus") == buf + 3 && strstr(buf, "Heidemoor – Nord"), "name first, district last: %s", buf);
+    text_address(buf, sizeof buf, "", NULL, "29601", "Heidemoor", NULL);
+    CHECK(!strchr(buf, '\n'), "empty parts left out: %s", buf);
+
+    /* Urdu opening hours: the range stays in its own order, one font for both times */
+    char range[128];
+    i18n_format_time_range("ur", 9 * 60, 12 * 60, range, sizeof range);
+    CHECK(strstr(range, "9:00") && strstr(range, "AM"), "ICU's Urdu range: %s", range);
+    snprintf(line, sizeof line, "پیر %s", range);
+    visual_rtl("ur", line, vis, sizeof vis);
+    CHECK(strstr(vis, range) == NULL, "(control) unprotected, the range falls apart: %s", vis);
+    char unit[160];
+    text_unit(unit, sizeof unit, range, TEXT_UNIT_OWN);
+    snprintf(line, sizeof line, "پیر %s", unit);
+    visual_rtl("ur", line, vis, sizeof vis);
+    CHECK(strstr(vis, range) != NULL, "ur hours read %s: %s", range, vis);
+    text_style st = style("ur", TEXT_DIR_RTL, 0);
+    text_layout *lo = text_layout_make(te, line, &st);
+    int digit_font = -2, one_font = 1;
+    for (int i = 0; lo && i < lo->nglyphs; i++) {
+        UChar32 c;
+        int k = lo->glyphs[i].cluster;
+        U16_NEXT(lo->text16, k, lo->len16, c);
+        if (c < '0' || c > '9') continue;
+        if (digit_font == -2) digit_font = lo->glyphs[i].font;
+        else if (lo->glyphs[i].font != digit_font) one_font = 0;
+    }
+    CHECK(lo && digit_font >= 0 && one_font, "9:00 and 12:00 in one font");
+    text_layout_free(lo);
+
+    /* an Arabic range inside Arabic keeps the Arabic order */
+    i18n_format_time_range("ar", 9 * 60, 12 * 60, range, sizeof range);
+    text_unit(unit, sizeof unit, range, TEXT_UNIT_OWN);
+    snprintf(line, sizeof line, "الاثنين %s", unit);
+    visual_rtl("ar", line, vis, sizeof vis);
+    CHECK(strstr(vis, "م ١٢:٠٠ – ص ٩:٠٠ ") == vis, "ar: %s", vis);
+
+    /* phone numbers in Persian and Arabic-Indic digits: groups in their order */
+    static const char *const phones[] = {"۰۵۱۹۱-۱۲۳۴", "٠٥١٩١-١٢٣٤", "۰۵۱۹۱ ۱۲۳۴"};
+    for (size_t i = 0; i < sizeof phones / sizeof *phones; i++) {
+        text_unit(unit, sizeof unit, phones[i], TEXT_UNIT_LTR);
+        snprintf(line, sizeof line, "تلفن: %s", unit);
+        visual_rtl("fa", line, vis, sizeof vis);
+        CHECK(strstr(vis, phones[i]) != NULL, "unit %s: %s", phones[i], vis);
+        /* and found by the automatic isolation in running text too */
+        snprintf(line, sizeof line, "تلفن: %s برای وقت", phones[i]);
+        visual_rtl("fa", line, vis, sizeof vis);
+        CHECK(strstr(vis, phones[i]) != NULL, "running text %s: %s", phones[i], vis);
+    }
+    /* phones one a line; a unit that does not fit is refused */
+    buf[0] = 0;
+    text_unit_append(buf, sizeof buf, "\n", "05191 1000", TEXT_UNIT_LTR);
+    text_unit_append(buf, sizeof buf, "\n", "05191 2000", TEXT_UNIT_LTR);
+    CHECK(strchr(buf, '\n') && strstr(buf, "05191 2000"), "two lines: %s", buf);
+    char tiny[8];
+    CHECK(text_unit(tiny, sizeof tiny, "05191 1000", TEXT_UNIT_LTR) == -1 && tiny[0] == 0, "too small refused");
+    CHECK(text_unit(tiny, sizeof tiny, "0519", TEXT_UNIT_LTR) == -1 && !strcmp(tiny, "0519"), "plain when only that fits");
+}
+
 TEST(mixed_visual_order)
 {
     /* Hebrew-free: Arabic word, then Latin word, in an LTR paragraph */
@@ -338,6 +420,7 @@ int main(int argc, char **argv)
     RUN(phone_in_arabic_reads_left_to_right);
     RUN(email_and_url_isolated);
     RUN(mixed_visual_order);
+    RUN(units_keep_numbers_whole);
     RUN(font_per_script);
     RUN(arabic_joins);
     RUN(line_breaking);
