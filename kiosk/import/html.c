@@ -51,7 +51,7 @@ static void text(out *o, const char *s)
         while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r' && *e != '\f') e++;
         if (o->len) {
             if (o->nl) put(o, "\n\n", (size_t)o->nl);
-            else if (o->space) put(o, " ", 1);
+            else if (o->space && !(o->len >= 4 && !memcmp(o->buf + o->len - 4, "• ", 4))) put(o, " ", 1);
         }
         o->nl = 0;
         o->space = 0;
@@ -87,10 +87,12 @@ static void walk(out *o, xmlNode *n, int depth)
         for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) block |= is(n, blocks[i]);
         if (is(n, "br")) { brk(o, 1); continue; }
         if (block) brk(o, 2);
-        if (is(n, "li") || is(n, "tr") || is(n, "dt")) {
-            brk(o, 1);
-            if (is(n, "li") && o->len) { put(o, o->nl ? "\n" : "", o->nl ? 1 : 0); o->nl = 0; o->space = 0; put(o, "• ", 4); }
-            else if (is(n, "li")) put(o, "• ", 4);
+        if (is(n, "li") || is(n, "tr") || is(n, "dt")) brk(o, 1);
+        if (is(n, "li")) { /* the bullet starts the item's line at once, so an empty item still shows */
+            if (o->len) put(o, "\n\n", (size_t)(o->nl ? o->nl : 1));
+            o->nl = 0;
+            o->space = 0;
+            put(o, "• ", 4);
         }
         if (is(n, "td") || is(n, "th")) o->space = 1;
         walk(o, n->children, depth + 1);

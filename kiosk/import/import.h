@@ -63,6 +63,21 @@ int imp_import_sheet(const char *sheet_path, const char *base_dir, const char *o
 int imp_import_integreat(const char *src, const char *region, const char *out_dir, const char *base_dir, FILE *report,
                          char *err, size_t errlen);
 
+/*
+ * The texts of the sources in src_dir as a PO file for translators into lang: msgctxt
+ * "offers/ID#field" (entity and field), msgid the German text, msgstr the translation;
+ * machine-made and outdated translations fuzzy. Written beside out_po and renamed.
+ */
+int imp_po_export(const char *src_dir, const char *lang, const char *out_po, char *err, size_t errlen);
+
+/*
+ * A translated PO file back into the sources (rewritten beside and switched): an entity's
+ * translation becomes "complete" when all its entries were reviewed (not fuzzy), "outdated"
+ * when an entry's msgid is no longer the German text, else "machine". Entries naming no
+ * entity or field of the sources, another language, or a malformed file are refused.
+ */
+int imp_po_import(const char *src_dir, const char *lang, const char *po_path, FILE *report, char *err, size_t errlen);
+
 /* The kiosk-pack lines for this room's subcommands. */
 const char *imp_usage(void);
 

@@ -450,6 +450,67 @@ TEST(integreat_url)
     check_sh("kill -QUIT $(cat %s/nginx.pid)", dir);
 }
 
+/* ---------- translators' round trip ---------- */
+
+TEST(po_round_trip)
+{
+    char po[700], src[700], err[1200], db0[700], db1[700];
+    snprintf(po, sizeof po, "%s/ar.po", dir);
+    snprintf(src, sizeof src, "%s/po-src", dir);
+    snprintf(db0, sizeof db0, "%s/po-before.db", dir);
+    snprintf(db1, sizeof db1, "%s/po-after.db", dir);
+    int rc = imp_po_export("content/demo", "ar", po, err, sizeof err);
+    CHECK(rc == IMP_OK, "%s", err);
+    CHECK(check_sh("msgfmt --check -o /dev/null %s", po) == 0, "a valid PO file");
+    CHECK(check_sh("grep -A4 '^#, fuzzy' %s | grep -q '^msgctxt \"offers/agentur-arbeit-berufsberatung#name\"'", po) == 0,
+          "machine translations are fuzzy, msgctxt names entity and field");
+    CHECK(check_sh("grep -A1 'msgctxt \"offers/agentur-arbeit-berufsberatung#name\"' %s | "
+                   "grep -q 'msgid \"Berufsberatung und Arbeitsvermittlung\"'", po) == 0, "msgid is the German text");
+    /* unchanged PO back in: the same translations and states */
+    check_sh("rm -rf %s && cp -r content/demo %s && ln -s \"$PWD/content/pictograms\" %s/../pictograms 2>/dev/null; true",
+             src, src, src);
+    CHECK(pack_build(src, db0, err, sizeof err) == 0, "build: %s", err);
+    rc = imp_po_import(src, "ar", po, NULL, err, sizeof err);
+    CHECK(rc == IMP_OK, "%s", err);
+    CHECK(pack_build(src, db1, err, sizeof err) == 0, "build: %s", err);
+    CHECK(differing_rows(db0, db1, "service_i18n") == 0 && differing_rows(db0, db1, "organization_i18n") == 0 &&
+              differing_rows(db0, db1, "location_i18n") == 0 && differing_rows(db0, db1, "taxonomy_term_i18n") == 0 &&
+              differing_rows(db0, db1, "intake_answer_i18n") == 0,
+          "an untouched PO changes nothing");
+    /* a translator reviews everything in Poedit (fuzzy cleared) and rewrites one name; meanwhile the German
+     * text of another offer changed */
+    char reviewed[700];
+    snprintf(reviewed, sizeof reviewed, "%s/ar-reviewed.po", dir);
+    CHECK(check_sh("msgattrib --clear-fuzzy -o %s %s && sed -i '/msgctxt \"offers\\/awo-jmd#name\"/{n;n;s/^msgstr .*/msgstr "
+                   "\"خدمة الشباب للمهاجرين (JMD)\"/}' %s && sed -i 's/\"name\": \"Berufsberatung und "
+                   "Arbeitsvermittlung\"/\"name\": \"Berufsberatung\"/' %s/offers/agentur-arbeit-berufsberatung.json",
+                   reviewed, po, reviewed, src) == 0, "reviewed");
+    rc = imp_po_import(src, "ar", reviewed, NULL, err, sizeof err);
+    CHECK(rc == IMP_OK, "%s", err);
+    CHECK(pack_build(src, db1, err, sizeof err) == 0, "build: %s", err);
+    CHECK(q_is(db1, "SELECT status || ':' || name FROM service_i18n WHERE service_id='awo-jmd' AND lang='ar'",
+               "complete:خدمة الشباب للمهاجرين (JMD)"), "reviewed -> complete, with the new text");
+    CHECK(q_is(db1, "SELECT status FROM service_i18n WHERE service_id='agentur-arbeit-berufsberatung' AND lang='ar'",
+               "outdated"), "changed German source -> outdated");
+    CHECK(q_is(db1, "SELECT count(*) FROM service_i18n WHERE lang='ar' AND status='machine'", "0"), "none left machine");
+
+    /* refusals leave the sources as they were */
+    check_sh("cp -r %s %s.before", src, src);
+    rc = imp_po_import(src, "xx", reviewed, NULL, err, sizeof err);
+    CHECK(rc == IMP_ERR_LANGUAGE, "unknown language: %s", err);
+    rc = imp_po_import(src, "fa", reviewed, NULL, err, sizeof err);
+    CHECK(rc == IMP_ERR_LANGUAGE && strstr(err, "Language: ar"), "a PO of another language: %s", err);
+    char bad[700];
+    snprintf(bad, sizeof bad, "%s/bad.po", dir);
+    check_sh("sed 's/offers\\/awo-jmd#name/offers\\/no-such-offer#name/' %s > %s", reviewed, bad);
+    rc = imp_po_import(src, "ar", bad, NULL, err, sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "offers/no-such-offer#name"), "unknown entity: %s", err);
+    check_sh("head -c 20000 %s > %s && echo 'msgid \"unterminated' >> %s", reviewed, bad, bad);
+    rc = imp_po_import(src, "ar", bad, NULL, err, sizeof err);
+    CHECK(rc == IMP_ERR_SYNTAX && strstr(err, "bad.po:"), "a broken PO file: %s", err);
+    CHECK(check_sh("diff -r %s %s.before", src, src) == 0 && !exists("%s.partial", src), "sources untouched");
+}
+
 int main(int argc, char **argv)
 {
     snprintf(build, sizeof build, "%s", argc > 1 ? argv[1] : "build");
@@ -468,5 +529,6 @@ int main(int argc, char **argv)
     RUN(integreat_folder);
     RUN(integreat_bad);
     RUN(integreat_url);
+    RUN(po_round_trip);
     CHECK_DONE();
 }
