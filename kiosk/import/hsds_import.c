@@ -54,6 +54,7 @@ static int slug_for(importer *im, const char *kind, json_t *rec, const char **ou
     if (have) { *out = json_string_value(have); return IMP_OK; }
     char s[300];
     const char *x = jstr(rec, "x_kiosk_id");
+    if (!x && !strcmp(kind, "taxonomy_term")) x = jstr(rec, "code"); /* a term's code reads better than its UUID */
     if (!imp_slug(x ? x : hid, s, sizeof s))
         return imp_fail(im->err, im->errlen, IMP_ERR_UNMAPPED, "%s: %s %s: field id: no usable characters", im->file,
                         kind, hid);

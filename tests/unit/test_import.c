@@ -511,6 +511,51 @@ TEST(po_round_trip)
     CHECK(check_sh("diff -r %s %s.before", src, src) == 0 && !exists("%s.partial", src), "sources untouched");
 }
 
+/* HSDS written by another directory: no x_kiosk fields, services with everything nested. */
+TEST(hsds_foreign)
+{
+    char in[700], out[700], db[700], err[1200];
+    snprintf(in, sizeof in, "%s/foreign", dir);
+    snprintf(out, sizeof out, "%s/foreign-src", dir);
+    snprintf(db, sizeof db, "%s/foreign.db", dir);
+    check_sh("rm -rf %s && mkdir -p %s && cat > %s/services.json <<'EOF'\n"
+             "{\"total_items\": 1, \"contents\": [{\"id\": \"0b7c6e2e-3a51-4f0e-9d1c-2b1f0f6a7c11\", "
+             "\"name\": \"Schuldnerberatung\", \"description\": \"Hilfe bei Schulden.\", \"status\": \"active\", "
+             "\"fees_description\": \"Kostenlos.\", \"email\": \"schulden@beratung.example\", "
+             "\"organization_id\": \"5d1f1c0a-8f7e-4c77-b1f4-3f6c2a9e0d22\", "
+             "\"organization\": {\"id\": \"5d1f1c0a-8f7e-4c77-b1f4-3f6c2a9e0d22\", \"name\": \"Diakonie Moorbach\", "
+             "\"description\": \"\", \"website\": \"https://diakonie-moorbach.example\"}, "
+             "\"phones\": [{\"id\": \"9c9e5b7e-1111-4a2b-8c3d-000000000001\", \"number\": \"+49 5194 1234\"}], "
+             "\"languages\": [{\"id\": \"9c9e5b7e-1111-4a2b-8c3d-000000000002\", \"code\": \"de\"}, "
+             "{\"id\": \"9c9e5b7e-1111-4a2b-8c3d-000000000003\", \"code\": \"TR\"}], "
+             "\"schedules\": [{\"id\": \"9c9e5b7e-1111-4a2b-8c3d-000000000004\", \"freq\": \"WEEKLY\", "
+             "\"byday\": \"MO,WE\", \"opens_at\": \"09:00:00\", \"closes_at\": \"12:30:00\", \"timezone\": 1}], "
+             "\"service_at_locations\": [{\"id\": \"9c9e5b7e-1111-4a2b-8c3d-000000000005\", "
+             "\"location\": {\"id\": \"7a7a7a7a-2222-4b2b-9c3d-000000000006\", \"location_type\": \"physical\", "
+             "\"name\": \"Haus der Diakonie\", \"latitude\": 53.01, \"longitude\": 9.9, "
+             "\"addresses\": [{\"id\": \"7a7a7a7a-2222-4b2b-9c3d-000000000007\", \"address_1\": \"Lindenweg 2\", "
+             "\"city\": \"Moorbach\", \"state_province\": \"\", \"postal_code\": \"29630\", \"country\": \"DE\", "
+             "\"address_type\": \"physical\"}]}}], "
+             "\"attributes\": [{\"id\": \"7a7a7a7a-2222-4b2b-9c3d-000000000008\", \"link_entity\": \"service\", "
+             "\"taxonomy_term\": {\"id\": \"7a7a7a7a-2222-4b2b-9c3d-000000000009\", \"code\": \"counselling\", "
+             "\"name\": \"Beratung\", \"description\": \"\"}}]}]}\n"
+             "EOF", in, in, in);
+    int rc = imp_import_hsds(in, out, NULL, err, sizeof err);
+    CHECK(rc == IMP_OK, "%s", err);
+    rc = pack_build(out, db, err, sizeof err);
+    CHECK(rc == 0, "build: %s", err);
+    CHECK(q_is(db, "SELECT s.id || '|' || i.status || '|' || i.name || '|' || i.fees_description FROM service s JOIN "
+                   "service_i18n i ON i.service_id=s.id", "0b7c6e2e-3a51-4f0e-9d1c-2b1f0f6a7c11|complete|"
+                   "Schuldnerberatung|Kostenlos."), "the HSDS text as the German source");
+    CHECK(q_is(db, "SELECT byday || ' ' || opens_at || '-' || closes_at || ' ' || timezone FROM schedule",
+               "MO,WE 09:00-12:30 Europe/Berlin"), "HH:MM:SS times, offset 1 as Berlin");
+    CHECK(q_is(db, "SELECT group_concat(code) FROM language_spoken", "de,tr"), "languages spoken");
+    CHECK(q_is(db, "SELECT address_1 || ', ' || postal_code || ' ' || city FROM location", "Lindenweg 2, 29630 Moorbach"),
+          "the nested location and its address");
+    CHECK(q_is(db, "SELECT term_id FROM service_taxonomy", "counselling"), "the taxonomy term's code as category");
+    CHECK(q_is(db, "SELECT value FROM meta WHERE key='pack_id'", "hsds-import"), "a default pack");
+}
+
 int main(int argc, char **argv)
 {
     snprintf(build, sizeof build, "%s", argc > 1 ? argv[1] : "build");
@@ -530,5 +575,6 @@ int main(int argc, char **argv)
     RUN(integreat_bad);
     RUN(integreat_url);
     RUN(po_round_trip);
+    RUN(hsds_foreign);
     CHECK_DONE();
 }
