@@ -30,7 +30,7 @@ static void speech_run(job *base, void *ctx)
     speech_job *j = (speech_job *)base;
     int *started = ctx;
     if (!*started) {
-        int rate = speech_init();
+        int rate = speech_init(NULL);
         *started = rate > 0 ? 1 : -1;
         if (rate > 0 && rate != SPEECH_RATE) log_msg("speech", "espeak-ng speaks at %d Hz, not %d", rate, SPEECH_RATE);
         if (rate <= 0) log_msg("speech", "espeak-ng unavailable: no reading aloud");

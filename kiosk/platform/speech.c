@@ -22,6 +22,7 @@ static struct espeak_api {
                           unsigned int *, void *);
     espeak_ERROR (*terminate)(void);
     int ok;
+    int started;   /* the sample rate once espeak_Initialize succeeded; 0 before or after failing */
 } es;
 static pthread_once_t es_once = PTHREAD_ONCE_INIT;
 
@@ -62,12 +63,21 @@ static int on_samples(short *wav, int n, espeak_EVENT *events)
     return 0;
 }
 
-int speech_init(void)
+int speech_init(const char *data_path)
 {
     pthread_once(&es_once, es_load);
     if (!es.ok) return -1;
-    int rate = es.initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, 0);
+    if (es.started) return es.started;
+    /* without DONT_EXIT espeak-ng calls exit(1) when its data is missing: the kiosk would end
+     * on a tap of the speaker. With it, the failure is only printed and the rate returned all
+     * the same, so a voice that loads is the test of a working start. */
+    int rate = es.initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path, espeakINITIALIZE_DONT_EXIT);
     if (rate <= 0) return -1;
+    if (es.set_voice_by_name("en") != EE_OK) {
+        es.terminate();
+        return -1;
+    }
+    es.started = rate;
     es.set_synth_callback(on_samples);
     es.set_parameter(espeakRATE, 150, 0); /* a little slower than the default 175 */
     return rate;
@@ -75,7 +85,8 @@ int speech_init(void)
 
 void speech_term(void)
 {
-    if (es.ok) es.terminate();
+    if (es.started) es.terminate();
+    es.started = 0;
 }
 
 /* The languages of ours that espeak-ng 1.51 (Debian 12) has a voice for, and the voice. Dari is
@@ -99,7 +110,7 @@ int speech_synth(const char *lang, const char *text, int16_t **pcm, size_t *nsam
     *pcm = NULL;
     *nsamples = 0;
     const char *v = lang ? voice_of(lang) : NULL;
-    if (!v || !es.ok || es.set_voice_by_name(v) != EE_OK) return -1;
+    if (!v || !es.started || es.set_voice_by_name(v) != EE_OK) return -1;
     /* the screen's texts carry bidi isolates around numbers and addresses (text_unit): not for the ear */
     size_t tl = strlen(text), o = 0;
     char *plain = malloc(tl + 1);

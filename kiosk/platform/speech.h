@@ -12,8 +12,10 @@
 /* The sample rate espeak-ng's voices speak at, known before it starts. */
 #define SPEECH_RATE 22050
 
-/* Start espeak-ng (its data from the system package). Returns the sample rate, or -1. */
-int speech_init(void);
+/* Start espeak-ng with its data from data_path (the folder holding espeak-ng-data; NULL: the
+ * system package). Returns the sample rate, or -1 when espeak-ng or its data is missing: speech
+ * is then unavailable (synthesis fails) and the program goes on. */
+int speech_init(const char *data_path);
 void speech_term(void);
 
 /* Whether espeak-ng has a voice for our language code (no voice: no speaker button). */

@@ -39,7 +39,7 @@ static void write_wav(const char *path, const int16_t *pcm, size_t n, int rate)
 
 TEST(read_aloud)
 {
-    int rate = speech_init();
+    int rate = speech_init(NULL);
     CHECK(rate > 0, "espeak-ng starts (%d Hz)", rate);
     if (rate <= 0) return;
     static const struct { const char *lang, *text; } s[] = {
@@ -206,10 +206,37 @@ TEST(rotation)
     CHECK(sx == 799 && sy == 0, "turned clockwise: the layout's top-left is the panel's top-right (%d,%d)", sx, sy);
 }
 
+/* espeak-ng without its data: speech is unavailable and the process goes on (it used to exit 1
+ * inside espeak_Initialize). In a child: espeak-ng's state is per process. */
+TEST(speech_without_data)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(30); /* a hang counts as a failure too */
+        int16_t *pcm = NULL;
+        size_t n = 0;
+        /* a data folder espeak-ng accepts but that holds none of its files */
+        char data[600], cmd[1400];
+        snprintf(data, sizeof data, "%s/speech-no-data", build);
+        snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s/espeak-ng-data", data, data);
+        if (system(cmd) != 0) _exit(11);
+        int rate = speech_init(data);
+        int synth = speech_synth("de", "Hallo", &pcm, &n);
+        speech_term();
+        _exit(rate == -1 && synth == -1 && !pcm ? 0 : 10);
+    }
+    int st = -1;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "no data: init and synthesis fail, the process goes on (status %d)",
+          WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
     RUN(rotation);
+    RUN(speech_without_data); /* first: its child must not inherit a started espeak-ng */
     RUN(read_aloud);
     RUN(log_rate_limit);
     RUN(watchdog);
