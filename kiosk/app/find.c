@@ -10,11 +10,16 @@
 #include <stdio.h>
 #include <string.h>
 
-static void run_search(app *a)
+/* Offers a page of search results holds; scrolling to its end loads the next. */
+#define SEARCH_PAGE 40
+
+/* The query's first page, or (more) one page more than shown, keeping the scroll position. */
+static void run_search(app *a, int more)
 {
     app_state *s = &a->s;
+    int want = more ? s->nfound + SEARCH_PAGE : SEARCH_PAGE;
     app_free_found(a);
-    s->scroll[SCREEN_SEARCH] = 0;
+    if (!more) s->scroll[SCREEN_SEARCH] = 0;
     int chars = 0;
     for (const unsigned char *p = (const unsigned char *)s->query; *p; p++)
         if ((*p & 0xC0) != 0x80 && *p != ' ') chars++;
@@ -22,7 +27,9 @@ static void run_search(app *a)
         s->search_state = SEARCH_EMPTY;
         return;
     }
-    int rc = store_search(a->st, s->query, s->chain, s->nchain, 40, &s->found, &s->nfound);
+    int rc = store_search_page(a->st, s->query, s->chain, s->nchain, 0, want, &s->found, &s->nfound, &s->found_total,
+                               &s->found_exact);
+    if (rc == 0 && more && s->nfound < want) s->found_total = s->nfound; /* a lower bound ran out: that was all */
     if (rc < 0) log_msg("store", "search failed: %s", store_errmsg(a->st)); /* never the query itself */
     if (rc == 1) s->search_state = SEARCH_UNAVAILABLE;
     else if (s->nfound > 0) s->search_state = SEARCH_RESULTS;
@@ -79,28 +86,35 @@ int app_find_apply(app *a, const action *act)
     case ACT_SEARCH:
         app_go(a, SCREEN_SEARCH);
         s->scroll[SCREEN_SEARCH] = 0;
-        run_search(a);
+        run_search(a, 0);
         return 1;
     case ACT_KEY:
         if (s->screen != SCREEN_SEARCH || strlen(s->query) + strlen(act->arg) >= sizeof s->query - 1) return 0;
         app_type_into(s->query, sizeof s->query, act->arg);
         s->kb_pending[0] = 0;
-        run_search(a);
+        run_search(a, 0);
         return 1;
     case ACT_KEY_DELETE:
         if (s->kb_pending[0]) { s->kb_pending[0] = 0; return 1; }
         if (!app_delete_last(s->query)) return 0;
-        run_search(a);
+        run_search(a, 0);
         return 1;
     case ACT_KEY_CLEAR:
         sodium_memzero(s->query, sizeof s->query);
         s->kb_pending[0] = 0;
-        run_search(a);
+        run_search(a, 0);
         return 1;
     case ACT_KEY_PENDING:
         /* the same consonant again takes it back */
         if (!strcmp(s->kb_pending, act->arg)) s->kb_pending[0] = 0;
         else if (strlen(act->arg) < sizeof s->kb_pending) memcpy(s->kb_pending, act->arg, strlen(act->arg) + 1);
+        return 1;
+    case ACT_SEARCH_MORE:
+        /* within a screen of the list's end, and more were found than shown */
+        if (s->screen != SCREEN_SEARCH || s->search_state != SEARCH_RESULTS || s->nfound >= s->found_total ||
+            a->max_scroll - s->scroll[SCREEN_SEARCH] > act->value)
+            return 0;
+        run_search(a, 1);
         return 1;
     case ACT_KB_LAYOUT:
         if (strlen(act->arg) >= sizeof s->kb_layout) return 0;

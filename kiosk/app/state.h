@@ -52,6 +52,7 @@ enum action_kind {
     ACT_KEY_CLEAR,
     ACT_KEY_PENDING,  /* arg: an Ethiopic consonant waiting for its vowel order ("" = none) */
     ACT_KB_LAYOUT,    /* arg: keyboard layout id */
+    ACT_SEARCH_MORE,  /* value: view height; the results list is near its end: load the next page */
     ACT_GUIDE,        /* start the guided questions */
     ACT_ANSWER,       /* arg: answer id */
     ACT_BOOK,         /* start booking the offer shown */
@@ -140,6 +141,8 @@ typedef struct app_state {
     char kb_pending[8];          /* Ethiopic consonant waiting for a vowel order */
     store_offer_row *found;
     int nfound;
+    int found_total;             /* offers the query found; more than nfound while paged */
+    int found_exact;             /* 0: found_total is only a lower bound (too many to count) */
     int search_state;            /* enum search_state */
 
     /* guided questions; answers are forgotten at idle reset */

@@ -356,9 +356,10 @@ static int rebuild(sqlite3 *db, store_folder *f, char *err, size_t errlen)
     if (exec(db,
              "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS search_doc; DROP TABLE IF EXISTS search_term;"
              /* contentless, no positions: a fifth of the size of a full index, and enough for
-              * prefix terms, column filters and bm25; prefix indexes keep short prefixes cheap */
+              * prefix terms, column filters and the column lists kiosk_rank reads; prefix
+              * indexes keep word starts of up to four letters cheap on every keystroke */
              "CREATE VIRTUAL TABLE search USING fts5(name, cat, summary, descr, provider, town, skel, rev, lang,"
-             " content='', detail=column, tokenize='unicode61 remove_diacritics 0', prefix='2 3');"
+             " content='', detail=column, tokenize='unicode61 remove_diacritics 0', prefix='2 3 4');"
              "DROP TABLE IF EXISTS search_lang;"
              "CREATE TABLE search_doc(id INTEGER PRIMARY KEY, oid TEXT NOT NULL);"
              "CREATE INDEX search_doc_oid ON search_doc(oid);"
@@ -565,7 +566,7 @@ static int register_rank(sqlite3 *db)
  * few enough, and the rest read in index order. */
 #define SEARCH_RANK_MAX 200
 /* A tier's offers are counted among this many documents; beyond, the total is "at least". */
-#define SEARCH_COUNT_MAX 4000
+#define SEARCH_COUNT_MAX 1200
 /* Typos, word endings and the some-words tier join in when the stricter tiers found fewer offers. */
 #define SEARCH_LOOSE_BELOW 20
 #define TEXT_COLS "{name cat summary descr provider town}"
@@ -991,6 +992,17 @@ static int count_tier(struct store_search *ss, const char *expr, int cap, int wa
     return step == SQLITE_DONE ? 0 : -1;
 }
 
+/* The live offers matching expr (*all: counted to the end, not cut at SEARCH_COUNT_MAX). */
+static int count_total(struct store_search *ss, const char *expr, int *offers, int *all)
+{
+    tier_count c;
+    int rc = count_tier(ss, expr, SEARCH_COUNT_MAX, 0, &c);
+    *offers = c.offers;
+    *all = c.docs < SEARCH_COUNT_MAX;
+    free(c.first);
+    return rc;
+}
+
 static int search_ready(store *s)
 {
     if (s->search) return s->search->has_index;
@@ -1097,33 +1109,46 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
     tier(&t[1], qw, nw, offsetof(qword, prefix), " AND ");
     tier(&t[2], qw, nw, offsetof(qword, sounds), " AND ");
     found f = {0};
-    int last = -1, prev_docs = 0;
-    for (int i = 0; i < 5 && rc >= 0 && !(plain && f.n >= want); i++) {
+    /* L: the loosest tier that applies; its count is the total, whether or not a page needed it */
+    int last = -1, prev_docs = 0, L = 2, have = -1, tot = 0, whole = 1;
+    for (int i = 0; i < 5 && rc >= 0; i++) {
         if (i == 3) {
-            if (f.n >= SEARCH_LOOSE_BELOW) break;
+            if (have < 2 && count_total(ss, sb_str(&t[2]), &tot, &whole)) rc = -1;
+            have = 2;
+            if (rc < 0 || tot >= SEARCH_LOOSE_BELOW) break;
             for (int k = 0; k < nw; k++) loosen(ss, &qw[k]);
             tier(&t[3], qw, nw, offsetof(qword, loose), " AND ");
             if (nw > 1) tier(&t[4], qw, nw, offsetof(qword, loose), " OR ");
+            L = nw > 1 ? 4 : 3;
         }
-        if (i == 4 && nw < 2) break;
+        if (i > L || (plain && f.n >= want)) break;
         if (t[i].oom) rc = -1;
         /* a tier that adds nothing to the one before it is skipped */
-        if (rc < 0 || (last >= 0 && !strcmp(sb_str(&t[i]), sb_str(&t[last])))) continue;
+        if (rc < 0) break;
+        if (last >= 0 && !strcmp(sb_str(&t[i]), sb_str(&t[last]))) {
+            have = i;
+            continue;
+        }
         /* each tier holds the ones before it: its count is the total so far */
         tier_count c;
         if (count_tier(ss, sb_str(&t[i]), SEARCH_COUNT_MAX, want, &c)) rc = -1;
-        int whole = c.docs < SEARCH_COUNT_MAX, new_docs = whole ? c.docs - prev_docs : SEARCH_COUNT_MAX;
+        int all = c.docs < SEARCH_COUNT_MAX, new_docs = all ? c.docs - prev_docs : SEARCH_COUNT_MAX;
         if (rc == 0 && new_docs > 0) {
             int r = run_tier(ss, sb_str(&t[i]), last >= 0 ? sb_str(&t[last]) : NULL, new_docs, &c, lang, li, &f, want);
             if (r < 0) rc = -1;
             if (r == 1) plain = 1;
         }
-        if (total) *total = c.offers > f.n ? c.offers : f.n;
-        if (exact) *exact = whole;
+        tot = c.offers;
+        whole = all;
+        have = i;
         free(c.first);
         prev_docs = c.docs;
         last = i;
     }
+    /* the page filled before the loosest tier: count it all the same */
+    if (rc >= 0 && have < L && count_total(ss, sb_str(&t[L]), &tot, &whole)) rc = -1;
+    if (total) *total = tot > f.n ? tot : f.n;
+    if (exact) *exact = whole;
     for (int i = 0; i < nw; i++) {
         free(qw[i].exact.s);
         free(qw[i].prefix.s);

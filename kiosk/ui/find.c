@@ -80,13 +80,17 @@ void screen_search(frame *f)
     ui_clip(f, &view);
     switch (st->search_state) {
     case SEARCH_RESULTS: {
-        char cnt[64];
-        i18n_format_count(st->catalog, st->lang, "%d offer", "%d offers", st->nfound, cnt, sizeof cnt);
+        /* the number found, not the number shown; none when too many to count on a keystroke */
+        char cnt[64] = "";
+        if (st->found_exact)
+            i18n_format_count(st->catalog, st->lang, "%d offer", "%d offers", st->found_total, cnt, sizeof cnt);
         text_opts co = ui_opts(f->m.small, 1, COL_MUTED, TEXT_ALIGN_START);
         co.max_lines = 1;
-        int ch = ui_text(f, (rect){pad, view.y, f->w - 2 * pad, 0}, cnt, &co, 1);
+        int ch = cnt[0] ? ui_text(f, (rect){pad, view.y, f->w - 2 * pad, 0}, cnt, &co, 1) : 0;
         ui_clip(f, NULL);
         ui_offer_list(f, (rect){0, view.y + ch, f->w, view.h - ch}, st->found, st->nfound, NULL, 1, 1);
+        /* more found than shown: scrolling near the end loads the next page */
+        if (st->nfound < st->found_total) ui_emit(f, ACT_SEARCH_MORE, NULL, (float)view.h);
         break;
     }
     case SEARCH_SHORT:

@@ -133,6 +133,30 @@ TEST(session_basics)
     app_close(a);
 }
 
+/* The count is what was found; scrolling to the end of the first page brings the rest. */
+TEST(search_pages)
+{
+    app *a = open_app("pages");
+    if (!a) return;
+    const app_state *s = app_get_state(a);
+    act(a, ACT_CHOOSE_LANG, "de", 0);
+    act(a, ACT_SEARCH, NULL, 0);
+    for (const char *k = "heidemoor"; *k; k++) act(a, ACT_KEY, (char[]){*k, 0}, 0);
+    int first = s->nfound, total = s->found_total;
+    CHECK(first == 40 && total > 40 && s->found_exact, "first page %d of %d found", first, total);
+    act(a, ACT_LAYOUT, NULL, 5000);
+    act(a, ACT_SEARCH_MORE, NULL, 600);
+    CHECK(s->nfound == first, "not near the end: no more loaded (%d)", s->nfound);
+    act(a, ACT_SCROLL, NULL, 4800);
+    float at = s->scroll[SCREEN_SEARCH];
+    act(a, ACT_SEARCH_MORE, NULL, 600);
+    CHECK(s->nfound == total && s->found_total == total, "near the end: the rest (%d of %d)", s->nfound, total);
+    CHECK(s->scroll[SCREEN_SEARCH] == at, "the list stays where it was scrolled (%.0f, %.0f)", s->scroll[SCREEN_SEARCH], at);
+    act(a, ACT_KEY, "x", 0);
+    CHECK(s->scroll[SCREEN_SEARCH] == 0 && s->nfound <= 40, "a new query starts at the top of its first page");
+    app_close(a);
+}
+
 TEST(late_booking_after_reset)
 {
     app *a = open_app("late");
@@ -349,6 +373,7 @@ int main(int argc, char **argv)
     snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
     if (system(cmd) != 0) return 1;
     RUN(session_basics);
+    RUN(search_pages);
     RUN(late_booking_after_reset);
     RUN(late_booking_same_session);
     RUN(check_then_leave_leaves_no_staging);

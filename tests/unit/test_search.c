@@ -247,6 +247,19 @@ TEST(honest_counts_and_pages)
     CHECK(store_search_page(S, "beratung", langs, 2, total, 5, &b, &nb, &total2, NULL) == 0 && nb == 0 && total2 == total,
           "past the end: %d rows", nb);
     store_offer_rows_free(b, nb);
+    /* the count on a small page is what all pages list, whichever tiers a page needed */
+    const char *qs[] = {"heidemoor", "hilfe", "kinde", "kurs", "ber", "docter", "deutsch kurs", "jobcentr"};
+    for (int q = 0; q < 8; q++) {
+        int t5 = -1, e5 = 0, tall = -2;
+        store_offer_row *r5 = NULL, *rall = NULL;
+        int n5 = 0, nall = 0;
+        store_search_page(S, qs[q], langs, 2, 0, 5, &r5, &n5, &t5, &e5);
+        store_search_page(S, qs[q], langs, 2, 0, 1000, &rall, &nall, &tall, NULL);
+        CHECK(e5 && t5 == nall && tall == nall && nall > 0, "%s: page of 5 says %d, all pages list %d (says %d)", qs[q], t5,
+              nall, tall);
+        store_offer_rows_free(r5, n5);
+        store_offer_rows_free(rall, nall);
+    }
 }
 
 /* Run sql on the database at path and return its changeset (sqlite3_free it), as a delta carries. */
