@@ -84,6 +84,10 @@ if [ "${1:-}" = --cross ]; then
     dir=$2 qemu=$3 sysroot=$4
     run=$(cross_folder "$dir" "$qemu" "$sysroot")
     export KIOSK_FIRMWARE=$dir/kiosk   # test_pack reads its symbols (the wrapper has none)
+    # qemu-user's -L does not redirect statx, which 32-bit glibc's stat() uses: a file only the
+    # sysroot has must be named by its sysroot path. espeak-ng's data is the one such file.
+    data=$(ls -d "$(cd "$sysroot" && pwd)"/usr/lib/*/espeak-ng-data 2>/dev/null | head -n 1)
+    [ -z "$data" ] || export ESPEAK_DATA_PATH=${data%/espeak-ng-data}
     unit_tests "$dir" "$run" "$qemu" -L "$sysroot"
     run_done "unit tests, $dir under $(basename "$qemu")"
 else
