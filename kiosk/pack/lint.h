@@ -1,6 +1,7 @@
 /*
  * lint: checks content sources the way a content editor needs: everything pack_build refuses
- * (broken references, invalid schedules, bad JSON), plus a translation coverage table.
+ * (bad JSON, impossible values, texts past their maxima, icons outside the pictogram folder,
+ * broken references), with file, line and field, plus a translation coverage table.
  */
 #ifndef KIOSK_LINT_H
 #define KIOSK_LINT_H

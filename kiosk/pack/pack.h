@@ -11,8 +11,10 @@
 /*
  * Build a content database at out_path from the source folder src_dir (pack.json,
  * categories.json, organizations/, offers/; pictograms from src_dir/pictograms or
- * src_dir/../pictograms). The file appears only when complete (written beside it, then
- * renamed). Returns 0, or -1 with a message naming the file and the problem in err.
+ * src_dir/../pictograms). Every value is checked (content/README.md, "Checks and limits");
+ * an icon must resolve inside the pictogram folder. The file appears only when complete
+ * (written beside it, then renamed). Returns 0, or -1 with "FILE:LINE: FIELD: problem" in err
+ * (no LINE or FIELD where the problem has none, e.g. a dangling reference).
  */
 int pack_build(const char *src_dir, const char *out_path, char *err, size_t errlen);
 

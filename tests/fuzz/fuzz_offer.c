@@ -1,5 +1,6 @@
 /* libFuzzer target: an offer source file (JSON) through the pack builder, beside a valid
- * minimal pack; every input must build or be refused with a message, never crash or leak. */
+ * minimal pack; every input must build or be refused with a message, never crash or leak.
+ * The file is offers/x.json, so the corpus offers carry the id "x" (an id must match its file). */
 #include "pack/pack.h"
 
 #include <stdint.h>
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mkdir(p, 0700);
         snprintf(p, sizeof p, "%s/offers", dir);
         mkdir(p, 0700);
-        const char *pack = "{\"id\":\"f\",\"languages\":[\"de\",\"ar\"]}";
+        const char *pack = "{\"id\":\"f\",\"version\":1,\"languages\":[\"de\",\"ar\"]}";
         const char *cats = "[{\"id\":\"health\",\"order\":1,\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"G\"}}}]";
         const char *org = "{\"id\":\"o\",\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"O\"}},"
                           "\"locations\":[{\"id\":\"o/main\",\"i18n\":{}}]}";

@@ -1,0 +1,527 @@
+/*
+ * Hostile and impossible content sources: media paths that leave the pictogram folder, values
+ * the kiosk cannot show or compute, texts past their maxima, a folder that cannot be read. Each
+ * must be refused by pack_build and lint with the file (and line and field where there is one).
+ * The bad-source matrix builds every crafted tree in a child process and prints how many were
+ * tried, refused with a message naming the file, accepted, and crashed (or hung).
+ *
+ * Usage: test_sources BUILD_DIR (scratch files go below it).
+ */
+#include "check.h"
+#include "pack/lint.h"
+#include "pack/pack.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char scratch[512]; /* BUILD_DIR/sources-test, absolute */
+
+/* readdir, failing with EIO while fail_readdir is set (the executable's definition wins; with
+ * 64-bit file offsets the header renames both the call and this definition to readdir64). */
+#if defined _FILE_OFFSET_BITS && _FILE_OFFSET_BITS == 64
+#define REAL_READDIR "readdir64"
+#else
+#define REAL_READDIR "readdir"
+#endif
+static int fail_readdir;
+struct dirent *readdir(DIR *d)
+{
+    static struct dirent *(*real)(DIR *);
+    if (fail_readdir) {
+        errno = EIO;
+        return NULL;
+    }
+    if (!real) *(void **)&real = dlsym(RTLD_NEXT, REAL_READDIR);
+    return real(d);
+}
+
+static void put(const char *dir, const char *rel, const char *text, size_t len)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    FILE *f = fopen(p, "wb");
+    if (!f) {
+        printf("cannot write %s\n", p);
+        return;
+    }
+    fwrite(text, 1, len, f);
+    fclose(f);
+}
+
+static void puts_file(const char *dir, const char *rel, const char *text) { put(dir, rel, text, strlen(text)); }
+
+#define OFFER(x)                                                                                                     \
+    "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"locations\":[\"praxis/main\"]," x \
+    "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"Sprechstunde\"}}}"
+#define SCHED(x) OFFER("\"schedules\":[{\"location\":\"praxis/main\"," x "}],")
+#define DAY "\"byday\":\"MO\","
+#define HOURS "\"opens_at\":\"09:00\",\"closes_at\":\"12:00\""
+#define PACK(x) \
+    "{\"id\":\"mini\",\"languages\":[\"de\",\"en\",\"ar\",\"fa\",\"prs\"]," x "\"i18n\":{\"de\":{\"status\":\"complete\",\"title\":\"T\"}}}"
+#define INTAKE_OK                                                                                                      \
+    "{\"questions\":[{\"id\":\"q\",\"icon\":\"health.svg\",\"i18n\":{\"de\":{\"status\":\"complete\",\"text\":\"Frage?\"}}," \
+    "\"answers\":[{\"id\":\"yes\",\"icon\":\"answer-yes.svg\",\"i18n\":{\"de\":{\"status\":\"complete\",\"label\":\"Ja\"}}}," \
+    "{\"id\":\"no\",\"match\":[{\"category\":\"health\",\"weight\":3}],\"i18n\":{\"de\":{\"status\":\"complete\",\"label\":\"Nein\"}}}]}]}"
+#define ANSWERS_WITH(x)                                                                                               \
+    "{\"questions\":[{\"id\":\"q\",\"i18n\":{\"de\":{\"status\":\"complete\",\"text\":\"Frage?\"}},\"answers\":["     \
+    "{\"id\":\"yes\",\"i18n\":{\"de\":{\"status\":\"complete\",\"label\":\"Ja\"}}}," x "]}]}"
+
+/* A fresh copy of the mini fixture with its own pictogram folder and an intake.json. */
+static void fresh(const char *dir)
+{
+    check_sh("rm -rf %s && mkdir -p %s && cp -r tests/fixtures/mini/. %s && cp -rL tests/fixtures/pictograms %s/pictograms",
+             dir, dir, dir, dir);
+    puts_file(dir, "intake.json", INTAKE_OK);
+}
+
+/* pack_build into dir/out.db; 0 when built. */
+static int build(const char *dir, char *err, size_t len)
+{
+    char out[1024];
+    snprintf(out, sizeof out, "%s/out.db", dir);
+    err[0] = 0;
+    return pack_build(dir, out, err, len);
+}
+
+/* lint's whole output for dir, and its status. */
+static int lint(const char *dir, char *buf, size_t len)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    int rc = lint_sources(dir, f);
+    fclose(f);
+    snprintf(buf, len, "%s", text ? text : "");
+    free(text);
+    return rc;
+}
+
+/* ---------- item 1: media paths ---------- */
+
+TEST(icon_traversal)
+{
+    char dir[600], err[1024], out[2048];
+    snprintf(dir, sizeof dir, "%s/trav", scratch);
+    fresh(dir);
+    /* the district key lies two folders above the pictograms; ../ reaches it */
+    puts_file(scratch, "x.secret", "SECRET-KEY-BYTES");
+    char cats[1024];
+    snprintf(cats, sizeof cats,
+             "[{\"id\":\"health\",\"order\":1,\"icon\":\"../../x.secret\",\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"G\"}}},"
+             "{\"id\":\"housing\",\"order\":2,\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"W\"}}}]");
+    puts_file(dir, "categories.json", cats);
+    CHECK(build(dir, err, sizeof err) != 0, "../ icon refused (built: the secret is in the media table)");
+    CHECK(strstr(err, "categories.json:1:") && strstr(err, "[0].icon"), "file, line and field: %s", err);
+    CHECK(lint(dir, out, sizeof out) != 0 && strstr(out, "categories.json") && strstr(out, "icon"), "lint: %s", out);
+
+    /* the same through a symlink inside the pictogram folder */
+    fresh(dir);
+    check_sh("ln -s %s/x.secret %s/pictograms/evil.svg", scratch, dir);
+    snprintf(cats, sizeof cats,
+             "[{\"id\":\"health\",\"order\":1,\"icon\":\"evil.svg\",\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"G\"}}},"
+             "{\"id\":\"housing\",\"order\":2,\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"W\"}}}]");
+    puts_file(dir, "categories.json", cats);
+    CHECK(build(dir, err, sizeof err) != 0 && strstr(err, "outside the pictogram folder") && strstr(err, "icon"),
+          "symlink out refused: %s", err);
+
+    /* an intake answer's icon, and an absolute path */
+    fresh(dir);
+    puts_file(dir, "intake.json",
+              ANSWERS_WITH("{\"id\":\"no\",\"icon\":\"../../../../../../../../etc/passwd.svg\",\"i18n\":{\"de\":{"
+                           "\"status\":\"complete\",\"label\":\"Nein\"}}}"));
+    CHECK(build(dir, err, sizeof err) != 0 && strstr(err, "intake.json:1:") && strstr(err, "answers[1].icon"),
+          "intake icon refused: %s", err);
+    CHECK(lint(dir, out, sizeof out) != 0 && strstr(out, "intake.json") && strstr(out, "icon"), "lint: %s", out);
+    puts_file(dir, "intake.json",
+              "{\"questions\":[{\"id\":\"q\",\"icon\":\"/etc/hostname.svg\",\"i18n\":{},\"answers\":[]}]}");
+    CHECK(build(dir, err, sizeof err) != 0 && strstr(err, "questions[0].icon"), "absolute icon refused: %s", err);
+
+    /* a FIFO would block the build for ever; a symlink to a folder inside is no file either */
+    fresh(dir);
+    check_sh("mkfifo %s/pictograms/pipe.svg && mkdir %s/pictograms/d.svg", dir, dir);
+    puts_file(dir, "intake.json",
+              "{\"questions\":[{\"id\":\"q\",\"icon\":\"pipe.svg\",\"i18n\":{},\"answers\":[]}]}");
+    CHECK(build(dir, err, sizeof err) != 0 && strstr(err, "not a regular file"), "FIFO refused: %s", err);
+    puts_file(dir, "intake.json", "{\"questions\":[{\"id\":\"q\",\"icon\":\"d.svg\",\"i18n\":{},\"answers\":[]}]}");
+    CHECK(build(dir, err, sizeof err) != 0 && strstr(err, "not a regular file"), "folder refused: %s", err);
+
+    /* a pictogram folder that is itself a symlink (as packs built in tests use) still works */
+    fresh(dir);
+    check_sh("rm -rf %s/pictograms && ln -s \"$PWD/tests/fixtures/pictograms\" %s/pictograms", dir, dir);
+    CHECK(build(dir, err, sizeof err) == 0, "symlinked pictogram folder: %s", err);
+}
+
+/* ---------- item 11: impossible values, with file:line ---------- */
+
+/* Build dir with file rel replaced by text; the refusal must hold every want (NULL-terminated). */
+static void refused(const char *dir, const char *rel, const char *text, const char *const want[])
+{
+    char err[1024], out[2048];
+    fresh(dir);
+    puts_file(dir, rel, text);
+    int rc = build(dir, err, sizeof err);
+    int ok = rc != 0;
+    for (int i = 0; ok && want[i]; i++) ok = strstr(err, want[i]) != NULL;
+    CHECK(ok, "%s %s: refused with [%s%s%s]: %s", rel, text, want[0], want[1] ? "|" : "", want[1] ? want[1] : "",
+          rc ? err : "BUILT");
+    rc = lint(dir, out, sizeof out);
+    ok = rc != 0;
+    for (int i = 0; ok && want[i]; i++) ok = strstr(out, want[i]) != NULL;
+    CHECK(ok, "lint %s: %s", rel, out);
+}
+
+#define REFUSED(rel, text, ...) refused(dir, rel, text, (const char *const[]){__VA_ARGS__, NULL})
+
+TEST(impossible_values)
+{
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/vals", scratch);
+    /* a multi-line file: the line is the value's own */
+    REFUSED("offers/aerzte.json",
+            "{\n \"id\": \"aerzte\",\n \"organization\": \"praxis\",\n \"categories\": [\"health\"],\n"
+            " \"schedules\": [\n  { \"byday\": \"MO\",\n    \"opens_at\": \"09:00\",\n    \"closes_at\": \"08:00\" }\n ],\n"
+            " \"i18n\": { \"de\": { \"status\": \"complete\", \"name\": \"X\" } }\n}\n",
+            "offers/aerzte.json:8: schedules[0].closes_at", "08:00");
+    REFUSED("offers/aerzte.json", SCHED(DAY "\"interval\":-1," HOURS), "offers/aerzte.json:1: schedules[0].interval", "-1");
+    REFUSED("offers/aerzte.json", SCHED(DAY "\"timezone\":\"Mars/Olympus\"," HOURS), "schedules[0].timezone",
+            "Mars/Olympus");
+    REFUSED("offers/aerzte.json", SCHED("\"byday\":\"Blursday\"," HOURS), "schedules[0].byday", "Blursday");
+    REFUSED("offers/aerzte.json", SCHED("\"byday\":\"MO;FREQ=DAILY\"," HOURS), "schedules[0].byday");
+    REFUSED("pack.json", PACK("\"version\":\"2\","), "pack.json:1: version", "not text");
+    REFUSED("offers/aerzte.json",
+            "{\"id\":\"zahnarzt\",\"organization\":\"praxis\",\"categories\":[\"health\"],"
+            "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"}}}",
+            "offers/aerzte.json:1: id", "file name");
+    REFUSED("offers/aerzte.json", OFFER("\"languages\":[\"de\",\"xx\"],"), "offers/aerzte.json:1: languages[1]", "xx");
+    REFUSED("organizations/praxis.json",
+            "{\"id\":\"praxis\",\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"P\",\"description\":\"a\\u007fb\"}},"
+            "\"locations\":[{\"id\":\"praxis/main\",\"i18n\":{}}]}",
+            "organizations/praxis.json:1: i18n.de.description", "control");
+    REFUSED("offers/aerzte.json",
+            "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],"
+            "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"Spr\xc3\x28\"}}}",
+            "offers/aerzte.json:1:");
+}
+
+/* Texts past their maxima, and lists past theirs (10,000 language codes). */
+TEST(limits)
+{
+    char dir[600], err[1024];
+    snprintf(dir, sizeof dir, "%s/lim", scratch);
+    size_t big = 1 << 20;
+    char *t = malloc(big + 4096);
+    /* a 1 MB description */
+    int o = snprintf(t, 4096, "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],"
+                              "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\",\"description\":\"");
+    memset(t + o, 'a', big);
+    snprintf(t + o + big, 4096, "\"}}}");
+    fresh(dir);
+    puts_file(dir, "offers/aerzte.json", t);
+    CHECK(build(dir, err, sizeof err) != 0 && strstr(err, "offers/aerzte.json:1: i18n.de.description") &&
+              strstr(err, "4000 characters"),
+          "1 MB description refused: %s", err);
+    /* 4000 characters of Arabic (two bytes each) are still fine, 4001 are not */
+    for (int n = 4000; n <= 4001; n++) {
+        o = snprintf(t, 4096, "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],"
+                              "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\",\"description\":\"");
+        for (int i = 0; i < n; i++) o += snprintf(t + o, 8, "\xd8\xb3");
+        snprintf(t + o, 4096, "\"}}}");
+        puts_file(dir, "offers/aerzte.json", t);
+        CHECK((build(dir, err, sizeof err) == 0) == (n == 4000), "%d characters: %s", n, err);
+    }
+    /* 10,000 spoken languages */
+    o = snprintf(t, 4096, "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"languages\":[");
+    for (int i = 0; i < 10000; i++) o += snprintf(t + o, 16, "%s\"%c%c%c\"", i ? "," : "", 'a' + i % 26, 'a' + i / 26 % 26, 'a' + i / 676 % 26);
+    snprintf(t + o, 4096, "],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"}}}");
+    puts_file(dir, "offers/aerzte.json", t);
+    CHECK(build(dir, err, sizeof err) != 0 && strstr(err, "offers/aerzte.json:1: languages[50]") &&
+              strstr(err, "more than 50"),
+          "10,000 languages refused: %s", err);
+    /* a 201-character title */
+    memset(t, 'T', 201);
+    t[201] = 0;
+    char pack[1024];
+    snprintf(pack, sizeof pack, "{\"id\":\"mini\",\"version\":1,\"languages\":[\"de\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"title\":\"%s\"}}}", t);
+    fresh(dir);
+    puts_file(dir, "pack.json", pack);
+    CHECK(build(dir, err, sizeof err) != 0 && strstr(err, "pack.json:1: i18n.de.title"), "long title refused: %s", err);
+    free(t);
+}
+
+/* What must still build: the edges of the rules. */
+TEST(valid_edges)
+{
+    char dir[600], err[1024];
+    snprintf(dir, sizeof dir, "%s/edge", scratch);
+    const char *ok[] = {
+        SCHED("\"freq\":\"MONTHLY\",\"byday\":\"1WE,-1FR\",\"opens_at\":\"17:00\",\"closes_at\":\"24:00\""),
+        SCHED("\"freq\":\"MONTHLY\",\"bymonthday\":\"1,15,-1\",\"interval\":3," HOURS),
+        SCHED(DAY "\"timezone\":\"Europe/Istanbul\",\"valid_from\":\"2028-02-29\",\"valid_to\":\"2028-02-29\"," HOURS),
+        SCHED(DAY HOURS ",\"slot_minutes\":180,\"capacity\":2"),
+        OFFER("\"languages\":[\"prs\",\"es\",\"pl\"],\"phones\":[{\"number\":\"+49 (5191) 70-100\",\"type\":\"fax\"}],"),
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        fresh(dir);
+        puts_file(dir, "offers/aerzte.json", ok[i]);
+        CHECK(build(dir, err, sizeof err) == 0, "builds: %s -- %s", ok[i], err);
+    }
+    char out[4096];
+    CHECK(lint("content/demo", out, sizeof out) == 0 && strstr(out, "ok: content/demo builds"), "demo lints clean: %s", out);
+}
+
+/* issue 12: a folder whose reading fails is an error, not an empty folder. */
+TEST(readdir_failure)
+{
+    char dir[600], err[1024];
+    snprintf(dir, sizeof dir, "%s/rd", scratch);
+    fresh(dir);
+    fail_readdir = 1;
+    int rc = build(dir, err, sizeof err);
+    fail_readdir = 0;
+    CHECK(rc != 0 && strstr(err, "organizations") && strstr(err, "cannot read"), "failing readdir refused: %s",
+          rc ? err : "BUILT with 0 organizations and offers");
+}
+
+/* ---------- the bad-source matrix ---------- */
+
+typedef struct bad {
+    const char *file; /* written (relative to the tree), or NULL */
+    const char *text;
+    const char *sh;   /* or a shell command run in the tree */
+    const char *name; /* what the message must name (default: file) */
+} bad;
+
+static const bad matrix[] = {
+    /* media paths */
+    {"categories.json", "[{\"id\":\"health\",\"icon\":\"../../../../tmp/x.secret\",\"i18n\":{}}]", NULL, "icon"},
+    {"categories.json", "[{\"id\":\"health\",\"icon\":\"../secret.svg\",\"i18n\":{}}]", NULL, "icon"},
+    {"categories.json", "[{\"id\":\"health\",\"icon\":\"/etc/passwd\",\"i18n\":{}}]", NULL, "icon"},
+    {"categories.json", "[{\"id\":\"health\",\"icon\":\"a/../../b.svg\",\"i18n\":{}}]", NULL, "icon"},
+    {"categories.json", "[{\"id\":\"health\",\"icon\":\"missing.svg\",\"i18n\":{}}]", NULL, "icon"},
+    {"categories.json", "[{\"id\":\"health\",\"icon\":\"out.svg\",\"i18n\":{}}]", "ln -s /etc/passwd pictograms/out.svg", "icon"},
+    {"categories.json", "[{\"id\":\"health\",\"icon\":\"up/health.svg\",\"i18n\":{}}]", "ln -s .. pictograms/up", "icon"},
+    {"categories.json", "[{\"id\":\"health\",\"icon\":\"p.svg\",\"i18n\":{}}]", "mkfifo pictograms/p.svg", "icon"},
+    {"categories.json", "[{\"id\":\"health\",\"icon\":\"z.svg\",\"i18n\":{}}]", "ln -s /dev/zero pictograms/z.svg", "icon"},
+    {"categories.json", "[{\"id\":\"health\",\"icon\":\"e.svg\",\"i18n\":{}}]", ": > pictograms/e.svg", "icon"},
+    {"categories.json", "[{\"id\":\"health\",\"icon\":5,\"i18n\":{}}]", NULL, "icon"},
+    {"intake.json", ANSWERS_WITH("{\"id\":\"no\",\"icon\":\"../../x.secret\",\"i18n\":{}}"), NULL, "icon"},
+    {"intake.json", "{\"questions\":[{\"id\":\"q\",\"icon\":\"..\\\\x.svg\",\"i18n\":{},\"answers\":[]}]}", NULL, "icon"},
+    /* schedules */
+    {"offers/aerzte.json", SCHED(DAY "\"opens_at\":\"12:00\",\"closes_at\":\"09:00\""), NULL, "closes_at"},
+    {"offers/aerzte.json", SCHED(DAY "\"opens_at\":\"09:00\",\"closes_at\":\"09:00\""), NULL, "closes_at"},
+    {"offers/aerzte.json", SCHED(DAY "\"opens_at\":\"09:00\",\"closes_at\":\"24:30\""), NULL, "closes_at"},
+    {"offers/aerzte.json", SCHED(DAY "\"opens_at\":\"24:00\",\"closes_at\":\"24:00\""), NULL, "opens_at"},
+    {"offers/aerzte.json", SCHED(DAY "\"opens_at\":\"9:00\",\"closes_at\":\"12:00\""), NULL, "opens_at"},
+    {"offers/aerzte.json", SCHED(DAY "\"opens_at\":\"09:60\",\"closes_at\":\"12:00\""), NULL, "opens_at"},
+    {"offers/aerzte.json", SCHED(DAY "\"opens_at\":900,\"closes_at\":\"12:00\""), NULL, "opens_at"},
+    {"offers/aerzte.json", SCHED(DAY "\"closes_at\":\"12:00\""), NULL, "opens_at"},
+    {"offers/aerzte.json", SCHED(DAY "\"interval\":-1," HOURS), NULL, "interval"},
+    {"offers/aerzte.json", SCHED(DAY "\"interval\":0," HOURS), NULL, "interval"},
+    {"offers/aerzte.json", SCHED(DAY "\"interval\":\"2\"," HOURS), NULL, "interval"},
+    {"offers/aerzte.json", SCHED(DAY "\"interval\":1.5," HOURS), NULL, "interval"},
+    {"offers/aerzte.json", SCHED(DAY "\"interval\":99999999999," HOURS), NULL, "interval"},
+    {"offers/aerzte.json", SCHED(DAY "\"timezone\":\"Mars/Olympus\"," HOURS), NULL, "timezone"},
+    {"offers/aerzte.json", SCHED(DAY "\"timezone\":\"\"," HOURS), NULL, "timezone"},
+    {"offers/aerzte.json", SCHED(DAY "\"timezone\":\"../../etc/localtime\"," HOURS), NULL, "timezone"},
+    {"offers/aerzte.json", SCHED("\"byday\":\"XX\"," HOURS), NULL, "byday"},
+    {"offers/aerzte.json", SCHED("\"byday\":\"MO,,TU\"," HOURS), NULL, "byday"},
+    {"offers/aerzte.json", SCHED("\"byday\":\"MO,MO\"," HOURS), NULL, "byday"},
+    {"offers/aerzte.json", SCHED("\"byday\":\"1MO\"," HOURS), NULL, "byday"},
+    {"offers/aerzte.json", SCHED("\"byday\":\"mo\"," HOURS), NULL, "byday"},
+    {"offers/aerzte.json", SCHED("\"byday\":\"\"," HOURS), NULL, "byday"},
+    {"offers/aerzte.json", SCHED("\"byday\":\"MO;COUNT=1\"," HOURS), NULL, "byday"},
+    {"offers/aerzte.json", SCHED("\"freq\":\"MONTHLY\",\"byday\":\"9MO\"," HOURS), NULL, "byday"},
+    {"offers/aerzte.json", SCHED("\"freq\":\"MONTHLY\",\"bymonthday\":\"32\"," HOURS), NULL, "bymonthday"},
+    {"offers/aerzte.json", SCHED("\"freq\":\"MONTHLY\",\"bymonthday\":\"0\"," HOURS), NULL, "bymonthday"},
+    {"offers/aerzte.json", SCHED(DAY "\"bymonthday\":\"1\"," HOURS), NULL, "bymonthday"},
+    {"offers/aerzte.json", SCHED("\"freq\":\"DAILY\"," DAY HOURS), NULL, "freq"},
+    {"offers/aerzte.json", SCHED(HOURS), NULL, "byday"},
+    {"offers/aerzte.json", SCHED(DAY "\"valid_from\":\"2026-05-01\",\"valid_to\":\"2026-04-01\"," HOURS), NULL, "valid_to"},
+    {"offers/aerzte.json", SCHED(DAY "\"valid_from\":\"2026-02-30\"," HOURS), NULL, "valid_from"},
+    {"offers/aerzte.json", SCHED(DAY "\"valid_to\":\"2026-13-01\"," HOURS), NULL, "valid_to"},
+    {"offers/aerzte.json", SCHED(DAY "\"valid_to\":\"tomorrow\"," HOURS), NULL, "valid_to"},
+    {"offers/aerzte.json", SCHED(DAY HOURS ",\"slot_minutes\":30"), NULL, "slot_minutes"},
+    {"offers/aerzte.json", SCHED(DAY HOURS ",\"slot_minutes\":3,\"capacity\":1"), NULL, "slot_minutes"},
+    {"offers/aerzte.json", SCHED(DAY HOURS ",\"slot_minutes\":181,\"capacity\":1"), NULL, "slot_minutes"},
+    {"offers/aerzte.json", SCHED(DAY HOURS ",\"slot_minutes\":30,\"capacity\":-1"), NULL, "capacity"},
+    {"offers/aerzte.json", SCHED(DAY HOURS ",\"closes-at\":\"13:00\""), NULL, "closes-at"},
+    {"offers/aerzte.json", OFFER("\"schedules\":[{\"location\":\"nowhere/main\"," DAY HOURS "}],"), NULL, "nowhere"},
+    {"offers/aerzte.json", OFFER("\"schedules\":{},"), NULL, "schedules"},
+    {"offers/aerzte.json", OFFER("\"schedules\":[5],"), NULL, "schedules[0]"},
+    /* pack.json */
+    {"pack.json", PACK("\"version\":\"2\","), NULL, "version"},
+    {"pack.json", PACK("\"version\":0,"), NULL, "version"},
+    {"pack.json", PACK("\"version\":-3,"), NULL, "version"},
+    {"pack.json", PACK("\"version\":2.5,"), NULL, "version"},
+    {"pack.json", PACK(""), NULL, "version"},
+    {"pack.json", PACK("\"version\":1,\"demo\":\"yes\","), NULL, "demo"},
+    {"pack.json", PACK("\"version\":1,\"source_language\":\"xx\","), NULL, "source_language"},
+    {"pack.json", PACK("\"version\":1,\"holidays\":[\"2026-02-30\"],"), NULL, "holidays[0]"},
+    {"pack.json", PACK("\"version\":1,\"holidays\":[20261225],"), NULL, "holidays[0]"},
+    {"pack.json", PACK("\"version\":1,\"colour\":\"red\","), NULL, "colour"},
+    {"pack.json", "{\"id\":\"mini\",\"version\":1,\"languages\":[\"de\",\"de\"]}", NULL, "languages[1]"},
+    {"pack.json", "{\"id\":\"mini\",\"version\":1,\"languages\":[\"de\",\"tlh\"]}", NULL, "languages[1]"},
+    {"pack.json", "{\"id\":\"mini\",\"version\":1,\"languages\":[]}", NULL, "languages"},
+    {"pack.json", "{\"id\":\"Mini Pack\",\"version\":1,\"languages\":[\"de\"]}", NULL, "id"},
+    {"pack.json", "{\"id\":\"mini\",\"version\":1,\"languages\":[\"de\"],\"i18n\":{\"xx\":{\"status\":\"machine\"}}}", NULL, "xx"},
+    {"pack.json", "[]", NULL, NULL},
+    /* ids, files, types */
+    {"offers/aerzte.json", "{\"id\":\"zahnarzt\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"}}}", NULL, "id"},
+    {"organizations/praxis.json", "{\"id\":\"other\",\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"P\"}}}", NULL, "id"},
+    {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"P\"}},\"locations\":[{\"id\":\"praxis main\",\"i18n\":{}}]}", NULL, "locations[0].id"},
+    {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"locations\":[{\"id\":\"praxis/main\",\"latitude\":200,\"i18n\":{}}]}", NULL, "latitude"},
+    {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"locations\":[{\"id\":\"praxis/main\",\"latitude\":\"52\",\"i18n\":{}}]}", NULL, "latitude"},
+    {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"phones\":[{\"number\":\"call me\"}]}", NULL, "number"},
+    {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"phones\":[{\"number\":\"+49 1\",\"type\":\"pigeon\"}]}", NULL, "type"},
+    {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"email\":\"nope\"}", NULL, "email"},
+    {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"url\":\"javascript:alert(1)\"}", NULL, "url"},
+    {"offers/aerzte.json", OFFER("\"languages\":[\"klingon\"],"), NULL, "languages[0]"},
+    {"offers/aerzte.json", OFFER("\"languages\":[\"de\",\"de\"],"), NULL, "languages[1]"},
+    {"offers/aerzte.json", OFFER("\"languages\":\"de\","), NULL, "languages"},
+    {"offers/aerzte.json", OFFER("\"closed\":[\"someday\"],"), NULL, "closed[0]"},
+    {"offers/aerzte.json", OFFER("\"colour\":\"red\","), NULL, "colour"},
+    {"offers/aerzte.json", OFFER("\"phones\":[{\"number\":\"+49 1\",\"typ\":\"voice\"}],"), NULL, "typ"},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"}}}", NULL, "categories"},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"ghost\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"}}}", NULL, "ghost"},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"nobody\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"}}}", NULL, "nobody"},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"great\",\"name\":\"X\"}}}", NULL, "status"},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\"}}}", NULL, "name"},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":[]}", NULL, "i18n"},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":\"X\"}}", NULL, "i18n.de"},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\",\"summary\":7}}}", NULL, "summary"},
+    /* text contents */
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"A\xe2\x80\xae" "B\"}}}", NULL, "name"},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"A\\u0007B\"}}}", NULL, "name"},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"A\\u0000B\"}}}", NULL, NULL},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"\\ud800\"}}}", NULL, NULL},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"\xff\xfe\"}}}", NULL, NULL},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"\xc0\xaf\"}}}", NULL, NULL},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"\xed\xa0\x80\"}}}", NULL, NULL},
+    {"offers/aerzte.json", "{\"id\":\"aerzte\",\"id\":\"aerzte\"}", NULL, NULL},
+    /* file shapes */
+    {"offers/aerzte.json", "", NULL, NULL},
+    {"offers/aerzte.json", "null", NULL, NULL},
+    {"offers/aerzte.json", "[]", NULL, NULL},
+    {"offers/aerzte.json", "{\"id\": \"aerzte\", ", NULL, NULL},
+    {"offers/aerzte.json", "\xef\xbb\xbf{}", NULL, NULL},
+    {NULL, NULL, "rm -rf offers/aerzte.json && mkdir offers/aerzte.json", "offers/aerzte.json"},
+    {NULL, NULL, "rm -f offers/aerzte.json && mkfifo offers/aerzte.json", "offers/aerzte.json"},
+    {NULL, NULL, "rm -rf offers && echo x > offers", "offers"},
+    {NULL, NULL, "rm -rf organizations", "organizations"},
+    {NULL, NULL, "rm -f pack.json", "pack.json"},
+    {NULL, NULL, "rm -f categories.json && ln -s /dev/zero categories.json", "categories.json"},
+    {NULL, NULL, "head -c 5000000 /dev/zero | tr '\\0' ' ' > offers/aerzte.json", "offers/aerzte.json"},
+    /* intake */
+    {"intake.json", "{\"questions\":[]}", NULL, "questions"},
+    {"intake.json", "{\"questions\":[{\"id\":\"q\",\"i18n\":{},\"answers\":[{\"id\":\"a\",\"i18n\":{}}]}]}", NULL, "answers"},
+    {"intake.json", ANSWERS_WITH("{\"id\":\"no\",\"match\":[{\"category\":\"health\",\"offer\":\"aerzte\"}],\"i18n\":{}}"), NULL, "match[0]"},
+    {"intake.json", ANSWERS_WITH("{\"id\":\"no\",\"match\":[{\"category\":\"health\",\"weight\":-5}],\"i18n\":{}}"), NULL, "weight"},
+    {"intake.json", ANSWERS_WITH("{\"id\":\"no\",\"match\":[{\"offer\":\"ghost\"}],\"i18n\":{}}"), NULL, "ghost"},
+    {"intake.json", ANSWERS_WITH("{\"id\":\"no\",\"urgent\":\"yes\",\"i18n\":{}}"), NULL, "urgent"},
+    {"intake.json", ANSWERS_WITH("{\"id\":\"no\",\"i18n\":{\"de\":{\"status\":\"complete\",\"label\":\"Nein\",\"reasn\":\"x\"}}}"), NULL, "reasn"},
+    {"categories.json", "{\"id\":\"health\"}", NULL, NULL},
+    {"categories.json", "[{\"id\":\"health\",\"order\":\"1\",\"i18n\":{}}]", NULL, "order"},
+    {"categories.json", "[{\"id\":\"health\",\"order\":-1,\"i18n\":{}}]", NULL, "order"},
+    {"categories.json", "[{\"id\":\"health\",\"i18n\":{}},{\"id\":\"health\",\"i18n\":{}}]", NULL, NULL},
+};
+
+enum { EXIT_REFUSED = 10, EXIT_SILENT = 11, EXIT_ACCEPTED = 12 };
+
+/* In a child: build and lint the tree; the exit status says how it went (anything else: crashed). */
+static void try_tree(const char *dir, const char *name)
+{
+    char err[1024], out[4096];
+    alarm(30); /* a hang counts as a crash */
+    int built = build(dir, err, sizeof err) == 0;
+    int linted = lint(dir, out, sizeof out) == 0;
+    if (built || linted) exit(EXIT_ACCEPTED);
+    const char *rel = strstr(err, "/matrix/");
+    printf("refused: %s\n", rel ? rel + 8 : err);
+    exit(strstr(err, name) && strstr(out, name) ? EXIT_REFUSED : EXIT_SILENT);
+}
+
+/* Ten thousand language codes, a 1 MB description, nesting deeper than jansson allows. */
+static char *generated(int which)
+{
+    size_t cap = (2u << 20) + 8192;
+    char *t = malloc(cap);
+    int o;
+    if (which == 0) {
+        o = snprintf(t, cap, "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"languages\":[");
+        for (int i = 0; i < 10000; i++) o += snprintf(t + o, cap - (size_t)o, "%s\"de\"", i ? "," : "");
+        snprintf(t + o, cap - (size_t)o, "],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"}}}");
+    } else if (which == 1) {
+        o = snprintf(t, cap, "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],"
+                             "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\",\"description\":\"");
+        for (int i = 0; i < (1 << 19); i++) o += snprintf(t + o, cap - (size_t)o, "\xd8\xb3");
+        snprintf(t + o, cap - (size_t)o, "\"}}}");
+    } else {
+        o = snprintf(t, cap, "{\"id\":\"aerzte\",\"x\":");
+        for (int i = 0; i < 100000; i++) t[o++] = '[';
+        t[o] = 0;
+    }
+    return t;
+}
+
+TEST(bad_source_matrix)
+{
+    char dir[600], base[600];
+    snprintf(base, sizeof base, "%s/matrix-base", scratch);
+    snprintf(dir, sizeof dir, "%s/matrix", scratch);
+    fresh(base);
+    int tried = 0, refused_msg = 0, silent = 0, accepted = 0, crashed = 0;
+    size_t n = sizeof matrix / sizeof matrix[0];
+    for (size_t i = 0; i < n + 3; i++) {
+        bad c = i < n ? matrix[i] : (bad){"offers/aerzte.json", NULL, NULL, NULL};
+        char *gen = i < n ? NULL : generated((int)(i - n));
+        check_sh("rm -rf %s && cp -a %s %s", dir, base, dir);
+        if (c.file) puts_file(dir, c.file, gen ? gen : c.text);
+        free(gen);
+        if (c.sh) check_sh("cd %s && %s", dir, c.sh);
+        const char *name = c.name ? c.name : c.file;
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) try_tree(dir, name);
+        int st = 0;
+        waitpid(pid, &st, 0);
+        int code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        tried++;
+        if (code == EXIT_REFUSED) refused_msg++;
+        else if (code == EXIT_SILENT) silent++;
+        else if (code == EXIT_ACCEPTED) accepted++;
+        else crashed++;
+        if (code != EXIT_REFUSED)
+            printf("case %zu (%s %s %s): %s\n", i, c.file ? c.file : "", c.sh ? c.sh : "", name,
+                   code == EXIT_SILENT ? "refused without naming it" : code == EXIT_ACCEPTED ? "ACCEPTED" : "CRASHED");
+    }
+    printf("bad sources: %d tried, %d refused with a message, %d refused without naming the file/field, %d accepted, "
+           "%d crashed\n",
+           tried, refused_msg, silent, accepted, crashed);
+    CHECK(refused_msg == tried, "every bad tree refused with a message (%d of %d)", refused_msg, tried);
+    char err[1024];
+    CHECK(build(base, err, sizeof err) == 0, "the untouched base tree builds: %s", err);
+}
+
+int main(int argc, char **argv)
+{
+    const char *b = argc > 1 ? argv[1] : "build";
+    char cwd[256];
+    if (!getcwd(cwd, sizeof cwd)) return 2;
+    snprintf(scratch, sizeof scratch, "%s/%s/sources-test", cwd, b);
+    check_sh("rm -rf %s && mkdir -p %s", scratch, scratch);
+    RUN(icon_traversal);
+    RUN(impossible_values);
+    RUN(limits);
+    RUN(valid_edges);
+    RUN(readdir_failure);
+    RUN(bad_source_matrix);
+    CHECK_DONE();
+}
