@@ -85,7 +85,11 @@ static void play(kiosk *k, const int16_t *pcm, size_t n)
     SDL_QueueAudio(k->audio, pcm, (Uint32)(n * sizeof *pcm));
 }
 
-/* One frame: draw state with this input, apply the actions, draw again while state changes. */
+/*
+ * One frame: a dry pass with this input, its actions applied, dry passes again while they
+ * change the state, then the state as it is now drawn once (its actions were the last dry
+ * pass's, already applied, and are dropped: a sound must not play twice).
+ */
 static void frame(kiosk *k, const ui_input *in)
 {
     action acts[16];
@@ -93,7 +97,7 @@ static void frame(kiosk *k, const ui_input *in)
     const ui_input *cur = in;
     if (k->target) SDL_SetRenderTarget(k->r, k->target);
     for (int pass = 0; pass < 4; pass++) {
-        int n = ui_frame(k->u, app_get_state(k->a), cur, acts, 16);
+        int n = ui_frame_dry(k->u, app_get_state(k->a), cur, acts, 16);
         int changed = 0, tapped = 0;
         for (int i = 0; i < n; i++) {
             int c = app_apply(k->a, &acts[i]);
@@ -107,10 +111,11 @@ static void frame(kiosk *k, const ui_input *in)
             ui_flush(k->u);
             changed = 1;
         }
-        k->frames++;
         if (!changed) break;
         cur = &none;
     }
+    ui_frame(k->u, app_get_state(k->a), cur, acts, 16);
+    k->frames++;
     int16_t *pcm;
     size_t np;
     if (app_take_audio(k->a, &pcm, &np)) {

@@ -52,6 +52,7 @@ struct ui {
     int missing;
     int large;              /* metrics computed for large text */
     const SDL_Color *pal;   /* palette of the current frame */
+    int dry;                /* this pass finds targets and emits actions, but draws nothing */
     int hc;
 };
 
@@ -219,6 +220,7 @@ static void set_color(frame *f, int c)
 
 void ui_fill(frame *f, rect r, int color)
 {
+    if (f->u->dry) return;
     rect q = ui_flip(f, r);
     SDL_Rect s = {q.x, q.y, q.w, q.h};
     set_color(f, color);
@@ -312,7 +314,7 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
     }
     if (key != stackkey) free(key);
     if (!e) return 0;
-    if (draw) {
+    if (draw && !u->dry) {
         u->missing += e->missing;
         if (u->ndrawn < MAX_DRAWN) u->drawn[u->ndrawn++] = e->key + hl;
         if (e->tex) {
@@ -328,6 +330,7 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
 void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, rect r, int color, int mirror)
 {
     ui *u = f->u;
+    if (u->dry) return;
     int side = r.w < r.h ? r.w : r.h;
     char k[256];
     snprintf(k, sizeof k, "I%d|%d|%d|%s", side, color, u->hc, key);
@@ -364,12 +367,15 @@ void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, 
     if (!e || !e->tex) return;
     rect q = ui_flip(f, (rect){r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side});
     SDL_Rect dst = {q.x, q.y, side, side};
-    SDL_RenderCopyEx(u->r, e->tex, NULL, &dst, 0, NULL, mirror ? SDL_FLIP_HORIZONTAL : SDL_FLIP_NONE);
+    /* the software renderer's CopyEx goes through a temporary surface even without a flip */
+    if (mirror) SDL_RenderCopyEx(u->r, e->tex, NULL, &dst, 0, NULL, SDL_FLIP_HORIZONTAL);
+    else SDL_RenderCopy(u->r, e->tex, NULL, &dst);
 }
 
 void ui_icon(frame *f, const char *name, rect r, int color, int mirror)
 {
     ui *u = f->u;
+    if (u->dry) return;
     int side = r.w < r.h ? r.w : r.h;
     char k[256];
     snprintf(k, sizeof k, "I%d|%d|%d|icon:%s", side, color, u->hc, name);
@@ -430,7 +436,7 @@ int ui_qr(frame *f, const char *text, rect r)
     if (!e || !e->tex) return 0;
     rect q = ui_flip(f, (rect){r.x + (r.w - e->w) / 2, r.y + (r.h - e->w) / 2, e->w, e->w});
     SDL_Rect dst = {q.x, q.y, e->w, e->w};
-    SDL_RenderCopy(u->r, e->tex, NULL, &dst);
+    if (!u->dry) SDL_RenderCopy(u->r, e->tex, NULL, &dst);
     return e->w;
 }
 
@@ -485,8 +491,9 @@ int ui_drew_text(const ui *u, const char *needle)
     return 0;
 }
 
-int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max)
+static int run_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max, int dry)
 {
+    u->dry = dry;
     u->frame_no++;
     cache_trim(u);
     u->nhits = 0;
@@ -502,7 +509,7 @@ int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int ma
     if (in->down) ui_emit(&f, ACT_TOUCH, NULL, 0);
     set_color(&f, COL_BG);
     SDL_RenderSetClipRect(u->r, NULL);
-    SDL_RenderClear(u->r);
+    if (!dry) SDL_RenderClear(u->r);
     switch (st->screen) {
     case SCREEN_ATTRACT: screen_attract(&f); break;
     case SCREEN_CATEGORIES: screen_categories(&f); break;
@@ -523,5 +530,16 @@ int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int ma
     }
     if (st->countdown > 0) screen_overlay_countdown(&f);
     SDL_RenderSetClipRect(u->r, NULL);
+    u->dry = 0;
     return f.n;
+}
+
+int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max)
+{
+    return run_frame(u, st, in, out, max, 0);
+}
+
+int ui_frame_dry(ui *u, const app_state *st, const ui_input *in, action *out, int max)
+{
+    return run_frame(u, st, in, out, max, 1);
 }

@@ -43,6 +43,14 @@ void ui_resize(ui *u, int w, int h);
  */
 int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max);
 
+/*
+ * The same frame without drawing: touch targets are found and actions emitted, nothing reaches
+ * the renderer. A frame loop runs dry passes until the state stops changing and then draws
+ * once, so input that changes the state (a drag scrolls, a tap opens a screen) is not drawn
+ * twice; the software renderer spends most of a frame on pixels.
+ */
+int ui_frame_dry(ui *u, const app_state *st, const ui_input *in, action *out, int max);
+
 /* Centre of the widget named id in the last frame (for scripted taps). 0 if found. */
 int ui_find(const ui *u, const char *id, int *x, int *y);
 
