@@ -5,6 +5,7 @@
 #   make run          deps, build, open the kiosk on the demo content
 #   make test         deps, build (normal + ASan/UBSan), run every test; ends with "N passed, N failed"
 #   make bench        deps, build, figures for first frame, memory, frame times, idle CPU (README)
+#   make bench-browser  the same Arabic list in the kiosk and in headless Chromium, side by side
 #   make install      install a build (PREFIX, DESTDIR); make install-user creates the system user
 #   make CROSS=aarch64-linux-gnu            cross-build for a Raspberry Pi (also arm-linux-gnueabihf)
 #   make test-cross CROSS=aarch64-linux-gnu the unit tests of that build under qemu-user
@@ -20,6 +21,9 @@ DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 clang libclang-rt
             libsystemd-dev libespeak-ng-dev espeak-ng-data libcurl4-openssl-dev nginx-light \
             fonts-noto-core libical-dev libqrencode-dev libxml2-dev radicale tzdata \
             libcsv-dev python3-jsonschema
+# make bench measures the X11 display path under Xvfb; make bench-browser runs Chromium beside the kiosk.
+BENCH_PKGS := xvfb xauth
+BROWSER_PKGS := chromium
 PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium libsystemd espeak-ng libcurl libical libqrencode libxml-2.0
 
 # Cross-building: CROSS is a Debian triplet; the target's libraries come from a sysroot of
@@ -80,7 +84,7 @@ MAIN_OBJ := $(BUILD)/obj/kiosk/app/main.o $(BUILD)/obj/kiosk/tools/kiosk_pack.o 
 TEST_SRC := $(wildcard tests/unit/test_*.c) tests/unit/plural_index.c tests/unit/bench_search.c tests/unit/bench_booking.c
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test test-cross bench deps build check-pkgs clean content shots fuzz install install-user
+.PHONY: all run test test-cross bench bench-browser deps build check-pkgs clean content shots fuzz install install-user
 
 all: build
 
@@ -194,8 +198,15 @@ fuzz: build/fuzz/fuzz_manifest build/fuzz/fuzz_offer
 	@build/fuzz/fuzz_offer -runs=1500 -max_len=4096 build/fuzz/work-offer tests/fuzz/corpus/offer 2>&1 | tail -n 1
 
 bench: deps
+	@$(call apt_install,$(BENCH_PKGS))
 	@$(MAKE) --no-print-directory build
 	@tests/bench.sh
+
+# The kiosk beside headless Chromium showing the same 500 Arabic offers (not part of make test).
+bench-browser: deps
+	@$(call apt_install,$(BROWSER_PKGS))
+	@$(MAKE) --no-print-directory build
+	@tests/bench_browser.sh
 
 # Install a build onto a kiosk image (as root, or staged under DESTDIR): binaries, data, the
 # unit (ExecStart from PREFIX, in systemd's unit directory), a config. The system user and its

@@ -75,6 +75,19 @@ med=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 4p)
 first_ms=$(awk -v u="$med" 'BEGIN{printf "%.1f", u/1000}'); first_rss=$(kv peak_rss_kib "$out")
 echo "first_frame_ms=$first_ms (median of 7, exec to first present, includes exit) $out"
 
+# the display path that really runs: under X11 (Xvfb) SDL's default renderer is GL (here Mesa's
+# llvmpipe) against the software renderer (renderer = software in kiosk.ini): first-frame memory
+if command -v xvfb-run > /dev/null; then
+    for r in auto software; do
+        printf '[kiosk]\nrenderer = %s\ndata_dir = .\n' $r > $B/renderer-$r.ini
+        x=$(SDL_VIDEODRIVER= xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" sh -c "build/kiosk --config $B/renderer-$r.ini \
+              --content $B/synth.db --size 1920x1080 --first-frame; tests/proc_stats.py --pss --runs 3 -- build/kiosk \
+              --config $B/renderer-$r.ini --content $B/synth.db --size 1920x1080 --first-frame" 2>/dev/null | tr '\n' ' ')
+        echo "xvfb_first_frame renderer=$r: ${x:-failed} (PSS sampled every 10 ms; median of 3)"
+        eval "xvfb_$r='$(kv peak_rss_kib "$x") KiB RSS, $(kv pss_kib "$x") KiB PSS ($(sed -n 's/.*renderer=\([a-z0-9]*\).*/\1/p' <<<"$x"))'"
+    done
+fi
+
 # CPU (user + system) from start to the Arabic list of 500 offers drawn, then exit (median of 7)
 printf 'tap cat:language\n' > $B/list.txt
 list=$(tests/proc_stats.py --runs 7 -- build/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/list.txt --shots $B)
@@ -170,3 +183,4 @@ printf '  %-44s %-28s %s\n' "CPU, start -> 500-row Arabic list -> exit" "$(kv cp
 printf '  %-44s %-28s %s\n' "a full pack on the wire, install" "$(awk -v b="$wire" 'BEGIN{printf "%.1f", b/1e6}') MB, $import_ms ms" "<= 45 MB, <= 1000 ms"
 printf '  %-44s %-28s %s\n' "first frame" "$first_ms ms$(ir_note "${ir_first:-}")" "<= 30 ms"
 printf '  %-44s %-28s %s\n' "idle CPU ticks in 5 s" "$idle_ticks" "1 (unchanged)"
+[ -n "${xvfb_auto:-}" ] && printf '  %-44s %s / %s\n' "first frame under Xvfb, auto / software" "$xvfb_auto" "$xvfb_software"

@@ -69,6 +69,7 @@ typedef enum kind {
     K_PIN_HASH,  /* Argon2id string */
     K_KEYS,      /* trusted public key files, loaded here */
     K_SECRET,    /* a file only its owner may read */
+    K_RENDERER,  /* auto | software (enum config_renderer) */
 } kind;
 
 typedef struct setting {
@@ -95,6 +96,7 @@ static const setting settings[] = {
     STR("state", K_PATH, state_path, 0),
     NUM("sounds", K_BOOL, sounds, 0, 1, 1),
     NUM("rotation", K_INT, rotation, 0, 270, 90),
+    NUM("renderer", K_RENDERER, renderer, 0, 0, 0),
     STR("site_id", K_ID, site_id, 0),
     STR("kiosk_id", K_ID, kiosk_id, 0),
     STR("location", K_TEXT, location, 0),
@@ -241,6 +243,13 @@ static int set(app_config *c, const setting *s, const char *v, char *err, size_t
     if (has_control(v)) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: control characters in the value", s->name);
     switch (s->kind) {
     case K_BOOL: return parse_bool(s, v, (int *)field, err, errlen);
+    case K_RENDERER: {
+        char sh[64];
+        if (!strcmp(v, "auto")) *(int *)field = CONFIG_RENDERER_AUTO;
+        else if (!strcmp(v, "software")) *(int *)field = CONFIG_RENDERER_SOFTWARE;
+        else return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is not auto or software", s->name, shown(v, sh, sizeof sh));
+        return CONFIG_OK;
+    }
     case K_INT: {
         long long n = 0;
         int rc = parse_int(s, v, &n, err, errlen);

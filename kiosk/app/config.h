@@ -23,6 +23,7 @@ typedef struct app_config {
     char state_path[1024];       /* the kiosk's own database; default: beside the content */
     int sounds;                  /* a short click confirms taps (default on) */
     int rotation;                /* panel mounted turned clockwise by 0, 90, 180 or 270 degrees */
+    int renderer;                /* enum config_renderer */
     char site_id[64], kiosk_id[64], location[256];   /* for the health report and staff */
     char store_url[512], caldav_url[512];             /* used by the sync and booking rooms */
     int sync_interval_s;         /* between polls of the central store (default 900) */
@@ -31,6 +32,10 @@ typedef struct app_config {
     char caldav_password_file[1024]; /* a file holding the password (kept out of the INI) */
     int booking_retry_s;         /* between deliveries of queued bookings (default 60) */
 } app_config;
+
+/* How frames reach the panel: SDL's accelerated renderer when the board has one (kmsdrm, GL),
+ * or the software renderer, which costs CPU but none of a GL driver's memory (512 MB boards). */
+enum config_renderer { CONFIG_RENDERER_AUTO = 0, CONFIG_RENDERER_SOFTWARE };
 
 /* Why a settings file was refused (config_strerror gives the sentence). */
 enum config_err {

@@ -598,7 +598,15 @@ int main(int argc, char **argv)
     }
     Uint32 flags = headless || script ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
     k.win = SDL_CreateWindow("kiosk", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, w, h, flags);
-    if (k.win) k.r = SDL_CreateRenderer(k.win, -1, headless ? SDL_RENDERER_SOFTWARE : 0);
+    /* auto lets SDL choose (kmsdrm or X11 with GL when the board has it); software draws with the
+     * CPU into the window's own buffer and keeps a GL driver's tens of MiB out of memory */
+    int software = headless || cfg.renderer == CONFIG_RENDERER_SOFTWARE;
+    /* Under X11 SDL would back even a software window with a GL texture (Mesa's llvmpipe, some
+     * 60 MiB of LLVM); X11 has a plain shared-memory framebuffer, so use it. kmsdrm has none:
+     * there SDL presents the software frame through one GL texture. */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (software && driver && !strcmp(driver, "x11")) SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    if (k.win) k.r = SDL_CreateRenderer(k.win, -1, software ? SDL_RENDERER_SOFTWARE : 0);
     if (!k.r) {
         fprintf(stderr, "kiosk: cannot open a %dx%d window: %s\n", w, h, SDL_GetError());
         SDL_Quit();
@@ -659,7 +667,9 @@ int main(int argc, char **argv)
         if (first_frame) {
             struct rusage ru;
             getrusage(RUSAGE_SELF, &ru);
-            printf("first_frame_done peak_rss_kib=%ld\n", ru.ru_maxrss);
+            SDL_RendererInfo ri = {0};
+            SDL_GetRendererInfo(k.r, &ri);
+            printf("first_frame_done peak_rss_kib=%ld renderer=%s\n", ru.ru_maxrss, ri.name ? ri.name : "?");
         }
     }
     sync_stop(k.sync);

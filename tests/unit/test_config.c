@@ -278,6 +278,21 @@ TEST(bad_config_matrix)
           t.tried, t.accepted, t.crashed);
 }
 
+/* renderer = auto | software: software for boards whose memory an accelerated driver would take. */
+TEST(renderer_choice)
+{
+    char err[1200];
+    app_config c;
+    app_config_defaults(&c);
+    CHECK(c.renderer == CONFIG_RENDERER_AUTO, "default %d", c.renderer);
+    CHECK(load("[kiosk]\nrenderer = software\n", &c, err, sizeof err) == CONFIG_OK && c.renderer == CONFIG_RENDERER_SOFTWARE,
+          "%s", err);
+    CHECK(load("[kiosk]\nrenderer = auto\n", &c, err, sizeof err) == CONFIG_OK && c.renderer == CONFIG_RENDERER_AUTO, "%s",
+          err);
+    CHECK(refused_at("[kiosk]\nrenderer = opengl\n", 2, "renderer", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nrenderer =\n", 2, "renderer", err, sizeof err), "%s", err);
+}
+
 /* The kiosk itself names FILE:LINE and does not start. */
 TEST(kiosk_refuses_to_start)
 {
@@ -314,6 +329,7 @@ int main(int argc, char **argv)
     RUN(operator_mistakes);
     RUN(secret_files);
     RUN(bad_config_matrix);
+    RUN(renderer_choice);
     RUN(kiosk_refuses_to_start);
     CHECK_DONE();
 }
