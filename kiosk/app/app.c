@@ -261,6 +261,8 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
         return -1;
     }
     a->staged = -1;
+    /* staging files a power cut left behind would only take space; no installer runs yet */
+    pack_cleanup(cfg->content);
     a->audio = 1;
     /* espeak-ng starts on first use, on the speech worker: loading its data would double the
      * time to the first frame. Its voices all speak at this rate. */

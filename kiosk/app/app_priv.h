@@ -30,7 +30,7 @@ struct app {
     char pin[16];
     char **pack_paths;           /* parallel to s.packs */
     int staged;                  /* index of the pack staged beside the content, -1 none */
-    pack_manifest staged_m;
+    pack_staged staged_sg;       /* that pack's staged copy, holding the install lock until Apply or Leave */
     job_queue *checks;           /* pack checks, started on first use */
     app_state s;
     i18n_catalog *catalogs[MAX_LANGS]; /* by index in i18n_lang_at(), loaded on first use */

@@ -6,7 +6,7 @@
  */
 #include "app_priv.h"
 
-#include "pack/sign.h"
+#include "pack/install.h"
 #include "platform/job.h"
 #include "platform/log.h"
 #include "store/local.h"
@@ -37,7 +37,7 @@ void app_staff_leave(app *a)
     /* a check still running belongs to the generation that ends here: its staging file is
      * removed when the job is dropped (check_destroy) */
     a->gen++;
-    if (a->staged >= 0) pack_unstage(a->cfg.content);
+    pack_unstage(&a->staged_sg);
     a->staged = -1;
     free_packs(a);
     sodium_memzero(a->pin, sizeof a->pin);
@@ -181,9 +181,8 @@ typedef struct check_job {
     char content_path[1024];
     pack_trust trust;
     pack_policy pol;
-    pack_manifest m;
+    pack_staged sg;              /* the staged copy and the install lock: this job's until the app takes them */
     int rc, added, changed, removed;
-    int staged;                  /* the staging file is this job's until the app takes it */
     char err[1024];
 } check_job;
 
@@ -191,14 +190,12 @@ static void check_run(job *base, void *ctx)
 {
     (void)ctx;
     check_job *j = (check_job *)base;
-    j->rc = pack_stage(j->pack_path, j->content_path, &j->trust, &j->pol, &j->m, j->err, sizeof j->err);
-    j->staged = j->rc == PACK_OK;
+    j->rc = pack_stage(j->pack_path, j->content_path, &j->trust, &j->pol, &j->sg, j->err, sizeof j->err);
     if (j->rc == PACK_OK) {
         store *s = NULL;
-        char staged[1100], e[256];
-        snprintf(staged, sizeof staged, "%s.new", j->content_path);
+        char e[256];
         if (store_open(&s, j->content_path, e, sizeof e) == 0) {
-            store_diff(s, staged, &j->added, &j->changed, &j->removed);
+            store_diff(s, j->sg.path, &j->added, &j->changed, &j->removed);
             store_close(s);
         }
     }
@@ -207,7 +204,7 @@ static void check_run(job *base, void *ctx)
 static void check_destroy(job *base)
 {
     check_job *j = (check_job *)base;
-    if (j->staged) pack_unstage(j->content_path);
+    pack_unstage(&j->sg);
     free(j);
 }
 
@@ -216,7 +213,7 @@ static int staff_check(app *a, int i)
     /* one check at a time, a dropped one included: it still owns the staging file */
     if (i < 0 || i >= a->s.npacks || job_pending(a->checks) || a->s.packs[i].state == PACKROW_REFUSED) return 0;
     if (a->staged >= 0) {
-        pack_unstage(a->cfg.content);
+        pack_unstage(&a->staged_sg);
         if (a->s.packs[a->staged].state == PACKROW_READY) a->s.packs[a->staged].state = PACKROW_FOUND;
         a->staged = -1;
     }
@@ -232,6 +229,7 @@ static int staff_check(app *a, int i)
     j->pol.installed_version = installed_version(a);
     j->pol.now = (int64_t)time(NULL);
     j->pol.newest_seen = local_get_int(a->loc, "newest_manifest_time", 0);
+    j->pol.lock_wait_ms = 10000; /* on the worker: the sync thread's installation takes seconds */
     if (job_post(a->checks, &j->base, a->gen) != 0) return 0;
     a->s.staff_busy = 1;
     a->s.packs[i].state = PACKROW_CHECKING;
@@ -251,16 +249,16 @@ int app_staff_tick(app *a)
     }
     staff_pack *p = &a->s.packs[j->index];
     if (j->rc == PACK_OK) {
-        j->staged = 0; /* the app owns the staging file now */
         a->staged = j->index;
-        a->staged_m = j->m;
+        a->staged_sg = j->sg; /* the app owns the staged copy and the lock now */
+        memset(&j->sg, 0, sizeof j->sg);
         p->state = PACKROW_READY;
         char counts[256];
         snprintf(counts, sizeof counts, T(a, "%d added, %d changed, %d removed"), j->added, j->changed, j->removed);
         snprintf(p->status, sizeof p->status, "%s %lld → %lld: %s", T(a, "Version"), (long long)j->pol.installed_version,
-                 (long long)j->m.content_version, counts);
+                 (long long)a->staged_sg.m.content_version, counts);
     } else {
-        p->state = PACKROW_REFUSED;
+        p->state = j->rc == PACK_ERR_BUSY ? PACKROW_FOUND : PACKROW_REFUSED; /* busy: may check again */
         snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(j->rc)));
         log_msg("pack", "%s refused: %s", p->name, j->err);
     }
@@ -273,18 +271,20 @@ static int staff_apply(app *a, int i)
     if (i != a->staged || job_pending(a->checks)) return 0;
     char err[1024];
     pack_policy pol = {.installed_version = installed_version(a)};
-    if (pack_commit(a->cfg.content, &pol, &a->staged_m, err, sizeof err) != PACK_OK) {
+    int64_t version = a->staged_sg.m.content_version;
+    int rc = pack_commit(&a->staged_sg, a->cfg.content, &pol, err, sizeof err);
+    a->staged = -1; /* committed or not, the staged copy is gone */
+    if (rc != PACK_OK) {
         snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_IO)));
         return 1;
     }
-    a->staged = -1;
     if (app_reload_content(a) != 0) {
         snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_SCHEMA)));
         return 1;
     }
     a->s.packs[i].state = PACKROW_INSTALLED;
     snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s %lld", T(a, "Installed: version"),
-             (long long)a->staged_m.content_version);
+             (long long)version);
     snprintf(a->s.packs[i].status, sizeof a->s.packs[i].status, "%s", a->s.staff_msg);
     staff_info(a);
     return 1;

@@ -33,6 +33,7 @@ const char *pack_strerror(int err)
     case PACK_ERR_IO: return "the file could not be read or written";
     case PACK_ERR_FORMAT: return "this pack needs a newer kiosk version";
     case PACK_ERR_BASE: return "this update is for another installed version; use the full pack";
+    case PACK_ERR_BUSY: return "another installation is running; try again when it has finished";
     default: return "unknown error";
     }
 }

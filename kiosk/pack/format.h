@@ -38,6 +38,7 @@ enum pack_err {
     PACK_ERR_IO,          /* reading or writing failed */
     PACK_ERR_FORMAT,      /* made for a newer kiosk */
     PACK_ERR_BASE,        /* a delta for another installed version */
+    PACK_ERR_BUSY,        /* another installation holds the content */
 };
 
 typedef struct pack_manifest {

@@ -10,6 +10,7 @@
 #define SQLITE_ENABLE_SESSION 1
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -54,16 +56,114 @@ static int check_payload_db(const char *path, const pack_manifest *m, char *err,
 
 static int fsync_dir(const char *file)
 {
-    char copy[1024];
-    snprintf(copy, sizeof copy, "%s", file);
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+    char *copy = strdup(file);
+    int fd = copy ? open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    free(copy);
     if (fd < 0) return -1;
     int rc = fsync(fd);
     close(fd);
     return rc;
 }
 
-static void staged_path(const char *content_path, char *buf, size_t len) { snprintf(buf, len, "%s.new", content_path); }
+/* ---------- who installs: the lock, and the staging files' names ---------- */
+
+/* content_path + suffix into buf; 0, or -1 when it does not fit. */
+static int beside(const char *content_path, const char *suffix, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s%s", content_path, suffix);
+    return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/*
+ * The install lock: an flock on CONTENT.lock, held from staging to switch. The file itself
+ * means nothing (it stays); the kernel drops the lock when its holder dies, so a power cut or
+ * kill -9 never leaves the content locked. Returns the descriptor, -1 with errno (EWOULDBLOCK
+ * when another installer held it for all of wait_ms).
+ */
+static int lock_content(const char *content_path, int wait_ms)
+{
+    char path[PACK_PATH_MAX];
+    if (beside(content_path, ".lock", path, sizeof path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    /* read-only is enough for flock, so a lock file root created still serves the kiosk user */
+    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    for (int waited = 0;; waited += 20) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+        if (errno != EWOULDBLOCK || waited >= wait_ms) break;
+        usleep(20 * 1000);
+    }
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+}
+
+static void unlock_content(int fd)
+{
+    if (fd >= 0) close(fd); /* closing the only descriptor of the open file releases the flock */
+}
+
+/* Staging files are CONTENT.new.XXXXXX (and CONTENT.new from kiosks before the lock, plus
+ * SQLite's journals beside either). Only the lock's holder may call this: then none is in use. */
+static void remove_stale(const char *content_path)
+{
+    char *dcopy = strdup(content_path), *bcopy = strdup(content_path);
+    const char *dir = dcopy ? dirname(dcopy) : NULL, *base = bcopy ? basename(bcopy) : NULL;
+    DIR *d = dir ? opendir(dir) : NULL;
+    size_t bl = base ? strlen(base) : 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (strncmp(n, base, bl) != 0 || strncmp(n + bl, ".new", 4) != 0) continue;
+        if (n[bl + 4] != 0 && n[bl + 4] != '.' && n[bl + 4] != '-') continue;
+        char path[PACK_PATH_MAX];
+        if (snprintf(path, sizeof path, "%s/%s", dir, n) < (int)sizeof path) unlink(path);
+    }
+    if (d) closedir(d);
+    free(dcopy);
+    free(bcopy);
+}
+
+int pack_busy(const char *content_path)
+{
+    int fd = lock_content(content_path, 0);
+    if (fd >= 0) {
+        unlock_content(fd);
+        return 0;
+    }
+    return errno == EWOULDBLOCK;
+}
+
+int pack_cleanup(const char *content_path)
+{
+    int fd = lock_content(content_path, 0);
+    if (fd < 0) return -1;
+    remove_stale(content_path);
+    unlock_content(fd);
+    return 0;
+}
+
+/* A fresh, unique staging file beside the content, readable like the content it becomes. */
+static FILE *staging_file(const char *content_path, char *path, size_t len)
+{
+    if (beside(content_path, ".new.XXXXXX", path, len)) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0) return NULL;
+    FILE *f = fchmod(fd, 0644) == 0 ? fdopen(fd, "w+b") : NULL;
+    if (!f) {
+        close(fd);
+        unlink(path);
+    }
+    return f;
+}
+
+/* ---------- staging ---------- */
 
 static int abort_on_conflict(void *ctx, int why, sqlite3_changeset_iter *it)
 {
@@ -75,7 +175,8 @@ static int abort_on_conflict(void *ctx, int why, sqlite3_changeset_iter *it)
 
 /* A delta: copy the live database beside it, apply the verified changeset to the copy (any
  * conflict aborts: the copy is not the version the delta was made from), then check it. */
-static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m, char *err, size_t errlen)
+static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m, char *tmp, size_t tmplen, char *err,
+                       size_t errlen)
 {
     unsigned char *blob = malloc(m->payload_size > 0 ? (size_t)m->payload_size : 1);
     if (!blob) return pack_fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
@@ -89,22 +190,22 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
         free(blob);
         return pack_fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
     }
-    char tmp[1100];
-    staged_path(content_path, tmp, sizeof tmp);
-    FILE *in = fopen(content_path, "rb"), *out = in ? fopen(tmp, "wb") : NULL;
+    FILE *in = fopen(content_path, "rb"), *out = in ? staging_file(content_path, tmp, tmplen) : NULL;
     int rc = in && out ? PACK_OK : PACK_ERR_IO;
+    int e = errno;
     if (rc == PACK_OK) {
         struct stat sb;
         unsigned char ignore[32];
         if (fstat(fileno(in), &sb) != 0 || pack_sha256_stream(in, (int64_t)sb.st_size, ignore, out) != 0) rc = PACK_ERR_IO;
         if (fflush(out) != 0 || fsync(fileno(out)) != 0) rc = PACK_ERR_IO;
+        e = errno;
     }
     if (in) fclose(in);
     if (out) fclose(out);
     if (rc != PACK_OK) {
         free(blob);
-        unlink(tmp);
-        return pack_fail(err, errlen, rc, "%s", strerror(errno));
+        if (out) unlink(tmp);
+        return pack_fail(err, errlen, e == ENOSPC ? PACK_ERR_DISK : rc, "%s", strerror(e));
     }
     sqlite3 *db = NULL;
     int ok = sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
@@ -126,35 +227,18 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
     return rc;
 }
 
-void pack_unstage(const char *content_path)
+/* The version of the content installed at content_path, when there is readable content. */
+static void installed_identity(const char *content_path, pack_policy *pol)
 {
-    char tmp[1100];
-    staged_path(content_path, tmp, sizeof tmp);
-    unlink(tmp);
+    char v[32];
+    if (access(content_path, F_OK) == 0 && pack_content_version(content_path, v, sizeof v) == 0)
+        pol->installed_version = atoll(v);
 }
 
-int pack_commit(const char *content_path, pack_policy *pol, const pack_manifest *m, char *err, size_t errlen)
+/* Everything but the lock: verify pack_path and leave a checked copy at tmp. */
+static int stage_locked(const char *pack_path, const char *content_path, const pack_trust *t, pack_policy *pol,
+                        pack_manifest *m, char *tmp, size_t tmplen, char *err, size_t errlen)
 {
-    char tmp[1100];
-    staged_path(content_path, tmp, sizeof tmp);
-    if (rename(tmp, content_path) != 0) return pack_fail(err, errlen, PACK_ERR_IO, "%s", strerror(errno));
-    fsync_dir(content_path);
-    pol->installed_version = m->content_version;
-    snprintf(err, errlen, "%s", pack_strerror(PACK_OK));
-    return PACK_OK;
-}
-
-int pack_install(const char *pack_path, const char *content_path, const pack_trust *t, pack_policy *pol,
-                 pack_manifest *m, char *err, size_t errlen)
-{
-    int rc = pack_stage(pack_path, content_path, t, pol, m, err, errlen);
-    return rc == PACK_OK ? pack_commit(content_path, pol, m, err, errlen) : rc;
-}
-
-int pack_stage(const char *pack_path, const char *content_path, const pack_trust *t, pack_policy *pol,
-               pack_manifest *m, char *err, size_t errlen)
-{
-    if (pack_sodium_init(err, errlen)) return PACK_ERR_IO;
     FILE *f = fopen(pack_path, "rb");
     if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", pack_path, strerror(errno));
     struct stat sb;
@@ -184,30 +268,33 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
         return pack_fail(err, errlen, PACK_ERR_SAME, "version %lld", (long long)m->content_version);
     }
     if (now > m->expires) { fclose(f); return pack_fail(err, errlen, PACK_ERR_EXPIRED, NULL); }
-    long payload_at = ftell(f);
-    if ((int64_t)sb.st_size - payload_at != m->payload_size) {
+    off_t payload_at = ftello(f);
+    if (payload_at < 0 || (int64_t)sb.st_size - (int64_t)payload_at != m->payload_size) {
         fclose(f);
         return pack_fail(err, errlen, PACK_ERR_DAMAGED, "payload is %lld bytes, the manifest says %lld",
-                    (long long)(sb.st_size - payload_at), (long long)m->payload_size);
+                    (long long)((int64_t)sb.st_size - (int64_t)payload_at), (long long)m->payload_size);
     }
     struct statvfs vfs;
-    char dircopy[1024];
-    snprintf(dircopy, sizeof dircopy, "%s", content_path);
-    if (statvfs(dirname(dircopy), &vfs) == 0 &&
-        (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize < m->payload_size + (4 << 20)) {
+    char *dircopy = strdup(content_path);
+    int room = !dircopy || statvfs(dirname(dircopy), &vfs) != 0 ||
+               (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize >= m->payload_size + (4 << 20);
+    free(dircopy);
+    if (!room) {
         fclose(f);
         return pack_fail(err, errlen, PACK_ERR_DISK, NULL);
     }
     if (!strcmp(m->kind, "delta")) {
-        rc = stage_delta(f, content_path, m, err, errlen);
+        rc = stage_delta(f, content_path, m, tmp, tmplen, err, errlen);
         fclose(f);
         return rc;
     }
     /* Copy beside the live database while hashing; only a verified, checked copy is renamed. */
-    char tmp[1100];
-    staged_path(content_path, tmp, sizeof tmp);
-    FILE *out = fopen(tmp, "wb");
-    if (!out) { fclose(f); return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", tmp, strerror(errno)); }
+    FILE *out = staging_file(content_path, tmp, tmplen);
+    if (!out) {
+        int e = errno;
+        fclose(f);
+        return pack_fail(err, errlen, e == ENOSPC ? PACK_ERR_DISK : PACK_ERR_IO, "%s: %s", tmp, strerror(e));
+    }
     unsigned char sha[32];
     int hr = pack_sha256_stream(f, m->payload_size, sha, out);
     fclose(f);
@@ -227,3 +314,58 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
     return rc;
 }
 
+int pack_stage(const char *pack_path, const char *content_path, const pack_trust *t, pack_policy *pol,
+               pack_staged *sg, char *err, size_t errlen)
+{
+    memset(sg, 0, sizeof *sg);
+    if (pack_sodium_init(err, errlen)) return PACK_ERR_IO;
+    int fd = lock_content(content_path, pol->lock_wait_ms);
+    if (fd < 0 && errno == EWOULDBLOCK)
+        return pack_fail(err, errlen, PACK_ERR_BUSY, "waited %d ms", pol->lock_wait_ms);
+    if (fd < 0) return pack_fail(err, errlen, PACK_ERR_IO, "%s.lock: %s", content_path, strerror(errno));
+    /* what another installer left (power cut, kill) goes; what is installed now is the truth */
+    remove_stale(content_path);
+    installed_identity(content_path, pol);
+    int rc = stage_locked(pack_path, content_path, t, pol, &sg->m, sg->path, sizeof sg->path, err, errlen);
+    if (rc != PACK_OK) {
+        sg->path[0] = 0;
+        unlock_content(fd);
+        return rc;
+    }
+    sg->lock_fd = fd;
+    sg->held = 1;
+    return PACK_OK;
+}
+
+void pack_unstage(pack_staged *sg)
+{
+    if (!sg->held) return;
+    unlink(sg->path);
+    unlock_content(sg->lock_fd);
+    memset(sg, 0, sizeof *sg);
+}
+
+int pack_commit(pack_staged *sg, const char *content_path, pack_policy *pol, char *err, size_t errlen)
+{
+    if (!sg->held) return pack_fail(err, errlen, PACK_ERR_IO, "nothing staged");
+    int rc = PACK_OK;
+    if (rename(sg->path, content_path) != 0) rc = pack_fail(err, errlen, PACK_ERR_IO, "%s", strerror(errno));
+    else fsync_dir(content_path);
+    sg->path[0] = 0; /* it is the content now */
+    if (rc == PACK_OK) {
+        pol->installed_version = sg->m.content_version;
+        snprintf(err, errlen, "%s", pack_strerror(PACK_OK));
+    }
+    pack_unstage(sg);
+    return rc;
+}
+
+int pack_install(const char *pack_path, const char *content_path, const pack_trust *t, pack_policy *pol,
+                 pack_manifest *m, char *err, size_t errlen)
+{
+    pack_staged sg;
+    int rc = pack_stage(pack_path, content_path, t, pol, &sg, err, errlen);
+    if (rc != PACK_OK) return rc;
+    *m = sg.m;
+    return pack_commit(&sg, content_path, pol, err, errlen);
+}

@@ -3,6 +3,11 @@
  * Installation verifies everything, copies the payload beside the live database, checks the
  * copy, and renames it over the live one: the kiosk sees either the old content or the new,
  * never a mix, whatever happens in between.
+ *
+ * One installer owns the content at a time: the kiosk's sync thread, staff mode and kiosk-pack
+ * install all take an exclusive lock (flock on CONTENT.lock) from staging to switch, and stage
+ * into a file of their own (CONTENT.new.XXXXXX). The lock, never a file's existence, says an
+ * installation runs; staging files left by a power cut are removed by the next lock holder.
  */
 #ifndef KIOSK_PACK_INSTALL_H
 #define KIOSK_PACK_INSTALL_H
@@ -15,7 +20,19 @@ typedef struct pack_policy {
     int64_t now;                   /* the system clock, Unix seconds */
     int64_t newest_seen;           /* the newest manifest creation time ever verified; updated */
     int64_t max_bytes;             /* refuse larger packs; 0 = 1 GiB */
+    int lock_wait_ms;              /* how long to wait for another installer; 0 = refuse at once */
 } pack_policy;
+
+#define PACK_PATH_MAX 4096
+
+/* A checked copy waiting to be switched in; it holds the install lock until commit or unstage.
+ * A zeroed one holds nothing. */
+typedef struct pack_staged {
+    int held;                      /* 1 while this holds the lock and a staged file */
+    int lock_fd;
+    char path[PACK_PATH_MAX];      /* the staged copy */
+    pack_manifest m;               /* of the staged pack */
+} pack_staged;
 
 /*
  * Verify pack_path completely and install its payload as content_path (all or nothing).
@@ -28,12 +45,21 @@ int pack_install(const char *pack_path, const char *content_path, const pack_tru
 
 /*
  * The two halves of pack_install, so staff can see what a pack changes before applying it:
- * pack_stage verifies everything and leaves a checked copy at content_path + ".new";
- * pack_commit renames it over content_path; pack_unstage throws it away.
+ * pack_stage takes the lock (waiting up to pol->lock_wait_ms, else PACK_ERR_BUSY), verifies
+ * everything and leaves a checked copy at sg->path; pack_commit renames it over content_path;
+ * pack_unstage throws it away (harmless on a zeroed sg). Both release the lock. Under the lock
+ * pol->installed_version is re-read from content_path, which another installer may have changed.
  */
 int pack_stage(const char *pack_path, const char *content_path, const pack_trust *t, pack_policy *pol,
-               pack_manifest *m, char *err, size_t errlen);
-int pack_commit(const char *content_path, pack_policy *pol, const pack_manifest *m, char *err, size_t errlen);
-void pack_unstage(const char *content_path);
+               pack_staged *sg, char *err, size_t errlen);
+int pack_commit(pack_staged *sg, const char *content_path, pack_policy *pol, char *err, size_t errlen);
+void pack_unstage(pack_staged *sg);
+
+/* 1 when another installer holds content_path's lock now, else 0. */
+int pack_busy(const char *content_path);
+
+/* At start: remove staging files an interrupted installation left, when no installer runs.
+ * Returns 0, or -1 when the lock is held (nothing removed) or cannot be taken. */
+int pack_cleanup(const char *content_path);
 
 #endif

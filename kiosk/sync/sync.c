@@ -220,11 +220,9 @@ int sync_once(const sync_config *c, sync_status *st)
             const pack_index_entry *steps[16];
             int n = pack_index_plan(&ix, st->installed_version, steps, 16);
             ok = 1;
-            char staged[1100];
-            snprintf(staged, sizeof staged, "%s.new", c->content_path);
-            if (n > 0 && stat(staged, &sb) == 0) {
-                /* staff are checking a pack from a stick (it stages beside the content): next time */
-                set_error(st, "%s", "a pack from removable media is being installed; retrying later");
+            if (n > 0 && pack_busy(c->content_path)) {
+                /* staff mode or kiosk-pack holds the install lock (a stick's pack): next time */
+                set_error(st, "%s", "another installation is running (staff mode or kiosk-pack); retrying later");
                 n = 0;
                 ok = 0;
             }
@@ -232,14 +230,15 @@ int sync_once(const sync_config *c, sync_status *st)
                 pack_policy pol = {.installed_version = st->installed_version, .now = (int64_t)now,
                                    .newest_seen = local_get_int(loc, "newest_manifest_time", 0)};
                 pack_manifest m;
+                int prc = PACK_ERR_IO;
                 int done = fetch_step(c, steps[i], part, sizeof part, &bytes, err, sizeof err) == 0 &&
-                           pack_install(part, c->content_path, &c->trust, &pol, &m, err, sizeof err) == PACK_OK;
+                           (prc = pack_install(part, c->content_path, &c->trust, &pol, &m, err, sizeof err)) == PACK_OK;
                 if (done) {
                     unlink(part);
                     st->installed_version = m.content_version;
                     st->content_changed = 1;
                     local_set_int(loc, "newest_manifest_time", pol.newest_seen);
-                } else if (steps[i] != &ix.full) {
+                } else if (steps[i] != &ix.full && prc != PACK_ERR_BUSY) {
                     /* a delta missing or not fitting: the rest of the plan becomes the full pack */
                     log_msg("sync", "delta %s failed (%s); fetching the full pack", steps[i]->file, err);
                     steps[0] = &ix.full;

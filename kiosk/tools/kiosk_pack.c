@@ -76,7 +76,7 @@ int main(int argc, char **argv)
         int rc = pack_install(argv[2], scratch, &t, &pol, &m, err, sizeof err);
         remove(scratch);
         char tmp[64];
-        snprintf(tmp, sizeof tmp, "%s.new", scratch);
+        snprintf(tmp, sizeof tmp, "%s.lock", scratch);
         remove(tmp);
         if (rc != PACK_OK) return done(-1, err);
         printf("ok: pack %s, content version %lld, %lld bytes, key %s\n", m.pack_id, (long long)m.content_version,
@@ -97,7 +97,8 @@ int main(int argc, char **argv)
         pack_trust t = {0};
         if (pack_trust_add_file(&t, argv[3], err, sizeof err)) return done(-1, err);
         /* the installed version is the one in the current content database, if there is one */
-        pack_policy pol = {.now = (int64_t)time(NULL)};
+        /* another installer (the kiosk's sync, staff mode) may hold the content for a while */
+        pack_policy pol = {.now = (int64_t)time(NULL), .lock_wait_ms = 30000};
         FILE *probe = fopen(argv[4], "rb");
         if (probe) {
             fclose(probe);

@@ -311,6 +311,20 @@ TEST(staff_mode_loads_a_pack)
                    "hold staff-corner\ntap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\n"
                    "expect screen staff\ntap staff-quit\nexpect screen never-reached\n") == 0,
           "quit from staff mode");
+    /* Check and then Leave at once (the check still running or not yet seen): nothing stays staged */
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 %s/v2.db \"UPDATE meta SET value='3' WHERE key='content_version'\" && %s/kiosk-pack sign %s/v2.db "
+             "content/keys/demo.secret %s/media/stick/c-v3.kpack && rm -f %s/local.db %s/local.db-wal %s/local.db-shm",
+             dir, build, dir, dir, dir, dir, dir);
+    CHECK(system(cmd) == 0, "a version 3 pack on the stick");
+    CHECK(walk_cfg("staff-check-leave", cfg,
+                   "hold staff-corner\ntap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\n"
+                   "expect screen staff\nexpect text c-v3.kpack\ntap check:2\ntap staff-leave\nexpect screen attract\n") == 0,
+          "check, then leave");
+    snprintf(cmd, sizeof cmd, "ls %s/content.db.new* 2>/dev/null | grep -q .", dir);
+    CHECK(system(cmd) != 0, "no staging file after Check then Leave");
+    snprintf(cmd, sizeof cmd, "test \"$(sqlite3 %s \"SELECT value FROM meta WHERE key='content_version'\")\" = 2", db);
+    CHECK(system(cmd) == 0, "and the content is still version 2");
     /* a short press in the corner is just a touch */
     CHECK(walk_cfg("staff-short", cfg, "tap staff-corner\nexpect screen categories\n") == 0, "short press starts");
 }

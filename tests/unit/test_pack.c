@@ -6,6 +6,8 @@
 #include "pack/sign.h"
 #include "store/store.h"
 
+#include <fcntl.h>
+#include <glob.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -46,6 +48,18 @@ static int64_t installed(const char *db)
     int64_t n = v ? atoll(v) : -1;
     free(v);
     store_close(s);
+    return n;
+}
+
+/* Staging files beside the content (CONTENT.new, CONTENT.new.XXXXXX and their journals). */
+static int leftovers(const char *content)
+{
+    char pat[600];
+    glob_t g;
+    snprintf(pat, sizeof pat, "%s.new*", content);
+    int n = glob(pat, 0, NULL, &g) == 0 ? (int)g.gl_pathc : 0;
+    for (int i = 0; i < n; i++) printf("left: %s\n", g.gl_pathv[i]);
+    globfree(&g);
     return n;
 }
 
@@ -96,8 +110,7 @@ static void refused(const char *pack, int64_t have, int code, const char *words)
     CHECK(rc == code, "%s: code %d, expected %d (%s)", pack, rc, code, err);
     CHECK(strstr(err, words) != NULL, "%s: message \"%s\" says \"%s\"", pack, err, words);
     CHECK(installed(DIR "/content.db") == 3, "%s: old content intact", pack);
-    struct stat sb;
-    CHECK(stat(DIR "/content.db.new", &sb) != 0, "%s: no staged leftovers", pack);
+    CHECK(leftovers(DIR "/content.db") == 0, "%s: no staged leftovers", pack);
 }
 
 TEST(bad_packs)
@@ -183,7 +196,7 @@ TEST(kill_during_install)
         sqlite3_finalize(st);
         sqlite3_close(db);
         if (!ok) mixed++;
-        pack_unstage(DIR "/content.db");
+        pack_cleanup(DIR "/content.db");
     }
     CHECK(mixed == 0, "%d runs left a broken or mixed database", mixed);
     CHECK(saw_old + saw_new == 40 && saw_old > 0 && saw_new > 0, "kills landed before and after the switch: old %d, new %d", saw_old, saw_new);
@@ -235,8 +248,7 @@ TEST(deltas)
     sh("cp " DIR "/v4.db " DIR "/content.db && sqlite3 " DIR "/content.db \"DELETE FROM service_i18n WHERE service_id='zahnarzt' AND lang='de'\"");
     CHECK(install(DIR "/d45.kpack", 4, err, sizeof err) == PACK_ERR_BASE && installed(DIR "/content.db") == 4,
           "conflict refused: %s", err);
-    struct stat sb;
-    CHECK(stat(DIR "/content.db.new", &sb) != 0, "no staged leftovers");
+    CHECK(leftovers(DIR "/content.db") == 0, "no staged leftovers");
     /* tampered delta */
     sh("cp " DIR "/v4.db " DIR "/content.db");
     flip(DIR "/d45.kpack", DIR "/d45-flip.kpack", -3);
@@ -298,6 +310,167 @@ TEST(publication)
           "altered index: %s", err);
     pack_index_free(&ix);
     CHECK(install(DIR "/pub/index.kpack", 5, err, sizeof err) == PACK_ERR_FORMAT, "an index is not content: %s", err);
+}
+
+/* A power cut leaves staging files; they never block an installation, the lock alone does. */
+TEST(stale_staging)
+{
+    char err[1024];
+    sh("cp " DIR "/v3.db " DIR "/content.db && echo junk > " DIR "/content.db.new && echo junk > " DIR
+       "/content.db.new.Ab12Cd && echo junk > " DIR "/content.db.new.Ab12Cd-journal");
+    CHECK(!pack_busy(DIR "/content.db"), "a leftover file is not a running installation");
+    CHECK(install(DIR "/v4.kpack", 3, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 4,
+          "installs over leftovers: %s", err);
+    CHECK(leftovers(DIR "/content.db") == 0, "the installer removed them");
+    sh("echo junk > " DIR "/content.db.new.Zz99Yy");
+    CHECK(pack_cleanup(DIR "/content.db") == 0 && leftovers(DIR "/content.db") == 0, "removed at start");
+    /* one installer holds the content (staff checked a pack): the others are refused or wait */
+    sh("cp " DIR "/v3.db " DIR "/content.db");
+    pack_policy pol = {.installed_version = 3, .now = (int64_t)time(NULL)};
+    pack_staged sg;
+    CHECK(pack_stage(DIR "/v4.kpack", DIR "/content.db", &trust, &pol, &sg, err, sizeof err) == PACK_OK && sg.held,
+          "staged: %s", err);
+    struct stat sb;
+    CHECK(stat(sg.path, &sb) == 0 && strstr(sg.path, "content.db.new.") && (sb.st_mode & 0777) == 0644,
+          "a staging file of its own, readable like content: %s %o", sg.path, (unsigned)(sb.st_mode & 0777));
+    CHECK(pack_busy(DIR "/content.db"), "the lock says an installation runs");
+    CHECK(pack_cleanup(DIR "/content.db") != 0 && stat(sg.path, &sb) == 0, "cleanup leaves the holder's file alone");
+    pack_policy other = {.installed_version = 3, .now = (int64_t)time(NULL)};
+    pack_manifest m;
+    int rc = pack_install(DIR "/v5.kpack", DIR "/content.db", &trust, &other, &m, err, sizeof err);
+    CHECK(rc == PACK_ERR_BUSY && strstr(err, "another installation is running"), "second installer refused: %d %s", rc,
+          err);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    other.lock_wait_ms = 300;
+    rc = pack_install(DIR "/v5.kpack", DIR "/content.db", &trust, &other, &m, err, sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double waited = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    CHECK(rc == PACK_ERR_BUSY && waited >= 280 && waited < 2000, "waits a bounded time: %.0f ms", waited);
+    CHECK(pack_commit(&sg, DIR "/content.db", &pol, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 4 &&
+              !sg.held,
+          "the holder switches: %s", err);
+    CHECK(!pack_busy(DIR "/content.db") && leftovers(DIR "/content.db") == 0, "and lets go");
+    /* the version is read again under the lock: a caller's stale idea cannot roll back */
+    other.installed_version = 1;
+    rc = pack_install(DIR "/v3.kpack", DIR "/content.db", &trust, &other, &m, err, sizeof err);
+    CHECK(rc == PACK_ERR_OLDER && installed(DIR "/content.db") == 4, "no rollback by a stale caller: %s", err);
+    pack_unstage(&sg); /* harmless twice */
+}
+
+/* Versions of one synthetic pack (a few MB, so writes can interleave) where every offer and
+ * provider name carries its version: a blend of two shows. */
+#define MARKED_ROWS (400 * 4)
+static void make_marked(int v)
+{
+    char db[128], cmd[512], err[1024], kp[128];
+    snprintf(db, sizeof db, DIR "/m%d.db", v);
+    if (pack_synth(db, 400, 4, 11, NULL, err, sizeof err) != 0) printf("synth: %s\n", err);
+    snprintf(cmd, sizeof cmd, "sqlite3 %s \"UPDATE service_i18n SET name = name || ' #%d'; UPDATE organization_i18n "
+             "SET name = name || ' #%d'; UPDATE meta SET value='%d' WHERE key='content_version'\"", db, v, v, v);
+    sh(cmd);
+    /* the search index is part of the content; rebuild it for the new names */
+    if (store_search_index(db, err, sizeof err) != 0) printf("index: %s\n", err);
+    snprintf(kp, sizeof kp, DIR "/m%d.kpack", v);
+    if (pack_sign(db, "content/keys/demo.secret", 30, kp, err, sizeof err) != 0) printf("sign: %s\n", err);
+}
+
+/* 0 when content is whole and of one version (every marked row says it), else 1 */
+static int blended(const char *content, int64_t *version)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int bad = 1;
+    *version = installed(content);
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "SELECT (SELECT count(*) FROM service_i18n WHERE name NOT LIKE '%% #%lld') + (SELECT count(*) FROM "
+             "organization_i18n WHERE name NOT LIKE '%% #%lld'), (SELECT count(*) FROM service_i18n)",
+             (long long)*version, (long long)*version);
+    if (sqlite3_open_v2(content, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        !strcmp((const char *)sqlite3_column_text(st, 0), "ok")) {
+        sqlite3_finalize(st);
+        st = NULL;
+        bad = !(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+                sqlite3_column_int(st, 0) == 0 && sqlite3_column_int(st, 1) == MARKED_ROWS);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return bad;
+}
+
+/*
+ * Everyone installs at once on one database, as on a kiosk: two kiosk-pack install runs, the
+ * sync thread's pack_install (no waiting) and staff mode's stage, look, apply. Each round ends
+ * with one whole version, never a blend.
+ */
+TEST(concurrent_installers)
+{
+    for (int v = 1; v <= 5; v++) make_marked(v);
+    int rounds = 40, mixed = 0, ok = 0, refused = 0, other = 0, left = 0;
+    char kp[300];
+    snprintf(kp, sizeof kp, "%s/kiosk-pack", build_dir);
+    for (int r = 0; r < rounds; r++) {
+        sh("cp " DIR "/m1.db " DIR "/content.db");
+        int gate[2];
+        if (pipe(gate) != 0) break;
+        pid_t pids[4];
+        for (int k = 0; k < 4; k++) {
+            /* the order of versions turns each round, so every installer sometimes wins */
+            int v = 2 + (k + r) % 4;
+            char pack[64];
+            snprintf(pack, sizeof pack, DIR "/m%d.kpack", v);
+            pids[k] = fork();
+            if (pids[k] != 0) continue;
+            close(gate[1]);
+            char c;
+            if (read(gate[0], &c, 1) < 0) _exit(9); /* all start when the gate closes */
+            if (k < 2) {
+                int null = open("/dev/null", O_WRONLY);
+                dup2(null, 1);
+                dup2(null, 2);
+                execl(kp, kp, "install", pack, "content/keys/demo.pub", DIR "/content.db", (char *)NULL);
+                _exit(8);
+            }
+            char err[1024];
+            pack_policy pol = {.installed_version = 1, .now = (int64_t)time(NULL)};
+            int rc;
+            if (k == 2) { /* the sync thread: never waits, retries next round */
+                pack_manifest m;
+                rc = pack_install(pack, DIR "/content.db", &trust, &pol, &m, err, sizeof err);
+            } else { /* staff: check (stage), look at the counts, apply */
+                pack_staged sg;
+                pol.lock_wait_ms = 10000;
+                rc = pack_stage(pack, DIR "/content.db", &trust, &pol, &sg, err, sizeof err);
+                usleep(2000);
+                if (rc == PACK_OK) rc = pack_commit(&sg, DIR "/content.db", &pol, err, sizeof err);
+            }
+            _exit(rc == PACK_OK ? 0 : rc == PACK_ERR_BUSY || rc == PACK_ERR_OLDER || rc == PACK_ERR_SAME ? 1 : 2);
+        }
+        close(gate[0]);
+        close(gate[1]);
+        for (int k = 0; k < 4; k++) {
+            int status = 0;
+            waitpid(pids[k], &status, 0);
+            int code = WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+            if (code == 0) ok++;
+            else if (code == 1) refused++;
+            else other++;
+        }
+        int64_t v = 0;
+        if (blended(DIR "/content.db", &v)) {
+            mixed++;
+            printf("round %d: content version %lld is blended or damaged\n", r, (long long)v);
+        }
+        left += leftovers(DIR "/content.db");
+    }
+    printf("concurrent installers: %d rounds, %d installed, %d refused cleanly, %d failed, %d mixed, %d leftovers\n",
+           rounds, ok, refused, other, mixed, left);
+    CHECK(mixed == 0, "%d of %d rounds blended content", mixed, rounds);
+    CHECK(other == 0, "%d installations failed otherwise (kiosk-pack refusing counts as clean)", other);
+    CHECK(ok >= rounds, "at least one installation per round: %d", ok);
+    CHECK(left == 0, "%d staging files left", left);
 }
 
 /* The firmware holds no secret key and signs nothing: its binary has no signing code at all. */
@@ -363,6 +536,8 @@ int main(int argc, char **argv)
     RUN(good_pack);
     RUN(bad_packs);
     RUN(kill_during_install);
+    RUN(stale_staging);
+    RUN(concurrent_installers);
     RUN(deltas);
     RUN(delta_size);
     RUN(publication);

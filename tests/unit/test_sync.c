@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -122,6 +124,29 @@ TEST(missing_delta_falls_back)
     sync_status st = {0};
     CHECK(sync_once(&cfg, &st) == 0 && installed() == 3, "404 on a delta, then the full pack: %s", st.last_error);
     check_sh("mv %s/a-hidden/demo-heidemoor-1-2.kpack %s/a/packs/", dir, root);
+}
+
+/* A staging file a power cut left never blocks updates; a running installation (the lock) does. */
+TEST(staging_leftover_and_lock)
+{
+    reset_to(1);
+    use("a");
+    check_sh("echo junk > %s.new && echo junk > %s.new.Q1w2E3", cfg.content_path, cfg.content_path);
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == 0 && installed() == 3, "updated over leftovers: %s", st.last_error);
+    CHECK(check_sh("! ls %s.new* 2>/dev/null | grep -q .", cfg.content_path) == 0, "leftovers removed");
+    reset_to(1);
+    use("a");
+    char lock[1100];
+    snprintf(lock, sizeof lock, "%s.lock", cfg.content_path);
+    int fd = open(lock, O_RDONLY | O_CREAT, 0644);
+    CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0, "another installer holds the lock");
+    sync_status busy = {0};
+    CHECK(sync_once(&cfg, &busy) == -1 && strstr(busy.last_error, "another installation") && installed() == 1,
+          "waits for it: %s", busy.last_error);
+    if (fd >= 0) close(fd);
+    sync_status after = {0};
+    CHECK(sync_once(&cfg, &after) == 0 && installed() == 3, "then updates: %s", after.last_error);
 }
 
 TEST(server_errors)
@@ -263,6 +288,7 @@ int main(int argc, char **argv)
     RUN(setup);
     RUN(delta_chain);
     RUN(missing_delta_falls_back);
+    RUN(staging_leftover_and_lock);
     RUN(server_errors);
     RUN(corrupt_and_resume);
     RUN(replay_and_expiry);
