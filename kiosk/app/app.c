@@ -251,8 +251,16 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
     if (!a) { snprintf(err, errlen, "out of memory"); return -1; }
     a->cfg = *cfg;
     if (store_open(&a->st, cfg->content, err, errlen) != 0) {
-        free(a);
-        return -1;
+        /* never a restart loop on installed content: back to the content it replaced, if kept */
+        char why[512], ferr[256];
+        snprintf(why, sizeof why, "%s", err);
+        if (pack_fallback(cfg->content, ferr, sizeof ferr) != PACK_OK || store_open(&a->st, cfg->content, err, errlen) != 0) {
+            snprintf(err, errlen, "%s", why);
+            free(a);
+            return -1;
+        }
+        log_msg("pack", "installed content unreadable (%s); showing the previous content", why);
+        snprintf(a->fallback, sizeof a->fallback, "%s", why);
     }
     if (sodium_init() < 0) {
         snprintf(err, errlen, "libsodium failed to start");

@@ -31,6 +31,7 @@ struct app {
     char **pack_paths;           /* parallel to s.packs */
     int staged;                  /* index of the pack staged beside the content, -1 none */
     pack_staged staged_sg;       /* that pack's staged copy, holding the install lock until Apply or Leave */
+    char fallback[512];          /* why the installed content was replaced by the previous one at start */
     job_queue *checks;           /* pack checks, started on first use */
     app_state s;
     i18n_catalog *catalogs[MAX_LANGS]; /* by index in i18n_lang_at(), loaded on first use */

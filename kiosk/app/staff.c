@@ -66,6 +66,9 @@ static void staff_info(app *a)
     free(ver);
     free(created);
     free(id);
+    if (a->fallback[0])
+        /* the words staff know from a refused pack, then (in English, for support) what failed */
+        o += (size_t)snprintf(b + o, n - o, "%s: %s\n", T(a, pack_strerror(PACK_ERR_SCHEMA)), a->fallback);
     o += (size_t)snprintf(b + o, n - o, "%s:", T(a, "Offers translated"));
     for (int i = 0; a->s.languages && a->s.languages[i] && o < n - 64; i++) {
         int tr = 0, total = 0;

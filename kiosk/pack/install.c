@@ -24,21 +24,89 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-/* Open the copied payload and make sure it is a content database of our schema and version. */
-static int check_payload_db(const char *path, const pack_manifest *m, char *err, size_t errlen)
+/*
+ * The schema this kiosk reads, made the way pack_build makes it (store_schema_sql and the search
+ * index), in a scratch database at path: the reference a payload's sqlite_master must equal.
+ */
+static int expected_schema(const char *path, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
-    int rc = PACK_ERR_SCHEMA;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+    unlink(path);
+    int ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK &&
+             sqlite3_exec(db, store_schema_sql(), NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    char ierr[256] = "";
+    if (ok && store_search_index(path, ierr, sizeof ierr) != 0) ok = 0;
+    if (!ok) pack_fail(err, errlen, PACK_ERR_IO, "cannot make the reference schema %s", ierr);
+    return ok ? PACK_OK : PACK_ERR_IO;
+}
+
+/* The first row of a query (two text columns) into a and b; 1 when there was one. */
+static int first_pair(sqlite3 *db, const char *sql, char *a, char *b, size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    int got = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+    if (got) {
+        snprintf(a, len, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(b, len, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return got;
+}
+
+/* A hostile database is read, never trusted: no triggers or views run, no schema tricks. */
+static int open_untrusted(const char *path, int flags, sqlite3 **db)
+{
+    if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) return -1;
+    sqlite3_db_config(*db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    sqlite3_db_config(*db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(*db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+    sqlite3_db_config(*db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+    return 0;
+}
+
+/* main's sqlite_master against ref's (attached as "ref"): exactly the same tables and indexes. */
+static int compare_schema(sqlite3 *db, char *err, size_t errlen)
+{
+    char type[64], name[128];
+    static const char cols[] = "SELECT type, name, tbl_name, coalesce(sql, '') FROM ";
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT type, name FROM (%s main.sqlite_master EXCEPT %s ref.sqlite_master) LIMIT 1", cols,
+             cols);
+    if (first_pair(db, sql, type, name, sizeof name))
+        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "unexpected %s %s", type, name);
+    snprintf(sql, sizeof sql, "SELECT type, name FROM (%s ref.sqlite_master EXCEPT %s main.sqlite_master) LIMIT 1", cols,
+             cols);
+    if (first_pair(db, sql, type, name, sizeof name))
+        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "missing or different %s %s", type, name);
+    return PACK_OK;
+}
+
+/* Open the copied payload and make sure it is a content database of exactly our schema and
+ * of the manifest's version. ref is a scratch path for the reference schema. */
+static int check_payload_db(const char *path, const char *ref, const pack_manifest *m, char *err, size_t errlen)
+{
+    int rc = expected_schema(ref, err, errlen);
+    if (rc != PACK_OK) return rc;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    rc = PACK_ERR_SCHEMA;
+    if (open_untrusted(path, SQLITE_OPEN_READONLY, &db) != 0) {
+        pack_fail(err, errlen, PACK_ERR_SCHEMA, "not a database");
+    } else if (sqlite3_prepare_v2(db, "ATTACH ?1 AS ref", -1, &st, NULL) != SQLITE_OK ||
+               sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+        pack_fail(err, errlen, PACK_ERR_SCHEMA, "not a database: %s", sqlite3_errmsg(db));
+    } else if ((rc = compare_schema(db, err, errlen)) == PACK_OK) {
         char *schema = pack_db_meta(db, "schema_version"), *ver = pack_db_meta(db, "content_version");
-        sqlite3_stmt *st = NULL;
-        int quick_ok = 0;
-        if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-            quick_ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
         sqlite3_finalize(st);
+        st = NULL;
+        int quick_ok = 0;
+        if (sqlite3_prepare_v2(db, "PRAGMA main.quick_check", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            quick_ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+        rc = PACK_ERR_SCHEMA;
         if (!schema || atoi(schema) != STORE_SCHEMA_VERSION)
             pack_fail(err, errlen, PACK_ERR_SCHEMA, "schema version %s, this kiosk reads %d", schema ? schema : "none",
-                 STORE_SCHEMA_VERSION);
+                      STORE_SCHEMA_VERSION);
         else if (!ver || atoll(ver) != m->content_version)
             pack_fail(err, errlen, PACK_ERR_SCHEMA, "content version inside differs from the manifest");
         else if (!quick_ok)
@@ -47,9 +115,46 @@ static int check_payload_db(const char *path, const pack_manifest *m, char *err,
             rc = PACK_OK;
         free(schema);
         free(ver);
-    } else {
-        pack_fail(err, errlen, PACK_ERR_SCHEMA, "not a database");
     }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    unlink(ref);
+    return rc;
+}
+
+/*
+ * A delta may change rows of the content tables only, each with its table's column count: not
+ * the search index (every kiosk rebuilds its own), nothing SQLite would silently skip.
+ */
+static int check_changeset(const char *ref, const unsigned char *blob, int size, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *cols = NULL;
+    sqlite3_changeset_iter *it = NULL;
+    int rc = PACK_OK;
+    if (open_untrusted(ref, SQLITE_OPEN_READONLY, &db) != 0 ||
+        sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_master m, pragma_table_info(m.name) WHERE m.type='table' "
+                           "AND m.name=?1 AND m.name NOT LIKE 'search%' AND m.name NOT LIKE 'sqlite_%'",
+                           -1, &cols, NULL) != SQLITE_OK ||
+        sqlite3changeset_start(&it, size, (void *)blob) != SQLITE_OK)
+        rc = pack_fail(err, errlen, PACK_ERR_IO, "cannot read the changes");
+    while (rc == PACK_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
+        const char *tab = NULL;
+        int ncol = 0, op = 0, indirect = 0;
+        if (sqlite3changeset_op(it, &tab, &ncol, &op, &indirect) != SQLITE_OK) {
+            rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "unreadable change");
+            break;
+        }
+        sqlite3_bind_text(cols, 1, tab, -1, SQLITE_TRANSIENT);
+        int want = sqlite3_step(cols) == SQLITE_ROW ? sqlite3_column_int(cols, 0) : 0;
+        sqlite3_reset(cols);
+        if (want == 0) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes touch table %.100s", tab);
+        else if (want != ncol) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "table %.100s with %d columns", tab, ncol);
+    }
+    if (it && sqlite3changeset_finalize(it) != SQLITE_OK && rc == PACK_OK)
+        rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "the changes cannot be read");
+    sqlite3_finalize(cols);
     sqlite3_close(db);
     return rc;
 }
@@ -207,13 +312,24 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
         if (out) unlink(tmp);
         return pack_fail(err, errlen, e == ENOSPC ? PACK_ERR_DISK : rc, "%s", strerror(e));
     }
+    char ref[PACK_PATH_MAX + 8];
+    snprintf(ref, sizeof ref, "%s-schema", tmp);
+    rc = expected_schema(ref, err, errlen);
+    if (rc == PACK_OK) rc = check_changeset(ref, blob, (int)m->payload_size, err, errlen);
+    if (rc != PACK_OK) {
+        free(blob);
+        unlink(ref);
+        unlink(tmp);
+        return rc;
+    }
     sqlite3 *db = NULL;
-    int ok = sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+    int ok = open_untrusted(tmp, SQLITE_OPEN_READWRITE, &db) == 0 &&
              sqlite3changeset_apply(db, (int)m->payload_size, blob, NULL, abort_on_conflict, NULL) == SQLITE_OK;
     sqlite3_close(db);
     char ierr[200];
     int indexed = ok ? store_search_refresh(tmp, blob, (int)m->payload_size, ierr, sizeof ierr) : -1;
     free(blob);
+    if (!ok || indexed != 0) unlink(ref);
     if (!ok) {
         unlink(tmp);
         return pack_fail(err, errlen, PACK_ERR_BASE, "the changes do not fit the installed content");
@@ -222,7 +338,7 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
         unlink(tmp);
         return pack_fail(err, errlen, PACK_ERR_IO, "%s", ierr);
     }
-    rc = check_payload_db(tmp, m, err, errlen);
+    rc = check_payload_db(tmp, ref, m, err, errlen);
     if (rc != PACK_OK) unlink(tmp);
     return rc;
 }
@@ -309,7 +425,9 @@ static int stage_locked(const char *pack_path, const char *content_path, const p
         unlink(tmp);
         return pack_fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
     }
-    rc = check_payload_db(tmp, m, err, errlen);
+    char ref[PACK_PATH_MAX + 8];
+    snprintf(ref, sizeof ref, "%s-schema", tmp);
+    rc = check_payload_db(tmp, ref, m, err, errlen);
     if (rc != PACK_OK) unlink(tmp);
     return rc;
 }
@@ -349,6 +467,13 @@ int pack_commit(pack_staged *sg, const char *content_path, pack_policy *pol, cha
 {
     if (!sg->held) return pack_fail(err, errlen, PACK_ERR_IO, "nothing staged");
     int rc = PACK_OK;
+    /* the content being replaced stays as CONTENT.prev (a second name, no copy): the kiosk falls
+     * back to it when it cannot open what was installed (pack_fallback) */
+    char prev[PACK_PATH_MAX], prev_tmp[PACK_PATH_MAX];
+    if (!beside(content_path, ".prev", prev, sizeof prev) && !beside(content_path, ".prev.tmp", prev_tmp, sizeof prev_tmp)) {
+        unlink(prev_tmp);
+        if (link(content_path, prev_tmp) == 0 && rename(prev_tmp, prev) != 0) unlink(prev_tmp);
+    }
     if (rename(sg->path, content_path) != 0) rc = pack_fail(err, errlen, PACK_ERR_IO, "%s", strerror(errno));
     else fsync_dir(content_path);
     sg->path[0] = 0; /* it is the content now */
@@ -368,4 +493,18 @@ int pack_install(const char *pack_path, const char *content_path, const pack_tru
     if (rc != PACK_OK) return rc;
     *m = sg.m;
     return pack_commit(&sg, content_path, pol, err, errlen);
+}
+
+int pack_fallback(const char *content_path, char *err, size_t errlen)
+{
+    char prev[PACK_PATH_MAX];
+    if (beside(content_path, ".prev", prev, sizeof prev)) return pack_fail(err, errlen, PACK_ERR_IO, "path too long");
+    int fd = lock_content(content_path, 5000);
+    if (fd < 0) return pack_fail(err, errlen, errno == EWOULDBLOCK ? PACK_ERR_BUSY : PACK_ERR_IO, "%s", strerror(errno));
+    int rc = PACK_OK;
+    if (access(prev, F_OK) != 0) rc = pack_fail(err, errlen, PACK_ERR_IO, "no previous content kept");
+    else if (rename(prev, content_path) != 0) rc = pack_fail(err, errlen, PACK_ERR_IO, "%s", strerror(errno));
+    else fsync_dir(content_path);
+    unlock_content(fd);
+    return rc;
 }

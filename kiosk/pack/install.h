@@ -55,6 +55,12 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
 int pack_commit(pack_staged *sg, const char *content_path, pack_policy *pol, char *err, size_t errlen);
 void pack_unstage(pack_staged *sg);
 
+/*
+ * The kiosk cannot open the installed content (it must never restart-loop on it): put back the
+ * content it replaced, which pack_commit keeps as CONTENT.prev. PACK_OK, or an error (none kept).
+ */
+int pack_fallback(const char *content_path, char *err, size_t errlen);
+
 /* 1 when another installer holds content_path's lock now, else 0. */
 int pack_busy(const char *content_path);
 

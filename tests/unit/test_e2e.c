@@ -327,6 +327,14 @@ TEST(staff_mode_loads_a_pack)
     CHECK(system(cmd) == 0, "and the content is still version 2");
     /* a short press in the corner is just a touch */
     CHECK(walk_cfg("staff-short", cfg, "tap staff-corner\nexpect screen categories\n") == 0, "short press starts");
+    /* installed content the kiosk cannot open: it starts on the content that was replaced */
+    snprintf(cmd, sizeof cmd, "cp %s %s.prev && echo 'CREATE TABLE meta(key, value);' | sqlite3 %s.bad && mv %s.bad %s", db,
+             db, db, db, db);
+    CHECK(system(cmd) == 0, "installed content broken, the previous kept");
+    CHECK(walk_cfg("fallback", cfg, "expect screen attract\ntap staff-corner\nexpect screen categories\n") == 0,
+          "the kiosk starts anyway");
+    snprintf(cmd, sizeof cmd, "test \"$(sqlite3 %s \"SELECT value FROM meta WHERE key='content_version'\")\" = 2", db);
+    CHECK(system(cmd) == 0, "on the previous content");
 }
 
 TEST(access_modes)

@@ -168,11 +168,21 @@ TEST(kill_during_install)
     srand(7);
     /* kill times spread over one and a half installs, measured here: slow machines too */
     sh("cp " DIR "/v3.db " DIR "/content.db");
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    install(DIR "/v4.kpack", 3, err, sizeof err);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    long span = ((t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000) * 3 / 2 + 1;
+    /* the slowest of three (a busy machine varies), and the fork before each install */
+    long span = 1;
+    for (int k = 0; k < 3; k++) {
+        struct timespec t0, t1;
+        sh("cp " DIR "/v3.db " DIR "/content.db");
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        pid_t pid = fork();
+        if (pid == 0) _exit(install(DIR "/v4.kpack", 3, err, sizeof err) == PACK_OK ? 0 : 1);
+        int status = 1;
+        waitpid(pid, &status, 0);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "timed install %d", k);
+        long us = ((t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000) * 3 / 2 + 1;
+        if (us > span) span = us;
+    }
     int mixed = 0, saw_new = 0, saw_old = 0;
     for (int i = 0; i < 40; i++) {
         sh("cp " DIR "/v3.db " DIR "/content.db");
@@ -473,6 +483,69 @@ TEST(concurrent_installers)
     CHECK(left == 0, "%d staging files left", left);
 }
 
+/* A signed payload of the wrong shape: v4 changed by sql, signed as version ver. */
+static void shaped(const char *name, const char *sql, int ver, int code, const char *words)
+{
+    char cmd[1024], db[128], kp[128], err[1024];
+    snprintf(db, sizeof db, DIR "/shape-%s.db", name);
+    snprintf(kp, sizeof kp, DIR "/shape-%s.kpack", name);
+    snprintf(cmd, sizeof cmd, "cp " DIR "/v4.db %s && sqlite3 %s \"%s; UPDATE meta SET value='%d' WHERE key='content_version'\"",
+             db, db, sql, ver);
+    sh(cmd);
+    if (pack_sign(db, "content/keys/demo.secret", 30, kp, err, sizeof err) != 0) printf("sign: %s\n", err);
+    sh("cp " DIR "/v3.db " DIR "/content.db");
+    refused(kp, 3, code, words);
+}
+
+/* Only exactly the schema this kiosk reads installs: no triggers, no views, nothing missing. */
+TEST(payload_shape)
+{
+    char err[1024];
+    /* a payload that is only a meta table (the kiosk then could not start) */
+    sh("rm -f " DIR "/meta-only.db && sqlite3 " DIR "/meta-only.db \"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+       "INSERT INTO meta VALUES('schema_version','1'),('pack_id','mini'),('content_version','9')\"");
+    CHECK(pack_sign(DIR "/meta-only.db", "content/keys/demo.secret", 30, DIR "/meta-only.kpack", err, sizeof err) == 0,
+          "sign: %s", err);
+    sh("cp " DIR "/v3.db " DIR "/content.db");
+    refused(DIR "/meta-only.kpack", 3, PACK_ERR_SCHEMA, "missing or different");
+    shaped("trigger", "CREATE TRIGGER t AFTER UPDATE ON service BEGIN DELETE FROM phone; END", 8, PACK_ERR_SCHEMA,
+           "unexpected trigger t");
+    shaped("view", "CREATE VIEW v AS SELECT * FROM service", 8, PACK_ERR_SCHEMA, "unexpected view v");
+    shaped("table", "CREATE TABLE extra(x)", 8, PACK_ERR_SCHEMA, "unexpected table extra");
+    shaped("index", "CREATE INDEX phone_x ON phone(number)", 8, PACK_ERR_SCHEMA, "unexpected index phone_x");
+    shaped("column", "ALTER TABLE service ADD COLUMN extra TEXT", 8, PACK_ERR_SCHEMA, "service");
+    shaped("dropped", "DROP TABLE intake_match", 8, PACK_ERR_SCHEMA, "intake_match");
+    shaped("nosearch", "DROP TABLE search_doc", 8, PACK_ERR_SCHEMA, "search_doc");
+    /* the real thing still installs */
+    CHECK(install(DIR "/v4.kpack", 3, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 4, "v4: %s", err);
+    /* a delta that changes a table this kiosk does not have, or the search index */
+    sh("cp " DIR "/v4.db " DIR "/e4.db && cp " DIR "/v5-edit.db " DIR "/e5.db && sqlite3 " DIR "/e4.db \"CREATE TABLE evil(id "
+       "TEXT PRIMARY KEY, x)\" && sqlite3 " DIR "/e5.db \"CREATE TABLE evil(id TEXT PRIMARY KEY, x); INSERT INTO evil "
+       "VALUES('a', 1)\"");
+    CHECK(pack_sign_delta(DIR "/e4.db", DIR "/e5.db", "content/keys/demo.secret", 30, DIR "/d-evil.kpack", err, sizeof err) ==
+              0,
+          "diff: %s", err);
+    sh("cp " DIR "/v4.db " DIR "/content.db");
+    int rc = install(DIR "/d-evil.kpack", 4, err, sizeof err);
+    CHECK(rc == PACK_ERR_SCHEMA && strstr(err, "touch table evil") && installed(DIR "/content.db") == 4,
+          "delta to a foreign table refused: %d %s", rc, err);
+    CHECK(leftovers(DIR "/content.db") == 0, "no staged leftovers");
+}
+
+/* Installed content the kiosk cannot open: it goes back to the content that was replaced. */
+TEST(fallback_to_previous)
+{
+    char err[1024];
+    sh("cp " DIR "/v3.db " DIR "/content.db && rm -f " DIR "/content.db.prev");
+    CHECK(pack_fallback(DIR "/content.db", err, sizeof err) == PACK_ERR_IO, "nothing kept yet: %s", err);
+    CHECK(install(DIR "/v4.kpack", 3, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 4, "v4: %s", err);
+    CHECK(installed(DIR "/content.db.prev") == 3, "v3 kept as the previous content");
+    sh("head -c 5000 /dev/urandom > " DIR "/content.db");
+    CHECK(installed(DIR "/content.db") == -1, "installed content broken");
+    CHECK(pack_fallback(DIR "/content.db", err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 3,
+          "back to v3: %s", err);
+}
+
 /* The firmware holds no secret key and signs nothing: its binary has no signing code at all. */
 TEST(firmware_cannot_sign)
 {
@@ -539,6 +612,8 @@ int main(int argc, char **argv)
     RUN(stale_staging);
     RUN(concurrent_installers);
     RUN(deltas);
+    RUN(payload_shape);
+    RUN(fallback_to_previous);
     RUN(delta_size);
     RUN(publication);
     CHECK_DONE();
