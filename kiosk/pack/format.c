@@ -34,6 +34,8 @@ const char *pack_strerror(int err)
     case PACK_ERR_FORMAT: return "this pack needs a newer kiosk version";
     case PACK_ERR_BASE: return "this update is for another installed version; use the full pack";
     case PACK_ERR_BUSY: return "another installation is running; try again when it has finished";
+    case PACK_ERR_PUBLICATION: return "this pack belongs to another publication than the installed content";
+    case PACK_ERR_FUTURE: return "this pack is dated ahead of the kiosk's clock";
     default: return "unknown error";
     }
 }
@@ -207,12 +209,12 @@ char *pack_db_meta(sqlite3 *db, const char *key)
     return v;
 }
 
-int pack_content_version(const char *db_path, char *buf, size_t len)
+static int meta_value(const char *db_path, const char *key, char *buf, size_t len)
 {
     sqlite3 *db = NULL;
     int rc = -1;
     if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        char *v = pack_db_meta(db, "content_version");
+        char *v = pack_db_meta(db, key);
         if (v) {
             snprintf(buf, len, "%s", v);
             rc = 0;
@@ -223,6 +225,12 @@ int pack_content_version(const char *db_path, char *buf, size_t len)
     return rc;
 }
 
+int pack_content_id(const char *db_path, char *buf, size_t len) { return meta_value(db_path, "pack_id", buf, len); }
+
+int pack_content_version(const char *db_path, char *buf, size_t len)
+{
+    return meta_value(db_path, "content_version", buf, len);
+}
 
 /* ---------- verification ---------- */
 

@@ -39,6 +39,8 @@ enum pack_err {
     PACK_ERR_FORMAT,      /* made for a newer kiosk */
     PACK_ERR_BASE,        /* a delta for another installed version */
     PACK_ERR_BUSY,        /* another installation holds the content */
+    PACK_ERR_PUBLICATION, /* signed for another publication (pack id) than the installed one */
+    PACK_ERR_FUTURE,      /* dated ahead of a synchronised clock */
 };
 
 typedef struct pack_manifest {
@@ -69,6 +71,9 @@ int pack_trust_add_file(pack_trust *t, const char *pub_path, char *err, size_t e
  * filled, or an error code (detail in err).
  */
 int pack_read_manifest(const char *path, const pack_trust *t, pack_manifest *m, char *err, size_t errlen);
+
+/* The pack_id in a content database's meta table. Returns 0, or -1. */
+int pack_content_id(const char *db_path, char *buf, size_t len);
 
 /* The content_version in a content database's meta table, as text. Returns 0, or -1. */
 int pack_content_version(const char *db_path, char *buf, size_t len);

@@ -343,17 +343,45 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
     return rc;
 }
 
-/* The version of the content installed at content_path, when there is readable content. */
-static void installed_identity(const char *content_path, pack_policy *pol)
+/* The version and pack id of the content installed at content_path, when there is content. */
+static void installed_identity(const char *content_path, pack_policy *pol, char *id, size_t idlen)
 {
     char v[32];
-    if (access(content_path, F_OK) == 0 && pack_content_version(content_path, v, sizeof v) == 0)
-        pol->installed_version = atoll(v);
+    id[0] = 0;
+    if (access(content_path, F_OK) != 0) return;
+    if (pack_content_version(content_path, v, sizeof v) == 0) pol->installed_version = atoll(v);
+    if (pack_content_id(content_path, id, idlen) != 0) id[0] = 0;
+}
+
+int pack_check_clock(pack_policy *pol, const pack_manifest *m, char *err, size_t errlen)
+{
+    const char *flag = pol->clock_synced_path ? pol->clock_synced_path : PACK_CLOCK_SYNCED;
+    int synced = flag[0] && access(flag, F_OK) == 0;
+    if (pol->reset_clock_floor) pol->newest_seen = pol->now;
+    if (synced && pol->newest_seen > pol->now + PACK_CLOCK_SLACK) pol->newest_seen = pol->now;
+    if (synced && m->created > pol->now + PACK_CLOCK_SLACK) {
+        char signed_at[32], clock[32];
+        pack_time_format(m->created, signed_at, sizeof signed_at);
+        pack_time_format(pol->now, clock, sizeof clock);
+        return pack_fail(err, errlen, PACK_ERR_FUTURE, "signed %s, the synchronised clock says %s", signed_at, clock);
+    }
+    /* Only a verified manifest may move our idea of the time forward. */
+    int64_t now = pol->now > pol->newest_seen ? pol->now : pol->newest_seen;
+    if (m->created > pol->newest_seen) pol->newest_seen = m->created;
+    return now > m->expires ? pack_fail(err, errlen, PACK_ERR_EXPIRED, NULL) : PACK_OK;
+}
+
+int pack_check_publication(const pack_policy *pol, const char *installed_id, const pack_manifest *m, char *err,
+                           size_t errlen)
+{
+    const char *pin = pol->publication[0] ? pol->publication : installed_id;
+    if (!pin[0] || !strcmp(pin, m->pack_id) || pol->switch_publication) return PACK_OK;
+    return pack_fail(err, errlen, PACK_ERR_PUBLICATION, "pack %.63s, this kiosk shows %.63s", m->pack_id, pin);
 }
 
 /* Everything but the lock: verify pack_path and leave a checked copy at tmp. */
-static int stage_locked(const char *pack_path, const char *content_path, const pack_trust *t, pack_policy *pol,
-                        pack_manifest *m, char *tmp, size_t tmplen, char *err, size_t errlen)
+static int stage_locked(const char *pack_path, const char *content_path, const char *installed_id, const pack_trust *t,
+                        pack_policy *pol, pack_manifest *m, char *tmp, size_t tmplen, char *err, size_t errlen)
 {
     FILE *f = fopen(pack_path, "rb");
     if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", pack_path, strerror(errno));
@@ -366,10 +394,16 @@ static int stage_locked(const char *pack_path, const char *content_path, const p
     }
     int rc = pack_read_head(f, t, NULL, m, err, errlen);
     if (rc != PACK_OK) { fclose(f); return rc; }
-    /* Only a verified manifest may move our idea of the time forward. */
-    int64_t now = pol->now > pol->newest_seen ? pol->now : pol->newest_seen;
-    if (m->created > pol->newest_seen) pol->newest_seen = m->created;
-    if (m->content_version < pol->installed_version) {
+    int clock = pack_check_clock(pol, m, err, errlen);
+    if (clock == PACK_ERR_FUTURE) { fclose(f); return clock; }
+    if ((rc = pack_check_publication(pol, installed_id, m, err, errlen)) != PACK_OK) { fclose(f); return rc; }
+    /* another publication's numbers say nothing about ours: staff switching is not a rollback */
+    int switching = installed_id[0] && strcmp(installed_id, m->pack_id) != 0;
+    if (switching && !strcmp(m->kind, "delta")) {
+        fclose(f);
+        return pack_fail(err, errlen, PACK_ERR_BASE, "a delta cannot switch publications");
+    }
+    if (!switching && m->content_version < pol->installed_version) {
         fclose(f);
         return pack_fail(err, errlen, PACK_ERR_OLDER, "version %lld, installed %lld", (long long)m->content_version,
                     (long long)pol->installed_version);
@@ -379,11 +413,11 @@ static int stage_locked(const char *pack_path, const char *content_path, const p
         return pack_fail(err, errlen, PACK_ERR_BASE, "for version %lld, installed %lld", (long long)m->base_version,
                     (long long)pol->installed_version);
     }
-    if (m->content_version == pol->installed_version) {
+    if (!switching && m->content_version == pol->installed_version) {
         fclose(f);
         return pack_fail(err, errlen, PACK_ERR_SAME, "version %lld", (long long)m->content_version);
     }
-    if (now > m->expires) { fclose(f); return pack_fail(err, errlen, PACK_ERR_EXPIRED, NULL); }
+    if (clock != PACK_OK) { fclose(f); return clock; } /* err still says why */
     off_t payload_at = ftello(f);
     if (payload_at < 0 || (int64_t)sb.st_size - (int64_t)payload_at != m->payload_size) {
         fclose(f);
@@ -443,8 +477,9 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
     if (fd < 0) return pack_fail(err, errlen, PACK_ERR_IO, "%s.lock: %s", content_path, strerror(errno));
     /* what another installer left (power cut, kill) goes; what is installed now is the truth */
     remove_stale(content_path);
-    installed_identity(content_path, pol);
-    int rc = stage_locked(pack_path, content_path, t, pol, &sg->m, sg->path, sizeof sg->path, err, errlen);
+    char installed_id[64];
+    installed_identity(content_path, pol, installed_id, sizeof installed_id);
+    int rc = stage_locked(pack_path, content_path, installed_id, t, pol, &sg->m, sg->path, sizeof sg->path, err, errlen);
     if (rc != PACK_OK) {
         sg->path[0] = 0;
         unlock_content(fd);

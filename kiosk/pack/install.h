@@ -21,7 +21,32 @@ typedef struct pack_policy {
     int64_t newest_seen;           /* the newest manifest creation time ever verified; updated */
     int64_t max_bytes;             /* refuse larger packs; 0 = 1 GiB */
     int lock_wait_ms;              /* how long to wait for another installer; 0 = refuse at once */
+    char publication[64];          /* the pack id this kiosk shows; "" = the installed content's */
+    int switch_publication;        /* staff chose another publication: its pack id installs */
+    const char *clock_synced_path; /* exists while the clock is synchronised; NULL = PACK_CLOCK_SYNCED */
+    int reset_clock_floor;         /* staff: newest_seen back to now (a manifest dated ahead froze it) */
 } pack_policy;
+
+#define PACK_CLOCK_SYNCED "/run/systemd/timesync/synchronized"
+#define PACK_CLOCK_SLACK 86400     /* how far ahead of a synchronised clock a manifest may be dated */
+
+/*
+ * The clock checks every verified manifest (pack or index) passes. A kiosk may have no
+ * real-time clock, so "now" is never taken to be earlier than newest_seen, the newest creation
+ * time verified so far; but when the system clock is synchronised, a manifest dated more than
+ * PACK_CLOCK_SLACK ahead of it is refused (PACK_ERR_FUTURE) and moves nothing, and a floor
+ * already beyond that is taken back to the clock. Then PACK_ERR_EXPIRED, or PACK_OK; updates
+ * pol->newest_seen.
+ */
+int pack_check_clock(pack_policy *pol, const pack_manifest *m, char *err, size_t errlen);
+
+/*
+ * Is m of the publication this kiosk shows: pol->publication when configured, else
+ * installed_id (the installed content's pack id; "" when none)? PACK_OK, or
+ * PACK_ERR_PUBLICATION unless pol->switch_publication.
+ */
+int pack_check_publication(const pack_policy *pol, const char *installed_id, const pack_manifest *m, char *err,
+                           size_t errlen);
 
 #define PACK_PATH_MAX 4096
 

@@ -96,7 +96,7 @@ static int write_pack(const char *payload_path, pack_manifest *m, const unsigned
                       const char *out_path, char *err, size_t errlen)
 {
     m->format = PACK_FORMAT;
-    m->created = (int64_t)time(NULL);
+    if (!m->created) m->created = (int64_t)time(NULL);
     m->expires = m->created + (int64_t)expire_days * 86400;
     sodium_bin2hex(m->key_id, sizeof m->key_id, sk + 32, 8); /* the public half sits in the secret key's tail */
     FILE *in = fopen(payload_path, "rb");
@@ -158,10 +158,16 @@ static int write_pack(const char *payload_path, pack_manifest *m, const unsigned
 int pack_sign(const char *db_path, const char *secret_path, int expire_days, const char *out_path, char *err,
               size_t errlen)
 {
+    return pack_sign_at(db_path, secret_path, 0, expire_days, out_path, err, errlen);
+}
+
+int pack_sign_at(const char *db_path, const char *secret_path, int64_t created, int expire_days, const char *out_path,
+                 char *err, size_t errlen)
+{
     if (pack_sodium_init(err, errlen)) return -1;
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
     if (pack_read_hex(secret_path, sk, sizeof sk, err, errlen)) return -1;
-    pack_manifest m = {0};
+    pack_manifest m = {.created = created};
     snprintf(m.kind, sizeof m.kind, "full");
     int rc = -1;
     if (db_identity(db_path, m.pack_id, sizeof m.pack_id, &m.content_version) != 0)

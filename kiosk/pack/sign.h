@@ -21,6 +21,10 @@ int pack_keygen(const char *base, char *err, size_t errlen);
 int pack_sign(const char *db_path, const char *secret_path, int expire_days, const char *out_path, char *err,
               size_t errlen);
 
+/* pack_sign with a given creation time (Unix seconds; 0 = now): for tests of the clock rules. */
+int pack_sign_at(const char *db_path, const char *secret_path, int64_t created, int expire_days, const char *out_path,
+                 char *err, size_t errlen);
+
 /*
  * Sign the changes from content database old_path to new_path (a later version of the same
  * pack) as a delta: an SQLite session changeset, signed and checked like a pack.

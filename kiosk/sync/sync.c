@@ -210,10 +210,16 @@ int sync_once(const sync_config *c, sync_status *st)
         set_error(st, "index: %s", err);
         unlink(index_path); /* a bad index must not be kept as "not modified" */
     } else {
-        int64_t clock = (int64_t)now > newest ? (int64_t)now : newest;
-        if (ix.m.created > newest) local_set_int(loc, "newest_manifest_time", ix.m.created);
-        if (clock > ix.m.expires) {
+        /* the index passes the clock and publication checks of any pack (install.h) */
+        pack_policy ipol = {.now = (int64_t)now, .newest_seen = newest};
+        char have[64] = "", cerr[512];
+        if (pack_content_id(c->content_path, have, sizeof have) != 0) have[0] = 0;
+        int crc = pack_check_clock(&ipol, &ix.m, cerr, sizeof cerr);
+        if (ipol.newest_seen != newest) local_set_int(loc, "newest_manifest_time", ipol.newest_seen);
+        if (crc == PACK_ERR_EXPIRED) {
             set_error(st, "%s", "the store's index has expired (frozen publication refused)");
+        } else if (crc != PACK_OK || (crc = pack_check_publication(&ipol, have, &ix.m, cerr, sizeof cerr)) != PACK_OK) {
+            set_error(st, "index: %s", cerr);
         } else if (ix.m.content_version < st->installed_version) {
             set_error(st, "%s", "the store offers an older version than installed (rollback refused)");
         } else {
@@ -238,7 +244,8 @@ int sync_once(const sync_config *c, sync_status *st)
                     st->installed_version = m.content_version;
                     st->content_changed = 1;
                     local_set_int(loc, "newest_manifest_time", pol.newest_seen);
-                } else if (steps[i] != &ix.full && prc != PACK_ERR_BUSY) {
+                } else if (steps[i] != &ix.full && prc != PACK_ERR_BUSY && prc != PACK_ERR_FUTURE &&
+                           prc != PACK_ERR_PUBLICATION) {
                     /* a delta missing or not fitting: the rest of the plan becomes the full pack */
                     log_msg("sync", "delta %s failed (%s); fetching the full pack", steps[i]->file, err);
                     steps[0] = &ix.full;

@@ -8,6 +8,7 @@
 #include "pack/pack.h"
 #include "pack/publish.h"
 #include "pack/sign.h"
+#include "store/local.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -26,7 +27,9 @@ static int usage(void)
             "       kiosk-pack publish DIR KEY.secret EXPIRE_DAYS NEW.db [OLDER.db ...]\n"
             "                                              static files for the central store\n"
             "       kiosk-pack verify PACK KEY.pub             check a pack's signature and payload\n"
-            "       kiosk-pack install PACK KEY.pub CONTENT.db install a pack (all or nothing), as staff mode does\n"
+            "       kiosk-pack install [--switch-publication] [--reset-clock-floor] PACK KEY.pub CONTENT.db\n"
+            "                                              install a pack (all or nothing), as staff mode does\n"
+            "       kiosk-pack clock-floor STATE.db [--reset]  show (or reset to now) the newest manifest time seen\n"
             "       kiosk-pack synth OUT.db OFFERS LANGS [PICTOGRAM_DIR]   synthetic content\n"
             "       kiosk-pack pin-hash PIN                    Argon2id hash for the staff_pin_hash setting\n"
             "%s", imp_usage());
@@ -93,12 +96,33 @@ int main(int argc, char **argv)
         printf("%s\n", out);
         return 0;
     }
+    if (!strcmp(cmd, "clock-floor") && (argc == 3 || (argc == 4 && !strcmp(argv[3], "--reset")))) {
+        /* the way out when a manifest dated far ahead froze a kiosk without a synchronised clock */
+        local *l = NULL;
+        if (local_open(&l, argv[2], err, sizeof err) != 0) return done(-1, err);
+        int64_t was = local_get_int(l, "newest_manifest_time", 0), now = (int64_t)time(NULL);
+        int rc = argc == 4 ? local_set_int(l, "newest_manifest_time", now) : 0;
+        local_close(l);
+        if (rc != 0) return done(-1, "cannot write the state database");
+        char a[32], b[32];
+        pack_time_format(was, a, sizeof a);
+        pack_time_format(now, b, sizeof b);
+        printf(argc == 4 ? "clock floor was %s, now %s\n" : "clock floor %s (clock %s)\n", a, b);
+        return 0;
+    }
+    int sw = 0;
+    if (!strcmp(cmd, "install") && argc > 2 && !strcmp(argv[2], "--switch-publication")) {
+        /* staff chose to show another publication (e.g. production after a test pack) */
+        sw = 1;
+        for (int k = 2; k < argc; k++) argv[k] = argv[k + 1];
+        argc--;
+    }
     if (!strcmp(cmd, "install") && argc == 5) {
         pack_trust t = {0};
         if (pack_trust_add_file(&t, argv[3], err, sizeof err)) return done(-1, err);
         /* the installed version is the one in the current content database, if there is one */
         /* another installer (the kiosk's sync, staff mode) may hold the content for a while */
-        pack_policy pol = {.now = (int64_t)time(NULL), .lock_wait_ms = 30000};
+        pack_policy pol = {.now = (int64_t)time(NULL), .lock_wait_ms = 30000, .switch_publication = sw};
         FILE *probe = fopen(argv[4], "rb");
         if (probe) {
             fclose(probe);

@@ -152,7 +152,7 @@ TEST(bad_packs)
     refused(DIR "/json.kpack", 3, PACK_ERR_NOT_PACK, "not a content pack");
     /* a properly signed SQLite file that is not our content */
     sh("rm -f " DIR "/alien.db && sqlite3 " DIR "/alien.db \"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
-       "INSERT INTO meta VALUES('schema_version','99'),('pack_id','x'),('content_version','9')\"");
+       "INSERT INTO meta VALUES('schema_version','99'),('pack_id','mini'),('content_version','9')\"");
     CHECK(pack_sign(DIR "/alien.db", "content/keys/demo.secret", 30, DIR "/alien.kpack", err, sizeof err) == 0, "sign alien");
     refused(DIR "/alien.kpack", 3, PACK_ERR_SCHEMA, "does not fit this kiosk");
     /* huge: a sparse file over the limit is refused before it is read */
@@ -546,6 +546,93 @@ TEST(fallback_to_previous)
           "back to v3: %s", err);
 }
 
+/* A pack of another publication (a test pack signed with the same key) never replaces ours
+ * unless staff switch explicitly. */
+TEST(publication_pin)
+{
+    char err[1024];
+    sh("cp " DIR "/v4.db " DIR "/test-pub.db && sqlite3 " DIR "/test-pub.db \"UPDATE meta SET value='mini-test' WHERE "
+       "key='pack_id'; UPDATE meta SET value='99' WHERE key='content_version'\"");
+    CHECK(pack_sign(DIR "/test-pub.db", "content/keys/demo.secret", 30, DIR "/test-pub.kpack", err, sizeof err) == 0,
+          "sign: %s", err);
+    sh("cp " DIR "/v3.db " DIR "/content.db");
+    refused(DIR "/test-pub.kpack", 3, PACK_ERR_PUBLICATION, "another publication");
+    pack_policy pol = {.now = (int64_t)time(NULL), .switch_publication = 1};
+    pack_manifest m;
+    CHECK(pack_install(DIR "/test-pub.kpack", DIR "/content.db", &trust, &pol, &m, err, sizeof err) == PACK_OK &&
+              installed(DIR "/content.db") == 99,
+          "staff switch explicitly: %s", err);
+    /* back to production: its lower version is no rollback when staff switch */
+    pack_policy back = {.now = (int64_t)time(NULL)};
+    CHECK(pack_install(DIR "/v4.kpack", DIR "/content.db", &trust, &back, &m, err, sizeof err) == PACK_ERR_PUBLICATION,
+          "not without switching: %s", err);
+    back.switch_publication = 1;
+    CHECK(pack_install(DIR "/v4.kpack", DIR "/content.db", &trust, &back, &m, err, sizeof err) == PACK_OK &&
+              installed(DIR "/content.db") == 4,
+          "switched back: %s", err);
+    /* a configured publication wins over the installed content's id */
+    pack_policy cfg = {.now = (int64_t)time(NULL)};
+    snprintf(cfg.publication, sizeof cfg.publication, "mini-test");
+    CHECK(pack_install(DIR "/v5-full.kpack", DIR "/content.db", &trust, &cfg, &m, err, sizeof err) == PACK_ERR_PUBLICATION,
+          "configured pin refuses the installed id's packs: %s", err);
+    /* the tool: refused, then with --switch-publication */
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s/kiosk-pack install " DIR "/test-pub.kpack content/keys/demo.pub " DIR
+             "/content.db 2>" DIR "/pin.err", build_dir);
+    CHECK(system(cmd) != 0 && installed(DIR "/content.db") == 4, "kiosk-pack install refuses another publication");
+    snprintf(cmd, sizeof cmd, "%s/kiosk-pack install --switch-publication " DIR "/test-pub.kpack content/keys/demo.pub " DIR
+             "/content.db > /dev/null", build_dir);
+    CHECK(system(cmd) == 0 && installed(DIR "/content.db") == 99, "and installs it when told to switch");
+}
+
+/* A manifest dated far ahead must not freeze the kiosk: bounded by a synchronised clock, and
+ * staff can reset the floor. */
+TEST(clock_floor)
+{
+    char err[1024];
+    int64_t now = (int64_t)time(NULL), ahead = now + 10LL * 365 * 86400;
+    sh("touch " DIR "/synchronized && rm -f " DIR "/not-synchronized");
+    CHECK(pack_sign_at(DIR "/v4.db", "content/keys/demo.secret", ahead, 30, DIR "/future.kpack", err, sizeof err) == 0,
+          "sign dated ten years ahead: %s", err);
+    sh("cp " DIR "/v3.db " DIR "/content.db");
+    pack_policy pol = {.now = now, .newest_seen = now - 100, .clock_synced_path = DIR "/synchronized"};
+    pack_manifest m;
+    int rc = pack_install(DIR "/future.kpack", DIR "/content.db", &trust, &pol, &m, err, sizeof err);
+    CHECK(rc == PACK_ERR_FUTURE && strstr(err, "ahead of the kiosk's clock") && installed(DIR "/content.db") == 3,
+          "refused against a synchronised clock: %d %s", rc, err);
+    CHECK(pol.newest_seen == now - 100, "and the floor did not move");
+    CHECK(leftovers(DIR "/content.db") == 0, "no staged leftovers");
+    /* without a synchronised clock it cannot be told from a kiosk that lost its time: accepted */
+    pol.clock_synced_path = DIR "/not-synchronized";
+    CHECK(pack_install(DIR "/future.kpack", DIR "/content.db", &trust, &pol, &m, err, sizeof err) == PACK_OK &&
+              pol.newest_seen == ahead,
+          "unsynchronised: installed, floor ten years ahead: %s", err);
+    /* every honest pack now looks expired ... */
+    CHECK(pack_sign(DIR "/v5.db", "content/keys/demo.secret", 30, DIR "/v5-full.kpack", err, sizeof err) == 0, "v5");
+    rc = pack_install(DIR "/v5-full.kpack", DIR "/content.db", &trust, &pol, &m, err, sizeof err);
+    CHECK(rc == PACK_ERR_EXPIRED, "frozen: %d %s", rc, err);
+    /* ... until the clock is synchronised (the floor comes back to it) */
+    pack_policy synced = pol;
+    synced.clock_synced_path = DIR "/synchronized";
+    CHECK(pack_install(DIR "/v5-full.kpack", DIR "/content.db", &trust, &synced, &m, err, sizeof err) == PACK_OK &&
+              installed(DIR "/content.db") == 5 && synced.newest_seen < now + 86400,
+          "a synchronised clock takes the floor back: %s", err);
+    /* or staff reset the floor */
+    sh("cp " DIR "/v4.db " DIR "/content.db");
+    pol.reset_clock_floor = 1;
+    CHECK(pack_install(DIR "/v5-full.kpack", DIR "/content.db", &trust, &pol, &m, err, sizeof err) == PACK_OK &&
+              pol.newest_seen < now + 86400,
+          "staff reset the floor: %s", err);
+    /* the tool's way out on a kiosk's state database */
+    char cmd[512];
+    sh("rm -f " DIR "/state.db && sqlite3 " DIR "/state.db \"CREATE TABLE state(key TEXT PRIMARY KEY, value INTEGER NOT "
+       "NULL); INSERT INTO state VALUES('newest_manifest_time', 4102444800)\"");
+    snprintf(cmd, sizeof cmd, "%s/kiosk-pack clock-floor " DIR "/state.db --reset > /dev/null && test $(sqlite3 " DIR
+             "/state.db \"SELECT value FROM state WHERE key='newest_manifest_time'\") -lt %lld", build_dir,
+             (long long)(now + 86400));
+    CHECK(system(cmd) == 0, "kiosk-pack clock-floor --reset");
+}
+
 /* The firmware holds no secret key and signs nothing: its binary has no signing code at all. */
 TEST(firmware_cannot_sign)
 {
@@ -614,6 +701,8 @@ int main(int argc, char **argv)
     RUN(deltas);
     RUN(payload_shape);
     RUN(fallback_to_previous);
+    RUN(clock_floor);
+    RUN(publication_pin);
     RUN(delta_size);
     RUN(publication);
     CHECK_DONE();
