@@ -543,3 +543,47 @@ int pack_fallback(const char *content_path, char *err, size_t errlen)
     unlock_content(fd);
     return rc;
 }
+
+int pack_verify(const char *pack_path, const pack_trust *t, const char *scratch_dir, int64_t now, pack_manifest *m,
+                char *err, size_t errlen)
+{
+    if (pack_sodium_init(err, errlen)) return PACK_ERR_IO;
+    char content[PACK_PATH_MAX], ref[PACK_PATH_MAX];
+    if (snprintf(content, sizeof content, "%s/content.db", scratch_dir) >= (int)sizeof content ||
+        snprintf(ref, sizeof ref, "%s/schema.db", scratch_dir) >= (int)sizeof ref)
+        return pack_fail(err, errlen, PACK_ERR_IO, "path too long");
+    FILE *f = fopen(pack_path, "rb");
+    if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", pack_path, strerror(errno));
+    int rc = pack_read_head(f, t, NULL, m, err, errlen);
+    pack_policy pol = {.now = now, .clock_synced_path = ""};
+    if (rc == PACK_OK) rc = pack_check_clock(&pol, m, err, errlen);
+    if (rc == PACK_OK && !strcmp(m->kind, "delta")) {
+        struct stat sb;
+        off_t at = ftello(f);
+        unsigned char *blob = NULL;
+        if (fstat(fileno(f), &sb) != 0 || at < 0 || (int64_t)sb.st_size - (int64_t)at != m->payload_size ||
+            m->payload_size > INT32_MAX)
+            rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "payload size");
+        else if (!(blob = malloc(m->payload_size > 0 ? (size_t)m->payload_size : 1)))
+            rc = pack_fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
+        else if (fread(blob, 1, (size_t)m->payload_size, f) != (size_t)m->payload_size)
+            rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "cut short");
+        unsigned char sha[32];
+        if (rc == PACK_OK) {
+            crypto_hash_sha256(sha, blob, (unsigned long long)m->payload_size);
+            if (memcmp(sha, m->sha256, 32) != 0) rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
+        }
+        if (rc == PACK_OK) rc = expected_schema(ref, err, errlen);
+        if (rc == PACK_OK) rc = check_changeset(ref, blob, (int)m->payload_size, err, errlen);
+        unlink(ref);
+        free(blob);
+    }
+    fclose(f);
+    if (rc != PACK_OK || !strcmp(m->kind, "delta")) return rc;
+    /* a full pack: everything an installation checks, into the scratch folder */
+    pack_staged sg;
+    rc = pack_stage(pack_path, content, t, &pol, &sg, err, errlen);
+    pack_unstage(&sg);
+    if (rc == PACK_OK) snprintf(err, errlen, "ok");
+    return rc;
+}

@@ -86,6 +86,15 @@ void pack_unstage(pack_staged *sg);
  */
 int pack_fallback(const char *content_path, char *err, size_t errlen);
 
+/*
+ * Check a pack completely without installing it (kiosk-pack verify): signature, size, checksum
+ * and, for a full pack, the payload database (staged in scratch_dir, an empty folder, then
+ * thrown away); for a delta, that its changes touch only content tables. Whether a delta
+ * applies to a given database is an installation onto a copy of it. PACK_OK or an error code.
+ */
+int pack_verify(const char *pack_path, const pack_trust *t, const char *scratch_dir, int64_t now, pack_manifest *m,
+                char *err, size_t errlen);
+
 /* 1 when another installer holds content_path's lock now, else 0. */
 int pack_busy(const char *content_path);
 

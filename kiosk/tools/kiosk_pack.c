@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 static int usage(void)
@@ -26,7 +27,7 @@ static int usage(void)
             "       kiosk-pack diff OLD.db NEW.db KEY.secret OUT.kpack [EXPIRE_DAYS]   signed delta OLD -> NEW\n"
             "       kiosk-pack publish DIR KEY.secret EXPIRE_DAYS NEW.db [OLDER.db ...]\n"
             "                                              static files for the central store\n"
-            "       kiosk-pack verify PACK KEY.pub             check a pack's signature and payload\n"
+            "       kiosk-pack verify PACK KEY.pub [BASE.db]   check a pack's signature and payload (and that it applies to BASE)\n"
             "       kiosk-pack install [--switch-publication] [--reset-clock-floor] PACK KEY.pub CONTENT.db\n"
             "                                              install a pack (all or nothing), as staff mode does\n"
             "       kiosk-pack clock-floor STATE.db [--reset]  show (or reset to now) the newest manifest time seen\n"
@@ -34,6 +35,21 @@ static int usage(void)
             "       kiosk-pack pin-hash PIN                    Argon2id hash for the staff_pin_hash setting\n"
             "%s", imp_usage());
     return 2;
+}
+
+/* A plain copy of a file (the verify command's scratch database). 0, or -1. */
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    char buf[65536];
+    size_t n;
+    int rc = in && out ? 0 : -1;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) rc = -1;
+    if (in && ferror(in)) rc = -1;
+    if (out && fclose(out) != 0) rc = -1;
+    if (in) fclose(in);
+    return rc;
 }
 
 static int done(int rc, const char *err)
@@ -67,23 +83,39 @@ int main(int argc, char **argv)
         if (days <= 0) return usage();
         return done(pack_publish(argv[2], argv[3], days, (const char *const *)argv + 5, argc - 5, err, sizeof err), err);
     }
-    if (!strcmp(cmd, "verify") && argc == 4) {
+    if (!strcmp(cmd, "verify") && (argc == 4 || argc == 5)) {
         pack_trust t = {0};
         if (pack_trust_add_file(&t, argv[3], err, sizeof err)) return done(-1, err);
-        /* a full check is an installation into a scratch file that is then thrown away */
-        char scratch[] = "/tmp/kiosk-pack-verify-XXXXXX";
-        int fd = mkstemp(scratch);
-        if (fd < 0) return done(-1, "cannot create a scratch file");
-        pack_policy pol = {.now = (int64_t)time(NULL)};
+        /* checks that need a database run in a scratch folder that is then thrown away */
+        char scratch[] = "/tmp/kiosk-pack-verify-XXXXXX", content[sizeof scratch + 16], extra[sizeof content + 8];
+        if (!mkdtemp(scratch)) return done(-1, "cannot create a scratch folder");
+        snprintf(content, sizeof content, "%s/content.db", scratch);
         pack_manifest m;
-        int rc = pack_install(argv[2], scratch, &t, &pol, &m, err, sizeof err);
-        remove(scratch);
-        char tmp[64];
-        snprintf(tmp, sizeof tmp, "%s.lock", scratch);
-        remove(tmp);
+        int rc = pack_verify(argv[2], &t, scratch, (int64_t)time(NULL), &m, err, sizeof err);
+        if (rc == PACK_OK && argc == 5) {
+            /* does it apply to that database: an installation onto a copy of it */
+            pack_policy pol = {.now = (int64_t)time(NULL)};
+            if (copy_file(argv[4], content) != 0) {
+                snprintf(err, sizeof err, "%s: cannot copy", argv[4]);
+                rc = PACK_ERR_IO;
+            } else {
+                rc = pack_install(argv[2], content, &t, &pol, &m, err, sizeof err);
+            }
+        }
+        remove(content);
+        snprintf(extra, sizeof extra, "%s.lock", content);
+        remove(extra);
+        snprintf(extra, sizeof extra, "%s.prev", content);
+        remove(extra);
+        rmdir(scratch);
         if (rc != PACK_OK) return done(-1, err);
-        printf("ok: pack %s, content version %lld, %lld bytes, key %s\n", m.pack_id, (long long)m.content_version,
-               (long long)m.payload_size, m.key_id);
+        if (!strcmp(m.kind, "delta"))
+            printf("ok: delta %s %lld -> %lld, %lld bytes, key %s%s%s\n", m.pack_id, (long long)m.base_version,
+                   (long long)m.content_version, (long long)m.payload_size, m.key_id, argc == 5 ? ", applies to " : "",
+                   argc == 5 ? argv[4] : "");
+        else
+            printf("ok: pack %s, content version %lld, %lld bytes, key %s\n", m.pack_id, (long long)m.content_version,
+                   (long long)m.payload_size, m.key_id);
         return 0;
     }
     if (!strcmp(cmd, "pin-hash") && argc == 3) {

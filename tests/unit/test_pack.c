@@ -633,6 +633,38 @@ TEST(clock_floor)
     CHECK(system(cmd) == 0, "kiosk-pack clock-floor --reset");
 }
 
+/* kiosk-pack verify: a delta alone (signature, payload, tables), and whether it applies to a base. */
+static int verify_cmd(const char *args, const char *expect)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s/kiosk-pack verify %s > " DIR "/verify.out 2>&1", build_dir, args);
+    int rc = system(cmd);
+    FILE *f = fopen(DIR "/verify.out", "r");
+    char out[1024] = "";
+    size_t n = f ? fread(out, 1, sizeof out - 1, f) : 0;
+    out[n] = 0;
+    if (f) fclose(f);
+    if (expect && !strstr(out, expect)) {
+        printf("verify %s said: %s", args, out);
+        return -1;
+    }
+    return rc == 0 ? 0 : 1;
+}
+
+TEST(verify_tool)
+{
+    CHECK(verify_cmd(DIR "/d45.kpack content/keys/demo.pub", "ok: delta mini 4 -> 5") == 0, "a valid delta verifies");
+    CHECK(verify_cmd(DIR "/d45.kpack content/keys/demo.pub " DIR "/v4.db", "applies to") == 0, "and applies to v4");
+    CHECK(verify_cmd(DIR "/d45.kpack content/keys/demo.pub " DIR "/v3.db", "another installed version") == 1,
+          "not to v3");
+    CHECK(verify_cmd(DIR "/d45-flip.kpack content/keys/demo.pub", "damaged") == 1, "an altered delta does not");
+    CHECK(verify_cmd(DIR "/d-evil.kpack content/keys/demo.pub", "touch table evil") == 1, "nor one for foreign tables");
+    CHECK(verify_cmd(DIR "/v4.kpack content/keys/demo.pub", "ok: pack mini, content version 4") == 0, "a full pack");
+    CHECK(verify_cmd(DIR "/shape-trigger.kpack content/keys/demo.pub", "unexpected trigger") == 1,
+          "a full pack of the wrong shape");
+    CHECK(verify_cmd(DIR "/v4.kpack " DIR "/other.pub", "signature") == 1, "another key");
+}
+
 /* The firmware holds no secret key and signs nothing: its binary has no signing code at all. */
 TEST(firmware_cannot_sign)
 {
@@ -701,6 +733,7 @@ int main(int argc, char **argv)
     RUN(deltas);
     RUN(payload_shape);
     RUN(fallback_to_previous);
+    RUN(verify_tool);
     RUN(clock_floor);
     RUN(publication_pin);
     RUN(delta_size);
