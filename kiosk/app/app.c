@@ -6,6 +6,7 @@
 
 #include "pack/install.h"
 #include "platform/log.h"
+#include "platform/input.h"
 #include "platform/job.h"
 #include "platform/speech.h"
 #include "store/local.h"
@@ -272,6 +273,7 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
     /* staging files a power cut left behind would only take space; no installer runs yet */
     pack_cleanup(cfg->content);
     a->audio = 1;
+    a->touch = input_tuning_default();
     /* espeak-ng starts on first use, on the speech worker: loading its data would double the
      * time to the first frame. Its voices all speak at this rate. */
     a->speech_rate = SPEECH_RATE;
@@ -484,14 +486,10 @@ int app_tick(app *a, uint32_t now_ms)
     s->now_ms = now_ms;
     int dirty = app_staff_tick(a) | app_book_tick(a);
     if (s->velocity != 0 && dt > 0) {
-        float sec = (float)dt / 1000.0f;
-        float v = s->scroll[s->screen] + s->velocity * sec;
+        float v = s->scroll[s->screen] + input_coast(&a->touch, &s->velocity, (float)dt / 1000.0f);
         if (v < 0 || v > a->max_scroll) {
             v = v < 0 ? 0 : a->max_scroll;
             s->velocity = 0;
-        } else {
-            s->velocity *= powf(0.08f, sec); /* friction: loses 92 % of its speed per second */
-            if (fabsf(s->velocity) < 30) s->velocity = 0;
         }
         if (v != s->scroll[s->screen]) dirty = 1;
         s->scroll[s->screen] = v;

@@ -11,6 +11,7 @@
 #include "pack/install.h"
 #include "store/local.h"
 
+#include "platform/input.h"
 #include "platform/job.h"
 
 #define MAX_LANGS 32
@@ -39,6 +40,7 @@ struct app {
     unsigned gen;                /* session generation: background results of another are dropped */
     uint32_t last_tick;
     float max_scroll;
+    input_tuning touch;          /* coasting after a fling */
     booking_worker *booker;      /* NULL: no booking on this kiosk */
     booking_slot *slots;         /* free slots of the offer being booked */
     int nslots;

@@ -210,7 +210,7 @@ void screen_attract(frame *f)
     ui_demo_banner(f, f->h - demo_h, demo_h);
     /* staff mode: a long press (3 s) in the physical top-left corner, whatever the direction */
     rect corner = ui_flip(f, (rect){0, 0, t * 3 / 2, t * 3 / 2});
-    int staff = ui_hit(f, "staff-corner", corner) && f->in->tap_ms >= 3000;
+    int staff = ui_hit(f, "staff-corner", corner) && f->in->long_press;
     if (staff) ui_emit(f, ACT_STAFF_ENTER, NULL, 0);
     /* touching anywhere else starts in the kiosk's default language */
     else if (f->in->tap && !tapped) ui_emit(f, ACT_START, NULL, 0);

@@ -10,22 +10,15 @@
 #define KIOSK_UI_H
 
 #include "app/state.h"
+#include "platform/input.h"
 #include "text/text.h"
 
 #include <SDL2/SDL.h>
 
 typedef struct ui ui;
 
-/* Pointer input gathered since the last frame. */
-typedef struct ui_input {
-    int down, up, moved;   /* events seen */
-    int x, y;              /* current position */
-    int tap;               /* a press and release without dragging */
-    int tap_x, tap_y;
-    int tap_ms;            /* how long the finger rested before the tap's release */
-    int drag_dy;           /* vertical drag since the last frame, px (finger moving down > 0) */
-    float fling;           /* vertical speed at the release of a drag, px/s; 0 = none */
-} ui_input;
+/* Pointer input gathered since the last frame (platform/input.h recognises it). */
+typedef input_gesture ui_input;
 
 /*
  * Create the UI on a renderer. data_dir holds kiosk/ui/icons. px_per_mm sizes touch targets

@@ -6,6 +6,7 @@
  */
 #include "check.h"
 #include "app/app.h"
+#include "platform/input.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -365,6 +366,40 @@ TEST(pin_lockout_fails_closed)
     app_close(a);
 }
 
+TEST(touch_gestures)
+{
+    input_tuning t = input_tuning_default();
+    input_dev d;
+    input_init(&d, &t);
+    input_gesture g = {0};
+    input_down(&d, 100, 100, 0, &g);
+    input_move(&d, 100 + t.slop_px, 100, 40, &g);
+    input_up(&d, 100 + t.slop_px, 100, 80, &g);
+    CHECK(g.tap && !g.moved && !g.long_press && g.tap_ms == 80, "a wobble within the slop is a tap");
+    memset(&g, 0, sizeof g);
+    input_down(&d, 100, 100, 0, &g);
+    input_up(&d, 100, 100, t.long_press_ms, &g);
+    CHECK(g.tap && g.long_press, "held long enough: a long press");
+    /* a drag upwards at 1000 px/s, released at once: a fling; released after a rest: none */
+    for (int late = 0; late < 2; late++) {
+        memset(&g, 0, sizeof g);
+        input_down(&d, 100, 500, 0, &g);
+        int y = 500;
+        for (int i = 1; i <= 20; i++) input_move(&d, 100, y -= 16, i * 16.0, &g);
+        input_up(&d, 100, y, 20 * 16.0 + (late ? t.fling_window_ms + 20 : 0), &g);
+        if (!late) CHECK(!g.tap && g.moved && g.drag_dy == -320 && g.fling < -900 && g.fling > -1100,
+                         "a drag moves by what the finger moved and flings at its speed (%.0f px/s)", g.fling);
+        else CHECK(!g.tap && g.fling == 0, "a finger that rested before letting go does not fling");
+    }
+    float v = 2000, moved = 0;
+    int frames = 0;
+    while (v != 0 && frames < 1000) {
+        moved += input_coast(&t, &v, 0.016f);
+        frames++;
+    }
+    CHECK(frames < 200 && moved > 500 && moved < 1000, "coasting slows down and stops (%d frames, %.0f px)", frames, moved);
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -372,6 +407,7 @@ int main(int argc, char **argv)
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
     if (system(cmd) != 0) return 1;
+    RUN(touch_gestures);
     RUN(session_basics);
     RUN(search_pages);
     RUN(late_booking_after_reset);

@@ -1,0 +1,286 @@
+/*
+ * replay.c: the kiosk's script harness (kiosk.h). Taps, holds and drags go through the same
+ * gesture recogniser as a finger; time is simulated so walks and benches repeat exactly; the
+ * bench commands print figures. Tests and `make bench` drive the firmware only through this.
+ */
+#include "app/kiosk.h"
+
+#include <SDL2/SDL_image.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int save_shot(kiosk *k, const char *name)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s.png", k->shots ? k->shots : ".", name);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, k->w, k->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) return -1;
+    ui_input none = {0};
+    action acts[16];
+    /* the layout as drawn, upright, whatever the panel's mounting */
+    if (k->target) SDL_SetRenderTarget(k->r, k->target);
+    ui_frame(k->u, app_get_state(k->a), &none, acts, 16);
+    int rc = SDL_RenderReadPixels(k->r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
+    if (k->target) SDL_SetRenderTarget(k->r, NULL);
+    if (rc == 0) rc = IMG_SavePNG(s, path);
+    SDL_FreeSurface(s);
+    if (rc != 0) fprintf(stderr, "kiosk: cannot write %s: %s\n", path, SDL_GetError());
+    return rc;
+}
+
+static const char *screen_name(int s)
+{
+    static const char *names[] = {"attract", "categories", "list", "detail", "pin", "staff", "search", "question",
+                                  "matches", "book-day", "book-time", "book-details", "book-consent", "book-done", "code"};
+    return s >= 0 && s < SCREEN_COUNT ? names[s] : "?";
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Background work a script waits for with "settle": a pack check, a booking call. */
+static int busy(const app_state *st)
+{
+    return st->staff_busy || st->staff_exporting || st->book_state == BOOK_LOADING || st->book_state == BOOK_SENDING ||
+           st->code_state == CODE_LOOKING;
+}
+
+/* Advance the simulated clock in 16 ms frames, redrawing only when the app asks. */
+static void sim_wait(kiosk *k, uint32_t *clock, uint32_t ms)
+{
+    uint32_t end = *clock + ms;
+    ui_input none = {0};
+    while (*clock < end) {
+        int next = app_next_tick_ms(k->a);
+        uint32_t step = next < 0 ? end - *clock : (uint32_t)(next < 16 ? 16 : next);
+        if (*clock + step > end) step = end - *clock;
+        *clock += step;
+        if (app_tick(k->a, *clock)) kiosk_frame(k, &none);
+    }
+}
+
+/* A press held hold_ms, through the same recogniser as a finger. */
+static void sim_tap(kiosk *k, uint32_t *clock, int x, int y, int hold_ms)
+{
+    ui_input in = {0};
+    input_down(&k->touch, x, y, *clock, &in);
+    app_tick(k->a, *clock);
+    kiosk_frame(k, &in);
+    *clock += (uint32_t)hold_ms;
+    ui_input up = {0};
+    input_up(&k->touch, x, y, *clock, &up);
+    app_tick(k->a, *clock);
+    kiosk_frame(k, &up);
+}
+
+/* Drag from (x0,y0) to (x1,y1) in ms milliseconds in 16 ms steps, then let go at once. */
+static void sim_drag(kiosk *k, uint32_t *clock, int x0, int y0, int x1, int y1, int ms)
+{
+    int steps = ms / 16 > 1 ? ms / 16 : 2;
+    ui_input in = {0};
+    input_down(&k->touch, x0, y0, *clock, &in);
+    app_tick(k->a, *clock);
+    kiosk_frame(k, &in);
+    for (int i = 1; i <= steps; i++) {
+        *clock += 16;
+        ui_input mv = {0};
+        input_move(&k->touch, x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps, *clock, &mv);
+        app_tick(k->a, *clock);
+        kiosk_frame(k, &mv);
+    }
+    ui_input up = {0};
+    input_up(&k->touch, x1, y1, *clock, &up);
+    app_tick(k->a, *clock);
+    kiosk_frame(k, &up);
+}
+
+int kiosk_replay(kiosk *k, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "kiosk: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    if (k->shots) mkdir(k->shots, 0755);
+    uint32_t clock = 0;
+    ui_input none = {0};
+    app_tick(k->a, clock);
+    kiosk_frame(k, &none);
+    char line[512];
+    int ln = 0;
+    while (!app_get_state(k->a)->quit && fgets(line, sizeof line, f)) {
+        ln++;
+        if (k->sync) {
+            sync_status ss;
+            sync_status_get(k->sync, &ss, 1);
+            app_sync_update(k->a, &ss);
+        }
+        line[strcspn(line, "\r\n")] = 0;
+        char *p = line;
+        while (*p == ' ' || *p == '\t') p++;
+        if (!*p || *p == '#') continue;
+        char cmd[32] = "", a1[256] = "", a2[256] = "";
+        int n = sscanf(p, "%31s %255s %255[^\n]", cmd, a1, a2);
+        const app_state *st = app_get_state(k->a);
+        if ((!strcmp(cmd, "tap") || !strcmp(cmd, "hold")) && n >= 2) {
+            /* "hold ID" is a long press (the staff gesture), a bit longer than it must be */
+            int x, y, hold = !strcmp(cmd, "hold") ? k->touch.t.long_press_ms + 500 : 80;
+            if (n == 3 && sscanf(a1, "%d", &x) == 1 && sscanf(a2, "%d", &y) == 1) {
+                sim_tap(k, &clock, x, y, hold);
+            } else if (ui_find(k->u, a1, &x, &y) == 0) {
+                sim_tap(k, &clock, x, y, hold);
+            } else {
+                fprintf(stderr, "%s:%d: nothing named %s on the %s screen\n", path, ln, a1, screen_name(st->screen));
+                k->failures++;
+            }
+        } else if (!strcmp(cmd, "drag") && n == 3) {
+            float x0, y0, x1, y1;
+            int ms = 300;
+            char rest[512];
+            snprintf(rest, sizeof rest, "%s %s", a1, a2);
+            if (sscanf(rest, "%f %f %f %f %d", &x0, &y0, &x1, &y1, &ms) >= 4)
+                sim_drag(k, &clock, (int)(x0 * k->w), (int)(y0 * k->h), (int)(x1 * k->w), (int)(y1 * k->h), ms);
+        } else if (!strcmp(cmd, "settle")) {
+            /* let background work (a pack check) finish, in real time, at most 20 s */
+            for (int i = 0; i < 2000 && app_next_tick_ms(k->a) == 16 && busy(app_get_state(k->a)); i++) {
+                SDL_Delay(10);
+                clock += 10;
+                if (app_tick(k->a, clock)) kiosk_frame(k, &none);
+            }
+            app_tick(k->a, clock);
+            kiosk_frame(k, &none);
+        } else if (!strcmp(cmd, "settle-outbox")) {
+            /* wait (real time, at most 30 s) until the booking worker has delivered its outbox */
+            for (int i = 0; i < 300 && app_get_state(k->a)->book_queued != 0; i++) {
+                SDL_Delay(100);
+                app_tick(k->a, clock);
+            }
+            if (app_get_state(k->a)->book_queued != 0) {
+                fprintf(stderr, "%s:%d: the outbox was not delivered\n", path, ln);
+                k->failures++;
+            }
+        } else if (!strcmp(cmd, "settle-sync")) {
+            /* wait (real time, at most 60 s) for the sync thread's first attempt to finish */
+            for (int i = 0; k->sync && i < 600; i++) {
+                sync_status ss;
+                sync_status_get(k->sync, &ss, 0);
+                if (ss.last_attempt) break;
+                SDL_Delay(100);
+            }
+            if (k->sync) {
+                sync_status ss;
+                sync_status_get(k->sync, &ss, 1);
+                app_sync_update(k->a, &ss);
+            }
+            kiosk_frame(k, &none);
+        } else if (!strcmp(cmd, "wait-file") && n >= 2) {
+            /* wait (real time, at most 60 s) for another process: two kiosks in one test */
+            struct stat sb;
+            for (int i = 0; i < 600 && stat(a1, &sb) != 0; i++) SDL_Delay(100);
+            if (stat(a1, &sb) != 0) {
+                fprintf(stderr, "%s:%d: %s never appeared\n", path, ln, a1);
+                k->failures++;
+            }
+        } else if (!strcmp(cmd, "wait") && n >= 2) {
+            sim_wait(k, &clock, (uint32_t)atol(a1));
+        } else if (!strcmp(cmd, "key") && n >= 2) {
+            /* keys do nothing on a kiosk; the event still counts as input for the idle timer */
+            SDL_Event ev = {.type = SDL_KEYDOWN};
+            ev.key.keysym.sym = SDL_GetKeyFromName(a1);
+            SDL_PushEvent(&ev);
+            SDL_PumpEvents();
+            SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+        } else if (!strcmp(cmd, "shot") && n >= 2) {
+            if (save_shot(k, a1) != 0) k->failures++;
+        } else if (!strcmp(cmd, "expect") && n >= 2) {
+            int ok = 1;
+            char what[1024] = "";
+            if (!strcmp(a1, "screen")) {
+                ok = !strcmp(screen_name(st->screen), a2);
+                snprintf(what, sizeof what, "screen %s, is %s", a2, screen_name(st->screen));
+            } else if (!strcmp(a1, "lang")) {
+                ok = !strcmp(st->lang, a2);
+                snprintf(what, sizeof what, "language %s, is %s", a2, st->lang);
+            } else if (!strcmp(a1, "no-tofu")) {
+                ok = ui_last_missing(k->u) == 0;
+                snprintf(what, sizeof what, "no missing glyphs, %d missing", ui_last_missing(k->u));
+            } else if (!strcmp(a1, "text")) {
+                ok = ui_drew_text(k->u, a2);
+                snprintf(what, sizeof what, "text \"%s\" on screen", a2);
+            } else if (!strcmp(a1, "no-text")) {
+                ok = !ui_drew_text(k->u, a2);
+                snprintf(what, sizeof what, "no text \"%s\" on screen", a2);
+            } else if (!strcmp(a1, "left") || !strcmp(a1, "right") || !strcmp(a1, "widget") ||
+                       !strcmp(a1, "no-widget")) {
+                /* where a widget was drawn in the last frame: layout mirroring, buttons shown */
+                int x = 0, y = 0, found = ui_find(k->u, a2, &x, &y) == 0;
+                if (!strcmp(a1, "widget")) ok = found;
+                else if (!strcmp(a1, "no-widget")) ok = !found;
+                else ok = found && (!strcmp(a1, "left") ? x < k->w / 2 : x >= k->w / 2);
+                snprintf(what, sizeof what, "%s %s (%s at x=%d)", a1, a2, found ? "drawn" : "not drawn", x);
+            } else if (!strcmp(a1, "scrolled")) {
+                ok = st->scroll[st->screen] > atof(a2);
+                snprintf(what, sizeof what, "scrolled more than %s px, is %.0f", a2, st->scroll[st->screen]);
+            } else {
+                ok = 0;
+                snprintf(what, sizeof what, "unknown expectation %s", a1);
+            }
+            if (!ok) {
+                fprintf(stderr, "%s:%d: expected %s\n", path, ln, what);
+                k->failures++;
+            }
+        } else if (!strcmp(cmd, "report-rss")) {
+            struct rusage ru;
+            getrusage(RUSAGE_SELF, &ru);
+            long pages = 0, resident = 0;
+            FILE *sm = fopen("/proc/self/statm", "r");
+            if (sm && fscanf(sm, "%ld %ld", &pages, &resident) != 2) resident = 0;
+            if (sm) fclose(sm);
+            printf("rss_kib=%ld peak_rss_kib=%ld\n", resident * (sysconf(_SC_PAGESIZE) / 1024), ru.ru_maxrss);
+            fflush(stdout);
+        } else if (!strcmp(cmd, "bench-scroll") && n >= 2) {
+            /* frame times while scrolling: drag steps of 6 px, each a full frame */
+            int frames = atoi(a1);
+            double *t = calloc((size_t)frames, sizeof *t);
+            int dir = -1, y = k->h * 3 / 4;
+            ui_input in = {.down = 1, .x = k->w / 2, .y = y};
+            kiosk_frame(k, &in);
+            long hits0, miss0;
+            ui_cache_stats(k->u, &hits0, &miss0);
+            for (int i = 0; t && i < frames; i++) {
+                const app_state *s2 = app_get_state(k->a);
+                if (s2->scroll[s2->screen] <= 0 && dir > 0) dir = -1;
+                if (i % 400 == 399) dir = -dir;
+                ui_input mv = {.moved = 1, .x = k->w / 2, .y = y, .drag_dy = 6 * dir};
+                double t0 = kiosk_now_ms();
+                clock += 16;
+                app_tick(k->a, clock);
+                kiosk_frame(k, &mv);
+                t[i] = kiosk_now_ms() - t0;
+            }
+            if (t) {
+                qsort(t, (size_t)frames, sizeof *t, cmp_double);
+                long hits, miss;
+                ui_cache_stats(k->u, &hits, &miss);
+                printf("scroll_frames=%d frame_p50_ms=%.3f frame_p99_ms=%.3f frame_max_ms=%.3f text_cache_misses=%ld\n",
+                       frames, t[frames / 2], t[frames * 99 / 100], t[frames - 1], miss - miss0);
+            }
+            free(t);
+            ui_input up = {.up = 1};
+            kiosk_frame(k, &up);
+        } else {
+            fprintf(stderr, "%s:%d: cannot read \"%s\"\n", path, ln, p);
+            k->failures++;
+        }
+    }
+    fclose(f);
+    return k->failures ? 3 : 0;
+}
