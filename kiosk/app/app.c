@@ -334,7 +334,7 @@ void app_reset(app *a)
     a->resets++;
 }
 
-void app_go(app *a, int screen)
+void app_go(app *a, enum screen screen)
 {
     a->s.screen = screen;
     a->s.velocity = 0;
@@ -430,18 +430,20 @@ int app_apply(app *a, const action *act)
         app_go(a, SCREEN_DETAIL);
         return 1;
     }
-    case ACT_BACK:
-        if (s->screen == SCREEN_DETAIL) app_go(a, s->detail_from ? s->detail_from : SCREEN_LIST);
-        else if (s->screen == SCREEN_SEARCH) app_go(a, SCREEN_CATEGORIES);
-        else if (s->screen == SCREEN_QUESTION && s->question > 0) { s->question--; app_go(a, SCREEN_QUESTION); }
-        else if (s->screen == SCREEN_QUESTION) app_go(a, SCREEN_CATEGORIES);
-        else if (s->screen == SCREEN_MATCHES) app_go(a, SCREEN_QUESTION);
-        else if (s->screen == SCREEN_PIN || s->screen == SCREEN_STAFF) app_reset(a);
-        else if (s->screen == SCREEN_LIST) app_go(a, SCREEN_CATEGORIES);
-        else app_reset(a);
+    case ACT_BACK: {
+        enum screen to = screen_info_of(s->screen)->parent;
+        if (s->screen == SCREEN_DETAIL && s->detail_from) to = s->detail_from;
+        if (s->screen == SCREEN_QUESTION && s->question > 0) {
+            s->question--;
+            to = SCREEN_QUESTION;
+        }
+        /* back to the language choice is the end of the visit */
+        if (to == SCREEN_ATTRACT) app_reset(a);
+        else app_go(a, to);
         return 1;
+    }
     case ACT_HOME:
-        if (s->screen == SCREEN_PIN || s->screen == SCREEN_STAFF) app_reset(a);
+        if (screen_info_of(s->screen)->flags & SCREENF_STAFF) app_reset(a);
         else app_go(a, SCREEN_CATEGORIES);
         return 1;
     case ACT_LANGUAGES:

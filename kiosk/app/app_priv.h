@@ -54,7 +54,7 @@ struct app {
 };
 
 /* Show screen (stops inertia, resets the scroll limit). */
-void app_go(app *a, int screen);
+void app_go(app *a, enum screen screen);
 /* Typed text: append text when it fits in size bytes; delete the last character (UTF-8), 0 when empty. */
 void app_type_into(char *field, size_t size, const char *text);
 int app_delete_last(char *field);

@@ -319,18 +319,8 @@ int app_book_apply(app *a, const action *act)
         }
         return -1;
     case ACT_BACK:
-        switch (scr) {
-        case SCREEN_BOOK_DAY: app_go(a, SCREEN_DETAIL); return 1;
-        case SCREEN_BOOK_TIME: app_go(a, SCREEN_BOOK_DAY); return 1;
-        case SCREEN_BOOK_DETAILS: app_go(a, SCREEN_BOOK_TIME); return 1;
-        case SCREEN_BOOK_CONSENT: app_go(a, SCREEN_BOOK_DETAILS); return 1;
-        case SCREEN_BOOK_DONE:
-            if (s->book_state == BOOK_SENDING) return 0; /* the request is out: wait for the answer */
-            app_go(a, SCREEN_DETAIL);
-            return 1;
-        case SCREEN_CODE: app_go(a, SCREEN_CATEGORIES); return 1;
-        default: return -1;
-        }
+        /* the request is out: wait for the answer; other screens go back by the table */
+        return scr == SCREEN_BOOK_DONE && s->book_state == BOOK_SENDING ? 0 : -1;
     default:
         return -1;
     }

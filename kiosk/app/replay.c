@@ -33,12 +33,7 @@ static int save_shot(kiosk *k, const char *name)
     return rc;
 }
 
-static const char *screen_name(int s)
-{
-    static const char *names[] = {"attract", "categories", "list", "detail", "pin", "staff", "search", "question",
-                                  "matches", "book-day", "book-time", "book-details", "book-consent", "book-done", "code"};
-    return s >= 0 && s < SCREEN_COUNT ? names[s] : "?";
-}
+static const char *screen_name(enum screen s) { return screen_info_of(s)->name; }
 
 static int cmp_double(const void *a, const void *b)
 {

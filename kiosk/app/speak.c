@@ -134,8 +134,13 @@ static char *speech_text(app *a)
             say(b, len, &o, s->book_when);
         }
         break;
-    default:
+    case SCREEN_CODE:
+        say(b, len, &o, T(a, "Your booking code:"));
         break;
+    case SCREEN_PIN:
+    case SCREEN_STAFF:
+    case SCREEN_COUNT:
+        break; /* staff screens are not read aloud */
     }
     return b;
 }

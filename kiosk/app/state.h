@@ -20,6 +20,25 @@ enum screen {
     SCREEN_COUNT
 };
 
+/* What every screen is, beside how it is drawn (ui) and read aloud (app/speak.c). */
+enum screen_flags {
+    SCREENF_SEARCH = 1,   /* the header offers search */
+    SCREENF_ACCESS = 2,   /* the header offers read aloud, text size, contrast */
+    SCREENF_STAFF = 4,    /* behind the PIN: Back and Home leave staff mode */
+};
+
+typedef struct screen_info {
+    const char *name;     /* for scripts and logs */
+    enum screen parent;   /* where Back goes when the screen has no reason to go elsewhere */
+    unsigned flags;       /* enum screen_flags */
+} screen_info;
+
+/* The screen's entry in the one table of screens (app/screen.c). */
+const screen_info *screen_info_of(enum screen s);
+
+/* The screen named name, or SCREEN_COUNT. */
+enum screen screen_by_name(const char *name);
+
 enum action_kind {
     ACT_NONE = 0,
     ACT_CHOOSE_LANG,  /* arg: language code */
@@ -68,7 +87,7 @@ enum action_kind {
 };
 
 typedef struct action {
-    int kind;
+    enum action_kind kind;
     char arg[128];
     float value;
 } action;
@@ -79,7 +98,7 @@ enum pack_row_state { PACKROW_FOUND = 0, PACKROW_CHECKING, PACKROW_READY, PACKRO
 typedef struct staff_pack {
     char name[256];              /* file name */
     char status[512];            /* what checking found, in the staff's language */
-    int state;                   /* enum pack_row_state */
+    enum pack_row_state state;
 } staff_pack;
 
 /* One day or one time to choose from, labelled in the reader's language by the app. */
@@ -108,7 +127,7 @@ enum code_state { CODE_ENTRY = 0, CODE_LOOKING, CODE_FOUND, CODE_UNKNOWN, CODE_A
 enum search_state { SEARCH_EMPTY = 0, SEARCH_SHORT, SEARCH_RESULTS, SEARCH_NONE_FOUND, SEARCH_UNAVAILABLE };
 
 typedef struct app_state {
-    int screen;
+    enum screen screen;
     char lang[12];
     int rtl;
     const char *chain[6];        /* content language fallback chain for lang */
@@ -143,7 +162,7 @@ typedef struct app_state {
     int nfound;
     int found_total;             /* offers the query found; more than nfound while paged */
     int found_exact;             /* 0: found_total is only a lower bound (too many to count) */
-    int search_state;            /* enum search_state */
+    enum search_state search_state;
 
     /* guided questions; answers are forgotten at idle reset */
     store_question *questions;
@@ -158,7 +177,7 @@ typedef struct app_state {
     /* booking; name and phone stay only while the visitor is here: wiped once sent and at reset */
     int can_book;                /* a booking backend runs */
     int book_queued;             /* requests waiting in the outbox (-1 unknown), for staff */
-    int book_state;              /* enum book_state */
+    enum book_state book_state;
     book_choice *book_days;
     int nbook_days;
     book_choice *book_times;     /* of the chosen day */
@@ -175,7 +194,7 @@ typedef struct app_state {
     char *book_ics;              /* the calendar event the QR code holds */
     char book_error[256];
     char code_entry[8];          /* typed booking code (Latin letters and digits) */
-    int code_state;              /* enum code_state */
+    enum code_state code_state;
     char code_offer[256];        /* the looked-up booking: offer name, time, state */
     char code_when[256];
     int code_booking_state;

@@ -70,15 +70,15 @@ int ui_header(frame *f, int with_back)
         x += bw + pad;
     }
     if (ui_icon_button(f, "home", (rect){x, pad, bw, t}, "home", ui_tr(f, "Home"), 0)) ui_emit(f, ACT_HOME, NULL, 0);
-    int sc = f->st->screen;
-    if (sc == SCREEN_CATEGORIES || sc == SCREEN_LIST || sc == SCREEN_DETAIL || sc == SCREEN_MATCHES) {
+    unsigned flags = screen_info_of(f->st->screen)->flags;
+    if (flags & SCREENF_SEARCH) {
         x += bw + pad;
         if (ui_icon_button(f, "search", (rect){x, pad, bw, t}, "search", ui_tr(f, "Search"), 0))
             ui_emit(f, ACT_SEARCH, NULL, 0);
     }
     if (ui_icon_button(f, "languages", (rect){f->w - bw - pad, pad, bw, t}, "language", ui_tr(f, "Language"), 0))
         ui_emit(f, ACT_LANGUAGES, NULL, 0);
-    if (f->st->screen != SCREEN_PIN && f->st->screen != SCREEN_STAFF) ui_access_buttons(f, pad, t, f->w - bw - pad);
+    if (flags & SCREENF_ACCESS) ui_access_buttons(f, pad, t, f->w - bw - pad);
     return hh;
 }
 

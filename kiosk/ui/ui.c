@@ -4,6 +4,7 @@
  */
 #include "ui_priv.h"
 
+#include <assert.h>
 #include <qrencode.h>
 
 #include <SDL2/SDL_image.h>
@@ -491,6 +492,26 @@ int ui_drew_text(const ui *u, const char *needle)
     return 0;
 }
 
+/* How each screen is drawn, in the order of enum screen (what else a screen is: app/screen.c). */
+static void (*const draw_screen[])(frame *) = {
+    [SCREEN_ATTRACT] = screen_attract,
+    [SCREEN_CATEGORIES] = screen_categories,
+    [SCREEN_LIST] = screen_list,
+    [SCREEN_DETAIL] = screen_detail,
+    [SCREEN_PIN] = screen_pin,
+    [SCREEN_STAFF] = screen_staff,
+    [SCREEN_SEARCH] = screen_search,
+    [SCREEN_QUESTION] = screen_question,
+    [SCREEN_MATCHES] = screen_matches,
+    [SCREEN_BOOK_DAY] = screen_book_day,
+    [SCREEN_BOOK_TIME] = screen_book_time,
+    [SCREEN_BOOK_DETAILS] = screen_book_details,
+    [SCREEN_BOOK_CONSENT] = screen_book_consent,
+    [SCREEN_BOOK_DONE] = screen_book_done,
+    [SCREEN_CODE] = screen_code,
+};
+_Static_assert(sizeof draw_screen / sizeof draw_screen[0] == SCREEN_COUNT, "a draw function per screen");
+
 static int run_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max, int dry)
 {
     u->dry = dry;
@@ -510,24 +531,8 @@ static int run_frame(ui *u, const app_state *st, const ui_input *in, action *out
     set_color(&f, COL_BG);
     SDL_RenderSetClipRect(u->r, NULL);
     if (!dry) SDL_RenderClear(u->r);
-    switch (st->screen) {
-    case SCREEN_ATTRACT: screen_attract(&f); break;
-    case SCREEN_CATEGORIES: screen_categories(&f); break;
-    case SCREEN_LIST: screen_list(&f); break;
-    case SCREEN_DETAIL: screen_detail(&f); break;
-    case SCREEN_PIN: screen_pin(&f); break;
-    case SCREEN_STAFF: screen_staff(&f); break;
-    case SCREEN_SEARCH: screen_search(&f); break;
-    case SCREEN_QUESTION: screen_question(&f); break;
-    case SCREEN_MATCHES: screen_matches(&f); break;
-    case SCREEN_BOOK_DAY: screen_book_day(&f); break;
-    case SCREEN_BOOK_TIME: screen_book_time(&f); break;
-    case SCREEN_BOOK_DETAILS: screen_book_details(&f); break;
-    case SCREEN_BOOK_CONSENT: screen_book_consent(&f); break;
-    case SCREEN_BOOK_DONE: screen_book_done(&f); break;
-    case SCREEN_CODE: screen_code(&f); break;
-    default: break;
-    }
+    assert(st->screen < SCREEN_COUNT);
+    draw_screen[st->screen](&f);
     if (st->countdown > 0) screen_overlay_countdown(&f);
     SDL_RenderSetClipRect(u->r, NULL);
     u->dry = 0;

@@ -158,6 +158,28 @@ TEST(search_pages)
     app_close(a);
 }
 
+TEST(back_goes_where_it_came_from)
+{
+    app *a = open_app("back");
+    if (!a) return;
+    const app_state *s = app_get_state(a);
+    act(a, ACT_CHOOSE_LANG, "fa", 0);
+    act(a, ACT_SEARCH, NULL, 0);
+    act(a, ACT_KEY, "m", 0);
+    act(a, ACT_KEY, "b", 0);
+    act(a, ACT_KEY, "e", 0);
+    CHECK(s->nfound > 0, "found");
+    if (s->nfound > 0) act(a, ACT_OFFER, s->found[0].id, 0);
+    act(a, ACT_BACK, NULL, 0);
+    CHECK(s->screen == SCREEN_SEARCH, "detail opened from search goes back to search (%s)", screen_info_of(s->screen)->name);
+    act(a, ACT_BACK, NULL, 0);
+    CHECK(s->screen == SCREEN_CATEGORIES, "search back to categories");
+    act(a, ACT_BACK, NULL, 0);
+    CHECK(s->screen == SCREEN_ATTRACT && !strcmp(s->lang, "de"), "categories back ends the visit");
+    CHECK(screen_by_name("book-done") == SCREEN_BOOK_DONE && screen_by_name("nope") == SCREEN_COUNT, "screens by name");
+    app_close(a);
+}
+
 TEST(late_booking_after_reset)
 {
     app *a = open_app("late");
@@ -410,6 +432,7 @@ int main(int argc, char **argv)
     RUN(touch_gestures);
     RUN(session_basics);
     RUN(search_pages);
+    RUN(back_goes_where_it_came_from);
     RUN(late_booking_after_reset);
     RUN(late_booking_same_session);
     RUN(check_then_leave_leaves_no_staging);
