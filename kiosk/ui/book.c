@@ -3,7 +3,7 @@
  * where a booking is looked up or cancelled. Drawn from app_state alone. Nothing here says
  * "booked" unless the app got a confirmation from the authority.
  */
-#include "ui_priv.h"
+#include "screens.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -265,16 +265,6 @@ void screen_book_done(frame *f)
     }
     ui_scroll_end(f, f->h, top, end);
     ui_header(f, st->book_state != BOOK_SENDING);
-}
-
-const char *ui_booking_state(frame *f, int state)
-{
-    switch (state) {
-    case 0: return ui_tr(f, "Confirmed");
-    case 1: return ui_tr(f, "Not confirmed yet: waiting for the booking office");
-    case 2: return ui_tr(f, "Not booked: the time was taken by someone else");
-    default: return ui_tr(f, "Cancelled");
-    }
 }
 
 void screen_code(frame *f)

@@ -3,30 +3,10 @@
  * keyboard (results as you type), and the guided questions with their matches. Drawn from
  * app_state alone, like every screen.
  */
-#include "ui_priv.h"
+#include "screens.h"
 
 #include <stdio.h>
 #include <string.h>
-
-int ui_wide_button(frame *f, const char *id, rect r, const char *icon, const char *label, int color)
-{
-    int hit = ui_hit(f, id, r);
-    int on = color == COL_ACCENT ? COL_ON_ACCENT : COL_TEXT;
-    ui_fill(f, r, color);
-    if (color != COL_ACCENT) ui_border(f, r, COL_LINE, 2);
-    int side = r.h * 3 / 5, pad = f->m.pad / 2;
-    /* arrows point along the reading direction */
-    int arrow = !strcmp(icon, "back") || !strcmp(icon, "forward");
-    ui_icon(f, icon, (rect){r.x + pad, r.y + (r.h - side) / 2, side, side}, on, arrow && f->st->rtl);
-    text_opts o = ui_opts(f->m.body, 1, on, TEXT_ALIGN_START);
-    o.max_lines = 2;
-    rect tr = {r.x + 2 * pad + side, 0, r.w - 3 * pad - side, 0};
-    int th = ui_text(f, tr, label, &o, 0);
-    tr.y = r.y + (r.h - th) / 2;
-    tr.h = th;
-    ui_text(f, tr, label, &o, 1);
-    return hit;
-}
 
 /* A centred message in the results area; returns the y below it. */
 static int message(frame *f, int y, const char *text, int size, int color)

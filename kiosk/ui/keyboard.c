@@ -9,7 +9,7 @@
  *
  * Lower case only: search folds case anyway, and one case halves what a person must scan.
  */
-#include "ui_priv.h"
+#include "widgets.h"
 
 #include <stdio.h>
 #include <string.h>

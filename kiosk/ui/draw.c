@@ -1,0 +1,356 @@
+/*
+ * draw.c: drawing primitives (draw.h): filled and outlined rectangles mirrored for RTL, shaped
+ * text and pictures through a texture cache with a pixel budget, QR codes, touch targets and
+ * the actions they emit.
+ */
+#include "draw.h"
+
+#include <qrencode.h>
+#include <SDL2/SDL_image.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+void ui_flush(ui *u)
+{
+    for (int b = 0; b < BUCKETS; b++) {
+        tex_entry *e = u->buckets[b];
+        while (e) {
+            tex_entry *n = e->next;
+            if (e->tex) SDL_DestroyTexture(e->tex);
+            free(e->key);
+            free(e);
+            e = n;
+        }
+        u->buckets[b] = NULL;
+    }
+    u->count = 0;
+    u->bytes = 0;
+    u->ndrawn = 0;
+}
+
+/* Drop textures not used in the last frame once the cache is over its budget. */
+void ui_cache_trim(ui *u)
+{
+    if (u->count <= CACHE_MAX && u->bytes <= CACHE_BYTES) return;
+    for (int b = 0; b < BUCKETS; b++) {
+        tex_entry **pp = &u->buckets[b];
+        while (*pp) {
+            tex_entry *e = *pp;
+            if (e->used + 1 < u->frame_no) {
+                *pp = e->next;
+                if (e->tex) SDL_DestroyTexture(e->tex);
+                u->bytes -= (long)e->w * e->bh * 4;
+                free(e->key);
+                free(e);
+                u->count--;
+            } else {
+                pp = &e->next;
+            }
+        }
+    }
+}
+
+static tex_entry *cache_find(ui *u, const char *key, uint64_t h)
+{
+    for (tex_entry *e = u->buckets[h % BUCKETS]; e; e = e->next)
+        if (e->hash == h && strcmp(e->key, key) == 0) {
+            e->used = u->frame_no;
+            u->hits_n++;
+            return e;
+        }
+    return NULL;
+}
+
+static tex_entry *cache_add(ui *u, const char *key, uint64_t h)
+{
+    tex_entry *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    e->key = strdup(key);
+    if (!e->key) { free(e); return NULL; }
+    e->hash = h;
+    e->used = u->frame_no;
+    e->next = u->buckets[h % BUCKETS];
+    u->buckets[h % BUCKETS] = e;
+    u->count++;
+    u->misses_n++;
+    return e;
+}
+
+void ui_cache_stats(const ui *u, long *hits, long *misses)
+{
+    *hits = u->hits_n;
+    *misses = u->misses_n;
+}
+
+rect ui_flip(const frame *f, rect r)
+{
+    if (f->st->rtl && !f->no_mirror) r.x = f->w - r.x - r.w;
+    return r;
+}
+
+void ui_set_color(frame *f, int c)
+{
+    SDL_Color k = f->u->pal[c];
+    SDL_SetRenderDrawColor(f->u->r, k.r, k.g, k.b, k.a);
+}
+
+void ui_fill(frame *f, rect r, int color)
+{
+    if (f->u->dry) return;
+    rect q = ui_flip(f, r);
+    SDL_Rect s = {q.x, q.y, q.w, q.h};
+    ui_set_color(f, color);
+    SDL_RenderFillRect(f->u->r, &s);
+}
+
+void ui_border(frame *f, rect r, int color, int t)
+{
+    ui_fill(f, (rect){r.x, r.y, r.w, t}, color);
+    ui_fill(f, (rect){r.x, r.y + r.h - t, r.w, t}, color);
+    ui_fill(f, (rect){r.x, r.y, t, r.h}, color);
+    ui_fill(f, (rect){r.x + r.w - t, r.y, t, r.h}, color);
+}
+
+void ui_clip(frame *f, const rect *r)
+{
+    if (!r) {
+        SDL_RenderSetClipRect(f->u->r, NULL);
+        return;
+    }
+    rect q = ui_flip(f, *r);
+    SDL_Rect s = {q.x, q.y, q.w, q.h};
+    SDL_RenderSetClipRect(f->u->r, &s);
+}
+
+/* The colour is baked into the texture: SDL's software renderer blends a plain ARGB texture with
+ * its fast alpha blitter, but one with a colour modulation through a slow generic one. */
+static SDL_Texture *texture_from_a8(SDL_Renderer *r, const text_bitmap *bm, SDL_Color c)
+{
+    SDL_Texture *t = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, bm->w, bm->h);
+    if (!t) return NULL;
+    uint32_t *px = malloc(sizeof *px * (size_t)bm->w * (size_t)bm->h);
+    if (!px) { SDL_DestroyTexture(t); return NULL; }
+    for (int y = 0; y < bm->h; y++)
+        for (int x = 0; x < bm->w; x++)
+            px[y * bm->w + x] = ((uint32_t)bm->pixels[y * bm->pitch + x] << 24) | ((uint32_t)c.r << 16) |
+                                ((uint32_t)c.g << 8) | c.b;
+    SDL_UpdateTexture(t, NULL, px, bm->w * 4);
+    free(px);
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    return t;
+}
+
+int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
+{
+    if (!text || !*text || r.w <= 0) return 0;
+    ui *u = f->u;
+    const char *lang = o->lang ? o->lang : f->st->lang;
+    int rtl_ui = f->st->rtl;
+    int align = o->align;
+    /* content keeps its own direction but lines up with the UI's start edge, like the labels */
+    if (!o->ui_dir && align == TEXT_ALIGN_START) align = rtl_ui ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT;
+    else if (!o->ui_dir && align == TEXT_ALIGN_END) align = rtl_ui ? TEXT_ALIGN_LEFT : TEXT_ALIGN_RIGHT;
+    text_style ts = {.lang = lang,
+                     .size_px = o->size,
+                     .bold = o->bold,
+                     .max_width = r.w,
+                     .max_lines = o->max_lines,
+                     /* content takes the direction of the language it is in: an Urdu sentence that
+                      * opens with "B1" is still a right-to-left paragraph */
+                     .dir = o->ui_dir ? (rtl_ui ? TEXT_DIR_RTL : TEXT_DIR_LTR)
+                            : o->lang ? (i18n_is_rtl(o->lang) ? TEXT_DIR_RTL : TEXT_DIR_LTR) : TEXT_DIR_AUTO,
+                     .dir_default = rtl_ui ? TEXT_DIR_RTL : TEXT_DIR_LTR,
+                     .align = align};
+    char head[96];
+    snprintf(head, sizeof head, "T%d|%d|%d|%d|%d|%d|%d|%d|%d|%s|", ts.size_px, ts.bold, ts.max_width, ts.max_lines, ts.dir,
+             ts.dir_default, ts.align, o->color, u->hc, lang);
+    size_t hl = strlen(head), tl = strlen(text);
+    char stackkey[512];
+    char *key = hl + tl + 1 <= sizeof stackkey ? stackkey : malloc(hl + tl + 1);
+    if (!key) return 0;
+    memcpy(key, head, hl);
+    memcpy(key + hl, text, tl + 1);
+    uint64_t h = hash_str(key);
+    tex_entry *e = cache_find(u, key, h);
+    if (!e && (e = cache_add(u, key, h)) != NULL) {
+        text_layout *lo = text_layout_make(u->te, text, &ts);
+        text_bitmap *bm = lo ? text_layout_render(u->te, lo) : NULL;
+        if (bm) {
+            e->tex = texture_from_a8(u->r, bm, u->pal[o->color]);
+            e->x = bm->x;
+            e->y = bm->y;
+            e->bh = bm->h;
+            e->w = bm->w;
+            u->bytes += (long)e->w * e->bh * 4;
+            e->h = lo->height;
+            e->missing = lo->missing;
+        }
+        text_bitmap_free(bm);
+        text_layout_free(lo);
+    }
+    if (key != stackkey) free(key);
+    if (!e) return 0;
+    if (draw && !u->dry) {
+        u->missing += e->missing;
+        if (u->ndrawn < MAX_DRAWN) u->drawn[u->ndrawn++] = e->key + hl;
+        if (e->tex) {
+            /* the bitmap is laid out in its own direction already: place it, never mirror it */
+            rect q = ui_flip(f, (rect){r.x, r.y, r.w, e->h});
+            SDL_Rect dst = {q.x + e->x, q.y + e->y, e->w, e->bh};
+            SDL_RenderCopy(u->r, e->tex, NULL, &dst);
+        }
+    }
+    return e->h;
+}
+
+void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, rect r, int color, int mirror)
+{
+    ui *u = f->u;
+    if (u->dry) return;
+    int side = r.w < r.h ? r.w : r.h;
+    char k[256];
+    snprintf(k, sizeof k, "I%d|%d|%d|%s", side, color, u->hc, key);
+    uint64_t h = hash_str(k);
+    tex_entry *e = cache_find(u, k, h);
+    if (!e && (e = cache_add(u, k, h)) != NULL && data && len) {
+        SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+        SDL_Surface *s = rw ? IMG_LoadSizedSVG_RW(rw, side, side) : NULL;
+        if (!s) {
+            rw = SDL_RWFromConstMem(data, (int)len);
+            s = rw ? IMG_Load_RW(rw, 1) : NULL;
+        } else {
+            SDL_RWclose(rw);
+        }
+        SDL_Surface *c = s ? SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+        SDL_FreeSurface(s);
+        s = c;
+        if (s) {
+            /* pictograms are white on transparent: tint them once, here */
+            SDL_Color t = u->pal[color];
+            uint32_t rgb = ((uint32_t)t.r << 16) | ((uint32_t)t.g << 8) | t.b;
+            for (int y = 0; y < s->h; y++) {
+                uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + y * s->pitch);
+                for (int x = 0; x < s->w; x++) row[x] = (row[x] & 0xFF000000u) | rgb;
+            }
+            e->tex = SDL_CreateTextureFromSurface(u->r, s);
+            e->w = side;
+            e->h = e->bh = side;
+            u->bytes += (long)side * side * 4;
+            SDL_FreeSurface(s);
+            if (e->tex) SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
+        }
+    }
+    if (!e || !e->tex) return;
+    rect q = ui_flip(f, (rect){r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side});
+    SDL_Rect dst = {q.x, q.y, side, side};
+    /* the software renderer's CopyEx goes through a temporary surface even without a flip */
+    if (mirror) SDL_RenderCopyEx(u->r, e->tex, NULL, &dst, 0, NULL, SDL_FLIP_HORIZONTAL);
+    else SDL_RenderCopy(u->r, e->tex, NULL, &dst);
+}
+
+void ui_icon(frame *f, const char *name, rect r, int color, int mirror)
+{
+    ui *u = f->u;
+    if (u->dry) return;
+    int side = r.w < r.h ? r.w : r.h;
+    char k[256];
+    snprintf(k, sizeof k, "I%d|%d|%d|icon:%s", side, color, u->hc, name);
+    uint64_t h = hash_str(k);
+    if (!cache_find(u, k, h)) {
+        /* load the file once; ui_image keys its texture the same way */
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s.svg", u->icon_dir, name);
+        SDL_RWops *rw = SDL_RWFromFile(path, "rb");
+        Sint64 len = rw ? SDL_RWsize(rw) : -1;
+        unsigned char *buf = len > 0 ? malloc((size_t)len) : NULL;
+        if (buf && SDL_RWread(rw, buf, 1, (size_t)len) == (size_t)len) {
+            char key[128];
+            snprintf(key, sizeof key, "icon:%s", name);
+            ui_image(f, key, buf, (size_t)len, r, color, mirror);
+            free(buf);
+            SDL_RWclose(rw);
+            return;
+        }
+        free(buf);
+        if (rw) SDL_RWclose(rw);
+    }
+    char key[128];
+    snprintf(key, sizeof key, "icon:%s", name);
+    ui_image(f, key, NULL, 0, r, color, mirror);
+}
+
+int ui_qr(frame *f, const char *text, rect r)
+{
+    ui *u = f->u;
+    char k[64];
+    uint64_t th = hash_str(text);
+    snprintf(k, sizeof k, "Q%d|%d|%016llx", r.w, r.h, (unsigned long long)th);
+    uint64_t h = hash_str(k);
+    tex_entry *e = cache_find(u, k, h);
+    if (!e && (e = cache_add(u, k, h)) != NULL) {
+        /* medium error correction: a phone still reads it off a scratched or glaring screen */
+        QRcode *q = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
+        int quiet = 4, n = q ? q->width + 2 * quiet : 0;
+        int side = r.w < r.h ? r.w : r.h, mod = n ? side / n : 0;
+        SDL_Surface *s = mod > 0 ? SDL_CreateRGBSurfaceWithFormat(0, n * mod, n * mod, 32, SDL_PIXELFORMAT_ARGB8888) : NULL;
+        if (s) {
+            /* always dark on white, also in high contrast: scanners expect it */
+            SDL_FillRect(s, NULL, 0xFFFFFFFFu);
+            for (int y = 0; y < q->width; y++)
+                for (int x = 0; x < q->width; x++)
+                    if (q->data[y * q->width + x] & 1) {
+                        SDL_Rect m = {(x + quiet) * mod, (y + quiet) * mod, mod, mod};
+                        SDL_FillRect(s, &m, 0xFF000000u);
+                    }
+            e->tex = SDL_CreateTextureFromSurface(u->r, s);
+            e->w = e->bh = e->h = s->w;
+            u->bytes += (long)s->w * s->h * 4;
+            SDL_FreeSurface(s);
+        }
+        QRcode_free(q);
+    }
+    if (!e || !e->tex) return 0;
+    rect q = ui_flip(f, (rect){r.x + (r.w - e->w) / 2, r.y + (r.h - e->w) / 2, e->w, e->w});
+    SDL_Rect dst = {q.x, q.y, e->w, e->w};
+    if (!u->dry) SDL_RenderCopy(u->r, e->tex, NULL, &dst);
+    return e->w;
+}
+
+int ui_hit(frame *f, const char *id, rect r)
+{
+    ui *u = f->u;
+    rect q = ui_flip(f, r);
+    /* only the visible part of a target counts: rows scrolled under a keyboard or off screen */
+    SDL_Rect c = {0, 0, f->w, f->h}, a = {q.x, q.y, q.w, q.h}, v;
+    if (SDL_RenderIsClipEnabled(u->r)) SDL_RenderGetClipRect(u->r, &c);
+    if (!SDL_IntersectRect(&a, &c, &v)) return 0;
+    SDL_Rect screen = {0, 0, f->w, f->h};
+    if (!SDL_IntersectRect(&v, &screen, &a)) return 0;
+    q = (rect){a.x, a.y, a.w, a.h};
+    if (u->nhits < MAX_HITS) {
+        snprintf(u->hits[u->nhits].id, sizeof u->hits[0].id, "%s", id);
+        u->hits[u->nhits++].r = q;
+    }
+    return f->in->tap && f->in->tap_x >= q.x && f->in->tap_x < q.x + q.w && f->in->tap_y >= q.y &&
+           f->in->tap_y < q.y + q.h;
+}
+
+void ui_emit(frame *f, int kind, const char *arg, float value)
+{
+    if (f->n >= f->max) return;
+    action *a = &f->out[f->n++];
+    memset(a, 0, sizeof *a);
+    a->kind = kind;
+    a->value = value;
+    if (arg) snprintf(a->arg, sizeof a->arg, "%s", arg);
+}
+
+const char *ui_tr(const frame *f, const char *msgid) { return i18n_gettext(f->st->catalog, msgid); }

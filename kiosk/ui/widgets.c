@@ -1,0 +1,246 @@
+/*
+ * widgets.c: buttons, the header bar, markers, offer lists and scrolling (widgets.h).
+ */
+#include "widgets.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+text_opts ui_opts(int size, int bold, int color, int align)
+{
+    text_opts o = {.size = size, .bold = bold, .color = color, .align = align, .ui_dir = 1};
+    return o;
+}
+
+/* A square-ish button with an icon above a short label. */
+int ui_icon_button(frame *f, const char *id, rect r, const char *icon, const char *label, int mirror)
+{
+    int hit = ui_hit(f, id, r);
+    ui_fill(f, r, COL_ACCENT);
+    int lh = f->m.label + f->m.label / 2;
+    rect ir = {r.x, r.y + f->m.pad / 3, r.w, r.h - lh - f->m.pad / 3};
+    ui_icon(f, icon, ir, COL_ON_ACCENT, mirror);
+    text_opts o = ui_opts(f->m.label, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    o.max_lines = 1;
+    ui_text(f, (rect){r.x + 2, r.y + r.h - lh, r.w - 4, lh}, label, &o, 1);
+    return hit;
+}
+
+/* A button with a pictogram only: its meaning must not depend on reading. */
+int ui_pict_button(frame *f, const char *id, rect r, const char *icon, int on)
+{
+    int hit = ui_hit(f, id, r);
+    ui_fill(f, r, on ? COL_ON_ACCENT : COL_ACCENT);
+    int side = r.h * 3 / 5;
+    ui_icon(f, icon, (rect){r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side}, on ? COL_ACCENT : COL_ON_ACCENT, 0);
+    return hit;
+}
+
+/* Access buttons (read aloud, large text, contrast) before the language button at the end edge;
+ * returns where they start. Shown on every screen, the language screen too. */
+int ui_access_buttons(frame *f, int y, int h, int end)
+{
+    const app_state *st = f->st;
+    int bw = f->m.touch * 5 / 4, pad = f->m.pad / 2;
+    int x = end;
+    x -= bw + pad;
+    if (ui_pict_button(f, "contrast", (rect){x, y, bw, h}, "contrast", st->high_contrast)) ui_emit(f, ACT_TOGGLE_CONTRAST, NULL, 0);
+    x -= bw + pad;
+    if (ui_pict_button(f, "large-text", (rect){x, y, bw, h}, "text-size", st->large_text)) ui_emit(f, ACT_TOGGLE_LARGE, NULL, 0);
+    if (st->can_speak) {
+        x -= bw + pad;
+        if (ui_pict_button(f, "speak", (rect){x, y, bw, h}, "speaker", st->speaking)) ui_emit(f, ACT_SPEAK, NULL, 0);
+    }
+    return x;
+}
+
+/* Back and home on the left (right in RTL), language on the far side; returns the bar height. */
+int ui_header(frame *f, int with_back)
+{
+    int hh = f->m.header_h, t = f->m.touch, pad = f->m.pad / 2;
+    ui_fill(f, (rect){0, 0, f->w, hh}, COL_ACCENT);
+    /* wide screens give the labels room ("Pelê paşîn" must not be cut) */
+    int bw = f->w >= 1200 ? t * 2 : t * 3 / 2;
+    int x = pad;
+    if (with_back) {
+        if (ui_icon_button(f, "back", (rect){x, pad, bw, t}, "back", ui_tr(f, "Back"), f->st->rtl)) ui_emit(f, ACT_BACK, NULL, 0);
+        x += bw + pad;
+    }
+    if (ui_icon_button(f, "home", (rect){x, pad, bw, t}, "home", ui_tr(f, "Home"), 0)) ui_emit(f, ACT_HOME, NULL, 0);
+    unsigned flags = screen_info_of(f->st->screen)->flags;
+    if (flags & SCREENF_SEARCH) {
+        x += bw + pad;
+        if (ui_icon_button(f, "search", (rect){x, pad, bw, t}, "search", ui_tr(f, "Search"), 0))
+            ui_emit(f, ACT_SEARCH, NULL, 0);
+    }
+    if (ui_icon_button(f, "languages", (rect){f->w - bw - pad, pad, bw, t}, "language", ui_tr(f, "Language"), 0))
+        ui_emit(f, ACT_LANGUAGES, NULL, 0);
+    if (flags & SCREENF_ACCESS) ui_access_buttons(f, pad, t, f->w - bw - pad);
+    return hh;
+}
+
+/* A line of small text on a marker colour: "Not available in your language". */
+int ui_fallback_mark(frame *f, int x, int y, int w, int draw)
+{
+    text_opts o = ui_opts(f->m.small, 1, COL_ON_MARK, TEXT_ALIGN_START);
+    o.max_lines = 2;
+    int pad = f->m.pad / 3;
+    const char *s = ui_tr(f, "Not available in your language");
+    int h = ui_text(f, (rect){x + pad, y + pad, w - 2 * pad, 0}, s, &o, 0) + 2 * pad;
+    if (draw) {
+        ui_fill(f, (rect){x, y, w, h}, COL_MARK);
+        ui_text(f, (rect){x + pad, y + pad, w - 2 * pad, h}, s, &o, 1);
+    }
+    return h;
+}
+
+void ui_demo_banner(frame *f, int y, int h)
+{
+    if (!f->st->demo) return;
+    ui_fill(f, (rect){0, y, f->w, h}, COL_WARN);
+    text_opts o = ui_opts(f->m.small, 1, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
+    o.max_lines = 1;
+    const char *s = ui_tr(f, "DEMO – fictional offers");
+    int th = ui_text(f, (rect){f->m.pad, 0, f->w - 2 * f->m.pad, 0}, s, &o, 0);
+    ui_text(f, (rect){f->m.pad, y + (h - th) / 2, f->w - 2 * f->m.pad, th}, s, &o, 1);
+}
+
+/* Scrolling: drags and flings anywhere on the screen move the content. */
+float ui_scroll_input(frame *f, float max_scroll)
+{
+    ui_emit(f, ACT_LAYOUT, NULL, max_scroll > 0 ? max_scroll : 0);
+    if (f->in->down) ui_emit(f, ACT_STOP, NULL, 0);
+    if (f->in->drag_dy) ui_emit(f, ACT_SCROLL, NULL, (float)-f->in->drag_dy);
+    if (f->in->fling != 0) ui_emit(f, ACT_FLING, NULL, -f->in->fling);
+    return f->st->scroll[f->st->screen];
+}
+
+int ui_scroll_begin(frame *f, int bottom)
+{
+    ui_clip(f, &(rect){0, f->m.header_h, f->w, bottom - f->m.header_h});
+    return f->m.header_h + f->m.pad / 2 - (int)f->st->scroll[f->st->screen];
+}
+
+void ui_scroll_end(frame *f, int bottom, int top, int end)
+{
+    ui_clip(f, NULL);
+    int content = end - top + f->m.pad, view = bottom - f->m.header_h - f->m.pad / 2;
+    ui_scroll_input(f, (float)(content - view));
+}
+
+/*
+ * Offer rows in view, scrolled by the current screen's scroll: name, provider, summary and a
+ * meta line (meta[i], or the town) per row, fallback marked. Tapping a row opens the offer.
+ * scroll: whether this list owns the screen's scrolling.
+ */
+void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, char *const *meta, int meta_lines,
+                   int scroll)
+{
+    const app_state *st = f->st;
+    int pad = f->m.pad;
+    /* fixed row height: only visible rows are laid out */
+    text_opts no = ui_opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_START);
+    no.max_lines = 1;
+    no.ui_dir = 0;
+    text_opts po = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
+    po.max_lines = 1;
+    po.ui_dir = 0;
+    text_opts so = ui_opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
+    so.max_lines = 2;
+    so.ui_dir = 0;
+    int body_line = ui_text(f, (rect){0, 0, f->w, 0}, "Ag", &no, 0);
+    int small_line = ui_text(f, (rect){0, 0, f->w, 0}, "Ag", &po, 0);
+    if (i18n_is_rtl(st->lang)) {
+        /* Arabic-script fonts (Nastaliq above all) need taller lines than Latin */
+        text_opts probe = no;
+        probe.lang = st->lang;
+        int b2 = ui_text(f, (rect){0, 0, f->w, 0}, "بگ", &probe, 0);
+        probe = po;
+        probe.lang = st->lang;
+        int s2 = ui_text(f, (rect){0, 0, f->w, 0}, "بگ", &probe, 0);
+        if (b2 > body_line) body_line = b2;
+        if (s2 > small_line) small_line = s2;
+    }
+    int any_fallback = 0;
+    for (int i = 0; i < nrows && !any_fallback; i++) any_fallback = rows[i].name.fallback || rows[i].summary.fallback;
+    int mark_h = any_fallback ? ui_fallback_mark(f, 0, 0, f->w / 2, 0) : 0;
+    if (meta_lines < 1) meta_lines = 1;
+    int row_h = pad + body_line + small_line * (3 + meta_lines) + mark_h;
+    if (row_h < f->m.touch) row_h = f->m.touch;
+    float sc = scroll ? ui_scroll_input(f, (float)(nrows * row_h + pad - view.h)) : 0;
+    ui_clip(f, &view);
+    int first = (int)sc / row_h;
+    for (int i = first < 0 ? 0 : first; i < nrows; i++) {
+        const store_offer_row *r = &rows[i];
+        int y = view.y + i * row_h - (int)sc;
+        if (y > view.y + view.h) break;
+        rect rr = {pad / 2, y, f->w - pad, row_h - pad / 4};
+        char id[160];
+        snprintf(id, sizeof id, "row:%d", i);
+        if (ui_hit(f, id, rr) && f->in->tap_y >= view.y && f->in->tap_y < view.y + view.h) ui_emit(f, ACT_OFFER, r->id, 0);
+        ui_fill(f, rr, COL_TILE);
+        int x = rr.x + pad / 2, w = rr.w - pad;
+        int yy = y + pad / 2;
+        if (r->name.fallback || r->summary.fallback) yy += ui_fallback_mark(f, x, yy, w, 1) + pad / 4;
+        no.lang = r->name.lang;
+        yy += ui_text(f, (rect){x, yy, w, body_line}, r->name.text, &no, 1);
+        po.lang = r->provider.lang;
+        yy += ui_text(f, (rect){x, yy, w, small_line}, r->provider.text, &po, 1);
+        so.lang = r->summary.lang;
+        yy += ui_text(f, (rect){x, yy, w, small_line * 2}, r->summary.text, &so, 1);
+        text_opts mo = ui_opts(f->m.small, 0, COL_ACCENT, TEXT_ALIGN_START);
+        mo.max_lines = meta_lines;
+        ui_text(f, (rect){x, yy, w, small_line * meta_lines}, meta ? meta[i] : r->town, &mo, 1);
+    }
+    ui_clip(f, NULL);
+}
+
+/* Long lines are hard to follow: text columns stop at about 26 cm on wide screens. */
+int ui_column_width(const frame *f)
+{
+    int w = f->w - 2 * f->m.pad, max = (int)(260 * f->m.mm);
+    return w < max ? w : max;
+}
+
+/* A plain text button; returns 1 when tapped. */
+int ui_text_button(frame *f, const char *id, rect r, const char *label, int color, int text_color)
+{
+    int hit = ui_hit(f, id, r);
+    ui_fill(f, r, color);
+    text_opts o = ui_opts(f->m.body, 1, text_color, TEXT_ALIGN_CENTER);
+    o.max_lines = 1;
+    int th = ui_text(f, (rect){r.x + 4, 0, r.w - 8, 0}, label, &o, 0);
+    ui_text(f, (rect){r.x + 4, r.y + (r.h - th) / 2, r.w - 8, th}, label, &o, 1);
+    return hit;
+}
+
+int ui_wide_button(frame *f, const char *id, rect r, const char *icon, const char *label, int color)
+{
+    int hit = ui_hit(f, id, r);
+    int on = color == COL_ACCENT ? COL_ON_ACCENT : COL_TEXT;
+    ui_fill(f, r, color);
+    if (color != COL_ACCENT) ui_border(f, r, COL_LINE, 2);
+    int side = r.h * 3 / 5, pad = f->m.pad / 2;
+    /* arrows point along the reading direction */
+    int arrow = !strcmp(icon, "back") || !strcmp(icon, "forward");
+    ui_icon(f, icon, (rect){r.x + pad, r.y + (r.h - side) / 2, side, side}, on, arrow && f->st->rtl);
+    text_opts o = ui_opts(f->m.body, 1, on, TEXT_ALIGN_START);
+    o.max_lines = 2;
+    rect tr = {r.x + 2 * pad + side, 0, r.w - 3 * pad - side, 0};
+    int th = ui_text(f, tr, label, &o, 0);
+    tr.y = r.y + (r.h - th) / 2;
+    tr.h = th;
+    ui_text(f, tr, label, &o, 1);
+    return hit;
+}
+
+const char *ui_booking_state(frame *f, int state)
+{
+    switch (state) {
+    case 0: return ui_tr(f, "Confirmed");
+    case 1: return ui_tr(f, "Not confirmed yet: waiting for the booking office");
+    case 2: return ui_tr(f, "Not booked: the time was taken by someone else");
+    default: return ui_tr(f, "Cancelled");
+    }
+}
