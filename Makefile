@@ -19,7 +19,7 @@ DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 clang libclang-rt
             libsdl2-dev libsdl2-image-dev libsdl2-ttf-dev libicu-dev libsqlite3-dev \
             libharfbuzz-dev libfreetype-dev libgettextpo-dev libjansson-dev libinih-dev libsodium-dev \
             libsystemd-dev libespeak-ng-dev espeak-ng-data libcurl4-openssl-dev nginx-light \
-            fonts-noto-core libical-dev libqrencode-dev libxml2-dev radicale tzdata \
+            fonts-noto-core libical-dev libqrencode-dev libxml2-dev radicale tzdata zbar-tools \
             libcsv-dev python3-jsonschema
 # make bench measures the X11 display path under Xvfb; make bench-browser runs Chromium beside the kiosk.
 BENCH_PKGS := xvfb xauth

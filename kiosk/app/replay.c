@@ -208,10 +208,13 @@ int kiosk_replay(kiosk *k, const char *path)
                 ok = ui_last_missing(k->u) == 0;
                 snprintf(what, sizeof what, "no missing glyphs, %d missing", ui_last_missing(k->u));
             } else if (!strcmp(a1, "text")) {
-                ok = ui_drew_text(k->u, a2);
+                ok = ui_drew_text(k->u, a2, 0);
                 snprintf(what, sizeof what, "text \"%s\" on screen", a2);
+            } else if (!strcmp(a1, "visible")) {
+                ok = ui_drew_text(k->u, a2, 1);
+                snprintf(what, sizeof what, "text \"%s\" wholly in view", a2);
             } else if (!strcmp(a1, "no-text")) {
-                ok = !ui_drew_text(k->u, a2);
+                ok = !ui_drew_text(k->u, a2, 0);
                 snprintf(what, sizeof what, "no text \"%s\" on screen", a2);
             } else if (!strcmp(a1, "left") || !strcmp(a1, "right") || !strcmp(a1, "widget") ||
                        !strcmp(a1, "no-widget")) {

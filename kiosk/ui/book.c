@@ -8,26 +8,37 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A heading line (with the offer's name above it when given); returns the y below. */
-static int heading(frame *f, int y, const char *over, const char *text)
+/* A heading line w wide (with the offer's name above it when given); returns the y below. */
+static int heading_in(frame *f, int y, int w, const char *over, const char *text)
 {
     int pad = f->m.pad;
     if (over && *over) {
         text_opts oo = ui_opts(f->m.small, 1, COL_MUTED, TEXT_ALIGN_START);
         oo.max_lines = 1;
         oo.ui_dir = 0;
-        y += ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, over, &oo, 1);
+        y += ui_text(f, (rect){pad, y, w, 0}, over, &oo, 1);
     }
-    text_opts o = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
+    /* a 7" panel keeps its height for what the screen is about */
+    text_opts o = ui_opts(f->h < 600 ? f->m.body : f->m.heading, 1, COL_TEXT, TEXT_ALIGN_START);
     o.max_lines = 2;
-    return y + ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, text, &o, 1) + f->m.pad / 2;
+    return y + ui_text(f, (rect){pad, y, w, 0}, text, &o, 1) + f->m.pad / 2;
+}
+
+static int heading(frame *f, int y, const char *over, const char *text)
+{
+    return heading_in(f, y, f->w - 2 * f->m.pad, over, text);
+}
+
+static int para_in(frame *f, int y, int w, const char *text, int size, int color)
+{
+    int pad = f->m.pad;
+    text_opts o = ui_opts(size, 0, color, TEXT_ALIGN_START);
+    return y + ui_text(f, (rect){pad, y, w, 0}, text, &o, 1) + pad / 2;
 }
 
 static int para(frame *f, int y, const char *text, int size, int color)
 {
-    int pad = f->m.pad, w = ui_column_width(f);
-    text_opts o = ui_opts(size, 0, color, TEXT_ALIGN_START);
-    return y + ui_text(f, (rect){pad, y, w, 0}, text, &o, 1) + pad / 2;
+    return para_in(f, y, ui_column_width(f), text, size, color);
 }
 
 /* A warning band: for what a person must not misread (not confirmed, no connection). */
@@ -195,15 +206,16 @@ void screen_book_consent(frame *f)
 }
 
 /* The booking code large, in Latin letters, and what to do with it. */
-static int code_block(frame *f, int y, const char *code)
+static int code_block(frame *f, int y, int w, const char *code)
 {
     int pad = f->m.pad;
     text_opts lo = ui_opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_START);
-    y += ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, ui_tr(f, "Your booking code:"), &lo, 1);
-    text_opts co = ui_opts(f->m.title * 3 / 2, 1, COL_ACCENT, TEXT_ALIGN_START);
+    y += ui_text(f, (rect){pad, y, w, 0}, ui_tr(f, "Your booking code:"), &lo, 1);
+    /* large enough to copy from across a desk; on a short panel the place must fit below it */
+    text_opts co = ui_opts(f->h < 600 ? f->m.heading : f->m.title * 3 / 2, 1, COL_ACCENT, TEXT_ALIGN_START);
     co.lang = "en";
     co.max_lines = 1;
-    return y + ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, code, &co, 1) + pad / 2;
+    return y + ui_text(f, (rect){pad, y, w, 0}, code, &co, 1) + pad / 2;
 }
 
 void screen_book_done(frame *f)
@@ -217,25 +229,39 @@ void screen_book_done(frame *f)
         heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Booking… please wait."));
         break;
     case BOOK_CONFIRMED: {
-        /* text on the start side, the QR code on the end side (below on narrow panels) */
-        int qr = f->w >= 1000 ? (f->h - f->m.header_h) * 2 / 3 : 0;
-        if (qr > f->w / 3) qr = f->w / 3;
-        y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Your appointment is booked."));
-        y = code_block(f, y, st->book_code);
-        y = para(f, y, st->book_when, f->m.body, COL_TEXT);
-        y = para(f, y, st->book_where, f->m.body, COL_TEXT);
-        if (st->book_ics) {
-            if (!qr) qr = f->h - y - f->m.touch - 3 * pad;
-            int qx = f->w >= 1000 ? f->w - pad - qr : pad;
-            int qy = f->w >= 1000 ? top + pad / 2 : y;
-            if (qr > 0 && ui_qr(f, st->book_ics, (rect){qx, qy, qr, qr}) > 0) {
-                text_opts o = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
-                ui_text(f, (rect){qx, qy + qr, qr, 0}, ui_tr(f, "Scan with your phone to save the date in your calendar."), &o, 1);
-            }
-            if (f->w < 1000) y += qr + f->m.small * 3;
-            else end = qy + qr + f->m.small * 3;
+        /* Code, day, time, place and the QR code all in view without scrolling, at every panel
+         * size: on landscape panels the QR code stands at the end side at a fixed size, as tall
+         * as the space below the header allows; on portrait panels it follows the text. */
+        const char *scan = ui_tr(f, "Scan with your phone to save the date in your calendar.");
+        text_opts so = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
+        int wide = f->w > f->h, qr = 0;
+        int caption = ui_text(f, (rect){0, 0, wide ? f->w * 2 / 5 : f->w * 3 / 5, 0}, scan, &so, 0) + pad / 2;
+        if (st->book_ics && wide) {
+            qr = f->h - f->m.header_h - caption - pad;
+            if (qr > f->w * 2 / 5) qr = f->w * 2 / 5;
+            if (qr > (int)(90 * f->m.mm)) qr = (int)(90 * f->m.mm);
         }
-        if (button(f, "finish", pad, y, bw, "home", ui_tr(f, "Finish"), 1)) ui_emit(f, ACT_LANGUAGES, NULL, 0);
+        int col = qr ? f->w - qr - 3 * pad : f->w - 2 * pad;
+        y = heading_in(f, y, col, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Your appointment is booked."));
+        y = code_block(f, y, col, st->book_code);
+        /* a 7" panel: when and where in smaller type, so that they stay in view beside the QR code */
+        int size = f->h < 600 ? f->m.small : f->m.body;
+        y = para_in(f, y, col, st->book_when, size, COL_TEXT);
+        y = para_in(f, y, col, st->book_where, size, COL_TEXT);
+        if (st->book_ics) {
+            int qx = wide ? f->w - pad - qr : pad, qy = wide ? top : y;
+            if (!wide) {
+                qr = f->h - y - f->m.touch - caption - 2 * pad;
+                if (qr > f->w - 2 * pad) qr = f->w - 2 * pad;
+                if (qr > f->w * 3 / 5) qr = f->w * 3 / 5;
+                qx = (f->w - qr) / 2;
+            }
+            if (qr > 0 && ui_qr(f, st->book_ics, (rect){qx, qy, qr, qr}) > 0)
+                ui_text(f, (rect){qx - pad, qy + qr, qr + 2 * pad, 0}, scan, &so, 1);
+            if (wide) end = qy + qr + caption;
+            else y += qr + caption;
+        }
+        if (button(f, "finish", pad, y, col < bw ? col : bw, "home", ui_tr(f, "Finish"), 1)) ui_emit(f, ACT_LANGUAGES, NULL, 0);
         if (y + f->m.touch > end) end = y + f->m.touch;
         break;
     }
@@ -243,7 +269,7 @@ void screen_book_done(frame *f)
         y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Not booked yet"));
         y = warn(f, y, ui_tr(f, "The booking office cannot be reached right now. Your request is saved and will be sent "
                                 "automatically. It is NOT confirmed yet."));
-        y = code_block(f, y, st->book_code);
+        y = code_block(f, y, f->w - 2 * pad, st->book_code);
         y = para(f, y, st->book_when, f->m.body, COL_TEXT);
         y = para(f, y, ui_tr(f, "Enter your code at this kiosk later to see whether the appointment is confirmed, or ask the staff."),
                  f->m.body, COL_TEXT);

@@ -200,13 +200,16 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
     if (!e) return 0;
     if (draw && !u->dry) {
         u->missing += e->missing;
-        if (u->ndrawn < MAX_DRAWN) u->drawn[u->ndrawn++] = e->key + hl;
-        if (e->tex) {
-            /* the bitmap is laid out in its own direction already: place it, never mirror it */
-            rect q = ui_flip(f, (rect){r.x, r.y, r.w, e->h});
-            SDL_Rect dst = {q.x + e->x, q.y + e->y, e->w, e->bh};
-            SDL_RenderCopy(u->r, e->tex, NULL, &dst);
+        /* the bitmap is laid out in its own direction already: place it, never mirror it */
+        rect q = ui_flip(f, (rect){r.x, r.y, r.w, e->h});
+        SDL_Rect dst = {q.x + e->x, q.y + e->y, e->w, e->bh}, clip = {0, 0, u->w, u->h};
+        if (SDL_RenderIsClipEnabled(u->r)) SDL_RenderGetClipRect(u->r, &clip);
+        if (u->ndrawn < MAX_DRAWN) {
+            u->drawn_whole[u->ndrawn] = dst.x >= clip.x && dst.y >= clip.y && dst.x + dst.w <= clip.x + clip.w &&
+                                        dst.y + dst.h <= clip.y + clip.h && dst.y + dst.h <= u->h && dst.y >= 0;
+            u->drawn[u->ndrawn++] = e->key + hl;
         }
+        if (e->tex) SDL_RenderCopy(u->r, e->tex, NULL, &dst);
     }
     return e->h;
 }

@@ -85,6 +85,7 @@ struct ui {
     hit hits[MAX_HITS];
     int nhits;
     const char *drawn[MAX_DRAWN];
+    char drawn_whole[MAX_DRAWN];  /* the text was wholly inside the screen and the clip */
     int ndrawn;
     int missing;
     int large;              /* metrics computed for large text */

@@ -97,10 +97,10 @@ int ui_find(const ui *u, const char *id, int *x, int *y)
 
 int ui_last_missing(const ui *u) { return u->missing; }
 
-int ui_drew_text(const ui *u, const char *needle)
+int ui_drew_text(const ui *u, const char *needle, int whole)
 {
     for (int i = 0; i < u->ndrawn; i++)
-        if (strstr(u->drawn[i], needle)) return 1;
+        if ((!whole || u->drawn_whole[i]) && strstr(u->drawn[i], needle)) return 1;
     return 0;
 }
 
