@@ -222,7 +222,7 @@ void screen_list(frame *f)
 /* ---------- offer detail ---------- */
 
 /* A labelled section: label line, optional fallback marker, value. Returns the height. */
-static int section(frame *f, int y, const char *label, const char *value, const char *lang, int fallback, int draw)
+static int section(frame *f, int y, const char *label, const char *value, const char *lang, int draw)
 {
     if (!value || !*value) return 0;
     int pad = f->m.pad, w = ui_column_width(f);
@@ -231,7 +231,6 @@ static int section(frame *f, int y, const char *label, const char *value, const 
     vo.ui_dir = 0;
     vo.lang = lang;
     int h = ui_text(f, (rect){pad, y, w, 0}, label, &lo, draw);
-    if (fallback) h += ui_fallback_mark(f, pad, y + h, w, draw) + pad / 4;
     h += ui_text(f, (rect){pad, y + h, w, 0}, value, &vo, draw);
     return h + pad;
 }
@@ -255,21 +254,36 @@ void screen_detail(frame *f)
 
     struct sec {
         const char *label, *value, *lang;
-        int fallback;
     } secs[] = {
-        {ui_tr(f, "About this offer"), o->description.text, o->description.lang, o->description.fallback},
-        /* organisation names are proper names: no marker when they stay German */
-        {ui_tr(f, "Provider"), o->provider.text, o->provider.lang, 0},
-        {ui_tr(f, "Address"), addr, "de", 0},
-        {ui_tr(f, "Opening hours"), hours, st->lang, 0},
-        {ui_tr(f, "Phone"), phones, "en", 0},
-        {ui_tr(f, "E-mail"), o->email, "en", 0},
-        {ui_tr(f, "Website"), o->url, "en", 0},
-        {ui_tr(f, "Cost"), o->cost.text, o->cost.lang, o->cost.fallback},
-        {ui_tr(f, "Who it is for"), o->eligibility.text, o->eligibility.lang, o->eligibility.fallback},
-        {ui_tr(f, "Accessibility"), o->accessibility.text, o->accessibility.lang, o->accessibility.fallback},
-        {ui_tr(f, "Languages spoken here"), spoken, st->lang, 0},
+        {ui_tr(f, "About this offer"), o->description.text, o->description.lang},
+        {ui_tr(f, "Provider"), o->provider.text, o->provider.lang},
+        {ui_tr(f, "Address"), addr, "de"},
+        {ui_tr(f, "Opening hours"), hours, st->lang},
+        {ui_tr(f, "Phone"), phones, "en"},
+        {ui_tr(f, "E-mail"), o->email, "en"},
+        {ui_tr(f, "Website"), o->url, "en"},
+        {ui_tr(f, "Cost"), o->cost.text, o->cost.lang},
+        {ui_tr(f, "Who it is for"), o->eligibility.text, o->eligibility.lang},
+        {ui_tr(f, "Accessibility"), o->accessibility.text, o->accessibility.lang},
+        {ui_tr(f, "Languages spoken here"), spoken, st->lang},
     };
+    /* what the reader should know about the words on this page, said once above it: some are
+     * in another language; some were translated by a machine and no person checked them (EU AI
+     * Act, Art. 50(4)); some may be out of date */
+    const store_text *texts[] = {&o->name, &o->summary, &o->description, &o->provider, &o->location_name,
+                                 &o->cost, &o->eligibility, &o->accessibility};
+    int fallback = 0, machine = 0, outdated = 0;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        if (!texts[i]->text || !*texts[i]->text) continue;
+        fallback |= texts[i]->fallback;
+        machine |= texts[i]->status == STORE_MACHINE;
+        outdated |= texts[i]->status == STORE_OUTDATED;
+    }
+    const char *notices[3];
+    int nnotices = 0;
+    if (fallback) notices[nnotices++] = ui_tr(f, "Not available in your language");
+    if (machine) notices[nnotices++] = ui_tr(f, "Translated by a machine. No person has checked it yet.");
+    if (outdated) notices[nnotices++] = ui_tr(f, "This translation may be out of date.");
     int nsecs = (int)(sizeof secs / sizeof secs[0]);
     text_opts to = ui_opts(f->m.title, 1, COL_TEXT, TEXT_ALIGN_START);
     to.ui_dir = 0;
@@ -279,17 +293,17 @@ void screen_detail(frame *f)
     so.lang = o->summary.lang;
     int w = ui_column_width(f);
     int total = pad;
-    if (o->name.fallback || o->summary.fallback) total += ui_fallback_mark(f, pad, 0, w, 0) + pad / 2;
+    for (int i = 0; i < nnotices; i++) total += ui_notice(f, pad, 0, w, notices[i], 0) + pad / 4;
     total += ui_text(f, (rect){pad, 0, w, 0}, o->name.text, &to, 0);
     total += ui_text(f, (rect){pad, 0, w, 0}, o->summary.text, &so, 0) + pad;
     /* booking comes before the long text: it is what a person came for */
     int book = o->bookable && st->can_book;
     if (book) total += f->m.touch + pad;
-    for (int i = 0; i < nsecs; i++) total += section(f, 0, secs[i].label, secs[i].value, secs[i].lang, secs[i].fallback, 0);
+    for (int i = 0; i < nsecs; i++) total += section(f, 0, secs[i].label, secs[i].value, secs[i].lang, 0);
     float sc = ui_scroll_input(f, (float)(total + pad - view.h));
     ui_clip(f, &view);
     int y = hh + pad - (int)sc;
-    if (o->name.fallback || o->summary.fallback) y += ui_fallback_mark(f, pad, y, w, 1) + pad / 2;
+    for (int i = 0; i < nnotices; i++) y += ui_notice(f, pad, y, w, notices[i], 1) + pad / 4;
     y += ui_text(f, (rect){pad, y, w, 0}, o->name.text, &to, 1);
     y += ui_text(f, (rect){pad, y, w, 0}, o->summary.text, &so, 1) + pad / 2;
     if (book) {
@@ -302,8 +316,8 @@ void screen_detail(frame *f)
     ui_fill(f, (rect){pad, y, w, 2}, COL_LINE);
     y += pad / 2;
     for (int i = 0; i < nsecs; i++) {
-        int h = section(f, y, secs[i].label, secs[i].value, secs[i].lang, secs[i].fallback, 0);
-        if (y + h >= view.y && y <= view.y + view.h) section(f, y, secs[i].label, secs[i].value, secs[i].lang, secs[i].fallback, 1);
+        int h = section(f, y, secs[i].label, secs[i].value, secs[i].lang, 0);
+        if (y + h >= view.y && y <= view.y + view.h) section(f, y, secs[i].label, secs[i].value, secs[i].lang, 1);
         y += h;
     }
     ui_clip(f, NULL);

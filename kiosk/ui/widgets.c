@@ -80,13 +80,16 @@ int ui_header(frame *f, int with_back)
     return hh;
 }
 
-/* A line of small text on a marker colour: "Not available in your language". */
 int ui_fallback_mark(frame *f, int x, int y, int w, int draw)
 {
+    return ui_notice(f, x, y, w, ui_tr(f, "Not available in your language"), draw);
+}
+
+int ui_notice(frame *f, int x, int y, int w, const char *s, int draw)
+{
     text_opts o = ui_opts(f->m.small, 1, COL_ON_MARK, TEXT_ALIGN_START);
-    o.max_lines = 2;
+    o.max_lines = 3;
     int pad = f->m.pad / 3;
-    const char *s = ui_tr(f, "Not available in your language");
     int h = ui_text(f, (rect){x + pad, y + pad, w - 2 * pad, 0}, s, &o, 0) + 2 * pad;
     if (draw) {
         ui_fill(f, (rect){x, y, w, h}, COL_MARK);

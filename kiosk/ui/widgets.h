@@ -15,7 +15,9 @@ int ui_pict_button(frame *f, const char *id, rect r, const char *icon, int on);
 int ui_access_buttons(frame *f, int y, int h, int end);
 /* The header bar (back, home, access, language); returns its height. */
 int ui_header(frame *f, int with_back);
-/* "Not available in your language" marker at x,y; returns its height (draw=0 measures). */
+/* A line of small text on a marker colour at x,y, w wide; returns its height (draw=0 measures). */
+int ui_notice(frame *f, int x, int y, int w, const char *text, int draw);
+/* The "Not available in your language" notice. */
 int ui_fallback_mark(frame *f, int x, int y, int w, int draw);
 void ui_demo_banner(frame *f, int y, int h);
 /* Report the scrollable height and turn drags into scroll actions; returns the current scroll. */

@@ -210,6 +210,37 @@ TEST(fallback_marker)
     CHECK(walk("fallback-de", NULL, "1920x1080", script) == 0, "no marker in the source language");
 }
 
+/* Bands of the marker colour (#FFD966) crossing the column at x: notices drawn on the screen. */
+static int marker_bands(SDL_Surface *s, int x)
+{
+    int bands = 0, in = 0;
+    for (int y = 0; s && y < s->h; y++) {
+        int m = px(s, x, y) == 0xFFD966;
+        if (m && !in) bands++;
+        in = m;
+    }
+    return bands;
+}
+
+TEST(translation_notices_once_per_screen)
+{
+    /* Dari: the MBE offer is machine-translated and partly falls back to Persian or German */
+    char script[4096];
+    const char *machine = tr("prs", "Translated by a machine. No person has checked it yet.");
+    snprintf(script, sizeof script,
+             "tap search\ntap kb-layout:latin\ntap key:m\ntap key:b\ntap key:e\ntap row:0\nexpect screen detail\n"
+             "expect visible %s\nshot prs-notices\n", machine);
+    CHECK(walk("notices-prs", "prs", "1920x1080", script) == 0, "Dari: the machine translation is disclosed");
+    SDL_Surface *s = shot("prs-notices");
+    int bands = marker_bands(s, s ? s->w / 2 : 0); /* RTL: the notices start on the right, end past the middle */
+    CHECK(bands >= 1 && bands <= 2, "one notice per kind at the top, not a marker per field (%d bands)", bands);
+    if (s) SDL_FreeSurface(s);
+    snprintf(script, sizeof script,
+             "tap search\ntap key:m\ntap key:b\ntap key:e\ntap row:0\nexpect screen detail\nexpect no-text %s\n",
+             tr("de", "Translated by a machine. No person has checked it yet."));
+    CHECK(walk("notices-de", "de", "1920x1080", script) == 0, "German source text: no machine notice");
+}
+
 TEST(phone_reads_left_to_right_in_arabic)
 {
     /* the text engine's visual order is unit-tested; here the detail screen must show the number */
@@ -903,6 +934,7 @@ int main(int argc, char **argv)
     RUN(scripts_have_ink);
     RUN(sizes);
     RUN(fallback_marker);
+    RUN(translation_notices_once_per_screen);
     RUN(phone_reads_left_to_right_in_arabic);
     RUN(scroll_with_inertia);
     RUN(idle_reset);
