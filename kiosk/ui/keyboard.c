@@ -99,7 +99,7 @@ static void key(frame *f, const char *id, rect r, const char *caption, const cha
 {
     if (ui_hit(f, id, r)) ui_emit(f, kind, arg, 0);
     ui_fill(f, r, on ? COL_ACCENT : COL_TILE);
-    ui_border(f, r, COL_LINE, 1);
+    ui_border(f, r, COL_LINE, 2);
     text_opts o = ui_opts(f->m.body, 0, on ? COL_ON_ACCENT : COL_TEXT, TEXT_ALIGN_CENTER);
     o.max_lines = 1;
     o.lang = lang;
@@ -170,7 +170,7 @@ int ui_keyboard(frame *f, rect area, const char *layout)
         rect space = {area.x + gap + dw + gap, bottom, area.w - 2 * (dw + 2 * gap) - gap, kh};
         if (ui_hit(f, "key:space", space)) ui_emit(f, ACT_KEY, " ", 0);
         ui_fill(f, space, COL_TILE);
-        ui_border(f, space, COL_LINE, 1);
+        ui_border(f, space, COL_LINE, 2);
         rect del = {area.x + area.w - gap - dw, bottom, dw, kh};
         if (ui_hit(f, "key:delete", del)) ui_emit(f, ACT_KEY_DELETE, NULL, 0);
         ui_fill(f, del, COL_ACCENT);
@@ -181,7 +181,7 @@ int ui_keyboard(frame *f, rect area, const char *layout)
         rect clr = {area.x + gap, bottom, dw, kh};
         if (ui_hit(f, "key:clear", clr)) ui_emit(f, ACT_KEY_CLEAR, NULL, 0);
         ui_fill(f, clr, COL_TILE);
-        ui_border(f, clr, COL_LINE, 1);
+        ui_border(f, clr, COL_LINE, 2);
         ui_icon(f, "clear", (rect){clr.x + (clr.w - side) / 2, clr.y + (kh - side) / 2, side, side}, COL_TEXT, 0);
     }
     f->no_mirror = 0;

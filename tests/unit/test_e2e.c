@@ -9,6 +9,7 @@
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_image.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -220,6 +221,55 @@ static int marker_bands(SDL_Surface *s, int x)
         in = m;
     }
     return bands;
+}
+
+/* WCAG 2.x contrast ratio of two sRGB colours 0xRRGGBB. */
+static double contrast(uint32_t a, uint32_t b)
+{
+    double l[2];
+    uint32_t c[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        double ch[3], sum = 0;
+        for (int k = 0; k < 3; k++) {
+            double v = ((c[i] >> (16 - 8 * k)) & 0xFF) / 255.0;
+            ch[k] = v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+        }
+        sum = 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+        l[i] = sum;
+    }
+    double hi = l[0] > l[1] ? l[0] : l[1], lo = l[0] > l[1] ? l[1] : l[0];
+    return (hi + 0.05) / (lo + 0.05);
+}
+
+TEST(borders_stand_out)
+{
+    /* WCAG 1.4.11: a tile's or key's edge at least 3:1 against what surrounds it. Walk into the
+     * first category tile and the first key from the background and measure the first colour met. */
+    CHECK(walk("contrast", NULL, "1920x1080", "tap lang:de\nshot contrast-cat\ntap search\nshot contrast-kb\n") == 0,
+          "categories and keyboard drawn");
+    const char *names[] = {"contrast-cat", "contrast-kb"};
+    for (int n = 0; n < 2; n++) {
+        SDL_Surface *s = shot(names[n]);
+        CHECK(s != NULL, "%s shot", names[n]);
+        if (!s) continue;
+        uint32_t bg = 0xF5F2EB; /* the standard background */
+        double worst = 100;
+        int edges = 0;
+        for (int y = s->h / 4; y < s->h - 4; y += s->h / 16) {
+            for (int x = 1; x < s->w / 2; x++) {
+                uint32_t p = px(s, x, y), q = px(s, x - 1, y);
+                if (q == bg && p != bg && px(s, x + 1, y) != bg && px(s, x + 4, y) != p) {
+                    double r = contrast(p, bg);
+                    if (r < worst) worst = r;
+                    edges++;
+                    break;
+                }
+            }
+        }
+        CHECK(edges > 0 && worst >= 3.0, "%s: edges against the background at least 3:1 (worst %.2f:1 of %d)", names[n],
+              worst, edges);
+        SDL_FreeSurface(s);
+    }
 }
 
 TEST(translation_notices_once_per_screen)
@@ -935,6 +985,7 @@ int main(int argc, char **argv)
     RUN(sizes);
     RUN(fallback_marker);
     RUN(translation_notices_once_per_screen);
+    RUN(borders_stand_out);
     RUN(phone_reads_left_to_right_in_arabic);
     RUN(scroll_with_inertia);
     RUN(idle_reset);
