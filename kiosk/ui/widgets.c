@@ -27,13 +27,20 @@ int ui_icon_button(frame *f, const char *id, rect r, const char *icon, const cha
     return hit;
 }
 
-/* A button with a pictogram only: its meaning must not depend on reading. */
-int ui_pict_button(frame *f, const char *id, rect r, const char *icon, int on)
+/* A toggle: a pictogram whose meaning must not depend on reading, with a short label below it
+ * for those who do; drawn inverted while on. */
+int ui_pict_button(frame *f, const char *id, rect r, const char *icon, const char *label, int on)
 {
     int hit = ui_hit(f, id, r);
-    ui_fill(f, r, on ? COL_ON_ACCENT : COL_ACCENT);
-    int side = r.h * 3 / 5;
-    ui_icon(f, icon, (rect){r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side}, on ? COL_ACCENT : COL_ON_ACCENT, 0);
+    int bg = on ? COL_ON_ACCENT : COL_ACCENT, fg = on ? COL_ACCENT : COL_ON_ACCENT;
+    ui_fill(f, r, bg);
+    int lh = f->m.label + f->m.label / 2;
+    int side = r.h - lh - f->m.pad / 3;
+    if (side > r.w * 3 / 5) side = r.w * 3 / 5;
+    ui_icon(f, icon, (rect){r.x + (r.w - side) / 2, r.y + f->m.pad / 3, side, r.h - lh - f->m.pad / 3}, fg, 0);
+    text_opts o = ui_opts(f->m.label, 0, fg, TEXT_ALIGN_CENTER);
+    o.max_lines = 1;
+    ui_text(f, (rect){r.x + 2, r.y + r.h - lh, r.w - 4, lh}, label, &o, 1);
     return hit;
 }
 
@@ -45,12 +52,15 @@ int ui_access_buttons(frame *f, int y, int h, int end)
     int bw = f->m.touch * 5 / 4, pad = f->m.pad / 2;
     int x = end;
     x -= bw + pad;
-    if (ui_pict_button(f, "contrast", (rect){x, y, bw, h}, "contrast", st->high_contrast)) ui_emit(f, ACT_TOGGLE_CONTRAST, NULL, 0);
+    if (ui_pict_button(f, "contrast", (rect){x, y, bw, h}, "contrast", ui_tr(f, "Contrast"), st->high_contrast))
+        ui_emit(f, ACT_TOGGLE_CONTRAST, NULL, 0);
     x -= bw + pad;
-    if (ui_pict_button(f, "large-text", (rect){x, y, bw, h}, "text-size", st->large_text)) ui_emit(f, ACT_TOGGLE_LARGE, NULL, 0);
+    if (ui_pict_button(f, "large-text", (rect){x, y, bw, h}, "text-size", ui_tr(f, "Text size"), st->large_text))
+        ui_emit(f, ACT_TOGGLE_LARGE, NULL, 0);
     if (st->can_speak) {
         x -= bw + pad;
-        if (ui_pict_button(f, "speak", (rect){x, y, bw, h}, "speaker", st->speaking)) ui_emit(f, ACT_SPEAK, NULL, 0);
+        if (ui_pict_button(f, "speak", (rect){x, y, bw, h}, "speaker", ui_tr(f, "Read aloud"), st->speaking))
+            ui_emit(f, ACT_SPEAK, NULL, 0);
     }
     return x;
 }

@@ -11,7 +11,7 @@ text_opts ui_opts(int size, int bold, int color, int align);
 /* A button with an icon above a short label; returns 1 when tapped. */
 int ui_icon_button(frame *f, const char *id, rect r, const char *icon, const char *label, int mirror);
 /* A button with a pictogram only, highlighted when on. */
-int ui_pict_button(frame *f, const char *id, rect r, const char *icon, int on);
+int ui_pict_button(frame *f, const char *id, rect r, const char *icon, const char *label, int on);
 int ui_access_buttons(frame *f, int y, int h, int end);
 /* The header bar (back, home, access, language); returns its height. */
 int ui_header(frame *f, int with_back);

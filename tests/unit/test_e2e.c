@@ -647,6 +647,21 @@ static void to_booking(char *script, size_t len, const char *layout)
     append(script, len, "tap row:0\nexpect screen detail\ntap book\nsettle\nexpect screen book-day\n");
 }
 
+TEST(header_labels_fit_a_small_panel)
+{
+    /* every header button has a label in the reader's language, wholly in view at 800x480 */
+    const char *langs[] = {"ar", "ckb", "de", "en", "fa", "fr", "ku", "prs", "ps", "ru", "so", "sq", "ti", "tr", "uk", "ur"};
+    int ok = 0, n = (int)(sizeof langs / sizeof langs[0]);
+    for (int i = 0; i < n; i++) {
+        char script[2048] = "tap search\n", name[64];
+        const char *labels[] = {"Back", "Home", "Text size", "Contrast", "Language"};
+        for (int k = 0; k < 5; k++) append(script, sizeof script, "expect visible %s\n", tr(langs[i], labels[k]));
+        snprintf(name, sizeof name, "labels-%s", langs[i]);
+        ok += walk(name, langs[i], "800x480", script) == 0;
+    }
+    CHECK(ok == n, "header labels wholly in view at 800x480 in %d of %d languages", ok, n);
+}
+
 /* The QR code in a shot, decoded by zbar (what a phone camera does); "" when none decodes. */
 static const char *qr_in(const char *shot_name)
 {
@@ -986,6 +1001,7 @@ int main(int argc, char **argv)
     RUN(fallback_marker);
     RUN(translation_notices_once_per_screen);
     RUN(borders_stand_out);
+    RUN(header_labels_fit_a_small_panel);
     RUN(phone_reads_left_to_right_in_arabic);
     RUN(scroll_with_inertia);
     RUN(idle_reset);
