@@ -340,6 +340,7 @@ int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int n
         k->id = dup_col(st, 0);
         k->town = dup_col(st, 2);
         k->languages = dup_col(st, 3);
+        k->bookable = sqlite3_column_int(st, 4);
         store_text d = {0}, e = {0}, f = {0};
         store_text *o[] = {&k->name, &k->summary, &d, &e, &f};
         sqlite3_bind_text(s->svc_i18n, 1, k->id, -1, SQLITE_STATIC);

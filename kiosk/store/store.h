@@ -45,6 +45,7 @@ typedef struct store_offer_row {
     store_text name, summary, provider;
     char *town;                 /* city of the first location */
     char *languages;            /* languages spoken, comma-separated codes */
+    int bookable;               /* appointments can be booked at the kiosk */
 } store_offer_row;
 
 typedef struct store_schedule {

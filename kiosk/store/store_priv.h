@@ -22,7 +22,8 @@ struct store {
     " (SELECT l.city FROM service_at_location a JOIN location l ON l.id=a.location_id "    \
     "  WHERE a.service_id=v.id ORDER BY a.sort_order, a.id LIMIT 1), "                     \
     " (SELECT group_concat(code, ',') FROM (SELECT code FROM language_spoken "             \
-    "  WHERE service_id=v.id ORDER BY sort_order, code)) "
+    "  WHERE service_id=v.id ORDER BY sort_order, code)), "                                 \
+    " EXISTS (SELECT 1 FROM schedule WHERE service_id=v.id AND slot_minutes > 0 AND capacity > 0) "
 
 /* Offer rows, in the statement's order, from a statement selecting STORE_ROW_COLUMNS. */
 int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int nlangs, store_offer_row **out, int *n);

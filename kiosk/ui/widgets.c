@@ -193,11 +193,25 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
         snprintf(id, sizeof id, "row:%d", i);
         if (ui_hit(f, id, rr) && f->in->tap_y >= view.y && f->in->tap_y < view.y + view.h) ui_emit(f, ACT_OFFER, r->id, 0);
         ui_fill(f, rr, COL_TILE);
+        ui_border(f, rr, COL_LINE, 2);
         int x = rr.x + pad / 2, w = rr.w - pad;
         int yy = y + pad / 2;
         if (r->name.fallback || r->summary.fallback) yy += ui_fallback_mark(f, x, yy, w, 1) + pad / 4;
         no.lang = r->name.lang;
-        yy += ui_text(f, (rect){x, yy, w, body_line}, r->name.text, &no, 1);
+        int nw = w;
+        if (r->bookable && st->can_book) {
+            /* what can be booked here says so where the eye starts: a calendar and the words */
+            int bw = w / 3 < (int)(50 * f->m.mm) ? w / 3 : (int)(50 * f->m.mm);
+            rect b = {x + w - bw, yy, bw, body_line};
+            ui_fill(f, b, COL_ACCENT);
+            ui_icon(f, "calendar", (rect){b.x + pad / 4, b.y + 2, body_line - 4, body_line - 4}, COL_ON_ACCENT, 0);
+            text_opts bo = ui_opts(f->m.small, 1, COL_ON_ACCENT, TEXT_ALIGN_START);
+            bo.max_lines = 1;
+            ui_text(f, (rect){b.x + body_line + pad / 4, b.y + (body_line - small_line) / 2, bw - body_line - pad / 2, small_line},
+                    ui_tr(f, "Book an appointment"), &bo, 1);
+            nw = w - bw - pad / 2;
+        }
+        yy += ui_text(f, (rect){x, yy, nw, body_line}, r->name.text, &no, 1);
         po.lang = r->provider.lang;
         yy += ui_text(f, (rect){x, yy, w, small_line}, r->provider.text, &po, 1);
         so.lang = r->summary.lang;

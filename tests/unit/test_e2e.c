@@ -272,6 +272,17 @@ TEST(borders_stand_out)
     }
 }
 
+TEST(lists_mark_what_can_be_booked)
+{
+    char script[1024];
+    snprintf(script, sizeof script, "tap cat:language\nexpect screen list\nexpect visible %s\nshot list-bookable\n",
+             tr("ar", "Book an appointment"));
+    CHECK(walk("list-bookable", "ar", "800x480", script) == 0, "the language course list marks the bookable test");
+    snprintf(script, sizeof script, "tap cat:health\nexpect screen list\nexpect no-text %s\n",
+             tr("de", "Book an appointment"));
+    CHECK(walk("list-not-bookable", "de", "1920x1080", script) == 0, "a list without bookable offers shows no mark");
+}
+
 TEST(translation_notices_once_per_screen)
 {
     /* Dari: the MBE offer is machine-translated and partly falls back to Persian or German */
@@ -1001,6 +1012,7 @@ int main(int argc, char **argv)
     RUN(fallback_marker);
     RUN(translation_notices_once_per_screen);
     RUN(borders_stand_out);
+    RUN(lists_mark_what_can_be_booked);
     RUN(header_labels_fit_a_small_panel);
     RUN(phone_reads_left_to_right_in_arabic);
     RUN(scroll_with_inertia);
