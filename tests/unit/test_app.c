@@ -27,6 +27,12 @@ static void act(app *a, int kind, const char *arg, float value)
     app_apply(a, &x);
 }
 
+/* Type an ASCII word on the search keyboard, key by key. */
+static void type_keys(app *a, const char *word)
+{
+    for (const char *k = word; *k; k++) act(a, ACT_KEY, (char[]){*k, 0}, 0);
+}
+
 static void sleep_ms(int ms)
 {
     struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -118,9 +124,7 @@ TEST(session_basics)
     act(a, ACT_BACK, NULL, 0);
     CHECK(s->screen == SCREEN_LIST, "back returns to the list");
     act(a, ACT_SEARCH, NULL, 0);
-    act(a, ACT_KEY, "m", 0);
-    act(a, ACT_KEY, "b", 0);
-    act(a, ACT_KEY, "e", 0);
+    type_keys(a, "mbe");
     CHECK(s->screen == SCREEN_SEARCH && !strcmp(s->query, "mbe") && s->nfound > 0, "typing searches (%d found)", s->nfound);
     /* idle: the countdown shows ten seconds before the end, then everything is gone */
     now_ms += 81000;
@@ -142,7 +146,7 @@ TEST(search_pages)
     const app_state *s = app_get_state(a);
     act(a, ACT_CHOOSE_LANG, "de", 0);
     act(a, ACT_SEARCH, NULL, 0);
-    for (const char *k = "heidemoor"; *k; k++) act(a, ACT_KEY, (char[]){*k, 0}, 0);
+    type_keys(a, "heidemoor");
     int first = s->nfound, total = s->found_total;
     CHECK(first == 40 && total > 40 && s->found_exact, "first page %d of %d found", first, total);
     act(a, ACT_LAYOUT, NULL, 5000);
@@ -165,9 +169,7 @@ TEST(back_goes_where_it_came_from)
     const app_state *s = app_get_state(a);
     act(a, ACT_CHOOSE_LANG, "fa", 0);
     act(a, ACT_SEARCH, NULL, 0);
-    act(a, ACT_KEY, "m", 0);
-    act(a, ACT_KEY, "b", 0);
-    act(a, ACT_KEY, "e", 0);
+    type_keys(a, "mbe");
     CHECK(s->nfound > 0, "found");
     if (s->nfound > 0) act(a, ACT_OFFER, s->found[0].id, 0);
     act(a, ACT_BACK, NULL, 0);
