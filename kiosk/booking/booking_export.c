@@ -1,0 +1,167 @@
+/*
+ * booking_export.c: the staff's views of the bookings made at this kiosk: a day's list, and
+ * the iCalendar and CSV exports (the CSV is guarded against spreadsheet formulas).
+ */
+#include "booking/booking_priv.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ics_export {
+    icalcomponent *cal;
+    const char *kiosk_id;
+} ics_export;
+
+typedef struct info_list {
+    booking_info *v;
+    int n, cap;
+} info_list;
+
+/* Rows of a day (NULL: all) in slot order; fn gets each. Returns 0, or -1 (bad day, db error). */
+static int each_row(booking *b, const char *day, int (*fn)(void *ud, const booking_row *w), void *ud)
+{
+    int64_t from = INT64_MIN, to = INT64_MAX;
+    if (day && bk_day_range(day, &from, &to) != 0) return -1;
+    sqlite3_stmt *st = bk_db_prepare(b,
+                                  "SELECT " ROW_COLS " FROM booking WHERE slot_start>=?1 AND slot_start<?2"
+                                  " ORDER BY slot_start, offer_id, seat, id",
+                                  NULL, 0);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    int rc, bad = 0;
+    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        booking_row w;
+        if (bk_row_read(st, &w) != 0) {
+            bad = 1;
+            break;
+        }
+        bad = fn(ud, &w) != 0;
+        bk_row_free(&w);
+    }
+    sqlite3_finalize(st);
+    return bad || rc != SQLITE_DONE ? -1 : 0;
+}
+
+static int list_add(void *ud, const booking_row *w)
+{
+    info_list *l = ud;
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 16;
+        booking_info *v = realloc(l->v, (size_t)cap * sizeof *v);
+        if (!v) return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = w->info;
+    return 0;
+}
+
+int booking_list_day(booking *b, const char *day, booking_info **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!b || !day) return -1;
+    info_list l = {0};
+    if (each_row(b, day, list_add, &l) != 0) {
+        free(l.v);
+        return -1;
+    }
+    *out = l.v;
+    *n = l.n;
+    return 0;
+}
+
+static int ics_add(void *ud, const booking_row *w)
+{
+    ics_export *x = ud;
+    /* cancelled and lost requests hold no seat: they are not in the staff calendar */
+    if (w->info.state != BOOKING_CONFIRMED && w->info.state != BOOKING_QUEUED) return 0;
+    booking_request r = bk_row_request(w);
+    icalcomponent *ev = bk_event_new(&r, w->info.code, x->kiosk_id, w->info.state);
+    if (!ev) return -1;
+    icalcomponent_add_component(x->cal, ev);
+    return 0;
+}
+
+int booking_export_ics(booking *b, const char *day, FILE *out)
+{
+    if (!b || !out) return -1;
+    icalcomponent *cal = bk_calendar_new();
+    if (!cal) return -1;
+    ics_export x = {cal, b->kiosk_id};
+    if (each_row(b, day, ics_add, &x) != 0) {
+        icalcomponent_free(cal);
+        return -1;
+    }
+    char *text = bk_calendar_text(cal);
+    if (!text) return -1;
+    int rc = fputs(text, out) < 0 || fflush(out) != 0 ? -1 : 0;
+    bk_free_secret(text);
+    return rc;
+}
+
+static const char *state_name(int state)
+{
+    switch (state) {
+    case BOOKING_CONFIRMED: return "confirmed";
+    case BOOKING_QUEUED: return "queued";
+    case BOOKING_TAKEN: return "taken";
+    case BOOKING_CANCELLED: return "cancelled";
+    default: return "unknown";
+    }
+}
+
+/* Text a spreadsheet would run as a formula (=, @, or + - followed by more than a number) */
+static int csv_formula(const char *s)
+{
+    if (*s == '=' || *s == '@' || *s == '\t' || *s == '\r') return 1;
+    if (*s != '+' && *s != '-') return 0;
+    /* phone numbers like "+49 170 1234567" stay as they are */
+    return s[strspn(s, "+-0123456789 /()")] != 0;
+}
+
+/* One CSV field (RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled). */
+static void csv_field(FILE *f, const char *s, int last)
+{
+    s = s ? s : "";
+    int formula = csv_formula(s);
+    if (formula || strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        if (formula) fputc('\'', f); /* shown as text, not evaluated */
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputs(last ? "\r\n" : ",", f);
+}
+
+static int csv_row(void *ud, const booking_row *w)
+{
+    FILE *f = ud;
+    char a[21], z[21], la[20], lz[20], seat[16] = "";
+    bk_utc_iso(w->info.start, a);
+    bk_utc_iso(w->info.end, z);
+    bk_local_time_text(w->info.start, la);
+    bk_local_time_text(w->info.end, lz);
+    if (w->info.seat >= 0) snprintf(seat, sizeof seat, "%d", w->info.seat);
+    const char *fields[] = {w->info.code, w->info.offer_id, w->title, w->location, a, z, la, lz + 11, seat,
+                            state_name(w->info.state), w->name, w->phone};
+    size_t n = sizeof fields / sizeof fields[0];
+    for (size_t i = 0; i < n; i++) csv_field(f, fields[i], i + 1 == n);
+    return ferror(f) ? -1 : 0;
+}
+
+int booking_export_csv(booking *b, const char *day, FILE *out)
+{
+    if (!b || !out) return -1;
+    fputs("code,offer,title,location,start_utc,end_utc,local_start,local_end,seat,state,name,phone\r\n", out);
+    if (each_row(b, day, csv_row, out) != 0) return -1;
+    return fflush(out) != 0 || ferror(out) ? -1 : 0;
+}

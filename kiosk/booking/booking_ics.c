@@ -1,0 +1,188 @@
+/*
+ * booking_ics.c: iCalendar for the booking room (libical): the event of a booking for the
+ * CalDAV server, the staff export and the person's phone; events read back from the server;
+ * UTC and local times of the kiosk's zone.
+ */
+#include "booking/booking_priv.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ISO 8601 "2025-03-01T09:00:00Z" for people and spreadsheets */
+void bk_utc_iso(int64_t t, char out[21])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* iCalendar basic format "20250301T090000Z", as in resource names */
+static void utc_stamp(int64_t t, char out[17])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+/* The CalDAV resource of one seat: "<start as YYYYMMDDTHHMMSSZ>-<seat>.ics". */
+void bk_resource_name(int64_t start, int seat, char out[48])
+{
+    char stamp[17];
+    utc_stamp(start, stamp);
+    snprintf(out, 48, "%s-%d.ics", stamp, seat);
+}
+
+/* The seat a resource name stands for when it belongs to the slot start, else -1. */
+int bk_resource_seat(const char *resource, int64_t start)
+{
+    char stamp[17], tail[8];
+    int seat;
+    utc_stamp(start, stamp);
+    size_t n = strlen(stamp);
+    if (strncmp(resource, stamp, n) != 0 || sscanf(resource + n, "-%d%7s", &seat, tail) != 2 || seat < 0 ||
+        strcmp(tail, ".ics") != 0)
+        return -1;
+    return seat;
+}
+
+static icaltimezone *zone_local(void)
+{
+    return icaltimezone_get_builtin_timezone(BOOKING_ZONE);
+}
+
+/* [from, to) of the local day "YYYY-MM-DD"; to differs from from + 86400 on DST days. */
+int bk_day_range(const char *day, int64_t *from, int64_t *to)
+{
+    int y, m, d;
+    char extra;
+    icaltimezone *tz = zone_local();
+    if (!day || !tz || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || y < 1970 || m < 1 || m > 12 ||
+        d < 1 || d > icaltime_days_in_month(m, y))
+        return -1;
+    struct icaltimetype t = icaltime_null_time();
+    t.year = y;
+    t.month = m;
+    t.day = d;
+    *from = (int64_t)icaltime_as_timet_with_zone(t, tz);
+    icaltime_adjust(&t, 1, 0, 0, 0);
+    *to = (int64_t)icaltime_as_timet_with_zone(t, tz);
+    return 0;
+}
+
+/* "YYYY-MM-DD HH:MM" in the kiosk's zone, for staff reading the CSV. */
+void bk_local_time_text(int64_t t, char out[20])
+{
+    icaltimezone *tz = zone_local();
+    struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)t, 0, tz ? tz : icaltimezone_get_utc_timezone());
+    snprintf(out, 20, "%04d-%02d-%02d %02d:%02d", lt.year, lt.month, lt.day, lt.hour, lt.minute);
+}
+
+static icalproperty *x_prop(const char *name, const char *value)
+{
+    icalproperty *p = icalproperty_new_x(value);
+    if (p) icalproperty_set_x_name(p, name);
+    return p;
+}
+
+static void add_prop(icalcomponent *c, icalproperty *p)
+{
+    if (p) icalcomponent_add_property(c, p);
+}
+
+/*
+ * The VEVENT of a booking. kiosk_id non-NULL: the staff version (name, phone, kiosk in the
+ * DESCRIPTION); NULL: the version for the person's own phone, without personal data.
+ */
+icalcomponent *bk_event_new(const booking_request *r, const char *code, const char *kiosk_id, int status)
+{
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    char uid[32], desc[BOOKING_MAX_NAME + BOOKING_MAX_PHONE + 300] = "";
+    snprintf(uid, sizeof uid, "%s@kiosk", code);
+    size_t n = 0;
+    if (kiosk_id && r->name && *r->name) n += (size_t)snprintf(desc + n, sizeof desc - n, "Name: %s\n", r->name);
+    if (kiosk_id && r->phone && *r->phone) n += (size_t)snprintf(desc + n, sizeof desc - n, "Phone: %s\n", r->phone);
+    if (kiosk_id && *kiosk_id) n += (size_t)snprintf(desc + n, sizeof desc - n, "Kiosk: %.100s\n", kiosk_id);
+    snprintf(desc + n, sizeof desc - n, "Code: %s", code);
+    icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+    if (!ev) return NULL;
+    add_prop(ev, icalproperty_new_uid(uid));
+    add_prop(ev, icalproperty_new_dtstamp(icaltime_from_timet_with_zone(time(NULL), 0, utc)));
+    add_prop(ev, icalproperty_new_dtstart(icaltime_from_timet_with_zone((time_t)r->start, 0, utc)));
+    add_prop(ev, icalproperty_new_dtend(icaltime_from_timet_with_zone((time_t)r->end, 0, utc)));
+    add_prop(ev, icalproperty_new_summary(r->title && *r->title ? r->title : r->offer_id));
+    if (r->location && *r->location) add_prop(ev, icalproperty_new_location(r->location));
+    add_prop(ev, icalproperty_new_description(desc));
+    if (status == BOOKING_CONFIRMED) add_prop(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
+    if (status == BOOKING_QUEUED) add_prop(ev, icalproperty_new_status(ICAL_STATUS_TENTATIVE));
+    /* the phone's copy stays small: every byte makes the QR code denser */
+    if (kiosk_id) add_prop(ev, x_prop("X-KIOSK-CODE", code));
+    sodium_memzero(desc, sizeof desc);
+    return ev;
+}
+
+icalcomponent *bk_calendar_new(void)
+{
+    return icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
+                               icalproperty_new_prodid("-//Kiosk//Booking//EN"), icalproperty_new_calscale("GREGORIAN"),
+                               (void *)0);
+}
+
+/* The calendar as a malloc'ed string (CRLF lines, folded by libical); frees cal. */
+char *bk_calendar_text(icalcomponent *cal)
+{
+    char *s = icalcomponent_as_ical_string_r(cal);
+    icalcomponent_free(cal);
+    if (!s) return NULL;
+    /* copied so the caller can use plain free(), whatever allocator libical was built with */
+    char *out = strdup(s);
+    sodium_memzero(s, strlen(s));
+    icalmemory_free_buffer(s);
+    return out;
+}
+
+char *bk_event_text(const booking_request *r, const char *code, const char *kiosk_id)
+{
+    icalcomponent *cal = bk_calendar_new(), *ev = bk_event_new(r, code, kiosk_id, -1);
+    if (!cal || !ev) {
+        if (cal) icalcomponent_free(cal);
+        if (ev) icalcomponent_free(ev);
+        return NULL;
+    }
+    icalcomponent_add_component(cal, ev);
+    return bk_calendar_text(cal);
+}
+
+char *booking_ics_event(const booking_request *r, const char *code)
+{
+    if (!r || !r->offer_id || !code || !*code) return NULL;
+    return bk_event_text(r, code, NULL);
+}
+
+/* Call fn for every VEVENT of an iCalendar text (or of a bare VEVENT). */
+void bk_each_event(const char *ics, void (*fn)(void *ud, icalcomponent *ev), void *ud)
+{
+    icalcomponent *root = icalparser_parse_string(ics);
+    if (!root) return;
+    if (icalcomponent_isa(root) == ICAL_VEVENT_COMPONENT) {
+        fn(ud, root);
+    } else {
+        for (icalcomponent *ev = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT); ev;
+             ev = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT))
+            fn(ud, ev);
+    }
+    icalcomponent_free(root);
+}
+
+/* DTSTART in UTC seconds (a TZID is resolved by libical), or -1. */
+int64_t bk_event_start(icalcomponent *ev)
+{
+    struct icaltimetype t = icalcomponent_get_dtstart(ev);
+    if (icaltime_is_null_time(t)) return -1;
+    const icaltimezone *z = t.zone ? t.zone : icaltimezone_get_utc_timezone();
+    return (int64_t)icaltime_as_timet_with_zone(t, z);
+}
