@@ -19,6 +19,7 @@
  */
 #include "booking.h"
 #include "booking/booking_priv.h"
+#include "platform/wallclock.h"
 
 #include "platform/log.h"
 
@@ -29,7 +30,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 
 static char *dup_or_null(const char *s)
@@ -111,7 +111,7 @@ static int request_check(const booking_request *r, char *err, size_t errlen)
     if (!r || !r->offer_id || !*r->offer_id || strlen(r->offer_id) >= sizeof ((booking_info *)0)->offer_id)
         return bk_fail(err, errlen, "booking: missing or too long offer id");
     if (r->end <= r->start) return bk_fail(err, errlen, "booking: the slot ends before it starts");
-    if (r->end <= (int64_t)time(NULL)) return bk_fail(err, errlen, "booking: the slot is over");
+    if (r->end <= wallclock_now()) return bk_fail(err, errlen, "booking: the slot is over");
     if (r->capacity < 1 || r->capacity > BOOKING_MAX_SEATS)
         return bk_fail(err, errlen, "booking: capacity must be 1..%d", BOOKING_MAX_SEATS);
     if (!text_ok(r->offer_id, 127, 0) || !text_ok(r->title, BOOKING_MAX_TEXT, 1) ||

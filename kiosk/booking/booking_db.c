@@ -3,6 +3,7 @@
  * out, booking codes, and the purge of personal data (see booking.c for what a row means).
  */
 #include "booking/booking_priv.h"
+#include "platform/wallclock.h"
 
 #include "platform/log.h"
 
@@ -142,7 +143,7 @@ int bk_purge_personal(booking *b)
     sqlite3_bind_int(st, 1, BOOKING_QUEUED);
     sqlite3_bind_int(st, 2, BOOKING_CONFIRMED);
     sqlite3_bind_int(st, 3, BACKEND_LOCAL);
-    sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
+    sqlite3_bind_int64(st, 4, wallclock_now());
     if (db_done(b, st, NULL, 0) != 0) return -1;
     int changed = sqlite3_changes(b->db);
     if (changed > 0) log_msg("booking", "personal data of %d booking(s) purged", changed);
@@ -227,7 +228,7 @@ int bk_row_insert(booking *b, const booking_request *r, const char *code, int ba
     sqlite3_bind_int(st, 10, state);
     bind_text_or_null(st, 11, personal ? r->name : NULL);
     bind_text_or_null(st, 12, personal ? r->phone : NULL);
-    sqlite3_bind_int64(st, 13, (int64_t)time(NULL));
+    sqlite3_bind_int64(st, 13, wallclock_now());
     return db_done(b, st, err, errlen);
 }
 

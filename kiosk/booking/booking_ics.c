@@ -5,6 +5,8 @@
  */
 #include "booking/booking_priv.h"
 
+#include "platform/wallclock.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,26 +16,29 @@
 /* ISO 8601 "2025-03-01T09:00:00Z" for people and spreadsheets */
 void bk_utc_iso(int64_t t, char out[21])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    wallclock_iso(t, out, 21);
 }
 
-/* iCalendar basic format "20250301T090000Z", as in resource names */
-static void utc_stamp(int64_t t, char out[17])
+/* iCalendar's UTC date-time of t, built from fields: libical's time_t may be 32 bits (armhf). */
+static struct icaltimetype ical_utc(int64_t t)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
+    wallclock_utc u = wallclock_split(t);
+    struct icaltimetype x = icaltime_null_time();
+    x.year = (int)u.year;
+    x.month = u.month;
+    x.day = u.day;
+    x.hour = u.hour;
+    x.minute = u.minute;
+    x.second = u.second;
+    x.zone = icaltimezone_get_utc_timezone();
+    return x;
 }
 
 /* The CalDAV resource of one seat: "<start as YYYYMMDDTHHMMSSZ>-<seat>.ics". */
 void bk_resource_name(int64_t start, int seat, char out[48])
 {
     char stamp[17];
-    utc_stamp(start, stamp);
+    wallclock_stamp(start, stamp, sizeof stamp);
     snprintf(out, 48, "%s-%d.ics", stamp, seat);
 }
 
@@ -42,7 +47,7 @@ int bk_resource_seat(const char *resource, int64_t start)
 {
     char stamp[17], tail[8];
     int seat;
-    utc_stamp(start, stamp);
+    wallclock_stamp(start, stamp, sizeof stamp);
     size_t n = strlen(stamp);
     if (strncmp(resource, stamp, n) != 0 || sscanf(resource + n, "-%d%7s", &seat, tail) != 2 || seat < 0 ||
         strcmp(tail, ".ics") != 0)
@@ -100,7 +105,6 @@ static void add_prop(icalcomponent *c, icalproperty *p)
  */
 icalcomponent *bk_event_new(const booking_request *r, const char *code, const char *kiosk_id, int status)
 {
-    icaltimezone *utc = icaltimezone_get_utc_timezone();
     char uid[32], desc[BOOKING_MAX_NAME + BOOKING_MAX_PHONE + 300] = "";
     snprintf(uid, sizeof uid, "%s@kiosk", code);
     size_t n = 0;
@@ -111,9 +115,9 @@ icalcomponent *bk_event_new(const booking_request *r, const char *code, const ch
     icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
     if (!ev) return NULL;
     add_prop(ev, icalproperty_new_uid(uid));
-    add_prop(ev, icalproperty_new_dtstamp(icaltime_from_timet_with_zone(time(NULL), 0, utc)));
-    add_prop(ev, icalproperty_new_dtstart(icaltime_from_timet_with_zone((time_t)r->start, 0, utc)));
-    add_prop(ev, icalproperty_new_dtend(icaltime_from_timet_with_zone((time_t)r->end, 0, utc)));
+    add_prop(ev, icalproperty_new_dtstamp(ical_utc(wallclock_now())));
+    add_prop(ev, icalproperty_new_dtstart(ical_utc(r->start)));
+    add_prop(ev, icalproperty_new_dtend(ical_utc(r->end)));
     add_prop(ev, icalproperty_new_summary(r->title && *r->title ? r->title : r->offer_id));
     if (r->location && *r->location) add_prop(ev, icalproperty_new_location(r->location));
     add_prop(ev, icalproperty_new_description(desc));
@@ -183,6 +187,8 @@ int64_t bk_event_start(icalcomponent *ev)
 {
     struct icaltimetype t = icalcomponent_get_dtstart(ev);
     if (icaltime_is_null_time(t)) return -1;
-    const icaltimezone *z = t.zone ? t.zone : icaltimezone_get_utc_timezone();
-    return (int64_t)icaltime_as_timet_with_zone(t, z);
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    /* to UTC fields, then seconds without time_t (icaltime_as_timet is 32-bit on armhf) */
+    if (t.zone && t.zone != utc) icaltimezone_convert_time(&t, (icaltimezone *)t.zone, utc);
+    return wallclock_days(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 + t.second;
 }

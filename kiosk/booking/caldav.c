@@ -9,6 +9,7 @@
 #include "caldav.h"
 
 #include "platform/curl_dl.h"
+#include "platform/wallclock.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -18,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* A REPORT over one offer's slots is a few KiB per booking: far below this cap, which only keeps a
  * misbehaving server from filling the kiosk's memory. */
@@ -334,13 +334,6 @@ static int multistatus_walk(const char *s, size_t len, void (*fn)(void *ud, cons
     return 0;
 }
 
-static void utc_stamp(int64_t t, char out[17])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
-}
 
 int caldav_list(const caldav_config *c, const char *calendar, int64_t from, int64_t to,
                 void (*fn)(void *ud, const char *resource, const char *ics), void *ud, char *err, size_t errlen)
@@ -348,8 +341,8 @@ int caldav_list(const caldav_config *c, const char *calendar, int64_t from, int6
     char *url = make_url(c, calendar, NULL);
     if (!url) return oom(err, errlen);
     char a[17], b[17], body[700];
-    utc_stamp(from, a);
-    utc_stamp(to, b);
+    wallclock_stamp(from, a, sizeof a);
+    wallclock_stamp(to, b, sizeof b);
     snprintf(body, sizeof body,
              "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
              "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"

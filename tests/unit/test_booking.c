@@ -375,6 +375,17 @@ TEST(local_list_and_exports)
     booking_close(b);
 }
 
+/* A slot after 2038 is written with its own date, not one a 32-bit time_t made of it. */
+TEST(times_after_2038)
+{
+    booking_request r = {.offer_id = "later", .title = "Later", .start = 2208996000LL, .end = 2208997800LL,
+                         .capacity = 1}; /* 2040-01-01 02:00-02:30 UTC */
+    char *qr = booking_ics_event(&r, "K7M4Q2");
+    CHECK(qr && strstr(qr, "DTSTART:20400101T020000Z") && strstr(qr, "DTEND:20400101T023000Z"),
+          "2040 in the event: %s", qr ? qr : "(none)");
+    free(qr);
+}
+
 TEST(local_purge_after_slot)
 {
     booking *b = open_local();
@@ -763,6 +774,7 @@ int main(int argc, char **argv)
     RUN(local_seats_and_codes);
     RUN(local_lookup_cancel);
     RUN(local_list_and_exports);
+    RUN(times_after_2038);
     RUN(local_purge_after_slot);
     RUN(local_race);
     RUN(outbox_survives_kill);
