@@ -225,6 +225,9 @@ install: build
 	test -e $(DESTDIR)/etc/kiosk/kiosk.ini || sed -e 's|^content = .*|content = /var/lib/kiosk/content.db|' \
 	    -e 's|^data_dir = .*|data_dir = $(PREFIX)/share/kiosk|' -e 's|^trusted_keys = .*|trusted_keys = /etc/kiosk/district.pub|' \
 	    -e 's|^staff_pin_hash = .*|staff_pin_hash =|' kiosk.example.ini > $(DESTDIR)/etc/kiosk/kiosk.ini
+	@# the PIN hash lives in kiosk.ini: root writes it, the kiosk (group) reads it, no one else
+	chmod 640 $(DESTDIR)/etc/kiosk/kiosk.ini
+	chown root:kiosk $(DESTDIR)/etc/kiosk/kiosk.ini 2>/dev/null || echo "no group kiosk yet: make install-user, then chown root:kiosk /etc/kiosk/kiosk.ini"
 	@if [ -z "$(DESTDIR)" ]; then \
 	  systemctl daemon-reload 2>/dev/null || true; \
 	  id kiosk >/dev/null 2>&1 || echo "no user kiosk yet: make install-user"; \
@@ -238,7 +241,8 @@ install: build
 install-user:
 	id kiosk >/dev/null 2>&1 || useradd --system --home-dir /var/lib/kiosk --shell /usr/sbin/nologin kiosk
 	for g in video input audio render; do getent group $$g >/dev/null && usermod -aG $$g kiosk || true; done
-	install -d -o kiosk -g kiosk /var/lib/kiosk
+	install -d -m 700 -o kiosk -g kiosk /var/lib/kiosk
+	if [ -e /etc/kiosk/kiosk.ini ]; then chown root:kiosk /etc/kiosk/kiosk.ini && chmod 640 /etc/kiosk/kiosk.ini; fi
 
 clean:
 	rm -rf build

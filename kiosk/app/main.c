@@ -218,6 +218,9 @@ static int run_loop(kiosk *k, int first_frame_only)
 
 int main(int argc, char **argv)
 {
+    /* the state database and its -wal/-shm hold personal data: nothing the kiosk creates is
+     * readable by others, whatever umask it was started with */
+    umask(077);
     app_config cfg;
     app_config_defaults(&cfg);
     char err[1024];

@@ -3,7 +3,9 @@
  */
 #include "local.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -17,6 +19,10 @@ int local_open(local **out, const char *path, char *err, size_t errlen)
     local *l = calloc(1, sizeof *l);
     if (!l) { snprintf(err, errlen, "out of memory"); return -1; }
     char *msg = NULL;
+    /* it holds bookings with names and phones: created for its owner only, and SQLite gives
+     * its -wal and -shm files the same mode */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) close(fd);
     if (sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
         sqlite3_exec(l->db,
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=2000;"

@@ -9,6 +9,7 @@
 #include "platform/input.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -424,6 +425,26 @@ TEST(touch_gestures)
     CHECK(frames < 200 && moved > 500 && moved < 1000, "coasting slows down and stops (%d frames, %.0f px)", frames, moved);
 }
 
+/* The state database holds bookings with names and phones: it and its -wal/-shm are the
+ * owner's alone, whatever the umask. */
+TEST(state_files_private)
+{
+    char state[400], f[420];
+    snprintf(state, sizeof state, "%s/private-state.db", dir);
+    mode_t old = umask(022);
+    app *a = open_pin(state);
+    umask(old);
+    if (!a) return;
+    static const char *const ext[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        struct stat st;
+        snprintf(f, sizeof f, "%s%s", state, ext[i]);
+        int rc = stat(f, &st);
+        CHECK(rc == 0 && (st.st_mode & 0777) == 0600, "%s: mode %03o", f, rc == 0 ? (unsigned)(st.st_mode & 0777) : 0);
+    }
+    app_close(a);
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -439,5 +460,6 @@ int main(int argc, char **argv)
     RUN(late_booking_same_session);
     RUN(check_then_leave_leaves_no_staging);
     RUN(pin_lockout_fails_closed);
+    RUN(state_files_private);
     CHECK_DONE();
 }

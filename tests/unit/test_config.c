@@ -320,6 +320,24 @@ TEST(kiosk_refuses_to_start)
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2 && strstr(out, "px_per_mm"), "status %d, said: %s", st, out);
 }
 
+/* kiosk-pack pin-hash: at least 6 digits, and costs that make an offline search take days */
+TEST(pin_hash_strength)
+{
+    char cmd[1000], out[300] = "";
+    CHECK(check_sh("%s/kiosk-pack pin-hash 12345 >/dev/null 2>&1", build) != 0, "5 digits refused");
+    CHECK(check_sh("%s/kiosk-pack pin-hash 12345a >/dev/null 2>&1", build) != 0, "not only digits refused");
+    snprintf(cmd, sizeof cmd, "%s/kiosk-pack pin-hash 135792", build);
+    FILE *p = popen(cmd, "r");
+    if (p && !fgets(out, sizeof out, p)) out[0] = 0;
+    if (p) pclose(p);
+    out[strcspn(out, "\n")] = 0;
+    CHECK(!strncmp(out, "$argon2id$v=19$m=131072,t=3,p=1$", 32), "128 MiB, 3 passes: %s", out);
+    char text[600], err[1200];
+    snprintf(text, sizeof text, "[kiosk]\nstaff_pin_hash = %s\n", out);
+    app_config c;
+    CHECK(load(text, &c, err, sizeof err) == CONFIG_OK, "the config takes it: %s", err);
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -331,5 +349,6 @@ int main(int argc, char **argv)
     RUN(bad_config_matrix);
     RUN(renderer_choice);
     RUN(kiosk_refuses_to_start);
+    RUN(pin_hash_strength);
     CHECK_DONE();
 }
