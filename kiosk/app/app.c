@@ -517,7 +517,7 @@ int app_next_tick_ms(const app *a)
     const app_state *s = &a->s;
     int booking = s->book_state == BOOK_LOADING || s->book_state == BOOK_SENDING || s->code_state == CODE_LOOKING ||
                   s->staff_exporting;
-    if (s->velocity != 0 || job_pending(a->checks) || job_pending(a->speaker) || booking) return 16;
+    if (s->velocity != 0 || app_staff_pending(a) || job_pending(a->speaker) || booking) return 16;
     if (s->screen == SCREEN_ATTRACT) return -1;
     uint32_t idle = s->now_ms - s->last_input_ms;
     if (idle >= s->idle_timeout_ms) return 0;

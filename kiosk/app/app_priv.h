@@ -34,6 +34,7 @@ struct app {
     pack_staged staged_sg;       /* that pack's staged copy, holding the install lock until Apply or Leave */
     char fallback[512];          /* why the installed content was replaced by the previous one at start */
     job_queue *checks;           /* pack checks, started on first use */
+    job_queue *pins;             /* PIN checks (Argon2id, ~0.6 s), started on first use */
     app_state s;
     i18n_catalog *catalogs[MAX_LANGS]; /* by index in i18n_lang_at(), loaded on first use */
     int resets;
@@ -70,11 +71,13 @@ void app_free_found(app *a);
 void app_free_matches(app *a);
 
 /* staff.c: staff actions (-1: not one); leave staff mode (PIN, packs, staged pack dropped);
- * pick up a finished pack check (1: redraw); stop the check worker. */
+ * pick up a finished pack or PIN check (1: redraw); stop the check workers. */
 int app_staff_apply(app *a, const action *act);
 void app_staff_leave(app *a);
 int app_staff_tick(app *a);
 void app_staff_close(app *a);
+/* staff.c: a pack or PIN check is under way (the main loop polls for its answer). */
+int app_staff_pending(const app *a);
 
 /* find.c: search and guided-question actions (-1: not one). */
 int app_find_apply(app *a, const action *act);

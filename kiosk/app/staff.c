@@ -42,6 +42,7 @@ void app_staff_leave(app *a)
     free_packs(a);
     sodium_memzero(a->pin, sizeof a->pin);
     a->s.pin_len = 0;
+    a->s.pin_checking = 0; /* its answer, for the generation that ends here, is dropped */
     a->s.staff_msg[0] = 0;
     a->s.staff_busy = 0;
 }
@@ -240,10 +241,13 @@ static int staff_check(app *a, int i)
     return 1;
 }
 
+static int pin_tick(app *a);
+
 int app_staff_tick(app *a)
 {
+    int pin = pin_tick(a);
     check_job *j = (check_job *)job_take(a->checks, a->gen);
-    if (!j) return 0;
+    if (!j) return pin;
     a->s.staff_busy = 0;
     local_set_int(a->loc, "newest_manifest_time", j->pol.newest_seen);
     if (j->index >= a->s.npacks) {
@@ -301,6 +305,39 @@ static int64_t lock_left(app *a)
     return until > now ? until - now : 0;
 }
 
+/* A PIN check: the Argon2id hash costs about 0.6 s (README), far too long for a frame, so it
+ * runs on its own worker. The job holds a copy of the typed digits, wiped when it is freed. */
+typedef struct pin_job {
+    job base;
+    char hash[sizeof ((app_config *)0)->staff_pin_hash];
+    char pin[16];
+    int64_t fails, lock;         /* the attempt as recorded before the check */
+    int ok;
+} pin_job;
+
+static void pin_run(job *base, void *ctx)
+{
+    (void)ctx;
+    pin_job *j = (pin_job *)base;
+    j->ok = crypto_pwhash_str_verify(j->hash, j->pin, strlen(j->pin)) == 0;
+    sodium_memzero(j->pin, sizeof j->pin);
+}
+
+static void pin_destroy(job *base)
+{
+    sodium_memzero(base, sizeof(pin_job));
+    free(base);
+}
+
+static void wrong_pin(app *a, int64_t fails, int64_t lock)
+{
+    snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, "Wrong PIN"));
+    if (lock)
+        i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second", "Locked. Try again in %d seconds",
+                          (long)lock, a->s.staff_msg, sizeof a->s.staff_msg);
+    log_msg("staff", "wrong staff PIN (%lld in a row)", (long long)fails);
+}
+
 static void pin_ok(app *a)
 {
     /* Fail closed: an attempt is counted, and the lock it would earn is set, before the PIN is
@@ -319,14 +356,48 @@ static void pin_ok(app *a)
         recorded = local_set_int(a->loc, "staff_failures", fails) == 0 &&
                    (!lock || local_set_int(a->loc, "staff_locked_until", (int64_t)time(NULL) + lock) == 0);
     }
+    pin_job *j = NULL;
     if (left > 0) {
         i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second", "Locked. Try again in %d seconds",
                           (long)left, a->s.staff_msg, sizeof a->s.staff_msg);
     } else if (!recorded) {
         snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s: %s", T(a, "Storage"), T(a, "read-only: nothing can be saved"));
         log_msg("staff", "PIN pad stays locked: attempts cannot be recorded in the state database");
-    } else if (a->cfg.staff_pin_hash[0] &&
-               crypto_pwhash_str_verify(a->cfg.staff_pin_hash, a->pin, strlen(a->pin)) == 0) {
+    } else if (!a->cfg.staff_pin_hash[0]) {
+        wrong_pin(a, fails, lock);
+    } else if ((a->pins || job_queue_start(&a->pins, NULL, NULL, 0) == 0) && (j = calloc(1, sizeof *j)) != NULL) {
+        j->base.run = pin_run;
+        j->base.destroy = pin_destroy;
+        snprintf(j->hash, sizeof j->hash, "%s", a->cfg.staff_pin_hash);
+        memcpy(j->pin, a->pin, sizeof j->pin);
+        j->fails = fails;
+        j->lock = lock;
+        if (job_post(a->pins, &j->base, a->gen) == 0) {
+            a->s.pin_checking = 1;
+            snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, "Checking…"));
+        } else {
+            j = NULL;
+        }
+    }
+    if (recorded && a->cfg.staff_pin_hash[0] && !j) {
+        /* no worker for the check: the pad stays shut, like any failure */
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, "Wrong PIN"));
+        log_msg("staff", "the PIN cannot be checked (no worker thread)");
+    }
+    sodium_memzero(a->pin, sizeof a->pin);
+    a->s.pin_len = 0;
+}
+
+/* The answer of a PIN check, for the session that asked while it still shows the pad. */
+static int pin_tick(app *a)
+{
+    pin_job *j = (pin_job *)job_take(a->pins, a->gen);
+    if (!j) return 0;
+    int mine = a->s.pin_checking && a->s.screen == SCREEN_PIN;
+    a->s.pin_checking = 0;
+    if (!mine) {
+        a->s.staff_msg[0] = 0;
+    } else if (j->ok) {
         if (local_set_int(a->loc, "staff_failures", 0) != 0 || local_set_int(a->loc, "staff_locked_until", 0) != 0)
             log_msg("staff", "the PIN lockout could not be reset");
         a->s.staff_msg[0] = 0;
@@ -334,15 +405,13 @@ static void pin_ok(app *a)
         staff_refresh(a);
         app_book_staff(a, 0);
     } else {
-        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, "Wrong PIN"));
-        if (lock)
-            i18n_format_count(a->s.catalog, a->s.lang, "Locked. Try again in %d second",
-                              "Locked. Try again in %d seconds", (long)lock, a->s.staff_msg, sizeof a->s.staff_msg);
-        log_msg("staff", "wrong staff PIN (%lld in a row)", (long long)fails);
+        wrong_pin(a, j->fails, j->lock);
     }
-    sodium_memzero(a->pin, sizeof a->pin);
-    a->s.pin_len = 0;
+    job_free(&j->base);
+    return 1;
 }
+
+int app_staff_pending(const app *a) { return job_pending(a->checks) || job_pending(a->pins); }
 
 int app_staff_apply(app *a, const action *act)
 {
@@ -355,15 +424,16 @@ int app_staff_apply(app *a, const action *act)
         s->staff_msg[0] = 0;
         return 1;
     case ACT_PIN_DIGIT:
-        if (s->pin_len >= (int)sizeof a->pin - 1 || act->arg[0] < '0' || act->arg[0] > '9') return 0;
+        if (s->pin_checking || s->pin_len >= (int)sizeof a->pin - 1 || act->arg[0] < '0' || act->arg[0] > '9') return 0;
         a->pin[s->pin_len++] = act->arg[0];
         a->pin[s->pin_len] = 0;
         return 1;
     case ACT_PIN_DELETE:
-        if (s->pin_len == 0) return 0;
+        if (s->pin_checking || s->pin_len == 0) return 0;
         a->pin[--s->pin_len] = 0;
         return 1;
     case ACT_PIN_OK:
+        if (s->pin_checking || s->screen != SCREEN_PIN) return 0;
         pin_ok(a);
         return 1;
     case ACT_STAFF_CHECK:
@@ -391,4 +461,6 @@ void app_staff_close(app *a)
     app_staff_leave(a);
     job_queue_stop(a->checks); /* waits for a check under way; drops it and its staging file */
     a->checks = NULL;
+    job_queue_stop(a->pins);
+    a->pins = NULL;
 }

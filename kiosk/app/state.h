@@ -201,6 +201,7 @@ typedef struct app_state {
 
     /* staff mode; the PIN digits themselves never leave the app */
     int pin_len;
+    int pin_checking;            /* the typed PIN is being checked on a worker; the pad waits */
     char staff_msg[512];
     char staff_info[2048];
     staff_pack *packs;

@@ -20,7 +20,8 @@ void screen_pin(frame *f)
     int dx = f->w / 2 - (st->pin_len * (dot + dot / 2)) / 2;
     for (int i = 0; i < st->pin_len; i++) ui_fill(f, (rect){dx + i * (dot + dot / 2), y, dot, dot}, COL_TEXT);
     y += dot + pad / 2;
-    text_opts mo = ui_opts(f->m.body, 1, COL_WARN, TEXT_ALIGN_CENTER);
+    /* "Checking…" while the PIN's hash is worked out (about half a second); warnings otherwise */
+    text_opts mo = ui_opts(f->m.body, 1, st->pin_checking ? COL_TEXT : COL_WARN, TEXT_ALIGN_CENTER);
     int mh = ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, st->staff_msg, &mo, 1);
     y += (mh > f->m.body * 3 / 2 ? mh : f->m.body * 3 / 2) + pad / 2;
     static const char *keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"};
