@@ -83,6 +83,9 @@ void store_close(store *s)
 {
     if (!s) return;
     sqlite3_finalize(s->svc_i18n);
+    sqlite3_finalize(s->svc_row);
+    sqlite3_finalize(s->svc_row_chain);
+    sqlite3_finalize(s->org_name_chain);
     sqlite3_finalize(s->org_i18n);
     sqlite3_finalize(s->loc_i18n);
     store_search_close(s);
@@ -121,8 +124,16 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
                            "SELECT lang, status, name, summary, description, eligibility_description, "
                            "fees_description FROM service_i18n WHERE service_id=?1",
                            -1, &s->svc_i18n, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "SELECT lang, status, name, description FROM organization_i18n WHERE organization_id=?1",
-                           -1, &s->org_i18n, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT lang, status, name, summary FROM service_i18n WHERE service_id=?1", -1,
+                           &s->svc_row, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT status, name, summary FROM service_i18n WHERE service_id=?1 AND lang=?2",
+                           -1, &s->svc_row_chain, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT lang, status, name FROM organization_i18n WHERE organization_id=?1", -1,
+                           &s->org_i18n, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT status, name FROM organization_i18n WHERE organization_id=?1 AND lang=?2",
+                           -1, &s->org_name_chain, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db,
                            "SELECT lang, status, name, accessibility, transportation FROM location_i18n WHERE location_id=?1",
                            -1, &s->loc_i18n, NULL) != SQLITE_OK) {
@@ -217,6 +228,40 @@ static void text_free(store_text *t)
     t->text = NULL;
 }
 
+/*
+ * resolve(all) for the row id, reading first one language at a time along the chain's first
+ * STORE_CHAIN_MAX languages with one (id, language) look-up each (one, where the reader's
+ * language has the text), and all the translations only when some field is still without text:
+ * the same result, since text in an earlier language of the chain is never beaten by a later one.
+ */
+static void resolve_chain(sqlite3_stmt *one, sqlite3_stmt *all, const char *id, int nfields, const char *const langs[],
+                          int nlangs, store_text *out[])
+{
+    int left = nfields;
+    sqlite3_bind_text(one, 1, id, -1, SQLITE_TRANSIENT);
+    for (int i = 0; i < nlangs && i < STORE_CHAIN_MAX && left > 0; i++) {
+        int seen = 0; /* a chain may name a language twice */
+        for (int j = 0; j < i && !seen; j++) seen = !strcmp(langs[j], langs[i]);
+        if (seen) continue;
+        sqlite3_bind_text(one, 2, langs[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(one) == SQLITE_ROW)
+            for (int f = 0; f < nfields; f++) {
+                const unsigned char *t = sqlite3_column_text(one, 1 + f);
+                if (out[f]->text || !t || !t[0]) continue;
+                out[f]->text = strdup((const char *)t);
+                snprintf(out[f]->lang, sizeof out[f]->lang, "%s", langs[i]);
+                out[f]->status = status_of(sqlite3_column_text(one, 0));
+                out[f]->fallback = i != 0;
+                left--;
+            }
+        sqlite3_reset(one);
+    }
+    if (left == 0) return;
+    for (int f = 0; f < nfields; f++) text_free(out[f]);
+    sqlite3_bind_text(all, 1, id, -1, SQLITE_TRANSIENT);
+    resolve(all, nfields, langs, nlangs, out);
+}
+
 void store_resolve(sqlite3_stmt *st, int nfields, const char *const langs[], int nlangs, store_text *out[])
 {
     resolve(st, nfields, langs, nlangs, out);
@@ -226,11 +271,8 @@ void store_text_free(store_text *t) { text_free(t); }
 
 static void resolve_org_name(store *s, const char *org, const char *const langs[], int nlangs, store_text *name)
 {
-    store_text desc = {0};
-    store_text *o[] = {name, &desc};
-    sqlite3_bind_text(s->org_i18n, 1, org, -1, SQLITE_TRANSIENT);
-    resolve(s->org_i18n, 2, langs, nlangs, o);
-    text_free(&desc);
+    store_text *o[] = {name};
+    resolve_chain(s->org_name_chain, s->org_i18n, org, 1, langs, nlangs, o);
 }
 
 /* ---------- categories ---------- */
@@ -341,13 +383,8 @@ int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int n
         k->town = dup_col(st, 2);
         k->languages = dup_col(st, 3);
         k->bookable = sqlite3_column_int(st, 4);
-        store_text d = {0}, e = {0}, f = {0};
-        store_text *o[] = {&k->name, &k->summary, &d, &e, &f};
-        sqlite3_bind_text(s->svc_i18n, 1, k->id, -1, SQLITE_STATIC);
-        resolve(s->svc_i18n, 5, langs, nlangs, o);
-        text_free(&d);
-        text_free(&e);
-        text_free(&f);
+        store_text *o[] = {&k->name, &k->summary};
+        resolve_chain(s->svc_row_chain, s->svc_row, k->id, 2, langs, nlangs, o);
         resolve_org_name(s, (const char *)sqlite3_column_text(st, 1), langs, nlangs, &k->provider);
     }
     *out = r;

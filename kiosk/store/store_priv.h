@@ -13,8 +13,14 @@ struct store_search;
 struct store {
     sqlite3 *db;
     sqlite3_stmt *svc_i18n, *org_i18n, *loc_i18n;
+    /* a list row's name and summary, and a provider's name: looked up one language of the
+     * chain at a time (its first STORE_CHAIN_MAX), then, when one is missing there, from all
+     * translations (store_rows_from) */
+    sqlite3_stmt *svc_row, *svc_row_chain, *org_name_chain;
     struct store_search *search; /* opened on the first search (ICU transliterators are costly) */
 };
+
+#define STORE_CHAIN_MAX 4
 
 /* The columns store_rows_from reads, for a query over "service v". */
 #define STORE_ROW_COLUMNS                                                                  \
