@@ -84,6 +84,8 @@ int app_find_apply(app *a, const action *act)
     app_state *s = &a->s;
     switch (act->kind) {
     case ACT_SEARCH:
+        /* once per process: what the first key in Arabic or Cyrillic would otherwise wait for */
+        if (store_search_prepare(a->st) < 0) log_msg("store", "search: %s", store_errmsg(a->st));
         app_go(a, SCREEN_SEARCH);
         s->scroll[SCREEN_SEARCH] = 0;
         run_search(a, 0);

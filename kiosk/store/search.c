@@ -12,7 +12,7 @@
  * pages differ from kiosk to kiosk), so the kiosk re-indexes the offers a delta touched on the
  * staged copy after applying it.
  *
- * Documents and queries go through the same ICU transliterators, so they meet:
+ * Documents and queries go through the same folding (ICU), so they meet:
  *  - fold: lower case, diacritics removed (Müller = muller), Turkish dotted and dotless i both i,
  *    Arabic-script letter variants unified (ي/ی, ك/ک, أ/ا, ة/ه) so an Arabic keyboard finds
  *    Persian text and back;
@@ -33,12 +33,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
 struct store_folder {
-    UTransliterator *fold, *skel;
+    const UNormalizer2 *nfd, *nfc;
+    UTransliterator *latin;  /* Any-Latin, Latin-ASCII, lower case, letters only; opened on first need */
+    UTransliterator *sounds; /* the consonant rules, on lower-case ASCII */
+    int latin_failed;
 };
 
 struct store_search {
@@ -46,24 +50,28 @@ struct store_search {
     int has_index;
     char **stop; /* stop words, folded */
     int nstop;
-    sqlite3_stmt *terms, *ranked, *capped, *rowids, *oid;
+    sqlite3_stmt *terms, *ranked, *rowids, *oid;
     char lang[32][16];      /* search_lang: the language of each number */
     unsigned char *live;    /* live[n]: offer number n is in search_doc (not a stale row) */
     sqlite3_int64 nlive;
 };
 
-static const char fold_rules[] =
-    ":: NFD; :: [:Nonspacing Mark:] Remove; :: Lower; :: NFC;"
-    "ı > i; ß > ss; ك > ک; ي > ی; ى > ی; ة > ه; ۀ > ه; ـ > ;";
+/*
+ * The fold is done with ICU's normaliser and case mapping directly, and the skeleton's sound
+ * rules by a transliterator made from rules alone: ICU's first transliterator by name (":: NFD",
+ * "Any-Latin") builds its registry of every transliterator, some 140 M instructions (15-20 ms here),
+ * which the first keystroke would wait for. Only a skeleton of text that is not ASCII once folded
+ * (Arabic, Cyrillic, Ethiopic, a Latin letter like ł) needs "Any-Latin"; it is opened then.
+ * test_search checks the result against the rules as ICU's transliterators apply them.
+ */
 
-/* After Any-Latin and Latin-ASCII: keep letters, drop vowels and weak letters (Arabic script
- * writes few vowels), merge letters that scripts render differently (no p in Arabic, c as k but
- * as s before e and i, Cyrillic дж and Ethiopic ጀ as j: "Jobcenter", "جوبسنتر", "джобцентр",
- * "ጆብሰንተር" meet). */
-static const char skel_rules[] =
-    ":: Any-Latin; [ǧǦ] > j; :: Latin-ASCII; :: Lower;"
-    "[^a-z\\u0020] > ;"
-    ":: Null;"
+/* Before the sound rules, text not yet in ASCII: to Latin letters, lower case, letters and spaces only. */
+static const char latin_rules[] = ":: Any-Latin; [ǧǦ] > j; :: Latin-ASCII; :: Lower; [^a-z\\u0020] > ;";
+
+/* Keep letters, drop vowels and weak letters (Arabic script writes few vowels), merge letters that
+ * scripts render differently (no p in Arabic, c as k but as s before e and i, Cyrillic дж and
+ * Ethiopic ጀ as j: "Jobcenter", "جوبسنتر", "джобцентр", "ጆብሰንተር" meet). One pass. */
+static const char sound_rules[] =
     "dzh > j; dz > j; sch > s; sh > s; ch > k; kh > k; ck > k; ph > f; x > ks; c } [ei] > s;"
     "[aeiouyhw] > ; p > b; v > f; [cqg] > k; z > s; d > t;";
 
@@ -90,10 +98,13 @@ static UTransliterator *open_rules(const char *name, const char *rules, char *er
 store_folder *store_folder_open(char *err, size_t errlen)
 {
     store_folder *f = calloc(1, sizeof *f);
+    UErrorCode e = U_ZERO_ERROR;
     if (!f) return NULL;
-    f->fold = open_rules("kiosk-fold", fold_rules, err, errlen);
-    f->skel = f->fold ? open_rules("kiosk-skeleton", skel_rules, err, errlen) : NULL;
-    if (!f->skel) {
+    f->nfd = unorm2_getNFDInstance(&e);
+    f->nfc = unorm2_getNFCInstance(&e);
+    if (U_FAILURE(e)) snprintf(err, errlen, "search: ICU normaliser: %s", u_errorName(e));
+    f->sounds = U_SUCCESS(e) ? open_rules("kiosk-sounds", sound_rules, err, errlen) : NULL;
+    if (!f->sounds) {
         store_folder_close(f);
         return NULL;
     }
@@ -103,55 +114,187 @@ store_folder *store_folder_open(char *err, size_t errlen)
 void store_folder_close(store_folder *f)
 {
     if (!f) return;
-    utrans_close(f->fold);
-    utrans_close(f->skel);
+    utrans_close(f->latin);
+    utrans_close(f->sounds);
     free(f);
 }
 
-/* t applied to utf8; a new UTF-8 string, NULL on error (invalid UTF-8 becomes U+FFFD). */
-static char *translit(UTransliterator *t, const char *utf8)
+/* utf8 as UTF-16 (invalid UTF-8 becomes U+FFFD) into a new buffer; NULL on error. */
+static UChar *to_u16(const char *utf8, int32_t *n)
 {
     UErrorCode e = U_ZERO_ERROR;
     int32_t len = 0;
     u_strFromUTF8WithSub(NULL, 0, &len, utf8, -1, 0xFFFD, NULL, &e);
     if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e)) return NULL;
-    for (int32_t cap = len * 4 + 16;; cap *= 2) {
-        UChar *u = malloc(sizeof(UChar) * (size_t)cap);
-        if (!u) return NULL;
-        int32_t n = 0, limit;
-        e = U_ZERO_ERROR;
-        u_strFromUTF8WithSub(u, cap, &n, utf8, -1, 0xFFFD, NULL, &e);
-        limit = n;
-        if (U_SUCCESS(e)) utrans_transUChars(t, u, &n, cap, 0, &limit, &e);
-        if (e == U_BUFFER_OVERFLOW_ERROR && cap < (1 << 24)) {
-            free(u);
-            continue;
-        }
-        char *out = NULL;
-        if (U_SUCCESS(e)) {
-            int32_t blen = 0;
-            UErrorCode e2 = U_ZERO_ERROR;
-            u_strToUTF8(NULL, 0, &blen, u, limit, &e2);
-            out = malloc((size_t)blen + 1);
-            e2 = U_ZERO_ERROR;
-            if (out) u_strToUTF8(out, blen + 1, NULL, u, limit, &e2);
-            if (out && U_FAILURE(e2)) {
-                free(out);
-                out = NULL;
-            }
-        }
+    UChar *u = malloc(sizeof(UChar) * ((size_t)len + 1));
+    e = U_ZERO_ERROR;
+    if (u) u_strFromUTF8WithSub(u, len + 1, n, utf8, -1, 0xFFFD, NULL, &e);
+    if (U_FAILURE(e)) {
         free(u);
-        return out;
+        return NULL;
     }
+    return u;
 }
 
-char *store_fold(store_folder *f, const char *utf8) { return translit(f->fold, utf8 ? utf8 : ""); }
+static char *to_utf8(const UChar *u, int32_t n)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t blen = 0;
+    u_strToUTF8(NULL, 0, &blen, u, n, &e);
+    char *out = malloc((size_t)blen + 1);
+    e = U_ZERO_ERROR;
+    if (out) u_strToUTF8(out, blen + 1, NULL, u, n, &e);
+    if (out && U_FAILURE(e)) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* One step of a normaliser or case mapping, for apply(). */
+typedef int32_t (*u16_step)(const void *ctx, const UChar *in, int32_t n, UChar *out, int32_t cap, UErrorCode *e);
+
+static int32_t normalize_step(const void *ctx, const UChar *in, int32_t n, UChar *out, int32_t cap, UErrorCode *e)
+{
+    return unorm2_normalize(ctx, in, n, out, cap, e);
+}
+
+static int32_t lower_step(const void *ctx, const UChar *in, int32_t n, UChar *out, int32_t cap, UErrorCode *e)
+{
+    (void)ctx;
+    return u_strToLower(out, cap, in, n, "", e); /* root: what ICU's Any-Lower does */
+}
+
+/* step applied to in[0..*n) into a new buffer (in freed); NULL on error. */
+static UChar *apply(u16_step step, const void *ctx, UChar *in, int32_t *n)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t cap = *n + *n / 2 + 8, len;
+    UChar *out = malloc(sizeof(UChar) * (size_t)cap);
+    if (!out) goto fail;
+    len = step(ctx, in, *n, out, cap, &e);
+    if (e == U_BUFFER_OVERFLOW_ERROR) {
+        free(out);
+        cap = len + 1;
+        e = U_ZERO_ERROR;
+        if (!(out = malloc(sizeof(UChar) * (size_t)cap))) goto fail;
+        len = step(ctx, in, *n, out, cap, &e);
+    }
+    if (U_FAILURE(e)) {
+        free(out);
+        goto fail;
+    }
+    free(in);
+    *n = len;
+    return out;
+fail:
+    free(in);
+    return NULL;
+}
+
+/* The fold in UTF-16: decomposed, nonspacing marks removed, lower case, composed, then the
+ * letters below merged: ı i, ß ss, Arabic kaf and yeh as the Persian ones, alef maksura as
+ * yeh, teh marbuta and heh goal with hamza as heh; tatweel (the stretching line) dropped. */
+static UChar *fold_u16(const store_folder *f, const char *utf8, int32_t *n)
+{
+    UChar *u = to_u16(utf8, n);
+    if (!u || !(u = apply(normalize_step, f->nfd, u, n))) return NULL;
+    int32_t w = 0;
+    for (int32_t r = 0; r < *n;) {
+        int32_t start = r;
+        UChar32 c;
+        U16_NEXT(u, r, *n, c);
+        if (u_charType(c) == U_NON_SPACING_MARK) continue;
+        while (start < r) u[w++] = u[start++];
+    }
+    *n = w;
+    if (!(u = apply(lower_step, NULL, u, n)) || !(u = apply(normalize_step, f->nfc, u, n))) return NULL;
+    UChar *out = malloc(sizeof(UChar) * ((size_t)*n * 2 + 1)); /* ß doubles */
+    if (!out) {
+        free(u);
+        return NULL;
+    }
+    w = 0;
+    for (int32_t r = 0; r < *n; r++) {
+        UChar c = u[r];
+        switch (c) {
+        case 0x0131: out[w++] = 'i'; break;                 /* ı */
+        case 0x00DF: out[w++] = 's'; out[w++] = 's'; break; /* ß */
+        case 0x0643: out[w++] = 0x06A9; break;              /* ك > ک */
+        case 0x064A: case 0x0649: out[w++] = 0x06CC; break; /* ي ى > ی */
+        case 0x0629: case 0x06C0: out[w++] = 0x0647; break; /* ة ۀ > ه */
+        case 0x0640: break;                                 /* ـ */
+        default: out[w++] = c;
+        }
+    }
+    free(u);
+    *n = w;
+    return out;
+}
+
+char *store_fold(store_folder *f, const char *utf8)
+{
+    int32_t n = 0;
+    UChar *u = fold_u16(f, utf8 ? utf8 : "", &n);
+    char *out = u ? to_utf8(u, n) : NULL;
+    free(u);
+    return out;
+}
+
+/* t applied to u[0..*n) into a new buffer (u freed); NULL on error. */
+static UChar *transliterate(UTransliterator *t, UChar *u, int32_t *n)
+{
+    for (int32_t cap = *n * 4 + 16; cap < (1 << 24); cap *= 2) {
+        UChar *b = malloc(sizeof(UChar) * (size_t)cap);
+        if (!b) break;
+        memcpy(b, u, sizeof(UChar) * (size_t)*n); /* afresh on each try: an overflow may leave b half done */
+        UErrorCode e = U_ZERO_ERROR;
+        int32_t len = *n, limit = *n;
+        utrans_transUChars(t, b, &len, cap, 0, &limit, &e);
+        if (U_SUCCESS(e)) {
+            free(u);
+            *n = limit;
+            return b;
+        }
+        free(b);
+        if (e != U_BUFFER_OVERFLOW_ERROR) break;
+    }
+    free(u);
+    return NULL;
+}
+
+/* The Latin stage, opened on first use; NULL when it cannot be. */
+static UTransliterator *store_folder_latin(store_folder *f)
+{
+    char err[200];
+    if (!f->latin && !f->latin_failed && !(f->latin = open_rules("kiosk-latin", latin_rules, err, sizeof err)))
+        f->latin_failed = 1;
+    return f->latin;
+}
 
 char *store_skeleton(store_folder *f, const char *utf8)
 {
-    char *folded = translit(f->fold, utf8 ? utf8 : "");
-    char *s = folded ? translit(f->skel, folded) : NULL;
-    free(folded);
+    int32_t n = 0;
+    UChar *u = fold_u16(f, utf8 ? utf8 : "", &n);
+    if (!u) return NULL;
+    int ascii = 1;
+    for (int32_t i = 0; i < n && ascii; i++) ascii = u[i] < 0x80;
+    if (ascii) {
+        /* what the Latin stage leaves of folded ASCII: its letters and spaces */
+        int32_t w = 0;
+        for (int32_t i = 0; i < n; i++)
+            if ((u[i] >= 'a' && u[i] <= 'z') || u[i] == ' ') u[w++] = u[i];
+        n = w;
+    } else {
+        if (store_folder_latin(f)) u = transliterate(f->latin, u, &n);
+        else {
+            free(u);
+            u = NULL;
+        }
+    }
+    u = u ? transliterate(f->sounds, u, &n) : NULL;
+    char *s = u ? to_utf8(u, n) : NULL;
+    free(u);
     if (!s) return NULL;
     /* doubled letters once, words of one letter dropped: they would match everything */
     char *w = s;
@@ -862,26 +1005,6 @@ static void found_free(found *f)
     free(f->slots);
 }
 
-/* Offer ids of st's rows (first column) into f, up to want ids in all (0: no limit). */
-static int collect(sqlite3_stmt *st, found *f, int want)
-{
-    int rc = 0, step;
-    while ((want == 0 || f->n < want) && (step = sqlite3_step(st)) == SQLITE_ROW)
-        if (found_add(f, (const char *)sqlite3_column_text(st, 0))) rc = -1;
-    sqlite3_reset(st);
-    return rc;
-}
-
-static sqlite3_int64 capped_count(sqlite3_stmt *st, const char *expr, int cap)
-{
-    sqlite3_int64 v = -1;
-    sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, cap);
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return v;
-}
-
 char *store_json_strings(const char *const *v, int n)
 {
     size_t cap = 3, len = 1;
@@ -933,7 +1056,6 @@ void store_search_close(store *s)
     sqlite3_finalize(ss->terms);
     sqlite3_finalize(ss->ranked);
     sqlite3_finalize(ss->oid);
-    sqlite3_finalize(ss->capped);
     sqlite3_finalize(ss->rowids);
     free(ss->live);
     free(ss);
@@ -1019,24 +1141,48 @@ static int search_ready(store *s)
         ss->folder && ss->stop && register_rank(s->db) == 0 &&
         sqlite3_prepare_v2(s->db, "SELECT term FROM search_term WHERE term >= ?1 AND term < ?2", -1, &ss->terms, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(s->db,
-                           "SELECT d.oid FROM search JOIN search_doc d ON d.id=(search.rowid >> 5) WHERE search MATCH ?1 "
-                           "ORDER BY " SEARCH_RANK " * (CASE WHEN (search.rowid & 31)=?2 THEN 1.2 ELSE 1.0 END)",
+                           "SELECT d.oid FROM (SELECT rowid AS r, " SEARCH_RANK " AS k FROM search WHERE search MATCH ?1 LIMIT ?3)"
+                           " LEFT JOIN search_doc d ON d.id=(r >> 5) ORDER BY k * (CASE WHEN (r & 31)=?2 THEN 1.2 ELSE 1.0 END)",
                            -1, &ss->ranked, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(s->db, "SELECT oid FROM search_doc WHERE id=?1", -1, &ss->oid, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(s->db, "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ?1 LIMIT ?2)", -1,
-                           &ss->capped, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(s->db, "SELECT rowid FROM search WHERE search MATCH ?1 LIMIT ?2", -1, &ss->rowids, NULL) ==
             SQLITE_OK &&
         load_numbers(s->db, ss) == 0;
     return ss->has_index;
 }
 
-/* The ranked rows of expr into f. */
+/*
+ * The rows of expr ranked into f, when there are at most SEARCH_RANK_MAX of them: 1 when there
+ * were more (then f is unchanged), 0, -1. One evaluation of expr, which is what costs: the
+ * count and the ranking come from the same rows.
+ */
 static int ranked(struct store_search *ss, const char *expr, int li, found *f)
 {
+    char *keep[SEARCH_RANK_MAX];
+    int n = 0, rc = 0, step;
     sqlite3_bind_text(ss->ranked, 1, expr, -1, SQLITE_STATIC);
     sqlite3_bind_int(ss->ranked, 2, li);
-    return collect(ss->ranked, f, 0);
+    sqlite3_bind_int(ss->ranked, 3, SEARCH_RANK_MAX + 1);
+    while ((step = sqlite3_step(ss->ranked)) == SQLITE_ROW) {
+        if (n == SEARCH_RANK_MAX) {
+            rc = 1;
+            break;
+        }
+        const char *id = (const char *)sqlite3_column_text(ss->ranked, 0);
+        keep[n] = id ? strdup(id) : NULL; /* no id: an offer changed since, its old row unreachable */
+        if (id && !keep[n]) {
+            rc = -1;
+            break;
+        }
+        n++;
+    }
+    if (rc == 0 && step != SQLITE_DONE) rc = -1;
+    sqlite3_reset(ss->ranked);
+    for (int i = 0; i < n; i++) {
+        if (rc == 0 && keep[i] && found_add(f, keep[i])) rc = -1;
+        free(keep[i]);
+    }
+    return rc;
 }
 
 /*
@@ -1048,25 +1194,21 @@ static int run_tier(struct store_search *ss, const char *expr, const char *prev,
                     const char *lang, int li, found *f, int want)
 {
     sbuf e = {0};
-    int rc = 0;
+    int rc = 1;
     if (prev) sb_add(&e, "(%s) NOT (%s)", expr, prev);
     else sb_add(&e, "%s", expr);
     if (e.oom) rc = -1;
-    else if (new_docs <= SEARCH_RANK_MAX) rc = ranked(ss, sb_str(&e), li, f);
-    else {
-        rc = 1;
-        if (li > 0) {
-            sbuf m = {0};
-            sb_add(&m, "(%s) AND lang : \"%s\"", sb_str(&e), lang);
-            sqlite3_int64 nm = m.oom ? -1 : capped_count(ss->capped, sb_str(&m), SEARCH_RANK_MAX + 1);
-            if (nm >= 0 && nm <= SEARCH_RANK_MAX && ranked(ss, sb_str(&m), li, f)) rc = -1;
-            free(m.s);
-        }
-        for (int i = 0; rc > 0 && i < c->nfirst && f->n < want; i++) {
-            sqlite3_bind_int64(ss->oid, 1, c->first[i]);
-            if (sqlite3_step(ss->oid) == SQLITE_ROW && found_add(f, (const char *)sqlite3_column_text(ss->oid, 0))) rc = -1;
-            sqlite3_reset(ss->oid);
-        }
+    else if (new_docs <= SEARCH_RANK_MAX) rc = ranked(ss, sb_str(&e), li, f); /* 1 only if the count was wrong */
+    if (rc == 1 && li > 0) {
+        sbuf m = {0};
+        sb_add(&m, "(%s) AND lang : \"%s\"", sb_str(&e), lang);
+        if (m.oom || ranked(ss, sb_str(&m), li, f) < 0) rc = -1;
+        free(m.s);
+    }
+    for (int i = 0; rc > 0 && i < c->nfirst && f->n < want; i++) {
+        sqlite3_bind_int64(ss->oid, 1, c->first[i]);
+        if (sqlite3_step(ss->oid) == SQLITE_ROW && found_add(f, (const char *)sqlite3_column_text(ss->oid, 0))) rc = -1;
+        sqlite3_reset(ss->oid);
     }
     free(e.s);
     return rc;
@@ -1145,8 +1287,13 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
         prev_docs = c.docs;
         last = i;
     }
-    /* the page filled before the loosest tier: count it all the same */
-    if (rc >= 0 && have < L && count_total(ss, sb_str(&t[L]), &tot, &whole)) rc = -1;
+    /* the page filled before the loosest tier: count it all the same, unless a stricter tier
+     * already had more than can be counted on a keystroke (the loosest has as many then) */
+    if (rc >= 0 && have < L && whole) {
+        int stricter = tot;
+        if (count_total(ss, sb_str(&t[L]), &tot, &whole)) rc = -1;
+        if (tot < stricter) tot = stricter; /* counted in index order up to the cap: a lower bound */
+    }
     if (total) *total = tot > f.n ? tot : f.n;
     if (exact) *exact = whole;
     for (int i = 0; i < nw; i++) {
@@ -1163,6 +1310,12 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
     found_free(&f);
     if (rc < 0 && total) *total = 0;
     return rc < 0 ? -1 : 0;
+}
+
+int store_search_prepare(store *s)
+{
+    if (!search_ready(s)) return s->search ? 1 : -1;
+    return store_folder_latin(s->search->folder) ? 0 : -1;
 }
 
 int store_search(store *s, const char *query, const char *const langs[], int nlangs, int limit, store_offer_row **out,

@@ -160,6 +160,12 @@ int store_search_refresh(const char *path, const void *changeset, int size, char
  */
 int store_search_page(store *s, const char *query, const char *const langs[], int nlangs, int offset, int limit,
                       store_offer_row **out, int *n, int *total, int *exact);
+/*
+ * Get search ready before the first key: its statements, and ICU's transliterator to Latin that
+ * the first word in another script would otherwise wait for (some 140 M instructions, once per
+ * process; see search.c). For when the search screen opens. Returns 0, 1 without an index, -1.
+ */
+int store_search_prepare(store *s);
 /* The first page of store_search_page, without the count. */
 int store_search(store *s, const char *query, const char *const langs[], int nlangs, int limit, store_offer_row **out,
                  int *n);

@@ -2,7 +2,9 @@
  * bench_search: search latency per keystroke on a content database (make bench). Types each
  * query one character at a time, as a person on the on-screen keyboard would, and prints the
  * time of every search: p50, p99, max; wall clock, and the CPU time of this thread (which other
- * work on a shared machine does not inflate). Given the demo content and the relevance set too, prints
+ * work on a shared machine does not inflate). Like the kiosk, it first gets search ready as the
+ * search screen opens (store_search_prepare, once per process) and asks for pages of 40 rows;
+ * the first search and the first in another script are printed apart. Given the demo content and the relevance set too, prints
  * their hit rates (tests/unit/relevance.h).
  */
 #include "relevance.h"
@@ -35,7 +37,22 @@ int main(int argc, char **argv)
         return 1;
     }
     double t[4096], cpu[4096];
-    int n = 0, rows = 0;
+    int n = 0, rows = 0, first = 0, other_script = 0;
+    {
+        struct timespec a, b, ca, cb;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ca);
+        int rc = store_search_prepare(s);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cb);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        if (rc) {
+            fprintf(stderr, "search cannot be prepared: %s\n", store_errmsg(s));
+            return 1;
+        }
+        printf("search_prepare_ms=%.1f cpu=%.1f (as the search screen opens, once per process)\n",
+               (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6,
+               (double)(cb.tv_sec - ca.tv_sec) * 1e3 + (double)(cb.tv_nsec - ca.tv_nsec) / 1e6);
+    }
     for (int round = 0; round < 4; round++)
         for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
             size_t len = strlen(queries[q]);
@@ -50,7 +67,7 @@ int main(int argc, char **argv)
                 clock_gettime(CLOCK_MONOTONIC, &a);
                 clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ca);
                 int total = 0;
-                int rc = store_search_page(s, buf, langs[round], 3, 0, 30, &r, &nr, &total, NULL);
+                int rc = store_search_page(s, buf, langs[round], 3, 0, 40, &r, &nr, &total, NULL);
                 clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cb);
                 clock_gettime(CLOCK_MONOTONIC, &b);
                 if (rc < 0) {
@@ -59,14 +76,18 @@ int main(int argc, char **argv)
                 }
                 rows += nr;
                 store_offer_rows_free(r, nr);
-                if (round > 0 || q > 0) { /* the very first search opens ICU: reported apart */
-                    cpu[n] = (double)(cb.tv_sec - ca.tv_sec) * 1e3 + (double)(cb.tv_nsec - ca.tv_nsec) / 1e6;
-                    t[n++] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
-                }
-                else if (i == 1)
-                    printf("search_first_ms=%.1f cpu=%.1f (opens the ICU transliterators once; target <= 20)\n",
-                           (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6,
-                           (double)(cb.tv_sec - ca.tv_sec) * 1e3 + (double)(cb.tv_nsec - ca.tv_nsec) / 1e6);
+                double wall = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6,
+                       used = (double)(cb.tv_sec - ca.tv_sec) * 1e3 + (double)(cb.tv_nsec - ca.tv_nsec) / 1e6;
+                /* the first ones that found something: a letter alone, "ka" or "کا" (stop words) search nothing */
+                if (round == 0 && nr > 0 && (unsigned char)buf[0] >= 0x80 && !other_script++)
+                    printf("search_first_other_script_ms=%.1f cpu=%.1f (the first key in another script)\n", wall, used);
+                if (round > 0 || q > 0) { /* the very first search: reported apart */
+                    if (getenv("BENCH_SLOW") && used > atof(getenv("BENCH_SLOW")))
+                        fprintf(stderr, "slow: %.2f ms cpu, %d rows of %d\n", used, nr, total); /* never the query */
+                    cpu[n] = used;
+                    t[n++] = wall;
+                } else if (nr > 0 && !first++)
+                    printf("search_first_ms=%.1f cpu=%.1f (target <= 20)\n", wall, used);
             }
         }
     qsort(t, (size_t)n, sizeof *t, cmp);

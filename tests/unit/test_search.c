@@ -10,6 +10,8 @@
 
 #include <sqlite3.h>
 #include <string.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
 
 static store_folder *F;
 static store *S;
@@ -41,6 +43,119 @@ static int skel_is(const char *in, const char *want)
     if (!ok) printf("  skeleton(%s) = %s, want %s\n", in, got ? got : "(null)", want);
     free(got);
     return ok;
+}
+
+
+/* The fold and the skeleton as ICU's transliterators apply the rules search.c follows: search.c
+ * does them without the transliterator registry, which is slow to build, and must agree. */
+static const char ref_fold_rules[] =
+    ":: NFD; :: [:Nonspacing Mark:] Remove; :: Lower; :: NFC;"
+    "ı > i; ß > ss; ك > ک; ي > ی; ى > ی; ة > ه; ۀ > ه; ـ > ;";
+static const char ref_skel_rules[] =
+    ":: Any-Latin; [ǧǦ] > j; :: Latin-ASCII; :: Lower;"
+    "[^a-z\\u0020] > ;"
+    ":: Null;"
+    "dzh > j; dz > j; sch > s; sh > s; ch > k; kh > k; ck > k; ph > f; x > ks; c } [ei] > s;"
+    "[aeiouyhw] > ; p > b; v > f; [cqg] > k; z > s; d > t;";
+
+static UTransliterator *ref_open(const char *rules)
+{
+    static UChar r[2048];
+    UChar id[8];
+    UErrorCode e = U_ZERO_ERROR;
+    UParseError pe;
+    u_uastrcpy(id, "ref");
+    u_strFromUTF8(r, 2048, NULL, rules, -1, &e);
+    UTransliterator *t = U_SUCCESS(e) ? utrans_openU(id, -1, UTRANS_FORWARD, r, -1, &pe, &e) : NULL;
+    return U_SUCCESS(e) ? t : NULL;
+}
+
+static char *ref_apply(UTransliterator *t, const char *utf8)
+{
+    static UChar u[1 << 16];
+    static char out[1 << 18];
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t n = 0;
+    u_strFromUTF8WithSub(u, 1 << 14, &n, utf8, -1, 0xFFFD, NULL, &e);
+    int32_t limit = n;
+    if (U_SUCCESS(e)) utrans_transUChars(t, u, &n, 1 << 16, 0, &limit, &e);
+    if (U_SUCCESS(e)) u_strToUTF8(out, sizeof out, NULL, u, limit, &e);
+    return U_SUCCESS(e) ? out : NULL;
+}
+
+/* The skeleton's last steps (doubled letters once, one-letter words dropped), as search.c. */
+static void ref_squeeze(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r;) {
+        while (*r == ' ') r++;
+        char *start = w;
+        for (; *r && *r != ' '; r++)
+            if (w == start || w[-1] != *r) *w++ = *r;
+        if (w - start < 2) w = start;
+        else if (*r) *w++ = ' ';
+    }
+    while (w > s && w[-1] == ' ') w--;
+    *w = 0;
+}
+
+/* Both ways on text; counts the disagreements (printing the first few). */
+static int ref_compare(UTransliterator *fold, UTransliterator *skel, const char *text, int *shown)
+{
+    int bad = 0;
+    char *mine = store_fold(F, text), *theirs = ref_apply(fold, text);
+    if (!mine || !theirs || strcmp(mine, theirs)) {
+        bad++;
+        if ((*shown)++ < 5) printf("  fold(%s) = %s, ICU rules give %s\n", text, mine ? mine : "(null)", theirs ? theirs : "(null)");
+    }
+    char *folded = theirs ? strdup(theirs) : NULL;
+    char *sk = store_skeleton(F, text), *ref = folded ? ref_apply(skel, folded) : NULL;
+    if (ref) ref_squeeze(ref);
+    if (!sk || !ref || strcmp(sk, ref)) {
+        bad++;
+        if ((*shown)++ < 5) printf("  skeleton(%s) = %s, ICU rules give %s\n", text, sk ? sk : "(null)", ref ? ref : "(null)");
+    }
+    free(mine);
+    free(folded);
+    free(sk);
+    return bad;
+}
+
+TEST(fold_as_the_icu_rules)
+{
+    UTransliterator *fold = ref_open(ref_fold_rules), *skel = ref_open(ref_skel_rules);
+    CHECK(fold && skel, "the reference transliterators open");
+    if (!fold || !skel) return;
+    static const char *const tricky[] = {
+        "", "Müller Straße İSTANBUL ılık IŞIK Öğretmen", "ΣΊΣΥΦΟΣ Ὀδυσσεύς", "Łódź Đakovo Æsir Œuvre ø ə",
+        "أحمد مَدْرَسَة كتاب عربي آموزش ۀ ـــ ى", "Ёлка ЖИТЛО Їжак Джон", "ትምህርቲ ጆብሰንተር ጀ", "ǧǦ Ǆ ﬁ ﬀ ½ ① ２",
+        "x\xcc\x81y \xff\xfe abc", "한국어 日本語 ภาษาไทย हिन्दी", "DZH Dzh sch SCH ck ph", "كوردیی سۆرانی Kurmancî",
+    };
+    int bad = 0, shown = 0, n = 0;
+    for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++, n++) bad += ref_compare(fold, skel, tricky[i], &shown);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    char path[512];
+    snprintf(path, sizeof path, "%s/content/demo.db", build_dir);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT name FROM service_i18n UNION ALL SELECT summary FROM service_i18n UNION ALL "
+                           "SELECT description FROM service_i18n UNION ALL SELECT name FROM taxonomy_term_i18n UNION ALL "
+                           "SELECT name FROM organization_i18n UNION ALL SELECT city FROM location",
+                           -1, &st, NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *t = (const char *)sqlite3_column_text(st, 0);
+            if (t) {
+                bad += ref_compare(fold, skel, t, &shown);
+                n++;
+            }
+        }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    CHECK(n > 1000, "%d texts compared", n);
+    CHECK(bad == 0, "%d of %d texts fold or sound otherwise than ICU's rules", bad, n);
+    utrans_close(fold);
+    utrans_close(skel);
 }
 
 TEST(folding)
@@ -376,6 +491,7 @@ int main(int argc, char **argv)
     if (!F) CHECK_DONE();
     CHECK(store_open(&S, path, err, sizeof err) == 0, "open %s: %s", path, err);
     RUN(folding);
+    RUN(fold_as_the_icu_rules);
     RUN(cross_script);
     if (S) {
         RUN(cross_language);
