@@ -8,100 +8,11 @@
  * the district edits (integreat-categories.json); what it does not map is reported and left
  * out. The pack settings and our categories come from a base source folder.
  */
-#include "import_priv.h"
+#include "integreat_priv.h"
 
-#include "platform/curl_dl.h"
-
-#include <libical/ical.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-
-typedef struct ig {
-    char *err;
-    size_t errlen;
-    FILE *report;
-    const char *src;     /* folder of saved answers */
-    const char *region;
-    char today[11];
-    json_t *map;         /* integreat-categories.json */
-    json_t *cats;        /* our category ids */
-    json_t *langs;       /* the region's languages the kiosk knows, German first (our codes) */
-    json_t *codes;       /* the same languages as Integreat names them (folders, available_languages) */
-    json_t *orgs;        /* our id -> organization source */
-    json_t *offers;      /* our id -> offer source */
-    json_t *unmapped;    /* "id name" -> count */
-    json_t *seen_langs;
-} ig;
-
-static const char *jstr(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) && json_string_value(v)[0] ? json_string_value(v) : NULL;
-}
-
-static int exists(const char *p)
-{
-    struct stat sb;
-    return stat(p, &sb) == 0;
-}
-
-/* ---------- fetching ---------- */
-
-typedef struct buf {
-    char *data;
-    size_t len;
-    int too_big;
-} buf;
-
-static size_t on_data(char *p, size_t size, size_t n, void *ud)
-{
-    buf *b = ud;
-    size_t add = size * n;
-    if (b->len + add > IMP_MAX_FILE) { b->too_big = 1; return 0; }
-    char *nd = realloc(b->data, b->len + add + 1);
-    if (!nd) return 0;
-    memcpy(nd + b->len, p, add);
-    b->data = nd;
-    b->len += add;
-    b->data[b->len] = 0;
-    return add;
-}
-
-/* GET url into file path (TLS verified, as libcurl does by default). */
-static int fetch(ig *g, const char *url, const char *path)
-{
-    if (!curl_dl_ready()) return imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: libcurl is not installed", url);
-    CURL *c = curl_easy_init();
-    if (!c) return imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: libcurl", url);
-    buf b = {0};
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "kiosk-pack import-integreat");
-    CURLcode rc = curl_easy_perform(c);
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
-    int r = IMP_OK;
-    if (b.too_big) r = imp_fail(g->err, g->errlen, IMP_ERR_TOO_BIG, "%s: larger than %d MiB", url, IMP_MAX_FILE >> 20);
-    else if (rc != CURLE_OK) r = imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: %s", url, curl_easy_strerror(rc));
-    else if (status != 200) r = imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: HTTP status %ld", url, status);
-    if (!r) {
-        FILE *f = fopen(path, "wb");
-        if (!f || fwrite(b.data ? b.data : "", 1, b.len, f) != b.len) r = imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: cannot write", path);
-        if (f && fclose(f) != 0 && !r) r = imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: cannot write", path);
-    }
-    free(b.data);
-    return r;
-}
 
 /* ---------- text ---------- */
 
@@ -212,8 +123,7 @@ static json_t *translation(json_t *de, const char *lang, json_t *index)
     return json_object_get(index, k);
 }
 
-/* Our id from the record's path ("/augsburg/de/locations/caritas-beratung/"). */
-static int id_of(ig *g, const char *file, json_t *rec, char *out, size_t len)
+void ig_path_slug(json_t *rec, char *out, size_t len)
 {
     const char *path = jstr(rec, "path");
     char tmp[300] = "";
@@ -224,18 +134,23 @@ static int id_of(ig *g, const char *file, json_t *rec, char *out, size_t len)
         while (s && path[s - 1] != '/') s--;
         snprintf(tmp, sizeof tmp, "%.*s", (int)(n - s), path + s);
     }
-    if (!tmp[0]) snprintf(tmp, sizeof tmp, "integreat-%lld", (long long)json_integer_value(json_object_get(rec, "id")));
-    if (!imp_slug(tmp, out, len) || strchr(out, '/'))
+    if (!tmp[0]) snprintf(tmp, sizeof tmp, "integreat-%lld", ig_rid(rec));
+    if (!imp_slug(tmp, out, len) || strchr(out, '/')) out[0] = 0;
+}
+
+int ig_id_of(ig *g, const char *file, json_t *rec, char *out, size_t len)
+{
+    ig_path_slug(rec, out, len);
+    if (!out[0])
         return imp_fail(g->err, g->errlen, IMP_ERR_UNMAPPED, "%s: record %lld: field path: no usable id", file,
-                        (long long)json_integer_value(json_object_get(rec, "id")));
+                        ig_rid(rec));
     if (json_object_get(g->offers, out))
         return imp_fail(g->err, g->errlen, IMP_ERR_DUPLICATE, "%s: record %lld: field path: \"%s\" twice", file,
-                        (long long)json_integer_value(json_object_get(rec, "id")), out);
+                        ig_rid(rec), out);
     return IMP_OK;
 }
 
-/* The organization an entity belongs to, created on first sight. */
-static const char *org_for(ig *g, json_t *org, const char *fallback_id, const char *fallback_name)
+const char *ig_org_for(ig *g, json_t *org, const char *fallback_id, const char *fallback_name)
 {
     char id[200];
     const char *name = org ? jstr(org, "name") : NULL;
@@ -253,8 +168,7 @@ static const char *org_for(ig *g, json_t *org, const char *fallback_id, const ch
     return json_string_value(json_object_get(o, "id"));
 }
 
-/* A location of org from Integreat's location object; NULL when it has no address. */
-static const char *place_for(ig *g, const char *org, json_t *loc, const char *word, int barrier_free)
+const char *ig_place_for(ig *g, const char *org, json_t *loc, const char *word, int barrier_free)
 {
     if (!jstr(loc, "address") && !jstr(loc, "town")) return NULL;
     char id[420], w[200];
@@ -290,6 +204,24 @@ static json_t *mapped(ig *g, json_t *cat)
     return v;
 }
 
+void ig_count_unmapped(ig *g, const char *key)
+{
+    json_object_set_new(g->unmapped, key, json_integer(json_integer_value(json_object_get(g->unmapped, key)) + 1));
+}
+
+json_t *ig_categories(json_t *mapping)
+{
+    return json_is_array(mapping) ? json_deep_copy(mapping) : json_pack("[O]", mapping);
+}
+
+const char *ig_region_org(ig *g, const char *region_name)
+{
+    char id[200], oid[200];
+    snprintf(id, sizeof id, "integreat-%s", g->region);
+    imp_slug(id, oid, sizeof oid);
+    return ig_org_for(g, NULL, oid, region_name);
+}
+
 static int valid_hhmm(const char *in, char out[6])
 {
     int h, m;
@@ -298,7 +230,7 @@ static int valid_hhmm(const char *in, char out[6])
     return 1;
 }
 
-static const char *const days[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+const char *const ig_days[7] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
 
 /* opening_hours[7] (Monday first) -> WEEKLY schedules, days with the same hours together. */
 static int hours(ig *g, const char *file, long long rid, json_t *oh, const char *loc, json_t *out)
@@ -331,7 +263,7 @@ static int hours(ig *g, const char *file, long long rid, json_t *oh, const char 
         for (int e = d; e < 7; e++)
             if (!strcmp(key[e], key[d])) {
                 done[e] = 1;
-                snprintf(byday + strlen(byday), sizeof byday - strlen(byday), "%s%s", byday[0] ? "," : "", days[e]);
+                snprintf(byday + strlen(byday), sizeof byday - strlen(byday), "%s%s", byday[0] ? "," : "", ig_days[e]);
             }
         char slots[256];
         memcpy(slots, key[d], sizeof slots);
@@ -347,7 +279,7 @@ static int hours(ig *g, const char *file, long long rid, json_t *oh, const char 
     return IMP_OK;
 }
 
-static int add_translations(ig *g, const char *what, const char *file, json_t *de, json_t **idx, json_t *i18n)
+int ig_add_translations(ig *g, const char *what, const char *file, json_t *de, json_t **idx, json_t *i18n)
 {
     int rc = tr_of(g, file, de, "de", i18n);
     size_t i;
@@ -367,7 +299,7 @@ static int poi(ig *g, const char *file, json_t *de, json_t **idx)
 {
     long long rid = (long long)json_integer_value(json_object_get(de, "id"));
     char id[200];
-    int rc = id_of(g, file, de, id, sizeof id);
+    int rc = ig_id_of(g, file, de, id, sizeof id);
     if (rc) return rc;
     if (json_is_true(json_object_get(de, "temporarily_closed"))) {
         if (g->report) fprintf(g->report, "%s: record %lld (%s): temporarily closed, left out\n", file, rid, id);
@@ -378,16 +310,16 @@ static int poi(ig *g, const char *file, json_t *de, json_t **idx)
         char k[300];
         snprintf(k, sizeof k, "%lld \"%s\"", (long long)json_integer_value(json_object_get(cat, "id")),
                  jstr(cat, "name") ? jstr(cat, "name") : "?");
-        json_object_set_new(g->unmapped, k, json_integer(json_integer_value(json_object_get(g->unmapped, k)) + 1));
+        ig_count_unmapped(g, k);
         return IMP_OK;
     }
-    const char *org = org_for(g, json_object_get(de, "organization"), id, jstr(de, "title"));
+    const char *org = ig_org_for(g, json_object_get(de, "organization"), id, jstr(de, "title"));
     json_t *loc = json_object_get(de, "location");
-    const char *place = place_for(g, org, loc, jstr(loc, "name") ? jstr(loc, "name") : id,
+    const char *place = ig_place_for(g, org, loc, jstr(loc, "name") ? jstr(loc, "name") : id,
                                   json_is_true(json_object_get(de, "barrier_free")));
     json_t *o = json_pack("{ss ss}", "id", id, "organization", org);
     json_object_set_new(g->offers, id, o);
-    json_object_set_new(o, "categories", json_is_array(ours) ? json_deep_copy(ours) : json_pack("[O]", ours));
+    json_object_set_new(o, "categories", ig_categories(ours));
     json_object_set_new(o, "locations", place ? json_pack("[s]", place) : json_array());
     const char *url = jstr(de, "website") ? jstr(de, "website") : jstr(de, "appointment_url");
     if (url) json_object_set_new(o, "url", json_string(url));
@@ -399,140 +331,12 @@ static int poi(ig *g, const char *file, json_t *de, json_t **idx)
     if ((rc = hours(g, file, rid, json_object_get(de, "opening_hours"), place, sched))) return rc;
     json_t *i18n = json_object();
     json_object_set_new(o, "i18n", i18n);
-    return add_translations(g, "locations", file, de, idx, i18n);
+    return ig_add_translations(g, "locations", file, de, idx, i18n);
 }
 
-/* "2027-05-04T17:00:00+02:00" -> date and wall time (the event's own zone) */
-static int split_dt(const char *s, char date[11], char hm[6])
-{
-    int y, mo, d, h = 0, mi = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) != 3 || mo < 1 || mo > 12 || d < 1 || d > 31) return 0;
-    if (strlen(s) >= 16 && (s[10] == 'T' || s[10] == ' ') && sscanf(s + 11, "%2d:%2d", &h, &mi) != 2) return 0;
-    snprintf(date, 11, "%04d-%02d-%02d", y, mo, d);
-    snprintf(hm, 6, "%02d:%02d", h, mi);
-    return 1;
-}
-
-static int event_schedule(ig *g, const char *file, long long rid, json_t *ev, const char *rrule, const char *place,
-                          json_t *out, int *over)
-{
-    json_t *e = json_object_get(ev, "event");
-    char sd[11], st[6], ed[11], et[6];
-#define EFAIL(code, ...) imp_fail(g->err, g->errlen, code, "%s: record %lld: " __VA_ARGS__)
-    if (!split_dt(jstr(e, "start"), sd, st)) return EFAIL(IMP_ERR_UNMAPPED, "field event.start", file, rid);
-    if (!split_dt(jstr(e, "end") ? jstr(e, "end") : jstr(e, "start"), ed, et))
-        return EFAIL(IMP_ERR_UNMAPPED, "field event.end", file, rid);
-    if (json_is_true(json_object_get(e, "all_day"))) { strcpy(st, "00:00"); strcpy(et, "24:00"); }
-    if (strcmp(et, st) <= 0) strcpy(et, "24:00");
-    json_t *s = json_pack("{ss ss si ss ss ss}", "freq", "WEEKLY", "byday", "", "interval", 1, "opens_at", st,
-                          "closes_at", et, "valid_from", sd);
-    json_array_append_new(out, s);
-    if (place) json_object_set_new(s, "location", json_string(place));
-    if (jstr(e, "timezone")) json_object_set_new(s, "timezone", json_string(jstr(e, "timezone")));
-    struct icaltimetype start = icaltime_from_string(sd);
-    char byday[64] = "", until[11];
-    snprintf(until, sizeof until, "%s", ed);
-    if (!rrule) {
-        snprintf(byday, sizeof byday, "%s", days[(icaltime_day_of_week(start) + 5) % 7]);
-        if (strcmp(ed, sd) > 0) snprintf(byday, sizeof byday, "MO,TU,WE,TH,FR,SA,SU");
-    } else {
-        if (strlen(rrule) > 1000) return EFAIL(IMP_ERR_TOO_BIG, "field recurrence_rule", file, rid);
-        icalerror_clear_errno();
-        const char *r = !strncmp(rrule, "RRULE:", 6) ? rrule + 6 : rrule;
-        struct icalrecurrencetype rule = icalrecurrencetype_from_string(r);
-        if (rule.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
-            icalerror_clear_errno();
-            return EFAIL(IMP_ERR_UNMAPPED, "field recurrence_rule: not an RFC 5545 RRULE: \"%s\"", file, rid, rrule);
-        }
-        if (rule.freq != ICAL_DAILY_RECURRENCE && rule.freq != ICAL_WEEKLY_RECURRENCE && rule.freq != ICAL_MONTHLY_RECURRENCE)
-            return EFAIL(IMP_ERR_UNMAPPED, "field recurrence_rule: only DAILY, WEEKLY and MONTHLY repeat here: \"%s\"",
-                         file, rid, rrule);
-        json_object_set_new(s, "interval", json_integer(rule.interval > 0 ? rule.interval : 1));
-        if (rule.freq == ICAL_DAILY_RECURRENCE) {
-            if (rule.interval > 1)
-                return EFAIL(IMP_ERR_UNMAPPED, "field recurrence_rule: every %d days cannot be a weekly schedule", file,
-                             rid, rule.interval);
-            snprintf(byday, sizeof byday, "MO,TU,WE,TH,FR,SA,SU");
-        }
-        if (rule.freq == ICAL_MONTHLY_RECURRENCE) json_object_set_new(s, "freq", json_string("MONTHLY"));
-        for (int i = 0; i < ICAL_BY_DAY_SIZE && rule.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
-            int wd = (int)icalrecurrencetype_day_day_of_week(rule.by_day[i]); /* 1 = Sunday */
-            int pos = icalrecurrencetype_day_position(rule.by_day[i]);
-            size_t l = strlen(byday);
-            if (pos) snprintf(byday + l, sizeof byday - l, "%s%d%s", l ? "," : "", pos, days[(wd + 5) % 7]);
-            else snprintf(byday + l, sizeof byday - l, "%s%s", l ? "," : "", days[(wd + 5) % 7]);
-        }
-        char mdays[128] = "";
-        for (int i = 0; i < ICAL_BY_MONTHDAY_SIZE && rule.by_month_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
-            size_t l = strlen(mdays);
-            snprintf(mdays + l, sizeof mdays - l, "%s%d", l ? "," : "", rule.by_month_day[i]);
-        }
-        if (mdays[0]) json_object_set_new(s, "bymonthday", json_string(mdays));
-        if (!byday[0] && rule.freq == ICAL_WEEKLY_RECURRENCE)
-            snprintf(byday, sizeof byday, "%s", days[(icaltime_day_of_week(start) + 5) % 7]);
-        if (!byday[0] && !mdays[0]) {
-            char md[8];
-            snprintf(md, sizeof md, "%d", start.day);
-            json_object_set_new(s, "bymonthday", json_string(md));
-            snprintf(byday, sizeof byday, "MO,TU,WE,TH,FR,SA,SU");
-        } else if (!byday[0]) {
-            snprintf(byday, sizeof byday, "MO,TU,WE,TH,FR,SA,SU");
-        }
-        until[0] = 0;
-        if (!icaltime_is_null_time(rule.until)) {
-            snprintf(until, sizeof until, "%04d-%02d-%02d", rule.until.year, rule.until.month, rule.until.day);
-        } else if (rule.count > 0) {
-            /* the last of COUNT occurrences, as libical counts them */
-            icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
-            struct icaltimetype t, last = icaltime_null_time();
-            for (int n = 0; it && n < 5000 && !icaltime_is_null_time(t = icalrecur_iterator_next(it)); n++) last = t;
-            if (it) icalrecur_iterator_free(it);
-            if (!icaltime_is_null_time(last)) snprintf(until, sizeof until, "%04d-%02d-%02d", last.year, last.month, last.day);
-        }
-    }
-    json_object_set_new(s, "byday", json_string(byday));
-    if (until[0]) json_object_set_new(s, "valid_to", json_string(until));
-    *over = until[0] && strcmp(until, g->today) < 0;
-#undef EFAIL
-    return IMP_OK;
-}
-
-static int event(ig *g, const char *file, json_t *de, json_t **idx, const char *region_name)
-{
-    long long rid = (long long)json_integer_value(json_object_get(de, "id"));
-    json_t *ours = json_object_get(g->map, "events");
-    if (!ours) {
-        json_object_set_new(g->unmapped, "events", json_integer(json_integer_value(json_object_get(g->unmapped, "events")) + 1));
-        return IMP_OK;
-    }
-    char id[200], org_id[200];
-    int rc = id_of(g, file, de, id, sizeof id);
-    if (rc) return rc;
-    json_t *sched = json_array();
-    snprintf(org_id, sizeof org_id, "integreat-%s", g->region);
-    char oid[200];
-    imp_slug(org_id, oid, sizeof oid);
-    json_t *loc = json_object_get(de, "location");
-    int over = 0;
-    const char *org = org_for(g, NULL, oid, region_name);
-    const char *place = place_for(g, org, loc, jstr(loc, "name") ? jstr(loc, "name") : jstr(loc, "address") ? jstr(loc, "address") : "event", 0);
-    rc = event_schedule(g, file, rid, de, jstr(de, "recurrence_rule"), place, sched, &over);
-    if (rc || over) {
-        if (!rc && g->report) fprintf(g->report, "%s: record %lld (%s): over, left out\n", file, rid, id);
-        json_decref(sched);
-        return rc;
-    }
-    json_t *o = json_pack("{ss ss so}", "id", id, "organization", org, "schedules", sched);
-    json_object_set_new(g->offers, id, o);
-    json_object_set_new(o, "categories", json_is_array(ours) ? json_deep_copy(ours) : json_pack("[O]", ours));
-    json_object_set_new(o, "locations", place ? json_pack("[s]", place) : json_array());
-    json_t *i18n = json_object();
-    json_object_set_new(o, "i18n", i18n);
-    return add_translations(g, "events", file, de, idx, i18n);
-}
 
 /* Integreat language codes are ours except where the kiosk has its own. */
-static const char *our_lang(json_t *l)
+const char *ig_our_lang(json_t *l)
 {
     static const char *const alias[][2] = {{"fa-af", "prs"}, {"kmr", "ku"}, {"ku-ckb", "ckb"}, {"pes", "fa"}};
     const char *c = jstr(l, "code");
@@ -606,7 +410,7 @@ static int run(ig *g, const char *base, const char *out_dir)
         json_array_append_new(g->langs, json_string("de"));
         json_array_append_new(g->codes, json_string("de"));
         json_array_foreach(json_object_get(region, "languages"), i, v) {
-            const char *ours = our_lang(v);
+            const char *ours = ig_our_lang(v);
             if (!ours) {
                 if (g->report)
                     fprintf(g->report, "language %s (%s): the kiosk has no such language, left out\n",
@@ -644,7 +448,7 @@ static int run(ig *g, const char *base, const char *out_dir)
         json_array_foreach(lists[0], i, v) if (!rc) rc = poi(g, file, v, idx);
         snprintf(file, sizeof file, "%s/%s/de/events.json", g->src, g->region);
         json_array_foreach(elists[0], i, v) if (!rc && json_is_integer(json_object_get(v, "id")))
-            rc = event(g, file, v, eidx, jstr(region, "name") ? jstr(region, "name") : g->region);
+            rc = ig_event(g, file, v, eidx, jstr(region, "name") ? jstr(region, "name") : g->region);
     }
     if (!rc && g->report) {
         const char *k;
@@ -709,44 +513,6 @@ static int run(ig *g, const char *base, const char *out_dir)
     return rc;
 }
 
-/* Save the API's answers for region under dir, in the layout of a saved-answers folder. */
-static int download(ig *g, const char *base_url, const char *dir)
-{
-    char url[2048], path[2048];
-    size_t bl = strlen(base_url);
-    const char *slash = bl && base_url[bl - 1] == '/' ? "" : "/";
-    imp_rmtree(dir);
-    mkdir(dir, 0755);
-    snprintf(url, sizeof url, "%s%sapi/v3/regions/", base_url, slash);
-    snprintf(path, sizeof path, "%s/regions.json", dir);
-    int rc = fetch(g, url, path);
-    json_t *regions = rc ? NULL : imp_load_json(path, &rc, g->err, g->errlen), *region = NULL, *v;
-    size_t i;
-    json_array_foreach(regions, i, v) {
-        const char *p = jstr(v, "path");
-        while (p && *p == '/') p++;
-        if (p && !strncmp(p, g->region, strlen(g->region)) && (p[strlen(g->region)] == '/' || !p[strlen(g->region)])) region = v;
-    }
-    if (!rc && !region) rc = imp_fail(g->err, g->errlen, IMP_ERR_MISSING, "%s: no region \"%s\"", url, g->region);
-    snprintf(path, sizeof path, "%s/%s", dir, g->region);
-    if (!rc) mkdir(path, 0755);
-    json_array_foreach(json_object_get(region, "languages"), i, v) {
-        const char *code = jstr(v, "code");
-        if (rc || !code || strchr(code, '/') || code[0] == '.' || !our_lang(v)) continue;
-        snprintf(path, sizeof path, "%s/%s/%s", dir, g->region, code);
-        mkdir(path, 0755);
-        static const char *const what[] = {"locations", "events", "pages"};
-        static const char *const flag[] = {"pois", "events", NULL};
-        for (int w = 0; w < 3 && !rc; w++) {
-            if (flag[w] && json_is_false(json_object_get(region, flag[w]))) continue;
-            snprintf(url, sizeof url, "%s%sapi/v3/%s/%s/%s/", base_url, slash, g->region, code, what[w]);
-            snprintf(path, sizeof path, "%s/%s/%s/%s.json", dir, g->region, code, what[w]);
-            rc = fetch(g, url, path);
-        }
-    }
-    json_decref(regions);
-    return rc;
-}
 
 int imp_import_integreat(const char *src, const char *region, const char *out_dir, const char *base_dir, FILE *report,
                          char *err, size_t errlen)
@@ -773,7 +539,7 @@ int imp_import_integreat(const char *src, const char *region, const char *out_di
         size_t l = strlen(out_dir);
         while (l > 1 && out_dir[l - 1] == '/') l--;
         snprintf(dl, sizeof dl, "%.*s.download", (int)l, out_dir);
-        rc = download(&g, src, dl);
+        rc = ig_download(&g, src, dl);
         g.src = dl;
     }
     if (!rc) rc = run(&g, base, out_dir);

@@ -1,0 +1,106 @@
+/*
+ * integreat_fetch.c: the Integreat API's answers for one region saved as a folder, the same
+ * layout as saved answers (integreat_priv.h). libcurl fetches them; TLS is always verified,
+ * against the system's certificates or a CA bundle the caller names.
+ */
+#include "integreat_priv.h"
+
+#include "platform/curl_dl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------- fetching ---------- */
+
+typedef struct buf {
+    char *data;
+    size_t len;
+    int too_big;
+} buf;
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud)
+{
+    buf *b = ud;
+    size_t add = size * n;
+    if (b->len + add > IMP_MAX_FILE) { b->too_big = 1; return 0; }
+    char *nd = realloc(b->data, b->len + add + 1);
+    if (!nd) return 0;
+    memcpy(nd + b->len, p, add);
+    b->data = nd;
+    b->len += add;
+    b->data[b->len] = 0;
+    return add;
+}
+
+/* GET url into file path (TLS verified, as libcurl does by default). */
+static int fetch(ig *g, const char *url, const char *path)
+{
+    if (!curl_dl_ready()) return imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: libcurl is not installed", url);
+    CURL *c = curl_easy_init();
+    if (!c) return imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: libcurl", url);
+    buf b = {0};
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "kiosk-pack import-integreat");
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    int r = IMP_OK;
+    if (b.too_big) r = imp_fail(g->err, g->errlen, IMP_ERR_TOO_BIG, "%s: larger than %d MiB", url, IMP_MAX_FILE >> 20);
+    else if (rc != CURLE_OK) r = imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: %s", url, curl_easy_strerror(rc));
+    else if (status != 200) r = imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: HTTP status %ld", url, status);
+    if (!r) {
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(b.data ? b.data : "", 1, b.len, f) != b.len) r = imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: cannot write", path);
+        if (f && fclose(f) != 0 && !r) r = imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: cannot write", path);
+    }
+    free(b.data);
+    return r;
+}
+
+/* Save the API's answers for region under dir, in the layout of a saved-answers folder. */
+int ig_download(ig *g, const char *base_url, const char *dir)
+{
+    char url[2048], path[2048];
+    size_t bl = strlen(base_url);
+    const char *slash = bl && base_url[bl - 1] == '/' ? "" : "/";
+    imp_rmtree(dir);
+    mkdir(dir, 0755);
+    snprintf(url, sizeof url, "%s%sapi/v3/regions/", base_url, slash);
+    snprintf(path, sizeof path, "%s/regions.json", dir);
+    int rc = fetch(g, url, path);
+    json_t *regions = rc ? NULL : imp_load_json(path, &rc, g->err, g->errlen), *region = NULL, *v;
+    size_t i;
+    json_array_foreach(regions, i, v) {
+        const char *p = jstr(v, "path");
+        while (p && *p == '/') p++;
+        if (p && !strncmp(p, g->region, strlen(g->region)) && (p[strlen(g->region)] == '/' || !p[strlen(g->region)])) region = v;
+    }
+    if (!rc && !region) rc = imp_fail(g->err, g->errlen, IMP_ERR_MISSING, "%s: no region \"%s\"", url, g->region);
+    snprintf(path, sizeof path, "%s/%s", dir, g->region);
+    if (!rc) mkdir(path, 0755);
+    json_array_foreach(json_object_get(region, "languages"), i, v) {
+        const char *code = jstr(v, "code");
+        if (rc || !code || strchr(code, '/') || code[0] == '.' || !ig_our_lang(v)) continue;
+        snprintf(path, sizeof path, "%s/%s/%s", dir, g->region, code);
+        mkdir(path, 0755);
+        static const char *const what[] = {"locations", "events", "pages"};
+        static const char *const flag[] = {"pois", "events", NULL};
+        for (int w = 0; w < 3 && !rc; w++) {
+            if (flag[w] && json_is_false(json_object_get(region, flag[w]))) continue;
+            snprintf(url, sizeof url, "%s%sapi/v3/%s/%s/%s/", base_url, slash, g->region, code, what[w]);
+            snprintf(path, sizeof path, "%s/%s/%s/%s.json", dir, g->region, code, what[w]);
+            rc = fetch(g, url, path);
+        }
+    }
+    json_decref(regions);
+    return rc;
+}
