@@ -7,7 +7,9 @@ pages}.json). With "api": the same answers where an nginx root serves them as th
 (DIR/api/v3/regions/index.json, DIR/api/v3/heidemoor/LANG/locations/index.json, ...).
 German, English and Arabic (RTL); Amharic and easy German, which the kiosk has no language for;
 a POI with opening hours, one with an unmapped category, one missing its Arabic translation;
-weekly, monthly (COUNT) and one-off events. Everything is invented.
+weekly, monthly (COUNT) and one-off events; information pages in a hierarchy (chapters without
+text, a chapter mapped apart from its parent, an unmapped tree, a slug a POI has too), one with
+an Arabic (RTL) translation and no English one. Everything is invented.
 """
 import json
 import os
@@ -55,6 +57,54 @@ def event(i, lang, slug, title, content, start, end, rrule, langs):
             "hash": None, "recurrence_rule": rrule}
 
 
+def page(i, lang, path, title, content, parent, langs, excerpt=None):
+    return {"id": i, "url": "https://integreat.example/heidemoor/%s/%s/" % (lang, path),
+            "path": "/heidemoor/%s/%s/" % (lang, path), "title": title, "modified_gmt": "",
+            "last_updated": "2026-11-01T10:00:00Z", "excerpt": excerpt if excerpt is not None else content,
+            "content": content, "parent": parent, "order": i, "available_languages": langs, "thumbnail": None,
+            "organization": None, "hash": None}
+
+
+def parent(i, lang, path):
+    return {"id": i, "url": "https://integreat.example/heidemoor/%s/%s/" % (lang, path),
+            "path": "/heidemoor/%s/%s/" % (lang, path)}
+
+
+ROOT = {"id": 0, "url": None, "path": None}
+WBS_DE = ("<h2>Was ist das?</h2><p>Mit dem Wohnberechtigungsschein (WBS) können Sie eine Sozialwohnung mieten.</p>"
+          "<ul><li>Antrag beim Bürgeramt</li><li>Einkommensnachweis mitbringen</li></ul>"
+          "<p dir=\"ltr\">Telefon: +49 5191 12-300</p>")
+WBS_AR = ("<div dir=\"rtl\"><h2>ما هذا؟</h2><p>بشهادة استحقاق السكن (WBS) يمكنكم استئجار شقة اجتماعية.</p>"
+          "<ul><li>الطلب لدى مكتب المواطنين (Bürgeramt)</li><li>أحضروا إثبات الدخل</li></ul>"
+          "<p dir=\"ltr\">+49 5191 12-300</p></div>")
+PAGES_DE = [
+    page(1, "de", "ankommen", "Ankommen in Heidemoor", "", ROOT, {"en": {"id": 11, "url": "", "path": ""}}),
+    page(2, "de", "ankommen/erste-schritte", "Erste Schritte",
+         "<p>Melden Sie sich in den ersten zwei Wochen beim Bürgeramt an.</p>", parent(1, "de", "ankommen"),
+         {"en": {"id": 12, "url": "", "path": ""}, "ar": {"id": 22, "url": "", "path": ""}}),
+    page(3, "de", "ankommen/wohnen", "Wohnen", "<p> </p>", parent(1, "de", "ankommen"), {}),
+    page(4, "de", "ankommen/wohnen/wohnberechtigungsschein", "Wohnberechtigungsschein", WBS_DE,
+         parent(3, "de", "ankommen/wohnen"), {"ar": {"id": 24, "url": "", "path": ""}},
+         excerpt="Mit dem Wohnberechtigungsschein (WBS) können Sie eine Sozialwohnung mieten."),
+    page(5, "de", "freizeit", "Freizeit", "<p>Was Sie in Heidemoor unternehmen können.</p>", None, {}),
+    page(6, "de", "freizeit/sportvereine", "Sportvereine", "<p>Fußball, Schwimmen, Tanzen.</p>",
+         parent(5, "de", "freizeit"), {}),
+    page(7, "de", "ankommen/sprachcafe", "Sprachcafé im Rathaus", "<p>Jeden Montag im Rathaus.</p>",
+         parent(1, "de", "ankommen"), {}),
+]
+PAGES_EN = [
+    page(11, "en", "arriving", "Arriving in Heidemoor", "", ROOT, {"de": {"id": 1, "url": "", "path": ""}}),
+    page(12, "en", "arriving/first-steps", "First steps",
+         "<p>Register at the citizens' office within two weeks.</p>", parent(11, "en", "arriving"),
+         {"de": {"id": 2, "url": "", "path": ""}}),
+]
+PAGES_AR = [
+    page(22, "ar", "ankommen/erste-schritte", "الخطوات الأولى", "<p dir=\"rtl\">سجلوا أنفسكم لدى مكتب المواطنين خلال أسبوعين.</p>",
+         ROOT, {"de": {"id": 2, "url": "", "path": ""}}),
+    page(24, "ar", "ankommen/wohnen/wohnberechtigungsschein", "شهادة استحقاق السكن (WBS)", WBS_AR, ROOT,
+         {"de": {"id": 4, "url": "", "path": ""}}, excerpt="بشهادة استحقاق السكن يمكنكم استئجار شقة اجتماعية."),
+]
+
 BERATUNG = {"id": 5, "name": "Beratung", "color": "#ff0000", "icon": "advice", "icon_url": ""}
 SPRACHE = {"id": 6, "name": "Sprache", "color": "#00ff00", "icon": "language", "icon_url": ""}
 SONST = {"id": 9, "name": "Sonstiges", "color": "#0000ff", "icon": "other", "icon_url": ""}
@@ -90,8 +140,7 @@ ANSWERS = {
             dict(event(None, "de", "begegnungsabend", "Begegnungsabend", "", "2027-01-13T18:00:00+01:00",
                        "2027-01-13T20:00:00+01:00", None, {}), id=None),
         ],
-        "pages": [{"id": 1, "path": "/heidemoor/de/willkommen/", "title": "Willkommen", "content": "<p>Hallo</p>",
-                   "available_languages": {}}],
+        "pages": PAGES_DE,
     },
     "en": {
         "locations": [
@@ -103,7 +152,7 @@ ANSWERS = {
         ],
         "events": [event(601, "en", "meeting-evening", "Meeting evening", "<p>Cooking and talking.</p>",
                          "2027-01-06T18:00:00+01:00", "2027-01-06T20:00:00+01:00", None, {})],
-        "pages": [],
+        "pages": PAGES_EN,
     },
     "ar": {
         "locations": [
@@ -113,7 +162,7 @@ ANSWERS = {
         ],
         "events": [event(701, "ar", "amsiya", "أمسية تعارف", "<p>طبخ وحديث.</p>", "2027-01-06T18:00:00+01:00",
                          "2027-01-06T20:00:00+01:00", None, {})],
-        "pages": [],
+        "pages": PAGES_AR,
     },
 }
 

@@ -57,8 +57,9 @@ int imp_import_sheet(const char *sheet_path, const char *base_dir, const char *o
  * (src/regions.json, src/REGION/LANG/{locations,events,pages}.json) or an instance's base URL
  * (fetched with libcurl, TLS verified, from BASE/api/v3/...). base_dir (NULL: out_dir itself,
  * so a re-import keeps them) holds pack.json, categories.json and integreat-categories.json, the
- * district's mapping of Integreat categories onto ours. Unmapped categories, languages the kiosk
- * has not, closed and past entries are reported and left out.
+ * district's mapping of Integreat categories (and of the page tree) onto ours. Points of
+ * interest, events and information pages become offers. Unmapped categories and pages, languages
+ * the kiosk has not, closed and past entries are reported and left out.
  */
 int imp_import_integreat(const char *src, const char *region, const char *out_dir, const char *base_dir, FILE *report,
                          char *err, size_t errlen);

@@ -1,12 +1,13 @@
 /*
  * integreat.c: an Integreat region (integreat-cms API v3) into JSON sources (import.h).
  *
- * Points of interest become offers at locations with their opening hours; events become offers
- * in the category the mapping file names, with their recurrence (RFC 5545 RRULE, read by
- * libical) as schedules. Translations of one entity are linked through available_languages.
- * HTML goes through libxml2 (html.c). Integreat's categories are mapped onto ours by a file
- * the district edits (integreat-categories.json); what it does not map is reported and left
- * out. The pack settings and our categories come from a base source folder.
+ * Points of interest become offers at locations with their opening hours (here); events
+ * (integreat_event.c) and information pages (integreat_page.c) become offers in the categories
+ * the mapping file names; the API is read by integreat_fetch.c. Translations of one entity are
+ * linked through available_languages. HTML goes through libxml2 (html.c). Integreat's
+ * categories are mapped onto ours by a file the district edits (integreat-categories.json);
+ * what it does not map is reported and left out. The pack settings and our categories come
+ * from a base source folder.
  */
 #include "integreat_priv.h"
 
@@ -214,12 +215,12 @@ json_t *ig_categories(json_t *mapping)
     return json_is_array(mapping) ? json_deep_copy(mapping) : json_pack("[O]", mapping);
 }
 
-const char *ig_region_org(ig *g, const char *region_name)
+const char *ig_region_org(ig *g, json_t *org, const char *region_name)
 {
     char id[200], oid[200];
     snprintf(id, sizeof id, "integreat-%s", g->region);
     imp_slug(id, oid, sizeof oid);
-    return ig_org_for(g, NULL, oid, region_name);
+    return ig_org_for(g, json_is_object(org) ? org : NULL, oid, region_name);
 }
 
 static int valid_hhmm(const char *in, char out[6])
@@ -353,6 +354,9 @@ static int check_map(ig *g, const char *path)
     json_t *all = json_array();
     json_array_append(all, json_object_get(g->map, "events"));
     json_object_foreach(json_object_get(g->map, "locations"), k, v) json_array_append(all, v);
+    json_t *pages = json_object_get(g->map, "pages");
+    if (json_is_object(pages)) json_object_foreach(pages, k, v) json_array_append(all, v);
+    else if (pages) json_array_append(all, pages);
     size_t i, j;
     json_t *x, *c;
     int rc = IMP_OK;
@@ -404,7 +408,9 @@ static int run(ig *g, const char *base, const char *out_dir)
         if (!strcmp(slug, g->region) || (jstr(v, "slug") && !strcmp(jstr(v, "slug"), g->region))) region = v;
     }
     if (!rc && !region) rc = imp_fail(g->err, g->errlen, IMP_ERR_MISSING, "%s: no region \"%s\"", path, g->region);
-    json_t *idx[64] = {0}, *lists[64] = {0}, *eidx[64] = {0}, *elists[64] = {0};
+    /* per answer (locations, events, pages) and language: id -> record, and the list */
+    static const char *const what[3] = {"locations", "events", "pages"};
+    json_t *idx[3][64] = {{0}}, *lists[3][64] = {{0}};
     size_t nl = 0;
     if (!rc) {
         json_array_append_new(g->langs, json_string("de"));
@@ -429,32 +435,25 @@ static int run(ig *g, const char *base, const char *out_dir)
         nl = json_array_size(g->langs);
     }
     char file[2048];
-    for (size_t l = 0; !rc && l < nl; l++) {
-        const char *code = json_string_value(json_array_get(g->codes, l));
-        rc = load_answer(g, code, "locations", &idx[l], &lists[l], file, sizeof file);
-        if (!rc) rc = load_answer(g, code, "events", &eidx[l], &elists[l], file, sizeof file);
-    }
-    if (!rc) {
-        snprintf(file, sizeof file, "%s/%s/de/pages.json", g->src, g->region);
-        if (exists(file)) {
-            json_t *p = imp_load_json(file, &rc, g->err, g->errlen);
-            if (p && g->report)
-                fprintf(g->report, "%s: %zu information pages: not offers, not imported\n", file, json_array_size(p));
-            json_decref(p);
-        }
-    }
+    for (size_t l = 0; !rc && l < nl; l++)
+        for (int w = 0; !rc && w < 3; w++)
+            rc = load_answer(g, json_string_value(json_array_get(g->codes, l)), what[w], &idx[w][l], &lists[w][l], file,
+                             sizeof file);
+    const char *region_name = jstr(region, "name") ? jstr(region, "name") : g->region;
     if (!rc) {
         snprintf(file, sizeof file, "%s/%s/de/locations.json", g->src, g->region);
-        json_array_foreach(lists[0], i, v) if (!rc) rc = poi(g, file, v, idx);
+        json_array_foreach(lists[0][0], i, v) if (!rc) rc = poi(g, file, v, idx[0]);
         snprintf(file, sizeof file, "%s/%s/de/events.json", g->src, g->region);
-        json_array_foreach(elists[0], i, v) if (!rc && json_is_integer(json_object_get(v, "id")))
-            rc = ig_event(g, file, v, eidx, jstr(region, "name") ? jstr(region, "name") : g->region);
+        json_array_foreach(lists[1][0], i, v) if (!rc && json_is_integer(json_object_get(v, "id")))
+            rc = ig_event(g, file, v, idx[1], region_name);
+        snprintf(file, sizeof file, "%s/%s/de/pages.json", g->src, g->region);
+        if (!rc) rc = ig_pages(g, file, lists[2][0], idx[2], region_name);
     }
     if (!rc && g->report) {
         const char *k;
         json_object_foreach(g->unmapped, k, v)
-            fprintf(g->report, "category %s: not in integreat-categories.json, %lld entries left out\n", k,
-                    (long long)json_integer_value(v));
+            fprintf(g->report, "%s %s: not in integreat-categories.json, %lld entries left out\n",
+                    strncmp(k, "page ", 5) ? "category" : "pages under", k, (long long)json_integer_value(v));
     }
     if (!rc && !json_object_size(g->offers))
         rc = imp_fail(g->err, g->errlen, IMP_ERR_MISSING, "region %s: nothing could be imported", g->region);
@@ -501,12 +500,11 @@ static int run(ig *g, const char *base, const char *out_dir)
     if (!rc && g->report)
         fprintf(g->report, "imported %zu offers, %zu organizations, %zu languages\n", json_object_size(g->offers),
                 json_object_size(g->orgs), json_object_size(g->seen_langs));
-    for (size_t l = 0; l < 64; l++) {
-        json_decref(idx[l]);
-        json_decref(lists[l]);
-        json_decref(eidx[l]);
-        json_decref(elists[l]);
-    }
+    for (int w = 0; w < 3; w++)
+        for (size_t l = 0; l < 64; l++) {
+            json_decref(idx[w][l]);
+            json_decref(lists[w][l]);
+        }
     json_decref(pack);
     json_decref(cats);
     json_decref(regions);

@@ -118,7 +118,7 @@ int ig_event(ig *g, const char *file, json_t *de, json_t **idx, const char *regi
     json_t *sched = json_array();
     json_t *loc = json_object_get(de, "location");
     int over = 0;
-    const char *org = ig_region_org(g, region_name);
+    const char *org = ig_region_org(g, NULL, region_name);
     const char *place = ig_place_for(g, org, loc, jstr(loc, "name") ? jstr(loc, "name") : jstr(loc, "address") ? jstr(loc, "address") : "event", 0);
     rc = event_schedule(g, file, rid, de, jstr(de, "recurrence_rule"), place, sched, &over);
     if (rc || over) {

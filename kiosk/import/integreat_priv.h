@@ -53,8 +53,9 @@ void ig_path_slug(json_t *rec, char *out, size_t len);
 /* The organization an entity belongs to (Integreat's organization object, else the fallback),
  * created on first sight; its id. */
 const char *ig_org_for(ig *g, json_t *org, const char *fallback_id, const char *fallback_name);
-/* The organization of the region itself ("integreat-REGION"), for events and pages. */
-const char *ig_region_org(ig *g, const char *region_name);
+/* The organization org (Integreat's object; may be NULL), else the region itself
+ * ("integreat-REGION"): for events and pages. */
+const char *ig_region_org(ig *g, json_t *org, const char *region_name);
 /* A location of org from Integreat's location object; NULL when it has no address. */
 const char *ig_place_for(ig *g, const char *org, json_t *loc, const char *word, int barrier_free);
 /* The i18n object of German record de: de itself and its translations in idx[lang] through

@@ -302,7 +302,8 @@ static void ig_setup(void)
     check_sh("rm -rf %s && mkdir -p %s && cp content/demo/pack.json content/demo/categories.json %s/ && "
              "ln -s \"$PWD/content/pictograms\" %s/pictograms && "
              "printf '{\"locations\": {\"5\": \"counselling\", \"Sprache\": [\"language\", \"volunteering\"]}, "
-             "\"events\": \"events\"}\\n' > %s/integreat-categories.json && "
+             "\"events\": \"events\", \"pages\": {\"Ankommen in Heidemoor\": \"counselling\", \"3\": \"housing\"}}\\n' "
+             "> %s/integreat-categories.json && "
              "python3 tests/integreat_answers.py %s/ig-saved",
              ig_base, ig_base, ig_base, ig_base, ig_base, dir);
 }
@@ -326,8 +327,30 @@ TEST(integreat_folder)
     rc = pack_build(out, db, err, sizeof err);
     CHECK(rc == 0, "build: %s", err);
     CHECK(q_is(db, "SELECT group_concat(id) FROM (SELECT id FROM service ORDER BY id)",
-               "begegnungsabend,elterncafe,infoabend-schule,migrationsberatung,sprachcafe"),
-          "POIs and events, the unmapped one left out");
+               "begegnungsabend,elterncafe,erste-schritte,infoabend-schule,migrationsberatung,page-sprachcafe,"
+               "sprachcafe,wohnberechtigungsschein"),
+          "POIs, events and pages; the unmapped ones and chapters left out");
+    CHECK(q_is(db, "SELECT group_concat(service_id || ':' || term_id) FROM (SELECT * FROM service_taxonomy WHERE "
+                   "service_id IN ('erste-schritte','wohnberechtigungsschein','page-sprachcafe') ORDER BY service_id)",
+               "erste-schritte:counselling,page-sprachcafe:counselling,wohnberechtigungsschein:housing"),
+          "a page takes the mapping of its nearest mapped ancestor");
+    CHECK(q_is(db, "SELECT group_concat(lang || ':' || status) FROM (SELECT * FROM service_i18n WHERE "
+                   "service_id='wohnberechtigungsschein' ORDER BY lang)", "ar:machine,de:complete"),
+          "a page's Arabic translation through available_languages, no English one");
+    CHECK(q_is(db, "SELECT group_concat(lang) FROM (SELECT * FROM service_i18n WHERE service_id='erste-schritte' "
+                   "ORDER BY lang)", "ar,de,en"), "a page in three languages");
+    CHECK(check_sh("sqlite3 %s \"SELECT name || '|' || summary || '|' || description FROM service_i18n WHERE "
+                   "service_id='wohnberechtigungsschein' AND lang='ar'\" > %s/ig-page-ar.txt && "
+                   "grep -q '^شهادة استحقاق السكن (WBS)|بشهادة استحقاق السكن' %s/ig-page-ar.txt && "
+                   "grep -q '^• الطلب لدى مكتب المواطنين (Bürgeramt)$' %s/ig-page-ar.txt && "
+                   "grep -q '^+49 5191 12-300$' %s/ig-page-ar.txt && grep -q '|ما هذا؟$' %s/ig-page-ar.txt",
+                   db, dir, dir, dir, dir, dir) == 0,
+          "the Arabic page's HTML as text: heading, list item, LTR phone line");
+    CHECK(q_is(db, "SELECT organization_id FROM service WHERE id='wohnberechtigungsschein'", "integreat-heidemoor"),
+          "a page without an organization belongs to the region");
+    CHECK(check_sh("grep -q 'pages under page 5 \"Freizeit\": not in integreat-categories.json, 2 ' %s", rep) == 0 &&
+              check_sh("grep -q '2 pages without text of their own' %s", rep) == 0,
+          "an unmapped tree of pages and the chapters reported");
     CHECK(check_sh("grep -q 'category 9 \"Sonstiges\": not in integreat-categories.json, 1 ' %s", rep) == 0 &&
               check_sh("grep -q 'language am (' %s && grep -q 'language de-si (' %s", rep, rep) == 0,
           "unmapped category and languages without a kiosk language reported");
@@ -398,6 +421,11 @@ TEST(integreat_bad)
     CHECK(rc == IMP_ERR_DUPLICATE && strstr(err, "en/locations.json: record 201: field id"), "duplicate id: %s", err);
     rc = ig_changed(PY_EDIT("ar/locations.json", "d[0]['content']='<p>' + 'x'*70000 + '</p>'"), err, sizeof err);
     CHECK(rc == IMP_ERR_TOO_BIG && strstr(err, "record 301: field content"), "absurd field: %s", err);
+    rc = ig_changed(PY_EDIT("de/pages.json", "d[0]['parent']={'id': 4}"), err, sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "pages.json: record") && strstr(err, "field parent"),
+          "pages whose parents form a loop: %s", err);
+    rc = ig_changed(PY_EDIT("ar/pages.json", "d.append(dict(d[0]))"), err, sizeof err);
+    CHECK(rc == IMP_ERR_DUPLICATE && strstr(err, "ar/pages.json: record 22: field id"), "duplicate page: %s", err);
     rc = ig_changed("truncate -s 90M de/pages.json", err, sizeof err);
     CHECK(rc == IMP_ERR_TOO_BIG, "absurd file: %s", err);
     rc = ig_changed(PY_EDIT("de/locations.json", "d[0]['opening_hours'][0]['timeSlots'][0]['end']='25:99'"), err,
