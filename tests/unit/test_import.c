@@ -381,16 +381,6 @@ TEST(integreat_folder)
     CHECK(q_is(db, "SELECT name FROM service_i18n WHERE service_id='begegnungsabend' AND lang='ar'", "أمسية تعارف"),
           "RTL translation of an event");
     CHECK(q_is(db, "SELECT count(*) FROM language WHERE code IN ('en','ar')", "2"), "languages in the pack");
-    /* a walk through the imported pack in the kiosk, in Arabic */
-    char shots[700];
-    snprintf(shots, sizeof shots, "%s/ig-shots", dir);
-    CHECK(check_sh("mkdir -p %s && printf 'tap lang:ar\\nexpect screen categories\\nshot ig-categories\\ntap cat:counselling\\n"
-                   "expect text استشارة الهجرة للبالغين\\nshot ig-list\\ntap row:0\\nexpect text +49 5191 70-100\\n"
-                   "expect no-tofu\\nshot ig-detail\\n' > %s/walk.txt && SDL_VIDEODRIVER=dummy %s/kiosk --content %s "
-                   "--data . --size 1080x1920 --script %s/walk.txt --shots %s >%s/walk.log 2>&1",
-                   shots, shots, build, db, shots, shots, shots) == 0,
-          "walked in the kiosk (see %s/walk.log)", shots);
-    CHECK(exists("%s/ig-detail.png", shots), "screenshot");
 }
 
 /* Import from a copy of the saved answers changed by a shell command. */
@@ -584,6 +574,59 @@ TEST(hsds_foreign)
     CHECK(q_is(db, "SELECT value FROM meta WHERE key='pack_id'", "hsds-import"), "a default pack");
 }
 
+/* ---------- from an import to the screen ---------- */
+
+/*
+ * The whole way a district's content takes, with the tools an operator runs: import (args
+ * name the output as D/src), build, sign, install (as staff mode and sync do), and the kiosk
+ * showing the imported offers; D is dir/walk-NAME.
+ */
+static int imported_walk(const char *name, const char *import_args, const char *script)
+{
+    char d[800], path[900];
+    snprintf(d, sizeof d, "%s/walk-%s", dir, name);
+    if (check_sh("rm -rf %s && mkdir -p %s/shots && %s/kiosk-pack %s >%s/import.log 2>&1 && "
+                 "%s/kiosk-pack build %s/src %s/pack.db && "
+                 "%s/kiosk-pack sign %s/pack.db content/keys/demo.secret %s/pack.kpack && "
+                 "%s/kiosk-pack install %s/pack.kpack content/keys/demo.pub %s/content.db",
+                 d, d, build, import_args, d, build, d, d, build, d, d, build, d, d) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/walk.txt", d);
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fputs(script, f);
+    fclose(f);
+    return check_sh("SDL_VIDEODRIVER=dummy %s/kiosk --content %s/content.db --data . --size 1080x1920 "
+                    "--script %s/walk.txt --shots %s/shots >%s/walk.log 2>&1",
+                    build, d, d, d, d);
+}
+
+TEST(imported_packs_on_screen)
+{
+    char args[4000];
+    snprintf(args, sizeof args, "import-hsds %s/foreign %s/walk-hsds/src", dir, dir);
+    CHECK(imported_walk("hsds", args,
+                        "tap lang:de\nexpect screen categories\nshot categories\ntap cat:counselling\n"
+                        "expect screen list\nexpect visible Schuldnerberatung\nexpect visible Diakonie Moorbach\n"
+                        "shot list\ntap row:0\nexpect screen detail\nexpect visible Schuldnerberatung\n"
+                        "expect visible Hilfe bei Schulden.\nexpect visible +49 5194 1234\nexpect text Lindenweg 2\n"
+                        "expect no-tofu\nshot detail\n") == 0,
+          "HSDS: imported, built, signed, installed and shown (see %s/walk-hsds/walk.log)", dir);
+    CHECK(exists("%s/walk-hsds/shots/detail.png", dir), "screenshot of the HSDS offer");
+    snprintf(args, sizeof args, "import-integreat %s/ig-saved heidemoor %s/walk-integreat/src %s", dir, dir, ig_base);
+    CHECK(imported_walk("integreat", args,
+                        "tap lang:ar\nexpect screen categories\nshot categories\ntap cat:counselling\n"
+                        "expect screen list\nexpect visible استشارة الهجرة للبالغين\nexpect visible الخطوات الأولى\n"
+                        "shot list\ntap row:0\nexpect screen detail\nexpect visible استشارة الهجرة للبالغين\n"
+                        "expect text +49 5191 70-100\nexpect no-tofu\nshot poi\ntap back\ntap back\n"
+                        "expect screen categories\ntap cat:housing\nexpect screen list\n"
+                        "expect visible شهادة استحقاق السكن (WBS)\ntap row:0\nexpect screen detail\n"
+                        "expect visible شهادة استحقاق السكن (WBS)\nexpect visible ما هذا؟\n"
+                        "expect visible • أحضروا إثبات الدخل\nexpect no-tofu\nshot page\n") == 0,
+          "Integreat: a POI and a page, in Arabic, shown from the installed pack (see %s/walk-integreat/walk.log)", dir);
+    CHECK(exists("%s/walk-integreat/shots/page.png", dir), "screenshot of the imported page");
+}
+
 int main(int argc, char **argv)
 {
     snprintf(build, sizeof build, "%s", argc > 1 ? argv[1] : "build");
@@ -604,5 +647,6 @@ int main(int argc, char **argv)
     RUN(integreat_url);
     RUN(po_round_trip);
     RUN(hsds_foreign);
+    RUN(imported_packs_on_screen);
     CHECK_DONE();
 }
