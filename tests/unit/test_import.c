@@ -588,8 +588,8 @@ static int imported_walk(const char *name, const char *import_args, const char *
     if (check_sh("rm -rf %s && mkdir -p %s/shots && %s/kiosk-pack %s >%s/import.log 2>&1 && "
                  "%s/kiosk-pack build %s/src %s/pack.db && "
                  "%s/kiosk-pack sign %s/pack.db content/keys/demo.secret %s/pack.kpack && "
-                 "%s/kiosk-pack install %s/pack.kpack content/keys/demo.pub %s/content.db",
-                 d, d, build, import_args, d, build, d, d, build, d, d, build, d, d) != 0)
+                 "%s/kiosk-pack install %s/pack.kpack content/keys/demo.pub %s/content.db >%s/install.log",
+                 d, d, build, import_args, d, build, d, d, build, d, d, build, d, d, d) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/walk.txt", d);
     FILE *f = fopen(path, "w");
