@@ -11,7 +11,8 @@ const char *imp_usage(void)
     return "       kiosk-pack export-hsds PACK.db OUT_DIR     HSDS 3.0: OUT_DIR/json, OUT_DIR/tabular (CSV + datapackage.json)\n"
            "       kiosk-pack import-hsds SRC_DIR OUT_DIR     HSDS 3.0 JSON or tabular -> JSON sources\n"
            "       kiosk-pack import-sheet SHEET.csv BASE_DIR OUT_DIR   a sheet of offers -> JSON sources\n"
-           "       kiosk-pack import-integreat SRC REGION OUT_DIR [BASE_DIR]   Integreat (saved answers or URL)\n"
+           "       kiosk-pack import-integreat [--ca-file CA.pem] SRC REGION OUT_DIR [BASE_DIR]\n"
+           "                                              Integreat (saved answers or URL; CA.pem: the CA to trust)\n"
            "       kiosk-pack po-export SRC_DIR LANG OUT.po   the texts for translators (gettext PO)\n"
            "       kiosk-pack po-import SRC_DIR LANG IN.po    translations back into the sources\n";
 }
@@ -39,8 +40,15 @@ int imp_command(int argc, char **argv, FILE *msgs)
         return done(imp_import_sheet(argv[2], argv[3], argv[4], msgs, err, sizeof err), err, msgs);
     }
     if (!strcmp(cmd, "import-integreat")) {
+        const char *ca = NULL;
+        if (argc > 3 && !strcmp(argv[2], "--ca-file")) {
+            ca = argv[3];
+            argv += 2;
+            argc -= 2;
+        }
         if (argc != 5 && argc != 6) return 2;
-        return done(imp_import_integreat(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL, msgs, err, sizeof err),
+        return done(imp_import_integreat(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL, ca, msgs, err,
+                                         sizeof err),
                     err, msgs);
     }
     if (!strcmp(cmd, "po-export")) {

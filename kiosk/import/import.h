@@ -55,14 +55,15 @@ int imp_import_sheet(const char *sheet_path, const char *base_dir, const char *o
 /*
  * An Integreat region into sources at out_dir. src is a folder of saved API v3 answers
  * (src/regions.json, src/REGION/LANG/{locations,events,pages}.json) or an instance's base URL
- * (fetched with libcurl, TLS verified, from BASE/api/v3/...). base_dir (NULL: out_dir itself,
+ * (fetched with libcurl from BASE/api/v3/...; TLS always verified, against the system's CAs or,
+ * when ca_file is not NULL, the certificates in that PEM file). base_dir (NULL: out_dir itself,
  * so a re-import keeps them) holds pack.json, categories.json and integreat-categories.json, the
  * district's mapping of Integreat categories (and of the page tree) onto ours. Points of
  * interest, events and information pages become offers. Unmapped categories and pages, languages
  * the kiosk has not, closed and past entries are reported and left out.
  */
-int imp_import_integreat(const char *src, const char *region, const char *out_dir, const char *base_dir, FILE *report,
-                         char *err, size_t errlen);
+int imp_import_integreat(const char *src, const char *region, const char *out_dir, const char *base_dir,
+                         const char *ca_file, FILE *report, char *err, size_t errlen);
 
 /*
  * The texts of the sources in src_dir as a PO file for translators into lang: msgctxt

@@ -512,10 +512,10 @@ static int run(ig *g, const char *base, const char *out_dir)
 }
 
 
-int imp_import_integreat(const char *src, const char *region, const char *out_dir, const char *base_dir, FILE *report,
-                         char *err, size_t errlen)
+int imp_import_integreat(const char *src, const char *region, const char *out_dir, const char *base_dir,
+                         const char *ca_file, FILE *report, char *err, size_t errlen)
 {
-    ig g = {.err = err, .errlen = errlen, .report = report, .src = src, .region = region};
+    ig g = {.err = err, .errlen = errlen, .report = report, .src = src, .region = region, .cainfo = ca_file};
     char dl[1200], base[1200];
     if (!imp_slug(region, dl, sizeof dl) || strcmp(dl, region))
         return imp_fail(err, errlen, IMP_ERR_UNMAPPED, "region \"%s\": a region slug ([a-z0-9-])", region);

@@ -39,15 +39,18 @@ static int category_of(ig *g, const char *file, json_t *page, json_t *index, jso
             return imp_fail(g->err, g->errlen, IMP_ERR_UNMAPPED,
                             "%s: record %lld: field parent: more than %d levels (a loop?)", file, ig_rid(page),
                             IG_MAX_DEPTH);
-        if (!json_is_object(m)) {
-            *ours = m;
-        } else if (!*ours) {
+        json_t *v = m;
+        if (json_is_object(m)) {
             char k[32];
             snprintf(k, sizeof k, "%lld", ig_rid(cur));
-            *ours = json_object_get(m, k);
-            if (!*ours && jstr(cur, "title")) *ours = json_object_get(m, jstr(cur, "title"));
+            v = json_object_get(m, k);
+            if (!v && jstr(cur, "title")) v = json_object_get(m, jstr(cur, "title"));
         }
         *root = cur;
+        if (v && !*ours) {
+            if (json_is_null(v)) return IMP_OK; /* mapped to nothing: this tree is left out */
+            *ours = v;
+        }
         cur = parent_of(cur, index);
     }
     return IMP_OK;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <limits.h>
 #include <unistd.h>
 
 static char build[256], dir[512], demo_db[600];
@@ -321,7 +322,7 @@ TEST(integreat_folder)
     snprintf(db, sizeof db, "%s/ig.db", dir);
     snprintf(rep, sizeof rep, "%s/ig-report.txt", dir);
     FILE *report = fopen(rep, "w");
-    int rc = imp_import_integreat(src, "heidemoor", out, ig_base, report, err, sizeof err);
+    int rc = imp_import_integreat(src, "heidemoor", out, ig_base, NULL, report, err, sizeof err);
     fclose(report);
     CHECK(rc == IMP_OK, "%s", err);
     rc = pack_build(out, db, err, sizeof err);
@@ -391,7 +392,7 @@ static int ig_changed(const char *cmd, char *err, size_t errlen)
     snprintf(out, sizeof out, "%s/ig-src", dir);
     check_sh("rm -rf %s && cp -r %s/ig-saved %s && cd %s/heidemoor && %s", src, dir, src, src, cmd);
     err[0] = 0;
-    return imp_import_integreat(src, "heidemoor", out, ig_base, NULL, err, errlen);
+    return imp_import_integreat(src, "heidemoor", out, ig_base, NULL, NULL, err, errlen);
 }
 
 #define PY_EDIT(file, stmt) \
@@ -429,28 +430,51 @@ TEST(integreat_bad)
     rc = ig_changed("true", err, sizeof err);
     CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "\"advice\""), "a mapping onto no category of ours: %s", err);
     check_sh("mv %s.good %s", map, map);
+    CHECK(ig_changed("true", err, sizeof err) == IMP_OK, "the good import again, for the tests after: %s", err);
 }
 
-/* The same answers served by nginx on loopback as the API's URLs: the same sources come out. */
-TEST(integreat_url)
+/* nginx on 127.0.0.1:port serving root, with prefix as its working folder; over TLS when cert
+ * and key are given. Returns check_sh's status. */
+static int start_nginx(const char *prefix, const char *root, int port, const char *cert, const char *key)
 {
-    char root[700], conf[800], err[1200], out[700], adir[600];
-    int port = 18900 + (int)(getpid() % 200);
-    if (!realpath(dir, adir)) snprintf(adir, sizeof adir, "%s", dir);
-    snprintf(root, sizeof root, "%s/ig-www", adir);
-    snprintf(conf, sizeof conf, "%s/nginx.conf", adir);
-    check_sh("rm -rf %s && python3 tests/integreat_answers.py %s api", root, root);
+    char conf[800], tls[1600] = "";
+    snprintf(conf, sizeof conf, "%s/nginx.conf", prefix);
+    if (cert) snprintf(tls, sizeof tls, "  ssl_certificate %s;\n  ssl_certificate_key %s;\n", cert, key);
     FILE *f = fopen(conf, "w");
+    if (!f) return -1;
     fprintf(f,
             "user root;\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/nginx-error.log;\n"
             "events { worker_connections 16; }\n"
             "http {\n access_log off;\n client_body_temp_path %s/tmp-body;\n proxy_temp_path %s/tmp-proxy;\n"
             " fastcgi_temp_path %s/tmp-fcgi;\n uwsgi_temp_path %s/tmp-uwsgi;\n scgi_temp_path %s/tmp-scgi;\n"
             " default_type application/json;\n"
-            " server {\n  listen 127.0.0.1:%d;\n  root %s;\n  index index.json;\n }\n}\n",
-            adir, adir, adir, adir, adir, adir, adir, port, root);
+            " server {\n  listen 127.0.0.1:%d%s;\n%s  root %s;\n  index index.json;\n }\n}\n",
+            prefix, prefix, prefix, prefix, prefix, prefix, prefix, port, cert ? " ssl" : "", tls, root);
     fclose(f);
-    CHECK(check_sh("nginx -c %s -p %s 2>/dev/null", conf, adir) == 0, "nginx on 127.0.0.1:%d", port);
+    return check_sh("nginx -c %s -p %s 2>/dev/null", conf, prefix);
+}
+
+/* The import from url, retried while nginx may still be starting to listen. */
+static int import_url(const char *url, const char *out, const char *ca, char *err, size_t errlen)
+{
+    int rc = IMP_ERR_IO;
+    for (int i = 0; i < 20 && rc == IMP_ERR_IO; i++) {
+        rc = imp_import_integreat(url, "heidemoor", out, ig_base, ca, NULL, err, errlen);
+        if (rc == IMP_ERR_IO && strstr(err, "onnect")) usleep(100000);
+        else break;
+    }
+    return rc;
+}
+
+/* The same answers served by nginx on loopback as the API's URLs: the same sources come out. */
+TEST(integreat_url)
+{
+    char root[700], err[1200], out[700], adir[600];
+    int port = 18900 + (int)(getpid() % 200);
+    if (!realpath(dir, adir)) snprintf(adir, sizeof adir, "%s", dir);
+    snprintf(root, sizeof root, "%s/ig-www", adir);
+    check_sh("rm -rf %s && python3 tests/integreat_answers.py %s api", root, root);
+    CHECK(start_nginx(adir, root, port, NULL, NULL) == 0, "nginx on 127.0.0.1:%d", port);
     char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
     snprintf(out, sizeof out, "%s/ig-src-url", dir);
@@ -466,6 +490,59 @@ TEST(integreat_url)
     rc = imp_import_integreat(url, "heidemoor", out, ig_base, NULL, err, sizeof err);
     CHECK(rc == IMP_ERR_IO && strstr(err, "HTTP status 404"), "a missing API: %s", err);
     check_sh("kill -QUIT $(cat %s/nginx.pid)", dir);
+}
+
+/*
+ * Over HTTPS with a district's own CA, made here with openssl: trusted through --ca-file the
+ * import succeeds; without it, or for a host name the certificate does not name, it is refused
+ * with a message that says why and what to do. Verification is never switched off.
+ */
+TEST(integreat_tls)
+{
+    char t[PATH_MAX + 8], err[1200], out[PATH_MAX], url[128];
+    int port = 19100 + (int)(getpid() % 200);
+    if (!realpath(dir, out)) snprintf(out, sizeof out, "%s", dir);
+    snprintf(t, sizeof t, "%s/tls", out);
+    CHECK(check_sh("rm -rf %s && mkdir -p %s && cd %s && "
+                   "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+                   "-subj '/CN=Landkreis Heidemoor Test CA' -addext basicConstraints=critical,CA:TRUE "
+                   "-addext keyUsage=critical,keyCertSign,cRLSign -keyout ca.key -out ca.pem 2>/dev/null && "
+                   "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj '/CN=127.0.0.1' "
+                   "-keyout server.key -out server.csr 2>/dev/null && "
+                   "printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n"
+                   "extendedKeyUsage=serverAuth\\n' > ext.cnf && "
+                   "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+                   "-extfile ext.cnf -out server.pem 2>/dev/null && "
+                   "python3 %s/tests/integreat_answers.py www api",
+                   t, t, t, getenv("PWD") ? getenv("PWD") : ".") == 0,
+          "a CA and a server certificate for 127.0.0.1");
+    char root[PATH_MAX + 32], cert[PATH_MAX + 32], key[PATH_MAX + 32], ca[PATH_MAX + 32];
+    snprintf(root, sizeof root, "%s/www", t);
+    snprintf(cert, sizeof cert, "%s/server.pem", t);
+    snprintf(key, sizeof key, "%s/server.key", t);
+    snprintf(ca, sizeof ca, "%s/ca.pem", t);
+    CHECK(start_nginx(t, root, port, cert, key) == 0, "nginx with TLS on 127.0.0.1:%d", port);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/", port);
+    snprintf(out, sizeof out, "%s/ig-src-tls", dir);
+    /* the operator's command, as documented */
+    CHECK(check_sh("%s/kiosk-pack import-integreat --ca-file %s %s heidemoor %s %s >%s/ok.log 2>&1", build, ca, url,
+                   out, ig_base, t) == 0,
+          "trusted through --ca-file (see %s/ok.log)", t);
+    CHECK(check_sh("diff -r %s/ig-src %s >/dev/null", dir, out) == 0, "the same sources as from the saved answers");
+    int rc = import_url(url, out, NULL, err, sizeof err);
+    CHECK(rc == IMP_ERR_IO && strstr(err, "certificate is not trusted") && strstr(err, "--ca-file"),
+          "the system's CAs do not know this one: %s", err);
+    CHECK(check_sh("! %s/kiosk-pack import-integreat %s heidemoor %s %s 2>%s/refused.log && "
+                   "grep -q 'not trusted' %s/refused.log", build, url, out, ig_base, t, t) == 0,
+          "the command refuses it too, and says why");
+    snprintf(url, sizeof url, "https://localhost:%d/", port);
+    rc = import_url(url, out, ca, err, sizeof err);
+    CHECK(rc == IMP_ERR_IO && strstr(err, "not trusted"), "a host name the certificate does not name: %s", err);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/", port);
+    rc = import_url(url, out, "/nonexistent/ca.pem", err, sizeof err);
+    CHECK(rc == IMP_ERR_IO && strstr(err, "--ca-file /nonexistent/ca.pem"), "a CA file that is not there: %s", err);
+    CHECK(check_sh("diff -r %s/ig-src %s >/dev/null", dir, out) == 0, "refusals leave the last import as it was");
+    check_sh("kill -QUIT $(cat %s/nginx.pid)", t);
 }
 
 /* ---------- translators' round trip ---------- */
@@ -645,6 +722,7 @@ int main(int argc, char **argv)
     RUN(integreat_folder);
     RUN(integreat_bad);
     RUN(integreat_url);
+    RUN(integreat_tls);
     RUN(po_round_trip);
     RUN(hsds_foreign);
     RUN(imported_packs_on_screen);
