@@ -497,8 +497,8 @@ static int write_table(table *t, const char *dir, json_t *resources, char *err, 
     return IMP_OK;
 }
 
-static int write_tabular(json_t *orgs, json_t *svcs, json_t *terms_a, json_t *pack, const char *dir, char *err,
-                         size_t errlen)
+static int write_tabular(json_t *orgs, json_t *svcs, json_t *terms_a, json_t *pack, json_t *intake, const char *dir,
+                         char *err, size_t errlen)
 {
     table tabs[T_COUNT];
     for (int i = 0; i < T_COUNT; i++) tabs[i] = (table){table_names[i], json_array(), json_array()};
@@ -516,8 +516,9 @@ static int write_tabular(json_t *orgs, json_t *svcs, json_t *terms_a, json_t *pa
     }
     json_t *dp = json_pack("{ss ss ss so sO}", "name", "kiosk-hsds-export", "profile", "tabular-data-package",
                            "x_kiosk_note", "HSDS 3.0 tables; x_kiosk_* fields and x_kiosk_translations.csv are this "
-                           "kiosk's extension (translations, summary, IANA time zone, slots)",
+                           "kiosk's extension (translations, summary, IANA time zone, slots, guided questions)",
                            "resources", resources, "x_kiosk_pack", pack);
+    if (intake) json_object_set(dp, "x_kiosk_intake", intake);
     if (!rc) rc = imp_write_json(dir, "datapackage.json", dp, err, errlen);
     json_decref(dp);
     return rc;
@@ -525,7 +526,8 @@ static int write_tabular(json_t *orgs, json_t *svcs, json_t *terms_a, json_t *pa
 
 static int write_icons(exporter *x, const char *dir, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = prep(x, "SELECT m.id, m.data FROM media m JOIN taxonomy_term t ON t.icon=m.id", NULL);
+    sqlite3_stmt *st = prep(x, "SELECT id, data FROM media WHERE id IN (SELECT icon FROM taxonomy_term UNION "
+                               "SELECT icon FROM intake_question UNION SELECT icon FROM intake_answer)", NULL);
     if (!st) return IMP_ERR_DB;
     int rc = IMP_OK;
     while (!rc && sqlite3_step(st) == SQLITE_ROW) {
@@ -553,7 +555,7 @@ int imp_export_hsds(const char *db_path, const char *out_dir, char *err, size_t 
         sqlite3_close(x.db);
         return rc;
     }
-    json_t *pack = NULL, *orgs = NULL, *svcs = NULL, *terms_a = NULL;
+    json_t *pack = NULL, *orgs = NULL, *svcs = NULL, *terms_a = NULL, *intake = NULL;
     imp_tree tree;
     int rc = IMP_OK;
     sqlite3_stmt *st = prep(&x, "SELECT value FROM meta WHERE key='source_language'", NULL);
@@ -569,6 +571,7 @@ int imp_export_hsds(const char *db_path, const char *out_dir, char *err, size_t 
         terms_a = terms(&x);
         if (!orgs || !svcs || !terms_a) rc = IMP_ERR_DB;
     }
+    if (!rc) intake = imp_intake_of_db(x.db, &rc, err, errlen);
     if (!rc) rc = imp_tree_begin(&tree, out_dir, err, errlen);
     else { sqlite3_close(x.db); goto out; }
     char dir[1400];
@@ -580,8 +583,9 @@ int imp_export_hsds(const char *db_path, const char *out_dir, char *err, size_t 
     if (!rc) rc = imp_write_json(dir, "organizations.json", orgs, err, errlen);
     if (!rc) rc = imp_write_json(dir, "taxonomy_terms.json", terms_a, err, errlen);
     if (!rc) rc = imp_write_json(dir, "x_kiosk_pack.json", pack, err, errlen);
+    if (!rc && intake) rc = imp_write_json(dir, "x_kiosk_intake.json", intake, err, errlen);
     snprintf(dir, sizeof dir, "%s/tabular", tree.tmp);
-    if (!rc) rc = write_tabular(orgs, svcs, terms_a, pack, dir, err, errlen);
+    if (!rc) rc = write_tabular(orgs, svcs, terms_a, pack, intake, dir, err, errlen);
     snprintf(dir, sizeof dir, "%s/pictograms", tree.tmp);
     if (!rc) rc = write_icons(&x, dir, err, errlen);
     sqlite3_close(x.db);
@@ -592,5 +596,6 @@ out:
     json_decref(orgs);
     json_decref(svcs);
     json_decref(terms_a);
+    json_decref(intake);
     return rc;
 }

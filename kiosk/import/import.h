@@ -31,14 +31,14 @@ const char *imp_strerror(int err);
  * organizations.json, taxonomy_terms.json: arrays of HSDS objects, services nested as the
  * "compiled" schema), out_dir/tabular/ (one CSV per HSDS table and datapackage.json), and
  * out_dir/pictograms/ (category icons). What HSDS has no field for (translations, the summary,
- * the IANA time zone, bookable slots, closed days, the pack's own settings) goes into x_kiosk_*
- * fields, documented in content/README.md. Returns IMP_OK or an imp_err with detail in err.
+ * the IANA time zone, bookable slots, closed days, the pack's own settings, the guided
+ * questions) goes into x_kiosk_* fields and files, documented in content/README.md. Returns IMP_OK or an imp_err with detail in err.
  */
 int imp_export_hsds(const char *db_path, const char *out_dir, char *err, size_t errlen);
 
 /*
  * Read HSDS 3.0 from src_dir (JSON: services.json and optionally organizations.json,
- * taxonomy_terms.json, x_kiosk_pack.json; tabular: datapackage.json and the CSVs it lists, ;
+ * taxonomy_terms.json, x_kiosk_pack.json, x_kiosk_intake.json; tabular: datapackage.json and the CSVs it lists, ;
  * or , separated, UTF-8 or Windows-1252) and write JSON sources to out_dir. Notes about what
  * was skipped go to report (may be NULL).
  */

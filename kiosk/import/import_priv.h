@@ -53,6 +53,17 @@ int imp_lang_known(const char *lang);
  * brackets; scripts and styles dropped. NULL when out of memory. Caller frees. */
 char *imp_html_text(const char *html, size_t len);
 
+/* ---------- the guided questions through HSDS (hsds_intake.c) ---------- */
+
+typedef struct sqlite3 sqlite3;
+/* The guided questions of a content database as the object of intake.json; NULL when it has
+ * none (*rc IMP_OK) or on a database error (*rc set, detail in err). Caller frees. */
+json_t *imp_intake_of_db(sqlite3 *db, int *rc, char *err, size_t errlen);
+/* intake (x_kiosk_intake from file; NULL: nothing to do) as tree_dir/intake.json, its icons
+ * copied from pict to pict_out (missing ones reported and left out). */
+int imp_intake_write(json_t *intake, const char *file, const char *pict, const char *tree_dir, const char *pict_out,
+                     FILE *report, char *err, size_t errlen);
+
 /* ---------- CSV (csv.c) ---------- */
 
 /* One table read from a CSV file: the header and the rows, every cell a UTF-8 string. */

@@ -55,7 +55,8 @@ static int differing_rows(const char *a, const char *b, const char *table)
 static const char *const offer_tables[] = {
     "service", "service_i18n", "service_taxonomy", "service_at_location", "schedule", "phone", "language_spoken",
     "closure", "organization", "organization_i18n", "location", "location_i18n", "taxonomy_term",
-    "taxonomy_term_i18n", "language"};
+    "taxonomy_term_i18n", "language", "intake_question", "intake_question_i18n", "intake_answer", "intake_answer_i18n",
+    "intake_match", "media"};
 
 static int same_offers(const char *a, const char *b)
 {
@@ -81,6 +82,12 @@ TEST(export_validates)
     CHECK(exists("%s/tabular/datapackage.json", out) && exists("%s/tabular/x_kiosk_translations.csv", out) &&
               exists("%s/json/x_kiosk_pack.json", out) && exists("%s/pictograms/housing.svg", out),
           "both forms and the icons");
+    CHECK(check_sh("python3 -c \"import json, sys; j=json.load(open('%s/json/x_kiosk_intake.json')); "
+                   "t=json.load(open('%s/tabular/datapackage.json'))['x_kiosk_intake']; q=j['questions']; "
+                   "sys.exit(not (q == t['questions'] and len(q) == 5 and q[0]['id'] == 'safe' and "
+                   "q[0]['answers'][1]['urgent'] and q[0]['i18n']['ar']['text']))\"", out, out) == 0 &&
+              exists("%s/pictograms/answer-yes.svg", out),
+          "the guided questions in the extension of both forms, with their pictograms");
     /* the validator can fail: a record with a non-UUID id and one without its required name */
     CHECK(check_sh("rm -rf %s/bad && cp -r %s %s/bad && sed -i '0,/\"id\": \"[0-9a-f-]*\"/s//\"id\": \"x1\"/' "
                    "%s/bad/json/services.json && sed -i '2s/^[^,]*,/,/' %s/bad/tabular/organizations.csv && "
@@ -145,7 +152,9 @@ TEST(bad_hsds)
     snprintf(out, sizeof out, "%s/out", dir);
     check_sh("rm -rf %s && mkdir -p %s && touch %s/keep", out, out, out);
 
-    int rc = import_changed("json", "head -c 5000 services.json > t && mv t services.json", err, sizeof err);
+    int rc = import_changed("json", "echo '{\"questions\": 5}' > x_kiosk_intake.json", err, sizeof err);
+    CHECK(rc == IMP_ERR_SYNTAX && strstr(err, "x_kiosk_intake") && strstr(err, "questions"), "intake not a list: %s", err);
+    rc = import_changed("json", "head -c 5000 services.json > t && mv t services.json", err, sizeof err);
     CHECK(rc == IMP_ERR_SYNTAX && strstr(err, "services.json:"), "truncated JSON: %d %s", rc, err);
     CHECK(exists("%s/keep", out) && !exists("%s.partial", out), "the old tree stays, nothing partial");
 
@@ -426,7 +435,12 @@ TEST(integreat_bad)
           "the previous import stays, nothing partial");
     char map[800];
     snprintf(map, sizeof map, "%s/integreat-categories.json", ig_base);
-    check_sh("cp %s %s.good && sed -i 's/counselling/advice/' %s", map, map, map);
+    check_sh("cp %s %s.good && sed -i 's/\"3\": \"housing\"/\"3\": null/' %s", map, map, map);
+    rc = ig_changed("true", err, sizeof err);
+    CHECK(rc == IMP_OK && !exists("%s/ig-src/offers/wohnberechtigungsschein.json", dir) &&
+              exists("%s/ig-src/offers/erste-schritte.json", dir),
+          "a chapter mapped to null leaves its pages out, its siblings stay: %s", err);
+    check_sh("cp %s.good %s && sed -i 's/counselling/advice/' %s", map, map, map);
     rc = ig_changed("true", err, sizeof err);
     CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "\"advice\""), "a mapping onto no category of ours: %s", err);
     check_sh("mv %s.good %s", map, map);
@@ -478,16 +492,12 @@ TEST(integreat_url)
     char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
     snprintf(out, sizeof out, "%s/ig-src-url", dir);
-    int rc = IMP_ERR_IO;
-    for (int i = 0; i < 20 && rc == IMP_ERR_IO; i++) { /* nginx may take a moment to listen */
-        rc = imp_import_integreat(url, "heidemoor", out, ig_base, NULL, err, sizeof err);
-        if (rc == IMP_ERR_IO) usleep(100000);
-    }
+    int rc = import_url(url, out, NULL, err, sizeof err);
     CHECK(rc == IMP_OK, "%s", err);
     CHECK(check_sh("diff -r %s/ig-src %s >/dev/null", dir, out) == 0, "the same sources as from the saved answers");
     CHECK(!exists("%s.download", out), "the downloaded answers are not left behind");
     snprintf(url, sizeof url, "http://127.0.0.1:%d/nothing/", port);
-    rc = imp_import_integreat(url, "heidemoor", out, ig_base, NULL, err, sizeof err);
+    rc = imp_import_integreat(url, "heidemoor", out, ig_base, NULL, NULL, err, sizeof err);
     CHECK(rc == IMP_ERR_IO && strstr(err, "HTTP status 404"), "a missing API: %s", err);
     check_sh("kill -QUIT $(cat %s/nginx.pid)", dir);
 }

@@ -1,0 +1,50 @@
+/*
+ * hsds_priv.h: what the two halves of the HSDS importer share: hsds_read.c reads the JSON
+ * or tabular form into HSDS's nested JSON; hsds_import.c maps that onto our sources.
+ */
+#ifndef KIOSK_IMPORT_HSDS_PRIV_H
+#define KIOSK_IMPORT_HSDS_PRIV_H
+
+#include "import_priv.h"
+
+#include <sys/stat.h>
+
+typedef struct importer {
+    char *err;
+    size_t errlen;
+    FILE *report;
+    char file[2048];    /* the file records came from, for messages */
+    char pict[2048];    /* pictograms beside the source */
+    char intake_file[2048]; /* where x_kiosk_intake came from, for messages */
+    json_t *orgs;       /* HSDS id -> organization */
+    json_t *locs;       /* HSDS id -> location */
+    json_t *loc_owner;  /* location HSDS id -> organization HSDS id */
+    json_t *terms;      /* HSDS id -> taxonomy_term */
+    json_t *slugs;      /* HSDS id -> our id, per kind: "kind:" + HSDS id */
+    json_t *taken;      /* "kind:" + our id -> HSDS id, to catch two records becoming one */
+    json_t *used_terms; /* HSDS id -> true */
+    json_t *seen_langs; /* code -> true */
+    json_t *offers;     /* our offer sources */
+} importer;
+
+/* o[k] when it is a non-empty string, else NULL. */
+static inline const char *jstr(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) && json_string_value(v)[0] ? json_string_value(v) : NULL;
+}
+
+static inline int exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+/*
+ * The nested form (services, organizations, taxonomy terms; ext: x_kiosk_pack, intake:
+ * x_kiosk_intake, either may be NULL) as a source tree at out_dir.
+ */
+int hsds_to_sources(importer *im, json_t *services, json_t *orgs, json_t *terms, json_t *ext, json_t *intake,
+                    const char *out_dir);
+
+#endif
