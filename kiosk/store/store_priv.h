@@ -17,6 +17,11 @@ struct store {
      * chain at a time (its first STORE_CHAIN_MAX), then, when one is missing there, from all
      * translations (store_rows_from) */
     sqlite3_stmt *svc_row, *svc_row_chain, *org_name_chain;
+    struct store_count {
+        char *id;
+        int n;
+    } *counts; /* active offers per category, read on the first store_categories */
+    int ncounts;
     struct store_search *search; /* opened on the first search (ICU transliterators are costly) */
 };
 

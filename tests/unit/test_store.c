@@ -3,6 +3,7 @@
 #include "pack/pack.h"
 #include "store/store.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -144,9 +145,38 @@ TEST(synthetic)
     store_close(s);
 }
 
+/* Category counts leave out offers that are not active ("beratung" is in both categories), and
+ * stay right across a change of language (they are read once per opened pack). */
+TEST(category_counts)
+{
+    char err[1024];
+    const char *path = "build/test-mini-counts.db";
+    CHECK(pack_build("tests/fixtures/mini", path, err, sizeof err) == 0, "build: %s", err);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK &&
+              sqlite3_exec(db, "UPDATE service SET status='inactive' WHERE id='beratung'", NULL, NULL, NULL) == SQLITE_OK,
+          "one health offer made inactive");
+    sqlite3_close(db);
+    store *s = NULL;
+    CHECK(store_open(&s, path, err, sizeof err) == 0, "open: %s", err);
+    if (!s) return;
+    const char *de[] = {"de", "en"}, *ar[] = {"ar", "en", "de"};
+    for (int round = 0; round < 2; round++) {
+        store_category *c;
+        int n;
+        CHECK(store_categories(s, round ? ar : de, round ? 3 : 2, &c, &n) == 0 && n == 2, "two categories");
+        CHECK(n == 2 && c[1].count == 2 && c[0].count == 0, "counts %d %d (%s)", n == 2 ? c[1].count : -1,
+              n == 2 ? c[0].count : -1, round ? "ar" : "de");
+        store_categories_free(c, n);
+    }
+    store_close(s);
+    unlink(path);
+}
+
 int main(void)
 {
     RUN(build_and_query);
+    RUN(category_counts);
     RUN(bad_sources);
     RUN(bad_databases);
     RUN(synthetic);
