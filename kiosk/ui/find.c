@@ -60,10 +60,13 @@ void screen_search(frame *f)
     ui_clip(f, &view);
     switch (st->search_state) {
     case SEARCH_RESULTS: {
-        /* the number found, not the number shown; none when too many to count on a keystroke */
-        char cnt[64] = "";
+        /* the number found, not the number shown; "N or more" when too many to count on a keystroke */
+        char cnt[96] = "";
         if (st->found_exact)
             i18n_format_count(st->catalog, st->lang, "%d offer", "%d offers", st->found_total, cnt, sizeof cnt);
+        else
+            i18n_format_count(st->catalog, st->lang, "%d offer or more", "%d or more offers", st->found_total, cnt,
+                              sizeof cnt);
         text_opts co = ui_opts(f->m.small, 1, COL_MUTED, TEXT_ALIGN_START);
         co.max_lines = 1;
         int ch = cnt[0] ? ui_text(f, (rect){pad, view.y, f->w - 2 * pad, 0}, cnt, &co, 1) : 0;

@@ -120,6 +120,11 @@ TEST(counts_in_local_digits)
     CHECK(!strcmp(b, "12 Angebote"), "German: %s", b);
     i18n_format_count(NULL, "en", "%d offer", "%d offers", 1, b, sizeof b);
     CHECK(!strcmp(b, "1 offer"), "no catalog: %s", b);
+    /* a search count too big to finish on a keystroke is a lower bound, and says so */
+    i18n_format_count(de, "de", "%d offer or more", "%d or more offers", 1200, b, sizeof b);
+    CHECK(!strcmp(b, "1.200 oder mehr Angebote"), "German lower bound: %s", b);
+    i18n_format_count(ar, "ar", "%d offer or more", "%d or more offers", 1200, b, sizeof b);
+    CHECK(strstr(b, "أو أكثر") && strstr(b, "١") && !strchr(b, '1'), "Arabic lower bound: %s", b);
     i18n_catalog_free(ar);
     i18n_catalog_free(fa);
     i18n_catalog_free(de);
