@@ -1,0 +1,80 @@
+/*
+ * text_priv.h: what the text room's files share and nobody else sees: the engine, its fonts and
+ * the glyph cache (fonts.c), used by layout (layout.c) and drawing (render.c).
+ */
+#ifndef KIOSK_TEXT_PRIV_H
+#define KIOSK_TEXT_PRIV_H
+
+#include "text.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <hb.h>
+#include <unicode/ubrk.h>
+#include <unicode/uscript.h>
+#include <unicode/utypes.h>
+
+#define MAX_CHAIN 8
+#define MAX_DIRS 8
+#define LOAD_FLAGS (FT_LOAD_TARGET_LIGHT)
+
+/* A font file at one pixel size: the unit that shapes and rasterises. */
+typedef struct font_inst {
+    int file;
+    int size_px;
+    FT_Face face;
+    hb_font_t *hb;
+    int ascent, descent; /* px */
+} font_inst;
+
+/* An ordered list of font files for one script (or the default/fallback), one weight. */
+typedef struct chain {
+    char key[24];        /* "default", "fallback", "Arab", or "ur:Arab" */
+    int files[2][MAX_CHAIN]; /* [bold][i] indices into files */
+    int nfiles[2];
+} chain;
+
+typedef struct glyph_bm {
+    int font;
+    uint32_t gid;
+    int w, h, left, top;
+    uint8_t *pixels;
+    int used;
+} glyph_bm;
+
+struct text_engine {
+    FT_Library ft;
+    char *dirs[MAX_DIRS];
+    int ndirs;
+    char **files;        /* file names */
+    char **paths;        /* resolved paths, NULL when not found */
+    float (*metrics)[2]; /* per file: ascent, descent in em from [metrics FILE]; 0 = the font's own */
+    hb_face_t **hbfaces; /* per file, shared by all sizes: one copy of the big shaping tables */
+    int nfiles;
+    chain *chains;
+    int nchains;
+    font_inst *fonts;
+    int nfonts;
+    glyph_bm *glyphs;    /* open-addressing hash */
+    int glyph_cap, glyph_count;
+    UBreakIterator *brk;
+    char brk_lang[16];
+    hb_buffer_t *buf;
+    char err[256];
+};
+
+
+/* The font (index into fonts) for cp in script sc and language lang at size, or -1 (fonts.c). */
+int text_pick_font(text_engine *te, UChar32 cp, UScriptCode sc, const char *lang, int bold, int size);
+/* Does font have a glyph for cp? */
+int text_font_has(text_engine *te, int font, UChar32 cp);
+/* The first font of the default chain at size, or -1. */
+int text_default_font(text_engine *te, int bold, int size);
+/* The cached bitmap of glyph gid in font; its pixels NULL when it has no ink. A later call may
+ * move or clear the cache: look it up afresh rather than keep the pointer. */
+glyph_bm *text_glyph_get(text_engine *te, int font, uint32_t gid);
+
+/* Opens a bidi isolate (LRI, RLI, FSI); PDI closes one. */
+static inline int text_is_isolate_open(UChar32 c) { return c == 0x2066 || c == 0x2067 || c == 0x2068; }
+
+#endif
