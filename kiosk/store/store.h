@@ -123,7 +123,7 @@ int store_coverage(store *s, const char *lang, int *translated, int *total);
  */
 int store_diff(store *s, const char *other_path, int *added, int *changed, int *removed);
 
-/* ---------- search (search.c) ---------- */
+/* ---------- search (fold.c, search_index.c, search_words.c, search.c) ---------- */
 
 /* ICU transliterators that fold text for matching; one per thread. */
 typedef struct store_folder store_folder;
@@ -163,7 +163,7 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
 /*
  * Get search ready before the first key: its statements, and ICU's transliterator to Latin that
  * the first word in another script would otherwise wait for (some 140 M instructions, once per
- * process; see search.c). For when the search screen opens. Returns 0, 1 without an index, -1.
+ * process; see fold.c). For when the search screen opens. Returns 0, 1 without an index, -1.
  */
 int store_search_prepare(store *s);
 /* The first page of store_search_page, without the count. */

@@ -46,7 +46,7 @@ static int skel_is(const char *in, const char *want)
 }
 
 
-/* The fold and the skeleton as ICU's transliterators apply the rules search.c follows: search.c
+/* The fold and the skeleton as ICU's transliterators apply the rules fold.c follows: fold.c
  * does them without the transliterator registry, which is slow to build, and must agree. */
 static const char ref_fold_rules[] =
     ":: NFD; :: [:Nonspacing Mark:] Remove; :: Lower; :: NFC;"
@@ -83,7 +83,7 @@ static char *ref_apply(UTransliterator *t, const char *utf8)
     return U_SUCCESS(e) ? out : NULL;
 }
 
-/* The skeleton's last steps (doubled letters once, one-letter words dropped), as search.c. */
+/* The skeleton's last steps (doubled letters once, one-letter words dropped), as fold.c. */
 static void ref_squeeze(char *s)
 {
     char *w = s;

@@ -1,0 +1,322 @@
+/*
+ * fold.c: text folded for matching, the same for documents and queries (store.h): lower case,
+ * no diacritics, letter variants unified (fold), and each word's Latin consonant skeleton, so
+ * "كاريتاس", "Каритас" and "karitas" meet "Caritas" (skeleton); and words reversed, whose prefixes
+ * are word endings.
+ */
+#include "store.h"
+#include "search_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+struct store_folder {
+    const UNormalizer2 *nfd, *nfc;
+    UTransliterator *latin;  /* Any-Latin, Latin-ASCII, lower case, letters only; opened on first need */
+    UTransliterator *sounds; /* the consonant rules, on lower-case ASCII */
+    int latin_failed;
+};
+
+/*
+ * The fold is done with ICU's normaliser and case mapping directly, and the skeleton's sound
+ * rules by a transliterator made from rules alone: ICU's first transliterator by name (":: NFD",
+ * "Any-Latin") builds its registry of every transliterator, some 140 M instructions (15-20 ms here),
+ * which the first keystroke would wait for. Only a skeleton of text that is not ASCII once folded
+ * (Arabic, Cyrillic, Ethiopic, a Latin letter like ł) needs "Any-Latin"; it is opened then.
+ * test_search checks the result against the rules as ICU's transliterators apply them.
+ */
+
+/* Before the sound rules, text not yet in ASCII: to Latin letters, lower case, letters and spaces only. */
+static const char latin_rules[] = ":: Any-Latin; [ǧǦ] > j; :: Latin-ASCII; :: Lower; [^a-z\\u0020] > ;";
+
+/* Keep letters, drop vowels and weak letters (Arabic script writes few vowels), merge letters that
+ * scripts render differently (no p in Arabic, c as k but as s before e and i, Cyrillic дж and
+ * Ethiopic ጀ as j: "Jobcenter", "جوبسنتر", "джобцентр", "ጆብሰንተር" meet). One pass. */
+static const char sound_rules[] =
+    "dzh > j; dz > j; sch > s; sh > s; ch > k; kh > k; ck > k; ph > f; x > ks; c } [ei] > s;"
+    "[aeiouyhw] > ; p > b; v > f; [cqg] > k; z > s; d > t;";
+
+static UTransliterator *open_rules(const char *name, const char *rules, char *err, size_t errlen)
+{
+    UChar id[32], *r = malloc(sizeof(UChar) * (strlen(rules) + 1));
+    UErrorCode e = U_ZERO_ERROR;
+    UParseError pe;
+    int32_t n = 0;
+    if (!r) return NULL;
+    u_uastrcpy(id, name);
+    u_strFromUTF8(r, (int32_t)strlen(rules) + 1, &n, rules, -1, &e);
+    UTransliterator *t = U_SUCCESS(e) ? utrans_openU(id, -1, UTRANS_FORWARD, r, n, &pe, &e) : NULL;
+    free(r);
+    if (U_FAILURE(e)) {
+        snprintf(err, errlen, "search: ICU transliterator %s: %s (rule offset %d)", name, u_errorName(e),
+                 (int)pe.offset);
+        utrans_close(t);
+        return NULL;
+    }
+    return t;
+}
+
+store_folder *store_folder_open(char *err, size_t errlen)
+{
+    store_folder *f = calloc(1, sizeof *f);
+    UErrorCode e = U_ZERO_ERROR;
+    if (!f) return NULL;
+    f->nfd = unorm2_getNFDInstance(&e);
+    f->nfc = unorm2_getNFCInstance(&e);
+    if (U_FAILURE(e)) snprintf(err, errlen, "search: ICU normaliser: %s", u_errorName(e));
+    f->sounds = U_SUCCESS(e) ? open_rules("kiosk-sounds", sound_rules, err, errlen) : NULL;
+    if (!f->sounds) {
+        store_folder_close(f);
+        return NULL;
+    }
+    return f;
+}
+
+void store_folder_close(store_folder *f)
+{
+    if (!f) return;
+    utrans_close(f->latin);
+    utrans_close(f->sounds);
+    free(f);
+}
+
+/* utf8 as UTF-16 (invalid UTF-8 becomes U+FFFD) into a new buffer; NULL on error. */
+static UChar *to_u16(const char *utf8, int32_t *n)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t len = 0;
+    u_strFromUTF8WithSub(NULL, 0, &len, utf8, -1, 0xFFFD, NULL, &e);
+    if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e)) return NULL;
+    UChar *u = malloc(sizeof(UChar) * ((size_t)len + 1));
+    e = U_ZERO_ERROR;
+    if (u) u_strFromUTF8WithSub(u, len + 1, n, utf8, -1, 0xFFFD, NULL, &e);
+    if (U_FAILURE(e)) {
+        free(u);
+        return NULL;
+    }
+    return u;
+}
+
+static char *to_utf8(const UChar *u, int32_t n)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t blen = 0;
+    u_strToUTF8(NULL, 0, &blen, u, n, &e);
+    char *out = malloc((size_t)blen + 1);
+    e = U_ZERO_ERROR;
+    if (out) u_strToUTF8(out, blen + 1, NULL, u, n, &e);
+    if (out && U_FAILURE(e)) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* One step of a normaliser or case mapping, for apply(). */
+typedef int32_t (*u16_step)(const void *ctx, const UChar *in, int32_t n, UChar *out, int32_t cap, UErrorCode *e);
+
+static int32_t normalize_step(const void *ctx, const UChar *in, int32_t n, UChar *out, int32_t cap, UErrorCode *e)
+{
+    return unorm2_normalize(ctx, in, n, out, cap, e);
+}
+
+static int32_t lower_step(const void *ctx, const UChar *in, int32_t n, UChar *out, int32_t cap, UErrorCode *e)
+{
+    (void)ctx;
+    return u_strToLower(out, cap, in, n, "", e); /* root: what ICU's Any-Lower does */
+}
+
+/* step applied to in[0..*n) into a new buffer (in freed); NULL on error. */
+static UChar *apply(u16_step step, const void *ctx, UChar *in, int32_t *n)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t cap = *n + *n / 2 + 8, len;
+    UChar *out = malloc(sizeof(UChar) * (size_t)cap);
+    if (!out) goto fail;
+    len = step(ctx, in, *n, out, cap, &e);
+    if (e == U_BUFFER_OVERFLOW_ERROR) {
+        free(out);
+        cap = len + 1;
+        e = U_ZERO_ERROR;
+        if (!(out = malloc(sizeof(UChar) * (size_t)cap))) goto fail;
+        len = step(ctx, in, *n, out, cap, &e);
+    }
+    if (U_FAILURE(e)) {
+        free(out);
+        goto fail;
+    }
+    free(in);
+    *n = len;
+    return out;
+fail:
+    free(in);
+    return NULL;
+}
+
+/* The fold in UTF-16: decomposed, nonspacing marks removed, lower case, composed, then the
+ * letters below merged: ı i, ß ss, Arabic kaf and yeh as the Persian ones, alef maksura as
+ * yeh, teh marbuta and heh goal with hamza as heh; tatweel (the stretching line) dropped. */
+static UChar *fold_u16(const store_folder *f, const char *utf8, int32_t *n)
+{
+    UChar *u = to_u16(utf8, n);
+    if (!u || !(u = apply(normalize_step, f->nfd, u, n))) return NULL;
+    int32_t w = 0;
+    for (int32_t r = 0; r < *n;) {
+        int32_t start = r;
+        UChar32 c;
+        U16_NEXT(u, r, *n, c);
+        if (u_charType(c) == U_NON_SPACING_MARK) continue;
+        while (start < r) u[w++] = u[start++];
+    }
+    *n = w;
+    if (!(u = apply(lower_step, NULL, u, n)) || !(u = apply(normalize_step, f->nfc, u, n))) return NULL;
+    UChar *out = malloc(sizeof(UChar) * ((size_t)*n * 2 + 1)); /* ß doubles */
+    if (!out) {
+        free(u);
+        return NULL;
+    }
+    w = 0;
+    for (int32_t r = 0; r < *n; r++) {
+        UChar c = u[r];
+        switch (c) {
+        case 0x0131: out[w++] = 'i'; break;                 /* ı */
+        case 0x00DF: out[w++] = 's'; out[w++] = 's'; break; /* ß */
+        case 0x0643: out[w++] = 0x06A9; break;              /* ك > ک */
+        case 0x064A: case 0x0649: out[w++] = 0x06CC; break; /* ي ى > ی */
+        case 0x0629: case 0x06C0: out[w++] = 0x0647; break; /* ة ۀ > ه */
+        case 0x0640: break;                                 /* ـ */
+        default: out[w++] = c;
+        }
+    }
+    free(u);
+    *n = w;
+    return out;
+}
+
+char *store_fold(store_folder *f, const char *utf8)
+{
+    int32_t n = 0;
+    UChar *u = fold_u16(f, utf8 ? utf8 : "", &n);
+    char *out = u ? to_utf8(u, n) : NULL;
+    free(u);
+    return out;
+}
+
+/* t applied to u[0..*n) into a new buffer (u freed); NULL on error. */
+static UChar *transliterate(UTransliterator *t, UChar *u, int32_t *n)
+{
+    for (int32_t cap = *n * 4 + 16; cap < (1 << 24); cap *= 2) {
+        UChar *b = malloc(sizeof(UChar) * (size_t)cap);
+        if (!b) break;
+        memcpy(b, u, sizeof(UChar) * (size_t)*n); /* afresh on each try: an overflow may leave b half done */
+        UErrorCode e = U_ZERO_ERROR;
+        int32_t len = *n, limit = *n;
+        utrans_transUChars(t, b, &len, cap, 0, &limit, &e);
+        if (U_SUCCESS(e)) {
+            free(u);
+            *n = limit;
+            return b;
+        }
+        free(b);
+        if (e != U_BUFFER_OVERFLOW_ERROR) break;
+    }
+    free(u);
+    return NULL;
+}
+
+/* The Latin stage, opened on first use; NULL when it cannot be. */
+static UTransliterator *store_folder_latin(store_folder *f)
+{
+    char err[200];
+    if (!f->latin && !f->latin_failed && !(f->latin = open_rules("kiosk-latin", latin_rules, err, sizeof err)))
+        f->latin_failed = 1;
+    return f->latin;
+}
+
+int store_folder_prepare(store_folder *f) { return store_folder_latin(f) ? 0 : -1; }
+
+char *store_skeleton(store_folder *f, const char *utf8)
+{
+    int32_t n = 0;
+    UChar *u = fold_u16(f, utf8 ? utf8 : "", &n);
+    if (!u) return NULL;
+    int ascii = 1;
+    for (int32_t i = 0; i < n && ascii; i++) ascii = u[i] < 0x80;
+    if (ascii) {
+        /* what the Latin stage leaves of folded ASCII: its letters and spaces */
+        int32_t w = 0;
+        for (int32_t i = 0; i < n; i++)
+            if ((u[i] >= 'a' && u[i] <= 'z') || u[i] == ' ') u[w++] = u[i];
+        n = w;
+    } else {
+        if (store_folder_latin(f)) u = transliterate(f->latin, u, &n);
+        else {
+            free(u);
+            u = NULL;
+        }
+    }
+    u = u ? transliterate(f->sounds, u, &n) : NULL;
+    char *s = u ? to_utf8(u, n) : NULL;
+    free(u);
+    if (!s) return NULL;
+    /* doubled letters once, words of one letter dropped: they would match everything */
+    char *w = s;
+    for (char *r = s; *r;) {
+        while (*r == ' ') r++;
+        char *start = w;
+        for (; *r && *r != ' '; r++)
+            if (w == start || w[-1] != *r) *w++ = *r;
+        if (w - start < 2) w = start;
+        else if (*r) *w++ = ' ';
+    }
+    while (w > s && w[-1] == ' ') w--;
+    *w = 0;
+    return s;
+}
+
+/* The words of folded text reversed, longer ones only: prefix queries on them find word endings,
+ * so "kurs" reaches the tail of "Integrationskurs". */
+char *store_reversed_words(const char *text)
+{
+    size_t len = strlen(text);
+    char *out = malloc(len + 2), *o = out;
+    if (!out) return NULL;
+    for (const char *p = text; *p;) {
+        int32_t i = 0, n = (int32_t)strlen(p), chars = 0;
+        UChar32 c;
+        U8_NEXT(p, i, n, c);
+        if (c < 0 || !u_isalnum(c)) {
+            p += i;
+            continue;
+        }
+        const char *w = p, *e = p;
+        while (*e) {
+            i = 0;
+            n = (int32_t)strlen(e);
+            U8_NEXT(e, i, n, c);
+            if (c < 0 || !u_isalnum(c)) break;
+            e += i;
+            chars++;
+        }
+        if (chars >= 5) {
+            /* copy characters from the end: each one's bytes stay in order */
+            for (const char *q = e; q > w;) {
+                const char *b = q - 1;
+                while (b > w && ((unsigned char)*b & 0xC0) == 0x80) b--;
+                memcpy(o, b, (size_t)(q - b));
+                o += q - b;
+                q = b;
+            }
+            *o++ = ' ';
+        }
+        p = e;
+    }
+    *o = 0;
+    return out;
+}
+

@@ -1,0 +1,59 @@
+/*
+ * search_priv.h: what the search files share (fold.c, search_index.c, search_words.c, search.c)
+ * and nobody else sees.
+ */
+#ifndef KIOSK_SEARCH_PRIV_H
+#define KIOSK_SEARCH_PRIV_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+struct store_search {
+    store_folder *folder;
+    int has_index;
+    char **stop; /* stop words, folded */
+    int nstop;
+    sqlite3_stmt *terms, *ranked, *rowids, *oid;
+    char lang[32][16];      /* search_lang: the language of each number */
+    unsigned char *live;    /* live[n]: offer number n is in search_doc (not a stale row) */
+    sqlite3_int64 nlive;
+};
+
+/* The words of folded text reversed, the longer ones only (fold.c). Caller frees. */
+char *store_reversed_words(const char *text);
+
+/* Opens f's transliterator to Latin now rather than on the first text that needs it (fold.c). */
+int store_folder_prepare(store_folder *f);
+
+/* The first column of sql's first row, or -1 (search_index.c). */
+sqlite3_int64 store_single_int(sqlite3 *db, const char *sql);
+
+/* The text columns, for FTS5 column filters. */
+#define TEXT_COLS "{name cat summary descr provider town}"
+
+/* A growing string; oom set once memory ran out (then it reads as ""). */
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    int oom;
+} sbuf;
+void store_sb_add(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *store_sb_str(const sbuf *b);
+
+typedef struct qword {
+    char w[200];                       /* the word, folded */
+    sbuf exact, prefix, sounds, loose; /* its alternatives, each tier adding to the last */
+} qword;
+
+/* ss->stop: the stop words folded (search_words.c). Returns 0 or -1. */
+int store_query_stop_load(struct store_search *ss);
+/* Split folded into words and build each one's alternatives; returns the number of words kept. */
+int store_query_words(struct store_search *ss, const char *folded, qword *qw, int max);
+/* The loosest alternatives of q (typos, word endings, halves): only when the stricter tiers found too little. */
+void store_query_loosen(struct store_search *ss, qword *q);
+/* All words (join " AND ") or some (" OR ") of one kind of alternative (field: its offset in qword). */
+void store_query_tier(sbuf *out, const qword *qw, int n, size_t field, const char *join);
+
+#endif
