@@ -73,7 +73,7 @@ const char *store_schema_sql(void) { return schema_sql; }
 
 const char *store_errmsg(store *s) { return s && s->db ? sqlite3_errmsg(s->db) : "no database"; }
 
-static char *dup_col(sqlite3_stmt *st, int i)
+char *store_dup_col(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     return strdup(t ? (const char *)t : "");
@@ -153,7 +153,7 @@ char *store_meta(store *s, const char *key)
     char *v = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?1", -1, &st, NULL) != SQLITE_OK) return NULL;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) v = dup_col(st, 0);
+    if (sqlite3_step(st) == SQLITE_ROW) v = store_dup_col(st, 0);
     sqlite3_finalize(st);
     return v;
 }
@@ -178,7 +178,7 @@ char **store_languages(store *s)
             v = nv;
             cap *= 2;
         }
-        v[n++] = dup_col(st, 0);
+        v[n++] = store_dup_col(st, 0);
         v[n] = NULL;
     }
     sqlite3_finalize(st);
@@ -271,7 +271,7 @@ void store_resolve(sqlite3_stmt *st, int nfields, const char *const langs[], int
 
 void store_text_free(store_text *t) { text_free(t); }
 
-static void resolve_org_name(store *s, const char *org, const char *const langs[], int nlangs, store_text *name)
+void store_resolve_org_name(store *s, const char *org, const char *const langs[], int nlangs, store_text *name)
 {
     store_text *o[] = {name};
     resolve_chain(s->org_name_chain, s->org_i18n, org, 1, langs, nlangs, o);
@@ -319,7 +319,7 @@ static int count_categories(store *s)
             s->counts = nc;
         }
         s->counts[s->ncounts].n = sqlite3_column_int(st, 1);
-        if (!(s->counts[s->ncounts].id = dup_col(st, 0))) rc = -1;
+        if (!(s->counts[s->ncounts].id = store_dup_col(st, 0))) rc = -1;
         else s->ncounts++;
     }
     sqlite3_finalize(st);
@@ -354,7 +354,7 @@ int store_categories(store *s, const char *const langs[], int nlangs, store_cate
         }
         store_category *k = &c[(*n)++];
         memset(k, 0, sizeof *k);
-        k->id = dup_col(st, 0);
+        k->id = store_dup_col(st, 0);
         for (int i = 0; k->id && i < s->ncounts; i++)
             if (!strcmp(s->counts[i].id, k->id)) k->count = s->counts[i].n;
         int bl = sqlite3_column_bytes(st, 2);
@@ -429,13 +429,13 @@ int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int n
         }
         store_offer_row *k = &r[(*n)++];
         memset(k, 0, sizeof *k);
-        k->id = dup_col(st, 0);
-        k->town = dup_col(st, 2);
-        k->languages = dup_col(st, 3);
+        k->id = store_dup_col(st, 0);
+        k->town = store_dup_col(st, 2);
+        k->languages = store_dup_col(st, 3);
         k->bookable = sqlite3_column_int(st, 4);
         store_text *o[] = {&k->name, &k->summary};
         resolve_chain(s->svc_row_chain, s->svc_row, k->id, 2, langs, nlangs, o);
-        resolve_org_name(s, (const char *)sqlite3_column_text(st, 1), langs, nlangs, &k->provider);
+        store_resolve_org_name(s, (const char *)sqlite3_column_text(st, 1), langs, nlangs, &k->provider);
     }
     *out = r;
     if (rc) { store_offer_rows_free(r, *n); *out = NULL; *n = 0; }
@@ -453,147 +453,6 @@ void store_offer_rows_free(store_offer_row *r, int n)
         free(r[i].languages);
     }
     free(r);
-}
-
-/* ---------- one offer ---------- */
-
-static char **strv_query(sqlite3 *db, const char *sql, const char *id, int *n)
-{
-    sqlite3_stmt *st;
-    *n = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NULL;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    char **v = NULL;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char **nv = realloc(v, sizeof *v * (size_t)(*n + 1));
-        if (!nv) break;
-        v = nv;
-        v[(*n)++] = dup_col(st, 0);
-    }
-    sqlite3_finalize(st);
-    return v;
-}
-
-static int hhmm(const unsigned char *t)
-{
-    int h = 0, m = 0;
-    if (!t || sscanf((const char *)t, "%d:%d", &h, &m) != 2) return 0;
-    return h * 60 + m;
-}
-
-int store_offer_get(store *s, const char *id, const char *const langs[], int nlangs, store_offer **out)
-{
-    *out = NULL;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT v.id, v.organization_id, coalesce(v.email, o.email), coalesce(v.url, o.url), "
-                           " l.id, l.address_1, l.postal_code, l.city, l.district "
-                           "FROM service v JOIN organization o ON o.id=v.organization_id "
-                           "LEFT JOIN service_at_location a ON a.service_id=v.id "
-                           "LEFT JOIN location l ON l.id=a.location_id WHERE v.id=?1 "
-                           "ORDER BY a.sort_order, a.id LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return rc == SQLITE_DONE ? 1 : -1;
-    }
-    store_offer *o = calloc(1, sizeof *o);
-    if (!o) { sqlite3_finalize(st); return -1; }
-    o->id = dup_col(st, 0);
-    o->email = dup_col(st, 2);
-    o->url = dup_col(st, 3);
-    o->street = dup_col(st, 5);
-    o->postcode = dup_col(st, 6);
-    o->city = dup_col(st, 7);
-    o->district = dup_col(st, 8);
-    store_text *f[] = {&o->name, &o->summary, &o->description, &o->eligibility, &o->cost};
-    sqlite3_bind_text(s->svc_i18n, 1, id, -1, SQLITE_TRANSIENT);
-    resolve(s->svc_i18n, 5, langs, nlangs, f);
-    resolve_org_name(s, (const char *)sqlite3_column_text(st, 1), langs, nlangs, &o->provider);
-    store_text *lf[] = {&o->location_name, &o->accessibility, &o->transit};
-    sqlite3_bind_text(s->loc_i18n, 1, (const char *)sqlite3_column_text(st, 4), -1, SQLITE_TRANSIENT);
-    resolve(s->loc_i18n, 3, langs, nlangs, lf);
-    sqlite3_finalize(st);
-
-    o->phones = strv_query(s->db,
-                           "SELECT p.number FROM phone p WHERE p.service_id=?1 UNION ALL "
-                           "SELECT p.number FROM phone p JOIN service v ON v.organization_id=p.organization_id "
-                           "WHERE v.id=?1 AND NOT EXISTS (SELECT 1 FROM phone q WHERE q.service_id=?1)",
-                           id, &o->nphones);
-    o->languages = strv_query(s->db, "SELECT code FROM language_spoken WHERE service_id=?1 ORDER BY sort_order, code",
-                              id, &o->nlanguages);
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT freq, interval, byday, opens_at, closes_at, valid_from, valid_to, bymonthday, timezone, "
-                           "slot_minutes, capacity FROM schedule "
-                           "WHERE service_id=?1 ORDER BY sort_order, id",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            store_schedule *ns = realloc(o->schedules, sizeof *ns * (size_t)(o->nschedules + 1));
-            if (!ns) break;
-            o->schedules = ns;
-            store_schedule *sc = &ns[o->nschedules++];
-            memset(sc, 0, sizeof *sc);
-            snprintf(sc->freq, sizeof sc->freq, "%s", (const char *)sqlite3_column_text(st, 0));
-            sc->interval = sqlite3_column_int(st, 1);
-            if (sc->interval < 1) sc->interval = 1;
-            const unsigned char *bd = sqlite3_column_text(st, 2);
-            snprintf(sc->byday, sizeof sc->byday, "%s", bd ? (const char *)bd : "");
-            sc->opens = hhmm(sqlite3_column_text(st, 3));
-            sc->closes = hhmm(sqlite3_column_text(st, 4));
-            const unsigned char *vf = sqlite3_column_text(st, 5), *vt = sqlite3_column_text(st, 6);
-            snprintf(sc->valid_from, sizeof sc->valid_from, "%s", vf ? (const char *)vf : "");
-            snprintf(sc->valid_to, sizeof sc->valid_to, "%s", vt ? (const char *)vt : "");
-            const unsigned char *md = sqlite3_column_text(st, 7), *tz = sqlite3_column_text(st, 8);
-            snprintf(sc->bymonthday, sizeof sc->bymonthday, "%s", md ? (const char *)md : "");
-            snprintf(sc->timezone, sizeof sc->timezone, "%s", tz ? (const char *)tz : "Europe/Berlin");
-            sc->slot_minutes = sqlite3_column_int(st, 9);
-            sc->capacity = sqlite3_column_int(st, 10);
-            if (sc->slot_minutes > 0 && sc->capacity > 0) o->bookable = 1;
-        }
-        sqlite3_finalize(st);
-    }
-    *out = o;
-    return 0;
-}
-
-char **store_closures(store *s, const char *offer_id)
-{
-    int n;
-    char **v = strv_query(s->db, "SELECT date FROM closure WHERE service_id IS NULL OR service_id=?1 ORDER BY date",
-                          offer_id, &n);
-    char **z = realloc(v, sizeof *v * (size_t)(n + 1)); /* NULL-terminated, also when empty */
-    if (!z) {
-        for (int i = 0; i < n; i++) free(v[i]);
-        free(v);
-        return NULL;
-    }
-    z[n] = NULL;
-    return z;
-}
-
-void store_offer_free(store_offer *o)
-{
-    if (!o) return;
-    free(o->id);
-    store_text *t[] = {&o->name, &o->summary, &o->description, &o->eligibility, &o->cost, &o->provider,
-                       &o->location_name, &o->accessibility, &o->transit};
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) text_free(t[i]);
-    free(o->street);
-    free(o->postcode);
-    free(o->city);
-    free(o->district);
-    for (int i = 0; i < o->nphones; i++) free(o->phones[i]);
-    free(o->phones);
-    for (int i = 0; i < o->nlanguages; i++) free(o->languages[i]);
-    free(o->languages);
-    free(o->email);
-    free(o->url);
-    free(o->schedules);
-    free(o);
 }
 
 int store_coverage(store *s, const char *lang, int *translated, int *total)

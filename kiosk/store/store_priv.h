@@ -42,6 +42,10 @@ int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int n
 /* Resolve text fields from rows (lang, status, field...) along langs (store.c); resets st. */
 void store_resolve(sqlite3_stmt *st, int nfields, const char *const langs[], int nlangs, store_text *out[]);
 void store_text_free(store_text *t);
+/* A provider's name along langs (store.c). */
+void store_resolve_org_name(store *s, const char *org, const char *const langs[], int nlangs, store_text *name);
+/* Column i of st's row as a new string, NULL when NULL (store.c). */
+char *store_dup_col(sqlite3_stmt *st, int i);
 
 /* v[0..n) as a JSON array of strings (for json_each, which keeps the order). Caller frees. */
 char *store_json_strings(const char *const *v, int n);
