@@ -117,6 +117,9 @@ check-pkgs:
 	  echo "run: make deps$(if $(CROSS), CROSS=$(CROSS)) (as root)"; exit 1; }
 
 build: $(BUILD)/kiosk $(BUILD)/kiosk-pack $(BUILD)/kiosk-book $(BUILD)/content/demo.db $(TEST_BIN)
+	@# kiosk-pack refuses a secret key its group or others may read; git keeps no such mode, so
+	@# the (public, demo-only) key the tests sign with is made private here
+	@chmod 600 content/keys/demo.secret
 
 $(LIB_OBJ) $(MAIN_OBJ): | check-pkgs
 

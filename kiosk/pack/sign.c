@@ -4,6 +4,7 @@
  */
 #include "sign.h"
 #include "pack_priv.h"
+#include "platform/secret.h"
 
 /* Debian's SQLite is built with the session extension; these expose its declarations. */
 #define SQLITE_ENABLE_SESSION 1
@@ -49,6 +50,25 @@ int pack_keygen(const char *base, char *err, size_t errlen)
     snprintf(p, sizeof p, "%s.pub", base);
     if (write_hex(p, pk, sizeof pk, 0644)) { snprintf(err, errlen, "%s: %s", p, strerror(errno)); return -1; }
     return 0;
+}
+
+/* The secret key, refused when its group or others may read it (it has been exposed then). */
+static int read_secret_key(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTES], char *err, size_t errlen)
+{
+    char line[2 * crypto_sign_SECRETKEYBYTES + 8];
+    char serr[1200];
+    int rc = secret_read_line(path, line, sizeof line, serr, sizeof serr);
+    size_t got = 0;
+    if (rc != SECRET_OK) {
+        snprintf(err, errlen, "%s", serr);
+    } else if (sodium_hex2bin(sk, crypto_sign_SECRETKEYBYTES, line, strlen(line), " ", &got, NULL) != 0 ||
+               got != crypto_sign_SECRETKEYBYTES) {
+        snprintf(err, errlen, "%s: not a secret key file (%d hex bytes expected)", path, crypto_sign_SECRETKEYBYTES);
+        rc = -1;
+    }
+    sodium_memzero(line, sizeof line);
+    if (rc != SECRET_OK) sodium_memzero(sk, crypto_sign_SECRETKEYBYTES);
+    return rc == SECRET_OK ? 0 : -1;
 }
 
 /* ---------- manifests ---------- */
@@ -166,7 +186,7 @@ int pack_sign_at(const char *db_path, const char *secret_path, int64_t created, 
 {
     if (pack_sodium_init(err, errlen)) return -1;
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
-    if (pack_read_hex(secret_path, sk, sizeof sk, err, errlen)) return -1;
+    if (read_secret_key(secret_path, sk, err, errlen)) return -1;
     pack_manifest m = {.created = created};
     snprintf(m.kind, sizeof m.kind, "full");
     int rc = -1;
@@ -238,7 +258,7 @@ int pack_sign_delta(const char *old_path, const char *new_path, const char *secr
     }
     m.base_version = base.content_version;
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
-    if (pack_read_hex(secret_path, sk, sizeof sk, err, errlen)) return -1;
+    if (read_secret_key(secret_path, sk, err, errlen)) return -1;
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.changeset", out_path);
     int rc = make_changeset(old_path, new_path, tmp, err, errlen);
@@ -251,10 +271,18 @@ int pack_sign_delta(const char *old_path, const char *new_path, const char *secr
 int pack_sign_payload(const char *payload_path, const char *kind, const char *pack_id, int64_t version,
                       const char *secret_path, int expire_days, const char *out_path, char *err, size_t errlen)
 {
+    return pack_sign_payload_at(payload_path, kind, pack_id, version, 0, secret_path, expire_days, out_path, err,
+                                errlen);
+}
+
+int pack_sign_payload_at(const char *payload_path, const char *kind, const char *pack_id, int64_t version,
+                         int64_t created, const char *secret_path, int expire_days, const char *out_path, char *err,
+                         size_t errlen)
+{
     if (pack_sodium_init(err, errlen)) return -1;
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
-    if (pack_read_hex(secret_path, sk, sizeof sk, err, errlen)) return -1;
-    pack_manifest m = {.content_version = version};
+    if (read_secret_key(secret_path, sk, err, errlen)) return -1;
+    pack_manifest m = {.content_version = version, .created = created};
     snprintf(m.kind, sizeof m.kind, "%s", kind);
     snprintf(m.pack_id, sizeof m.pack_id, "%s", pack_id);
     int rc = write_pack(payload_path, &m, sk, expire_days, out_path, err, errlen);

@@ -1,6 +1,8 @@
 /*
  * sign: keys and signing (tool-only: kiosk-pack links it, the firmware must not; see Makefile's
  * check on `nm build/kiosk`). Packs are checked and installed with format.h and install.h.
+ * Every function that signs reads the secret key file as a secret (platform/secret.h): one its
+ * group or others may read is refused with a message, never used.
  */
 #ifndef KIOSK_SIGN_H
 #define KIOSK_SIGN_H
@@ -35,5 +37,9 @@ int pack_sign_delta(const char *old_path, const char *new_path, const char *secr
 /* Sign any payload file as a pack of the given kind (used for the publication index). */
 int pack_sign_payload(const char *payload_path, const char *kind, const char *pack_id, int64_t version,
                       const char *secret_path, int expire_days, const char *out_path, char *err, size_t errlen);
+/* pack_sign_payload with a given creation time (Unix seconds; 0 = now): for tests of the clock rules. */
+int pack_sign_payload_at(const char *payload_path, const char *kind, const char *pack_id, int64_t version,
+                         int64_t created, const char *secret_path, int expire_days, const char *out_path, char *err,
+                         size_t errlen);
 
 #endif

@@ -688,6 +688,45 @@ TEST(firmware_cannot_sign)
     CHECK(signing == 0, "%d key-generation or signing symbols in the firmware", signing);
 }
 
+/* What kiosk-pack prints (stdout and stderr) for args, and its exit status. */
+static int pack_tool(const char *args, char *out, size_t len)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "%s/kiosk-pack %s 2>&1", build_dir, args);
+    FILE *p = popen(cmd, "r");
+    size_t n = p ? fread(out, 1, len - 1, p) : 0;
+    out[n] = 0;
+    int st = p ? pclose(p) : -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* A secret key file its group or others may read has been exposed: every command that signs
+ * refuses it, says why, and writes nothing. */
+TEST(exposed_secret_key)
+{
+    char out[2000];
+    sh("rm -rf " DIR "/keys && mkdir -p " DIR "/keys && cp content/keys/demo.secret " DIR "/keys/k.secret && "
+       "chmod 644 " DIR "/keys/k.secret && rm -f " DIR "/exposed*.kpack && rm -rf " DIR "/exposed-www");
+    static const char *const cmds[] = {
+        "sign " DIR "/v4.db " DIR "/keys/k.secret " DIR "/exposed.kpack",
+        "diff " DIR "/v3.db " DIR "/v4.db " DIR "/keys/k.secret " DIR "/exposed-d.kpack",
+        "publish " DIR "/exposed-www " DIR "/keys/k.secret 30 " DIR "/v4.db",
+    };
+    for (int mode = 0; mode < 2; mode++) {
+        if (mode) sh("chmod 640 " DIR "/keys/k.secret");
+        for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+            int rc = pack_tool(cmds[i], out, sizeof out);
+            CHECK(rc != 0 && strstr(out, "k.secret") && strstr(out, "readable by its group or others") &&
+                      strstr(out, "chmod 600"),
+                  "mode %s: kiosk-pack %.7s refused (%d): %s", mode ? "640" : "644", cmds[i], rc, out);
+        }
+    }
+    CHECK(check_sh("! ls " DIR "/exposed*.kpack " DIR "/exposed-www/index.kpack 2>/dev/null | grep -q .") == 0,
+          "nothing signed");
+    sh("chmod 600 " DIR "/keys/k.secret");
+    CHECK(pack_tool(cmds[0], out, sizeof out) == 0, "mode 600: signed (%s)", out);
+}
+
 /* Manifest times in int64 whatever time_t is: 2040 and beyond, and only real dates. */
 TEST(manifest_times)
 {
@@ -738,5 +777,6 @@ int main(int argc, char **argv)
     RUN(publication_pin);
     RUN(delta_size);
     RUN(publication);
+    RUN(exposed_secret_key);
     CHECK_DONE();
 }
