@@ -39,6 +39,7 @@ void app_config_defaults(app_config *c)
     c->sync_interval_s = 900;
     c->booking = 1;
     c->booking_retry_s = 60;
+    c->disk_reserve_mib = 64;
 }
 
 const char *config_strerror(int err)
@@ -107,6 +108,8 @@ static const setting settings[] = {
     STR("caldav_user", K_TEXT, caldav_user, 0),
     STR("caldav_password_file", K_SECRET, caldav_password_file, 0),
     NUM("booking_retry", K_INT, booking_retry_s, 1, 86400, 1),
+    NUM("disk_reserve_mib", K_INT, disk_reserve_mib, 1, 1 << 20, 1),
+    STR("publication", K_ID, publication, 0),
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 

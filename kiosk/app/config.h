@@ -31,6 +31,8 @@ typedef struct app_config {
     char caldav_user[128];       /* HTTP basic credentials for caldav_url */
     char caldav_password_file[1024]; /* a file holding the password (kept out of the INI) */
     int booking_retry_s;         /* between deliveries of queued bookings (default 60) */
+    int disk_reserve_mib;        /* kept free by content downloads for the state database (default 64) */
+    char publication[64];        /* pack id of the publication shown; empty = the installed content's */
 } app_config;
 
 /* How frames reach the panel: SDL's accelerated renderer when the board has one (kmsdrm, GL),

@@ -344,6 +344,8 @@ int main(int argc, char **argv)
             snprintf(sc.kiosk_id, sizeof sc.kiosk_id, "%s", cfg.kiosk_id);
             snprintf(sc.app_version, sizeof sc.app_version, "1");
             sc.trust = cfg.trust;
+            sc.reserve_bytes = (int64_t)cfg.disk_reserve_mib << 20;
+            snprintf(sc.publication, sizeof sc.publication, "%s", cfg.publication);
             k.sync = sync_start(&sc);
         }
         rc = script ? kiosk_replay(&k, script) : run_loop(&k, first_frame);

@@ -34,7 +34,26 @@ static void set_error(sync_status *st, const char *fmt, const char *detail)
         st->last_error[sizeof st->last_error - 1] = 0;
 }
 
-static size_t on_body(char *p, size_t sz, size_t n, void *f) { return fwrite(p, sz, n, f); }
+/* Where a download goes, and how much of it may arrive. */
+typedef struct body {
+    FILE *f;
+    int64_t have;      /* bytes in the file (a resumed part included) */
+    int64_t limit;     /* the file may not grow past this; 0 = no limit */
+    int over;          /* the server sent more: the transfer was cut */
+} body;
+
+static size_t on_body(char *p, size_t sz, size_t n, void *arg)
+{
+    body *b = arg;
+    size_t len = sz * n;
+    if (b->limit > 0 && (int64_t)len > b->limit - b->have) {
+        /* not one byte past the cap reaches the disk: returning short makes libcurl stop */
+        b->over = 1;
+        return 0;
+    }
+    b->have += (int64_t)len;
+    return fwrite(p, 1, len, b->f);
+}
 
 static size_t on_header(char *p, size_t sz, size_t n, void *etag)
 {
@@ -51,14 +70,18 @@ static size_t on_header(char *p, size_t sz, size_t n, void *etag)
 }
 
 /*
- * GET url into path. resume: continue a partial file with a Range request. etag_in: send
- * If-None-Match (returns 1 on 304). Returns 0 on success, 1 not modified, -1 with err.
+ * GET url into path, which may not grow past limit bytes (0: no limit). resume: continue a
+ * partial file with a Range request. etag_in: send If-None-Match (returns 1 on 304). Returns
+ * 0 on success, 1 not modified, -1 with err and *code (a pack_err: PACK_ERR_TOO_BIG when the
+ * server sent more than limit, the file then deleted; PACK_ERR_IO otherwise).
  */
-static int fetch(const sync_config *c, const char *url, const char *path, int resume, const char *etag_in,
-                 char *etag_out, int64_t *bytes, char *err, size_t errlen)
+static int fetch(const sync_config *c, const char *url, const char *path, int resume, int64_t limit,
+                 const char *etag_in, char *etag_out, int64_t *bytes, int *code_out, char *err, size_t errlen)
 {
     struct stat sb;
     curl_off_t have = resume && stat(path, &sb) == 0 ? (curl_off_t)sb.st_size : 0;
+    *code_out = PACK_ERR_IO;
+    if (limit > 0 && (int64_t)have > limit) have = 0; /* longer than it may be: not resumed from */
     for (int attempt = 0; attempt < 2; attempt++) {
         FILE *f = fopen(path, have ? "ab" : "wb");
         if (!f) {
@@ -78,8 +101,9 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
             headers = curl_slist_append(headers, hdr);
         }
         curl_easy_setopt(h, CURLOPT_URL, url);
+        body b = {.f = f, .have = (int64_t)have, .limit = limit};
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, etag);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
@@ -101,6 +125,12 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
         curl_easy_cleanup(h);
         int wr = fclose(f);
         if (bytes) *bytes += (int64_t)got;
+        if (b.over) {
+            unlink(path); /* what came is not what was listed: none of it is kept */
+            *code_out = PACK_ERR_TOO_BIG;
+            snprintf(err, errlen, "the server sent more than the %lld bytes listed; download stopped", (long long)limit);
+            return -1;
+        }
         if (rc == CURLE_OK && code == 304) return 1;
         if (have && (code == 200 || code == 416)) {
             /* the server ignored the range, or the partial file is stale: start afresh */
@@ -150,26 +180,77 @@ static int64_t installed_version(const char *content)
     return pack_content_version(content, v, sizeof v) == 0 ? atoll(v) : 0;
 }
 
-/* Download one listed file (resuming) and check it against the index. */
+/* Bytes an unprivileged writer may still use on the filesystem holding dir; -1 unknown. */
+static int64_t free_bytes(const char *dir, dev_t *dev)
+{
+    struct statvfs v;
+    struct stat sb;
+    if (statvfs(dir, &v) != 0 || stat(dir, &sb) != 0) return -1;
+    *dev = sb.st_dev;
+    return (int64_t)v.f_bavail * (int64_t)v.f_frsize;
+}
+
+/*
+ * Room for a listed file: the rest of its download in the work folder and the installer's
+ * staged copy beside the content (at most the pack's size), each leaving the reserve free.
+ * PACK_OK, or PACK_ERR_DISK with the figures in err.
+ */
+static int check_room(const sync_config *c, const pack_index_entry *e, int64_t have, char *err, size_t errlen)
+{
+    int64_t reserve = c->reserve_bytes > 0 ? c->reserve_bytes : SYNC_RESERVE_DEFAULT;
+    char cdir[1024];
+    snprintf(cdir, sizeof cdir, "%s", c->content_path);
+    char *slash = strrchr(cdir, '/');
+    if (slash) *slash = 0;
+    else snprintf(cdir, sizeof cdir, ".");
+    dev_t wdev = 0, cdev = 0;
+    int64_t wfree = free_bytes(c->work_dir, &wdev), cfree = free_bytes(cdir, &cdev);
+    int64_t download = e->size - have, staged = e->size;
+    int ok;
+    if (wfree < 0 || cfree < 0) ok = 1; /* cannot tell: the installer's own checks still apply */
+    else if (wdev == cdev) ok = download + staged + reserve <= wfree;
+    else ok = download + reserve <= wfree && staged + reserve <= cfree;
+    if (ok) return PACK_OK;
+    snprintf(err, errlen, "%s: %s (needs %lld MiB and a reserve of %lld MiB, %lld MiB free)", e->file,
+             pack_strerror(PACK_ERR_DISK), (long long)((download + staged + (1 << 20) - 1) >> 20),
+             (long long)(reserve >> 20), (long long)((wdev == cdev ? wfree : wfree < cfree ? wfree : cfree) >> 20));
+    return PACK_ERR_DISK;
+}
+
+/* Download one listed file (resuming) and check it against the index. PACK_OK or a pack_err. */
 static int fetch_step(const sync_config *c, const pack_index_entry *e, char *part, size_t partlen, int64_t *bytes,
                       char *err, size_t errlen)
 {
     const char *base = strrchr(e->file, '/');
     if (snprintf(part, partlen, "%s/%s.part", c->work_dir, base ? base + 1 : e->file) >= (int)partlen) {
         snprintf(err, errlen, "download path too long");
-        return -1;
+        return PACK_ERR_IO;
     }
+    if (e->size <= 0 || e->size > SYNC_PACK_MAX) {
+        snprintf(err, errlen, "%s: %s (listed at %lld bytes)", e->file, pack_strerror(PACK_ERR_TOO_BIG),
+                 (long long)e->size);
+        return PACK_ERR_TOO_BIG;
+    }
+    struct stat sb;
+    int64_t have = stat(part, &sb) == 0 && (int64_t)sb.st_size <= e->size ? (int64_t)sb.st_size : 0;
+    int rc = check_room(c, e, have, err, errlen);
+    if (rc != PACK_OK) return rc;
     char url[1024];
     snprintf(url, sizeof url, "%s%s", c->url, e->file);
-    if (fetch(c, url, part, 1, NULL, NULL, bytes, err, errlen) != 0) return -1;
+    if (fetch(c, url, part, 1, e->size, NULL, NULL, bytes, &rc, err, errlen) != 0) {
+        if (rc == PACK_ERR_TOO_BIG) /* named by its file: the message goes to staff */
+            snprintf(err, errlen, "%.255s: the server sent more than the %lld bytes listed; download stopped", e->file,
+                     (long long)e->size);
+        return rc;
+    }
     int64_t size = 0;
     char hex[65];
     if (pack_file_sha256_hex(part, &size, hex) != 0 || size != e->size || strcmp(hex, e->sha256) != 0) {
         unlink(part); /* damaged bytes must not be resumed from */
         snprintf(err, errlen, "%s: %s", e->file, pack_strerror(PACK_ERR_DAMAGED));
-        return -1;
+        return PACK_ERR_DAMAGED;
     }
-    return 0;
+    return PACK_OK;
 }
 
 int sync_once(const sync_config *c, sync_status *st)
@@ -195,7 +276,8 @@ int sync_once(const sync_config *c, sync_status *st)
     if (stat(index_path, &sb) == 0) read_text(etag_path, etag, sizeof etag);
     snprintf(part, sizeof part, "%s.part", index_path);
     int64_t bytes = 0;
-    int rc = fetch(c, url, part, 0, etag, new_etag, &bytes, err, sizeof err);
+    int icode = PACK_ERR_IO;
+    int rc = fetch(c, url, part, 0, SYNC_INDEX_MAX, etag, new_etag, &bytes, &icode, err, sizeof err);
     int ok = 0;
     if (rc == 0) {
         rename(part, index_path);
@@ -204,14 +286,21 @@ int sync_once(const sync_config *c, sync_status *st)
         unlink(part);
     }
     pack_index ix = {0};
-    if (rc < 0) {
+    if (rc < 0 && icode == PACK_ERR_TOO_BIG) {
+        /* an index is a few kilobytes; whatever this is, it is not kept */
+        unlink(index_path);
+        unlink(etag_path);
+        snprintf(st->last_error, sizeof st->last_error, "index.kpack: larger than the %lld MiB an index may be; %s",
+                 (long long)(SYNC_INDEX_MAX >> 20), "download stopped");
+    } else if (rc < 0) {
         set_error(st, "%s", err);
     } else if ((rc = pack_index_read(index_path, &c->trust, &ix, err, sizeof err)) != PACK_OK) {
         set_error(st, "index: %s", err);
         unlink(index_path); /* a bad index must not be kept as "not modified" */
     } else {
         /* the index passes the clock and publication checks of any pack (install.h) */
-        pack_policy ipol = {.now = (int64_t)now, .newest_seen = newest};
+        pack_policy ipol = {.now = (int64_t)now, .newest_seen = newest, .clock_synced_path = c->clock_synced_path};
+        snprintf(ipol.publication, sizeof ipol.publication, "%s", c->publication);
         char have[64] = "", cerr[512];
         if (pack_content_id(c->content_path, have, sizeof have) != 0) have[0] = 0;
         int crc = pack_check_clock(&ipol, &ix.m, cerr, sizeof cerr);
@@ -234,10 +323,12 @@ int sync_once(const sync_config *c, sync_status *st)
             }
             for (int i = 0; i < n && ok; i++) {
                 pack_policy pol = {.installed_version = st->installed_version, .now = (int64_t)now,
-                                   .newest_seen = local_get_int(loc, "newest_manifest_time", 0)};
+                                   .newest_seen = local_get_int(loc, "newest_manifest_time", 0),
+                                   .clock_synced_path = c->clock_synced_path};
+                snprintf(pol.publication, sizeof pol.publication, "%s", c->publication);
                 pack_manifest m;
-                int prc = PACK_ERR_IO;
-                int done = fetch_step(c, steps[i], part, sizeof part, &bytes, err, sizeof err) == 0 &&
+                int prc = fetch_step(c, steps[i], part, sizeof part, &bytes, err, sizeof err);
+                int done = prc == PACK_OK &&
                            (prc = pack_install(part, c->content_path, &c->trust, &pol, &m, err, sizeof err)) == PACK_OK;
                 if (done) {
                     unlink(part);
@@ -245,7 +336,7 @@ int sync_once(const sync_config *c, sync_status *st)
                     st->content_changed = 1;
                     local_set_int(loc, "newest_manifest_time", pol.newest_seen);
                 } else if (steps[i] != &ix.full && prc != PACK_ERR_BUSY && prc != PACK_ERR_FUTURE &&
-                           prc != PACK_ERR_PUBLICATION) {
+                           prc != PACK_ERR_PUBLICATION && prc != PACK_ERR_DISK) {
                     /* a delta missing or not fitting: the rest of the plan becomes the full pack */
                     log_msg("sync", "delta %s failed (%s); fetching the full pack", steps[i]->file, err);
                     steps[0] = &ix.full;

@@ -2,7 +2,10 @@
  * sync: fetching content updates from the central store, on a background thread so the screen
  * never waits on the network. Each attempt: conditional GET of the signed index (ETag), a plan
  * (delta chain or full pack), downloads into temporary files that resume after a cut (Range),
- * size and SHA-256 checks, then the same all-or-nothing installation as a USB pack. Failures
+ * size and SHA-256 checks, then the same all-or-nothing installation as a USB pack. Every
+ * download is capped: the index at SYNC_INDEX_MAX, a pack at the size its index lists; the
+ * transfer is cut the moment a server sends more, and the part received is deleted. A pack is
+ * fetched only when the disk has room for it (download and staged copy) plus a reserve. Failures
  * back off exponentially. After each attempt (and at least hourly) a small JSON health report
  * is PUT beside the content (no personal data). libcurl, TLS verification on.
  */
@@ -14,6 +17,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The signed index is small (its payload at most 1 MiB): a download past this is cut off. */
+#define SYNC_INDEX_MAX ((int64_t)2 << 20)
+/* No listed pack may be larger (the installer's own limit, pack_policy.max_bytes' default). */
+#define SYNC_PACK_MAX ((int64_t)1 << 30)
+/* Free space kept on the disk of the content and the downloads when nothing is configured. */
+#define SYNC_RESERVE_DEFAULT ((int64_t)64 << 20)
+
 typedef struct sync_config {
     char url[512];              /* publication folder, e.g. https://content.example/district/ */
     char content_path[1024];    /* the live content database */
@@ -22,6 +32,10 @@ typedef struct sync_config {
     pack_trust trust;
     int interval_s;             /* between polls, with +-20 % jitter */
     int timeout_s;              /* a transfer that moves no byte for this long is cut */
+    int64_t reserve_bytes;      /* left free by any pack download, so the state database can
+                                 * always be written; 0 = SYNC_RESERVE_DEFAULT */
+    char publication[64];       /* the pack id this kiosk shows; "" = the installed content's */
+    const char *clock_synced_path; /* exists while the clock is synchronised; NULL = PACK_CLOCK_SYNCED */
     char site_id[64], kiosk_id[64], app_version[32];
 } sync_config;
 

@@ -250,10 +250,14 @@ static int staging_files(const char *content)
     return system(cmd) == 0;
 }
 
+static const char *staff_publication = ""; /* the config's publication for open_staff */
+
 static app *open_staff(const char *content)
 {
     app_config c;
     app_config_defaults(&c);
+    char perr[512];
+    if (app_config_set(&c, "publication", staff_publication, perr, sizeof perr) != 0) printf("%s\n", perr);
     snprintf(c.content, sizeof c.content, "%s", content);
     snprintf(c.state_path, sizeof c.state_path, "%s/stage-state.db", dir);
     snprintf(c.media_dir, sizeof c.media_dir, "%s/media", dir);
@@ -306,6 +310,18 @@ TEST(check_then_leave_leaves_no_staging)
     CHECK(s->npacks > 0 && s->packs[0].state == PACKROW_READY, "checked and ready");
     act(a, ACT_STAFF_LEAVE, NULL, 0);
     CHECK(!staging_files(content), "check, collect, leave: no staging file left");
+    /* pinned to another publication (kiosk.ini), staff mode's installer refuses the stick's pack */
+    app_close(a);
+    staff_publication = "demo-other";
+    a = open_staff(content);
+    staff_publication = "";
+    if (!a) return;
+    s = app_get_state(a);
+    act(a, ACT_STAFF_CHECK, NULL, 0);
+    TICK_UNTIL(a, s->npacks > 0 && s->packs[0].state != PACKROW_CHECKING, 10000);
+    CHECK(s->npacks > 0 && s->packs[0].state == PACKROW_REFUSED && strstr(s->packs[0].status, "another publication"),
+          "the pinned publication is the installer's too (%s)", s->npacks > 0 ? s->packs[0].status : "-");
+    CHECK(!staging_files(content), "nothing staged");
     /* quit the kiosk mid-check */
     app_close(a);
     a = open_staff(content);

@@ -100,6 +100,14 @@ TEST(operator_mistakes)
     CHECK(load("", &c, err, sizeof err) == CONFIG_OK && c.idle_timeout_s == 90, "an empty file is the defaults: %s", err);
     CHECK(app_config_load(&c, "kiosk.example.ini", err, sizeof err) == CONFIG_OK, "the example config: %s", err);
 
+    /* the download reserve and the pinned publication (a pack id) */
+    CHECK(load("[kiosk]\ndisk_reserve_mib = 200\npublication = heidemoor-2027\n", &c, err, sizeof err) == CONFIG_OK &&
+              c.disk_reserve_mib == 200 && !strcmp(c.publication, "heidemoor-2027"),
+          "reserve %d MiB, publication %s: %s", c.disk_reserve_mib, c.publication, err);
+    CHECK(load("", &c, err, sizeof err) == CONFIG_OK && c.disk_reserve_mib == 64 && !c.publication[0],
+          "defaults: 64 MiB kept free, the installed content's publication");
+    CHECK(refused_at("[kiosk]\ndisk_reserve_mib = 0\n", 2, "out of range", err, sizeof err), "%s", err);
+
     /* command-line overrides pass the same checks */
     app_config_defaults(&c);
     CHECK(app_config_set(&c, "px_per_mm", "nan", err, sizeof err) == CONFIG_ERR_VALUE && c.px_per_mm == 0, "%s", err);
@@ -128,7 +136,7 @@ TEST(secret_files)
 }
 
 /* Each case is a whole file; "%K" in a line template is replaced by each key of a kind. */
-static const char *const int_keys[] = {"idle_timeout", "rotation", "sync_interval", "booking_retry"};
+static const char *const int_keys[] = {"idle_timeout", "rotation", "sync_interval", "booking_retry", "disk_reserve_mib"};
 static const char *const bad_ints[] = {"", "90s", "90abc", "4294967306", "-1", "+30", " ", "0x1e", "1e3", "3.5",
                                        "9223372036854775808", "-9223372036854775809", "١٢٠", "30 30", "nan"};
 static const char *const bool_keys[] = {"sounds", "booking"};
@@ -231,7 +239,9 @@ TEST(bad_config_matrix)
         }
     static const char *const out_of_range[] = {"idle_timeout = 14", "idle_timeout = 3601", "rotation = 360",
                                                "rotation = 91", "sync_interval = 9", "booking_retry = 0",
-                                               "booking_retry = 86401", "sync_interval = 604801"};
+                                               "booking_retry = 86401", "sync_interval = 604801",
+                                               "disk_reserve_mib = 0", "disk_reserve_mib = 1048577",
+                                               "publication = ../x", "publication = a b"};
     for (size_t i = 0; i < sizeof out_of_range / sizeof *out_of_range; i++) {
         snprintf(text, sizeof text, "[kiosk]\n%s\n", out_of_range[i]);
         try_file(&t, text, strlen(text));

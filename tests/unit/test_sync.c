@@ -6,6 +6,7 @@
  */
 #include "check.h"
 #include "pack/publish.h"
+#include "pack/sign.h"
 #include "store/local.h"
 #include "sync/sync.h"
 
@@ -207,6 +208,146 @@ TEST(replay_and_expiry)
           st.last_error);
 }
 
+/* No partial download is left in the work folder. */
+static int no_parts(void)
+{
+    return check_sh("! ls %s/*.part 2>/dev/null | grep -q .", cfg.work_dir) == 0;
+}
+
+/* A 300 MB index (sparse on the server): cut off at SYNC_INDEX_MAX, nothing kept. */
+TEST(index_too_big)
+{
+    reset_to(1);
+    check_sh("mkdir -p %s/huge && truncate -s 300M %s/huge/index.kpack", root, root);
+    use("huge");
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "index") && strstr(st.last_error, "2 MiB") &&
+              installed() == 1,
+          "refused: %s", st.last_error);
+    CHECK(st.bytes_last <= SYNC_INDEX_MAX + (1 << 16), "stopped at the cap: %lld bytes", (long long)st.bytes_last);
+    CHECK(no_parts() && check_sh("! ls %s/index.kpack* 2>/dev/null | grep -q .", cfg.work_dir) == 0,
+          "nothing of it left on disk");
+    check_sh("rm -rf %s/huge", root);
+}
+
+/* The server sends more than the index lists for a pack: cut off at the listed size. */
+TEST(pack_larger_than_listed)
+{
+    reset_to(1);
+    char p[800];
+    snprintf(p, sizeof p, "%s/long/packs/demo-heidemoor-3.kpack", root);
+    check_sh("rm -rf %s/long && cp -r %s/b %s/long", root, root, root);
+    struct stat sb;
+    int64_t listed = stat(p, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    check_sh("head -c 8000000 /dev/zero >> %s", p);
+    use("long");
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "demo-heidemoor-3.kpack") &&
+              strstr(st.last_error, "more than") && installed() == 1,
+          "refused: %s", st.last_error);
+    CHECK(st.bytes_last <= listed + (1 << 16), "stopped at the listed %lld bytes: %lld", (long long)listed,
+          (long long)st.bytes_last);
+    CHECK(no_parts(), "nothing of it left on disk");
+    /* a leftover partial download longer than listed is not resumed from either */
+    use("b");
+    check_sh("mkdir -p %s && head -c %lld /dev/zero > %s/demo-heidemoor-3.kpack.part", cfg.work_dir,
+             (long long)listed + 10, cfg.work_dir);
+    sync_status ok = {0};
+    CHECK(sync_once(&cfg, &ok) == 0 && installed() == 3, "the right size then installs: %s", ok.last_error);
+    check_sh("rm -rf %s/long", root);
+}
+
+/* A pack is fetched only when the disk keeps the reserve free afterwards. */
+TEST(disk_reserve)
+{
+    reset_to(1);
+    use("b");
+    cfg.reserve_bytes = (int64_t)1 << 50; /* a petabyte: more than any test disk has free */
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "demo-heidemoor-3.kpack") &&
+              strstr(st.last_error, "free disk space") && strstr(st.last_error, "reserve") && installed() == 1,
+          "refused before downloading: %s", st.last_error);
+    CHECK(st.bytes_last < (1 << 16) && no_parts(), "only the index was fetched (%lld bytes), no part file",
+          (long long)st.bytes_last);
+    cfg.reserve_bytes = 0; /* the default, 64 MiB */
+    sync_status ok = {0};
+    CHECK(sync_once(&cfg, &ok) == 0 && installed() == 3, "with the default reserve it installs: %s", ok.last_error);
+}
+
+/* The configured publication decides, not the installed content's id. */
+TEST(publication_pinned)
+{
+    reset_to(1);
+    use("a");
+    snprintf(cfg.publication, sizeof cfg.publication, "demo-other");
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "another publication") && installed() == 1,
+          "pinned to another publication: %s", st.last_error);
+    /* a test pack is installed; the kiosk is pinned to production (the index's id) */
+    reset_to(1);
+    check_sh("sqlite3 %s \"UPDATE meta SET value='demo-test' WHERE key='pack_id'\"", cfg.content_path);
+    cfg.publication[0] = 0;
+    sync_status other = {0};
+    CHECK(sync_once(&cfg, &other) == -1 && strstr(other.last_error, "another publication") && installed() == 1,
+          "unpinned, the installed id decides: %s", other.last_error);
+    snprintf(cfg.publication, sizeof cfg.publication, "demo-heidemoor");
+    sync_status back = {0};
+    CHECK(sync_once(&cfg, &back) == 0 && installed() == 3, "pinned to production, it comes back: %s",
+          back.last_error);
+    cfg.publication[0] = 0;
+}
+
+/* The sync thread bounds the clock floor like the CLI: with a synchronised clock, an index
+ * dated ten years ahead is refused and moves nothing; a floor already ahead comes back. */
+TEST(clock_floor_bound)
+{
+    char flag[700], payload[700], fut[700], err[512];
+    snprintf(flag, sizeof flag, "%s/synchronized", dir);
+    snprintf(payload, sizeof payload, "%s/index-payload.json", dir);
+    snprintf(fut, sizeof fut, "%s/future/index.kpack", root);
+    check_sh("touch %s && mkdir -p %s/future && ln -sfn ../a/packs %s/future/packs", flag, root, root);
+    /* the index of publication a, signed again as if made ten years from now */
+    char ipath[700], *body = NULL;
+    snprintf(ipath, sizeof ipath, "%s/a/index.kpack", root);
+    pack_manifest m;
+    int rc = pack_read_small(ipath, &cfg.trust, "index", &m, &body, 1 << 20, err, sizeof err);
+    FILE *f = rc == PACK_OK ? fopen(payload, "w") : NULL;
+    if (f) {
+        fputs(body, f);
+        fclose(f);
+    }
+    free(body);
+    int64_t now = (int64_t)time(NULL), ahead = now + 10 * 365 * 86400LL;
+    CHECK(f && pack_sign_payload_at(payload, "index", m.pack_id, m.content_version, ahead, "content/keys/demo.secret",
+                                    30, fut, err, sizeof err) == 0,
+          "an index dated ten years ahead: %s", err);
+    reset_to(1);
+    use("future");
+    cfg.clock_synced_path = flag;
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == -1 && strstr(st.last_error, "ahead") && installed() == 1, "refused: %s",
+          st.last_error);
+    local *l = NULL;
+    int64_t floor = -1;
+    if (local_open(&l, cfg.state_path, err, sizeof err) == 0) {
+        floor = local_get_int(l, "newest_manifest_time", 0);
+        local_close(l);
+    }
+    CHECK(floor < now + 86400, "the floor did not move (%lld s ahead)", (long long)(floor - now));
+    /* a floor 400 days ahead (left by such an index before the bound): back to the clock */
+    reset_to(1);
+    use("a");
+    if (local_open(&l, cfg.state_path, err, sizeof err) == 0) {
+        local_set_int(l, "newest_manifest_time", now + 400 * 86400LL);
+        local_close(l);
+    }
+    sync_status back = {0};
+    CHECK(sync_once(&cfg, &back) == 0 && installed() == 3, "a floor ahead comes back to the clock: %s",
+          back.last_error);
+    cfg.clock_synced_path = "/nonexistent/synchronized";
+    check_sh("rm -rf %s/future", root);
+}
+
 TEST(server_gone_and_back)
 {
     reset_to(1);
@@ -254,11 +395,33 @@ TEST(health_report)
 
 TEST(kiosk_switches_content)
 {
+    /* kiosk.ini pins another publication: the kiosk's sync thread refuses the store's */
+    reset_to(1);
+    char conf[700], script[700];
+    snprintf(conf, sizeof conf, "%s/kiosk.ini", dir);
+    snprintf(script, sizeof script, "%s/pinned.txt", dir);
+    FILE *f = fopen(script, "w");
+    if (f) {
+        fputs("settle-sync\ntap lang:de\ntap cat:language\nexpect text Sprachcafé\n", f);
+        fclose(f);
+    }
+    f = fopen(conf, "w");
+    if (f) {
+        fprintf(f, "[kiosk]\ncontent = %s\nstate = %s\nstore_url = http://127.0.0.1:%d/a\n"
+                   "trusted_keys = content/keys/demo.pub\npublication = demo-other\n",
+                cfg.content_path, cfg.state_path, port);
+        fclose(f);
+    }
+    check_sh("rm -rf %s.sync", cfg.content_path);
+    int pinned = check_sh("SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy %s/kiosk --config %s --size 1280x800 --script %s "
+                          "--shots %s > %s/kiosk-pinned.log 2>&1",
+                          build, conf, script, dir, dir);
+    if (pinned != 0) check_sh("cat %s/kiosk-pinned.log", dir);
+    CHECK(pinned == 0 && installed() == 1 && check_sh("grep -q 'another publication' %s/kiosk-pinned.log", dir) == 0,
+          "publication from kiosk.ini: the store's pack refused (version %lld)", (long long)installed());
     /* the kiosk itself: its sync thread installs version 3, the language screen switches to it */
     reset_to(1);
-    char conf[700];
-    snprintf(conf, sizeof conf, "%s/kiosk.ini", dir);
-    FILE *f = fopen(conf, "w");
+    f = fopen(conf, "w");
     fprintf(f, "[kiosk]\ncontent = %s\nstate = %s\nstore_url = http://127.0.0.1:%d/a\ntrusted_keys = content/keys/demo.pub\n",
             cfg.content_path, cfg.state_path, port);
     fclose(f);
@@ -280,6 +443,8 @@ int main(int argc, char **argv)
     snprintf(cfg.state_path, sizeof cfg.state_path, "%s/local.db", dir);
     snprintf(cfg.work_dir, sizeof cfg.work_dir, "%s/work", dir);
     cfg.timeout_s = 2;
+    /* without a file saying so the clock counts as not synchronised, whatever this machine's is */
+    cfg.clock_synced_path = "/nonexistent/synchronized";
     char err[256];
     if (pack_trust_add_file(&cfg.trust, "content/keys/demo.pub", err, sizeof err) != 0) {
         printf("FAIL trust: %s\n", err);
@@ -292,6 +457,11 @@ int main(int argc, char **argv)
     RUN(server_errors);
     RUN(corrupt_and_resume);
     RUN(replay_and_expiry);
+    RUN(index_too_big);
+    RUN(pack_larger_than_listed);
+    RUN(disk_reserve);
+    RUN(publication_pinned);
+    RUN(clock_floor_bound);
     RUN(server_gone_and_back);
     RUN(health_report);
     RUN(kiosk_switches_content);
