@@ -17,7 +17,7 @@ typedef struct reader {
     size_t n, cap;
     size_t rows, cols;      /* cols: the header's width, fixed by row 0 */
     size_t row_fields;      /* fields seen in the row being read */
-    int too_wide, too_long; /* first offence, reported with its position */
+    int too_wide, too_long, nul; /* first offence, reported with its position */
     size_t bad_row, bad_col;
     int oom;
 } reader;
@@ -25,9 +25,16 @@ typedef struct reader {
 static void on_field(void *s, size_t len, void *data)
 {
     reader *r = data;
-    if (r->too_wide || r->too_long || r->oom) return;
+    if (r->too_wide || r->too_long || r->nul || r->oom) return;
     if (r->rows > 0 && r->row_fields >= r->cols) {
         r->too_wide = 1;
+        r->bad_row = r->rows + 1;
+        r->bad_col = r->row_fields + 1;
+        return;
+    }
+    /* a cell is a C string from here on: a NUL would cut it short without a word */
+    if (len && memchr(s, 0, len)) {
+        r->nul = 1;
         r->bad_row = r->rows + 1;
         r->bad_col = r->row_fields + 1;
         return;
@@ -57,7 +64,7 @@ static void on_row(int c, void *data)
 {
     (void)c;
     reader *r = data;
-    if (r->too_wide || r->too_long || r->oom) return;
+    if (r->too_wide || r->too_long || r->nul || r->oom) return;
     if (r->rows == 0) r->cols = r->row_fields;
     while (r->row_fields < r->cols) on_field("", 0, r); /* short rows: empty cells */
     r->rows++;
@@ -68,6 +75,33 @@ static void free_cells(reader *r)
 {
     for (size_t i = 0; i < r->n; i++) free(r->cells[i]);
     free(r->cells);
+}
+
+/* Where the first byte that is not UTF-8 sits (line from 1), and whether valid multi-byte
+ * UTF-8 comes before or after it: a file that is UTF-8 but for a pasted Windows-1252 letter. */
+static int mixed_utf8(const char *in, size_t len, size_t *bad_line)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    size_t line = 1, first_bad = 0;
+    int bad = 0, multi = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = p[i];
+        if (c == '\n') line++;
+        if (c < 0x80) { i++; continue; }
+        size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        int ok = n && i + n <= len;
+        for (size_t k = 1; ok && k < n; k++) ok = (p[i + k] & 0xC0) == 0x80;
+        if (ok) {
+            multi = 1;
+            i += n;
+        } else {
+            if (!bad) first_bad = line;
+            bad = 1;
+            i++;
+        }
+    }
+    *bad_line = first_bad;
+    return bad && multi;
 }
 
 /* iconv from -> UTF-8; -1 when the input is not valid in from. */
@@ -115,9 +149,14 @@ int imp_csv_read(const char *path, imp_csv *out, char *err, size_t errlen)
     size_t blen = rawlen;
     if (blen >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0) body += 3, blen -= 3;
     char *text;
-    size_t tlen;
+    size_t tlen, bad_line;
     if (convert("UTF-8", body, blen, &text, &tlen) == 0) {
         out->cp1252 = 0;
+    } else if (mixed_utf8(body, blen, &bad_line)) {
+        /* read as Windows-1252 every other letter would turn into two ("für" -> "fÃ¼r") */
+        free(raw);
+        return imp_fail(err, errlen, IMP_ERR_SYNTAX, "%s:%zu: not UTF-8, while the rest of the file is: save it "
+                        "again as UTF-8", path, bad_line);
     } else if (convert("WINDOWS-1252", body, blen, &text, &tlen) == 0) {
         out->cp1252 = 1;
     } else {
@@ -139,13 +178,15 @@ int imp_csv_read(const char *path, imp_csv *out, char *err, size_t errlen)
     if (!perr && csv_fini(&p, on_field, on_row, &r) != 0) perr = csv_error(&p);
     csv_free(&p);
     free(text);
-    if (perr || r.oom || r.too_wide || r.too_long) {
+    if (perr || r.oom || r.too_wide || r.too_long || r.nul) {
         if (perr == CSV_EPARSE)
             rc = imp_fail(err, errlen, IMP_ERR_SYNTAX, "%s:%zu:%zu: misplaced or unclosed quote", path, r.rows + 1,
                           r.row_fields + 1);
         else if (r.too_wide)
             rc = imp_fail(err, errlen, IMP_ERR_SYNTAX, "%s:%zu:%zu: more cells than the header has", path, r.bad_row,
                           r.bad_col);
+        else if (r.nul)
+            rc = imp_fail(err, errlen, IMP_ERR_SYNTAX, "%s:%zu:%zu: a NUL byte in the cell", path, r.bad_row, r.bad_col);
         else if (r.too_long)
             rc = imp_fail(err, errlen, IMP_ERR_TOO_BIG, "%s:%zu:%zu: cell longer than %d KiB", path, r.bad_row,
                           r.bad_col, IMP_MAX_FIELD >> 10);

@@ -29,6 +29,15 @@ static int slug_for(importer *im, const char *kind, json_t *rec, const char **ou
     if (!imp_slug(x ? x : hid, s, sizeof s))
         return imp_fail(im->err, im->errlen, IMP_ERR_UNMAPPED, "%s: %s %s: field id: no usable characters", im->file,
                         kind, hid);
+    /* a service or organization becomes one source file named by its id, so "a/b" (or what
+     * "../x" is slugged into) could only be written as a file whose name the build refuses,
+     * and would meet "a_b" there */
+    if (strlen(s) > IMP_MAX_ID)
+        return imp_fail(im->err, im->errlen, IMP_ERR_TOO_BIG, "%s: %s %s: field %s: longer than %d characters",
+                        im->file, kind, hid, x ? "x_kiosk_id" : "id", IMP_MAX_ID);
+    if (strchr(s, '/') && (!strcmp(kind, "service") || !strcmp(kind, "organization")))
+        return imp_fail(im->err, im->errlen, IMP_ERR_UNMAPPED, "%s: %s %s: field %s: \"%s\" holds a '/', not possible "
+                        "in the id of a source file", im->file, kind, hid, x ? "x_kiosk_id" : "id", s);
     char tk[600];
     snprintf(tk, sizeof tk, "%s:%s", kind, s);
     json_t *prev = json_object_get(im->taken, tk);
@@ -462,12 +471,6 @@ static int cats_src(importer *im, json_t *out, const char *pict_out)
     return IMP_OK;
 }
 
-static void file_name(const char *id, char *out, size_t len)
-{
-    snprintf(out, len, "%s.json", id);
-    for (char *p = out; *p; p++)
-        if (*p == '/') *p = '_';
-}
 
 int hsds_to_sources(importer *im, json_t *services, json_t *orgs, json_t *terms, json_t *ext, json_t *intake,
                     const char *out_dir)
@@ -512,7 +515,7 @@ int hsds_to_sources(importer *im, json_t *services, json_t *orgs, json_t *terms,
         snprintf(dir, sizeof dir, "%s/%s", tree.tmp, pass ? "offers" : "organizations");
         json_array_foreach(list, i, s) {
             char name[400];
-            file_name(jstr(s, "id"), name, sizeof name);
+            snprintf(name, sizeof name, "%s.json", jstr(s, "id")); /* slug_for let no '/' through */
             if ((rc = imp_write_json(dir, name, s, im->err, im->errlen))) break;
         }
     }

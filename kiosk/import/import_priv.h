@@ -14,6 +14,8 @@
 /* No district's offer list comes near these; beyond them the input is taken to be broken. */
 #define IMP_MAX_FILE (64 * 1024 * 1024)
 #define IMP_MAX_FIELD (64 * 1024)
+/* The longest id the build accepts (LIM_ID in pack/build_priv.h). */
+#define IMP_MAX_ID 64
 
 /* Format detail into err, prefixed by imp_strerror(code); returns code. */
 int imp_fail(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

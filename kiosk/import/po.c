@@ -18,6 +18,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -363,6 +364,12 @@ int imp_po_import(const char *src_dir, const char *lang, const char *po_path, FI
         if (hl && strcmp(hl, lang))
             rc = imp_fail(err, errlen, IMP_ERR_LANGUAGE, "%s: Language: %s, not %s", po_path, hl, lang);
         free(hl);
+        /* libgettextpo hands over the bytes as they are; the sources are UTF-8 */
+        char *ct = header ? po_header_field(header, "Content-Type") : NULL;
+        const char *cs = ct ? strstr(ct, "charset=") : NULL;
+        if (!rc && cs && strncasecmp(cs + 8, "UTF-8", 5) && strncasecmp(cs + 8, "CHARSET", 7))
+            rc = imp_fail(err, errlen, IMP_ERR_SYNTAX, "%s: %s: only UTF-8 is read; save the file as UTF-8", po_path, cs);
+        free(ct);
         free(header);
     }
     if (!rc) {
@@ -384,8 +391,13 @@ int imp_po_import(const char *src_dir, const char *lang, const char *po_path, FI
                 rc = imp_fail(err, errlen, IMP_ERR_DUPLICATE, "%s: msgctxt %s twice", po_path, c);
                 break;
             }
-            json_object_set_new(x.entries, c, json_pack("{ss ss sb}", "msgid", po_message_msgid(m), "msgstr",
-                                                        po_message_msgstr(m), "fuzzy", po_message_is_fuzzy(m)));
+            /* jansson takes no invalid UTF-8: without this check such a translation vanished unreported */
+            json_t *e = json_pack("{ss ss sb}", "msgid", po_message_msgid(m), "msgstr", po_message_msgstr(m), "fuzzy",
+                                  po_message_is_fuzzy(m));
+            if (!e || json_object_set_new(x.entries, c, e) != 0) {
+                rc = imp_fail(err, errlen, IMP_ERR_SYNTAX, "%s: msgctxt %.200s: not UTF-8", po_path, c);
+                break;
+            }
         }
         po_message_iterator_free(it);
     }

@@ -172,6 +172,24 @@ TEST(bad_hsds)
                                 "json.dump(d, open('services.json','w'))\"", err, sizeof err);
     CHECK(rc == IMP_ERR_TOO_BIG && strstr(err, "field description"), "absurd field: %s", err);
 
+    /* a service or organization is one file named by its id: a '/' cannot be in it ("a/b" was written
+     * as a_b.json, which the build refused and which "a_b" would overwrite) */
+    rc = import_changed("json", "python3 -c \"import json; d=json.load(open('services.json')); "
+                                "d[0]['x_kiosk_id']='a/b'; d[1]['x_kiosk_id']='a_b'; "
+                                "json.dump(d, open('services.json','w'))\"", err, sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "field x_kiosk_id") && strstr(err, "\"a/b\""), "'/' in an id: %d %s",
+          rc, err);
+    rc = import_changed("json", "python3 -c \"import json; d=json.load(open('services.json')); "
+                                "del d[0]['x_kiosk_id']; d[0]['id']='../../../tmp/evil'; "
+                                "json.dump(d, open('services.json','w'))\"", err, sizeof err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "service ../../../tmp/evil: field id"), "a path as the id: %d %s", rc,
+          err);
+    rc = import_changed("json", "python3 -c \"import json; d=json.load(open('organizations.json')); "
+                                "d[0]['x_kiosk_id']='o'*300; json.dump(d, open('organizations.json','w'))\"", err,
+                        sizeof err);
+    CHECK(rc == IMP_ERR_TOO_BIG && strstr(err, "field x_kiosk_id: longer than 64"), "an id too long for the build: %d %s",
+          rc, err);
+
     rc = import_changed("json", "truncate -s 80M organizations.json", err, sizeof err);
     CHECK(rc == IMP_ERR_TOO_BIG && strstr(err, "organizations.json"), "absurd file: %s", err);
 
@@ -232,6 +250,19 @@ TEST(csv_dialects)
     static const char quote[] = "a;b\n1;2\n3;\"open\n";
     rc = csv_of(quote, sizeof quote - 1, &c, err, sizeof err);
     CHECK(rc == IMP_ERR_SYNTAX && strstr(err, "sheet.csv:3:2"), "unclosed quote at file:row:column: %s", err);
+    /* a NUL used to cut the cell short without a word: "Beruf" instead of the whole name */
+    static const char nul[] = "name;city\nBeruf\0sberatung;Celle\n";
+    rc = csv_of(nul, sizeof nul - 1, &c, err, sizeof err);
+    CHECK(rc == IMP_ERR_SYNTAX && strstr(err, "sheet.csv:2:1") && strstr(err, "NUL"), "NUL byte: %d %s", rc, err);
+    if (rc == IMP_OK) imp_csv_free(&c);
+    /* UTF-8 with one pasted Windows-1252 letter used to be read as Windows-1252 whole: "fÃ¼r" */
+    static const char mixed[] = "name;city\nBeratung f\xC3\xBCr alle;Celle\nKurs;M\xFCnchen\n";
+    rc = csv_of(mixed, sizeof mixed - 1, &c, err, sizeof err);
+    CHECK(rc == IMP_ERR_SYNTAX && strstr(err, "sheet.csv:3") && strstr(err, "UTF-8"), "mixed encodings: %d %s", rc, err);
+    if (rc == IMP_OK) {
+        printf("  read as: %s\n", imp_csv_cell(&c, 1, 0));
+        imp_csv_free(&c);
+    }
 }
 
 /* ---------- spreadsheets ---------- */
@@ -613,6 +644,15 @@ TEST(po_round_trip)
     check_sh("head -c 20000 %s > %s && echo 'msgid \"unterminated' >> %s", reviewed, bad, bad);
     rc = imp_po_import(src, "ar", bad, NULL, err, sizeof err);
     CHECK(rc == IMP_ERR_SYNTAX && strstr(err, "bad.po:"), "a broken PO file: %s", err);
+    /* saved as ISO-8859-1 (Poedit can): libgettextpo hands the bytes over unconverted, and a name with
+     * "ü" used to vanish while the import reported it updated */
+    check_sh("python3 -c \"import sys; s=open(sys.argv[1],'rb').read().replace(b'charset=UTF-8', b'charset=ISO-8859-1'); "
+             "i=s.index(b'msgctxt \\\"offers/awo-jmd#name'); j=s.index(b'msgstr', i); k=s.index(b'\\n', j); "
+             "open(sys.argv[2],'wb').write(s[:j] + b'msgstr \\\"Jugendmigrationsdienst f\\xfcr alle\\\"' + s[k:])\" %s %s",
+             reviewed, bad);
+    rc = imp_po_import(src, "ar", bad, NULL, err, sizeof err);
+    CHECK(rc == IMP_ERR_SYNTAX && strstr(err, "ISO-8859-1") && strstr(err, "UTF-8"), "a PO file not in UTF-8: %d %s",
+          rc, err);
     CHECK(check_sh("diff -r %s %s.before", src, src) == 0 && !exists("%s.partial", src), "sources untouched");
 }
 
