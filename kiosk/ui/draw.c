@@ -11,6 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Appends "N|" to p (cache keys are built on every draw call: snprintf costs ten times more). */
+static char *put_int(char *p, long v)
+{
+    char t[24];
+    int n = 0;
+    unsigned long x = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do t[n++] = (char)('0' + x % 10); while ((x /= 10) > 0);
+    if (v < 0) *p++ = '-';
+    while (n > 0) *p++ = t[--n];
+    *p++ = '|';
+    return p;
+}
+
 static uint64_t hash_str(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -169,10 +182,16 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
                             : o->lang ? (i18n_is_rtl(o->lang) ? TEXT_DIR_RTL : TEXT_DIR_LTR) : TEXT_DIR_AUTO,
                      .dir_default = rtl_ui ? TEXT_DIR_RTL : TEXT_DIR_LTR,
                      .align = align};
-    char head[96];
-    snprintf(head, sizeof head, "T%d|%d|%d|%d|%d|%d|%d|%d|%d|%s|", ts.size_px, ts.bold, ts.max_width, ts.max_lines, ts.dir,
-             ts.dir_default, ts.align, o->color, u->hc, lang);
-    size_t hl = strlen(head), tl = strlen(text);
+    char head[176], *hp = head; /* 1 + 9 fields of up to 12 + a language of up to 31 + 2 */
+    *hp++ = 'T';
+    const int fields[] = {ts.size_px, ts.bold, ts.max_width, ts.max_lines, ts.dir, ts.dir_default, ts.align, o->color, u->hc};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) hp = put_int(hp, fields[i]);
+    size_t ll = strnlen(lang, 31);
+    memcpy(hp, lang, ll);
+    hp += ll;
+    *hp++ = '|';
+    *hp = 0;
+    size_t hl = (size_t)(hp - head), tl = strlen(text);
     char stackkey[512];
     char *key = hl + tl + 1 <= sizeof stackkey ? stackkey : malloc(hl + tl + 1);
     if (!key) return 0;
@@ -339,7 +358,9 @@ int ui_hit(frame *f, const char *id, rect r)
     if (!SDL_IntersectRect(&v, &screen, &a)) return 0;
     q = (rect){a.x, a.y, a.w, a.h};
     if (u->nhits < MAX_HITS) {
-        snprintf(u->hits[u->nhits].id, sizeof u->hits[0].id, "%s", id);
+        size_t l = strnlen(id, sizeof u->hits[0].id - 1);
+        memcpy(u->hits[u->nhits].id, id, l);
+        u->hits[u->nhits].id[l] = 0;
         u->hits[u->nhits++].r = q;
     }
     return f->in->tap && f->in->tap_x >= q.x && f->in->tap_x < q.x + q.w && f->in->tap_y >= q.y &&
