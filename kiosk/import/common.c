@@ -191,7 +191,7 @@ int imp_slug(const char *in, char *out, size_t len)
 {
     const char *q = in;
     while (*q && ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '-' || *q == '/' || *q == '_')) q++;
-    if (!*q && *in && strlen(in) < len) { /* already a source id: keep it exactly */
+    if (!*q && *in && strlen(in) < len && strlen(in) <= IMP_MAX_ID) { /* already a source id: keep it exactly */
         memcpy(out, in, strlen(in) + 1);
         return 1;
     }
@@ -228,6 +228,13 @@ int imp_slug(const char *in, char *out, size_t len)
             out[o++] = '-';
             dash = 1;
         }
+    }
+    /* German names run long ("Beratungsstelle für Migrantinnen und Migranten des ..."); the
+     * build takes ids of IMP_MAX_ID characters, so cut there, after a whole word if there is one */
+    if (o > IMP_MAX_ID) {
+        size_t cut = IMP_MAX_ID;
+        while (cut > IMP_MAX_ID / 2 && out[cut] != '-') cut--;
+        o = out[cut] == '-' ? cut : IMP_MAX_ID;
     }
     while (o > 0 && out[o - 1] == '-') o--;
     out[o] = 0;

@@ -32,9 +32,6 @@ static int slug_for(importer *im, const char *kind, json_t *rec, const char **ou
     /* a service or organization becomes one source file named by its id, so "a/b" (or what
      * "../x" is slugged into) could only be written as a file whose name the build refuses,
      * and would meet "a_b" there */
-    if (strlen(s) > IMP_MAX_ID)
-        return imp_fail(im->err, im->errlen, IMP_ERR_TOO_BIG, "%s: %s %s: field %s: longer than %d characters",
-                        im->file, kind, hid, x ? "x_kiosk_id" : "id", IMP_MAX_ID);
     if (strchr(s, '/') && (!strcmp(kind, "service") || !strcmp(kind, "organization")))
         return imp_fail(im->err, im->errlen, IMP_ERR_UNMAPPED, "%s: %s %s: field %s: \"%s\" holds a '/', not possible "
                         "in the id of a source file", im->file, kind, hid, x ? "x_kiosk_id" : "id", s);

@@ -46,7 +46,8 @@ json_t *imp_load_json(const char *path, int *code, char *err, size_t errlen);
 
 /* A UUID (RFC 9562 version 8) derived from kind and id, so exports are stable across runs. */
 void imp_uuid(const char *kind, const char *id, char out[37]);
-/* An id of this project's sources ([a-z0-9-/_]) from any text; 0 when nothing usable is left. */
+/* An id of this project's sources ([a-z0-9-/_], at most IMP_MAX_ID characters, cut after a word)
+ * from any text; 0 when nothing usable is left. */
 int imp_slug(const char *in, char *out, size_t len);
 /* Is lang one of the kiosk's content languages? */
 int imp_lang_known(const char *lang);

@@ -46,6 +46,10 @@ static int fetch(ig *g, const char *url, const char *path)
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    /* a redirect must not take an https instance's answers onto plain http, where anyone on the
+     * way could rewrite what becomes signed content */
+    int tls = !strncmp(url, "https://", 8);
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, tls ? "https" : "http,https");
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -65,6 +69,8 @@ static int fetch(ig *g, const char *url, const char *path)
         r = imp_fail(g->err, g->errlen, IMP_ERR_IO,
                      "%s: the server's certificate is not trusted (%s); an instance with its own certificate "
                      "authority needs --ca-file CA.pem", url, why[0] ? why : curl_easy_strerror(rc));
+    else if (rc == CURLE_UNSUPPORTED_PROTOCOL && tls)
+        r = imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: redirected away from https: refused", url);
     else if (rc == CURLE_SSL_CACERT_BADFILE)
         r = imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: --ca-file %s: not a readable PEM file of certificates", url,
                      g->cainfo ? g->cainfo : "(system default)");
