@@ -31,16 +31,26 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *what)
     return -1;
 }
 
-/* NULL for anything but a known system zone: ICU would otherwise silently fall back to GMT. */
-static UCalendar *zone_open(const char *zone)
+int slots_zone_known(const char *zone)
 {
     UChar id[64], canon[64];
     UBool system = 0;
     UErrorCode st = U_ZERO_ERROR;
-    if (!zone || strlen(zone) >= sizeof id / sizeof id[0]) return NULL;
+    if (!zone || !*zone || strlen(zone) >= sizeof id / sizeof id[0] ||
+        strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") != strlen(zone))
+        return 0;
     u_uastrcpy(id, zone);
     ucal_getCanonicalTimeZoneID(id, -1, canon, 64, &system, &st);
-    if (U_FAILURE(st) || !system) return NULL;
+    return U_SUCCESS(st) && system;
+}
+
+/* NULL for anything but a known system zone: ICU would otherwise silently fall back to GMT. */
+static UCalendar *zone_open(const char *zone)
+{
+    UChar id[64];
+    UErrorCode st = U_ZERO_ERROR;
+    if (!slots_zone_known(zone)) return NULL;
+    u_uastrcpy(id, zone);
     UCalendar *cal = ucal_open(id, -1, NULL, UCAL_GREGORIAN, &st);
     if (U_FAILURE(st)) {
         ucal_close(cal);
@@ -115,6 +125,27 @@ int slots_local_time(int64_t t, const char *zone, char day[11], int *minute)
     if (rc != 0 || U_FAILURE(st)) return -1;
     format_day(day, y, m, d);
     *minute = hm;
+    return 0;
+}
+
+int slots_day_range(const char *day, const char *zone, int64_t *from, int64_t *to)
+{
+    int y, m, d, len = 0;
+    if (!day || sscanf(day, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 || len != 10 || day[len] || y < 1970 || m < 1 ||
+        m > 12 || d < 1 || d > icaltime_days_in_month(m, y))
+        return -1;
+    UCalendar *cal = zone_open(zone);
+    if (!cal) return -1;
+    UErrorCode st = U_ZERO_ERROR;
+    ucal_clear(cal);
+    ucal_setDateTime(cal, y, m - 1, d, 0, 0, 0, &st);
+    UDate a = ucal_getMillis(cal, &st);
+    ucal_add(cal, UCAL_DATE, 1, &st); /* the next local midnight, whatever the day's length */
+    UDate b = ucal_getMillis(cal, &st);
+    ucal_close(cal);
+    if (U_FAILURE(st)) return -1;
+    *from = (int64_t)(a / 1000);
+    *to = (int64_t)(b / 1000);
     return 0;
 }
 

@@ -46,4 +46,16 @@ int slots_local_day(int64_t t, const char *zone, char day[11], int64_t *midnight
  */
 int slots_local_time(int64_t t, const char *zone, char day[11], int *minute);
 
+/*
+ * Is zone an IANA zone ICU knows as a system zone ("Europe/Berlin", "America/New_York")? Names
+ * it does not know ("Mars/Olympus"), which it would silently treat as GMT, are not. 1 or 0.
+ */
+int slots_zone_known(const char *zone);
+
+/*
+ * The UTC instants [from, to) of the local day "YYYY-MM-DD" (1970 or later) in zone; to - from
+ * is not 86400 on the days the clocks change. Returns 0, or -1 for a bad day or zone.
+ */
+int slots_day_range(const char *day, const char *zone, int64_t *from, int64_t *to);
+
 #endif

@@ -25,9 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unicode/ucal.h>
 #include <unicode/uloc.h>
-#include <unicode/ustring.h>
 #include <unistd.h>
 
 int pb_fail(builder *b, const char *fmt, ...)
@@ -443,20 +441,6 @@ int pb_valid_bymonthday(const char *s)
         if (*p != ',') return 0;
         s = p + 1;
     }
-}
-
-/* An IANA zone the booking room can open (ICU; a name it does not know would become GMT). */
-int pb_known_zone(const char *zone)
-{
-    UChar id[64], canon[64];
-    UBool system = 0;
-    UErrorCode st = U_ZERO_ERROR;
-    if (strlen(zone) >= sizeof id / sizeof id[0] || strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                                 "0123456789/_+-") != strlen(zone))
-        return 0;
-    u_uastrcpy(id, zone);
-    ucal_getCanonicalTimeZoneID(id, -1, canon, 64, &system, &st);
-    return U_SUCCESS(st) && system;
 }
 
 /* A language code spoken at an offer: a kiosk language or an ISO 639 code ICU knows. */

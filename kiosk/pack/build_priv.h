@@ -57,6 +57,7 @@ typedef struct builder {
     size_t textlen;
     json_t *root;             /* its tree while it is being loaded (the loader owns it) */
     char source_lang[16];     /* pack.json "source_language" */
+    char zone[64];            /* pack.json "timezone": the district's, and the schedules' default */
     char pict[PATH_MAX];      /* the pictogram folder as found, and resolved ("" when none) */
     char pict_real[PATH_MAX];
 } builder;
@@ -122,9 +123,6 @@ int pb_valid_byday(const char *s, int monthly);
 
 /* RRULE BYMONTHDAY: "1,15,-1" (1..31 from the start, -1..-31 from the end). */
 int pb_valid_bymonthday(const char *s);
-
-/* An IANA zone the booking room can open (ICU; a name it does not know would become GMT). */
-int pb_known_zone(const char *zone);
 
 /* A language code spoken at an offer: a kiosk language or an ISO 639 code ICU knows. */
 int pb_known_language_code(const char *code);

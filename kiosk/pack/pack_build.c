@@ -7,7 +7,9 @@
 #include "pack.h"
 #include "pack/build_priv.h"
 
+#include "booking/slots.h"
 #include "i18n/i18n.h"
+#include "store/store.h"
 #include "platform/wallclock.h"
 
 #include <dirent.h>
@@ -99,14 +101,15 @@ static int get_contact(builder *b, json_t *o, const char **email, const char **u
 
 static int load_pack_json(builder *b, const char *dir)
 {
-    static const char *const keys[] = {"id", "demo", "version", "source_language", "languages", "i18n", "holidays", NULL};
+    static const char *const keys[] = {"id",   "demo",     "version", "source_language", "languages",
+                                       "i18n", "holidays", "timezone", NULL};
     static const char *const tr_keys[] = {"status", "title", NULL};
     char path[1024];
     snprintf(path, sizeof path, "%s/pack.json", dir);
     json_t *j = pb_load_json(b, path);
     if (!j) return -1;
     json_t *langs, *holidays, *i18n = NULL, *tr;
-    const char *id, *src = "de";
+    const char *id, *src = "de", *zone = NULL;
     long long version = 0;
     int demo, rc = -1;
     if (!json_is_object(j)) {
@@ -117,7 +120,7 @@ static int load_pack_json(builder *b, const char *dir)
         pb_get_bool(b, j, "demo", &demo) || pb_get_text(b, j, "source_language", 8, 0, &src) ||
         pb_get_list(b, j, "languages", 1, (size_t)i18n_lang_count(), &langs) || pb_check_text_list(b, langs, 8) ||
         pb_get_list(b, j, "holidays", 0, LIM_DATES, &holidays) || pb_check_dates(b, holidays) ||
-        pb_get_object(b, j, "i18n", NOIDX, NULL, 0, &i18n))
+        pb_get_object(b, j, "i18n", NOIDX, NULL, 0, &i18n) || pb_get_text(b, j, "timezone", 64, 0, &zone))
         goto out;
     if (!src) src = "de";
     int src_listed = 0;
@@ -134,12 +137,18 @@ static int load_pack_json(builder *b, const char *dir)
                 "the source language \"%s\" must be one of \"languages\"", src);
         goto out;
     }
+    if (zone && !slots_zone_known(zone)) {
+        pb_fail_at(b, j, "timezone", NOIDX, "unknown time zone \"%s\" (an IANA zone such as Europe/Berlin)", zone);
+        goto out;
+    }
+    snprintf(b->zone, sizeof b->zone, "%s", zone ? zone : STORE_DEFAULT_ZONE);
     snprintf(b->source_lang, sizeof b->source_lang, "%s", src);
     char verbuf[32], now[32];
     snprintf(verbuf, sizeof verbuf, "%lld", version);
     wallclock_iso(wallclock_now(), now, sizeof now);
     const char *kv[][2] = {{"schema_version", "1"}, {"pack_id", id},         {"content_version", verbuf},
-                           {"created", now},        {"demo", demo ? "1" : "0"}, {"source_language", src}};
+                           {"created", now},        {"demo", demo ? "1" : "0"}, {"source_language", src},
+                           {"timezone", b->zone}};
     for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
         if (pb_run(b, "INSERT INTO meta(key, value) VALUES(?1, ?2)", 2, kv[i])) goto out;
     for (size_t i = 0; i < json_array_size(langs); i++) {
@@ -324,7 +333,7 @@ static int load_schedule(builder *b, const char *id, json_t *list, size_t i)
                                        "closes_at", "valid_from", "valid_to", "timezone", "slot_minutes", "capacity",
                                        NULL};
     json_t *v;
-    const char *loc, *freq = "WEEKLY", *byday, *bymonthday, *opens, *closes, *from, *to, *zone = "Europe/Berlin";
+    const char *loc, *freq = "WEEKLY", *byday, *bymonthday, *opens, *closes, *from, *to, *zone = b->zone;
     long long interval = 1, slot = 0, cap = 0;
     if (pb_get_object(b, list, NULL, i, keys, 1, &v) || pb_get_text(b, v, "location", LIM_LOCATION_ID, 0, &loc) ||
         pb_get_text(b, v, "freq", 16, 0, &freq) || pb_get_text(b, v, "byday", 100, 0, &byday) ||
@@ -333,7 +342,7 @@ static int load_schedule(builder *b, const char *id, json_t *list, size_t i)
         pb_date_at(b, v, "valid_to", NOIDX, &to) || pb_get_text(b, v, "timezone", 64, 0, &zone))
         return -1;
     if (!freq) freq = "WEEKLY";
-    if (!zone) zone = "Europe/Berlin";
+    if (!zone) zone = b->zone;
     int monthly = !strcmp(freq, "MONTHLY");
     if (!monthly && strcmp(freq, "WEEKLY")) return pb_fail_at(b, v, "freq", NOIDX, "must be WEEKLY or MONTHLY, not \"%s\"", freq);
     if (pb_get_int(b, v, "interval", 1, monthly ? 12 : 52, 0, &interval)) return -1;
@@ -351,7 +360,7 @@ static int load_schedule(builder *b, const char *id, json_t *list, size_t i)
     if (c <= o) return pb_fail_at(b, v, "closes_at", NOIDX, "closes at %s, not after it opens (%s)", closes, opens);
     if (from && to && strcmp(from, to) > 0)
         return pb_fail_at(b, v, "valid_to", NOIDX, "%s is before valid_from %s", to, from);
-    if (!pb_known_zone(zone)) return pb_fail_at(b, v, "timezone", NOIDX, "unknown time zone \"%s\"", zone);
+    if (!slots_zone_known(zone)) return pb_fail_at(b, v, "timezone", NOIDX, "unknown time zone \"%s\"", zone);
     if (pb_get_int(b, v, "slot_minutes", 5, c - o, 0, &slot) || pb_get_int(b, v, "capacity", 1, 1000, 0, &cap)) return -1;
     if (!slot != !cap)
         return pb_fail_at(b, v, NULL, NOIDX, "a bookable schedule needs both slot_minutes (>= 5) and capacity (>= 1)");

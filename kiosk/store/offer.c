@@ -101,7 +101,7 @@ int store_offer_get(store *s, const char *id, const char *const langs[], int nla
             snprintf(sc->valid_to, sizeof sc->valid_to, "%s", vt ? (const char *)vt : "");
             const unsigned char *md = sqlite3_column_text(st, 7), *tz = sqlite3_column_text(st, 8);
             snprintf(sc->bymonthday, sizeof sc->bymonthday, "%s", md ? (const char *)md : "");
-            snprintf(sc->timezone, sizeof sc->timezone, "%s", tz ? (const char *)tz : "Europe/Berlin");
+            snprintf(sc->timezone, sizeof sc->timezone, "%s", tz ? (const char *)tz : STORE_DEFAULT_ZONE);
             sc->slot_minutes = sqlite3_column_int(st, 9);
             sc->capacity = sqlite3_column_int(st, 10);
             if (sc->slot_minutes > 0 && sc->capacity > 0) o->bookable = 1;

@@ -43,7 +43,7 @@ static const char schema_sql[] =
     "  location_id TEXT REFERENCES location(id), freq TEXT NOT NULL CHECK(freq IN ('WEEKLY','MONTHLY')),\n"
     "  interval INTEGER NOT NULL DEFAULT 1, byday TEXT, bymonthday TEXT, opens_at TEXT NOT NULL,\n"
     "  closes_at TEXT NOT NULL, dtstart TEXT, until TEXT, valid_from TEXT, valid_to TEXT,\n"
-    "  timezone TEXT NOT NULL DEFAULT 'Europe/Berlin', slot_minutes INTEGER, capacity INTEGER,\n"
+    "  timezone TEXT NOT NULL DEFAULT '" STORE_DEFAULT_ZONE "', slot_minutes INTEGER, capacity INTEGER,\n"
     "  sort_order INTEGER NOT NULL DEFAULT 0);\n"
     "CREATE TABLE closure(id TEXT PRIMARY KEY, service_id TEXT REFERENCES service(id), date TEXT NOT NULL);\n"
     "CREATE TABLE taxonomy_term(id TEXT PRIMARY KEY, parent_id TEXT REFERENCES taxonomy_term(id),\n"

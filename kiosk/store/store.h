@@ -48,6 +48,9 @@ typedef struct store_offer_row {
     int bookable;               /* appointments can be booked at the kiosk */
 } store_offer_row;
 
+/* The district's IANA time zone when a pack names none: meta "timezone" and the schedules' default. */
+#define STORE_DEFAULT_ZONE "Europe/Berlin"
+
 typedef struct store_schedule {
     char freq[12];              /* WEEKLY or MONTHLY */
     int interval;
@@ -82,7 +85,7 @@ typedef struct store_offer {
 int store_open(store **out, const char *path, char *err, size_t errlen);
 void store_close(store *s);
 
-/* A meta value ("content_version", "pack_id", "demo", "title:de"); NULL if absent. Owned by caller. */
+/* A meta value ("content_version", "pack_id", "demo", "timezone", "title:de"); NULL if absent. Owned by caller. */
 char *store_meta(store *s, const char *key);
 
 /* The pack's languages, in its order, as a NULL-terminated array the caller frees with store_strv_free. */

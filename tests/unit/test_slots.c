@@ -255,6 +255,25 @@ TEST(local_day)
     CHECK(slots_local_time(0, "Nowhere/Else", day, &minute) == -1, "unknown zone");
 }
 
+TEST(zones_and_day_ranges)
+{
+    CHECK(slots_zone_known("Europe/Berlin") && slots_zone_known("Asia/Kabul") && slots_zone_known("America/New_York"),
+          "IANA zones are known");
+    CHECK(!slots_zone_known("Mars/Olympus") && !slots_zone_known("") && !slots_zone_known(NULL) &&
+              !slots_zone_known("Europe/Berlin; rm"),
+          "made-up, empty and odd names are not");
+    int64_t from = 0, to = 0;
+    CHECK(slots_day_range("2026-03-29", "Europe/Berlin", &from, &to) == 0 && from == 1774738800LL &&
+              to - from == 23 * 3600,
+          "Berlin's spring-forward day: 23 hours from 2026-03-28T23:00Z (%lld, %lld)", (long long)from,
+          (long long)(to - from));
+    CHECK(slots_day_range("2026-12-01", "Asia/Kabul", &from, &to) == 0 && from == 1796067000LL && to - from == 86400,
+          "Kabul's day starts at 19:30Z the day before (%lld)", (long long)from);
+    CHECK(slots_day_range("2026-02-30", "Europe/Berlin", &from, &to) == -1 &&
+              slots_day_range("2026-12-01", "Mars/Olympus", &from, &to) == -1,
+          "a bad day or zone is refused");
+}
+
 int main(int argc, char **argv)
 {
     (void)argc, (void)argv; /* pure computation: the build directory is not needed */
@@ -273,5 +292,6 @@ int main(int argc, char **argv)
     RUN(errors);
     RUN(local_day);
     free(got);
+    RUN(zones_and_day_ranges);
     CHECK_DONE();
 }

@@ -277,6 +277,47 @@ TEST(valid_edges)
     CHECK(lint("content/demo", out, sizeof out) == 0 && strstr(out, "ok: content/demo builds"), "demo lints clean: %s", out);
 }
 
+/* One value of a built database, "" when none. */
+static void db_value(const char *dir, const char *sql, char *out, size_t len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/out.db", dir);
+    sqlite3 *d = NULL;
+    sqlite3_stmt *st = NULL;
+    out[0] = 0;
+    if (sqlite3_open_v2(path, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(d, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_text(st, 0))
+        snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+}
+
+/* The district's zone: pack.json "timezone", kept in meta and given to schedules that name none. */
+TEST(district_zone)
+{
+    char dir[600], err[1024], v[64];
+    snprintf(dir, sizeof dir, "%s/zone", scratch);
+    fresh(dir);
+    CHECK(build(dir, err, sizeof err) == 0, "builds: %s", err);
+    db_value(dir, "SELECT value FROM meta WHERE key='timezone'", v, sizeof v);
+    CHECK(!strcmp(v, "Europe/Berlin"), "no timezone: Europe/Berlin (%s)", v);
+    puts_file(dir, "pack.json", PACK("\"version\":2,\"timezone\":\"Asia/Kabul\","));
+    puts_file(dir, "offers/aerzte.json", SCHED(DAY HOURS));
+    puts_file(dir, "offers/beratung.json",
+              "{\"id\":\"beratung\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"locations\":[\"praxis/main\"],"
+              "\"schedules\":[{\"location\":\"praxis/main\",\"timezone\":\"America/New_York\"," DAY HOURS "}],"
+              "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"B\"}}}");
+    CHECK(build(dir, err, sizeof err) == 0, "builds with Asia/Kabul: %s", err);
+    db_value(dir, "SELECT value FROM meta WHERE key='timezone'", v, sizeof v);
+    CHECK(!strcmp(v, "Asia/Kabul"), "meta timezone %s", v);
+    db_value(dir, "SELECT timezone FROM schedule WHERE service_id='aerzte'", v, sizeof v);
+    CHECK(!strcmp(v, "Asia/Kabul"), "a schedule without a zone takes the district's (%s)", v);
+    db_value(dir, "SELECT timezone FROM schedule WHERE service_id='beratung'", v, sizeof v);
+    CHECK(!strcmp(v, "America/New_York"), "a schedule's own zone stays (%s)", v);
+    REFUSED("pack.json", PACK("\"version\":2,\"timezone\":\"Mars/Olympus\","), "pack.json:1: timezone", "Mars/Olympus");
+}
+
 /* issue 12: a folder whose reading fails is an error, not an empty folder. */
 TEST(readdir_failure)
 {
@@ -521,6 +562,7 @@ int main(int argc, char **argv)
     RUN(impossible_values);
     RUN(limits);
     RUN(valid_edges);
+    RUN(district_zone);
     RUN(readdir_failure);
     RUN(bad_source_matrix);
     CHECK_DONE();
