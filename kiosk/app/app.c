@@ -3,6 +3,7 @@
  */
 #include "app.h"
 #include "app_priv.h"
+#include "booking/slots.h"
 
 #include "pack/install.h"
 #include "platform/log.h"
@@ -222,7 +223,7 @@ static char **split_langs(const char *list)
     return v;
 }
 
-/* Languages offered and the pack's demo flag: read at start and after a pack is installed. */
+/* Languages offered, the pack's demo flag and zone: read at start and after a pack is installed. */
 static void load_languages(app *a)
 {
     store_strv_free(a->s.languages);
@@ -243,6 +244,10 @@ static void load_languages(app *a)
     char *demo = store_meta(a->st, "demo");
     a->s.demo = demo && !strcmp(demo, "1");
     free(demo);
+    /* packs from before "timezone" existed were all built for Berlin */
+    char *zone = store_meta(a->st, "timezone");
+    snprintf(a->zone, sizeof a->zone, "%s", zone && slots_zone_known(zone) ? zone : STORE_DEFAULT_ZONE);
+    free(zone);
 }
 
 int app_open(app **out, const app_config *cfg, char *err, size_t errlen)

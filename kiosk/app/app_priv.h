@@ -26,6 +26,7 @@ struct app {
     int speech_rate;             /* 0: no speech */
     int audio;
     store *st;
+    char zone[64];               /* the district's IANA zone (pack meta "timezone"): local days and times */
     local *loc;
     pack_trust trust;
     char pin[16];

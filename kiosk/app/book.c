@@ -11,6 +11,7 @@
 
 #include "platform/log.h"
 #include "platform/secret.h"
+#include "platform/wallclock.h"
 #include "text/text.h"
 
 #include <dirent.h>
@@ -45,7 +46,8 @@ void app_book_open(app *a)
                          .caldav_user = a->cfg.caldav_user[0] ? a->cfg.caldav_user : NULL,
                          .caldav_password = password[0] ? password : NULL,
                          .kiosk_id = a->cfg.kiosk_id[0] ? a->cfg.kiosk_id : "kiosk",
-                         .timeout_s = 10};
+                         .timeout_s = 10,
+                         .zone = a->zone};
     if (booking_worker_start(&a->booker, &bc, a->cfg.booking_retry_s, err, sizeof err) != 0)
         log_msg("booking", "booking is off: %s", err);
     sodium_memzero(password, sizeof password);
@@ -150,7 +152,7 @@ static int start(app *a)
     if (!a->booker || !s->offer || !s->offer->bookable) return 0;
     free_choices(a);
     char **closed = store_closures(a->st, s->offer->id);
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = wallclock_now();
     int rc = booking_worker_slots(a->booker, a->gen, s->offer->id, s->offer->schedules, s->offer->nschedules, closed, now,
                                   now + BOOK_DAYS_AHEAD * 86400LL, now);
     store_strv_free(closed);
@@ -366,10 +368,10 @@ static void got_booking(app *a, const booking_result *r)
 }
 
 /* A booking's local day and wall-clock minutes (an end past midnight counts on from 24:00). */
-static int local_span(int64_t start, int64_t end, char day[11], int *from, int *to)
+static int local_span(const char *zone, int64_t start, int64_t end, char day[11], int *from, int *to)
 {
     char end_day[11];
-    if (slots_local_time(start, "Europe/Berlin", day, from) != 0 || slots_local_time(end, "Europe/Berlin", end_day, to) != 0)
+    if (slots_local_time(start, zone, day, from) != 0 || slots_local_time(end, zone, end_day, to) != 0)
         return -1;
     if (strcmp(day, end_day) != 0) *to += 24 * 60;
     return 0;
@@ -396,7 +398,7 @@ static void got_code(app *a, const booking_result *r)
     }
     char day[11];
     int from, to;
-    if (local_span(r->info.start, r->info.end, day, &from, &to) == 0)
+    if (local_span(a->zone, r->info.start, r->info.end, day, &from, &to) == 0)
         when_text(a, day, from, to, s->code_when, sizeof s->code_when);
 }
 
@@ -440,7 +442,7 @@ void app_book_staff(app *a, int export)
     char today[11], dir[400] = "";
     int minute;
     s->nstaff_list = 0;
-    if (!a->booker || slots_local_time((int64_t)time(NULL), "Europe/Berlin", today, &minute) != 0) return;
+    if (!a->booker || slots_local_time(wallclock_now(), a->zone, today, &minute) != 0) return;
     if (export && export_dir(a->cfg.media_dir, dir, sizeof dir) != 0) {
         snprintf(s->staff_msg, sizeof s->staff_msg, "%s", T(a, "No USB stick to write to. Insert one and try again."));
         export = 0;
@@ -460,7 +462,7 @@ static void got_staff(app *a, booking_result *r)
         int from, to;
         row->time[0] = 0;
         char range[96];
-        if (local_span(in->start, in->end, day, &from, &to) == 0 &&
+        if (local_span(a->zone, in->start, in->end, day, &from, &to) == 0 &&
             i18n_format_time_range(s->lang, from, to, range, sizeof range) >= 0)
             text_unit(row->time, sizeof row->time, range, TEXT_UNIT_OWN);
         snprintf(row->code, sizeof row->code, "%s", in->code);

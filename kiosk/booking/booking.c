@@ -49,6 +49,9 @@ static int config_copy(booking *b, const booking_config *cfg)
     if ((cfg->caldav_url && !b->url) || (cfg->caldav_user && !b->user) || (cfg->caldav_password && !b->password) ||
         !b->kiosk_id)
         return -1;
+    const char *zone = cfg->zone && *cfg->zone ? cfg->zone : STORE_DEFAULT_ZONE;
+    if (strlen(zone) >= sizeof b->zone) return -1;
+    snprintf(b->zone, sizeof b->zone, "%s", zone);
     b->dav = (caldav_config){.base_url = b->url, .user = b->user, .password = b->password,
                              .timeout_s = cfg->timeout_s > 0 ? cfg->timeout_s : 10};
     return 0;
@@ -58,6 +61,8 @@ int booking_open(booking **out, const booking_config *cfg, char *err, size_t err
 {
     *out = NULL;
     if (!cfg || !cfg->db_path || !*cfg->db_path) return bk_fail(err, errlen, "booking: no database path");
+    if (cfg->zone && *cfg->zone && !slots_zone_known(cfg->zone))
+        return bk_fail(err, errlen, "booking: unknown time zone \"%.64s\"", cfg->zone);
     if (sodium_init() < 0) return bk_fail(err, errlen, "booking: libsodium failed to start");
     booking *b = calloc(1, sizeof *b);
     if (!b) return bk_fail(err, errlen, "out of memory");

@@ -29,6 +29,7 @@ typedef struct booking_config {
     const char *caldav_password;
     const char *kiosk_id;        /* written into events so staff see where a booking came from */
     long timeout_s;              /* per request; 0 = 10 s */
+    const char *zone;            /* IANA zone of local days (staff lists, exports); NULL or "" = STORE_DEFAULT_ZONE */
 } booking_config;
 
 enum booking_state {
@@ -86,7 +87,7 @@ int booking_cancel(booking *b, const char *code, char *err, size_t errlen);
  */
 int booking_flush_outbox(booking *b);
 
-/* Bookings made at this kiosk whose slot starts on local day "YYYY-MM-DD" (Europe/Berlin). */
+/* Bookings made at this kiosk whose slot starts on local day "YYYY-MM-DD" (in the configured zone). */
 int booking_list_day(booking *b, const char *day, booking_info **out, int *n);
 
 /* Staff export of the bookings of day ("YYYY-MM-DD") or all when NULL: iCalendar and CSV. */

@@ -23,7 +23,7 @@ typedef struct info_list {
 static int each_row(booking *b, const char *day, int (*fn)(void *ud, const booking_row *w), void *ud)
 {
     int64_t from = INT64_MIN, to = INT64_MAX;
-    if (day && bk_day_range(day, &from, &to) != 0) return -1;
+    if (day && slots_day_range(day, b->zone, &from, &to) != 0) return -1;
     sqlite3_stmt *st = bk_db_prepare(b,
                                   "SELECT " ROW_COLS " FROM booking WHERE slot_start>=?1 AND slot_start<?2"
                                   " ORDER BY slot_start, offer_id, seat, id",
@@ -142,14 +142,30 @@ static void csv_field(FILE *f, const char *s, int last)
     fputs(last ? "\r\n" : ",", f);
 }
 
+/* "YYYY-MM-DD HH:MM" on a clock in zone, for staff reading the CSV ("" when it cannot be said). */
+static void local_time_text(const char *zone, int64_t t, char out[20])
+{
+    char day[11];
+    int minute;
+    out[0] = 0;
+    if (slots_local_time(t, zone, day, &minute) == 0)
+        snprintf(out, 20, "%s %02d:%02d", day, (minute / 60) % 100, minute % 60);
+}
+
+typedef struct csv_export {
+    FILE *f;
+    const char *zone;
+} csv_export;
+
 static int csv_row(void *ud, const booking_row *w)
 {
-    FILE *f = ud;
+    csv_export *x = ud;
+    FILE *f = x->f;
     char a[21], z[21], la[20], lz[20], seat[16] = "";
     bk_utc_iso(w->info.start, a);
     bk_utc_iso(w->info.end, z);
-    bk_local_time_text(w->info.start, la);
-    bk_local_time_text(w->info.end, lz);
+    local_time_text(x->zone, w->info.start, la);
+    local_time_text(x->zone, w->info.end, lz);
     if (w->info.seat >= 0) snprintf(seat, sizeof seat, "%d", w->info.seat);
     const char *fields[] = {w->info.code, w->info.offer_id, w->title, w->location, a, z, la, lz + 11, seat,
                             state_name(w->info.state), w->name, w->phone};
@@ -162,6 +178,7 @@ int booking_export_csv(booking *b, const char *day, FILE *out)
 {
     if (!b || !out) return -1;
     fputs("code,offer,title,location,start_utc,end_utc,local_start,local_end,seat,state,name,phone\r\n", out);
-    if (each_row(b, day, csv_row, out) != 0) return -1;
+    csv_export x = {out, b->zone};
+    if (each_row(b, day, csv_row, &x) != 0) return -1;
     return fflush(out) != 0 || ferror(out) ? -1 : 0;
 }

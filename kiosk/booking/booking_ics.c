@@ -1,7 +1,7 @@
 /*
  * booking_ics.c: iCalendar for the booking room (libical): the event of a booking for the
  * CalDAV server, the staff export and the person's phone; events read back from the server;
- * UTC and local times of the kiosk's zone.
+ * UTC times built without time_t.
  */
 #include "booking/booking_priv.h"
 
@@ -53,38 +53,6 @@ int bk_resource_seat(const char *resource, int64_t start)
         strcmp(tail, ".ics") != 0)
         return -1;
     return seat;
-}
-
-static icaltimezone *zone_local(void)
-{
-    return icaltimezone_get_builtin_timezone(BOOKING_ZONE);
-}
-
-/* [from, to) of the local day "YYYY-MM-DD"; to differs from from + 86400 on DST days. */
-int bk_day_range(const char *day, int64_t *from, int64_t *to)
-{
-    int y, m, d;
-    char extra;
-    icaltimezone *tz = zone_local();
-    if (!day || !tz || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || y < 1970 || m < 1 || m > 12 ||
-        d < 1 || d > icaltime_days_in_month(m, y))
-        return -1;
-    struct icaltimetype t = icaltime_null_time();
-    t.year = y;
-    t.month = m;
-    t.day = d;
-    *from = (int64_t)icaltime_as_timet_with_zone(t, tz);
-    icaltime_adjust(&t, 1, 0, 0, 0);
-    *to = (int64_t)icaltime_as_timet_with_zone(t, tz);
-    return 0;
-}
-
-/* "YYYY-MM-DD HH:MM" in the kiosk's zone, for staff reading the CSV. */
-void bk_local_time_text(int64_t t, char out[20])
-{
-    icaltimezone *tz = zone_local();
-    struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)t, 0, tz ? tz : icaltimezone_get_utc_timezone());
-    snprintf(out, 20, "%04d-%02d-%02d %02d:%02d", lt.year, lt.month, lt.day, lt.hour, lt.minute);
 }
 
 static icalproperty *x_prop(const char *name, const char *value)

@@ -21,7 +21,6 @@
 #define BOOKING_MAX_PHONE 64
 #define BOOKING_MAX_TEXT 1000
 #define BOOKING_MAX_SEATS 1000
-#define BOOKING_ZONE "Europe/Berlin"
 
 enum { BACKEND_LOCAL = 0, BACKEND_CALDAV = 1 };
 
@@ -30,6 +29,7 @@ struct booking {
     int remote;       /* CalDAV backend configured */
     caldav_config dav; /* points into the copies below */
     char *url, *user, *password, *kiosk_id;
+    char zone[64];    /* the district's IANA zone: local days of staff lists and exports */
 };
 
 /* One row of the table, strings owned. */
@@ -65,12 +65,6 @@ void bk_resource_name(int64_t start, int seat, char out[48]);
 
 /* The seat a resource name stands for when it belongs to the slot start, else -1. */
 int bk_resource_seat(const char *resource, int64_t start);
-
-/* [from, to) of the local day "YYYY-MM-DD"; to differs from from + 86400 on DST days. */
-int bk_day_range(const char *day, int64_t *from, int64_t *to);
-
-/* "YYYY-MM-DD HH:MM" in the kiosk's zone, for staff reading the CSV. */
-void bk_local_time_text(int64_t t, char out[20]);
 
 /*
  * The VEVENT of a booking. kiosk_id non-NULL: the staff version (name, phone, kiosk in the

@@ -44,6 +44,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: kiosk-book --db FILE [--caldav URL --user U --password-file F] [--kiosk ID] [--timeout S]\n"
+            "                  [--timezone ZONE (local days of list and exports; default Europe/Berlin)]\n"
             "                  [--title T] [--location L] COMMAND ...\n"
             "  book OFFER START END CAPACITY [NAME PHONE] | lookup CODE | cancel CODE | flush | list DAY\n"
             "  export-ics [DAY] | export-csv [DAY] | taken OFFER START END CAPACITY | ensure-calendar OFFER [NAME]\n"
@@ -85,6 +86,7 @@ static int parse_options(cli *c, int argc, char **argv)
         else if (!strcmp(opt, "--user")) c->cfg.caldav_user = val;
         else if (!strcmp(opt, "--password-file")) { if (read_password(c, val) != 0) return -1; }
         else if (!strcmp(opt, "--kiosk")) c->cfg.kiosk_id = val;
+        else if (!strcmp(opt, "--timezone")) c->cfg.zone = val;
         else if (!strcmp(opt, "--timeout") && parse_i64(val, &t) == 0 && t > 0) c->cfg.timeout_s = (long)t;
         else if (!strcmp(opt, "--title")) c->title = val;
         else if (!strcmp(opt, "--location")) c->location = val;

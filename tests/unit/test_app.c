@@ -51,11 +51,11 @@ static void sleep_ms(int ms)
         }                                                               \
     } while (0)
 
-static app *open_app(const char *name)
+static app *open_app_on(const char *name, const char *content)
 {
     app_config c;
     app_config_defaults(&c);
-    snprintf(c.content, sizeof c.content, "%s/content/demo.db", build);
+    snprintf(c.content, sizeof c.content, "%s", content);
     snprintf(c.state_path, sizeof c.state_path, "%s/%s.db", dir, name);
     c.booking = 1;
     c.booking_retry_s = 60;
@@ -66,6 +66,13 @@ static app *open_app(const char *name)
     if (app_open(&a, &c, err, sizeof err) != 0) printf("app_open: %s\n", err);
     if (a) app_tick(a, now_ms);
     return a;
+}
+
+static app *open_app(const char *name)
+{
+    char content[400];
+    snprintf(content, sizeof content, "%s/content/demo.db", build);
+    return open_app_on(name, content);
 }
 
 /* Hold the state database's write lock from outside, so a booking waits on the worker. */
@@ -182,6 +189,44 @@ TEST(back_goes_where_it_came_from)
     CHECK(s->screen == SCREEN_ATTRACT && !strcmp(s->lang, "de"), "categories back ends the visit");
     CHECK(screen_by_name("book-done") == SCREEN_BOOK_DONE && screen_by_name("nope") == SCREEN_COUNT, "screens by name");
     app_close(a);
+}
+
+/*
+ * A booking looked up by its code is shown at the district's local time (the pack's meta
+ * "timezone"), while its slot was offered in its schedule's zone (Berlin in the demo): with the
+ * district in Kabul the two differ, in Berlin they agree.
+ */
+TEST(district_zone_shows_times)
+{
+    const char *zones[] = {NULL, "Asia/Kabul"};
+    char when[2][256] = {"", ""}, looked[2][256] = {"", ""};
+    for (int z = 0; z < 2; z++) {
+        char content[400], name[32];
+        snprintf(name, sizeof name, "zone%d", z);
+        snprintf(content, sizeof content, "%s/%s-content.db", dir, name);
+        check_sh("cp %s/content/demo.db %s", build, content);
+        if (zones[z]) check_sh("sqlite3 %s \"UPDATE meta SET value='%s' WHERE key='timezone'\"", content, zones[z]);
+        app *a = open_app_on(name, content);
+        if (!a) continue;
+        const app_state *s = app_get_state(a);
+        to_consent(a, "caritas-mbe");
+        act(a, ACT_BOOK_CONFIRM, NULL, 0);
+        TICK_UNTIL(a, s->book_state != BOOK_SENDING, 5000);
+        char code[16];
+        snprintf(code, sizeof code, "%s", s->book_code);
+        snprintf(when[z], sizeof when[z], "%s", s->book_when);
+        act(a, ACT_MY_BOOKING, NULL, 0);
+        type_keys(a, code);
+        act(a, ACT_CODE_LOOKUP, NULL, 0);
+        TICK_UNTIL(a, s->code_state != CODE_LOOKING, 5000);
+        snprintf(looked[z], sizeof looked[z], "%s", s->code_when);
+        CHECK(code[0] && s->code_state == CODE_FOUND && looked[z][0], "%s: booked %s and found it again",
+              zones[z] ? zones[z] : "default", code);
+        app_close(a);
+    }
+    CHECK(when[0][0] && !strcmp(when[0], looked[0]), "Berlin district: the same time (%s / %s)", when[0], looked[0]);
+    CHECK(when[1][0] && strcmp(when[1], looked[1]) != 0, "Kabul district: Kabul's clock (%s / %s)", when[1],
+          looked[1]);
 }
 
 TEST(late_booking_after_reset)
@@ -527,6 +572,7 @@ int main(int argc, char **argv)
     RUN(session_basics);
     RUN(search_pages);
     RUN(back_goes_where_it_came_from);
+    RUN(district_zone_shows_times);
     RUN(late_booking_after_reset);
     RUN(late_booking_same_session);
     RUN(check_then_leave_leaves_no_staging);

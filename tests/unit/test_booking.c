@@ -386,6 +386,51 @@ TEST(times_after_2038)
     free(qr);
 }
 
+/* Local days and CSV times follow the configured zone, not Berlin's. */
+TEST(zone_of_local_days)
+{
+    char path[800], err[256] = "";
+    snprintf(path, sizeof path, "%s/zone.db", dir);
+    unlink(path);
+    booking *b = NULL;
+    booking_config bad = {.db_path = path, .zone = "Mars/Olympus"};
+    CHECK(booking_open(&b, &bad, err, sizeof err) == -1 && strstr(err, "time zone"), "an unknown zone is refused: %s",
+          err);
+    booking_config c = {.db_path = path, .kiosk_id = "test-zone", .zone = "America/New_York"};
+    CHECK(booking_open(&b, &c, err, sizeof err) == 0, "opened in New York time: %s", err);
+    if (!b) return;
+    /* an hour whose New York day is not Berlin's */
+    int hour = -1;
+    char ny[11] = "", berlin[11] = "";
+    for (int h = 1; h < 48 && hour < 0; h++) {
+        slots_local_day(base + h * 3600, "America/New_York", ny, NULL);
+        slots_local_day(base + h * 3600, "Europe/Berlin", berlin, NULL);
+        if (strcmp(ny, berlin)) hour = h;
+    }
+    booking_info a;
+    CHECK(hour > 0 && book(b, req("zone", hour, 1, NULL, NULL), &a) == 0 && a.state == BOOKING_CONFIRMED,
+          "booked at +%dh (New York %s, Berlin %s)", hour, ny, berlin);
+    booking_info *v = NULL;
+    int n = -1;
+    CHECK(booking_list_day(b, ny, &v, &n) == 0 && n == 1 && !strcmp(v[0].code, a.code), "listed on New York's %s (%d)",
+          ny, n);
+    free(v);
+    CHECK(booking_list_day(b, berlin, &v, &n) == 0 && n == 0, "not on Berlin's %s (%d)", berlin, n);
+    free(v);
+    char day[11];
+    int minute = 0;
+    slots_local_time(base + hour * 3600, "America/New_York", day, &minute);
+    char want[40];
+    snprintf(want, sizeof want, ",%s %02d:%02d,", day, minute / 60, minute % 60);
+    FILE *f = tmpfile();
+    CHECK(f && booking_export_csv(b, ny, f) == 0, "csv of %s", ny);
+    char *csv = f ? slurp(f) : NULL;
+    if (f) fclose(f);
+    CHECK(csv && strstr(csv, want), "local start on a New York clock (%s): %s", want, csv ? csv : "");
+    free(csv);
+    booking_close(b);
+}
+
 TEST(local_purge_after_slot)
 {
     booking *b = open_local();
@@ -775,6 +820,7 @@ int main(int argc, char **argv)
     RUN(local_lookup_cancel);
     RUN(local_list_and_exports);
     RUN(times_after_2038);
+    RUN(zone_of_local_days);
     RUN(local_purge_after_slot);
     RUN(local_race);
     RUN(outbox_survives_kill);
