@@ -9,6 +9,7 @@
 #include "pack/install.h"
 #include "platform/job.h"
 #include "platform/log.h"
+#include "platform/storage.h"
 #include "store/local.h"
 
 #include <dirent.h>
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <time.h>
 
 #define T app_tr
@@ -76,21 +76,16 @@ static void staff_info(app *a)
         store_coverage(a->st, a->s.languages[i], &tr, &total);
         o += (size_t)snprintf(b + o, n - o, " %s %d/%d", a->s.languages[i], tr, total);
     }
-    struct statvfs vfs;
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", a->cfg.content);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = 0;
-    else snprintf(dir, sizeof dir, ".");
-    if (o < n - 128 && statvfs(dir, &vfs) == 0)
+    storage_info si;
+    storage_state ss = storage_probe(a->cfg.content, 0, &si);
+    if (o < n - 128 && ss != STORAGE_UNKNOWN)
         o += (size_t)snprintf(b + o, n - o, "\n%s: %llu MiB", T(a, "Free disk space"),
-                              (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20);
+                              (unsigned long long)(si.free_bytes >> 20));
     if (o < n - 128) {
         /* full or read-only storage: the kiosk goes on showing content, staff must know */
         const char *state = T(a, "ok");
-        struct statvfs sv;
-        if (statvfs(dir, &sv) == 0 && (sv.f_flag & ST_RDONLY)) state = T(a, "read-only: nothing can be saved");
-        else if (statvfs(dir, &sv) == 0 && (uint64_t)sv.f_bavail * sv.f_frsize < (4u << 20)) state = T(a, "full: nothing can be saved");
+        if (ss == STORAGE_READONLY) state = T(a, "read-only: nothing can be saved");
+        else if (ss == STORAGE_FULL) state = T(a, "full: nothing can be saved");
         else if (local_set_int(a->loc, "storage_probe", (int64_t)time(NULL)) != 0) state = T(a, "read-only: nothing can be saved");
         o += (size_t)snprintf(b + o, n - o, "\n%s: %s", T(a, "Storage"), state);
     }

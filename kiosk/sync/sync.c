@@ -8,6 +8,7 @@
 #include "store/local.h"
 
 #include "platform/curl_dl.h"
+#include "platform/storage.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -372,19 +373,11 @@ static void report_health(sync_ctx *s, time_t started)
     pthread_mutex_lock(&s->lock);
     st = s->st;
     pthread_mutex_unlock(&s->lock);
-    struct statvfs vfs;
-    unsigned long long free_mib = 0;
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", c->content_path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = 0;
-    const char *storage = "ok";
-    if (statvfs(slash ? dir : ".", &vfs) == 0) {
-        free_mib = (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20;
-        if (vfs.f_flag & ST_RDONLY) storage = "read-only";
-        else if (free_mib < 4) storage = "full";
-    }
-    if (!strcmp(storage, "ok")) {
+    storage_info si;
+    storage_state ss = storage_probe(c->content_path, 0, &si);
+    unsigned long long free_mib = (unsigned long long)(si.free_bytes >> 20);
+    const char *storage = storage_state_name(ss == STORAGE_UNKNOWN ? STORAGE_OK : ss);
+    if (ss == STORAGE_OK || ss == STORAGE_UNKNOWN) {
         /* a filesystem can refuse writes without saying so in its flags (errors, quotas) */
         local *l = NULL;
         char e[256];
