@@ -22,6 +22,7 @@
 #include "platform/wallclock.h"
 
 #include "platform/log.h"
+#include "store/local.h"
 
 #include <ctype.h>
 #include <libical/ical.h>
@@ -70,14 +71,7 @@ int booking_open(booking **out, const booking_config *cfg, char *err, size_t err
         booking_close(b);
         return bk_fail(err, errlen, "out of memory");
     }
-    if (sqlite3_open_v2(cfg->db_path, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        bk_fail(err, errlen, "%s: %s", cfg->db_path, b->db ? sqlite3_errmsg(b->db) : "cannot open");
-        booking_close(b);
-        return -1;
-    }
-    /* well above one booking transaction: ten kiosk processes may queue on the lock */
-    sqlite3_busy_timeout(b->db, 10000);
-    if (bk_db_setup(b, err, errlen) != 0) {
+    if (local_db_open(cfg->db_path, &b->db, err, errlen) != 0 || bk_db_setup(b, err, errlen) != 0) {
         booking_close(b);
         return -1;
     }

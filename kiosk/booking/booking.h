@@ -22,6 +22,11 @@
 
 typedef struct booking booking;
 
+/* The longest name, phone number and title or location (bytes) booking_make accepts. */
+#define BOOKING_MAX_NAME 200
+#define BOOKING_MAX_PHONE 64
+#define BOOKING_MAX_TEXT 1000
+
 typedef struct booking_config {
     const char *db_path;         /* the kiosk-local SQLite file (created if missing) */
     const char *caldav_url;      /* base collection URL ending in '/', NULL or "" for the local backend */

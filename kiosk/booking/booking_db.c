@@ -164,7 +164,7 @@ static int code_exists(booking *b, const char *code)
 /* A fresh code not used in this file: 31^6 (~887 million) codes, so a repeat is rare. */
 int bk_new_code(booking *b, char code[8], char *err, size_t errlen)
 {
-    static const char alphabet[] = BOOKING_ALPHABET;
+    static const char alphabet[] = BOOKING_CODE_ALPHABET;
     for (int attempt = 0; attempt < 20; attempt++) {
         for (int i = 0; i < BOOKING_CODE_LEN; i++) code[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
         code[BOOKING_CODE_LEN] = 0;
@@ -183,7 +183,7 @@ static int code_norm(const char *in, char out[8])
     if (n != BOOKING_CODE_LEN) return -1;
     for (size_t i = 0; i < n; i++) {
         out[i] = (char)toupper((unsigned char)in[i]);
-        if (!strchr(BOOKING_ALPHABET, out[i])) return -1;
+        if (!strchr(BOOKING_CODE_ALPHABET, out[i])) return -1;
     }
     out[n] = 0;
     return 0;
@@ -270,27 +270,7 @@ int bk_forget_stale_seat(booking *b, const char *offer_id, int64_t start, int se
     return db_done(b, st, NULL, 0);
 }
 
-/*
- * Switch the file to WAL. Switching needs the file to itself and SQLite answers "locked" at once
- * instead of waiting (the busy handler is not used there), so a new file opened by several
- * processes together is retried here for up to ~5 s.
- */
-static int db_wal(booking *b, char *err, size_t errlen)
-{
-    for (int attempt = 0;; attempt++) {
-        char *msg = NULL;
-        int rc = sqlite3_exec(b->db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg);
-        sqlite3_free(msg);
-        if (rc == SQLITE_OK) return 0;
-        if (rc != SQLITE_BUSY || attempt >= 250) return bk_fail(err, errlen, "booking database: %s", sqlite3_errmsg(b->db));
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-}
-
 int bk_db_setup(booking *b, char *err, size_t errlen)
 {
-    if (db_wal(b, err, errlen) != 0 || bk_db_exec(b, "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;", err, errlen) != 0)
-        return -1;
     return bk_db_exec(b, schema, err, errlen);
 }

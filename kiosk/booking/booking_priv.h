@@ -9,17 +9,13 @@
 
 #include "booking/booking.h"
 #include "booking/caldav.h"
+#include "booking/code.h"
 
 #include <libical/ical.h>
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define BOOKING_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-#define BOOKING_CODE_LEN 6
-#define BOOKING_MAX_NAME 200
-#define BOOKING_MAX_PHONE 64
-#define BOOKING_MAX_TEXT 1000
 #define BOOKING_MAX_SEATS 1000
 
 enum { BACKEND_LOCAL = 0, BACKEND_CALDAV = 1 };
@@ -110,7 +106,7 @@ int bk_row_set_state(booking *b, int64_t id, int state, int seat, char *err, siz
  */
 int bk_forget_stale_seat(booking *b, const char *offer_id, int64_t start, int seat);
 
-/* WAL, synchronous=FULL, secure_delete, and the table: on a handle whose db was just opened. */
+/* The table and its indexes, on a handle whose db local_db_open just opened. */
 int bk_db_setup(booking *b, char *err, size_t errlen);
 
 /* Call fn for every VEVENT of an iCalendar text (or of a bare VEVENT). */
