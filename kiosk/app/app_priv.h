@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "booking/worker.h"
+#include "i18n/i18n.h"
 #include "pack/install.h"
 #include "store/local.h"
 
@@ -15,6 +16,7 @@
 #include "platform/job.h"
 
 #define MAX_LANGS 32
+_Static_assert(I18N_LANGS <= MAX_LANGS, "a catalog slot for every language the kiosk knows");
 
 struct app {
     app_config cfg;

@@ -21,29 +21,33 @@
 #include <unicode/upluralrules.h>
 #include <unicode/ustring.h>
 
-/* Dari is written in the Persian script; ICU has no "prs" locale, so its data comes from fa_AF.
+/* Voices: the languages espeak-ng 1.51 (Debian 12) has one for (`espeak-ng --voices`). Dari is
+ * read by the Persian voice (same script and, for a synthesiser, close enough); there is none for
+ * ps, ckb, so or ti, and Kurmanji's "ku" voice reads Latin script only, so Sorani has none.
+ * Dari is written in the Persian script; ICU has no "prs" locale, so its data comes from fa_AF.
  * Pashto readers in Afghanistan mostly read Dari, so Dari comes before English for them.
  * The two Kurdish buttons name their variety, each in its own script: ICU's "کوردیی ناوەندی"
  * (Central Kurdish) and "kurdî" do not tell a reader which one is theirs. */
 static const i18n_lang langs[] = {
-    {"de", "de", 0, {"en", NULL}, NULL},
-    {"en", "en", 0, {"de", NULL}, NULL},
-    {"ar", "ar", 1, {NULL}, NULL},
-    {"fa", "fa", 1, {"prs", NULL}, NULL},
-    {"prs", "fa_AF", 1, {"fa", NULL}, "دری"},
-    {"ps", "ps", 1, {"prs", "fa", NULL}, NULL},
-    {"ckb", "ckb", 1, {NULL}, "کوردیی سۆرانی"},
-    {"ku", "ku", 0, {NULL}, "Kurmancî"},
-    {"ti", "ti", 0, {NULL}, NULL},
-    {"tr", "tr", 0, {NULL}, NULL},
-    {"ru", "ru", 0, {NULL}, NULL},
-    {"uk", "uk", 0, {NULL}, NULL},
-    {"fr", "fr", 0, {NULL}, NULL},
-    {"so", "so", 0, {NULL}, NULL},
-    {"sq", "sq", 0, {NULL}, NULL},
-    {"ur", "ur", 1, {NULL}, NULL},
+    {"de", "de", 0, {"en", NULL}, NULL, "Latn", "de", "de"},
+    {"en", "en", 0, {"de", NULL}, NULL, "Latn", "latin", "en"},
+    {"ar", "ar", 1, {NULL}, NULL, "Arab", "ar", "ar"},
+    {"fa", "fa", 1, {"prs", NULL}, NULL, "Arab", "fa", "fa"},
+    {"prs", "fa_AF", 1, {"fa", NULL}, "دری", "Arab", "fa", "fa"},
+    {"ps", "ps", 1, {"prs", "fa", NULL}, NULL, "Arab", "ps", NULL},
+    {"ckb", "ckb", 1, {NULL}, "کوردیی سۆرانی", "Arab", "ckb", NULL},
+    {"ku", "ku", 0, {NULL}, "Kurmancî", "Latn", "latin", "ku"},
+    {"ti", "ti", 0, {NULL}, NULL, "Ethi", "ethi", NULL},
+    {"tr", "tr", 0, {NULL}, NULL, "Latn", "latin", "tr"},
+    {"ru", "ru", 0, {NULL}, NULL, "Cyrl", "cyrl", "ru"},
+    {"uk", "uk", 0, {NULL}, NULL, "Cyrl", "cyrl", "uk"},
+    {"fr", "fr", 0, {NULL}, NULL, "Latn", "latin", "fr"},
+    {"so", "so", 0, {NULL}, NULL, "Latn", "latin", NULL},
+    {"sq", "sq", 0, {NULL}, NULL, "Latn", "latin", "sq"},
+    {"ur", "ur", 1, {NULL}, NULL, "Arab", "ur", "ur"},
 };
 #define NLANGS ((int)(sizeof langs / sizeof langs[0]))
+_Static_assert(NLANGS == I18N_LANGS, "i18n.h's I18N_LANGS counts the rows of langs[]");
 
 int i18n_lang_count(void) { return NLANGS; }
 

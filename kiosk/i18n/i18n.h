@@ -10,13 +10,21 @@
 
 #include <stddef.h>
 
+/* The one table of what the kiosk knows about each of its languages: other rooms (keyboard,
+ * speech, synthetic content) read it rather than keep their own lists. */
 typedef struct i18n_lang {
     const char *code;        /* our code: "de", "prs", "ckb" */
     const char *icu;         /* ICU locale for data: prs -> "fa_AF" */
     int rtl;
     const char *fallback[4]; /* tried after the language itself, NULL-terminated */
     const char *native;      /* name override where ICU has none in the language's own script */
+    const char *script;      /* ISO 15924 code of the script it is written in here: "Latn", "Arab" */
+    const char *keyboard;    /* the on-screen keyboard layout for typing it (ui/keyboard.c ids) */
+    const char *voice;       /* the espeak-ng voice that reads it aloud, NULL when none does */
 } i18n_lang;
+
+/* How many languages the kiosk knows (i18n.c asserts its table has as many rows). */
+#define I18N_LANGS 16
 
 /* The languages the kiosk knows, in the default attract-screen order. */
 int i18n_lang_count(void);

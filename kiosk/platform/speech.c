@@ -3,6 +3,8 @@
  */
 #include "speech.h"
 
+#include "i18n/i18n.h"
+
 #include <dlfcn.h>
 #include <espeak-ng/speak_lib.h>
 #include <pthread.h>
@@ -89,18 +91,11 @@ void speech_term(void)
     es.started = 0;
 }
 
-/* The languages of ours that espeak-ng 1.51 (Debian 12) has a voice for, and the voice. Dari is
- * read by the Persian voice (same script and, for a synthesiser, close enough); espeak-ng has no
- * voice for ps, ckb, so or ti (checked with `espeak-ng --voices`), and Kurmanji's "ku" voice
- * reads Latin script only, so Sorani stays without one. */
+/* The voice of a language: i18n's table says which espeak-ng voice reads it. */
 static const char *voice_of(const char *lang)
 {
-    static const char *const ours[][2] = {{"de", "de"}, {"en", "en"}, {"ar", "ar"}, {"fa", "fa"},
-                                          {"prs", "fa"}, {"ku", "ku"}, {"tr", "tr"}, {"ru", "ru"},
-                                          {"uk", "uk"}, {"fr", "fr"}, {"sq", "sq"}, {"ur", "ur"}};
-    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
-        if (!strcmp(lang, ours[i][0])) return ours[i][1];
-    return NULL;
+    const i18n_lang *l = i18n_lang_find(lang);
+    return l ? l->voice : NULL;
 }
 
 int speech_has_voice(const char *lang) { return lang && voice_of(lang) != NULL; }

@@ -11,6 +11,9 @@
  */
 #include "widgets.h"
 
+#include "booking/code.h"
+#include "i18n/i18n.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -20,33 +23,31 @@ typedef struct kb_layout {
     const char *label;  /* on the layout switch: three letters of the script */
     const char *lang;   /* for shaping the key captions */
     const char *rows[5];
+    const char *chars;  /* instead of rows: one key per character, cols to a row */
+    int cols;
 } kb_layout;
 
 static const kb_layout layouts[] = {
-    {"de", 0, "äöü", "de", {"q w e r t z u i o p ü", "a s d f g h j k l ö ä", "y x c v b n m ß"}},
-    {"latin", 0, "abc", "en", {"q w e r t y u i o p", "a s d f g h j k l", "z x c v b n m", "ç ş ğ ı ê î û ë é è"}},
-    {"ar", 0, "أبت", "ar", {"ض ص ث ق ف غ ع ه خ ح ج", "ش س ي ب ل ا ت ن م ك ط", "ذ ء ؤ ر ى ة و ز ظ د", "أ إ آ ئ"}},
-    {"fa", 0, "پچژ", "fa", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک گ", "ظ ط ز ر ذ د پ و ژ آ"}},
-    {"ps", 0, "ټځډ", "ps", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک ګ", "ظ ط ز ر ذ د پ و ژ آ", "ټ ځ ډ ړ ښ ڼ ې ۍ ږ څ"}},
-    {"ckb", 0, "ڕڵۆ", "ckb", {"ق و ە ر ت ی ئ ح ع ۆ پ", "ا س د ف گ ه ژ ک ل", "ز خ ج ڤ ب ن م ش چ", "ڕ ڵ ێ غ"}},
-    {"ur", 0, "ٹڈڑ", "ur", {"ط ص ھ د ٹ پ ت ب ج ح", "م و ر ن ل ہ ا ک ی", "ق ف ے س ش غ ع ڈ ڑ ں", "ژ ز ذ ث ظ خ گ چ ء آ"}},
-    {"cyrl", 0, "абв", "ru", {"й ц у к е н г ш щ з х", "ф ы в а п р о л д ж э", "я ч с м и т ь б ю", "ъ ё і ї є ґ"}},
+    {"de", 0, "äöü", "de", {"q w e r t z u i o p ü", "a s d f g h j k l ö ä", "y x c v b n m ß"}, NULL, 0},
+    {"latin", 0, "abc", "en", {"q w e r t y u i o p", "a s d f g h j k l", "z x c v b n m", "ç ş ğ ı ê î û ë é è"}, NULL, 0},
+    {"ar", 0, "أبت", "ar", {"ض ص ث ق ف غ ع ه خ ح ج", "ش س ي ب ل ا ت ن م ك ط", "ذ ء ؤ ر ى ة و ز ظ د", "أ إ آ ئ"}, NULL, 0},
+    {"fa", 0, "پچژ", "fa", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک گ", "ظ ط ز ر ذ د پ و ژ آ"}, NULL, 0},
+    {"ps", 0, "ټځډ", "ps", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک ګ", "ظ ط ز ر ذ د پ و ژ آ", "ټ ځ ډ ړ ښ ڼ ې ۍ ږ څ"}, NULL, 0},
+    {"ckb", 0, "ڕڵۆ", "ckb", {"ق و ە ر ت ی ئ ح ع ۆ پ", "ا س د ف گ ه ژ ک ل", "ز خ ج ڤ ب ن م ش چ", "ڕ ڵ ێ غ"}, NULL, 0},
+    {"ur", 0, "ٹڈڑ", "ur", {"ط ص ھ د ٹ پ ت ب ج ح", "م و ر ن ل ہ ا ک ی", "ق ف ے س ش غ ع ڈ ڑ ں", "ژ ز ذ ث ظ خ گ چ ء آ"}, NULL, 0},
+    {"cyrl", 0, "абв", "ru", {"й ц у к е н г ш щ з х", "ф ы в а п р о л д ж э", "я ч с м и т ь б ю", "ъ ё і ї є ґ"}, NULL, 0},
     {"ethi", 0, "ሀለሐ", "ti",
-     {"ሀ ለ ሐ መ ረ ሰ ሸ ቀ ቐ", "በ ቨ ተ ቸ ነ ኘ አ ከ ኸ", "ወ ዐ ዘ ዠ የ ደ ጀ ገ ጠ", "ጨ ጰ ጸ ፀ ፈ ፐ"}},
-    {"digits", 1, "123", "en", {"1 2 3", "4 5 6", "7 8 9", "+ 0"}},
-    /* booking codes leave out look-alikes (0/O, 1/I/L) */
-    {"code", 1, "A2", "en", {"2 3 4 5 6 7 8 9", "A B C D E F G H", "J K M N P Q R S", "T U V W X Y Z"}},
+     {"ሀ ለ ሐ መ ረ ሰ ሸ ቀ ቐ", "በ ቨ ተ ቸ ነ ኘ አ ከ ኸ", "ወ ዐ ዘ ዠ የ ደ ጀ ገ ጠ", "ጨ ጰ ጸ ፀ ፈ ፐ"}, NULL, 0},
+    {"digits", 1, "123", "en", {"1 2 3", "4 5 6", "7 8 9", "+ 0"}, NULL, 0},
+    /* booking codes: their alphabet, without look-alikes (0/O, 1/I/L), eight keys to a row */
+    {"code", 1, "A2", "en", .chars = BOOKING_CODE_ALPHABET, .cols = 8},
 };
 enum { NLAYOUTS = sizeof layouts / sizeof layouts[0] };
 
 const char *ui_keyboard_for_lang(const char *lang)
 {
-    static const char *const map[][2] = {{"de", "de"},   {"ar", "ar"},   {"fa", "fa"},    {"prs", "fa"},
-                                         {"ps", "ps"},   {"ckb", "ckb"}, {"ur", "ur"},    {"ru", "cyrl"},
-                                         {"uk", "cyrl"}, {"ti", "ethi"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (lang && strcmp(lang, map[i][0]) == 0) return map[i][1];
-    return "latin";
+    const i18n_lang *l = lang ? i18n_lang_find(lang) : NULL;
+    return l && l->keyboard ? l->keyboard : "latin";
 }
 
 static const kb_layout *find_layout(const char *id)
@@ -116,7 +117,21 @@ int ui_keyboard(frame *f, rect area, const char *layout)
     int switcher = !layout;
     int gap = f->m.pad / 5 > 2 ? f->m.pad / 5 : 2;
     int nrows = 0;
-    while (nrows < 5 && L->rows[nrows]) nrows++;
+    const char *rows[5] = {NULL};
+    char made[5][64];
+    for (int r = 0; r < 5; r++) rows[r] = L->rows[r];
+    for (const char *c = L->chars; c && *c && nrows < 5; nrows++) {
+        /* "2 3 4 5 6 7 8 9" from the alphabet: the rows split_keys reads */
+        size_t o = 0;
+        for (int k = 0; k < L->cols && *c && o + 3 < sizeof made[0]; k++) {
+            if (k) made[nrows][o++] = ' ';
+            made[nrows][o++] = *c++;
+        }
+        made[nrows][o] = 0;
+        rows[nrows] = made[nrows];
+    }
+    if (!L->chars)
+        while (nrows < 5 && rows[nrows]) nrows++;
     /* rows: layout switch, letters, space + delete (or the vowel orders) */
     int total_rows = nrows + 1 + switcher;
     int kh = (area.h - gap * (total_rows + 1)) / total_rows;
@@ -138,13 +153,13 @@ int ui_keyboard(frame *f, rect area, const char *layout)
     int maxcols = 0;
     char keys[14][8];
     for (int r = 0; r < nrows; r++) {
-        int n = split_keys(L->rows[r], keys, 14);
+        int n = split_keys(rows[r], keys, 14);
         if (n > maxcols) maxcols = n;
     }
     int kw = (area.w - gap * (maxcols + 1)) / (maxcols ? maxcols : 1);
     unsigned pending = decode3(st->kb_pending);
     for (int r = 0; r < nrows; r++) {
-        int n = split_keys(L->rows[r], keys, 14);
+        int n = split_keys(rows[r], keys, 14);
         int x0 = area.x + (area.w - n * kw - (n - 1) * gap) / 2;
         for (int k = 0; k < n; k++) {
             char id[128];
