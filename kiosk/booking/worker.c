@@ -3,6 +3,7 @@
  */
 #include "worker.h"
 
+#include "platform/fmt.h"
 #include "platform/job.h"
 
 #include <errno.h>
@@ -16,8 +17,9 @@
 
 typedef struct bjob {
     job base;           /* first: the queue hands back a job * */
-    char offer_id[128], title[256], location[256], code[16];
-    char name[201], phone[65];
+    /* as large as booking_make accepts: a cut-short id is another offer, cut text broken UTF-8 */
+    char offer_id[sizeof ((booking_info *)0)->offer_id], title[BOOKING_MAX_TEXT + 1], location[BOOKING_MAX_TEXT + 1];
+    char code[16], name[BOOKING_MAX_NAME + 1], phone[BOOKING_MAX_PHONE + 1];
     char day[16], dir[400];
     booking_request req;
     store_schedule *sched;
@@ -49,8 +51,11 @@ static void bjob_destroy(job *base)
 /* One export file: written beside its final name, synced, then renamed over it. */
 static int export_file(booking *b, const char *path, const char *day, int csv, char *err, size_t errlen)
 {
-    char tmp[600];
-    snprintf(tmp, sizeof tmp, "%s.part", path);
+    char tmp[sizeof ((booking_result *)0)->path + 8];
+    if (fmt_fit(tmp, sizeof tmp, "%s.part", path)) {
+        snprintf(err, errlen, "%.200s: path too long", path);
+        return -1;
+    }
     FILE *f = fopen(tmp, "w");
     if (!f) {
         snprintf(err, errlen, "%.200s: %s", tmp, strerror(errno));
@@ -82,10 +87,14 @@ static void run_staff(booking *b, bjob *j, booking_result *r)
         return;
     }
     if (!j->dir[0]) return;
-    char csv[512];
+    char csv[sizeof r->path];
     /* the whole book, not only the day: the office plans the days ahead from it */
-    snprintf(r->path, sizeof r->path, "%s/bookings-%s.ics", j->dir, j->day);
-    snprintf(csv, sizeof csv, "%s/bookings-%s.csv", j->dir, j->day);
+    if (fmt_fit(r->path, sizeof r->path, "%s/bookings-%s.ics", j->dir, j->day) ||
+        fmt_fit(csv, sizeof csv, "%s/bookings-%s.csv", j->dir, j->day)) {
+        snprintf(r->err, sizeof r->err, "%.200s: path too long", j->dir);
+        r->rc = -1;
+        return;
+    }
     r->rc = export_file(b, r->path, NULL, 0, r->err, sizeof r->err);
     if (r->rc == 0) r->rc = export_file(b, csv, NULL, 1, r->err, sizeof r->err);
 }
@@ -191,7 +200,10 @@ int booking_worker_slots(booking_worker *w, unsigned gen, const char *offer_id, 
     j->to = to;
     j->now = now;
     j->nsched = n;
-    snprintf(j->offer_id, sizeof j->offer_id, "%s", offer_id);
+    if (fmt_fit(j->offer_id, sizeof j->offer_id, "%s", offer_id)) {
+        bjob_destroy(&j->base);
+        return -1;
+    }
     j->sched = n > 0 ? malloc(sizeof *sched * (size_t)n) : NULL;
     if (n > 0 && j->sched) memcpy(j->sched, sched, sizeof *sched * (size_t)n);
     int nc = 0;
@@ -211,11 +223,14 @@ int booking_worker_book(booking_worker *w, unsigned gen, const booking_request *
 {
     bjob *j = new_job(BOOKING_JOB_BOOK);
     if (!j) return -1;
-    snprintf(j->offer_id, sizeof j->offer_id, "%s", r->offer_id ? r->offer_id : "");
-    snprintf(j->title, sizeof j->title, "%s", r->title ? r->title : "");
-    snprintf(j->location, sizeof j->location, "%s", r->location ? r->location : "");
-    snprintf(j->name, sizeof j->name, "%s", r->name ? r->name : "");
-    snprintf(j->phone, sizeof j->phone, "%s", r->phone ? r->phone : "");
+    if (fmt_fit(j->offer_id, sizeof j->offer_id, "%s", r->offer_id ? r->offer_id : "") ||
+        fmt_fit(j->title, sizeof j->title, "%s", r->title ? r->title : "") ||
+        fmt_fit(j->location, sizeof j->location, "%s", r->location ? r->location : "") ||
+        fmt_fit(j->name, sizeof j->name, "%s", r->name ? r->name : "") ||
+        fmt_fit(j->phone, sizeof j->phone, "%s", r->phone ? r->phone : "")) {
+        bjob_destroy(&j->base);
+        return -1;
+    }
     j->req = *r; /* its pointers are set to the job's own copies where the job runs */
     j->req.name = j->req.phone = NULL;
     return job_post(w->q, &j->base, gen);
@@ -225,7 +240,10 @@ static int post_code(booking_worker *w, unsigned gen, int kind, const char *code
 {
     bjob *j = new_job(kind);
     if (!j) return -1;
-    snprintf(j->code, sizeof j->code, "%s", code);
+    if (fmt_fit(j->code, sizeof j->code, "%s", code)) {
+        bjob_destroy(&j->base);
+        return -1;
+    }
     return job_post(w->q, &j->base, gen);
 }
 
@@ -243,8 +261,10 @@ int booking_worker_staff(booking_worker *w, unsigned gen, const char *day, const
 {
     bjob *j = new_job(BOOKING_JOB_STAFF);
     if (!j) return -1;
-    snprintf(j->day, sizeof j->day, "%s", day);
-    snprintf(j->dir, sizeof j->dir, "%s", dir ? dir : "");
+    if (fmt_fit(j->day, sizeof j->day, "%s", day) || fmt_fit(j->dir, sizeof j->dir, "%s", dir ? dir : "")) {
+        bjob_destroy(&j->base);
+        return -1;
+    }
     return job_post(w->q, &j->base, gen);
 }
 

@@ -37,8 +37,9 @@ int booking_worker_start(booking_worker **out, const booking_config *cfg, int fl
 /* Stop the thread (waits for the job under way) and close the backend. */
 void booking_worker_stop(booking_worker *w);
 
-/* Post a job for session generation gen; each returns 0, or -1 (out of memory). Arguments are
- * copied. Jobs run one after another in the order posted. */
+/* Post a job for session generation gen; each returns 0, or -1 (out of memory, or an argument
+ * longer than booking_make accepts: nothing is ever cut short). Arguments are copied. Jobs run
+ * one after another in the order posted. */
 int booking_worker_slots(booking_worker *w, unsigned gen, const char *offer_id, const store_schedule *sched, int n,
                          char *const *closed, int64_t from, int64_t to, int64_t now);
 int booking_worker_book(booking_worker *w, unsigned gen, const booking_request *r);

@@ -4,6 +4,8 @@
  */
 #include "pack/build_priv.h"
 
+#include "platform/fmt.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -59,8 +61,10 @@ const char *pb_put_media(builder *b, const char *id, const char *path)
 void pb_find_pictograms(builder *b, const char *dir)
 {
     struct stat sb;
-    snprintf(b->pict, sizeof b->pict, "%s/pictograms", dir);
-    if (stat(b->pict, &sb) != 0) snprintf(b->pict, sizeof b->pict, "%s/../pictograms", dir);
+    b->pict_real[0] = 0;
+    /* a folder name cut short could be some other folder: then there is none */
+    if (fmt_fit(b->pict, sizeof b->pict, "%s/pictograms", dir) != 0) return;
+    if (stat(b->pict, &sb) != 0 && fmt_fit(b->pict, sizeof b->pict, "%s/../pictograms", dir) != 0) return;
     if (!realpath(b->pict, b->pict_real)) b->pict_real[0] = 0;
 }
 
@@ -80,8 +84,9 @@ int pb_put_icon(builder *b, json_t *o, const char **out)
     if (icon[0] == '/' || !strncmp(icon, "../", 3) || strstr(icon, "/../") || strchr(icon, '\\'))
         return pb_fail_at(b, o, "icon", NOIDX, "\"%s\" must be a file inside the pictogram folder", icon);
     if (!b->pict_real[0]) return pb_fail_at(b, o, "icon", NOIDX, "no pictogram folder %s", b->pict);
-    char path[2 * PATH_MAX], real[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", b->pict, icon);
+    char path[PATH_MAX], real[PATH_MAX];
+    if (fmt_fit(path, sizeof path, "%s/%s", b->pict, icon))
+        return pb_fail_at(b, o, "icon", NOIDX, "\"%s\": path too long", icon);
     if (!realpath(path, real)) return pb_fail_at(b, o, "icon", NOIDX, "%s: %s", path, strerror(errno));
     size_t pl = strlen(b->pict_real);
     if (strncmp(real, b->pict_real, pl) != 0 || real[pl] != '/')

@@ -9,6 +9,7 @@
 
 #include "booking/slots.h"
 #include "i18n/i18n.h"
+#include "platform/fmt.h"
 #include "store/store.h"
 #include "platform/wallclock.h"
 
@@ -104,8 +105,8 @@ static int load_pack_json(builder *b, const char *dir)
     static const char *const keys[] = {"id",   "demo",     "version", "source_language", "languages",
                                        "i18n", "holidays", "timezone", NULL};
     static const char *const tr_keys[] = {"status", "title", NULL};
-    char path[1024];
-    snprintf(path, sizeof path, "%s/pack.json", dir);
+    char path[PATH_MAX];
+    if (fmt_fit(path, sizeof path, "%s/pack.json", dir)) return pb_fail(b, "%.200s...: path too long", dir);
     json_t *j = pb_load_json(b, path);
     if (!j) return -1;
     json_t *langs, *holidays, *i18n = NULL, *tr;
@@ -190,8 +191,8 @@ static int load_categories(builder *b, const char *dir)
 {
     static const char *const keys[] = {"id", "order", "icon", "i18n", NULL};
     static const field tr[] = {{"name", "name", LIM_CATEGORY_NAME}, {"description", "description", LIM_NOTE}};
-    char path[1024];
-    snprintf(path, sizeof path, "%s/categories.json", dir);
+    char path[PATH_MAX];
+    if (fmt_fit(path, sizeof path, "%s/categories.json", dir)) return pb_fail(b, "%.200s...: path too long", dir);
     json_t *j = pb_load_json(b, path);
     if (!j) return -1;
     int rc = json_is_array(j) ? 0 : pb_fail(b, "must be a list of categories");
@@ -255,9 +256,9 @@ static int load_intake(builder *b, const char *dir)
     static const char *const root_keys[] = {"questions", NULL};
     static const char *const keys[] = {"id", "icon", "i18n", "answers", NULL};
     static const field tr[] = {{"text", "text", LIM_QUESTION}};
-    char path[1024];
+    char path[PATH_MAX];
     struct stat sb;
-    snprintf(path, sizeof path, "%s/intake.json", dir);
+    if (fmt_fit(path, sizeof path, "%s/intake.json", dir)) return pb_fail(b, "%.200s...: path too long", dir);
     if (lstat(path, &sb) != 0 && errno == ENOENT) return 0;
     json_t *j = pb_load_json(b, path), *questions, *q, *answers;
     if (!j) return -1;
@@ -448,9 +449,9 @@ static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const 
  */
 static int load_folder(builder *b, const char *dir, const char *sub, int (*fn)(builder *, json_t *, const char *))
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, sub);
+    char path[PATH_MAX];
     b->file[0] = 0;
+    if (fmt_fit(path, sizeof path, "%s/%s", dir, sub)) return pb_fail(b, "%.200s...: path too long", dir);
     DIR *d = opendir(path);
     if (!d) return pb_fail(b, "%s: %s", path, strerror(errno));
     char **names = NULL;
@@ -482,9 +483,10 @@ static int load_folder(builder *b, const char *dir, const char *sub, int (*fn)(b
     closedir(d);
     if (n) qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n && rc == 0; i++) {
-        char fp[2048];
-        snprintf(fp, sizeof fp, "%s/%s", path, names[i]);
-        json_t *j = pb_load_json(b, fp);
+        char fp[PATH_MAX];
+        json_t *j = NULL;
+        if (fmt_fit(fp, sizeof fp, "%s/%s", path, names[i])) pb_fail(b, "%.200s/%.100s...: path too long", path, names[i]);
+        else j = pb_load_json(b, fp);
         if (!j) {
             rc = -1;
             break;
@@ -501,8 +503,9 @@ static int load_folder(builder *b, const char *dir, const char *sub, int (*fn)(b
 int pack_build(const char *src_dir, const char *out_path, char *err, size_t errlen)
 {
     builder b = {.err = err, .errlen = errlen};
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
+    char tmp[PATH_MAX];
+    /* a cut-short name would be written, and renamed over, instead of the one asked for */
+    if (fmt_fit(tmp, sizeof tmp, "%s.tmp", out_path)) return pb_fail(&b, "%.200s...: path too long", out_path);
     pb_find_pictograms(&b, src_dir);
     int rc = pb_db_begin(&b, tmp);
     if (!rc) rc = load_pack_json(&b, src_dir);

@@ -6,6 +6,7 @@
 #include "pack/build_priv.h"
 
 #include "i18n/i18n.h"
+#include "platform/fmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,11 @@ static const char *const syl_ethi[] = {"ካ", "በር", "ቶ", "ሊን", "ሳ", 
 static void synth_words(char *buf, size_t len, const char *lang, unsigned *seed, int words)
 {
     const char *const *syl = syl_latn;
-    if (i18n_is_rtl(lang)) syl = syl_arab;
-    else if (!strcmp(lang, "ru") || !strcmp(lang, "uk")) syl = syl_cyrl;
-    else if (!strcmp(lang, "ti")) syl = syl_ethi;
+    const i18n_lang *l = i18n_lang_find(lang);
+    const char *script = l ? l->script : "Latn";
+    if (!strcmp(script, "Arab")) syl = syl_arab;
+    else if (!strcmp(script, "Cyrl")) syl = syl_cyrl;
+    else if (!strcmp(script, "Ethi")) syl = syl_ethi;
     size_t o = 0;
     buf[0] = 0;
     for (int w = 0; w < words; w++) {
@@ -41,8 +44,8 @@ int pack_synth(const char *out_path, int noffers, int nlangs, unsigned seed, con
     static const char *const cats[] = {"housing", "language", "work", "school", "health",
                                        "counselling", "interpreters", "volunteering", "protection", "events"};
     builder b = {.err = err, .errlen = errlen};
-    char tmp[1024];
-    snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
+    char tmp[PATH_MAX];
+    if (fmt_fit(tmp, sizeof tmp, "%s.tmp", out_path)) return pb_fail(&b, "%.200s...: path too long", out_path);
     if (nlangs < 1) nlangs = 1;
     if (nlangs > i18n_lang_count()) nlangs = i18n_lang_count();
     int rc = pb_db_begin(&b, tmp);
@@ -59,11 +62,10 @@ int pack_synth(const char *out_path, int noffers, int nlangs, unsigned seed, con
     }
     char t1[256], t2[512], t3[1024], id[64], id2[64], ord[16];
     for (int c = 0; !rc && c < 10; c++) {
-        char icon[64], path[1024];
+        char icon[64], path[PATH_MAX];
         snprintf(icon, sizeof icon, "%s.svg", cats[c]);
-        snprintf(path, sizeof path, "%s/%s", pictogram_dir ? pictogram_dir : "", icon);
         struct stat sb;
-        int has_icon = pictogram_dir && stat(path, &sb) == 0;
+        int has_icon = pictogram_dir && fmt_fit(path, sizeof path, "%s/%s", pictogram_dir, icon) == 0 && stat(path, &sb) == 0;
         const char *why = has_icon ? pb_put_media(&b, icon, path) : NULL;
         if (why) rc = pb_fail(&b, "pictogram %s: %s", path, why);
         snprintf(ord, sizeof ord, "%d", c);

@@ -7,6 +7,7 @@
  */
 #include "check.h"
 #include "booking/booking.h"
+#include "booking/worker.h"
 #include "booking/caldav.h"
 
 #include <ctype.h>
@@ -373,6 +374,45 @@ TEST(local_list_and_exports)
     if (c) icalcomponent_free(c);
     free(qr);
     booking_close(b);
+}
+
+/* The worker hands the backend the whole title: a long Arabic one was cut at 255 bytes,
+ * in the middle of a letter, and a too-long offer id is refused rather than shortened. */
+TEST(worker_copies_whole_texts)
+{
+    char path[800], err[256] = "";
+    snprintf(path, sizeof path, "%s/worker.db", dir);
+    unlink(path);
+    booking_config c = {.db_path = path, .kiosk_id = "test-worker"};
+    booking_worker *w = NULL;
+    CHECK(booking_worker_start(&w, &c, 60, err, sizeof err) == 0, "worker started: %s", err);
+    if (!w) return;
+    char title[400] = "";
+    for (int i = 0; i < 150; i++) strcat(title, "\xd8\xb3"); /* 150 x U+0633, 300 bytes */
+    booking_request r = req("long-title", 5, 1, NULL, NULL);
+    r.title = title;
+    booking_result res = {0};
+    CHECK(booking_worker_book(w, 1, &r) == 0, "posted");
+    for (int i = 0; i < 500 && !booking_worker_poll(w, 1, &res); i++) usleep(10000);
+    CHECK(res.job == BOOKING_JOB_BOOK && res.rc == 0 && res.info.state == BOOKING_CONFIRMED, "booked (rc %d: %s)",
+          res.rc, res.err);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int len = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT length(CAST(title AS BLOB)) FROM booking WHERE offer_id='long-title'", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        len = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    CHECK(len == 300, "the title is stored whole: %d of 300 bytes", len);
+    char id[300];
+    memset(id, 'x', sizeof id - 1);
+    id[sizeof id - 1] = 0;
+    r.offer_id = id;
+    CHECK(booking_worker_book(w, 1, &r) == -1, "an offer id longer than a booking holds is refused");
+    booking_worker_stop(w);
 }
 
 /* A slot after 2038 is written with its own date, not one a 32-bit time_t made of it. */
@@ -820,6 +860,7 @@ int main(int argc, char **argv)
     RUN(local_lookup_cancel);
     RUN(local_list_and_exports);
     RUN(times_after_2038);
+    RUN(worker_copies_whole_texts);
     RUN(zone_of_local_days);
     RUN(local_purge_after_slot);
     RUN(local_race);

@@ -318,6 +318,20 @@ TEST(district_zone)
     REFUSED("pack.json", PACK("\"version\":2,\"timezone\":\"Mars/Olympus\","), "pack.json:1: timezone", "Mars/Olympus");
 }
 
+/* A path that does not fit is refused, never cut short into another file's name. */
+TEST(long_paths)
+{
+    char dir[600], err[1024];
+    snprintf(dir, sizeof dir, "%s/long", scratch);
+    fresh(dir);
+    static char out[5000];
+    int n = snprintf(out, sizeof out, "%s/", dir);
+    memset(out + n, 'a', sizeof out - (size_t)n - 1);
+    out[sizeof out - 1] = 0;
+    err[0] = 0;
+    CHECK(pack_build(dir, out, err, sizeof err) != 0 && strstr(err, "path too long"), "a 5000-byte target: %s", err);
+}
+
 /* issue 12: a folder whose reading fails is an error, not an empty folder. */
 TEST(readdir_failure)
 {
@@ -563,6 +577,7 @@ int main(int argc, char **argv)
     RUN(limits);
     RUN(valid_edges);
     RUN(district_zone);
+    RUN(long_paths);
     RUN(readdir_failure);
     RUN(bad_source_matrix);
     CHECK_DONE();
