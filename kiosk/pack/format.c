@@ -5,6 +5,8 @@
 #include "format.h"
 #include "pack_priv.h"
 
+#include "platform/wallclock.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -93,17 +95,6 @@ int pack_trust_add_file(pack_trust *t, const char *pub_path, char *err, size_t e
 
 /* ---------- manifests ---------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date, in int64 (no time_t: 32 bits on armhf). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static int days_in_month(int64_t y, int m)
 {
     static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -118,20 +109,13 @@ int pack_time_parse(const char *s, int64_t *out)
         mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60 || h < 0 || mi < 0 ||
         sec < 0 || y < 0)
         return -1;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    *out = wallclock_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
     return 0;
 }
 
 void pack_time_format(int64_t t, char *buf, size_t len)
 {
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), secs = t - days * 86400;
-    /* civil_from_days */
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    int64_t y = yoe + era * 400 + (m <= 2);
-    snprintf(buf, len, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", (long long)y, (long long)m, (long long)d,
-             (long long)(secs / 3600), (long long)(secs / 60 % 60), (long long)(secs % 60));
+    wallclock_iso(t, buf, len);
 }
 
 int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *err, size_t errlen)
