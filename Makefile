@@ -190,9 +190,12 @@ endif
 # them and runs each briefly on its corpus; run one longer with e.g. build/fuzz/fuzz_offer -max_total_time=600.
 FUZZ_FLAGS = $(KIOSK_CPPFLAGS) -std=c17 -pthread -g -O1 -fsanitize=fuzzer,address,undefined -MMD -MP
 FUZZ_LIB = $(filter kiosk/pack/% kiosk/store/% kiosk/i18n/% kiosk/platform/wallclock.c kiosk/platform/secret.c kiosk/platform/fmt.c kiosk/booking/slots.c,$(LIB_SRC))
+# libFuzzer comes with clang (DEB_PKGS has clang and its runtime); FUZZ_CC=clang-16 picks another.
+FUZZ_CC ?= clang
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) not found: the fuzz targets need clang (libFuzzer); run make deps (as root) or set FUZZ_CC"; exit 1; }
 	@mkdir -p $(dir $@)
-	@clang $(FUZZ_FLAGS) $(PKG_CFLAGS) $< $(FUZZ_LIB) $(PKG_LIBS) -o $@
+	@$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) $< $(FUZZ_LIB) $(PKG_LIBS) -o $@
 -include build/fuzz/fuzz_manifest.d build/fuzz/fuzz_offer.d
 
 fuzz: build/fuzz/fuzz_manifest build/fuzz/fuzz_offer
@@ -203,13 +206,13 @@ fuzz: build/fuzz/fuzz_manifest build/fuzz/fuzz_offer
 bench: deps
 	@$(call apt_install,$(BENCH_PKGS))
 	@$(MAKE) --no-print-directory build
-	@tests/bench.sh
+	@BUILD=$(BUILD) tests/bench.sh
 
 # The kiosk beside headless Chromium showing the same 500 Arabic offers (not part of make test).
 bench-browser: deps
 	@$(call apt_install,$(BROWSER_PKGS))
 	@$(MAKE) --no-print-directory build
-	@tests/bench_browser.sh
+	@BUILD=$(BUILD) tests/bench_browser.sh
 
 # Install a build onto a kiosk image (as root, or staged under DESTDIR): binaries, data, the
 # unit (ExecStart from PREFIX, in systemd's unit directory), a config. The system user and its

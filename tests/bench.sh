@@ -6,28 +6,30 @@
 set -eu
 cd "$(dirname "$0")/.."
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
-B=build/bench
+# BUILD: the build folder the Makefile built (make bench passes its BUILD)
+BUILD=${BUILD:-build}
+B=$BUILD/bench
 mkdir -p $B
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 kv() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2" | head -n 1; } # the value of NAME=... in a line
 mib() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 
 t0=$(ms)
-build/kiosk-pack synth $B/synth.db 5000 16 content/pictograms
+$BUILD/kiosk-pack synth $B/synth.db 5000 16 content/pictograms
 echo "synth_pack: 5000 offers x 16 languages, $(( $(ms) - t0 )) ms to build, $(du -k $B/synth.db | cut -f1) KiB"
 
 # search per keystroke on the same pack: typed words from any script, one query per letter; then
 # the hit rates of the relevance set on the demo content
-build/tests/bench_search $B/synth.db build/content/demo.db tests/search/relevance.tsv
+$BUILD/tests/bench_search $B/synth.db $BUILD/content/demo.db tests/search/relevance.tsv
 
 # free times for an offer: four weeks of slots from a weekly schedule, seats counted (local backend)
-build/tests/bench_booking $B/booking.db
+$BUILD/tests/bench_booking $B/booking.db
 
 # full import of the synthetic pack: verify signature, hash 54 MB, copy, check, switch
-build/kiosk-pack sign $B/synth.db content/keys/demo.secret $B/synth.kpack
+$BUILD/kiosk-pack sign $B/synth.db content/keys/demo.secret $B/synth.kpack
 rm -f $B/installed.db
 t0=$(date +%s%N)
-build/kiosk-pack install $B/synth.kpack content/keys/demo.pub $B/installed.db > /dev/null
+$BUILD/kiosk-pack install $B/synth.kpack content/keys/demo.pub $B/installed.db > /dev/null
 t1=$(date +%s%N)
 import_ms=$(( (t1 - t0) / 1000000 )); wire=$(stat -c %s $B/synth.kpack)
 echo "pack_import_ms=$import_ms ($(du -k $B/synth.kpack | cut -f1) KiB pack, target <= 1000)"
@@ -51,14 +53,14 @@ fi
 cp $B/synth.db $B/synth2.db
 sqlite3 $B/synth2.db "UPDATE meta SET value='2' WHERE key='content_version';
   UPDATE service_i18n SET summary = summary || ' (neu)' WHERE CAST(substr(service_id, 7) AS INTEGER) % 100 = 0"
-build/kiosk-pack sign $B/synth2.db content/keys/demo.secret $B/synth2.kpack
-build/kiosk-pack diff $B/synth.db $B/synth2.db content/keys/demo.secret $B/delta12.kpack
+$BUILD/kiosk-pack sign $B/synth2.db content/keys/demo.secret $B/synth2.kpack
+$BUILD/kiosk-pack diff $B/synth.db $B/synth2.db content/keys/demo.secret $B/delta12.kpack
 cp $B/installed.db $B/installed-delta.db
 t0=$(date +%s%N)
-build/kiosk-pack install $B/delta12.kpack content/keys/demo.pub $B/installed-delta.db > /dev/null
+$BUILD/kiosk-pack install $B/delta12.kpack content/keys/demo.pub $B/installed-delta.db > /dev/null
 t1=$(date +%s%N)
 cp $B/installed.db $B/installed-full.db
-build/kiosk-pack install $B/synth2.kpack content/keys/demo.pub $B/installed-full.db > /dev/null
+$BUILD/kiosk-pack install $B/synth2.kpack content/keys/demo.pub $B/installed-full.db > /dev/null
 t2=$(date +%s%N)
 full=$(stat -c %s $B/synth2.kpack); delta=$(stat -c %s $B/delta12.kpack)
 echo "delta_1pct: $delta bytes vs full $full bytes ($(awk -v d=$delta -v f=$full 'BEGIN{printf "%.2f", 100*d/f}') %, target <= 2 %), apply $(( (t1 - t0) / 1000000 )) ms vs full $(( (t2 - t1) / 1000000 )) ms"
@@ -67,7 +69,7 @@ echo "delta_1pct: $delta bytes vs full $full bytes ($(awk -v d=$delta -v f=$full
 times=()
 for i in 1 2 3 4 5 6 7; do
     t0=$(date +%s%N)
-    out=$(build/kiosk --content $B/synth.db --size 1920x1080 --first-frame)
+    out=$($BUILD/kiosk --content $B/synth.db --size 1920x1080 --first-frame)
     t1=$(date +%s%N)
     times+=($(( (t1 - t0) / 1000 )))
 done
@@ -80,8 +82,8 @@ echo "first_frame_ms=$first_ms (median of 7, exec to first present, includes exi
 if command -v xvfb-run > /dev/null; then
     for r in auto software; do
         printf '[kiosk]\nrenderer = %s\ndata_dir = .\n' $r > $B/renderer-$r.ini
-        x=$(SDL_VIDEODRIVER= xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" sh -c "build/kiosk --config $B/renderer-$r.ini \
-              --content $B/synth.db --size 1920x1080 --first-frame; tests/proc_stats.py --pss --runs 3 -- build/kiosk \
+        x=$(SDL_VIDEODRIVER= xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" sh -c "$BUILD/kiosk --config $B/renderer-$r.ini \
+              --content $B/synth.db --size 1920x1080 --first-frame; tests/proc_stats.py --pss --runs 3 -- $BUILD/kiosk \
               --config $B/renderer-$r.ini --content $B/synth.db --size 1920x1080 --first-frame" 2>/dev/null | tr '\n' ' ')
         echo "xvfb_first_frame renderer=$r: ${x:-failed} (PSS sampled every 10 ms; median of 3)"
         eval "xvfb_$r='$(kv peak_rss_kib "$x") KiB RSS, $(kv pss_kib "$x") KiB PSS ($(sed -n 's/.*renderer=\([a-z0-9]*\).*/\1/p' <<<"$x"))'"
@@ -90,19 +92,19 @@ fi
 
 # CPU (user + system) from start to the Arabic list of 500 offers drawn, then exit (median of 7)
 printf 'tap cat:language\n' > $B/list.txt
-list=$(tests/proc_stats.py --runs 7 -- build/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/list.txt --shots $B)
+list=$(tests/proc_stats.py --runs 7 -- $BUILD/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/list.txt --shots $B)
 echo "list_ar_500: $list (start, 500-offer Arabic list drawn, exit; medians of 7)"
 
 # The same in instructions (callgrind), which a loaded machine does not blur: first frame,
 # start -> list -> exit, and one scrolling frame (the difference of 220 and 20 frames, / 200).
 if command -v valgrind > /dev/null; then
     ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : *//p'; }
-    ir_first=$(ir build/kiosk --content $B/synth.db --size 1920x1080 --first-frame)
-    ir_list=$(ir build/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/list.txt --shots $B)
+    ir_first=$(ir $BUILD/kiosk --content $B/synth.db --size 1920x1080 --first-frame)
+    ir_list=$(ir $BUILD/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/list.txt --shots $B)
     printf 'tap cat:language\nbench-scroll 20\n' > $B/scroll20.txt
     printf 'tap cat:language\nbench-scroll 220\n' > $B/scroll220.txt
-    ir20=$(ir build/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/scroll20.txt --shots $B)
-    ir220=$(ir build/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/scroll220.txt --shots $B)
+    ir20=$(ir $BUILD/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/scroll20.txt --shots $B)
+    ir220=$(ir $BUILD/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/scroll220.txt --shots $B)
     ir_frame=$(( (ir220 - ir20) / 200 ))
     echo "instructions (callgrind): first_frame=$ir_first list_ar_500=$ir_list scroll_frame=$ir_frame"
 fi
@@ -113,12 +115,12 @@ tap cat:language
 bench-scroll 2000
 report-rss
 S
-scroll=$(build/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/scroll.txt --shots $B)
+scroll=$($BUILD/kiosk --content $B/synth.db --size 1920x1080 --lang ar --script $B/scroll.txt --shots $B)
 echo "$scroll" | tr '\n' ' '; echo
 
 # frame times while the sync thread is stuck on a stalling server (nginx on loopback, 50 B/s)
 N=$PWD/$B/nginx; mkdir -p $N/www
-build/kiosk-pack publish $N/www content/keys/demo.secret 30 $B/synth.db > /dev/null
+$BUILD/kiosk-pack publish $N/www content/keys/demo.secret 30 $B/synth.db > /dev/null
 cat > $N/nginx.conf <<NG
 user root; worker_processes 1; pid $N/nginx.pid; error_log $N/error.log;
 events { worker_connections 16; }
@@ -129,11 +131,11 @@ NG
 nginx -c $N/nginx.conf -p $N
 printf '[kiosk]\ncontent = %s\nstore_url = http://127.0.0.1:18699/\ntrusted_keys = content/keys/demo.pub\n' "$PWD/$B/synth.db" > $B/stall.ini
 printf 'tap lang:ar\ntap cat:language\nbench-scroll 1500\n' > $B/stall.txt
-echo "during_stalled_sync: $(build/kiosk --config $B/stall.ini --size 1920x1080 --script $B/stall.txt --shots $B 2>/dev/null | grep scroll_frames)"
+echo "during_stalled_sync: $($BUILD/kiosk --config $B/stall.ini --size 1920x1080 --script $B/stall.txt --shots $B 2>/dev/null | grep scroll_frames)"
 kill -QUIT "$(cat $N/nginx.pid)"
 
 # idle: the real event loop with no input for 5 s
-KIOSK_STATS=1 build/kiosk --content $B/synth.db --size 1920x1080 > $B/idle.txt &
+KIOSK_STATS=1 $BUILD/kiosk --content $B/synth.db --size 1920x1080 > $B/idle.txt &
 pid=$!
 sleep 1
 c0=$(awk '{print $14+$15}' /proc/$pid/stat)
@@ -172,7 +174,7 @@ lines.append("report-rss")
 open(sys.argv[1], "w").write("\n".join(lines) + "\n")
 PY
 t0=$(ms)
-out=$(build/kiosk --content build/content/demo.db --size 800x480 --script $B/soak.txt --shots $B 2>/dev/null | grep rss_kib | tr '\n' ' ')
+out=$($BUILD/kiosk --content $BUILD/content/demo.db --size 800x480 --script $B/soak.txt --shots $B 2>/dev/null | grep rss_kib | tr '\n' ' ')
 echo "soak_${soak_taps}_taps: $out ($(( ($(ms) - t0) / 1000 )) s; first figures after $((soak_taps / 10)) taps, second after $soak_taps; BENCH_SOAK_TAPS=100000 for the long run)"
 
 # the speed targets (issue 16): 5,000 x 16 pack, dummy driver, software renderer, 1920x1080

@@ -9,12 +9,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
-B=build/bench
+BUILD=${BUILD:-build}   # the Makefile passes its BUILD
+B=$BUILD/bench
 RUNS=${RUNS:-5}
 mkdir -p $B/browser
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$CHROMIUM" ] || { echo "bench-browser: no chromium (apt-get install chromium)"; exit 1; }
-[ -s $B/synth.db ] || build/kiosk-pack synth $B/synth.db 5000 16 content/pictograms
+[ -s $B/synth.db ] || $BUILD/kiosk-pack synth $B/synth.db 5000 16 content/pictograms
 
 # The page: what the kiosk's list shows per offer (name, provider, two lines of summary, town),
 # Arabic with the kiosk's fallback to German, in the kiosk's fonts (fonts/fallback.ini: Naskh
@@ -57,7 +58,7 @@ print(f"page: {len(rows)} offers")
 PY
 
 printf 'tap cat:language\nshot list\n' > $B/browser/kiosk.txt
-kiosk_cmd=(build/kiosk --content "$B/synth.db" --size 1920x1080 --lang ar --script "$B/browser/kiosk.txt" --shots "$B/browser")
+kiosk_cmd=($BUILD/kiosk --content "$B/synth.db" --size 1920x1080 --lang ar --script "$B/browser/kiosk.txt" --shots "$B/browser")
 chromium_run() {
     local prof
     prof=$(mktemp -d "$PWD/$B/browser/profile.XXXXXX")
