@@ -141,14 +141,23 @@ static int has_control(const char *v)
     return 0;
 }
 
+/* Digits only, with at most one '.' when fraction: strtoll and strtod also take signs, spaces,
+ * "nan", "inf", hex and trailing text, none of which is a setting. */
+static int plain_decimal(const char *v, int fraction)
+{
+    size_t n = strlen(v), digits = strspn(v, "0123456789");
+    if (!n || !digits) return 0;
+    if (digits == n) return 1;
+    return fraction && v[digits] == '.' && strspn(v + digits + 1, "0123456789") == n - digits - 1;
+}
+
 static int parse_int(const setting *s, const char *v, long long *out, char *err, size_t errlen)
 {
     char sh[64];
-    errno = 0;
-    char *end = NULL;
-    long long n = strtoll(v, &end, 10);
-    if (!*v || end == v || *end || (*v < '0' || *v > '9'))
+    if (!plain_decimal(v, 0))
         return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is not a whole number", s->name, shown(v, sh, sizeof sh));
+    errno = 0;
+    long long n = strtoll(v, NULL, 10);
     if (errno == ERANGE || n < s->lo || n > s->hi)
         return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %s is out of range (%lld to %lld)", s->name,
                    shown(v, sh, sizeof sh), s->lo, s->hi);
@@ -161,12 +170,10 @@ static int parse_int(const setting *s, const char *v, long long *out, char *err,
 static int parse_float(const setting *s, const char *v, double *out, char *err, size_t errlen)
 {
     char sh[64];
-    errno = 0;
-    char *end = NULL;
-    double d = strtod(v, &end);
-    /* strtod also reads "nan", "inf" and hex floats: only plain decimals are a setting */
-    if (!*v || end == v || *end || strspn(v, "0123456789.") != strlen(v))
+    if (!plain_decimal(v, 1))
         return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is not a decimal number", s->name, shown(v, sh, sizeof sh));
+    errno = 0;
+    double d = strtod(v, NULL);
     if (errno == ERANGE || !isfinite(d) || (d != 0 && (d < PX_PER_MM_MIN || d > PX_PER_MM_MAX)))
         return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %s is out of range (0 to guess, or %g to %g)", s->name,
                    shown(v, sh, sizeof sh), PX_PER_MM_MIN, PX_PER_MM_MAX);
