@@ -189,6 +189,19 @@ static void load_categories(app *a)
         log_msg("store", "categories: %s", store_errmsg(a->st));
 }
 
+/* The UI strings of a language, loaded on first use and kept (NULL: English). */
+static const i18n_catalog *catalog_of(app *a, const char *code)
+{
+    int i = lang_index(code);
+    if (i >= 0 && !a->catalogs[i]) {
+        char path[1200], err[512];
+        snprintf(path, sizeof path, "%s/translations/%s.po", a->cfg.data_dir, code);
+        if (i18n_catalog_load(&a->catalogs[i], path, code, err, sizeof err) != 0)
+            log_msg("i18n", "UI strings for %s unavailable, showing English: %s", code, err);
+    }
+    return i >= 0 ? a->catalogs[i] : NULL;
+}
+
 static void set_lang(app *a, const char *code)
 {
     const i18n_lang *l = i18n_lang_find(code);
@@ -196,19 +209,47 @@ static void set_lang(app *a, const char *code)
     snprintf(a->s.lang, sizeof a->s.lang, "%s", l->code);
     a->s.rtl = l->rtl;
     a->s.nchain = i18n_fallback_chain(l->code, a->s.chain, 6);
-    int i = lang_index(l->code);
-    if (i >= 0 && !a->catalogs[i]) {
-        char path[1200], err[512];
-        snprintf(path, sizeof path, "%s/translations/%s.po", a->cfg.data_dir, l->code);
-        if (i18n_catalog_load(&a->catalogs[i], path, l->code, err, sizeof err) != 0)
-            log_msg("i18n", "UI strings for %s unavailable, showing English: %s", l->code, err);
-    }
-    a->s.catalog = i >= 0 ? a->catalogs[i] : NULL;
+    a->s.catalog = catalog_of(a, l->code);
     a->s.can_speak = a->speech_rate > 0 && a->audio && speech_has_voice(l->code);
     load_categories(a);
     free_questions(a);
     if (store_questions(a->st, a->s.chain, a->s.nchain, &a->s.questions, &a->s.nquestions) != 0)
         log_msg("store", "questions: %s", store_errmsg(a->st));
+}
+
+/*
+ * The language screen invites a passer-by in one offered language at a time, each in its own
+ * script, and turns to the next every ATTRACT_TURN_MS. A turn costs one catalog load the first
+ * time a language comes round (kept, as a visitor's choice keeps it), one query for the
+ * category names and one drawn frame; between turns an idle kiosk sleeps as before.
+ */
+#define ATTRACT_TURN_MS 4000u
+
+static void attract_show(app *a, int turn)
+{
+    app_state *s = &a->s;
+    int n = 0;
+    while (s->languages && s->languages[n]) n++;
+    store_categories_free(s->attract_cats, s->nattract_cats);
+    s->attract_cats = NULL;
+    s->nattract_cats = 0;
+    s->attract_turn = n ? (turn % n + n) % n : 0;
+    s->attract_lang = n ? s->languages[s->attract_turn] : a->cfg.default_lang;
+    s->attract_catalog = catalog_of(a, s->attract_lang);
+    const char *chain[6];
+    int nchain = i18n_fallback_chain(s->attract_lang, chain, 6);
+    if (store_categories(a->st, chain, nchain, &s->attract_cats, &s->nattract_cats) != 0)
+        log_msg("store", "categories: %s", store_errmsg(a->st));
+    a->attract_next_ms = s->now_ms + ATTRACT_TURN_MS;
+}
+
+/* Back to the first turn: the kiosk's default language. */
+static void attract_restart(app *a)
+{
+    int turn = 0;
+    for (int i = 0; a->s.languages && a->s.languages[i]; i++)
+        if (!strcmp(a->s.languages[i], a->cfg.default_lang)) turn = i;
+    attract_show(a, turn);
 }
 
 static char **split_langs(const char *list)
@@ -307,6 +348,7 @@ void app_close(app *a)
     free_session(a);
     free_questions(a);
     store_categories_free(a->s.cats, a->s.ncats);
+    store_categories_free(a->s.attract_cats, a->s.nattract_cats);
     store_strv_free(a->s.languages);
     store_strv_free(a->s.language_names);
     for (int i = 0; i < MAX_LANGS; i++) i18n_catalog_free(a->catalogs[i]);
@@ -336,6 +378,7 @@ void app_reset(app *a)
     a->s.countdown = 0;
     a->s.last_input_ms = a->s.now_ms;
     set_lang(a, a->cfg.default_lang);
+    attract_restart(a);
     a->resets++;
 }
 
@@ -383,6 +426,7 @@ int app_reload_content(app *a)
     a->st = s;
     load_languages(a);
     set_lang(a, a->s.lang);
+    attract_restart(a); /* the list of languages may have changed */
     return 0;
 }
 
@@ -501,6 +545,11 @@ int app_tick(app *a, uint32_t now_ms)
         if (v != s->scroll[s->screen]) dirty = 1;
         s->scroll[s->screen] = v;
     }
+    if (s->screen == SCREEN_ATTRACT && s->languages && s->languages[0] && s->languages[1] &&
+        (int32_t)(now_ms - a->attract_next_ms) >= 0) {
+        attract_show(a, s->attract_turn + 1);
+        dirty = 1;
+    }
     if (s->screen != SCREEN_ATTRACT) {
         uint32_t idle = now_ms - s->last_input_ms;
         if (idle >= s->idle_timeout_ms) {
@@ -523,7 +572,11 @@ int app_next_tick_ms(const app *a)
     int booking = s->book_state == BOOK_LOADING || s->book_state == BOOK_SENDING || s->code_state == CODE_LOOKING ||
                   s->staff_exporting;
     if (s->velocity != 0 || app_staff_pending(a) || job_pending(a->speaker) || booking) return 16;
-    if (s->screen == SCREEN_ATTRACT) return -1;
+    if (s->screen == SCREEN_ATTRACT) {
+        if (!s->languages || !s->languages[0] || !s->languages[1]) return -1;
+        int32_t left = (int32_t)(a->attract_next_ms - s->now_ms);
+        return left > 0 ? left : 0;
+    }
     uint32_t idle = s->now_ms - s->last_input_ms;
     if (idle >= s->idle_timeout_ms) return 0;
     uint32_t left = s->idle_timeout_ms - idle;

@@ -40,6 +40,7 @@ struct app {
     job_queue *pins;             /* PIN checks (Argon2id, ~0.6 s), started on first use */
     app_state s;
     i18n_catalog *catalogs[MAX_LANGS]; /* by index in i18n_lang_at(), loaded on first use */
+    uint32_t attract_next_ms;    /* when the language screen turns to its next language */
     int resets;
     unsigned gen;                /* session generation: background results of another are dropped */
     uint32_t last_tick;

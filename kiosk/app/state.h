@@ -136,6 +136,13 @@ typedef struct app_state {
 
     char **languages;            /* languages offered on the attract screen */
     char **language_names;       /* each in its own script, parallel to languages */
+    /* the language screen invites in one offered language at a time, in its own script:
+     * app_tick turns to the next every few seconds (one frame a turn, nothing in between) */
+    int attract_turn;            /* index into languages of the language inviting now */
+    const char *attract_lang;    /* that language's code (languages[attract_turn]) */
+    const i18n_catalog *attract_catalog; /* its UI strings */
+    store_category *attract_cats; /* the pack's categories named in that language */
+    int nattract_cats;
     int demo;
 
     store_category *cats;

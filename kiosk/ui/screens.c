@@ -11,6 +11,73 @@
 
 /* ---------- attract / language choice ---------- */
 
+/* Height of one line at opts o in the tallest of the scripts offered: the heading keeps its
+ * place while the invitation turns through the languages (Nastaliq stands tallest). */
+static int tallest_line(frame *f, text_opts o)
+{
+    static const char *const probes[][2] = {{"en", "Ag"}, {"ur", "بگ"}, {"ar", "بگ"}, {"ti", "ቋ"}, {"ru", "Щу"}};
+    int h = 0;
+    o.max_lines = 1;
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+        o.lang = probes[i][0];
+        int lh = ui_text(f, (rect){0, 0, f->w, 0}, probes[i][1], &o, 0);
+        if (lh > h) h = lh;
+    }
+    return h;
+}
+
+/* What the kiosk offers: the pack's category pictograms, named in the inviting language when
+ * labels (a large panel). Not targets of their own: a tap there starts like any tap. */
+static int attract_offers(frame *f, rect area, int labels, int draw)
+{
+    const app_state *st = f->st;
+    const store_category *c = st->attract_cats ? st->attract_cats : st->cats;
+    int n = st->attract_cats ? st->nattract_cats : st->ncats;
+    if (n <= 0 || area.w <= 0 || area.h <= 0) return 0;
+    int pad = f->m.pad;
+    if (!labels) {
+        /* one row of pictograms, as many as fit at their size */
+        int side = area.h, gap = pad / 2;
+        int fit = (area.w + gap) / (side + gap);
+        if (fit > n) fit = n;
+        for (int i = 0; draw && i < fit; i++)
+            ui_image(f, c[i].id, c[i].icon, c[i].icon_len, (rect){area.x + i * (side + gap), area.y, side, side},
+                     COL_ACCENT, 0);
+        return side;
+    }
+    int rows = n > 6 && f->h > f->w ? 2 : 1;
+    int cols = (n + rows - 1) / rows;
+    int tw = (area.w - (cols - 1) * pad / 2) / cols;
+    text_opts lo = ui_opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_CENTER);
+    lo.ui_dir = 0;
+    lo.max_lines = 2;
+    int label_h = 0;
+    for (int i = 0; i < n; i++) {
+        lo.lang = c[i].name.lang;
+        int h = ui_text(f, (rect){0, 0, tw, 0}, c[i].name.text, &lo, 0);
+        if (h > label_h) label_h = h;
+    }
+    int row_h = area.h / rows;
+    int side = row_h - label_h - pad / 2;
+    if (side > tw * 3 / 5) side = tw * 3 / 5;
+    if (side > (int)(30 * f->m.mm)) side = (int)(30 * f->m.mm);
+    if (side < (int)(8 * f->m.mm)) return 0; /* no room for a pictogram one can make out */
+    int used = rows * (side + pad / 2 + label_h);
+    int y0 = area.y;
+    for (int i = 0; draw && i < n; i++) {
+        int r = i / cols, k = i % cols;
+        /* a short last row stays centred */
+        int in_row = r == rows - 1 ? n - r * cols : cols;
+        int x0 = area.x + (area.w - (in_row * tw + (in_row - 1) * pad / 2)) / 2;
+        int x = x0 + k * (tw + pad / 2), y = y0 + r * (side + pad / 2 + label_h);
+        ui_image(f, c[i].id, c[i].icon, c[i].icon_len, (rect){x, y, tw, side}, COL_ACCENT, 0);
+        lo.lang = c[i].name.lang;
+        int h = ui_text(f, (rect){x, 0, tw, 0}, c[i].name.text, &lo, 0);
+        ui_text(f, (rect){x, y + side + pad / 4, tw, h}, c[i].name.text, &lo, 1);
+    }
+    return used;
+}
+
 void screen_attract(frame *f)
 {
     const app_state *st = f->st;
@@ -19,36 +86,41 @@ void screen_attract(frame *f)
     while (st->languages && st->languages[n]) n++;
     int portrait = f->h > f->w;
     int demo_h = st->demo ? f->m.small * 3 / 2 : 0;
-    /* heading: globe pictogram and the prompt in the first two offered languages */
+    /* the invitation speaks one offered language at a time, each in its own script (app_tick
+     * turns it); the buttons, the access labels and a tap elsewhere stay in the default language */
+    const char *il = st->attract_lang ? st->attract_lang : st->lang;
+    const i18n_catalog *ic = st->attract_lang ? st->attract_catalog : st->catalog;
     int top = pad;
     int icon = t;
     ui_icon(f, "language", (rect){pad, top, icon, icon}, COL_ACCENT, 0);
     int access_x = ui_access_buttons(f, top, t, f->w);
-    text_opts ho = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_LEFT);
+    /* small panels: the prompt in one line and a row of pictograms under it, so four rows of
+     * buttons still fit */
+    int small_screen = f->h < 600;
+    text_opts ho = ui_opts(small_screen ? f->m.body : f->m.title, 1, COL_TEXT, TEXT_ALIGN_START);
     ho.max_lines = 1;
     ho.ui_dir = 0;
-    int tx = pad * 2 + icon;
-    int y = top;
-    /* the prompt in the kiosk's default language, and in English beneath it */
-    ho.lang = st->lang;
-    /* small panels: one line in the default language, so four rows of buttons still fit */
-    int small_screen = f->h < 600;
+    text_opts so = ui_opts(f->m.body, 0, COL_MUTED, TEXT_ALIGN_START);
+    so.max_lines = 1;
+    so.ui_dir = 0;
+    int tx = pad * 2 + icon, tw = access_x - tx - pad;
+    int head_h = tallest_line(f, ho), sub_h = small_screen ? 0 : tallest_line(f, so);
+    ho.lang = so.lang = il;
+    const char *prompt = i18n_gettext(ic, "Choose your language");
+    ui_text(f, (rect){tx, top, tw, head_h}, prompt, &ho, 1);
     if (small_screen) {
-        ho.size = f->m.body;
-        ho.max_lines = 2;
+        /* the row sits under this language's prompt: it is no target, so it may move a little */
+        int ph = ui_text(f, (rect){tx, top, tw, 0}, prompt, &ho, 0);
+        int side = icon - ph - pad / 4;
+        if (side > (int)(4 * f->m.mm)) attract_offers(f, (rect){tx, top + ph, tw, side}, 0, 1);
+    } else {
+        ui_text(f, (rect){tx, top + head_h, tw, sub_h}, i18n_gettext(ic, "Touch your language to start"), &so, 1);
     }
-    y += ui_text(f, (rect){tx, y, access_x - tx - pad, 0}, ui_tr(f, "Choose your language"), &ho, 1);
-    if (!small_screen && strcmp(st->lang, "en") != 0) {
-        ho.lang = "en";
-        ho.size = f->m.body;
-        ho.bold = 0;
-        y += ui_text(f, (rect){tx, y, access_x - tx - pad, 0}, "Choose your language", &ho, 1);
-    }
-    top += (y - top > icon ? y - top : icon) + pad;
+    top += (head_h + sub_h > icon ? head_h + sub_h : icon) + pad;
 
     int cols = portrait ? 2 : 4;
     int rows = (n + cols - 1) / cols;
-    int avail = f->h - top - pad - demo_h - (small_screen ? 0 : f->m.small * 2);
+    int avail = f->h - top - pad - demo_h;
     int bh = rows ? (avail - (rows - 1) * pad / 2) / rows : t;
     if (bh > t * 2) bh = t * 2;
     if (bh < t) bh = t;
@@ -78,13 +150,23 @@ void screen_attract(frame *f)
         }
         ui_text(f, (rect){b.x + pad / 2, b.y + (b.h - th) / 2, b.w - pad, th}, name, &o, 1);
     }
-    int by = top + rows * (bh + pad / 2);
-    if (!small_screen) ui_icon(f, "touch", (rect){pad, by, f->m.small * 2, f->m.small * 2}, COL_MUTED, 0);
-    text_opts so = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
-    so.max_lines = 1;
-    if (!small_screen)
-        ui_text(f, (rect){pad * 2 + f->m.small * 2, by + f->m.small / 4, f->w - 3 * pad - f->m.small * 2, 0},
-                ui_tr(f, "Touch your language to start"), &so, 1);
+    /* below the buttons, what a passer-by finds here: a line saying it and the pictograms */
+    int by = top + rows * (bh + pad / 2) + pad / 2, bottom = f->h - demo_h - pad;
+    if (!small_screen && bottom - by > (int)(20 * f->m.mm)) {
+        text_opts go = ui_opts(f->m.heading, 1, COL_ACCENT, TEXT_ALIGN_CENTER);
+        go.ui_dir = 0;
+        go.lang = il;
+        go.max_lines = 2;
+        const char *what = i18n_gettext(ic, "Help and advice for newcomers, in your language");
+        int gh = ui_text(f, (rect){pad, 0, f->w - 2 * pad, 0}, what, &go, 0);
+        rect pict = {pad, 0, f->w - 2 * pad, bottom - by - gh - pad};
+        int ph = attract_offers(f, pict, 1, 0);
+        /* the line and its pictograms as one group in the middle of the space left */
+        int gy = by + (bottom - by - gh - pad - ph) / 2;
+        ui_text(f, (rect){pad, gy, f->w - 2 * pad, gh}, what, &go, 1);
+        pict.y = gy + gh + pad;
+        attract_offers(f, pict, 1, 1);
+    }
     ui_demo_banner(f, f->h - demo_h, demo_h);
     /* staff mode: a long press (3 s) in the physical top-left corner, whatever the direction */
     rect corner = ui_flip(f, (rect){0, 0, t * 3 / 2, t * 3 / 2});

@@ -143,7 +143,43 @@ TEST(session_basics)
     app_tick(a, now_ms);
     CHECK(s->screen == SCREEN_ATTRACT && !s->query[0] && s->nfound == 0 && !s->offer && !strcmp(s->lang, "de"),
           "idle reset forgets query, results, offer and language");
-    CHECK(app_next_tick_ms(a) == -1, "nothing to do on the language screen: sleep until a touch");
+    int next = app_next_tick_ms(a);
+    CHECK(next >= 1000, "the language screen wakes only to turn its invitation, not at frame rate (%d ms)", next);
+    app_close(a);
+}
+
+/* The language screen invites in each offered language in turn, on a slow timer in app state. */
+TEST(attract_invitation_turns)
+{
+    app *a = open_app("invite");
+    if (!a) return;
+    const app_state *s = app_get_state(a);
+    act(a, ACT_LANGUAGES, NULL, 0); /* a visit ends: the round starts from now */
+    int n = 0;
+    while (s->languages[n]) n++;
+    CHECK(s->attract_lang && !strcmp(s->attract_lang, "de") && s->nattract_cats == s->ncats,
+          "starts in the default language, with the pack's categories (%s, %d)", s->attract_lang, s->nattract_cats);
+    int next = app_next_tick_ms(a);
+    CHECK(next >= 2000 && next <= 8000, "the next turn is seconds away (%d ms)", next);
+    now_ms += (uint32_t)next / 2;
+    CHECK(!app_tick(a, now_ms), "nothing to draw between turns");
+    /* one full round: every offered language once, each with its own strings and category names */
+    int seen = 0, own = 0;
+    for (int i = 0; i < n; i++) {
+        now_ms += (uint32_t)app_next_tick_ms(a);
+        CHECK(app_tick(a, now_ms), "a turn is drawn (%d)", i);
+        seen += strcmp(s->attract_lang, s->languages[(s->attract_turn + n) % n]) == 0;
+        own += s->nattract_cats > 0 && !strcmp(s->attract_cats[0].name.lang, s->attract_lang);
+    }
+    CHECK(seen == n && !strcmp(s->attract_lang, "de"), "a round turns through all %d languages and back (%d)", n, seen);
+    CHECK(own >= n - 2, "category names in the inviting language (%d of %d)", own, n);
+    act(a, ACT_CHOOSE_LANG, "ar", 0);
+    now_ms += 60000;
+    app_tick(a, now_ms);
+    CHECK(s->screen == SCREEN_CATEGORIES && !strcmp(s->lang, "ar"), "no turning while a visitor reads");
+    act(a, ACT_LANGUAGES, NULL, 0);
+    CHECK(s->screen == SCREEN_ATTRACT && !strcmp(s->attract_lang, "de") && app_next_tick_ms(a) >= 2000,
+          "back on the language screen: the round starts again in the default language");
     app_close(a);
 }
 
@@ -570,6 +606,7 @@ int main(int argc, char **argv)
     if (system(cmd) != 0) return 1;
     RUN(touch_gestures);
     RUN(session_basics);
+    RUN(attract_invitation_turns);
     RUN(search_pages);
     RUN(back_goes_where_it_came_from);
     RUN(district_zone_shows_times);

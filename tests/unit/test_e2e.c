@@ -659,6 +659,45 @@ static void to_booking(char *script, size_t len, const char *layout)
     append(script, len, "tap row:0\nexpect screen detail\ntap book\nsettle\nexpect screen book-day\n");
 }
 
+TEST(language_screen_invites)
+{
+    const char *langs[] = {"de", "en", "ar", "fa", "prs", "ps", "ckb", "ku", "ti", "tr", "ru", "uk", "fr", "so", "sq", "ur"};
+    int n = (int)(sizeof langs / sizeof langs[0]);
+    const char *sizes[] = {"1920x1080", "1080x1920", "800x480"};
+    for (int z = 0; z < 3; z++) {
+        /* one round of the invitation: each language's prompt in turn, each drawn without tofu */
+        char script[8192] = "", name[64];
+        for (int i = 0; i < n; i++) {
+            append(script, sizeof script, "expect screen attract\nexpect text %s\nexpect no-tofu\n",
+                   tr(langs[i], "Choose your language"));
+            if (i < 2) append(script, sizeof script, "shot invite-%s-%d\n", sizes[z], i);
+            append(script, sizeof script, "wait 4000\n");
+        }
+        append(script, sizeof script, "expect text %s\n", tr("de", "Choose your language"));
+        snprintf(name, sizeof name, "invite-%s", sizes[z]);
+        CHECK(walk(name, NULL, sizes[z], script) == 0, "%s: the prompt turns through all %d languages, no tofu", sizes[z], n);
+        char s0[64], s1[64];
+        snprintf(s0, sizeof s0, "invite-%s-0", sizes[z]);
+        snprintf(s1, sizeof s1, "invite-%s-1", sizes[z]);
+        SDL_Surface *a = shot(s0), *b = shot(s1);
+        CHECK(a && b, "%s: shots", sizes[z]);
+        if (a && b) {
+            /* the heading changed under the timer */
+            long top = 0;
+            for (int y = 0; y < a->h / 6; y++)
+                for (int x = 0; x < a->w; x++) top += px(a, x, y) != px(b, x, y);
+            CHECK(top > 500, "%s: the prompt's pixels change after the timer (%ld)", sizes[z], top);
+            if (z < 2) {
+                /* the lower part of a large panel is no longer empty: a line and pictograms */
+                long low = ink(a, 0, a->h * 3 / 5, a->w, a->h * 17 / 50);
+                CHECK(low > 20000, "%s: the lower 40 %% has text and pictograms (%ld dark pixels)", sizes[z], low);
+            }
+        }
+        SDL_FreeSurface(a);
+        SDL_FreeSurface(b);
+    }
+}
+
 TEST(header_labels_fit_a_small_panel)
 {
     /* every header button has a label in the reader's language, wholly in view at 800x480 */
@@ -1015,6 +1054,7 @@ int main(int argc, char **argv)
     RUN(borders_stand_out);
     RUN(lists_mark_what_can_be_booked);
     RUN(header_labels_fit_a_small_panel);
+    RUN(language_screen_invites);
     RUN(phone_reads_left_to_right_in_arabic);
     RUN(scroll_with_inertia);
     RUN(idle_reset);
