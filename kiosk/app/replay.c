@@ -213,6 +213,9 @@ int kiosk_replay(kiosk *k, const char *path)
             } else if (!strcmp(a1, "visible")) {
                 ok = ui_drew_text(k->u, a2, 1);
                 snprintf(what, sizeof what, "text \"%s\" wholly in view", a2);
+            } else if (!strcmp(a1, "uncut")) {
+                ok = ui_drew_text(k->u, a2, 2);
+                snprintf(what, sizeof what, "text \"%s\" wholly in view, without an ellipsis", a2);
             } else if (!strcmp(a1, "no-text")) {
                 ok = !ui_drew_text(k->u, a2, 0);
                 snprintf(what, sizeof what, "no text \"%s\" on screen", a2);

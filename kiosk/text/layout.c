@@ -518,7 +518,11 @@ static text_layout *layout_make(text_engine *te, const char *utf8, const text_st
         tt[end] = 0x2026;
         tt[end + 1] = 0;
         text_layout *cand = layout_text16(te, tt, end + 1, st);
-        if (!cand || cand->nlines <= st->max_lines) { lo = cand; break; }
+        if (!cand || cand->nlines <= st->max_lines) {
+            lo = cand;
+            if (lo) lo->truncated = 1;
+            break;
+        }
         text_layout_free(cand);
         ubrk_setText(bi, orig, len, &e);
         int32_t p = ubrk_preceding(bi, cut);

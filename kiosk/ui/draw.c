@@ -161,9 +161,19 @@ static SDL_Texture *texture_from_a8(SDL_Renderer *r, const text_bitmap *bm, SDL_
     return t;
 }
 
-int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
+static int row_inked(const text_bitmap *bm, int y)
 {
-    if (!text || !*text || r.w <= 0) return 0;
+    const uint8_t *p = bm->pixels + (size_t)y * (size_t)bm->pitch;
+    for (int x = 0; x < bm->w; x++)
+        if (p[x]) return 1;
+    return 0;
+}
+
+/* The cached texture of text at o, laid out and rendered on first use. *hl: where the text
+ * starts in the entry's key. NULL for no text or out of memory. */
+static tex_entry *text_entry(frame *f, rect r, const char *text, const text_opts *o, size_t *hl_out)
+{
+    if (!text || !*text || r.w <= 0) return NULL;
     ui *u = f->u;
     const char *lang = o->lang ? o->lang : f->st->lang;
     int rtl_ui = f->st->rtl;
@@ -211,11 +221,37 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
             u->bytes += (long)e->w * e->bh * 4;
             e->h = lo->height;
             e->missing = lo->missing;
+            e->truncated = lo->truncated;
+            /* the rows that hold ink, for widgets that must keep it inside their box */
+            int t = 0, b = bm->h;
+            while (t < bm->h && !row_inked(bm, t)) t++;
+            while (b > t && !row_inked(bm, b - 1)) b--;
+            e->ink_top = bm->y + t;
+            e->ink_bot = bm->y + b;
         }
         text_bitmap_free(bm);
         text_layout_free(lo);
     }
     if (key != stackkey) free(key);
+    *hl_out = hl;
+    return e;
+}
+
+int ui_text_ink(frame *f, rect r, const char *text, const text_opts *o, int *top, int *bottom, int *cut)
+{
+    size_t hl;
+    tex_entry *e = text_entry(f, r, text, o, &hl);
+    *top = e ? e->ink_top : 0;
+    *bottom = e ? e->ink_bot : 0;
+    *cut = e ? e->truncated : 0;
+    return e ? e->h : 0;
+}
+
+int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
+{
+    ui *u = f->u;
+    size_t hl = 0;
+    tex_entry *e = text_entry(f, r, text, o, &hl);
     if (!e) return 0;
     if (draw && !u->dry) {
         u->missing += e->missing;
@@ -224,8 +260,9 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
         SDL_Rect dst = {q.x + e->x, q.y + e->y, e->w, e->bh}, clip = {0, 0, u->w, u->h};
         if (SDL_RenderIsClipEnabled(u->r)) SDL_RenderGetClipRect(u->r, &clip);
         if (u->ndrawn < MAX_DRAWN) {
-            u->drawn_whole[u->ndrawn] = dst.x >= clip.x && dst.y >= clip.y && dst.x + dst.w <= clip.x + clip.w &&
-                                        dst.y + dst.h <= clip.y + clip.h && dst.y + dst.h <= u->h && dst.y >= 0;
+            int whole = dst.x >= clip.x && dst.y >= clip.y && dst.x + dst.w <= clip.x + clip.w &&
+                        dst.y + dst.h <= clip.y + clip.h && dst.y + dst.h <= u->h && dst.y >= 0;
+            u->drawn_whole[u->ndrawn] = (char)(whole ? 1 + !e->truncated : 0);
             u->drawn[u->ndrawn++] = e->key + hl;
         }
         if (e->tex) SDL_RenderCopy(u->r, e->tex, NULL, &dst);

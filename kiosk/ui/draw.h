@@ -62,6 +62,8 @@ typedef struct tex_entry {
     int x, y, w, h;         /* bitmap offset inside the text box; h is the layout's height */
     int bh;                 /* bitmap height */
     int missing;
+    int truncated;          /* text cut short with an ellipsis */
+    int ink_top, ink_bot;   /* rows of ink, px from the top of the text box (may lie outside it) */
     unsigned long used;     /* frame number of last use */
 } tex_entry;
 
@@ -85,7 +87,7 @@ struct ui {
     hit hits[MAX_HITS];
     int nhits;
     const char *drawn[MAX_DRAWN];
-    char drawn_whole[MAX_DRAWN];  /* the text was wholly inside the screen and the clip */
+    char drawn_whole[MAX_DRAWN];  /* 1: the text was wholly inside the screen and the clip; 2: and not cut short */
     int ndrawn;
     int missing;
     int large;              /* metrics computed for large text */
@@ -100,6 +102,11 @@ void ui_fill(frame *f, rect r, int color);
 void ui_border(frame *f, rect r, int color, int thickness);
 /* Draw text inside r (top-aligned, wrapped at r.w); returns the height it takes. draw=0 measures. */
 int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw);
+/* Measure text as ui_text does and say where its ink lies: *top and *bottom in px from the top
+ * of its box; tall scripts (Nastaliq) may ink above it (top < 0) or below its height; *cut: it
+ * did not fit o->max_lines and ends in an ellipsis. Returns the height, 0 for no text (then all
+ * are 0). */
+int ui_text_ink(frame *f, rect r, const char *text, const text_opts *o, int *top, int *bottom, int *cut);
 /* An SVG/PNG pictogram from bytes (key names it in the cache), fitted into r and tinted. */
 void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, rect r, int color, int mirror);
 /* A UI icon from kiosk/ui/icons/<name>.svg. */

@@ -93,7 +93,7 @@ void screen_attract(frame *f)
     int top = pad;
     int icon = t;
     ui_icon(f, "language", (rect){pad, top, icon, icon}, COL_ACCENT, 0);
-    int access_x = ui_access_buttons(f, top, t, f->w);
+    int access_x = ui_access_buttons(f, top, f->m.header_h - pad, f->w);
     /* small panels: the prompt in one line and a row of pictograms under it, so four rows of
      * buttons still fit */
     int small_screen = f->h < 600;

@@ -100,7 +100,7 @@ int ui_last_missing(const ui *u) { return u->missing; }
 int ui_drew_text(const ui *u, const char *needle, int whole)
 {
     for (int i = 0; i < u->ndrawn; i++)
-        if ((!whole || u->drawn_whole[i]) && strstr(u->drawn[i], needle)) return 1;
+        if (u->drawn_whole[i] >= whole && strstr(u->drawn[i], needle)) return 1;
     return 0;
 }
 
@@ -139,6 +139,7 @@ static int run_frame(ui *u, const app_state *st, const ui_input *in, action *out
         metrics(u);
     }
     frame f = {.u = u, .st = st, .in = in, .out = out, .max = max, .w = u->w, .h = u->h, .m = u->m};
+    f.m.header_h = ui_header_height(&f);
     if (in->down) ui_emit(&f, ACT_TOUCH, NULL, 0);
     ui_set_color(&f, COL_BG);
     SDL_RenderSetClipRect(u->r, NULL);

@@ -50,8 +50,8 @@ int ui_find(const ui *u, const char *id, int *x, int *y);
 /* Glyphs without a font drawn in the last frame (tofu): 0 on a good screen. */
 int ui_last_missing(const ui *u);
 
-/* Whether the last frame drew a text containing needle (UTF-8); whole: wholly in view, not
- * clipped and not beyond the screen's edge. For tests. */
+/* Whether the last frame drew a text containing needle (UTF-8); whole 1: wholly in view, not
+ * clipped and not beyond the screen's edge; 2: that, and not cut short with an ellipsis. For tests. */
 int ui_drew_text(const ui *u, const char *needle, int whole);
 
 /* The keyboard layout that suits a UI language ("de", "ar", "fa", "ethi", ... else "latin"). */

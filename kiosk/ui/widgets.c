@@ -3,6 +3,7 @@
  */
 #include "widgets.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +14,79 @@ text_opts ui_opts(int size, int bold, int color, int align)
     return o;
 }
 
+/*
+ * Where the header's button labels sit, measured on their ink rather than on a nominal line:
+ * the rows from *top to *bottom (px from the top of a label's box) hold the ink of every label
+ * of the bar, so all pictograms above them are one size and tall scripts keep their ink inside
+ * the button (Nastaliq's descenders reach far below the baseline, its words far above).
+ */
+/* A button label at the label size, or smaller (down to 70 %) where it would not fit its line:
+ * "Faqja kryesore" whole rather than "Faqja…". */
+static text_opts label_opts(frame *f, int w, const char *label, int color)
+{
+    text_opts o = ui_opts(f->m.label, 0, color, TEXT_ALIGN_CENTER);
+    o.max_lines = 1;
+    for (int pct = 100; pct >= 70; pct -= 10) {
+        o.size = f->m.label * pct / 100;
+        int t, b, cut;
+        ui_text_ink(f, (rect){0, 0, w, 0}, label, &o, &t, &b, &cut);
+        if (!cut) break;
+    }
+    return o;
+}
+
+static void label_band(frame *f, int w, int *top, int *bottom)
+{
+    static const char *const labels[] = {"Back", "Home", "Search", "Language", "Read aloud", "Text size", "Contrast"};
+    int t0 = 1 << 20, b0 = -(1 << 20);
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        int t, b, cut;
+        const char *label = ui_tr(f, labels[i]);
+        text_opts o = label_opts(f, w, label, COL_ON_ACCENT);
+        if (ui_text_ink(f, (rect){0, 0, w, 0}, label, &o, &t, &b, &cut) <= 0 || b <= t) continue;
+        if (t < t0) t0 = t;
+        if (b > b0) b0 = b;
+    }
+    if (b0 <= t0) { t0 = 0; b0 = f->m.label; }
+    *top = t0;
+    *bottom = b0;
+}
+
+/* Margin between a header button's label ink and its edges. */
+static int label_edge(const frame *f) { return f->m.pad / 4 > 2 ? f->m.pad / 4 : 2; }
+
+int ui_header_height(frame *f)
+{
+    /* the narrower of the header's buttons: the access toggles */
+    int top, bottom;
+    label_band(f, f->m.touch * 5 / 4 - 4, &top, &bottom);
+    int need = f->m.pad / 3 + (int)(7 * f->m.mm) + 2 * label_edge(f) + (bottom - top);
+    int h = f->m.touch + f->m.pad;
+    return need + f->m.pad > h ? need + f->m.pad : h;
+}
+
+/* A label's box top and the pictogram's area above it in a header button r. */
+static void button_parts(frame *f, rect r, int *label_y, rect *pict)
+{
+    int top, bottom;
+    label_band(f, r.w - 4, &top, &bottom);
+    int edge = label_edge(f);
+    *label_y = r.y + r.h - edge - bottom;
+    int py = r.y + f->m.pad / 3;
+    *pict = (rect){r.x, py, r.w, *label_y + top - edge - py};
+}
+
 /* A square-ish button with an icon above a short label. */
 int ui_icon_button(frame *f, const char *id, rect r, const char *icon, const char *label, int mirror)
 {
     int hit = ui_hit(f, id, r);
     ui_fill(f, r, COL_ACCENT);
-    int lh = f->m.label + f->m.label / 2;
-    rect ir = {r.x, r.y + f->m.pad / 3, r.w, r.h - lh - f->m.pad / 3};
+    int ly;
+    rect ir;
+    button_parts(f, r, &ly, &ir);
     ui_icon(f, icon, ir, COL_ON_ACCENT, mirror);
-    text_opts o = ui_opts(f->m.label, 0, COL_ON_ACCENT, TEXT_ALIGN_CENTER);
-    o.max_lines = 1;
-    ui_text(f, (rect){r.x + 2, r.y + r.h - lh, r.w - 4, lh}, label, &o, 1);
+    text_opts o = label_opts(f, r.w - 4, label, COL_ON_ACCENT);
+    ui_text(f, (rect){r.x + 2, ly, r.w - 4, r.y + r.h - ly}, label, &o, 1);
     return hit;
 }
 
@@ -34,13 +97,13 @@ int ui_pict_button(frame *f, const char *id, rect r, const char *icon, const cha
     int hit = ui_hit(f, id, r);
     int bg = on ? COL_ON_ACCENT : COL_ACCENT, fg = on ? COL_ACCENT : COL_ON_ACCENT;
     ui_fill(f, r, bg);
-    int lh = f->m.label + f->m.label / 2;
-    int side = r.h - lh - f->m.pad / 3;
-    if (side > r.w * 3 / 5) side = r.w * 3 / 5;
-    ui_icon(f, icon, (rect){r.x + (r.w - side) / 2, r.y + f->m.pad / 3, side, r.h - lh - f->m.pad / 3}, fg, 0);
-    text_opts o = ui_opts(f->m.label, 0, fg, TEXT_ALIGN_CENTER);
-    o.max_lines = 1;
-    ui_text(f, (rect){r.x + 2, r.y + r.h - lh, r.w - 4, lh}, label, &o, 1);
+    int ly;
+    rect ir;
+    button_parts(f, r, &ly, &ir);
+    int side = ir.h < r.w * 3 / 5 ? ir.h : r.w * 3 / 5;
+    ui_icon(f, icon, (rect){r.x + (r.w - side) / 2, ir.y, side, ir.h}, fg, 0);
+    text_opts o = label_opts(f, r.w - 4, label, fg);
+    ui_text(f, (rect){r.x + 2, ly, r.w - 4, r.y + r.h - ly}, label, &o, 1);
     return hit;
 }
 
@@ -68,7 +131,8 @@ int ui_access_buttons(frame *f, int y, int h, int end)
 /* Back and home on the left (right in RTL), language on the far side; returns the bar height. */
 int ui_header(frame *f, int with_back)
 {
-    int hh = f->m.header_h, t = f->m.touch, pad = f->m.pad / 2;
+    /* buttons as tall as the bar allows: taller than 15 mm where the labels' script needs it */
+    int hh = f->m.header_h, t = hh - f->m.pad, pad = f->m.pad / 2;
     ui_fill(f, (rect){0, 0, f->w, hh}, COL_ACCENT);
     /* wide screens give the labels room ("Pelê paşîn" must not be cut) */
     int bw = f->w >= 1200 ? t * 2 : t * 3 / 2;
@@ -142,17 +206,45 @@ void ui_scroll_end(frame *f, int bottom, int top, int end)
     ui_scroll_input(f, (float)(content - view));
 }
 
+/* Height of one line at o of text in lang: Arabic-script languages set taller lines than Latin
+ * (Nastaliq, Urdu's, the tallest), Ethiopic a little; the line box is the font's own. */
+static int line_in(frame *f, text_opts o, const char *lang)
+{
+    o.lang = lang;
+    o.max_lines = 1;
+    const char *probe = i18n_is_rtl(lang) ? "بگ" : !strcmp(lang, "ti") ? "ቋ" : "Ag";
+    return ui_text(f, (rect){0, 0, f->w, 0}, probe, &o, 0);
+}
+
+/* The tallest line at o among the languages of one field of the rows (a few distinct ones). */
+static int field_line(frame *f, text_opts o, const store_offer_row *rows, int nrows, size_t field)
+{
+    const char *seen[8];
+    int nseen = 0, h = line_in(f, o, "en");
+    for (int i = 0; i < nrows; i++) {
+        const char *lang = ((const store_text *)((const char *)&rows[i] + field))->lang;
+        int k = 0;
+        while (k < nseen && strcmp(seen[k], lang) != 0) k++;
+        if (k < nseen) continue;
+        if (nseen < 8) seen[nseen++] = lang;
+        int lh = line_in(f, o, lang);
+        if (lh > h) h = lh;
+    }
+    return h;
+}
+
 /*
  * Offer rows in view, scrolled by the current screen's scroll: name, provider, summary and a
  * meta line (meta[i], or the town) per row, fallback marked. Tapping a row opens the offer.
- * scroll: whether this list owns the screen's scrolling.
+ * scroll: whether this list owns the screen's scrolling. Each line is as tall as the language of
+ * its field needs (an Urdu name above a Latin provider), and only a row that falls back carries
+ * the marker's height.
  */
 void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, char *const *meta, int meta_lines,
                    int scroll)
 {
     const app_state *st = f->st;
     int pad = f->m.pad;
-    /* fixed row height: only visible rows are laid out */
     text_opts no = ui_opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_START);
     no.max_lines = 1;
     no.ui_dir = 0;
@@ -162,32 +254,31 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
     text_opts so = ui_opts(f->m.small, 0, COL_TEXT, TEXT_ALIGN_START);
     so.max_lines = 2;
     so.ui_dir = 0;
-    int body_line = ui_text(f, (rect){0, 0, f->w, 0}, "Ag", &no, 0);
-    int small_line = ui_text(f, (rect){0, 0, f->w, 0}, "Ag", &po, 0);
-    if (i18n_is_rtl(st->lang)) {
-        /* Arabic-script fonts (Nastaliq above all) need taller lines than Latin */
-        text_opts probe = no;
-        probe.lang = st->lang;
-        int b2 = ui_text(f, (rect){0, 0, f->w, 0}, "بگ", &probe, 0);
-        probe = po;
-        probe.lang = st->lang;
-        int s2 = ui_text(f, (rect){0, 0, f->w, 0}, "بگ", &probe, 0);
-        if (b2 > body_line) body_line = b2;
-        if (s2 > small_line) small_line = s2;
-    }
-    int any_fallback = 0;
-    for (int i = 0; i < nrows && !any_fallback; i++) any_fallback = rows[i].name.fallback || rows[i].summary.fallback;
-    int mark_h = any_fallback ? ui_fallback_mark(f, 0, 0, f->w / 2, 0) : 0;
+    text_opts mo = ui_opts(f->m.small, 0, COL_ACCENT, TEXT_ALIGN_START);
     if (meta_lines < 1) meta_lines = 1;
-    int row_h = pad + body_line + small_line * (3 + meta_lines) + mark_h;
-    if (row_h < f->m.touch) row_h = f->m.touch;
-    float sc = scroll ? ui_scroll_input(f, (float)(nrows * row_h + pad - view.h)) : 0;
+    mo.max_lines = meta_lines;
+    int name_line = field_line(f, no, rows, nrows, offsetof(store_offer_row, name));
+    int prov_line = field_line(f, po, rows, nrows, offsetof(store_offer_row, provider));
+    int sum_line = field_line(f, so, rows, nrows, offsetof(store_offer_row, summary));
+    int meta_line = line_in(f, mo, st->lang);
+    int tag_line = line_in(f, ui_opts(f->m.small, 1, COL_ON_ACCENT, TEXT_ALIGN_START), st->lang);
+    int mark_h = ui_fallback_mark(f, 0, 0, f->w / 2, 0) + pad / 4;
+    int base = pad + name_line + prov_line + sum_line * 2 + meta_line * meta_lines;
+    if (base < f->m.touch) base = f->m.touch;
+    long total = 0;
+    for (int i = 0; i < nrows; i++) total += base + (rows[i].name.fallback || rows[i].summary.fallback ? mark_h : 0);
+    float sc = scroll ? ui_scroll_input(f, (float)(total + pad - view.h)) : 0;
     ui_clip(f, &view);
-    int first = (int)sc / row_h;
-    for (int i = first < 0 ? 0 : first; i < nrows; i++) {
+    int y = view.y - (int)sc;
+    for (int i = 0; i < nrows; i++) {
         const store_offer_row *r = &rows[i];
-        int y = view.y + i * row_h - (int)sc;
+        int marked = r->name.fallback || r->summary.fallback;
+        int row_h = base + (marked ? mark_h : 0);
         if (y > view.y + view.h) break;
+        if (y + row_h < view.y) {
+            y += row_h;
+            continue;
+        }
         rect rr = {pad / 2, y, f->w - pad, row_h - pad / 4};
         char id[160];
         snprintf(id, sizeof id, "row:%d", i);
@@ -196,29 +287,32 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
         ui_border(f, rr, COL_LINE, 2);
         int x = rr.x + pad / 2, w = rr.w - pad;
         int yy = y + pad / 2;
-        if (r->name.fallback || r->summary.fallback) yy += ui_fallback_mark(f, x, yy, w, 1) + pad / 4;
+        if (marked) yy += ui_fallback_mark(f, x, yy, w, 1) + pad / 4;
         no.lang = r->name.lang;
         int nw = w;
         if (r->bookable && st->can_book) {
             /* what can be booked here says so where the eye starts: a calendar and the words */
             int bw = w / 3 < (int)(50 * f->m.mm) ? w / 3 : (int)(50 * f->m.mm);
-            rect b = {x + w - bw, yy, bw, body_line};
+            int bh = name_line > tag_line ? name_line : tag_line;
+            rect b = {x + w - bw, yy, bw, bh};
             ui_fill(f, b, COL_ACCENT);
-            ui_icon(f, "calendar", (rect){b.x + pad / 4, b.y + 2, body_line - 4, body_line - 4}, COL_ON_ACCENT, 0);
+            int side = f->m.body + pad / 4 < bh - 4 ? f->m.body + pad / 4 : bh - 4;
+            ui_icon(f, "calendar", (rect){b.x + pad / 4, b.y + (bh - side) / 2, side, side}, COL_ON_ACCENT, 0);
             text_opts bo = ui_opts(f->m.small, 1, COL_ON_ACCENT, TEXT_ALIGN_START);
             bo.max_lines = 1;
-            ui_text(f, (rect){b.x + body_line + pad / 4, b.y + (body_line - small_line) / 2, bw - body_line - pad / 2, small_line},
+            ui_text(f, (rect){b.x + side + pad / 2, b.y + (bh - tag_line) / 2, bw - side - pad * 3 / 4, tag_line},
                     ui_tr(f, "Book an appointment"), &bo, 1);
             nw = w - bw - pad / 2;
         }
-        yy += ui_text(f, (rect){x, yy, nw, body_line}, r->name.text, &no, 1);
+        ui_text(f, (rect){x, yy, nw, name_line}, r->name.text, &no, 1);
+        yy += name_line;
         po.lang = r->provider.lang;
-        yy += ui_text(f, (rect){x, yy, w, small_line}, r->provider.text, &po, 1);
+        ui_text(f, (rect){x, yy, w, prov_line}, r->provider.text, &po, 1);
+        yy += prov_line;
         so.lang = r->summary.lang;
-        yy += ui_text(f, (rect){x, yy, w, small_line * 2}, r->summary.text, &so, 1);
-        text_opts mo = ui_opts(f->m.small, 0, COL_ACCENT, TEXT_ALIGN_START);
-        mo.max_lines = meta_lines;
-        ui_text(f, (rect){x, yy, w, small_line * meta_lines}, meta ? meta[i] : r->town, &mo, 1);
+        yy += ui_text(f, (rect){x, yy, w, sum_line * 2}, r->summary.text, &so, 1);
+        ui_text(f, (rect){x, yy, w, meta_line * meta_lines}, meta ? meta[i] : r->town, &mo, 1);
+        y += row_h;
     }
     ui_clip(f, NULL);
 }

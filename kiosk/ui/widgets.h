@@ -15,6 +15,9 @@ int ui_pict_button(frame *f, const char *id, rect r, const char *icon, const cha
 int ui_access_buttons(frame *f, int y, int h, int end);
 /* The header bar (back, home, access, language); returns its height. */
 int ui_header(frame *f, int with_back);
+/* How tall the header bar must be for its labels in the reader's script: 15 mm buttons, taller
+ * where the labels' ink (Nastaliq) leaves a pictogram under 7 mm. ui.c sets m.header_h to it. */
+int ui_header_height(frame *f);
 /* A line of small text on a marker colour at x,y, w wide; returns its height (draw=0 measures). */
 int ui_notice(frame *f, int x, int y, int w, const char *text, int draw);
 /* The "Not available in your language" notice. */

@@ -86,6 +86,16 @@ static double diff(SDL_Surface *a, SDL_Surface *b)
     return (double)d / ((double)a->w * a->h);
 }
 
+/* The same between rows y0 and y1 only. */
+static double diff_rows(SDL_Surface *a, SDL_Surface *b, int y0, int y1)
+{
+    if (!a || !b || a->w != b->w || a->h != b->h || y0 >= y1) return -1;
+    long d = 0;
+    for (int y = y0; y < y1 && y < a->h; y++)
+        for (int x = 0; x < a->w; x++) d += px(a, x, y) != px(b, x, y);
+    return (double)d / ((double)a->w * (y1 - y0));
+}
+
 /* Dark pixels (text, pictograms) in a rectangle. */
 static long ink(SDL_Surface *s, int x0, int y0, int w, int h)
 {
@@ -462,7 +472,8 @@ TEST(access_modes)
         snprintf(a, sizeof a, "%s-after-reset", l);
         snprintf(b, sizeof b, "%s-attract", l);
         SDL_Surface *r = shot(a), *o = shot(b);
-        CHECK(r && o && diff(r, o) < 0.001, "%s: the idle reset restores the normal look", l);
+        /* the buttons, not the invitation above and below them: it turns on its own timer */
+        CHECK(r && o && diff_rows(r, o, r->h / 8, r->h / 2) < 0.001, "%s: the idle reset restores the normal look", l);
         if (r) SDL_FreeSurface(r);
         if (o) SDL_FreeSurface(o);
     }
@@ -695,6 +706,63 @@ TEST(language_screen_invites)
         }
         SDL_FreeSurface(a);
         SDL_FreeSurface(b);
+    }
+}
+
+/* Where the header bar ends: the first row from the top that is not mostly the accent colour. */
+static int header_bottom(SDL_Surface *s)
+{
+    for (int y = 0; y < s->h; y++) {
+        int n = 0;
+        for (int x = 0; x < s->w; x++) n += px(s, x, y) == 0x0B4F9C;
+        if (n < s->w / 2) return y;
+    }
+    return s->h;
+}
+
+TEST(tall_scripts_fit_header_and_rows)
+{
+    const char *langs[] = {"de", "en", "ar", "fa", "prs", "ps", "ckb", "ku", "ti", "tr", "ru", "uk", "fr", "so", "sq", "ur"};
+    const char *labels[] = {"Back", "Home", "Search", "Language", "Text size", "Contrast"};
+    const char *sizes[] = {"1920x1080", "800x480"};
+    for (int z = 0; z < 2; z++) {
+        /* every header label whole, none cut short with an ellipsis ("Faqja…"), in every language */
+        char script[16384] = "", name[64];
+        for (int i = 0; i < 16; i++) {
+            append(script, sizeof script, "tap lang:%s\nexpect screen categories\n", langs[i]);
+            for (int k = 0; k < 6; k++) append(script, sizeof script, "expect uncut %s\n", tr(langs[i], labels[k]));
+            append(script, sizeof script, "tap languages\n");
+        }
+        snprintf(name, sizeof name, "labels-uncut-%s", sizes[z]);
+        CHECK(walk(name, NULL, sizes[z], script) == 0, "%s: header labels uncut in all 16 languages", sizes[z]);
+        /* Urdu: the labels' descenders stay inside the bar; the rows carry no empty band */
+        snprintf(name, sizeof name, "tall-ur-%s", sizes[z]);
+        snprintf(script, sizeof script, "tap cat:language\nexpect screen list\nshot %s\n", name);
+        CHECK(walk(name, "ur", sizes[z], script) == 0, "%s: Urdu list", sizes[z]);
+        SDL_Surface *s = shot(name);
+        CHECK(s != NULL, "%s shot", name);
+        if (!s) continue;
+        int hb = header_bottom(s);
+        long spill = 0;
+        for (int y = hb; y < hb + 2 && y < s->h; y++)
+            for (int x = 0; x < s->w; x++) spill += px(s, x, y) != 0xF5F2EB;
+        CHECK(hb > 20 && hb < s->h / 3 && spill == 0, "%s: nothing of the header's labels below the bar at y=%d (%ld px)",
+              sizes[z], hb, spill);
+        /* the first row's tile: its top and bottom edges in the middle column, the last ink inside */
+        int x = s->w / 2, y0 = hb + 10, top = -1, bottom = -1;
+        for (int y = y0; y < s->h && bottom < 0; y++) {
+            if (px(s, x, y) != 0x7D776B) continue;
+            if (top < 0) top = y + 2;
+            else if (y > top + 10) bottom = y;
+        }
+        int last = -1;
+        for (int y = top + 1; top > 0 && y < bottom; y++)
+            if (ink(s, 12, y, s->w - 24, 1) > 0) last = y;
+        int mm = z == 0 ? 4 : 5; /* px per mm at these sizes, as guessed */
+        CHECK(top > 0 && bottom > top && last > top && bottom - last <= 12 * mm,
+              "%s: the first Urdu row ends near its last line (row %d..%d, ink to %d: %d px empty)", sizes[z], top, bottom,
+              last, bottom - last);
+        SDL_FreeSurface(s);
     }
 }
 
@@ -1055,6 +1123,7 @@ int main(int argc, char **argv)
     RUN(lists_mark_what_can_be_booked);
     RUN(header_labels_fit_a_small_panel);
     RUN(language_screen_invites);
+    RUN(tall_scripts_fit_header_and_rows);
     RUN(phone_reads_left_to_right_in_arabic);
     RUN(scroll_with_inertia);
     RUN(idle_reset);
