@@ -136,6 +136,18 @@ int kiosk_replay(kiosk *k, const char *path)
                 fprintf(stderr, "%s:%d: nothing named %s on the %s screen\n", path, ln, a1, screen_name(st->screen));
                 k->failures++;
             }
+        } else if (!strcmp(cmd, "open") && n >= 2) {
+            /* an offer by its id, as a tap on its row would: walks over every offer of a pack */
+            action act = {.kind = ACT_OFFER};
+            snprintf(act.arg, sizeof act.arg, "%s", a1);
+            app_apply(k->a, &(action){.kind = ACT_TOUCH});
+            app_apply(k->a, &act);
+            app_tick(k->a, clock);
+            kiosk_frame(k, &none);
+            if (app_get_state(k->a)->screen != SCREEN_DETAIL) {
+                fprintf(stderr, "%s:%d: no offer %s\n", path, ln, a1);
+                k->failures++;
+            }
         } else if (!strcmp(cmd, "drag") && n == 3) {
             float x0, y0, x1, y1;
             int ms = 300;
