@@ -139,7 +139,7 @@ int kiosk_replay(kiosk *k, const char *path)
         } else if (!strcmp(cmd, "open") && n >= 2) {
             /* an offer by its id, as a tap on its row would: walks over every offer of a pack */
             action act = {.kind = ACT_OFFER};
-            snprintf(act.arg, sizeof act.arg, "%s", a1);
+            snprintf(act.arg, sizeof act.arg, "%.127s", a1);
             app_apply(k->a, &(action){.kind = ACT_TOUCH});
             app_apply(k->a, &act);
             app_tick(k->a, clock);
