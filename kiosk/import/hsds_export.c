@@ -114,9 +114,9 @@ static json_t *location_of(exporter *x, sqlite3_stmt *st)
     set_uuid(l, "id", "location", id);
     json_object_set_new(l, "location_type", json_string("physical"));
     set_uuid(l, "organization_id", "organization", sqlite3_column_text(st, 1));
-    static const char *const keys[] = {"name", "accessibility", "transit"};
-    json_t *i18n = i18n_of(x, "SELECT lang, status, name, accessibility, transportation FROM location_i18n "
-                              "WHERE location_id=?1 ORDER BY lang", id, keys, 3);
+    static const char *const keys[] = {"name", "accessibility", "transit", "city"};
+    json_t *i18n = i18n_of(x, "SELECT lang, status, name, accessibility, transportation, city FROM location_i18n "
+                              "WHERE location_id=?1 ORDER BY lang", id, keys, 4);
     if (src_text(x, i18n, "name")) json_object_set_new(l, "name", json_string(src_text(x, i18n, "name")));
     if (src_text(x, i18n, "transit")) json_object_set_new(l, "transportation", json_string(src_text(x, i18n, "transit")));
     if (sqlite3_column_type(st, 7) != SQLITE_NULL) json_object_set_new(l, "latitude", json_real(sqlite3_column_double(st, 7)));

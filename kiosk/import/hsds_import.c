@@ -170,10 +170,10 @@ static int location_src(importer *im, json_t *l, json_t **out)
                             id, k);
         if (v) json_object_set_new(o, k, json_real(json_number_value(v)));
     }
-    static const char *const keys[] = {"name", "accessibility", "transit"};
-    static const char *const hsds[] = {"name", NULL, "transportation"};
+    static const char *const keys[] = {"name", "accessibility", "transit", "city"};
+    static const char *const hsds[] = {"name", NULL, "transportation", NULL};
     json_t *i18n;
-    rc = i18n_for(im, "location", l, keys, hsds, 3, &i18n);
+    rc = i18n_for(im, "location", l, keys, hsds, 4, &i18n);
     json_object_set_new(o, "i18n", i18n);
     if (rc) return rc;
     const char *acc = jstr(json_array_get(json_object_get(l, "accessibility"), 0), "description");

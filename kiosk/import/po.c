@@ -107,7 +107,7 @@ typedef int (*group_fn)(void *ctx, group *g);
 
 static const char *const f_offer[] = {"name", "summary", "description", "eligibility", "cost"};
 static const char *const f_named[] = {"name", "description"};
-static const char *const f_loc[] = {"name", "accessibility", "transit"};
+static const char *const f_loc[] = {"name", "accessibility", "transit", "city"};
 static const char *const f_title[] = {"title"};
 static const char *const f_q[] = {"text"};
 static const char *const f_a[] = {"label", "reason"};

@@ -289,7 +289,8 @@ static int load_org(builder *b, json_t *j, const char *file_id)
     static const field tr[] = {{"name", "name", LIM_NAME}, {"description", "description", LIM_DESCRIPTION}};
     static const field loc_tr[] = {{"name", "name", LIM_NAME},
                                    {"accessibility", "accessibility", LIM_NOTE},
-                                   {"transit", "transportation", LIM_NOTE}};
+                                   {"transit", "transportation", LIM_NOTE},
+                                   {"city", "city", LIM_NAME}}; /* the town in that language's script */
     const char *id, *email, *url;
     json_t *locs, *l;
     if (!json_is_object(j)) return pb_fail(b, "must be an object");
@@ -322,7 +323,7 @@ static int load_org(builder *b, json_t *j, const char *file_id)
                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 8, lv))
             return -1;
-        if (put_i18n(b, l, "location_i18n", "location_id", lid, loc_tr, 3)) return -1;
+        if (put_i18n(b, l, "location_i18n", "location_id", lid, loc_tr, 4)) return -1;
     }
     return 0;
 }

@@ -23,7 +23,7 @@ static const char schema_sql[] =
     "  address_1 TEXT, postal_code TEXT, city TEXT, district TEXT, latitude REAL, longitude REAL);\n"
     "CREATE TABLE location_i18n(location_id TEXT NOT NULL REFERENCES location(id), lang TEXT NOT NULL,\n"
     "  status TEXT NOT NULL CHECK(status IN ('complete','machine','outdated')),\n"
-    "  name TEXT, accessibility TEXT, transportation TEXT, PRIMARY KEY(location_id, lang));\n"
+    "  name TEXT, accessibility TEXT, transportation TEXT, city TEXT, PRIMARY KEY(location_id, lang));\n"
     "CREATE TABLE service(id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organization(id),\n"
     "  email TEXT, url TEXT, status TEXT NOT NULL DEFAULT 'active', bookable INTEGER NOT NULL DEFAULT 0);\n"
     "CREATE TABLE service_i18n(service_id TEXT NOT NULL REFERENCES service(id), lang TEXT NOT NULL,\n"
@@ -90,6 +90,7 @@ void store_close(store *s)
     sqlite3_finalize(s->org_name_chain);
     sqlite3_finalize(s->org_i18n);
     sqlite3_finalize(s->loc_i18n);
+    sqlite3_finalize(s->loc_city);
     store_search_close(s);
     sqlite3_close(s->db);
     free(s);
@@ -143,6 +144,11 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
         store_close(s);
         return -1;
     }
+    /* towns in the readers' scripts came later: content built before has no location_i18n.city
+     * and still opens, showing the addresses' own towns */
+    if (sqlite3_prepare_v2(s->db, "SELECT city FROM location_i18n WHERE location_id=?1 AND lang=?2", -1, &s->loc_city,
+                           NULL) != SQLITE_OK)
+        s->loc_city = NULL;
     *out = s;
     return 0;
 }
@@ -270,6 +276,28 @@ void store_resolve(sqlite3_stmt *st, int nfields, const char *const langs[], int
 }
 
 void store_text_free(store_text *t) { text_free(t); }
+
+/*
+ * The town of a location as the reader writes it, where the pack has it in a language of the
+ * reader's chain (location_i18n.city: "هايدمور", "Хайдемор"); else *city stays the address's own.
+ */
+void store_local_town(store *s, const char *loc, const char *const langs[], int nlangs, char **city)
+{
+    if (!loc || !s->loc_city) return;
+    /* only the reader's chain, in its order (never a town in some other language's script) */
+    for (int i = 0; i < nlangs; i++) {
+        sqlite3_bind_text(s->loc_city, 1, loc, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s->loc_city, 2, langs[i], -1, SQLITE_STATIC);
+        const unsigned char *t = sqlite3_step(s->loc_city) == SQLITE_ROW ? sqlite3_column_text(s->loc_city, 0) : NULL;
+        char *town = t && t[0] ? strdup((const char *)t) : NULL;
+        sqlite3_reset(s->loc_city);
+        if (town) {
+            free(*city);
+            *city = town;
+            return;
+        }
+    }
+}
 
 void store_resolve_org_name(store *s, const char *org, const char *const langs[], int nlangs, store_text *name)
 {
@@ -431,6 +459,7 @@ int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int n
         memset(k, 0, sizeof *k);
         k->id = store_dup_col(st, 0);
         k->town = store_dup_col(st, 2);
+        store_local_town(s, (const char *)sqlite3_column_text(st, 5), langs, nlangs, &k->town);
         k->languages = store_dup_col(st, 3);
         k->bookable = sqlite3_column_int(st, 4);
         store_text *o[] = {&k->name, &k->summary};

@@ -72,6 +72,16 @@ TEST(build_and_query)
           "own phone wins");
     store_offer_free(o);
     CHECK(store_offer_get(s, "nope", ar, 3, &o) == 1, "missing offer");
+    /* the town as the reader writes it where the pack has it, else the address's own */
+    CHECK(store_offers_in_category(s, "health", ar, 3, &r, &n) == 0 && n == 3 && !strcmp(r[0].town, "هايدمور"),
+          "Arabic list: the town in Arabic script (%s)", n ? r[0].town : "-");
+    store_offer_rows_free(r, n);
+    CHECK(store_offers_in_category(s, "health", prs, 4, &r, &n) == 0 && n == 3 && !strcmp(r[0].town, "Heidemoor"),
+          "Dari: no town in its chain, the address's (%s)", n ? r[0].town : "-");
+    store_offer_rows_free(r, n);
+    CHECK(store_offer_get(s, "zahnarzt", ar, 3, &o) == 0 && o && !strcmp(o->city, "هايدمور") && !strcmp(o->street, "Markt 1"),
+          "Arabic offer page: the town in Arabic script, the street as on its sign");
+    store_offer_free(o);
     store_close(s);
 }
 
