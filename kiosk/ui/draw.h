@@ -93,6 +93,19 @@ struct ui {
     int large;              /* metrics computed for large text */
     const SDL_Color *pal;   /* palette of the current frame */
     int dry;                /* this pass finds targets and emits actions, but draws nothing */
+    /* measurements widgets.c keeps between frames: they only change with the language or list */
+    struct label_band_cache {
+        const void *catalog;
+        char lang[12];
+        int size, w, top, bottom;
+    } band[2];
+    struct row_lines_cache {
+        const void *rows, *first_id;
+        int nrows, body, small;
+        char lang[12];
+        int name, name_head, provider, summary;
+        long total_marked;      /* rows that carry the fallback marker */
+    } row_lines;
     int hc;
 };
 

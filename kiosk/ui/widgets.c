@@ -37,6 +37,15 @@ static text_opts label_opts(frame *f, int w, const char *label, int color)
 
 static void label_band(frame *f, int w, int *top, int *bottom)
 {
+    ui *u = f->u;
+    for (int i = 0; i < 2; i++) {
+        const struct label_band_cache *c = &u->band[i];
+        if (c->w == w && c->size == f->m.label && c->catalog == (const void *)f->st->catalog && !strcmp(c->lang, f->st->lang)) {
+            *top = c->top;
+            *bottom = c->bottom;
+            return;
+        }
+    }
     static const char *const labels[] = {"Back", "Home", "Search", "Language", "Read aloud", "Text size", "Contrast"};
     int t0 = 1 << 20, b0 = -(1 << 20);
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
@@ -50,6 +59,10 @@ static void label_band(frame *f, int w, int *top, int *bottom)
     if (b0 <= t0) { t0 = 0; b0 = f->m.label; }
     *top = t0;
     *bottom = b0;
+    /* two widths are asked for (the header's buttons and its toggles): keep the newest two */
+    u->band[1] = u->band[0];
+    u->band[0] = (struct label_band_cache){.catalog = f->st->catalog, .size = f->m.label, .w = w, .top = t0, .bottom = b0};
+    snprintf(u->band[0].lang, sizeof u->band[0].lang, "%s", f->st->lang);
 }
 
 /* Margin between a header button's label ink and its edges. */
@@ -216,19 +229,34 @@ static int line_in(frame *f, text_opts o, const char *lang)
     return ui_text(f, (rect){0, 0, f->w, 0}, probe, &o, 0);
 }
 
-/* The tallest line at o among the languages of one field of the rows (a few distinct ones). */
-static int field_line(frame *f, text_opts o, const store_offer_row *rows, int nrows, size_t field)
+/* How far a tall word of lang's script inks above its line box: Nastaliq stacks the letters of
+ * a word like "انٹیگریشن" (integration) diagonally, well above the font's ascent. */
+static int ink_above(frame *f, text_opts o, const char *lang)
+{
+    if (!i18n_is_rtl(lang)) return 0;
+    o.lang = lang;
+    o.max_lines = 1;
+    int top, bottom, cut;
+    ui_text_ink(f, (rect){0, 0, f->w, 0}, "انٹیگریشن ٹکلا", &o, &top, &bottom, &cut);
+    return top < 0 ? -top : 0;
+}
+
+/* The tallest line at o among the languages of one field of the rows (a few distinct ones);
+ * *head: the most any of them inks above its line. */
+static int field_line(frame *f, text_opts o, const store_offer_row *rows, int nrows, size_t field, int *head)
 {
     const char *seen[8];
     int nseen = 0, h = line_in(f, o, "en");
+    *head = 0;
     for (int i = 0; i < nrows; i++) {
         const char *lang = ((const store_text *)((const char *)&rows[i] + field))->lang;
         int k = 0;
         while (k < nseen && strcmp(seen[k], lang) != 0) k++;
         if (k < nseen) continue;
         if (nseen < 8) seen[nseen++] = lang;
-        int lh = line_in(f, o, lang);
+        int lh = line_in(f, o, lang), above = ink_above(f, o, lang);
         if (lh > h) h = lh;
+        if (above > *head) *head = above;
     }
     return h;
 }
@@ -257,16 +285,32 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
     text_opts mo = ui_opts(f->m.small, 0, COL_ACCENT, TEXT_ALIGN_START);
     if (meta_lines < 1) meta_lines = 1;
     mo.max_lines = meta_lines;
-    int name_line = field_line(f, no, rows, nrows, offsetof(store_offer_row, name));
-    int prov_line = field_line(f, po, rows, nrows, offsetof(store_offer_row, provider));
-    int sum_line = field_line(f, so, rows, nrows, offsetof(store_offer_row, summary));
+    /* the rows' line heights and markers, measured once per list (a frame of a 500-row list
+     * would spend more on finding them than on drawing) */
+    struct row_lines_cache *rc = &f->u->row_lines;
+    if (rc->rows != rows || rc->nrows != nrows || rc->first_id != (nrows ? rows[0].id : NULL) || rc->body != f->m.body ||
+        rc->small != f->m.small || strcmp(rc->lang, st->lang)) {
+        rc->rows = rows;
+        rc->nrows = nrows;
+        rc->first_id = nrows ? rows[0].id : NULL;
+        rc->body = f->m.body;
+        rc->small = f->m.small;
+        snprintf(rc->lang, sizeof rc->lang, "%s", st->lang);
+        int head;
+        rc->name = field_line(f, no, rows, nrows, offsetof(store_offer_row, name), &rc->name_head);
+        rc->provider = field_line(f, po, rows, nrows, offsetof(store_offer_row, provider), &head);
+        rc->summary = field_line(f, so, rows, nrows, offsetof(store_offer_row, summary), &head);
+        rc->total_marked = 0;
+        for (int i = 0; i < nrows; i++) rc->total_marked += rows[i].name.fallback || rows[i].summary.fallback;
+    }
+    /* the name's tall ink stays inside the tile, below its edge */
+    int name_head = rc->name_head, name_line = rc->name + name_head, prov_line = rc->provider, sum_line = rc->summary;
     int meta_line = line_in(f, mo, st->lang);
     int tag_line = line_in(f, ui_opts(f->m.small, 1, COL_ON_ACCENT, TEXT_ALIGN_START), st->lang);
     int mark_h = ui_fallback_mark(f, 0, 0, f->w / 2, 0) + pad / 4;
     int base = pad + name_line + prov_line + sum_line * 2 + meta_line * meta_lines;
     if (base < f->m.touch) base = f->m.touch;
-    long total = 0;
-    for (int i = 0; i < nrows; i++) total += base + (rows[i].name.fallback || rows[i].summary.fallback ? mark_h : 0);
+    long total = (long)nrows * base + rc->total_marked * mark_h;
     float sc = scroll ? ui_scroll_input(f, (float)(total + pad - view.h)) : 0;
     ui_clip(f, &view);
     int y = view.y - (int)sc;
@@ -304,7 +348,7 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
                     ui_tr(f, "Book an appointment"), &bo, 1);
             nw = w - bw - pad / 2;
         }
-        ui_text(f, (rect){x, yy, nw, name_line}, r->name.text, &no, 1);
+        ui_text(f, (rect){x, yy + name_head, nw, name_line - name_head}, r->name.text, &no, 1);
         yy += name_line;
         po.lang = r->provider.lang;
         ui_text(f, (rect){x, yy, w, prov_line}, r->provider.text, &po, 1);
@@ -350,6 +394,15 @@ int ui_wide_button(frame *f, const char *id, rect r, const char *icon, const cha
     o.max_lines = 2;
     rect tr = {r.x + 2 * pad + side, 0, r.w - 3 * pad - side, 0};
     int th = ui_text(f, tr, label, &o, 0);
+    /* two lines of a tall script may not fit the button: smaller, then one line */
+    if (th > r.h - 4) {
+        o.size = f->m.small;
+        th = ui_text(f, tr, label, &o, 0);
+    }
+    if (th > r.h - 4) {
+        o.max_lines = 1;
+        th = ui_text(f, tr, label, &o, 0);
+    }
     tr.y = r.y + (r.h - th) / 2;
     tr.h = th;
     ui_text(f, tr, label, &o, 1);
