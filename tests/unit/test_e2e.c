@@ -26,7 +26,15 @@ static const char *build;
 static char shots[256];
 
 /* Run the kiosk with args on a script; returns its exit status (0 = every expectation held). */
+static int run_walk_into(const char *name, const char *args, const char *script, const char *out);
+
 static int run_walk(const char *name, const char *args, const char *script)
+{
+    return run_walk_into(name, args, script, shots);
+}
+
+/* The same, writing its screenshots into the folder out. */
+static int run_walk_into(const char *name, const char *args, const char *script, const char *out)
 {
     char path[600], cmd[4096];
     snprintf(path, sizeof path, "%s/e2e-%s.txt", shots, name);
@@ -35,7 +43,7 @@ static int run_walk(const char *name, const char *args, const char *script)
     fputs(script, f);
     fclose(f);
     snprintf(cmd, sizeof cmd, "SDL_VIDEODRIVER=dummy %s/kiosk %s --script %s --shots %s > %s/e2e-%s.log 2>&1", build,
-             args, path, shots, shots, name);
+             args, path, out, shots, name);
     int rc = system(cmd);
     if (rc != 0) {
         snprintf(cmd, sizeof cmd, "cat %s/e2e-%s.log", shots, name);
@@ -124,20 +132,65 @@ static const char *tr(const char *lang, const char *msgid)
     return out;
 }
 
-TEST(every_language_walks_without_tofu)
+static void append(char *script, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A PNG from build/screens/. */
+static SDL_Surface *screen_png(const char *name)
 {
-    for (int i = 0; i < i18n_lang_count(); i++) {
-        const char *l = i18n_lang_at(i)->code;
-        char script[2048], name[64];
-        snprintf(script, sizeof script,
-                 "expect screen attract\nexpect no-tofu\nshot %s-attract\n"
-                 "tap lang:%s\nexpect screen categories\nexpect lang %s\nexpect no-tofu\nshot %s-categories\n"
-                 "tap cat:language\nexpect screen list\nexpect no-tofu\nshot %s-list\n"
-                 "tap row:0\nexpect screen detail\nexpect no-tofu\nshot %s-detail\n"
-                 "tap back\nexpect screen list\ntap home\nexpect screen categories\n",
-                 l, l, l, l, l, l);
-        snprintf(name, sizeof name, "walk-%s", l);
-        CHECK(walk(name, NULL, "1920x1080", script) == 0, "walk in %s", l);
+    char path[600];
+    snprintf(path, sizeof path, "%s/screens/%s.png", build, name);
+    SDL_Surface *s = IMG_Load(path);
+    if (!s) return NULL;
+    SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(s);
+    return c;
+}
+
+/*
+ * The gallery: every language at the three panel sizes, for people to look at (build/screens/,
+ * LANG-SIZE-home|list|detail.png and attract-SIZE.png): the topics ("Home"), the language
+ * courses and the first of them. Each screen drawn without tofu (the text engine's count) and
+ * each image checked: its size, not blank (text and pictograms on it). Back and Home work too.
+ */
+TEST(screens_of_every_language)
+{
+    const char *sizes[] = {"800x480", "1920x1080", "1080x1920"};
+    const char *pages[] = {"home", "list", "detail"};
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/screens", build);
+    mkdir(dir, 0755);
+    for (int z = 0; z < 3; z++) {
+        static char script[32768];
+        snprintf(script, sizeof script, "expect screen attract\nexpect no-tofu\nshot attract-%s\n", sizes[z]);
+        for (int i = 0; i < i18n_lang_count(); i++) {
+            const char *l = i18n_lang_at(i)->code, *sz = sizes[z];
+            append(script, sizeof script,
+                   "tap lang:%s\nexpect screen categories\nexpect lang %s\nexpect no-tofu\nshot %s-%s-home\n"
+                   "tap cat:language\nexpect screen list\nexpect no-tofu\nshot %s-%s-list\n"
+                   "tap row:0\nexpect screen detail\nexpect no-tofu\nshot %s-%s-detail\n"
+                   "tap back\nexpect screen list\ntap home\nexpect screen categories\ntap languages\nexpect screen attract\n",
+                   l, l, l, sz, l, sz, l, sz);
+        }
+        char name[64], args[600];
+        snprintf(name, sizeof name, "screens-%s", sizes[z]);
+        snprintf(args, sizeof args, "--content %s/content/demo.db --size %s", build, sizes[z]);
+        CHECK(run_walk_into(name, args, script, dir) == 0, "%s: every language, home, list and offer, without tofu", sizes[z]);
+        int w = 0, h = 0, good = 0, n = 0;
+        sscanf(sizes[z], "%dx%d", &w, &h);
+        for (int i = 0; i < i18n_lang_count(); i++)
+            for (int p = 0; p < 3; p++) {
+                char shot_name[96];
+                snprintf(shot_name, sizeof shot_name, "%s-%s-%s", i18n_lang_at(i)->code, sizes[z], pages[p]);
+                SDL_Surface *sf = screen_png(shot_name);
+                n++;
+                /* not blank: dark ink (text, pictograms) on at least 1 % of it */
+                long dark = sf ? ink(sf, 0, 0, sf->w, sf->h) : 0;
+                int ok = sf && sf->w == w && sf->h == h && dark * 100 > (long)w * h / 100;
+                if (!ok) printf("screens: %s is %s (%ld dark pixels)\n", shot_name, sf ? "blank or the wrong size" : "missing", dark);
+                good += ok;
+                SDL_FreeSurface(sf);
+            }
+        CHECK(good == n, "%s: %d of %d images the panel's size, with text on them", sizes[z], good, n);
     }
 }
 
@@ -454,6 +507,10 @@ TEST(access_modes)
                  l, l, l, l, l, l, l);
         snprintf(name, sizeof name, "access-%s", l);
         CHECK(walk(name, l, "1920x1080", script) == 0, "%s access walk", l);
+        char ref[64];
+        snprintf(ref, sizeof ref, "attract-%s", l);
+        snprintf(script, sizeof script, "shot attract-%s\n", l);
+        CHECK(walk(ref, NULL, "1920x1080", script) == 0, "%s: the language screen as it starts", l);
         char a[64], b[64];
         snprintf(a, sizeof a, "%s-normal-cat", l);
         snprintf(b, sizeof b, "%s-large-cat", l);
@@ -470,7 +527,7 @@ TEST(access_modes)
         CHECK(c && dark * 16 > (long)c->w * c->h / 2, "%s: high contrast is white on black (%ld dark samples)", l, dark);
         if (c) SDL_FreeSurface(c);
         snprintf(a, sizeof a, "%s-after-reset", l);
-        snprintf(b, sizeof b, "%s-attract", l);
+        snprintf(b, sizeof b, "attract-%s", l);
         SDL_Surface *r = shot(a), *o = shot(b);
         /* the buttons, not the invitation above and below them: it turns on its own timer */
         CHECK(r && o && diff_rows(r, o, r->h / 8, r->h / 2) < 0.001, "%s: the idle reset restores the normal look", l);
@@ -796,6 +853,20 @@ TEST(offer_pages_without_tofu_in_persian_scripts)
         snprintf(args, sizeof args, "--content %s/content/demo.db --size 1080x1920 --px-per-mm 2 --lang %s", build, langs[l]);
         CHECK(run_walk(name, args, script) == 0, "%s: %d offer pages, scrolled to their ends, without tofu", langs[l], n);
     }
+}
+
+TEST(towns_in_the_readers_script)
+{
+    /* the demo's locations name their town in each script: lists and offer pages show it */
+    CHECK(walk("towns-ar", "ar", "1920x1080",
+               "tap cat:language\nexpect screen list\nexpect visible هايدمور\n"
+               "open vhs-integrationskurs\nexpect visible هايدمور\nshot towns-ar\n") == 0,
+          "Arabic: هايدمور in the list and on the page");
+    CHECK(walk("towns-ru", "ru", "1920x1080", "tap cat:language\nexpect visible Хайдемор\nopen vhs-integrationskurs\n"
+                                            "expect visible Хайдемор\n") == 0,
+          "Russian: Хайдемор");
+    CHECK(walk("towns-de", "de", "1920x1080", "tap cat:language\nexpect visible Heidemoor\nexpect no-text هايدمور\n") == 0,
+          "German: Heidemoor");
 }
 
 TEST(header_labels_fit_a_small_panel)
@@ -1145,7 +1216,7 @@ int main(int argc, char **argv)
     build = argc > 1 ? argv[1] : "build";
     snprintf(shots, sizeof shots, "%s/shots", build);
     mkdir(shots, 0755);
-    RUN(every_language_walks_without_tofu);
+    RUN(screens_of_every_language);
     RUN(rtl_mirrors_and_differs);
     RUN(scripts_have_ink);
     RUN(sizes);
@@ -1157,6 +1228,7 @@ int main(int argc, char **argv)
     RUN(language_screen_invites);
     RUN(tall_scripts_fit_header_and_rows);
     RUN(offer_pages_without_tofu_in_persian_scripts);
+    RUN(towns_in_the_readers_script);
     RUN(phone_reads_left_to_right_in_arabic);
     RUN(scroll_with_inertia);
     RUN(idle_reset);
