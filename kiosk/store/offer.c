@@ -60,7 +60,7 @@ int store_offer_get(store *s, const char *id, const char *const langs[], int nla
     o->street = store_dup_col(st, 5);
     o->postcode = store_dup_col(st, 6);
     o->city = store_dup_col(st, 7);
-    store_local_town(s, (const char *)sqlite3_column_text(st, 4), langs, nlangs, &o->city);
+    store_local_town(s, (const char *)sqlite3_column_text(st, 4), langs, nlangs, &o->city_local);
     o->district = store_dup_col(st, 8);
     store_text *f[] = {&o->name, &o->summary, &o->description, &o->eligibility, &o->cost};
     sqlite3_bind_text(s->svc_i18n, 1, id, -1, SQLITE_TRANSIENT);
@@ -138,6 +138,7 @@ void store_offer_free(store_offer *o)
     free(o->street);
     free(o->postcode);
     free(o->city);
+    free(o->city_local);
     free(o->district);
     for (int i = 0; i < o->nphones; i++) free(o->phones[i]);
     free(o->phones);

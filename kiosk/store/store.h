@@ -68,6 +68,8 @@ typedef struct store_offer {
     store_text provider;
     store_text location_name, accessibility, transit;
     char *street, *postcode, *city, *district;
+    char *city_local;           /* the town as the reader writes it (location_i18n.city), NULL when
+                                   the pack has none in the reader's chain: city stays as on signs */
     char **phones;
     int nphones;
     char *email, *url;

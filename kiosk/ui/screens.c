@@ -329,7 +329,8 @@ void screen_detail(frame *f)
     }
     char addr[512] = "", phones[256] = "";
     /* address and phone numbers as units (text_address, text_unit): whole in either direction */
-    text_address(addr, sizeof addr, o->location_name.text, o->street, o->postcode, o->city, o->district);
+    text_address(addr, sizeof addr, o->location_name.text, o->street, o->postcode, o->city_local ? o->city_local : o->city,
+                 o->district);
     for (int i = 0; i < o->nphones; i++) text_unit_append(phones, sizeof phones, "\n", o->phones[i], TEXT_UNIT_LTR);
     const char *hours = st->offer_hours && *st->offer_hours ? st->offer_hours : ui_tr(f, "By appointment only");
     const char *spoken = st->offer_spoken ? st->offer_spoken : "";
