@@ -81,7 +81,8 @@ ROOMS := text i18n store pack ui app platform sync booking import
 LIB_SRC := $(foreach r,$(ROOMS),$(filter-out %/main.c,$(wildcard kiosk/$(r)/*.c)))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ := $(BUILD)/obj/kiosk/app/main.o $(BUILD)/obj/kiosk/tools/kiosk_pack.o $(BUILD)/obj/kiosk/tools/kiosk_book.o
-TEST_SRC := $(wildcard tests/unit/test_*.c) tests/unit/plural_index.c tests/unit/bench_search.c tests/unit/bench_booking.c
+TEST_SRC := $(wildcard tests/unit/test_*.c) tests/unit/plural_index.c tests/unit/bench_search.c tests/unit/bench_booking.c \
+            tests/unit/bench_pack.c
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run test test-cross bench bench-browser deps build check-pkgs clean content shots fuzz install install-user

@@ -190,7 +190,12 @@ static void check_run(job *base, void *ctx)
     (void)ctx;
     check_job *j = (check_job *)base;
     j->rc = pack_stage(j->pack_path, j->content_path, &j->trust, &j->pol, &j->sg, j->err, sizeof j->err);
-    if (j->rc == PACK_OK) {
+    if (j->rc == PACK_OK && !j->sg.path[0]) {
+        /* a delta staged in place: its changes are counted from the changeset */
+        j->added = j->sg.added;
+        j->changed = j->sg.changed;
+        j->removed = j->sg.removed;
+    } else if (j->rc == PACK_OK) {
         store *s = NULL;
         char e[256];
         if (store_open(&s, j->content_path, e, sizeof e) == 0) {

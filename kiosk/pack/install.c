@@ -41,6 +41,19 @@ static int expected_schema(const char *path, char *err, size_t errlen)
     return ok ? PACK_OK : PACK_ERR_IO;
 }
 
+/* The same reference in memory, for checking a delta's tables: nothing written to the card. */
+static int expected_schema_mem(sqlite3 **db, char *err, size_t errlen)
+{
+    char ierr[256] = "";
+    int ok = sqlite3_open_v2(":memory:", db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+             sqlite3_exec(*db, store_schema_sql(), NULL, NULL, NULL) == SQLITE_OK &&
+             store_search_refresh_db(*db, NULL, 0, ierr, sizeof ierr) == 0;
+    if (ok) return PACK_OK;
+    sqlite3_close(*db);
+    *db = NULL;
+    return pack_fail(err, errlen, PACK_ERR_IO, "cannot make the reference schema %s", ierr);
+}
+
 /* The first row of a query (two text columns) into a and b; 1 when there was one. */
 static int first_pair(sqlite3 *db, const char *sql, char *a, char *b, size_t len)
 {
@@ -126,14 +139,14 @@ static int check_payload_db(const char *path, const char *ref, const pack_manife
  * A delta may change rows of the content tables only, each with its table's column count: not
  * the search index (every kiosk rebuilds its own), nothing SQLite would silently skip.
  */
-static int check_changeset(const char *ref, const unsigned char *blob, int size, char *err, size_t errlen)
+static int check_changeset(const unsigned char *blob, int size, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *cols = NULL;
     sqlite3_changeset_iter *it = NULL;
-    int rc = PACK_OK;
-    if (open_untrusted(ref, SQLITE_OPEN_READONLY, &db) != 0 ||
-        sqlite3_prepare_v2(db,
+    int rc = expected_schema_mem(&db, err, errlen);
+    if (rc != PACK_OK) return rc;
+    if (sqlite3_prepare_v2(db,
                            "SELECT count(*) FROM sqlite_master m, pragma_table_info(m.name) WHERE m.type='table' "
                            "AND m.name=?1 AND m.name NOT LIKE 'search%' AND m.name NOT LIKE 'sqlite_%'",
                            -1, &cols, NULL) != SQLITE_OK ||
@@ -278,11 +291,11 @@ static int abort_on_conflict(void *ctx, int why, sqlite3_changeset_iter *it)
     return SQLITE_CHANGESET_ABORT;
 }
 
-/* A delta: copy the live database beside it, apply the verified changeset to the copy (any
- * conflict aborts: the copy is not the version the delta was made from), then check it. */
-static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m, char *tmp, size_t tmplen, char *err,
-                       size_t errlen)
+/* A delta's payload, read whole and checked against the manifest's hash (the caller frees). */
+static int read_delta(FILE *f, const pack_manifest *m, unsigned char **out, char *err, size_t errlen)
 {
+    *out = NULL;
+    if (m->payload_size > INT32_MAX) return pack_fail(err, errlen, PACK_ERR_TOO_BIG, "a delta of %lld bytes", (long long)m->payload_size);
     unsigned char *blob = malloc(m->payload_size > 0 ? (size_t)m->payload_size : 1);
     if (!blob) return pack_fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
     unsigned char sha[32];
@@ -295,8 +308,180 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
         free(blob);
         return pack_fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
     }
+    *out = blob;
+    return PACK_OK;
+}
+
+/* Installed content is kept in WAL mode, so a delta can be applied in place while the kiosk
+ * reads (pack_stage). On a staged copy only: it is no one else's yet. */
+static int make_wal(const char *path, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int ok = open_untrusted(path, SQLITE_OPEN_READWRITE, &db) == 0 &&
+             sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    if (!ok) pack_fail(err, errlen, PACK_ERR_IO, "cannot keep the content in WAL mode: %s", sqlite3_errmsg(db));
+    sqlite3_close(db); /* the last connection: its WAL is checkpointed and removed */
+    return ok ? PACK_OK : PACK_ERR_IO;
+}
+
+/* The content's WAL and its index beside it (CONTENT-wal, CONTENT-shm). */
+static void remove_wal(const char *content_path)
+{
+    char p[PACK_PATH_MAX];
+    if (!beside(content_path, "-wal", p, sizeof p)) unlink(p);
+    if (!beside(content_path, "-shm", p, sizeof p)) unlink(p);
+}
+
+/* SQLite's result code as a pack error: no room to write (a full disk, a file size limit) is
+ * PACK_ERR_DISK. */
+static int db_code(sqlite3 *db, int code)
+{
+    int e = sqlite3_system_errno(db);
+    if (code == SQLITE_FULL || e == ENOSPC || e == EFBIG || e == EDQUOT) return PACK_ERR_DISK;
+    return code == SQLITE_BUSY ? PACK_ERR_BUSY : PACK_ERR_IO;
+}
+
+/* An SQLite failure while writing the live content, as a pack error. */
+static int db_fail(sqlite3 *db, char *err, size_t errlen, const char *what)
+{
+    return pack_fail(err, errlen, db_code(db, sqlite3_errcode(db)), "%s: %s", what, sqlite3_errmsg(db));
+}
+
+/* What a delta does to the offers, for staff (like store_diff on a staged copy): offers inserted,
+ * offers deleted, and the other offers whose row, texts, schedules or phones it touches. */
+static void count_changes(sqlite3 *db, const unsigned char *blob, int size, pack_staged *sg)
+{
+    sqlite3_changeset_iter *it = NULL;
+    sqlite3_stmt *add = NULL;
+    if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS pack_touched(id TEXT PRIMARY KEY, op INTEGER) WITHOUT ROWID;"
+                         "DELETE FROM temp.pack_touched", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO temp.pack_touched VALUES(?1, ?2) ON CONFLICT(id) DO UPDATE SET op=max(op, ?2)",
+                           -1, &add, NULL) != SQLITE_OK ||
+        sqlite3changeset_start(&it, size, (void *)blob) != SQLITE_OK) {
+        sqlite3_finalize(add);
+        return;
+    }
+    while (sqlite3changeset_next(it) == SQLITE_ROW) {
+        const char *tab = NULL;
+        int ncol = 0, op = 0, ind = 0;
+        sqlite3_value *v = NULL;
+        if (sqlite3changeset_op(it, &tab, &ncol, &op, &ind) != SQLITE_OK) break;
+        int is_service = !strcmp(tab, "service");
+        /* the offer's id: the service row's key, the first column of service_i18n, the second of
+         * schedule and phone's third */
+        int col = is_service || !strcmp(tab, "service_i18n") ? 0 : !strcmp(tab, "schedule") ? 1 : !strcmp(tab, "phone") ? 2 : -1;
+        if (col < 0) continue;
+        if (op == SQLITE_INSERT ? sqlite3changeset_new(it, col, &v) : sqlite3changeset_old(it, col, &v)) continue;
+        if (!v || sqlite3_value_type(v) == SQLITE_NULL) continue;
+        sqlite3_bind_value(add, 1, v);
+        sqlite3_bind_int(add, 2, !is_service ? 1 : op == SQLITE_INSERT ? 2 : op == SQLITE_DELETE ? 3 : 1);
+        sqlite3_step(add);
+        sqlite3_reset(add);
+    }
+    sqlite3changeset_finalize(it);
+    sqlite3_finalize(add);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FILTER (WHERE op=2), count(*) FILTER (WHERE op=1),"
+                               " count(*) FILTER (WHERE op=3) FROM temp.pack_touched", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        sg->added = sqlite3_column_int(st, 0);
+        sg->changed = sqlite3_column_int(st, 1);
+        sg->removed = sqlite3_column_int(st, 2);
+    }
+    sqlite3_finalize(st);
+    sqlite3_exec(db, "DROP TABLE temp.pack_touched", NULL, NULL, NULL);
+}
+
+/* A meta value of db as a number; -1 when absent. */
+static int64_t meta_int(sqlite3 *db, const char *key)
+{
+    char *v = pack_db_meta(db, key);
+    int64_t n = v ? atoll(v) : -1;
+    free(v);
+    return n;
+}
+
+/*
+ * A delta on the live database itself, when it is in WAL mode (content installed by this
+ * version is): one write transaction applies the changeset (any conflict aborts: this is not the
+ * version the delta was made from), re-indexes the offers it touched and is left open in
+ * sg->live, so readers keep seeing the old content until pack_commit commits it; a kill or power
+ * cut before that leaves no trace. Only the changed pages are written (to the WAL, then once
+ * more by the checkpoint), instead of a copy of the whole database.
+ * Returns PACK_OK, an error, or -1 when the content cannot be written in place (not in WAL mode,
+ * not writable): then the caller copies it.
+ */
+static int stage_delta_in_place(const char *content_path, const pack_manifest *m, const unsigned char *blob,
+                                pack_staged *sg, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int wal = open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0 &&
+              sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    if (!wal) {
+        sqlite3_close(db);
+        return -1;
+    }
+    /* the kiosk's readers each take a snapshot for a moment; a commit never waits long */
+    sqlite3_busy_timeout(db, 5000);
+    int rc = PACK_OK, applied;
+    if (sqlite3_exec(db, "PRAGMA synchronous=FULL; BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_fail(db, err, errlen, "cannot start the update");
+        sqlite3_close(db);
+        return rc;
+    }
+    if (meta_int(db, "content_version") != m->base_version) {
+        rc = pack_fail(err, errlen, PACK_ERR_BASE, "for version %lld, installed %lld", (long long)m->base_version,
+                       (long long)meta_int(db, "content_version"));
+    } else if ((applied = sqlite3changeset_apply(db, (int)m->payload_size, (void *)blob, NULL, abort_on_conflict, NULL)) !=
+               SQLITE_OK) {
+        if (applied == SQLITE_ABORT || applied == SQLITE_CONSTRAINT)
+            rc = pack_fail(err, errlen, PACK_ERR_BASE, "the changes do not fit the installed content");
+        else
+            rc = pack_fail(err, errlen, db_code(db, applied), "applying the changes: %s", sqlite3_errstr(applied));
+    } else {
+        char ierr[200];
+        if (store_search_refresh_db(db, blob, (int)m->payload_size, ierr, sizeof ierr) != 0)
+            rc = pack_fail(err, errlen, db_code(db, sqlite3_errcode(db)), "%s", ierr);
+        else if (meta_int(db, "schema_version") != STORE_SCHEMA_VERSION)
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes alter the schema version");
+        else if (meta_int(db, "content_version") != m->content_version)
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "content version after the changes differs from the manifest");
+    }
+    if (rc != PACK_OK) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(db);
+        return rc;
+    }
+    count_changes(db, blob, (int)m->payload_size, sg);
+    sg->live = db;
+    return PACK_OK;
+}
+
+/* A delta: in place when the content allows it, else applied to a copy of the live database
+ * beside it (then checked and, on commit, switched in like a full pack). */
+static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m, pack_staged *sg, char *err,
+                       size_t errlen)
+{
+    char *tmp = sg->path;
+    size_t tmplen = sizeof sg->path;
+    unsigned char *blob = NULL;
+    int rc = read_delta(f, m, &blob, err, errlen);
+    if (rc != PACK_OK) return rc;
+    char ref[PACK_PATH_MAX + 16];
+    rc = check_changeset(blob, (int)m->payload_size, err, errlen);
+    if (rc == PACK_OK) rc = stage_delta_in_place(content_path, m, blob, sg, err, errlen);
+    if (rc != -1) {
+        free(blob);
+        return rc;
+    }
     FILE *in = fopen(content_path, "rb"), *out = in ? staging_file(content_path, tmp, tmplen) : NULL;
-    int rc = in && out ? PACK_OK : PACK_ERR_IO;
+    rc = in && out ? PACK_OK : PACK_ERR_IO;
     int e = errno;
     if (rc == PACK_OK) {
         struct stat sb;
@@ -312,24 +497,15 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
         if (out) unlink(tmp);
         return pack_fail(err, errlen, e == ENOSPC ? PACK_ERR_DISK : rc, "%s", strerror(e));
     }
-    char ref[PACK_PATH_MAX + 8];
     snprintf(ref, sizeof ref, "%s-schema", tmp);
-    rc = expected_schema(ref, err, errlen);
-    if (rc == PACK_OK) rc = check_changeset(ref, blob, (int)m->payload_size, err, errlen);
-    if (rc != PACK_OK) {
-        free(blob);
-        unlink(ref);
-        unlink(tmp);
-        return rc;
-    }
     sqlite3 *db = NULL;
     int ok = open_untrusted(tmp, SQLITE_OPEN_READWRITE, &db) == 0 &&
              sqlite3changeset_apply(db, (int)m->payload_size, blob, NULL, abort_on_conflict, NULL) == SQLITE_OK;
+    if (ok) count_changes(db, blob, (int)m->payload_size, sg);
     sqlite3_close(db);
     char ierr[200];
     int indexed = ok ? store_search_refresh(tmp, blob, (int)m->payload_size, ierr, sizeof ierr) : -1;
     free(blob);
-    if (!ok || indexed != 0) unlink(ref);
     if (!ok) {
         unlink(tmp);
         return pack_fail(err, errlen, PACK_ERR_BASE, "the changes do not fit the installed content");
@@ -339,6 +515,7 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
         return pack_fail(err, errlen, PACK_ERR_IO, "%s", ierr);
     }
     rc = check_payload_db(tmp, ref, m, err, errlen);
+    if (rc == PACK_OK) rc = make_wal(tmp, err, errlen);
     if (rc != PACK_OK) unlink(tmp);
     return rc;
 }
@@ -381,8 +558,11 @@ int pack_check_publication(const pack_policy *pol, const char *installed_id, con
 
 /* Everything but the lock: verify pack_path and leave a checked copy at tmp. */
 static int stage_locked(const char *pack_path, const char *content_path, const char *installed_id, const pack_trust *t,
-                        pack_policy *pol, pack_manifest *m, char *tmp, size_t tmplen, char *err, size_t errlen)
+                        pack_policy *pol, pack_staged *sg, char *err, size_t errlen)
 {
+    pack_manifest *m = &sg->m;
+    char *tmp = sg->path;
+    size_t tmplen = sizeof sg->path;
     FILE *f = fopen(pack_path, "rb");
     if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", pack_path, strerror(errno));
     struct stat sb;
@@ -434,7 +614,7 @@ static int stage_locked(const char *pack_path, const char *content_path, const c
         return pack_fail(err, errlen, PACK_ERR_DISK, NULL);
     }
     if (!strcmp(m->kind, "delta")) {
-        rc = stage_delta(f, content_path, m, tmp, tmplen, err, errlen);
+        rc = stage_delta(f, content_path, m, sg, err, errlen);
         fclose(f);
         return rc;
     }
@@ -462,6 +642,7 @@ static int stage_locked(const char *pack_path, const char *content_path, const c
     char ref[PACK_PATH_MAX + 8];
     snprintf(ref, sizeof ref, "%s-schema", tmp);
     rc = check_payload_db(tmp, ref, m, err, errlen);
+    if (rc == PACK_OK) rc = make_wal(tmp, err, errlen);
     if (rc != PACK_OK) unlink(tmp);
     return rc;
 }
@@ -479,7 +660,7 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
     remove_stale(content_path);
     char installed_id[64];
     installed_identity(content_path, pol, installed_id, sizeof installed_id);
-    int rc = stage_locked(pack_path, content_path, installed_id, t, pol, &sg->m, sg->path, sizeof sg->path, err, errlen);
+    int rc = stage_locked(pack_path, content_path, installed_id, t, pol, sg, err, errlen);
     if (rc != PACK_OK) {
         sg->path[0] = 0;
         unlock_content(fd);
@@ -493,25 +674,77 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
 void pack_unstage(pack_staged *sg)
 {
     if (!sg->held) return;
-    unlink(sg->path);
+    if (sg->live) {
+        sqlite3_exec(sg->live, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(sg->live);
+    } else if (sg->path[0]) {
+        unlink(sg->path);
+        remove_wal(sg->path); /* a reader of the staged copy (staff's diff) may have left its WAL index */
+    }
     unlock_content(sg->lock_fd);
     memset(sg, 0, sizeof *sg);
+}
+
+/* Before another file is renamed over the content: whatever its WAL holds goes into the database
+ * file (so CONTENT.prev is whole), when no reader keeps an older snapshot; best effort. */
+static void checkpoint_live(const char *content_path)
+{
+    char wal[PACK_PATH_MAX];
+    if (beside(content_path, "-wal", wal, sizeof wal) || access(wal, F_OK) != 0) return;
+    sqlite3 *db = NULL;
+    if (open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0) {
+        sqlite3_busy_timeout(db, 1000);
+        sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
+}
+
+/* A delta applied in place: commit it (the switch), then write it into the database file. */
+static int commit_in_place(pack_staged *sg, char *err, size_t errlen)
+{
+    sqlite3 *db = sg->live;
+    sg->live = NULL;
+    int rc = PACK_OK;
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_fail(db, err, errlen, "cannot commit the update");
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    } else {
+        /* written back into the database file now, so the WAL stays small; frames a reader's older
+         * snapshot still needs stay (a passive checkpoint never waits for the kiosk) until the next one */
+        sqlite3_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
+    return rc;
 }
 
 int pack_commit(pack_staged *sg, const char *content_path, pack_policy *pol, char *err, size_t errlen)
 {
     if (!sg->held) return pack_fail(err, errlen, PACK_ERR_IO, "nothing staged");
     int rc = PACK_OK;
-    /* the content being replaced stays as CONTENT.prev (a second name, no copy): the kiosk falls
-     * back to it when it cannot open what was installed (pack_fallback) */
-    char prev[PACK_PATH_MAX], prev_tmp[PACK_PATH_MAX];
-    if (!beside(content_path, ".prev", prev, sizeof prev) && !beside(content_path, ".prev.tmp", prev_tmp, sizeof prev_tmp)) {
-        unlink(prev_tmp);
-        if (link(content_path, prev_tmp) == 0 && rename(prev_tmp, prev) != 0) unlink(prev_tmp);
+    if (sg->live) {
+        rc = commit_in_place(sg, err, errlen);
+    } else {
+        checkpoint_live(content_path);
+        /* the content being replaced stays as CONTENT.prev (a second name, no copy): the kiosk
+         * falls back to it when it cannot open what was installed (pack_fallback) */
+        char prev[PACK_PATH_MAX], prev_tmp[PACK_PATH_MAX];
+        if (!beside(content_path, ".prev", prev, sizeof prev) &&
+            !beside(content_path, ".prev.tmp", prev_tmp, sizeof prev_tmp)) {
+            unlink(prev_tmp);
+            if (link(content_path, prev_tmp) == 0 && rename(prev_tmp, prev) != 0) unlink(prev_tmp);
+        }
+        if (rename(sg->path, content_path) != 0) {
+            rc = pack_fail(err, errlen, PACK_ERR_IO, "%s", strerror(errno));
+        } else {
+            remove_wal(sg->path); /* what a reader of the staged copy left under its old name */
+            /* CONTENT-wal and -shm belong to the file just replaced and are found by name: the new
+             * file must never read the old one's pages. Readers still on the old file keep them
+             * open, unlinked, and see the old content until they reopen. */
+            remove_wal(content_path);
+            fsync_dir(content_path);
+        }
+        sg->path[0] = 0; /* it is the content now */
     }
-    if (rename(sg->path, content_path) != 0) rc = pack_fail(err, errlen, PACK_ERR_IO, "%s", strerror(errno));
-    else fsync_dir(content_path);
-    sg->path[0] = 0; /* it is the content now */
     if (rc == PACK_OK) {
         pol->installed_version = sg->m.content_version;
         snprintf(err, errlen, "%s", pack_strerror(PACK_OK));
@@ -538,8 +771,11 @@ int pack_fallback(const char *content_path, char *err, size_t errlen)
     if (fd < 0) return pack_fail(err, errlen, errno == EWOULDBLOCK ? PACK_ERR_BUSY : PACK_ERR_IO, "%s", strerror(errno));
     int rc = PACK_OK;
     if (access(prev, F_OK) != 0) rc = pack_fail(err, errlen, PACK_ERR_IO, "no previous content kept");
-    else if (rename(prev, content_path) != 0) rc = pack_fail(err, errlen, PACK_ERR_IO, "%s", strerror(errno));
-    else fsync_dir(content_path);
+    else {
+        remove_wal(content_path); /* the failed content's: they must not be read into the previous one */
+        if (rename(prev, content_path) != 0) rc = pack_fail(err, errlen, PACK_ERR_IO, "%s", strerror(errno));
+        else fsync_dir(content_path);
+    }
     unlock_content(fd);
     return rc;
 }
@@ -573,9 +809,7 @@ int pack_verify(const char *pack_path, const pack_trust *t, const char *scratch_
             crypto_hash_sha256(sha, blob, (unsigned long long)m->payload_size);
             if (memcmp(sha, m->sha256, 32) != 0) rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
         }
-        if (rc == PACK_OK) rc = expected_schema(ref, err, errlen);
-        if (rc == PACK_OK) rc = check_changeset(ref, blob, (int)m->payload_size, err, errlen);
-        unlink(ref);
+        if (rc == PACK_OK) rc = check_changeset(blob, (int)m->payload_size, err, errlen);
         free(blob);
     }
     fclose(f);

@@ -1,8 +1,11 @@
 /*
  * install: a verified pack's payload becomes the kiosk's content, all or nothing (firmware).
- * Installation verifies everything, copies the payload beside the live database, checks the
- * copy, and renames it over the live one: the kiosk sees either the old content or the new,
- * never a mix, whatever happens in between.
+ * Installation verifies everything. A full pack's payload is copied beside the live database,
+ * checked, and renamed over the live one. A delta is applied in place, inside one SQLite write
+ * transaction on the live database (kept in WAL mode for this), so a small update writes the
+ * pages it changes instead of a copy of the whole database (the SD card wears out first); the
+ * kiosk's readers see the old content until the commit. Either way the kiosk sees the old content
+ * or the new, never a mix, whatever happens in between (kill -9, power cut, a full disk).
  *
  * One installer owns the content at a time: the kiosk's sync thread, staff mode and kiosk-pack
  * install all take an exclusive lock (flock on CONTENT.lock) from staging to switch, and stage
@@ -52,10 +55,13 @@ int pack_check_publication(const pack_policy *pol, const char *installed_id, con
 
 /* A checked copy waiting to be switched in; it holds the install lock until commit or unstage.
  * A zeroed one holds nothing. */
+struct sqlite3;
 typedef struct pack_staged {
-    int held;                      /* 1 while this holds the lock and a staged file */
+    int held;                      /* 1 while this holds the lock and a staged file or transaction */
     int lock_fd;
-    char path[PACK_PATH_MAX];      /* the staged copy */
+    char path[PACK_PATH_MAX];      /* the staged copy; "" for a delta applied in place */
+    struct sqlite3 *live;          /* a delta applied in place: the open write transaction on the content */
+    int added, changed, removed;   /* offers a delta adds, changes, removes (for staff) */
     pack_manifest m;               /* of the staged pack */
 } pack_staged;
 
@@ -71,9 +77,15 @@ int pack_install(const char *pack_path, const char *content_path, const pack_tru
 /*
  * The two halves of pack_install, so staff can see what a pack changes before applying it:
  * pack_stage takes the lock (waiting up to pol->lock_wait_ms, else PACK_ERR_BUSY), verifies
- * everything and leaves a checked copy at sg->path; pack_commit renames it over content_path;
- * pack_unstage throws it away (harmless on a zeroed sg). Both release the lock. Under the lock
- * pol->installed_version is re-read from content_path, which another installer may have changed.
+ * everything and leaves a checked copy at sg->path, or for a delta on content in WAL mode an
+ * open, uncommitted transaction on the live database holding the applied changes and the
+ * refreshed search index (sg->live; sg->path is ""; sg->added/changed/removed count the
+ * offers). pack_commit renames the copy over content_path (CONTENT-wal and -shm, which belong
+ * to the replaced file, are removed: readers still on it keep theirs) or commits the
+ * transaction; pack_unstage throws either away (harmless on a zeroed sg). Both release the lock.
+ * Under the lock pol->installed_version is re-read from content_path, which another installer
+ * may have changed. Content installed from a full pack, or a delta applied to a copy (content
+ * from before WAL mode), is left in WAL mode.
  */
 int pack_stage(const char *pack_path, const char *content_path, const pack_trust *t, pack_policy *pol,
                pack_staged *sg, char *err, size_t errlen);

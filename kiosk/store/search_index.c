@@ -72,7 +72,7 @@ static int bind_folded(sqlite3_stmt *ins, int i, store_folder *f, const char *te
  */
 static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int64 next, char *err, size_t errlen)
 {
-    sqlite3_stmt *sel = NULL, *ins = NULL;
+    sqlite3_stmt *sel = NULL, *ins = NULL, *ins_new = NULL;
     int rc = -1;
     char sql[2600];
     const char *only = only_listed ? " AND v.id IN (SELECT id FROM temp.reindex)" : "";
@@ -110,7 +110,12 @@ static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int
         sqlite3_prepare_v2(db,
                            "INSERT INTO search(rowid, name, cat, summary, descr, provider, town, skel, rev, lang)"
                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                           -1, &ins, NULL) != SQLITE_OK) {
+                           -1, &ins, NULL) != SQLITE_OK ||
+        /* re-indexed offers' words also go to temp.search_new, whose vocabulary is then only theirs */
+        (only_listed && sqlite3_prepare_v2(db,
+                                           "INSERT INTO temp.search_new(name, cat, summary, descr, provider, town)"
+                                           " VALUES(?2, ?3, ?4, ?5, ?6, ?7)",
+                                           -1, &ins_new, NULL) != SQLITE_OK)) {
         snprintf(err, errlen, "search index: %s", sqlite3_errmsg(db));
         goto done;
     }
@@ -137,6 +142,11 @@ static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int
             sqlite3_bind_text(ins, 9, rv, -1, SQLITE_STATIC);
             sqlite3_bind_value(ins, 10, sqlite3_column_value(sel, 1));
             ok = sqlite3_step(ins) == SQLITE_DONE;
+            if (ok && ins_new) {
+                for (int c = 0; c < 6; c++) sqlite3_bind_text(ins_new, c + 2, keep[c], -1, SQLITE_STATIC);
+                ok = sqlite3_step(ins_new) == SQLITE_DONE;
+                sqlite3_reset(ins_new);
+            }
             if (!ok) snprintf(err, errlen, "search index: %s", sqlite3_errmsg(db));
             sqlite3_reset(ins);
         } else {
@@ -157,6 +167,7 @@ static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int
 done:
     sqlite3_finalize(sel);
     sqlite3_finalize(ins);
+    sqlite3_finalize(ins_new);
     return rc;
 }
 
@@ -169,6 +180,17 @@ static int vocabulary(sqlite3 *db, char *err, size_t errlen)
                 "INSERT OR IGNORE INTO search_term SELECT term FROM temp.search_vocab"
                 " WHERE col IN ('name', 'cat', 'summary', 'descr', 'provider', 'town');"
                 "DROP TABLE temp.search_vocab;",
+                err, errlen);
+}
+
+/* The words of the offers just re-indexed (temp.search_new) into search_term: reading the whole
+ * index's vocabulary would take longer than the rest of a small delta. */
+static int vocabulary_new(sqlite3 *db, char *err, size_t errlen)
+{
+    return exec(db,
+                "CREATE VIRTUAL TABLE temp.search_new_vocab USING fts5vocab(temp, search_new, row);"
+                "INSERT OR IGNORE INTO search_term SELECT term FROM temp.search_new_vocab;"
+                "DROP TABLE temp.search_new_vocab; DROP TABLE temp.search_new;",
                 err, errlen);
 }
 
@@ -246,18 +268,13 @@ static int touched(sqlite3 *db, const void *cs, int size)
 }
 
 
-/* The index after changeset, or rebuilt whole when changeset is NULL; one transaction. */
-static int reindex(const char *path, const void *changeset, int size, char *err, size_t errlen)
+/* The index after changeset (or rebuilt whole when changeset is NULL) on db, inside the caller's
+ * transaction. */
+static int reindex_in(sqlite3 *db, const void *changeset, int size, char *err, size_t errlen)
 {
-    sqlite3 *db = NULL;
     store_folder *f = store_folder_open(err, errlen);
     int rc = -1;
     if (!f) return -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
-        goto done;
-    }
-    if (exec(db, "BEGIN", err, errlen)) goto done;
     int t = changeset && store_single_int(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('search_doc_oid', 'search_term', 'search_lang')") == 3
                 ? touched(db, changeset, size)
                 : 1; /* asked to, no index, or one from before search_doc had its index */
@@ -270,8 +287,11 @@ static int reindex(const char *path, const void *changeset, int size, char *err,
          * forget a row given its old text. Their search_doc rows go, so no query finds them;
          * offers are numbered on from the highest ever used, so none comes back to life. */
         sqlite3_int64 top = store_single_int(db, "SELECT coalesce(max(rowid), 0) >> 5 FROM search");
-        rc = top < 0 || exec(db, "DELETE FROM search_doc WHERE oid IN (SELECT id FROM temp.reindex)", err, errlen) ||
-                     index_docs(db, f, 1, top + 1, err, errlen) || vocabulary(db, err, errlen)
+        rc = top < 0 || exec(db, "DELETE FROM search_doc WHERE oid IN (SELECT id FROM temp.reindex);"
+                                 "CREATE VIRTUAL TABLE temp.search_new USING fts5(name, cat, summary, descr, provider,"
+                                 " town, content='', detail=none, tokenize='unicode61 remove_diacritics 0');",
+                             err, errlen) ||
+                     index_docs(db, f, 1, top + 1, err, errlen) || vocabulary_new(db, err, errlen)
                  ? -1
                  : 0;
         /* once a quarter of the index is dead offers, start it afresh */
@@ -279,12 +299,25 @@ static int reindex(const char *path, const void *changeset, int size, char *err,
         top = store_single_int(db, "SELECT coalesce(max(rowid), 0) >> 5 FROM search");
         if (rc == 0 && live >= 0 && top - live > live / 4) rc = rebuild(db, f, err, errlen);
     }
-    if (rc == 0 && exec(db, "DROP TABLE IF EXISTS temp.reindex; DROP TABLE IF EXISTS temp.reindex_org; COMMIT", err, errlen))
+    if (rc == 0 && exec(db, "DROP TABLE IF EXISTS temp.reindex; DROP TABLE IF EXISTS temp.reindex_org", err, errlen))
         rc = -1;
-    if (rc) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-done:
-    sqlite3_close(db);
     store_folder_close(f);
+    return rc;
+}
+
+/* reindex_in on the database at path, in a transaction of its own. */
+static int reindex(const char *path, const void *changeset, int size, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    int rc = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+    } else if (!exec(db, "BEGIN", err, errlen)) {
+        rc = reindex_in(db, changeset, size, err, errlen);
+        if (rc == 0 && exec(db, "COMMIT", err, errlen)) rc = -1;
+        if (rc) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
     return rc;
 }
 
@@ -295,3 +328,7 @@ int store_search_refresh(const char *path, const void *changeset, int size, char
     return reindex(path, changeset, size, err, errlen);
 }
 
+int store_search_refresh_db(struct sqlite3 *db, const void *changeset, int size, char *err, size_t errlen)
+{
+    return reindex_in(db, changeset, size, err, errlen);
+}

@@ -106,6 +106,9 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
         store_close(s);
         return -1;
     }
+    /* installed content is in WAL mode (deltas are applied in place while the kiosk reads); a
+     * reader never writes the WAL back or removes it when it closes, whatever file it still holds */
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     /* a small page cache: the kiosk reads a few hundred rows per screen, and RAM is scarce */
     sqlite3_exec(s->db, "PRAGMA cache_size=-256", NULL, NULL, NULL);
     sqlite3_stmt *st = NULL;

@@ -150,6 +150,11 @@ int store_search_index(const char *path, char *err, size_t errlen);
  */
 int store_search_refresh(const char *path, const void *changeset, int size, char *err, size_t errlen);
 
+/* store_search_refresh on an open connection, inside the caller's transaction (the installer
+ * applies a delta and re-indexes in one transaction on the live database). */
+struct sqlite3;
+int store_search_refresh_db(struct sqlite3 *db, const void *changeset, int size, char *err, size_t errlen);
+
 /*
  * Offers matching query (typed in any script, each word a whole word or the start of one), ranked
  * in tiers: all words whole, all as starts, all or their Latin skeleton (cross-script), all or a

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -753,6 +754,270 @@ TEST(manifest_times)
         CHECK(pack_time_parse(bad[i], &t) != 0, "refused: \"%s\"", bad[i]);
 }
 
+/* ---------- deltas applied in place (the SD card is spared) ---------- */
+
+/* Bytes this process has caused to be written to storage so far (/proc/self/io). */
+static long long written_bytes(void)
+{
+    FILE *f = fopen("/proc/self/io", "r");
+    char line[128];
+    long long v = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "write_bytes: %lld", &v) == 1) break;
+    if (f) fclose(f);
+    return v;
+}
+
+/* The first text column of a query on db_path ("" when no row, "?" when it cannot be read). */
+static void query_text(const char *db_path, const char *sql, char *out, size_t len)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    snprintf(out, len, "?");
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW) snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+        else if (r == SQLITE_DONE) out[0] = 0;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static int integrity_ok(const char *db_path)
+{
+    char r[64];
+    query_text(db_path, "PRAGMA integrity_check", r, sizeof r);
+    return !strcmp(r, "ok");
+}
+
+static int install_at(const char *pack, const char *content, char *err, size_t errlen)
+{
+    char v[32];
+    pack_policy pol = {.now = (int64_t)time(NULL)};
+    if (pack_content_version(content, v, sizeof v) == 0) pol.installed_version = atoll(v);
+    pack_manifest m;
+    return pack_install(pack, content, &trust, &pol, &m, err, errlen);
+}
+
+#define LIVE DIR "/live.db"
+#define SUMMARY_100 "SELECT summary FROM service_i18n WHERE service_id='offer-100' AND lang='de'"
+
+/* A 1 % delta on installed content: applied inside one transaction on the live database, the
+ * old content showing until the commit, and a small part of the database written. */
+TEST(delta_in_place)
+{
+    char err[1024], before[512], now[512];
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm " LIVE ".prev");
+    CHECK(pack_sign(DIR "/s1.db", "content/keys/demo.secret", 30, DIR "/s1.kpack", err, sizeof err) == 0, "sign s1");
+    CHECK(install_at(DIR "/s1.kpack", LIVE, err, sizeof err) == PACK_OK, "full s1: %s", err);
+    query_text(LIVE, "PRAGMA journal_mode", now, sizeof now);
+    CHECK(!strcmp(now, "wal"), "installed content is kept in WAL mode (%s)", now);
+    query_text(LIVE, SUMMARY_100, before, sizeof before);
+    struct stat db_st, delta_st;
+    stat(LIVE, &db_st);
+    stat(DIR "/s12.kpack", &delta_st);
+    /* the running kiosk: a store open all along, and a reader inside one read transaction */
+    store *kiosk = NULL;
+    CHECK(store_open(&kiosk, LIVE, err, sizeof err) == 0, "kiosk opens: %s", err);
+    sqlite3 *reader = NULL;
+    sqlite3_open_v2(LIVE, &reader, SQLITE_OPEN_READONLY, NULL);
+    sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM service", NULL, NULL, NULL);
+    const char *de[] = {"de"};
+    store_offer *o = NULL;
+
+    pack_policy pol = {.installed_version = 1, .now = (int64_t)time(NULL)};
+    pack_staged sg;
+    long long w0 = written_bytes();
+    int rc = pack_stage(DIR "/s12.kpack", LIVE, &trust, &pol, &sg, err, sizeof err);
+    CHECK(rc == PACK_OK && sg.live && !sg.path[0], "staged in place: %s", err);
+    CHECK(sg.changed == 10 && sg.added == 0 && sg.removed == 0, "staff see 10 offers changed (%d, %d added, %d removed)",
+          sg.changed, sg.added, sg.removed);
+    CHECK(leftovers(LIVE) == 0, "no copy of the database is made");
+    query_text(LIVE, SUMMARY_100, now, sizeof now);
+    CHECK(!strcmp(now, before), "before the commit the old content shows (%s)", now);
+    CHECK(store_offer_get(kiosk, "offer-100", de, 1, &o) == 0 && !strcmp(o->summary.text, before),
+          "the kiosk sees the old summary before the commit");
+    store_offer_free(o);
+    o = NULL;
+    rc = pack_commit(&sg, LIVE, &pol, err, sizeof err);
+    long long w1 = written_bytes();
+    CHECK(rc == PACK_OK && pol.installed_version == 2 && installed(LIVE) == 2, "committed: %s", err);
+    query_text(LIVE, SUMMARY_100, now, sizeof now);
+    CHECK(strstr(now, "(neu)") != NULL, "after the commit the new content shows (%s)", now);
+    CHECK(store_offer_get(kiosk, "offer-100", de, 1, &o) == 0 && strstr(o->summary.text, "(neu)"),
+          "the running kiosk's open store sees the new summary after the switch");
+    store_offer_free(o);
+    store_offer_row *r = NULL;
+    int n = 0;
+    CHECK(store_search(kiosk, "offer", de, 1, 5, &r, &n) >= 0, "search still answers on the kiosk's store");
+    store_offer_rows_free(r, n);
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(reader, SUMMARY_100, -1, &st, NULL);
+    CHECK(sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), before),
+          "a reader inside its transaction keeps its snapshot");
+    sqlite3_finalize(st);
+    sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(reader);
+    store_close(kiosk);
+    char docs[32];
+    query_text(LIVE, "SELECT count(*) FROM search_doc", docs, sizeof docs);
+    CHECK(atoi(docs) == 1000 && integrity_ok(LIVE), "search index whole (%s offers) and database intact", docs);
+    printf("delta in place: %lld bytes written for a %lld-byte delta on a %lld-byte database (%.1fx the delta)\n",
+           w1 - w0, (long long)delta_st.st_size, (long long)db_st.st_size,
+           (double)(w1 - w0) / (double)delta_st.st_size);
+    /* a copy of the database (what installation did before) writes all of it */
+    CHECK(w0 >= 0 && (w1 - w0) * 10 < (long long)db_st.st_size, "a 1 %% delta writes %lld bytes, under a tenth of the %lld-byte database",
+          w1 - w0, (long long)db_st.st_size);
+}
+
+/* A delta whose changes conflict with the installed content rolls back whole. */
+TEST(delta_in_place_conflict)
+{
+    char err[1024], s200[512], now[512];
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm && cp " DIR "/s1.db " LIVE " && sqlite3 " LIVE
+       " 'PRAGMA journal_mode=WAL' > /dev/null");
+    query_text(LIVE, "SELECT summary FROM service_i18n WHERE service_id='offer-200' AND lang='de'", s200, sizeof s200);
+    /* offer-900's German summary changed here: the delta was not made from this content */
+    sh("sqlite3 " LIVE " \"UPDATE service_i18n SET summary='local' WHERE service_id='offer-900' AND lang='de'\"");
+    int rc = install_at(DIR "/s12.kpack", LIVE, err, sizeof err);
+    CHECK(rc == PACK_ERR_BASE && strstr(err, "do not fit"), "conflict refused with a reason: %s", err);
+    query_text(LIVE, "SELECT summary FROM service_i18n WHERE service_id='offer-200' AND lang='de'", now, sizeof now);
+    CHECK(installed(LIVE) == 1 && !strcmp(now, s200), "nothing of the delta stays (offer-200: %s)", now);
+    query_text(LIVE, "SELECT summary FROM service_i18n WHERE service_id='offer-900' AND lang='de'", now, sizeof now);
+    CHECK(!strcmp(now, "local") && integrity_ok(LIVE), "the content is as it was");
+    CHECK(leftovers(LIVE) == 0, "no staged leftovers");
+}
+
+/* The disk fills up in the middle of applying a delta: rolled back, a reason, and the next try works. */
+TEST(delta_disk_full)
+{
+    char err[1024];
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm && cp " DIR "/s1.db " LIVE " && sqlite3 " LIVE
+       " 'PRAGMA journal_mode=WAL' > /dev/null");
+    int fds[2];
+    CHECK(pipe(fds) == 0, "pipe");
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* files may not grow past a few WAL frames (beyond the 32 KiB WAL index): a write crossing the limit is cut short, as on
+         * a full disk */
+        struct rlimit lim = {32 + 12 * 4120 + 1000, 32 + 12 * 4120 + 1000};
+        signal(SIGXFSZ, SIG_IGN);
+        setrlimit(RLIMIT_FSIZE, &lim);
+        int rc = install_at(DIR "/s12.kpack", LIVE, err, sizeof err);
+        if (write(fds[1], err, strlen(err) + 1) < 0) _exit(99);
+        _exit(rc);
+    }
+    close(fds[1]);
+    char msg[1024] = "";
+    ssize_t got = read(fds[0], msg, sizeof msg - 1);
+    msg[got > 0 ? got : 0] = 0;
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == PACK_ERR_DISK && strstr(msg, "disk space"),
+          "full disk refused with a reason (status %d): %s", WIFEXITED(status) ? WEXITSTATUS(status) : -1, msg);
+    CHECK(installed(LIVE) == 1 && integrity_ok(LIVE) && leftovers(LIVE) == 0, "old content intact");
+    CHECK(install_at(DIR "/s12.kpack", LIVE, err, sizeof err) == PACK_OK && installed(LIVE) == 2,
+          "with room again the delta installs: %s", err);
+}
+
+/* kill -9 at random moments while a delta is applied in place: always v4 or v5, never a mix. */
+TEST(kill_during_delta)
+{
+    char err[1024];
+    srand(11);
+    /* v4 as installed content (WAL mode), kept aside to start each round from */
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm && cp " DIR "/v4.db " DIR "/live4.db && sqlite3 " DIR
+       "/live4.db 'PRAGMA journal_mode=WAL' > /dev/null");
+    long span = 1;
+    for (int k = 0; k < 3; k++) {
+        struct timespec t0, t1;
+        sh("rm -f " LIVE "-wal " LIVE "-shm && cp " DIR "/live4.db " LIVE);
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        pid_t pid = fork();
+        if (pid == 0) _exit(install_at(DIR "/d45.kpack", LIVE, err, sizeof err) == PACK_OK ? 0 : 1);
+        int status = 1;
+        waitpid(pid, &status, 0);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && installed(LIVE) == 5, "timed delta %d", k);
+        long us = ((t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000) * 3 / 2 + 1;
+        if (us > span) span = us;
+    }
+    int mixed = 0, saw_new = 0, saw_old = 0;
+    for (int i = 0; i < 40; i++) {
+        sh("rm -f " LIVE "-wal " LIVE "-shm && cp " DIR "/live4.db " LIVE);
+        pid_t pid = fork();
+        if (pid == 0) {
+            install_at(DIR "/d45.kpack", LIVE, err, sizeof err);
+            _exit(0);
+        }
+        usleep((useconds_t)(rand() % span));
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        int64_t v = installed(LIVE);
+        char name[128], gone[64], found[64];
+        query_text(LIVE, "SELECT name FROM service_i18n WHERE service_id='zahnarzt' AND lang='de'", name, sizeof name);
+        query_text(LIVE, "SELECT count(*) FROM service WHERE id='beratung'", gone, sizeof gone);
+        query_text(LIVE, "SELECT count(*) FROM search_doc WHERE oid='beratung'", found, sizeof found);
+        int renamed = !strcmp(name, "Zahnarztpraxis");
+        if (v == 4 && !renamed && !strcmp(gone, "1") && !strcmp(found, "1")) saw_old++;
+        else if (v == 5 && renamed && !strcmp(gone, "0") && !strcmp(found, "0")) saw_new++;
+        else {
+            printf("mixed: version %lld, name %s, beratung %s, indexed %s\n", (long long)v, name, gone, found);
+            mixed++;
+        }
+        if (!integrity_ok(LIVE)) mixed++;
+        pack_cleanup(LIVE);
+    }
+    CHECK(mixed == 0, "%d runs left a broken or mixed database", mixed);
+    CHECK(saw_old + saw_new == 40 && saw_old > 0 && saw_new > 0, "kills landed before and after the commit: old %d, new %d",
+          saw_old, saw_new);
+}
+
+/* A full pack replaces content that was updated in place while the kiosk reads the old file:
+ * that reader keeps the old content whole, and a later delta never mixes into it. */
+TEST(full_over_in_place)
+{
+    char err[1024];
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm && cp " DIR "/live4.db " LIVE);
+    CHECK(install_at(DIR "/d45.kpack", LIVE, err, sizeof err) == PACK_OK && installed(LIVE) == 5, "4 -> 5 in place: %s", err);
+    store *old = NULL;
+    CHECK(store_open(&old, LIVE, err, sizeof err) == 0, "the kiosk reads version 5");
+    const char *de[] = {"de"};
+    store_offer *o = NULL;
+    CHECK(old && store_offer_get(old, "zahnarzt", de, 1, &o) == 0, "reads an offer");
+    store_offer_free(o);
+    /* a full pack 6, then a delta 6 -> 7 applied in place on it */
+    make_db(6, DIR "/v6.db");
+    make_db(7, DIR "/v7.db");
+    sh("sqlite3 " DIR "/v7.db \"UPDATE service_i18n SET name='Zahnklinik' WHERE service_id='zahnarzt' AND lang='de'\"");
+    CHECK(pack_sign(DIR "/v6.db", "content/keys/demo.secret", 30, DIR "/v6.kpack", err, sizeof err) == 0 &&
+              pack_sign_delta(DIR "/v6.db", DIR "/v7.db", "content/keys/demo.secret", 30, DIR "/d67.kpack", err,
+                              sizeof err) == 0,
+          "packs 6 and 6 -> 7: %s", err);
+    CHECK(install_at(DIR "/v6.kpack", LIVE, err, sizeof err) == PACK_OK && installed(LIVE) == 6, "full 6: %s", err);
+    CHECK(installed(LIVE ".prev") == 5, "version 5 kept whole as the previous content");
+    /* a reader of version 6 inside a transaction keeps the delta's pages in the WAL after its commit */
+    sqlite3 *pin = NULL;
+    sqlite3_open_v2(LIVE, &pin, SQLITE_OPEN_READONLY, NULL);
+    sqlite3_exec(pin, "BEGIN; SELECT count(*) FROM service", NULL, NULL, NULL);
+    CHECK(install_at(DIR "/d67.kpack", LIVE, err, sizeof err) == PACK_OK && installed(LIVE) == 7, "6 -> 7 in place: %s", err);
+    char *v = old ? store_meta(old, "content_version") : NULL;
+    o = NULL;
+    int same = old && store_offer_get(old, "zahnarzt", de, 1, &o) == 0 && !strcmp(o->name.text, "Zahnarztpraxis");
+    CHECK(v && !strcmp(v, "5") && same, "the kiosk still on the old file reads version 5 whole (%s, %s)", v ? v : "error",
+          o ? o->name.text : store_errmsg(old));
+    store_offer_free(o);
+    free(v);
+    store_close(old);
+    sqlite3_exec(pin, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(pin);
+    char name[64];
+    query_text(LIVE, "SELECT name FROM service_i18n WHERE service_id='zahnarzt' AND lang='de'", name, sizeof name);
+    CHECK(!strcmp(name, "Zahnklinik") && integrity_ok(LIVE), "reopened, it reads version 7 (%s)", name);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) build_dir = argv[1];
@@ -776,6 +1041,11 @@ int main(int argc, char **argv)
     RUN(clock_floor);
     RUN(publication_pin);
     RUN(delta_size);
+    RUN(delta_in_place);
+    RUN(delta_in_place_conflict);
+    RUN(delta_disk_full);
+    RUN(kill_during_delta);
+    RUN(full_over_in_place);
     RUN(publication);
     RUN(exposed_secret_key);
     CHECK_DONE();
