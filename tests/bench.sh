@@ -25,27 +25,23 @@ $BUILD/tests/bench_search $B/synth.db $BUILD/content/demo.db tests/search/releva
 # free times for an offer: four weeks of slots from a weekly schedule, seats counted (local backend)
 $BUILD/tests/bench_booking $B/booking.db
 
-# full import of the synthetic pack: verify signature, hash 54 MB, copy, check, switch
+# full import of the synthetic pack: verify signature, hash and decompress, check, switch
 $BUILD/kiosk-pack sign $B/synth.db content/keys/demo.secret $B/synth.kpack
 rm -f $B/installed.db $B/installed.db-wal $B/installed.db-shm $B/installed.db.prev
 full_line=$($BUILD/tests/bench_pack $B/synth.kpack content/keys/demo.pub $B/installed.db full_install)
-import_ms=$(kv apply_ms "$full_line"); import_ms=${import_ms%.*}; wire=$(stat -c %s $B/synth.kpack)
-echo "pack_import_ms=$import_ms ($(du -k $B/synth.kpack | cut -f1) KiB pack, target <= 1000): $full_line"
+import_ms=$(kv apply_ms "$full_line"); import_ms="${import_ms%.*} ms wall, $(kv cpu_ms "$full_line") ms CPU"; wire=$(stat -c %s $B/synth.kpack)
+echo "pack_import: $import_ms ($(du -k $B/synth.kpack | cut -f1) KiB pack, target <= 1000 ms): $full_line"
 
-# what compression would save on the wire (a figure only: the pack format does not compress).
-# Also without the search index, which a kiosk could rebuild instead of downloading.
-if command -v zstd > /dev/null; then
-    t0=$(ms); zstd -q -f -T1 -9 $B/synth.db -o $B/synth.db.zst; t1=$(ms)
-    zstd -q -d -f $B/synth.db.zst -o $B/synth.unz; t2=$(ms)
-    cp $B/synth.db $B/noindex.db
-    sqlite3 $B/noindex.db "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS search_doc; VACUUM"
-    zstd -q -f -T1 -9 $B/noindex.db -o $B/noindex.db.zst
-    echo "pack_zstd (figure only): $(mib $(( $(stat -c %s $B/synth.db.zst) / 1024 ))) MiB with zstd -9" \
-         "($((t1 - t0)) ms to compress, $((t2 - t1)) ms to decompress on this machine);" \
-         "without the search index $(mib $(( $(stat -c %s $B/noindex.db) / 1024 ))) MiB raw," \
-         "$(mib $(( $(stat -c %s $B/noindex.db.zst) / 1024 ))) MiB zstd"
-    rm -f $B/synth.unz $B/noindex.db $B/noindex.db.zst $B/synth.db.zst
-fi
+# the pack travels compressed (zstd, format 2): its size above is on the wire. The other way to a
+# smaller pack, measured for comparison: leave the search index out and build it on the kiosk.
+cp $B/synth.db $B/noindex.db
+sqlite3 $B/noindex.db "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS search_doc; DROP TABLE IF EXISTS search_term; VACUUM"
+build/kiosk-pack sign $B/noindex.db content/keys/demo.secret $B/noindex.kpack
+reindex=$(build/tests/bench_pack --reindex $B/noindex.db)
+echo "pack_wire: full pack $(mib $(( wire / 1024 ))) MiB compressed for a $(mib $(( $(stat -c %s $B/synth.db) / 1024 ))) MiB database;" \
+     "without the search index $(mib $(( $(stat -c %s $B/noindex.kpack) / 1024 ))) MiB compressed, but building" \
+     "the index on the kiosk takes $(kv reindex_ms "$reindex") ms (install target <= 1000 ms)"
+rm -f $B/noindex.db $B/noindex.kpack
 
 # a 1 % content change: delta vs full pack, bytes and apply time
 cp $B/synth.db $B/synth2.db
@@ -64,7 +60,7 @@ full=$(stat -c %s $B/synth2.kpack); delta=$(stat -c %s $B/delta12.kpack)
 echo "delta_1pct: $delta bytes vs full $full bytes ($(awk -v d=$delta -v f=$full 'BEGIN{printf "%.2f", 100*d/f}') %, target <= 2 %)"
 echo "delta_1pct_apply: $delta_line (targets: apply <= 50 ms, written <= 4x the changeset)"
 echo "delta_1pct_vs_full: $full2_line"
-delta_ms=$(kv apply_ms "$delta_line"); delta_w=$(kv written_bytes "$delta_line"); delta_x=$(kv written_per_payload "$delta_line")
+delta_ms="$(kv apply_ms "$delta_line") ms wall, $(kv cpu_ms "$delta_line") ms CPU"; delta_w=$(kv written_bytes "$delta_line"); delta_x=$(kv written_per_payload "$delta_line")
 
 # time from exec to first frame presented (median of 7), and that process's peak RSS
 times=()
@@ -186,8 +182,8 @@ printf '  %-44s %-28s %s\n' "figure" "now" "target"
 printf '  %-44s %-28s %s\n' "frame p99 scrolling the Arabic list" "$(kv frame_p99_ms "$scroll") ms$(ir_note "${ir_frame:-}")" "<= 2.0 ms"
 printf '  %-44s %-28s %s\n' "peak RSS at the first frame" "$(mib "$first_rss") MiB" "<= 26 MiB"
 printf '  %-44s %-28s %s\n' "CPU, start -> 500-row Arabic list -> exit" "$(kv cpu_ms "$list") ms$(ir_note "${ir_list:-}")" "<= 40 ms"
-printf '  %-44s %-28s %s\n' "a full pack on the wire, install" "$(awk -v b="$wire" 'BEGIN{printf "%.1f", b/1e6}') MB, $import_ms ms" "<= 45 MB, <= 1000 ms"
-printf '  %-44s %-28s %s\n' "1 % delta: apply, bytes written" "$delta_ms ms, $(mib $(( delta_w / 1024 ))) MiB = ${delta_x}x" "<= 50 ms, <= 4x the changeset"
+printf '  %-44s %-28s %s\n' "a full pack on the wire, install" "$(awk -v b="$wire" 'BEGIN{printf "%.1f", b/1e6}') MB, $import_ms" "<= 45 MB, <= 1000 ms"
+printf '  %-44s %-28s %s\n' "1 % delta: apply, bytes written" "$delta_ms, $(mib $(( delta_w / 1024 ))) MiB = ${delta_x}x" "<= 50 ms, <= 4x the changeset"
 printf '  %-44s %-28s %s\n' "first frame" "$first_ms ms$(ir_note "${ir_first:-}")" "<= 30 ms"
 printf '  %-44s %-28s %s\n' "idle CPU ticks in 5 s" "$idle_ticks" "<= 2 (a turn of the language screen every 4 s)"
 [ -n "${xvfb_auto:-}" ] && printf '  %-44s %s / %s\n' "first frame under Xvfb, auto / software" "$xvfb_auto" "$xvfb_software"

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zstd.h>
 
 #define MAX_MANIFEST 65536
 
@@ -124,15 +125,17 @@ int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *er
     json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!j) return pack_fail(err, errlen, PACK_ERR_DAMAGED, "manifest: %s", je.text);
     memset(m, 0, sizeof *m);
-    const char *id = NULL, *kind = NULL, *created = NULL, *expires = NULL, *sha = NULL, *key = NULL;
-    json_int_t ver = 0, size = 0, base = 0;
+    const char *id = NULL, *kind = NULL, *created = NULL, *expires = NULL, *sha = NULL, *key = NULL, *comp = "";
+    json_int_t ver = 0, size = 0, base = 0, content = -1;
     int format = 0;
-    int rc = json_unpack_ex(j, &je, 0, "{s:i, s:s, s:s, s:I, s?I, s:s, s:s, s:s, s:I, s?s}", "format", &format,
+    int rc = json_unpack_ex(j, &je, 0, "{s:i, s:s, s:s, s:I, s?I, s:s, s:s, s:s, s:I, s?s, s?s, s?I}", "format", &format,
                             "pack_id", &id, "kind", &kind, "content_version", &ver, "base_version", &base, "created",
-                            &created, "expires", &expires, "payload_sha256", &sha, "payload_size", &size, "key_id", &key);
+                            &created, "expires", &expires, "payload_sha256", &sha, "payload_size", &size, "key_id", &key,
+                            "compression", &comp, "content_size", &content);
     size_t got = 0;
     if (rc != 0 || pack_time_parse(created, &m->created) || pack_time_parse(expires, &m->expires) ||
-        sodium_hex2bin(m->sha256, 32, sha, strlen(sha), NULL, &got, NULL) != 0 || got != 32 || size < 0 || ver < 1) {
+        sodium_hex2bin(m->sha256, 32, sha, strlen(sha), NULL, &got, NULL) != 0 || got != 32 || size < 0 || ver < 1 ||
+        strlen(comp) >= sizeof m->compression || (comp[0] && content < 0)) {
         json_decref(j);
         return pack_fail(err, errlen, PACK_ERR_DAMAGED, "manifest fields");
     }
@@ -140,6 +143,8 @@ int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *er
     m->content_version = ver;
     m->base_version = base;
     m->payload_size = size;
+    m->content_size = comp[0] ? content : size;
+    snprintf(m->compression, sizeof m->compression, "%s", comp);
     snprintf(m->pack_id, sizeof m->pack_id, "%s", id);
     snprintf(m->kind, sizeof m->kind, "%s", kind);
     snprintf(m->key_id, sizeof m->key_id, "%s", key ? key : "");
@@ -165,6 +170,55 @@ int pack_sha256_stream(FILE *f, int64_t size, unsigned char out[32], FILE *copy_
     }
     crypto_hash_sha256_final(&st, out);
     return 0;
+}
+
+int pack_unzstd_stream(FILE *f, int64_t size, int64_t content_size, unsigned char sha[32], FILE *out)
+{
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    ZSTD_DCtx *z = ZSTD_createDCtx();
+    size_t inlen = ZSTD_DStreamInSize(), outlen = ZSTD_DStreamOutSize();
+    unsigned char *in = malloc(inlen), *buf = malloc(outlen);
+    int rc = z && in && buf ? 0 : -2;
+    int64_t left = size, made = 0;
+    size_t last = 1; /* 0 once a frame has ended exactly */
+    /* a window larger than 128 MiB is no content database's: refuse it rather than allocate it */
+    if (rc == 0 && ZSTD_isError(ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, 27))) rc = -2;
+    while (rc == 0 && left > 0) {
+        size_t n = fread(in, 1, left > (int64_t)inlen ? inlen : (size_t)left, f);
+        if (n == 0) {
+            rc = -1;
+            break;
+        }
+        crypto_hash_sha256_update(&st, in, n);
+        left -= (int64_t)n;
+        ZSTD_inBuffer ib = {in, n, 0};
+        while (rc == 0 && ib.pos < ib.size) {
+            ZSTD_outBuffer ob = {buf, outlen, 0};
+            last = ZSTD_decompressStream(z, &ob, &ib);
+            if (ZSTD_isError(last)) rc = -3;
+            else if ((int64_t)ob.pos > content_size - made) rc = -4; /* stop before writing past the signed size */
+            else if (ob.pos && fwrite(buf, 1, ob.pos, out) != ob.pos) rc = -2;
+            made += (int64_t)ob.pos;
+        }
+    }
+    /* what is left buffered inside the decoder once the input is all read */
+    while (rc == 0 && last != 0) {
+        ZSTD_inBuffer ib = {in, 0, 0};
+        ZSTD_outBuffer ob = {buf, outlen, 0};
+        last = ZSTD_decompressStream(z, &ob, &ib);
+        if (ZSTD_isError(last)) rc = -3;
+        else if (ob.pos == 0 && last != 0) rc = -3; /* the stream ends inside a frame */
+        else if ((int64_t)ob.pos > content_size - made) rc = -4;
+        else if (ob.pos && fwrite(buf, 1, ob.pos, out) != ob.pos) rc = -2;
+        made += (int64_t)ob.pos;
+    }
+    if (rc == 0 && made != content_size) rc = -5;
+    crypto_hash_sha256_final(&st, sha);
+    ZSTD_freeDCtx(z);
+    free(in);
+    free(buf);
+    return rc;
 }
 
 int pack_file_sha256_hex(const char *path, int64_t *size, char hex[65])
@@ -245,7 +299,12 @@ int pack_read_head(FILE *f, const pack_trust *t, const char *kind, pack_manifest
     }
     int rc = pack_manifest_parse((const char *)buf + sizeof head, jl, m, err, errlen);
     free(buf);
-    if (rc == PACK_OK && m->format != PACK_FORMAT) return pack_fail(err, errlen, PACK_ERR_FORMAT, "format %d", m->format);
+    if (rc == PACK_OK && (m->format < 1 || m->format > PACK_FORMAT))
+        return pack_fail(err, errlen, PACK_ERR_FORMAT, "format %d", m->format);
+    /* compression came with format 2, for full packs only */
+    if (rc == PACK_OK && m->compression[0] && (m->format < 2 || strcmp(m->compression, "zstd") || strcmp(m->kind, "full")))
+        return pack_fail(err, errlen, PACK_ERR_FORMAT, "%s payload in a format %d %s pack", m->compression, m->format,
+                         m->kind);
     if (rc == PACK_OK && (kind ? strcmp(m->kind, kind) != 0 : strcmp(m->kind, "full") && strcmp(m->kind, "delta")))
         return pack_fail(err, errlen, PACK_ERR_FORMAT, "kind %s", m->kind);
     return rc;

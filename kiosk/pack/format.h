@@ -11,6 +11,12 @@
  * The manifest names the format, pack id, content version (strictly increasing), creation and
  * expiry times, and the payload's SHA-256 and size. The signature covers the manifest, and the
  * manifest the payload (by its hash): nothing in a verified pack is unsigned.
+ *
+ * Format 2 (full packs since kiosk-pack compresses them): the payload is the content database
+ * compressed with zstd ("compression": "zstd"), and "content_size" is its size decompressed.
+ * Hash and size are those of the compressed bytes, as they travel; the installer decompresses
+ * while hashing and stops the moment the output would exceed the signed content_size, so no
+ * payload can make it write more than was signed. Format 1 packs (uncompressed) still install.
  */
 #ifndef KIOSK_PACK_FORMAT_H
 #define KIOSK_PACK_FORMAT_H
@@ -20,7 +26,8 @@
 #include <stdio.h>
 
 #define PACK_MAGIC "KPACK1\n"
-#define PACK_FORMAT 1
+#define PACK_FORMAT 2              /* the newest format this kiosk reads (1 and 2) */
+#define PACK_MAX_CONTENT ((int64_t)4 << 30) /* a decompressed payload is never larger */
 #define PACK_MAX_KEYS 8
 
 /* Why a pack was refused; each has its own message for staff (pack_strerror). */
@@ -51,7 +58,9 @@ typedef struct pack_manifest {
     int64_t base_version;          /* a delta applies only to this installed version */
     int64_t created, expires;      /* Unix seconds */
     unsigned char sha256[32];
-    int64_t payload_size;
+    int64_t payload_size;          /* the payload as it is in the file (compressed or not) */
+    char compression[8];           /* "" (format 1) or "zstd" */
+    int64_t content_size;          /* the payload decompressed; payload_size when not compressed */
     char key_id[17];               /* first 8 bytes of the signing key, hex */
 } pack_manifest;
 

@@ -604,10 +604,14 @@ static int stage_locked(const char *pack_path, const char *content_path, const c
         return pack_fail(err, errlen, PACK_ERR_DAMAGED, "payload is %lld bytes, the manifest says %lld",
                     (long long)((int64_t)sb.st_size - (int64_t)payload_at), (long long)m->payload_size);
     }
+    if (m->content_size > PACK_MAX_CONTENT) {
+        fclose(f);
+        return pack_fail(err, errlen, PACK_ERR_TOO_BIG, "%lld MiB decompressed", (long long)(m->content_size >> 20));
+    }
     struct statvfs vfs;
     char *dircopy = strdup(content_path);
     int room = !dircopy || statvfs(dirname(dircopy), &vfs) != 0 ||
-               (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize >= m->payload_size + (4 << 20);
+               (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize >= m->content_size + (4 << 20);
     free(dircopy);
     if (!room) {
         fclose(f);
@@ -625,8 +629,11 @@ static int stage_locked(const char *pack_path, const char *content_path, const c
         fclose(f);
         return pack_fail(err, errlen, e == ENOSPC ? PACK_ERR_DISK : PACK_ERR_IO, "%s: %s", tmp, strerror(e));
     }
+    /* a compressed payload is decompressed while it is hashed, never past its signed size; what
+     * comes out is only used once the hash of what went in matched */
     unsigned char sha[32];
-    int hr = pack_sha256_stream(f, m->payload_size, sha, out);
+    int hr = m->compression[0] ? pack_unzstd_stream(f, m->payload_size, m->content_size, sha, out)
+                               : pack_sha256_stream(f, m->payload_size, sha, out);
     fclose(f);
     int wr = fflush(out) != 0 || fsync(fileno(out)) != 0;
     wr |= fclose(out) != 0;
@@ -637,7 +644,10 @@ static int stage_locked(const char *pack_path, const char *content_path, const c
     }
     if (hr != 0 || memcmp(sha, m->sha256, 32) != 0) {
         unlink(tmp);
-        return pack_fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
+        return pack_fail(err, errlen, PACK_ERR_DAMAGED, "%s",
+                         hr == -4 ? "decompresses to more than its signed size"
+                         : hr == -5 ? "decompresses to less than its signed size"
+                         : hr == -3 ? "not a whole zstd stream" : "checksum differs");
     }
     char ref[PACK_PATH_MAX + 8];
     snprintf(ref, sizeof ref, "%s-schema", tmp);

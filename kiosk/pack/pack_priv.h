@@ -23,6 +23,15 @@ int pack_read_hex(const char *path, unsigned char *bin, size_t n, char *err, siz
  * read, -2 when the copy could not be written (errno says why). */
 int pack_sha256_stream(FILE *f, int64_t size, unsigned char out[32], FILE *copy_to);
 
+/*
+ * The next size bytes of f, a zstd stream, hashed (SHA-256 of the compressed bytes) and
+ * decompressed into out; the output may be at most, and must be exactly, content_size bytes.
+ * 0, -1 on a short read, -2 when out could not be written (errno says why), -3 when the bytes are
+ * not a whole zstd stream, -4 when they decompress to more than content_size (nothing beyond it
+ * is written), -5 to less.
+ */
+int pack_unzstd_stream(FILE *f, int64_t size, int64_t content_size, unsigned char sha[32], FILE *out);
+
 /* A value from a content database's meta table (the caller frees), or NULL. */
 char *pack_db_meta(sqlite3 *db, const char *key);
 

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zstd.h>
 
 /* ---------- keys ---------- */
 
@@ -83,6 +84,12 @@ static char *manifest_json(const pack_manifest *m)
                           m->pack_id, "kind", m->kind, "content_version", (json_int_t)m->content_version,
                           "base_version", (json_int_t)m->base_version, "created", created, "expires", expires,
                           "payload_sha256", sha, "payload_size", (json_int_t)m->payload_size, "key_id", m->key_id);
+    if (j && m->compression[0] &&
+        (json_object_set_new(j, "compression", json_string(m->compression)) != 0 ||
+         json_object_set_new(j, "content_size", json_integer((json_int_t)m->content_size)) != 0)) {
+        json_decref(j);
+        j = NULL;
+    }
     char *s = j ? json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
     json_decref(j);
     return s;
@@ -115,7 +122,7 @@ static int db_identity(const char *db_path, char *id, size_t idlen, int64_t *ver
 static int write_pack(const char *payload_path, pack_manifest *m, const unsigned char *sk, int expire_days,
                       const char *out_path, char *err, size_t errlen)
 {
-    m->format = PACK_FORMAT;
+    if (!m->format) m->format = m->compression[0] ? 2 : 1;
     if (!m->created) m->created = (int64_t)time(NULL);
     m->expires = m->created + (int64_t)expire_days * 86400;
     sodium_bin2hex(m->key_id, sizeof m->key_id, sk + 32, 8); /* the public half sits in the secret key's tail */
@@ -175,6 +182,51 @@ static int write_pack(const char *payload_path, pack_manifest *m, const unsigned
     return rc;
 }
 
+/* db_path compressed with zstd into out_path; its size into *size. 0, or -1 with err. */
+static int compress_file(const char *db_path, const char *out_path, int64_t *size, char *err, size_t errlen)
+{
+    FILE *in = fopen(db_path, "rb"), *out = in ? fopen(out_path, "wb") : NULL;
+    ZSTD_CCtx *z = ZSTD_createCCtx();
+    size_t inlen = ZSTD_CStreamInSize(), outlen = ZSTD_CStreamOutSize();
+    unsigned char *ib = malloc(inlen), *ob = malloc(outlen);
+    int rc = in && out && z && ib && ob ? 0 : -1;
+    /* level 3: a tenth of level 9's time for 10 % more bytes (110 MB: 28.6 against 26.1 MB) */
+    if (rc == 0 && ZSTD_isError(ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, 3))) rc = -1;
+    *size = 0;
+    for (int done = 0; rc == 0 && !done;) {
+        size_t n = fread(ib, 1, inlen, in);
+        if (n < inlen && ferror(in)) rc = -1;
+        done = n < inlen;
+        ZSTD_inBuffer zi = {ib, n, 0};
+        for (int finished = 0; rc == 0 && !finished;) {
+            ZSTD_outBuffer zo = {ob, outlen, 0};
+            size_t left = ZSTD_compressStream2(z, &zo, &zi, done ? ZSTD_e_end : ZSTD_e_continue);
+            if (ZSTD_isError(left) || fwrite(ob, 1, zo.pos, out) != zo.pos) rc = -1;
+            *size += (int64_t)zo.pos;
+            finished = done ? left == 0 : zi.pos == zi.size;
+        }
+    }
+    if (out && (fflush(out) != 0 || ferror(out))) rc = -1;
+    if (rc) snprintf(err, errlen, "%s: cannot compress into %s: %s", db_path, out_path, strerror(errno));
+    if (in) fclose(in);
+    if (out) fclose(out);
+    ZSTD_freeCCtx(z);
+    free(ib);
+    free(ob);
+    return rc;
+}
+
+int pack_sign_manifest(const char *payload_path, pack_manifest *m, const char *secret_path, int expire_days,
+                       const char *out_path, char *err, size_t errlen)
+{
+    if (pack_sodium_init(err, errlen)) return -1;
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    if (pack_read_hex(secret_path, sk, sizeof sk, err, errlen)) return -1;
+    int rc = write_pack(payload_path, m, sk, expire_days, out_path, err, errlen);
+    sodium_memzero(sk, sizeof sk);
+    return rc;
+}
+
 int pack_sign(const char *db_path, const char *secret_path, int expire_days, const char *out_path, char *err,
               size_t errlen)
 {
@@ -189,11 +241,21 @@ int pack_sign_at(const char *db_path, const char *secret_path, int64_t created, 
     if (read_secret_key(secret_path, sk, err, errlen)) return -1;
     pack_manifest m = {.created = created};
     snprintf(m.kind, sizeof m.kind, "full");
+    snprintf(m.compression, sizeof m.compression, "zstd");
+    struct stat sb;
+    char zst[1100];
+    snprintf(zst, sizeof zst, "%s.zst.tmp", out_path);
     int rc = -1;
-    if (db_identity(db_path, m.pack_id, sizeof m.pack_id, &m.content_version) != 0)
+    if (db_identity(db_path, m.pack_id, sizeof m.pack_id, &m.content_version) != 0 || stat(db_path, &sb) != 0) {
         snprintf(err, errlen, "%s: not a content database (build it with kiosk-pack build)", db_path);
-    else
-        rc = write_pack(db_path, &m, sk, expire_days, out_path, err, errlen);
+    } else {
+        /* the pack carries the database compressed, signed as it travels (format 2) */
+        int64_t zsize = 0;
+        m.content_size = (int64_t)sb.st_size;
+        rc = compress_file(db_path, zst, &zsize, err, errlen);
+        if (rc == 0) rc = write_pack(zst, &m, sk, expire_days, out_path, err, errlen);
+        unlink(zst);
+    }
     sodium_memzero(sk, sizeof sk);
     return rc;
 }

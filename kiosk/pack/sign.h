@@ -18,7 +18,8 @@ int pack_keygen(const char *base, char *err, size_t errlen);
 /*
  * Sign the content database db_path into a pack at out_path with the secret key file. The
  * pack id and content version come from the database's meta table; the pack expires after
- * expire_days. Returns 0, or -1 with a message.
+ * expire_days. The payload is the database compressed with zstd (format 2, format.h).
+ * Returns 0, or -1 with a message.
  */
 int pack_sign(const char *db_path, const char *secret_path, int expire_days, const char *out_path, char *err,
               size_t errlen);
@@ -33,6 +34,14 @@ int pack_sign_at(const char *db_path, const char *secret_path, int64_t created, 
  */
 int pack_sign_delta(const char *old_path, const char *new_path, const char *secret_path, int expire_days,
                     const char *out_path, char *err, size_t errlen);
+
+/*
+ * Sign payload_path as it is with the manifest fields of m (kind, pack id, versions, format,
+ * compression and content_size; size, hash, times and key id are filled in): for tests of
+ * uncompressed (format 1) and hostile packs.
+ */
+int pack_sign_manifest(const char *payload_path, pack_manifest *m, const char *secret_path, int expire_days,
+                       const char *out_path, char *err, size_t errlen);
 
 /* Sign any payload file as a pack of the given kind (used for the publication index). */
 int pack_sign_payload(const char *payload_path, const char *kind, const char *pack_id, int64_t version,

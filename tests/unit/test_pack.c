@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #define DIR "build/packtest"
 static pack_trust trust;
@@ -229,7 +230,7 @@ TEST(deltas)
               m.base_version == 4 && m.content_version == 5,
           "delta manifest 4 -> 5");
     struct stat full, delta;
-    stat(DIR "/v4.kpack", &full);
+    stat(DIR "/v4.db", &full); /* the full pack is compressed: against the database it would replace */
     stat(DIR "/d45.kpack", &delta);
     CHECK(delta.st_size * 10 < full.st_size, "the delta is small: %lld of %lld bytes", (long long)delta.st_size,
           (long long)full.st_size);
@@ -1018,6 +1019,101 @@ TEST(full_over_in_place)
     CHECK(!strcmp(name, "Zahnklinik") && integrity_ok(LIVE), "reopened, it reads version 7 (%s)", name);
 }
 
+/* ---------- compressed packs (format 2) ---------- */
+
+/* data[0..len) compressed with zstd into path. 0, or -1. */
+static int write_zstd(const char *path, const void *data, size_t len)
+{
+    size_t cap = ZSTD_compressBound(len);
+    void *z = malloc(cap);
+    size_t n = z ? ZSTD_compress(z, cap, data, len, 3) : 0;
+    FILE *f = z && !ZSTD_isError(n) ? fopen(path, "wb") : NULL;
+    int ok = f && fwrite(z, 1, n, f) == n;
+    if (f) fclose(f);
+    free(z);
+    return ok ? 0 : -1;
+}
+
+/* A full pack of mini v4 signed over payload (as it is) with the given manifest fields. */
+static int sign_v4(const char *payload, int format, const char *compression, int64_t content_size, const char *out,
+                   const char *kind)
+{
+    char err[1024];
+    pack_manifest m = {.format = format, .content_version = 4, .content_size = content_size};
+    snprintf(m.pack_id, sizeof m.pack_id, "mini");
+    snprintf(m.kind, sizeof m.kind, "%s", kind);
+    if (!strcmp(kind, "delta")) m.base_version = 3;
+    snprintf(m.compression, sizeof m.compression, "%s", compression);
+    int rc = pack_sign_manifest(payload, &m, "content/keys/demo.secret", 30, out, err, sizeof err);
+    if (rc) printf("sign: %s\n", err);
+    return rc;
+}
+
+TEST(compressed_packs)
+{
+    char err[1024];
+    pack_manifest m;
+    struct stat db, pk;
+    stat(DIR "/v4.db", &db);
+    stat(DIR "/v4.kpack", &pk);
+    CHECK(pack_read_manifest(DIR "/v4.kpack", &trust, &m, err, sizeof err) == PACK_OK && m.format == 2 &&
+              !strcmp(m.compression, "zstd") && m.content_size == (int64_t)db.st_size && m.payload_size < m.content_size / 2,
+          "kiosk-pack signs the database compressed: %lld bytes for %lld (%s)", (long long)m.payload_size,
+          (long long)m.content_size, err);
+    printf("mini pack: %lld bytes on the wire for a %lld-byte database\n", (long long)pk.st_size, (long long)db.st_size);
+    /* packs from before compression (format 1) still install */
+    CHECK(sign_v4(DIR "/v4.db", 1, "", 0, DIR "/v4-plain.kpack", "full") == 0, "an uncompressed pack");
+    sh("rm -f " DIR "/content.db-wal " DIR "/content.db-shm && cp " DIR "/v3.db " DIR "/content.db");
+    CHECK(install(DIR "/v4-plain.kpack", 3, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 4,
+          "an uncompressed (format 1) pack installs: %s", err);
+    sh("rm -f " DIR "/content.db-wal " DIR "/content.db-shm && cp " DIR "/v3.db " DIR "/content.db");
+    /* a zip bomb: 64 MiB of zeros in a few kilobytes, signed as if it were the 250 KB database */
+    size_t big = (size_t)64 << 20;
+    char *zeros = calloc(1, big);
+    CHECK(zeros && write_zstd(DIR "/bomb.zst", zeros, big) == 0, "bomb made");
+    free(zeros);
+    CHECK(sign_v4(DIR "/bomb.zst", 2, "zstd", (int64_t)db.st_size, DIR "/bomb.kpack", "full") == 0, "bomb signed");
+    long long w0 = written_bytes();
+    int rc = install(DIR "/bomb.kpack", 3, err, sizeof err);
+    long long w1 = written_bytes();
+    CHECK(rc == PACK_ERR_DAMAGED && strstr(err, "more than its signed size"), "zip bomb refused: %s", err);
+    CHECK(w1 - w0 < 4 * (long long)db.st_size, "it wrote %lld bytes, not the 64 MiB it would unpack to", w1 - w0);
+    refused(DIR "/bomb.kpack", 3, PACK_ERR_DAMAGED, "more than its signed size");
+    /* a signed size no kiosk could hold is refused before anything is read */
+    CHECK(sign_v4(DIR "/bomb.zst", 2, "zstd", (int64_t)100 << 30, DIR "/huge-claim.kpack", "full") == 0, "signed 100 GiB");
+    refused(DIR "/huge-claim.kpack", 3, PACK_ERR_TOO_BIG, "too large");
+    /* a compressed stream cut short (and signed so): damaged, not half a database */
+    {
+        FILE *in = fopen(DIR "/v4.db", "rb");
+        char *buf = malloc((size_t)db.st_size);
+        size_t n = in && buf ? fread(buf, 1, (size_t)db.st_size, in) : 0;
+        if (in) fclose(in);
+        CHECK(n == (size_t)db.st_size && write_zstd(DIR "/v4.zst", buf, n) == 0, "v4 compressed");
+        free(buf);
+        struct stat z;
+        stat(DIR "/v4.zst", &z);
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "head -c %lld " DIR "/v4.zst > " DIR "/cut.zst", (long long)z.st_size / 2);
+        sh(cmd);
+    }
+    CHECK(sign_v4(DIR "/cut.zst", 2, "zstd", (int64_t)db.st_size, DIR "/cut.kpack", "full") == 0, "cut stream signed");
+    refused(DIR "/cut.kpack", 3, PACK_ERR_DAMAGED, "zstd");
+    /* raw database bytes labelled zstd */
+    CHECK(sign_v4(DIR "/v4.db", 2, "zstd", (int64_t)db.st_size, DIR "/not-zstd.kpack", "full") == 0, "mislabelled");
+    refused(DIR "/not-zstd.kpack", 3, PACK_ERR_DAMAGED, "zstd");
+    /* compression belongs to format 2 full packs; another method or format is for a newer kiosk */
+    CHECK(sign_v4(DIR "/v4.zst", 1, "zstd", (int64_t)db.st_size, DIR "/f1-zstd.kpack", "full") == 0, "format 1 zstd");
+    refused(DIR "/f1-zstd.kpack", 3, PACK_ERR_FORMAT, "newer kiosk");
+    CHECK(sign_v4(DIR "/v4.zst", 2, "xz", (int64_t)db.st_size, DIR "/xz.kpack", "full") == 0, "xz");
+    refused(DIR "/xz.kpack", 3, PACK_ERR_FORMAT, "newer kiosk");
+    CHECK(sign_v4(DIR "/v4.zst", 3, "", 0, DIR "/f3.kpack", "full") == 0, "format 3");
+    refused(DIR "/f3.kpack", 3, PACK_ERR_FORMAT, "newer kiosk");
+    CHECK(sign_v4(DIR "/v4.zst", 2, "zstd", (int64_t)db.st_size, DIR "/zdelta.kpack", "delta") == 0, "compressed delta");
+    refused(DIR "/zdelta.kpack", 3, PACK_ERR_FORMAT, "newer kiosk");
+    /* and the good compressed pack still installs after all that */
+    CHECK(install(DIR "/v4.kpack", 3, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 4, "v4: %s", err);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) build_dir = argv[1];
@@ -1046,6 +1142,7 @@ int main(int argc, char **argv)
     RUN(delta_disk_full);
     RUN(kill_during_delta);
     RUN(full_over_in_place);
+    RUN(compressed_packs);
     RUN(publication);
     RUN(exposed_secret_key);
     CHECK_DONE();
