@@ -9,8 +9,8 @@
  * towns); search_doc numbers the offers (row id = number * 32 + language, search_lang);
  * search_term is FTS5's vocabulary (fts5vocab) of the text columns, where typo candidates and the
  * halves of run-together words are looked up. kiosk-pack builds it; a delta never carries it (its
- * pages differ from kiosk to kiosk), so the kiosk re-indexes the offers a delta touched on the
- * staged copy after applying it.
+ * pages differ from kiosk to kiosk), so the kiosk re-indexes the offers a delta touched in the
+ * transaction that applies it (store_search_refresh_db), their words alone added to search_term.
  *
  * Documents and queries go through the same folding (ICU), so they meet:
  *  - fold: lower case, diacritics removed (Müller = muller), Turkish dotted and dotless i both i,
@@ -76,12 +76,13 @@ static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int
     int rc = -1;
     char sql[2600];
     const char *only = only_listed ? " AND v.id IN (SELECT id FROM temp.reindex)" : "";
+    /* a new language can only come with the offers re-indexed: no scan of every translation */
     snprintf(sql, sizeof sql,
              "INSERT OR IGNORE INTO search_lang(li, code) SELECT NULL, lang FROM"
-             " (SELECT DISTINCT lang FROM service_i18n ORDER BY lang);"
+             " (SELECT DISTINCT lang FROM service_i18n%s ORDER BY lang);"
              "INSERT INTO search_doc(id, oid) SELECT %lld + row_number() OVER (ORDER BY v.id) - 1, v.id"
              " FROM service v WHERE v.status='active'%s;",
-             (long long)next, only);
+             only_listed ? " WHERE service_id IN (SELECT id FROM temp.reindex)" : "", (long long)next, only);
     if (exec(db, sql, err, errlen)) return -1;
     if (store_single_int(db, "SELECT max(li) FROM search_lang") > 31) {
         snprintf(err, errlen, "search index: more than 31 languages");
