@@ -419,7 +419,8 @@ static int stage_delta_in_place(const char *content_path, const pack_manifest *m
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    int wal = open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0 &&
+    /* SQLite opens a file this user may not write read-only: then a copy is made instead */
+    int wal = open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0 && sqlite3_db_readonly(db, "main") == 0 &&
               sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
               sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
     sqlite3_finalize(st);
