@@ -31,6 +31,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/utf8.h>
 
 
 static char *dup_or_null(const char *s)
@@ -93,14 +94,25 @@ void booking_close(booking *b)
 
 /* ---- booking ---- */
 
-/* Length and control characters; line breaks only where multiline text makes sense (offer texts). */
-static int text_ok(const char *s, size_t max, int multiline)
+/*
+ * Length, UTF-8 and control characters (C0, C1, line and paragraph separators); line breaks only
+ * where multiline text makes sense (offer texts). Names and phones go to staff lists, exports and
+ * the CalDAV server: bytes that are not UTF-8 make an iCalendar object a server may refuse for
+ * good, and bidi controls there could show "Anna <RLO>0171" with the number reversed.
+ */
+static int text_ok(const char *s, size_t max, int multiline, int personal)
 {
     if (!s) return 1;
     size_t n = strlen(s);
     if (n > max) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] < 0x20 && !(multiline && s[i] == '\n')) || s[i] == 0x7f) return 0;
+    for (size_t i = 0; i < n;) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0 || (c < 0x20 && !(multiline && c == '\n')) || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029)
+            return 0;
+        /* embeddings, overrides and isolates in a name or phone could reorder what staff read */
+        if (personal && ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))) return 0;
+    }
     return 1;
 }
 
@@ -113,11 +125,11 @@ static int request_check(const booking_request *r, char *err, size_t errlen)
     if (r->end <= wallclock_now()) return bk_fail(err, errlen, "booking: the slot is over");
     if (r->capacity < 1 || r->capacity > BOOKING_MAX_SEATS)
         return bk_fail(err, errlen, "booking: capacity must be 1..%d", BOOKING_MAX_SEATS);
-    if (!text_ok(r->offer_id, 127, 0) || !text_ok(r->title, BOOKING_MAX_TEXT, 1) ||
-        !text_ok(r->location, BOOKING_MAX_TEXT, 1))
+    if (!text_ok(r->offer_id, 127, 0, 0) || !text_ok(r->title, BOOKING_MAX_TEXT, 1, 0) ||
+        !text_ok(r->location, BOOKING_MAX_TEXT, 1, 0))
         return bk_fail(err, errlen, "booking: title or location too long or with control characters");
-    if (!text_ok(r->name, BOOKING_MAX_NAME, 0)) return bk_fail(err, errlen, "booking: the name is too long or malformed");
-    if (!text_ok(r->phone, BOOKING_MAX_PHONE, 0))
+    if (!text_ok(r->name, BOOKING_MAX_NAME, 0, 1)) return bk_fail(err, errlen, "booking: the name is too long or malformed");
+    if (!text_ok(r->phone, BOOKING_MAX_PHONE, 0, 1))
         return bk_fail(err, errlen, "booking: the phone number is too long or malformed");
     return 0;
 }

@@ -312,6 +312,51 @@ static void local_day(int64_t t, char day[11])
     tzset();
 }
 
+/* Names and phones reach staff lists, exports and the CalDAV server: what could reorder or break
+ * them is refused before anything is stored, and the message never quotes them. */
+TEST(local_hostile_names)
+{
+    booking *b = open_local();
+    if (!b) return;
+    char big[10001];
+    memset(big, 'N', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    const char *const names[] = {
+        "Anna \xE2\x80\xAEWeber",             /* U+202E right-to-left override */
+        "Anna \xE2\x81\xA7Weber\xE2\x81\xA9", /* U+2067 right-to-left isolate .. U+2069 */
+        "Anna\xC2\x85Weber",                   /* U+0085, a C1 control (next line) */
+        "Anna\xE2\x80\xA8Weber",               /* U+2028 line separator */
+        "Anna \xFF\xFE Weber",                 /* not UTF-8 */
+        "Anna \xC0\xAF Weber",                 /* an overlong '/' */
+        "Anna \xED\xA0\x80 Weber",             /* a surrogate */
+        "Anna \xE2\x80",                       /* cut short */
+        "Anna\tWeber",
+        big,
+    };
+    int refused = 0, quoted = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        booking_request r = req("hostile", 5, 20, names[i], "0171 555");
+        booking_info in;
+        char err[512] = "";
+        if (booking_make(b, &r, &in, err, sizeof err) == -1) refused++;
+        else printf("  accepted name %zu\n", i);
+        quoted += strstr(err, "Weber") != NULL;
+    }
+    CHECK(refused == (int)(sizeof names / sizeof names[0]) && !quoted, "%d of %zu hostile names refused, %d quoted",
+          refused, sizeof names / sizeof names[0], quoted);
+    booking_info in;
+    char err[512] = "";
+    booking_slot slot = {.start = base + 5 * 3600, .end = base + 5 * 3600 + 1800, .capacity = 20};
+    CHECK(booking_fill_taken(b, "hostile", &slot, 1, err, sizeof err) == 0 && slot.taken == 0,
+          "nothing stored for them: %d taken", slot.taken);
+    booking_request r = req("hostile", 5, 20, "Anna", "\xE2\x80\xAE" "0171 555");
+    CHECK(booking_make(b, &r, &in, err, sizeof err) == -1 && !strstr(err, "0171"), "an override in the phone: %s", err);
+    CHECK(book(b, req("hostile", 5, 20, "\xD8\xB3\xD8\xA7\xD8\xB1\xD8\xA7 Zo\xC3\xAB M\xC3\xBCller-O'Brien",
+                      "+49 (0)171 555"), &in) == 0 && in.state == BOOKING_CONFIRMED,
+          "Arabic, Latin with diacritics and punctuation still book");
+    booking_close(b);
+}
+
 TEST(local_list_and_exports)
 {
     booking *b = open_local();
@@ -858,6 +903,7 @@ int main(int argc, char **argv)
     atexit(radicale_kill);
     RUN(local_seats_and_codes);
     RUN(local_lookup_cancel);
+    RUN(local_hostile_names);
     RUN(local_list_and_exports);
     RUN(times_after_2038);
     RUN(worker_copies_whole_texts);
