@@ -110,7 +110,8 @@ static int check_payload_db(const char *path, const char *ref, const pack_manife
                sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
         pack_fail(err, errlen, PACK_ERR_SCHEMA, "not a database: %s", sqlite3_errmsg(db));
     } else if ((rc = compare_schema(db, err, errlen)) == PACK_OK) {
-        char *schema = pack_db_meta(db, "schema_version"), *ver = pack_db_meta(db, "content_version");
+        char *schema = pack_db_meta(db, "schema_version"), *ver = pack_db_meta(db, "content_version"),
+             *pid = pack_db_meta(db, "pack_id");
         sqlite3_finalize(st);
         st = NULL;
         int quick_ok = 0;
@@ -122,12 +123,16 @@ static int check_payload_db(const char *path, const char *ref, const pack_manife
                       STORE_SCHEMA_VERSION);
         else if (!ver || atoll(ver) != m->content_version)
             pack_fail(err, errlen, PACK_ERR_SCHEMA, "content version inside differs from the manifest");
+        else if (!pid || strcmp(pid, m->pack_id) != 0)
+            /* else a pack signed for this publication could rename the installed one */
+            pack_fail(err, errlen, PACK_ERR_SCHEMA, "pack id inside differs from the manifest");
         else if (!quick_ok)
             pack_fail(err, errlen, PACK_ERR_SCHEMA, "database check failed");
         else
             rc = PACK_OK;
         free(schema);
         free(ver);
+        free(pid);
     }
     sqlite3_finalize(st);
     sqlite3_close(db);
@@ -404,6 +409,15 @@ static int64_t meta_int(sqlite3 *db, const char *key)
     return n;
 }
 
+/* 1 when meta's value for key is exactly want. */
+static int meta_is(sqlite3 *db, const char *key, const char *want)
+{
+    char *v = pack_db_meta(db, key);
+    int same = v && !strcmp(v, want);
+    free(v);
+    return same;
+}
+
 /*
  * A delta on the live database itself, when it is in WAL mode (content installed by this
  * version is): one write transaction applies the changeset (any conflict aborts: this is not the
@@ -453,6 +467,8 @@ static int stage_delta_in_place(const char *content_path, const pack_manifest *m
             rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes alter the schema version");
         else if (meta_int(db, "content_version") != m->content_version)
             rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "content version after the changes differs from the manifest");
+        else if (!meta_is(db, "pack_id", m->pack_id))
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "pack id after the changes differs from the manifest");
     }
     if (rc != PACK_OK) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

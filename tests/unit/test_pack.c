@@ -1,5 +1,6 @@
 /* Signed packs: a good pack installs; each kind of bad pack is refused with its own reason and
  * the installed content stays; a kill -9 during installation never leaves a mix. */
+#define SQLITE_ENABLE_SESSION 1 /* a hostile delta is made with sessions below */
 #include "check.h"
 #include "pack/pack.h"
 #include "pack/publish.h"
@@ -1049,6 +1050,55 @@ static int sign_v4(const char *payload, int format, const char *compression, int
     return rc;
 }
 
+/* The meta rows of new_db against old_db as a changeset at out: what a signer who edits the
+ * payload by hand could ship as a delta. 0 when written. */
+static int meta_changeset(const char *old_db, const char *new_db, const char *out)
+{
+    sqlite3 *db = NULL;
+    sqlite3_session *ses = NULL;
+    void *blob = NULL;
+    int n = 0, rc = -1;
+    char sql[700];
+    snprintf(sql, sizeof sql, "ATTACH '%s' AS old", old_db);
+    if (sqlite3_open_v2(new_db, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+        sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK && sqlite3session_create(db, "main", &ses) == SQLITE_OK &&
+        sqlite3session_attach(ses, "meta") == SQLITE_OK && sqlite3session_diff(ses, "old", "meta", NULL) == SQLITE_OK &&
+        sqlite3session_changeset(ses, &n, &blob) == SQLITE_OK && n > 0) {
+        FILE *f = fopen(out, "wb");
+        rc = f && fwrite(blob, 1, (size_t)n, f) == (size_t)n ? 0 : -1;
+        if (f) fclose(f);
+    }
+    sqlite3_free(blob);
+    if (ses) sqlite3session_delete(ses);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* The payload's own pack id must be the manifest's: a pack signed for this publication whose
+ * database says another id would rename the installed publication and lock out its updates. */
+TEST(payload_pack_id)
+{
+    sh("cp " DIR "/v4.db " DIR "/pid-mix.db && sqlite3 " DIR "/pid-mix.db \"UPDATE meta SET value='mini-test' WHERE "
+       "key='pack_id'\"");
+    CHECK(sign_v4(DIR "/pid-mix.db", 1, "", 0, DIR "/pid-mix.kpack", "full") == 0, "signed as mini v4");
+    sh("cp " DIR "/v3.db " DIR "/content.db");
+    refused(DIR "/pid-mix.kpack", 3, PACK_ERR_SCHEMA, "pack id inside");
+    /* the same through a delta from v3 that rewrites meta: pack id and version */
+    sh("cp " DIR "/v3.db " DIR "/pid-delta.db && sqlite3 " DIR "/pid-delta.db \"UPDATE meta SET value='mini-test' WHERE "
+       "key='pack_id'; UPDATE meta SET value='4' WHERE key='content_version'\"");
+    CHECK(meta_changeset(DIR "/v3.db", DIR "/pid-delta.db", DIR "/pid-delta.cs") == 0, "changeset of meta written");
+    CHECK(sign_v4(DIR "/pid-delta.cs", 1, "", 0, DIR "/pid-delta.kpack", "delta") == 0, "signed as mini 3 -> 4");
+    sh("cp " DIR "/v3.db " DIR "/content.db && sqlite3 " DIR "/content.db 'PRAGMA journal_mode=WAL' > /dev/null");
+    refused(DIR "/pid-delta.kpack", 3, PACK_ERR_SCHEMA, "pack id after the changes");
+    char *pid = NULL;
+    store *st = NULL;
+    char err[256];
+    if (store_open(&st, DIR "/content.db", err, sizeof err) == 0) pid = store_meta(st, "pack_id");
+    CHECK(pid && !strcmp(pid, "mini"), "the installed publication keeps its id: %s", pid ? pid : "?");
+    free(pid);
+    store_close(st);
+}
+
 TEST(compressed_packs)
 {
     char err[1024];
@@ -1143,6 +1193,7 @@ int main(int argc, char **argv)
     RUN(kill_during_delta);
     RUN(full_over_in_place);
     RUN(compressed_packs);
+    RUN(payload_pack_id);
     RUN(publication);
     RUN(exposed_secret_key);
     CHECK_DONE();
