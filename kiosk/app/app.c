@@ -42,6 +42,8 @@ static void free_offer(app *a)
     a->s.offer = NULL;
     free(a->s.offer_hours);
     a->s.offer_hours = NULL;
+    store_strv_free(a->s.place_hours);
+    a->s.place_hours = NULL;
     free(a->s.offer_spoken);
     a->s.offer_spoken = NULL;
 }
@@ -141,17 +143,27 @@ static void format_schedule(const app_state *s, const store_schedule *sc, char *
     if (snprintf(buf, len, "%s %s%s%s", days, times, extra, dates) >= (int)len) buf[len - 1] = 0; /* cut, still a string */
 }
 
-static void format_offer(app *a)
+/* The opening hours of the schedules held at place (-1: those that name no place of the offer). */
+static char *hours_at(app *a, int place)
 {
     const store_offer *o = a->s.offer;
     char hours[2048] = "";
     size_t hl = 0;
     for (int i = 0; i < o->nschedules && hl < sizeof hours - 512; i++) {
+        if (o->schedules[i].place != place) continue;
         char line[512];
         format_schedule(&a->s, &o->schedules[i], line, sizeof line);
-        hl += (size_t)snprintf(hours + hl, sizeof hours - hl, "%s%s", i ? "\n" : "", line);
+        hl += (size_t)snprintf(hours + hl, sizeof hours - hl, "%s%s", hl ? "\n" : "", line);
     }
-    a->s.offer_hours = strdup(hours);
+    return strdup(hours);
+}
+
+static void format_offer(app *a)
+{
+    const store_offer *o = a->s.offer;
+    a->s.offer_hours = hours_at(a, -1);
+    a->s.place_hours = calloc((size_t)o->nplaces + 1, sizeof *a->s.place_hours);
+    for (int i = 0; a->s.place_hours && i < o->nplaces; i++) a->s.place_hours[i] = hours_at(a, i);
     a->s.offer_spoken = spoken_names(a->s.lang, (const char *const *)o->languages, o->nlanguages);
 }
 

@@ -129,6 +129,21 @@ static void make_days(app *a)
     }
 }
 
+/* Where a slot is held: the place of its schedule, NULL when the schedule names none. */
+static const store_place *slot_place(const app *a, const booking_slot *sl)
+{
+    const store_offer *o = a->s.offer;
+    if (!o || sl->place < 0 || sl->place >= o->nplaces) return NULL;
+    return &o->places[sl->place];
+}
+
+/* A place as the screens show it: its name and address, each line a text unit. */
+static void place_shown(const store_place *p, char *buf, size_t len)
+{
+    buf[0] = 0;
+    if (p) text_address(buf, len, p->name.text, p->street, p->postcode, p->city, NULL);
+}
+
 static void make_times(app *a, int first)
 {
     app_state *s = &a->s;
@@ -143,6 +158,9 @@ static void make_times(app *a, int first)
         text_unit(c->label, sizeof c->label, range, TEXT_UNIT_OWN);
         i18n_format_count(s->catalog, s->lang, "%d place free", "%d places free", seats_free(&a->slots[i]), c->detail,
                           sizeof c->detail);
+        /* at several places the tile says which one: the same hour may be offered at two */
+        const store_place *p = s->offer && s->offer->nplaces > 1 ? slot_place(a, &a->slots[i]) : NULL;
+        if (p) text_unit(c->place, sizeof c->place, *p->name.text ? p->name.text : p->city, TEXT_UNIT_OWN);
     }
 }
 
@@ -157,7 +175,7 @@ static int start(app *a)
                                   now + BOOK_DAYS_AHEAD * 86400LL, now);
     store_strv_free(closed);
     s->book_state = rc == 0 ? BOOK_LOADING : BOOK_FAILED;
-    s->book_error[0] = 0;
+    s->book_error[0] = s->book_where[0] = 0;
     s->scroll[SCREEN_BOOK_DAY] = 0;
     app_go(a, SCREEN_BOOK_DAY);
     return 1;
@@ -174,15 +192,15 @@ static booking_request sent_request(const app *a)
     return r;
 }
 
-static void address(app *a, char *buf, size_t len)
+/* The slot's place for the calendar event, plain text (a phone's calendar does its own bidi). */
+static void address(const store_place *p, char *buf, size_t len)
 {
-    const store_offer *o = a->s.offer;
-    if (!o) {
+    if (!p) {
         buf[0] = 0;
         return;
     }
-    snprintf(buf, len, "%s%s%s\n%s %s", o->location_name.text, *o->location_name.text ? "\n" : "", o->street ? o->street : "",
-             o->postcode ? o->postcode : "", o->city ? o->city : "");
+    snprintf(buf, len, "%s%s%s\n%s %s", p->name.text, *p->name.text ? "\n" : "", p->street ? p->street : "",
+             p->postcode ? p->postcode : "", p->city ? p->city : "");
 }
 
 /* The request as the backend and the QR code see it (no personal data for the QR). It is kept
@@ -192,10 +210,10 @@ static booking_request request(app *a)
     const booking_slot *sl = &a->slots[a->chosen_slot];
     snprintf(a->sent.offer_id, sizeof a->sent.offer_id, "%s", a->s.offer->id);
     snprintf(a->sent.title, sizeof a->sent.title, "%s", a->s.offer->name.text);
-    address(a, a->sent.where, sizeof a->sent.where);
-    const store_offer *o = a->s.offer;
-    text_address(a->sent.where_shown, sizeof a->sent.where_shown, o->location_name.text, o->street, o->postcode, o->city,
-                 NULL);
+    /* the place of the chosen slot, never simply the offer's first */
+    const store_place *p = slot_place(a, sl);
+    address(p, a->sent.where, sizeof a->sent.where);
+    place_shown(p, a->sent.where_shown, sizeof a->sent.where_shown);
     a->sent.start = sl->start;
     a->sent.end = sl->end;
     a->sent.capacity = sl->capacity;
@@ -237,6 +255,7 @@ int app_book_apply(app *a, const action *act)
         a->chosen_slot = s->book_times[i].index;
         const booking_slot *sl = &a->slots[a->chosen_slot];
         when_text(a, sl->day, sl->start_min, sl->end_min, s->book_when, sizeof s->book_when);
+        place_shown(slot_place(a, sl), s->book_where, sizeof s->book_where);
         s->book_field = 0;
         s->kb_pending[0] = 0;
         app_go(a, SCREEN_BOOK_DETAILS);

@@ -286,6 +286,15 @@ int kiosk_replay(kiosk *k, const char *path)
                 else if (!strcmp(a1, "no-widget")) ok = !found;
                 else ok = found && (!strcmp(a1, "left") ? x < k->w / 2 : x >= k->w / 2);
                 snprintf(what, sizeof what, "%s %s (%s at x=%d)", a1, a2, found ? "drawn" : "not drawn", x);
+            } else if (!strcmp(a1, "under")) {
+                /* "expect under A | B": the text holding B is drawn below the one holding A, in
+                 * the same column (their spans overlap): what belongs to a place stays under it */
+                char *bar = strstr(a2, " | ");
+                int ba[4], bb[4];
+                if (bar) *bar = 0;
+                ok = bar && ui_text_box(k->u, a2, ba, NULL, NULL) == 0 && ui_text_box(k->u, bar + 3, bb, NULL, NULL) == 0 &&
+                     bb[1] >= ba[1] + ba[3] / 2 && bb[0] < ba[0] + ba[2] && ba[0] < bb[0] + bb[2];
+                snprintf(what, sizeof what, "\"%s\" under \"%s\"", bar ? bar + 3 : "?", a2);
             } else if (!strcmp(a1, "scrolled")) {
                 ok = st->scroll[st->screen] > atof(a2);
                 snprintf(what, sizeof what, "scrolled more than %s px, is %.0f", a2, st->scroll[st->screen]);
@@ -297,6 +306,24 @@ int kiosk_replay(kiosk *k, const char *path)
                 fprintf(stderr, "%s:%d: expected %s\n", path, ln, what);
                 k->failures++;
             }
+        } else if (!strcmp(cmd, "report-text") && n >= 2) {
+            /* where a text went, for tests that measure layout: box, lines, longest line */
+            const char *needle = p + strlen("report-text");
+            while (*needle == ' ') needle++;
+            int b[4] = {0}, lines = 0, longest = 0;
+            int found = ui_text_box(k->u, needle, b, &lines, &longest) == 0;
+            printf("text found=%d x=%d y=%d w=%d h=%d lines=%d longest=%d screen=%dx%d |%s\n", found, b[0], b[1], b[2], b[3],
+                   lines, longest, k->w, k->h, needle);
+            fflush(stdout);
+        } else if (!strcmp(cmd, "report-targets")) {
+            /* every touch target of the last frame in px and mm, for tests of target sizes */
+            const char *id;
+            int b[4];
+            float mm = ui_px_per_mm(k->u);
+            for (int i = 0; ui_target(k->u, i, &id, b) == 0; i++)
+                printf("target %s x=%d y=%d w=%d h=%d wmm=%.1f hmm=%.1f screen=%dx%d\n", id, b[0], b[1], b[2], b[3], b[2] / mm,
+                       b[3] / mm, k->w, k->h);
+            fflush(stdout);
         } else if (!strcmp(cmd, "report-rss")) {
             struct rusage ru;
             getrusage(RUSAGE_SELF, &ru);

@@ -81,11 +81,25 @@ static char *speech_text(app *a)
         if (s->offer) {
             say(b, len, &o, s->offer->name.text);
             say(b, len, &o, s->offer->summary.text);
-            say(b, len, &o, T(a, "Address"));
-            say(b, len, &o, s->offer->street);
-            say(b, len, &o, s->offer->city);
-            say(b, len, &o, T(a, "Opening hours"));
-            say(b, len, &o, s->offer_hours && *s->offer_hours ? s->offer_hours : T(a, "By appointment only"));
+            /* each place with its own hours: read together, so no one hears one place's hours as another's */
+            int any = s->offer_hours && *s->offer_hours;
+            for (int i = 0; i < s->offer->nplaces; i++) {
+                const store_place *p = &s->offer->places[i];
+                say(b, len, &o, T(a, "Address"));
+                say(b, len, &o, p->name.text);
+                say(b, len, &o, p->street);
+                say(b, len, &o, p->city);
+                if (s->place_hours && s->place_hours[i] && *s->place_hours[i]) {
+                    any = 1;
+                    say(b, len, &o, T(a, "Opening hours"));
+                    say(b, len, &o, s->place_hours[i]);
+                }
+            }
+            if (s->offer_hours && *s->offer_hours) {
+                say(b, len, &o, T(a, "Opening hours"));
+                say(b, len, &o, s->offer_hours);
+            }
+            if (!any) say(b, len, &o, T(a, "By appointment only"));
         }
         break;
     case SCREEN_QUESTION:

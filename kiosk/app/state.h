@@ -105,6 +105,7 @@ typedef struct staff_pack {
 typedef struct book_choice {
     char label[160];
     char detail[96];             /* "2 places free" */
+    char place[160];             /* time: where, when the offer is held at several places ("" else) */
     int index;                   /* day: first slot of the day; time: slot index */
 } book_choice;
 
@@ -153,7 +154,9 @@ typedef struct app_state {
     char **row_meta;             /* per row: "Heidemoor · Deutsch, Arabisch" */
     int detail_from;             /* the screen the offer was opened from: back returns there */
     store_offer *offer;
-    char *offer_hours;           /* opening hours, one line per schedule, in the reader's locale */
+    char *offer_hours;           /* opening hours that name no place of the offer, one line per schedule,
+                                    in the reader's locale */
+    char **place_hours;          /* per place of the offer (offer->places), the hours held there; NULL-terminated */
     char *offer_spoken;          /* languages spoken there, named in the reader's language */
 
     float scroll[SCREEN_COUNT];  /* px */
@@ -197,7 +200,7 @@ typedef struct app_state {
     int book_anonymous;
     char book_code[8];
     char book_when[256];         /* date and time of the booking, in the reader's language */
-    char book_where[600];        /* address */
+    char book_where[600];        /* the chosen slot's place: name and address as text units */
     char *book_ics;              /* the calendar event the QR code holds */
     char book_error[256];
     char code_entry[8];          /* typed booking code (Latin letters and digits) */

@@ -235,7 +235,7 @@ static int expand(const store_schedule *sc, char *const *closed, int64_t lo, int
          t = icalrecur_iterator_next(it)) {
         if (icaltime_compare(t, last) > 0) break;
         if (icaltime_compare(t, first) < 0) continue;
-        booking_slot s = {.capacity = sc->capacity};
+        booking_slot s = {.capacity = sc->capacity, .place = sc->place};
         format_day(s.day, t.year, t.month, t.day);
         if (is_closed(closed, s.day)) continue;
         for (int min = sc->opens; min + sc->slot_minutes <= sc->closes && rc == 0; min += sc->slot_minutes) {
@@ -259,7 +259,8 @@ done:
 static int by_start(const void *a, const void *b)
 {
     const booking_slot *x = a, *y = b;
-    return (x->start > y->start) - (x->start < y->start);
+    if (x->start != y->start) return (x->start > y->start) - (x->start < y->start);
+    return (x->place > y->place) - (x->place < y->place);
 }
 
 int slots_generate(const store_schedule *sched, int n, char *const *closed, int64_t from, int64_t to, int64_t now,
@@ -286,7 +287,7 @@ int slots_generate(const store_schedule *sched, int n, char *const *closed, int6
     int k = 0;
     for (int i = 0; i < l.n; i++) {
         booking_slot *prev = k ? &l.v[k - 1] : NULL;
-        if (prev && prev->start == l.v[i].start) {
+        if (prev && prev->start == l.v[i].start && prev->place == l.v[i].place) {
             prev->capacity += l.v[i].capacity;
             if (l.v[i].end > prev->end) prev->end = l.v[i].end, prev->end_min = l.v[i].end_min;
         } else {

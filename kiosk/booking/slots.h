@@ -18,13 +18,15 @@ typedef struct booking_slot {
     int end_min;         /* local end, minutes after midnight of day */
     int capacity;        /* seats in this slot */
     int taken;           /* seats already booked: 0 here, filled in by a booking backend */
+    int place;           /* the schedule's place (store_schedule.place, -1 none): where the visitor goes */
 } booking_slot;
 
 /*
  * The slots of sched[0..n) (only schedules with slot_minutes and capacity > 0) whose start lies
  * in [from, to) and is later than now, skipping the local days listed in closed (sorted or not,
- * NULL-terminated, may be NULL). A slot never runs past closes_at. Slots are sorted by start;
- * two schedules giving the same start are merged (capacities add up).
+ * NULL-terminated, may be NULL). A slot never runs past closes_at. Slots are sorted by start
+ * (then place); two schedules giving the same start at the same place are merged (capacities
+ * add up), at different places they stay two slots.
  * Returns 0 and *out (free()) with *nout entries, or -1 with a message in err (bad rule, bad zone).
  */
 int slots_generate(const store_schedule *sched, int n, char *const *closed, int64_t from, int64_t to, int64_t now,

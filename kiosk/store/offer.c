@@ -33,6 +33,54 @@ static int hhmm(const unsigned char *t)
     return h * 60 + m;
 }
 
+/* The offer's places in its order, each with its texts resolved along langs and its own phones. */
+static int load_places(store *s, store_offer *o, const char *const langs[], int nlangs)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT l.id, l.address_1, l.postal_code, l.city, l.district FROM service_at_location a "
+                           "JOIN location l ON l.id=a.location_id WHERE a.service_id=?1 ORDER BY a.sort_order, a.id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, o->id, -1, SQLITE_STATIC);
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        store_place *np = realloc(o->places, sizeof *np * (size_t)(o->nplaces + 1));
+        if (!np) { rc = -1; break; }
+        o->places = np;
+        store_place *p = &np[o->nplaces++];
+        memset(p, 0, sizeof *p);
+        p->id = store_dup_col(st, 0);
+        p->street = store_dup_col(st, 1);
+        p->postcode = store_dup_col(st, 2);
+        p->city = store_dup_col(st, 3);
+        p->district = store_dup_col(st, 4);
+        store_local_town(s, p->id, langs, nlangs, &p->city_local);
+        store_text *lf[] = {&p->name, &p->accessibility, &p->transit};
+        sqlite3_bind_text(s->loc_i18n, 1, p->id, -1, SQLITE_TRANSIENT);
+        store_resolve(s->loc_i18n, 3, langs, nlangs, lf);
+        sqlite3_stmt *ph;
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT number FROM phone WHERE location_id=?1 AND (service_id IS NULL OR service_id=?2) "
+                               "ORDER BY service_id IS NULL, sort_order, id",
+                               -1, &ph, NULL) != SQLITE_OK) {
+            rc = -1;
+            break;
+        }
+        sqlite3_bind_text(ph, 1, p->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ph, 2, o->id, -1, SQLITE_STATIC);
+        while (sqlite3_step(ph) == SQLITE_ROW) {
+            char **nv = realloc(p->phones, sizeof *nv * (size_t)(p->nphones + 1));
+            if (!nv) { rc = -1; break; }
+            p->phones = nv;
+            nv[p->nphones++] = store_dup_col(ph, 0);
+        }
+        sqlite3_finalize(ph);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_offer_get(store *s, const char *id, const char *const langs[], int nlangs, store_offer **out)
 {
     *out = NULL;
@@ -71,16 +119,22 @@ int store_offer_get(store *s, const char *id, const char *const langs[], int nla
     store_resolve(s->loc_i18n, 3, langs, nlangs, lf);
     sqlite3_finalize(st);
 
+    /* a number bound to a place belongs to that place, not to the offer as a whole */
     o->phones = strv_query(s->db,
-                           "SELECT p.number FROM phone p WHERE p.service_id=?1 UNION ALL "
+                           "SELECT p.number FROM phone p WHERE p.service_id=?1 AND p.location_id IS NULL UNION ALL "
                            "SELECT p.number FROM phone p JOIN service v ON v.organization_id=p.organization_id "
-                           "WHERE v.id=?1 AND NOT EXISTS (SELECT 1 FROM phone q WHERE q.service_id=?1)",
+                           "WHERE v.id=?1 AND p.location_id IS NULL AND p.service_id IS NULL "
+                           "AND NOT EXISTS (SELECT 1 FROM phone q WHERE q.service_id=?1 AND q.location_id IS NULL)",
                            id, &o->nphones);
+    if (load_places(s, o, langs, nlangs) != 0) {
+        store_offer_free(o);
+        return -1;
+    }
     o->languages = strv_query(s->db, "SELECT code FROM language_spoken WHERE service_id=?1 ORDER BY sort_order, code",
                               id, &o->nlanguages);
     if (sqlite3_prepare_v2(s->db,
                            "SELECT freq, interval, byday, opens_at, closes_at, valid_from, valid_to, bymonthday, timezone, "
-                           "slot_minutes, capacity FROM schedule "
+                           "slot_minutes, capacity, location_id FROM schedule "
                            "WHERE service_id=?1 ORDER BY sort_order, id",
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -106,6 +160,12 @@ int store_offer_get(store *s, const char *id, const char *const langs[], int nla
             sc->slot_minutes = sqlite3_column_int(st, 9);
             sc->capacity = sqlite3_column_int(st, 10);
             if (sc->slot_minutes > 0 && sc->capacity > 0) o->bookable = 1;
+            /* hours without a place are the only place's when there is one; with several they
+             * cannot be put under any of them */
+            const unsigned char *loc = sqlite3_column_text(st, 11);
+            sc->place = !loc && o->nplaces == 1 ? 0 : -1;
+            for (int p = 0; loc && p < o->nplaces; p++)
+                if (!strcmp(o->places[p].id, (const char *)loc)) sc->place = p;
         }
         sqlite3_finalize(st);
     }
@@ -147,6 +207,21 @@ void store_offer_free(store_offer *o)
     free(o->email);
     free(o->url);
     free(o->schedules);
+    for (int i = 0; i < o->nplaces; i++) {
+        store_place *p = &o->places[i];
+        free(p->id);
+        store_text_free(&p->name);
+        store_text_free(&p->accessibility);
+        store_text_free(&p->transit);
+        free(p->street);
+        free(p->postcode);
+        free(p->city);
+        free(p->district);
+        free(p->city_local);
+        for (int k = 0; k < p->nphones; k++) free(p->phones[k]);
+        free(p->phones);
+    }
+    free(o->places);
     free(o);
 }
 

@@ -60,17 +60,31 @@ typedef struct store_schedule {
     char valid_from[12], valid_to[12];  /* "YYYY-MM-DD" or "" */
     char timezone[40];          /* IANA zone of opens/closes, "Europe/Berlin" */
     int slot_minutes, capacity; /* both > 0: the opening hours can be booked in slots */
+    int place;                  /* index into the offer's places; -1: the schedule names no place of the offer */
 } store_schedule;
+
+/* One place where an offer is held (HSDS service_at_location): its address, and the phone
+ * numbers of that place itself (none when the place has none of its own: the offer's apply). */
+typedef struct store_place {
+    char *id;
+    store_text name, accessibility, transit;
+    char *street, *postcode, *city, *district;
+    char *city_local;           /* the town in the reader's script (location_i18n.city), else NULL */
+    char **phones;
+    int nphones;
+} store_place;
 
 typedef struct store_offer {
     char *id;
     store_text name, summary, description, eligibility, cost;
     store_text provider;
-    store_text location_name, accessibility, transit;
+    store_text location_name, accessibility, transit;   /* of the first place, as are the address fields */
     char *street, *postcode, *city, *district;
     char *city_local;           /* the town as the reader writes it (location_i18n.city), NULL when
                                    the pack has none in the reader's chain: city stays as on signs */
-    char **phones;
+    store_place *places;        /* every place, in the offer's order; schedules point into it */
+    int nplaces;
+    char **phones;              /* the offer's numbers (else the organisation's), not a place's own */
     int nphones;
     char *email, *url;
     char **languages;

@@ -67,7 +67,9 @@ static void choices(frame *f, int y, const book_choice *c, int n, const char *pr
     lo.max_lines = 2;
     text_opts dt = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_CENTER);
     dt.max_lines = 1;
-    int th = f->m.touch + f->m.small * 2;
+    int places = 0;
+    for (int i = 0; i < n; i++) places |= c[i].place[0] != 0;
+    int th = f->m.touch + f->m.small * 2 + (places ? f->m.small * 3 / 2 : 0);
     rect view = {0, y, f->w, f->h - y};
     int rows = (n + cols - 1) / cols;
     float sc = ui_scroll_input(f, (float)(rows * (th + pad) + pad - view.h));
@@ -82,9 +84,13 @@ static void choices(frame *f, int y, const book_choice *c, int n, const char *pr
         ui_border(f, r, COL_ACCENT, 2);
         int lh = ui_text(f, (rect){r.x + pad / 2, 0, r.w - pad, 0}, c[i].label, &lo, 0);
         int dh = c[i].detail[0] ? ui_text(f, (rect){r.x, 0, r.w, 0}, c[i].detail, &dt, 0) : 0;
-        int ty = r.y + (r.h - lh - dh) / 2;
+        text_opts po = ui_opts(f->m.small, 1, COL_ACCENT, TEXT_ALIGN_CENTER);
+        po.max_lines = 1;
+        int ph = c[i].place[0] ? ui_text(f, (rect){r.x + pad / 2, 0, r.w - pad, 0}, c[i].place, &po, 0) : 0;
+        int ty = r.y + (r.h - lh - dh - ph) / 2;
         ui_text(f, (rect){r.x + pad / 2, ty, r.w - pad, lh}, c[i].label, &lo, 1);
-        if (dh) ui_text(f, (rect){r.x + pad / 2, ty + lh, r.w - pad, dh}, c[i].detail, &dt, 1);
+        if (ph) ui_text(f, (rect){r.x + pad / 2, ty + lh, r.w - pad, ph}, c[i].place, &po, 1);
+        if (dh) ui_text(f, (rect){r.x + pad / 2, ty + lh + ph, r.w - pad, dh}, c[i].detail, &dt, 1);
     }
     ui_clip(f, NULL);
 }
@@ -188,6 +194,7 @@ void screen_book_consent(frame *f)
     int y = ui_scroll_begin(f, f->h), top = y;
     y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Please read before you book"));
     y = para(f, y, st->book_when, f->m.body, COL_ACCENT);
+    y = para(f, y, st->book_where, f->m.body, COL_ACCENT);
     if (st->book_anonymous)
         y = para(f, y,
                  ui_tr(f, "You book without a name. You will get a booking code. Keep it: you need it to change or cancel the appointment."),
@@ -271,6 +278,7 @@ void screen_book_done(frame *f)
                                 "automatically. It is NOT confirmed yet."));
         y = code_block(f, y, f->w - 2 * pad, st->book_code);
         y = para(f, y, st->book_when, f->m.body, COL_TEXT);
+        y = para(f, y, st->book_where, f->m.body, COL_TEXT);
         y = para(f, y, ui_tr(f, "Enter your code at this kiosk later to see whether the appointment is confirmed, or ask the staff."),
                  f->m.body, COL_TEXT);
         if (button(f, "finish", pad, y, bw, "home", ui_tr(f, "Finish"), 1)) ui_emit(f, ACT_LANGUAGES, NULL, 0);

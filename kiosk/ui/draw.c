@@ -228,6 +228,9 @@ static tex_entry *text_entry(frame *f, rect r, const char *text, const text_opts
             while (b > t && !row_inked(bm, b - 1)) b--;
             e->ink_top = bm->y + t;
             e->ink_bot = bm->y + b;
+            e->nlines = lo->nlines;
+            for (int i = 0; i < lo->nlines; i++)
+                if (lo->lines[i].end - lo->lines[i].start > e->longest) e->longest = lo->lines[i].end - lo->lines[i].start;
         }
         text_bitmap_free(bm);
         text_layout_free(lo);
@@ -263,6 +266,8 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
             int whole = dst.x >= clip.x && dst.y >= clip.y && dst.x + dst.w <= clip.x + clip.w &&
                         dst.y + dst.h <= clip.y + clip.h && dst.y + dst.h <= u->h && dst.y >= 0;
             u->drawn_whole[u->ndrawn] = (char)(whole ? 1 + !e->truncated : 0);
+            u->drawn_at[u->ndrawn] = dst;
+            u->drawn_tex[u->ndrawn] = e;
             u->drawn[u->ndrawn++] = e->key + hl;
         }
         if (e->tex) SDL_RenderCopy(u->r, e->tex, NULL, &dst);

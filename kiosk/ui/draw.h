@@ -64,6 +64,7 @@ typedef struct tex_entry {
     int missing;
     int truncated;          /* text cut short with an ellipsis */
     int ink_top, ink_bot;   /* rows of ink, px from the top of the text box (may lie outside it) */
+    int nlines, longest;    /* lines of the layout, characters (UTF-16 units) on its longest */
     unsigned long used;     /* frame number of last use */
 } tex_entry;
 
@@ -88,6 +89,8 @@ struct ui {
     int nhits;
     const char *drawn[MAX_DRAWN];
     char drawn_whole[MAX_DRAWN];  /* 1: the text was wholly inside the screen and the clip; 2: and not cut short */
+    SDL_Rect drawn_at[MAX_DRAWN]; /* where its bitmap went, screen coordinates */
+    const tex_entry *drawn_tex[MAX_DRAWN];
     int ndrawn;
     int missing;
     int large;              /* metrics computed for large text */

@@ -303,106 +303,196 @@ void screen_list(frame *f)
 
 /* ---------- offer detail ---------- */
 
-/* A labelled section: label line, optional fallback marker, value. Returns the height. */
-static int section(frame *f, int y, const char *label, const char *value, const char *lang, int draw)
+/*
+ * The detail page in one or two columns. The offer's own text runs in a column of about 65
+ * characters (a measure people read without losing the line), in larger type where the panel
+ * is wide; each place the offer is held at gets a card of its own with its address, the hours
+ * held there and its phone, so no one reads one place's hours as another's. On a wide panel the
+ * cards stand beside the text, as many side by side as fit; on narrow ones they follow it.
+ */
+typedef struct detail_geom {
+    int x, w;       /* the text column */
+    int size;       /* body type of the text column */
+    int side_x, side_w, card_cols, card_w;  /* the place cards (side_w 0: below the text) */
+} detail_geom;
+
+static detail_geom detail_layout(const frame *f)
 {
-    if (!value || !*value) return 0;
-    int pad = f->m.pad, w = ui_column_width(f);
-    text_opts lo = ui_opts(f->m.small, 1, COL_ACCENT, TEXT_ALIGN_START);
-    text_opts vo = ui_opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_START);
-    vo.ui_dir = 0;
-    vo.lang = lang;
-    int h = ui_text(f, (rect){pad, y, w, 0}, label, &lo, draw);
-    h += ui_text(f, (rect){pad, y + h, w, 0}, value, &vo, draw);
-    return h + pad;
+    detail_geom g;
+    int pad = f->m.pad, avail = f->w - 2 * pad;
+    int two = f->w >= (int)(300 * f->m.mm);
+    /* 34 em is about 65 characters of Latin text; larger type where the width allows it */
+    int size = f->m.body;
+    if (two) size = f->m.body * 5 / 4;
+    else if (avail / 34 > size) size = avail / 34 < f->m.body * 13 / 10 ? avail / 34 : f->m.body * 13 / 10;
+    g.size = size;
+    g.x = pad;
+    g.w = 34 * size < avail ? 34 * size : avail;
+    if (two && avail - g.w - 2 * pad < (int)(90 * f->m.mm)) g.w = avail - 2 * pad - (int)(90 * f->m.mm);
+    g.side_x = two ? g.x + g.w + 2 * pad : pad;
+    g.side_w = two ? f->w - pad - g.side_x : avail;
+    int min_card = (int)(85 * f->m.mm);
+    g.card_cols = g.side_w / min_card > 0 ? g.side_w / min_card : 1;
+    int n = f->st->offer ? f->st->offer->nplaces : 1;
+    if (g.card_cols > n) g.card_cols = n > 0 ? n : 1;
+    g.card_w = (g.side_w - (g.card_cols - 1) * pad) / g.card_cols;
+    if (!two) g.side_w = 0;
+    return g;
 }
 
-void screen_detail(frame *f)
+/* A labelled section at x, w wide: label line, value. Returns the height. */
+static int section_in(frame *f, int x, int y, int w, int size, const char *label, const char *value, const char *lang,
+                      int draw)
+{
+    if (!value || !*value) return 0;
+    text_opts lo = ui_opts(f->m.small, 1, COL_ACCENT, TEXT_ALIGN_START);
+    text_opts vo = ui_opts(size, 0, COL_TEXT, TEXT_ALIGN_START);
+    vo.ui_dir = 0;
+    vo.lang = lang;
+    int h = ui_text(f, (rect){x, y, w, 0}, label, &lo, draw);
+    h += ui_text(f, (rect){x, y + h, w, 0}, value, &vo, draw);
+    return h + f->m.pad * 2 / 3;
+}
+
+/* One place: its name, address, the hours held there, its own phones, access. Returns the height. */
+static int place_card(frame *f, int x, int y, int w, int i, int draw)
+{
+    const app_state *st = f->st;
+    const store_place *p = &st->offer->places[i];
+    int pad = f->m.pad, in = pad * 2 / 3;
+    char addr[512] = "", phones[256] = "";
+    /* address and phone numbers as units (text_address, text_unit): whole in either direction */
+    text_address(addr, sizeof addr, NULL, p->street, p->postcode, p->city_local ? p->city_local : p->city, p->district);
+    for (int k = 0; k < p->nphones; k++) text_unit_append(phones, sizeof phones, "\n", p->phones[k], TEXT_UNIT_LTR);
+    const char *hours = st->place_hours && st->place_hours[i] ? st->place_hours[i] : "";
+    int any = st->offer_hours && *st->offer_hours;
+    for (int k = 0; st->place_hours && st->place_hours[k]; k++) any |= *st->place_hours[k] != 0;
+    if (!*hours && !any) hours = ui_tr(f, "By appointment only");
+    text_opts no = ui_opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_START);
+    no.ui_dir = 0;
+    no.lang = p->name.lang;
+    int cx = x + in, cw = w - 2 * in, size = f->m.body;
+    int h = in;
+    if (draw) {
+        int total = place_card(f, x, y, w, i, 0);
+        ui_fill(f, (rect){x, y, w, total}, COL_TILE);
+        ui_border(f, (rect){x, y, w, total}, COL_LINE, 2);
+    }
+    h += ui_text(f, (rect){cx, y + h, cw, 0}, *p->name.text ? p->name.text : p->city, &no, draw) + pad / 3;
+    h += section_in(f, cx, y + h, cw, size, ui_tr(f, "Address"), addr, "de", draw);
+    h += section_in(f, cx, y + h, cw, size, ui_tr(f, "Opening hours"), hours, st->lang, draw);
+    h += section_in(f, cx, y + h, cw, size, ui_tr(f, "Phone"), phones, "en", draw);
+    h += section_in(f, cx, y + h, cw, size, ui_tr(f, "Accessibility"), p->accessibility.text, p->accessibility.lang, draw);
+    return h;
+}
+
+/* The place cards in g's grid from y; returns the height. */
+static int place_cards(frame *f, const detail_geom *g, int y, int draw)
+{
+    const store_offer *o = f->st->offer;
+    int pad = f->m.pad, h = 0;
+    for (int r = 0; r * g->card_cols < o->nplaces; r++) {
+        int row_h = 0;
+        for (int c = 0; c < g->card_cols && r * g->card_cols + c < o->nplaces; c++) {
+            int i = r * g->card_cols + c, x = g->side_x + c * (g->card_w + pad);
+            int ch = place_card(f, x, y + h, g->card_w, i, draw);
+            if (ch > row_h) row_h = ch;
+        }
+        h += row_h + pad / 2;
+    }
+    return h;
+}
+
+/* Everything of the offer from y; returns the y below it. draw=0 measures. */
+static int detail_body(frame *f, const detail_geom *g, int y, int draw)
 {
     const app_state *st = f->st;
     const store_offer *o = st->offer;
-    int hh = f->m.header_h, pad = f->m.pad;
-    rect view = {0, hh, f->w, f->h - hh};
-    if (!o) {
-        ui_header(f, 1);
-        return;
-    }
-    char addr[512] = "", phones[256] = "";
-    /* address and phone numbers as units (text_address, text_unit): whole in either direction */
-    text_address(addr, sizeof addr, o->location_name.text, o->street, o->postcode, o->city_local ? o->city_local : o->city,
-                 o->district);
+    int pad = f->m.pad, x = g->x, w = g->w, top = y;
+    char phones[256] = "";
     for (int i = 0; i < o->nphones; i++) text_unit_append(phones, sizeof phones, "\n", o->phones[i], TEXT_UNIT_LTR);
-    const char *hours = st->offer_hours && *st->offer_hours ? st->offer_hours : ui_tr(f, "By appointment only");
+    /* hours that name no place of the offer; with no places and no hours, say so */
+    const char *hours = st->offer_hours && *st->offer_hours ? st->offer_hours
+                        : o->nplaces ? NULL : ui_tr(f, "By appointment only");
     const char *spoken = st->offer_spoken ? st->offer_spoken : "";
-
-    struct sec {
-        const char *label, *value, *lang;
-    } secs[] = {
-        {ui_tr(f, "About this offer"), o->description.text, o->description.lang},
-        {ui_tr(f, "Provider"), o->provider.text, o->provider.lang},
-        {ui_tr(f, "Address"), addr, "de"},
-        {ui_tr(f, "Opening hours"), hours, st->lang},
-        {ui_tr(f, "Phone"), phones, "en"},
-        {ui_tr(f, "E-mail"), o->email, "en"},
-        {ui_tr(f, "Website"), o->url, "en"},
-        {ui_tr(f, "Cost"), o->cost.text, o->cost.lang},
-        {ui_tr(f, "Who it is for"), o->eligibility.text, o->eligibility.lang},
-        {ui_tr(f, "Accessibility"), o->accessibility.text, o->accessibility.lang},
-        {ui_tr(f, "Languages spoken here"), spoken, st->lang},
-    };
     /* what the reader should know about the words on this page, said once above it: some are
      * in another language; some were translated by a machine and no person checked them (EU AI
      * Act, Art. 50(4)); some may be out of date */
-    const store_text *texts[] = {&o->name, &o->summary, &o->description, &o->provider, &o->location_name,
-                                 &o->cost, &o->eligibility, &o->accessibility};
+    const store_text *texts[] = {&o->name, &o->summary, &o->description, &o->provider, &o->cost, &o->eligibility};
     int fallback = 0, machine = 0, outdated = 0;
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        if (!texts[i]->text || !*texts[i]->text) continue;
-        fallback |= texts[i]->fallback;
-        machine |= texts[i]->status == STORE_MACHINE;
-        outdated |= texts[i]->status == STORE_OUTDATED;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0] + (size_t)o->nplaces * 2; i++) {
+        size_t k = i - sizeof texts / sizeof texts[0];
+        const store_text *t = i < sizeof texts / sizeof texts[0] ? texts[i]
+                              : k % 2 ? &o->places[k / 2].accessibility : &o->places[k / 2].name;
+        if (!t->text || !*t->text) continue;
+        fallback |= t->fallback;
+        machine |= t->status == STORE_MACHINE;
+        outdated |= t->status == STORE_OUTDATED;
     }
     const char *notices[3];
     int nnotices = 0;
     if (fallback) notices[nnotices++] = ui_tr(f, "Not available in your language");
     if (machine) notices[nnotices++] = ui_tr(f, "Translated by a machine. No person has checked it yet.");
     if (outdated) notices[nnotices++] = ui_tr(f, "This translation may be out of date.");
-    int nsecs = (int)(sizeof secs / sizeof secs[0]);
+    for (int i = 0; i < nnotices; i++) y += ui_notice(f, x, y, w, notices[i], draw) + pad / 4;
     text_opts to = ui_opts(f->m.title, 1, COL_TEXT, TEXT_ALIGN_START);
     to.ui_dir = 0;
     to.lang = o->name.lang;
-    text_opts so = ui_opts(f->m.body, 0, COL_MUTED, TEXT_ALIGN_START);
+    text_opts so = ui_opts(g->size, 0, COL_MUTED, TEXT_ALIGN_START);
     so.ui_dir = 0;
     so.lang = o->summary.lang;
-    int w = ui_column_width(f);
-    int total = pad;
-    for (int i = 0; i < nnotices; i++) total += ui_notice(f, pad, 0, w, notices[i], 0) + pad / 4;
-    total += ui_text(f, (rect){pad, 0, w, 0}, o->name.text, &to, 0);
-    total += ui_text(f, (rect){pad, 0, w, 0}, o->summary.text, &so, 0) + pad;
+    y += ui_text(f, (rect){x, y, w, 0}, o->name.text, &to, draw);
+    y += ui_text(f, (rect){x, y, w, 0}, o->summary.text, &so, draw) + pad / 2;
     /* booking comes before the long text: it is what a person came for */
-    int book = o->bookable && st->can_book;
-    if (book) total += f->m.touch + pad;
-    for (int i = 0; i < nsecs; i++) total += section(f, 0, secs[i].label, secs[i].value, secs[i].lang, 0);
-    float sc = ui_scroll_input(f, (float)(total + pad - view.h));
-    ui_clip(f, &view);
-    int y = hh + pad - (int)sc;
-    for (int i = 0; i < nnotices; i++) y += ui_notice(f, pad, y, w, notices[i], 1) + pad / 4;
-    y += ui_text(f, (rect){pad, y, w, 0}, o->name.text, &to, 1);
-    y += ui_text(f, (rect){pad, y, w, 0}, o->summary.text, &so, 1) + pad / 2;
-    if (book) {
+    if (o->bookable && st->can_book) {
         int bw = w < (int)(120 * f->m.mm) ? w : (int)(120 * f->m.mm);
-        if (ui_wide_button(f, "book", (rect){pad, y, bw, f->m.touch}, "calendar", ui_tr(f, "Book an appointment"),
-                           COL_ACCENT))
+        if (draw && ui_wide_button(f, "book", (rect){x, y, bw, f->m.touch}, "calendar", ui_tr(f, "Book an appointment"),
+                                   COL_ACCENT))
             ui_emit(f, ACT_BOOK, NULL, 0);
         y += f->m.touch + pad / 2;
     }
-    ui_fill(f, (rect){pad, y, w, 2}, COL_LINE);
+    if (draw) ui_fill(f, (rect){x, y, w, 2}, COL_LINE);
     y += pad / 2;
+    struct sec {
+        const char *label, *value, *lang;
+    } secs[] = {
+        {ui_tr(f, "About this offer"), o->description.text, o->description.lang},
+        {ui_tr(f, "Provider"), o->provider.text, o->provider.lang},
+        {ui_tr(f, "Opening hours"), hours, st->lang},
+        {ui_tr(f, "Phone"), phones, "en"},
+        {ui_tr(f, "E-mail"), o->email, "en"},
+        {ui_tr(f, "Website"), o->url, "en"},
+        {ui_tr(f, "Cost"), o->cost.text, o->cost.lang},
+        {ui_tr(f, "Who it is for"), o->eligibility.text, o->eligibility.lang},
+        {ui_tr(f, "Languages spoken here"), spoken, st->lang},
+    };
+    int nsecs = (int)(sizeof secs / sizeof secs[0]);
+    /* narrow: the places follow the description, before the rest */
     for (int i = 0; i < nsecs; i++) {
-        int h = section(f, y, secs[i].label, secs[i].value, secs[i].lang, 0);
-        if (y + h >= view.y && y <= view.y + view.h) section(f, y, secs[i].label, secs[i].value, secs[i].lang, 1);
-        y += h;
+        y += section_in(f, x, y, w, g->size, secs[i].label, secs[i].value, secs[i].lang, draw);
+        if (i == 0 && !g->side_w) y += place_cards(f, g, y, draw);
     }
+    if (g->side_w) {
+        int side = top + place_cards(f, g, top, draw);
+        if (side > y) y = side;
+    }
+    return y;
+}
+
+void screen_detail(frame *f)
+{
+    const app_state *st = f->st;
+    int hh = f->m.header_h, pad = f->m.pad;
+    rect view = {0, hh, f->w, f->h - hh};
+    if (!st->offer) {
+        ui_header(f, 1);
+        return;
+    }
+    detail_geom g = detail_layout(f);
+    int total = detail_body(f, &g, 0, 0);
+    float sc = ui_scroll_input(f, (float)(total + 2 * pad - view.h));
+    ui_clip(f, &view);
+    detail_body(f, &g, hh + pad - (int)sc, 1);
     ui_clip(f, NULL);
     ui_header(f, 1);
 }

@@ -95,6 +95,17 @@ int ui_find(const ui *u, const char *id, int *x, int *y)
     return -1;
 }
 
+int ui_target(const ui *u, int i, const char **id, int box[4])
+{
+    if (i < 0 || i >= u->nhits) return -1;
+    *id = u->hits[i].id;
+    const rect *r = &u->hits[i].r;
+    box[0] = r->x, box[1] = r->y, box[2] = r->w, box[3] = r->h;
+    return 0;
+}
+
+float ui_px_per_mm(const ui *u) { return u->m.mm; }
+
 int ui_last_missing(const ui *u) { return u->missing; }
 
 int ui_drew_text(const ui *u, const char *needle, int whole)
@@ -102,6 +113,19 @@ int ui_drew_text(const ui *u, const char *needle, int whole)
     for (int i = 0; i < u->ndrawn; i++)
         if (u->drawn_whole[i] >= whole && strstr(u->drawn[i], needle)) return 1;
     return 0;
+}
+
+int ui_text_box(const ui *u, const char *needle, int box[4], int *lines, int *longest)
+{
+    for (int i = 0; i < u->ndrawn; i++) {
+        if (!strstr(u->drawn[i], needle)) continue;
+        const SDL_Rect *r = &u->drawn_at[i];
+        if (box) box[0] = r->x, box[1] = r->y, box[2] = r->w, box[3] = r->h;
+        if (lines) *lines = u->drawn_tex[i]->nlines;
+        if (longest) *longest = u->drawn_tex[i]->longest;
+        return 0;
+    }
+    return -1;
 }
 
 /* How each screen is drawn, in the order of enum screen (what else a screen is: app/screen.c). */

@@ -47,12 +47,23 @@ int ui_frame_dry(ui *u, const app_state *st, const ui_input *in, action *out, in
 /* Centre of the widget named id in the last frame (for scripted taps). 0 if found. */
 int ui_find(const ui *u, const char *id, int *x, int *y);
 
+/* The i-th touch target of the last frame: its id and box in screen pixels. 0, or -1 past the last. */
+int ui_target(const ui *u, int i, const char **id, int box[4]);
+
+/* The panel density the UI sizes by (configured or guessed), px per mm. */
+float ui_px_per_mm(const ui *u);
+
 /* Glyphs without a font drawn in the last frame (tofu): 0 on a good screen. */
 int ui_last_missing(const ui *u);
 
 /* Whether the last frame drew a text containing needle (UTF-8); whole 1: wholly in view, not
  * clipped and not beyond the screen's edge; 2: that, and not cut short with an ellipsis. For tests. */
 int ui_drew_text(const ui *u, const char *needle, int whole);
+
+/* Where the last frame drew the first text containing needle: its bitmap's box in screen
+ * pixels, its lines and the characters on its longest line (any may be NULL). 0 if found. For
+ * tests that measure layout. */
+int ui_text_box(const ui *u, const char *needle, int box[4], int *lines, int *longest);
 
 /* The keyboard layout that suits a UI language ("de", "ar", "fa", "ethi", ... else "latin"). */
 const char *ui_keyboard_for_lang(const char *lang);

@@ -356,7 +356,7 @@ TEST(translation_notices_once_per_screen)
              "expect visible %s\nshot prs-notices\n", machine);
     CHECK(walk("notices-prs", "prs", "1920x1080", script) == 0, "Dari: the machine translation is disclosed");
     SDL_Surface *s = shot("prs-notices");
-    int bands = marker_bands(s, s ? s->w / 2 : 0); /* RTL: the notices start on the right, end past the middle */
+    int bands = marker_bands(s, s ? s->w * 3 / 4 : 0); /* RTL: the notices head the text column on the right */
     CHECK(bands >= 1 && bands <= 2, "one notice per kind at the top, not a marker per field (%d bands)", bands);
     if (s) SDL_FreeSurface(s);
     snprintf(script, sizeof script,
@@ -1211,6 +1211,120 @@ TEST(booking_offline_then_delivered)
     kill(pid, SIGKILL);
 }
 
+/* ---- offers at several places ---- */
+
+/* The box a walk's "report-text NEEDLE" printed into its log: x, y, w, h, lines, longest line.
+ * 0 when found. */
+static int text_box(const char *walk_name, const char *needle, int box[6])
+{
+    char path[600], line[1024];
+    snprintf(path, sizeof path, "%s/e2e-%s.log", shots, walk_name);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    int rc = -1;
+    while (rc && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        char *bar = strchr(line, '|');
+        int found = 0;
+        if (!bar || strcmp(bar + 1, needle) != 0) continue;
+        if (sscanf(line, "text found=%d x=%d y=%d w=%d h=%d lines=%d longest=%d", &found, &box[0], &box[1], &box[2],
+                   &box[3], &box[4], &box[5]) == 7 && found)
+            rc = 0;
+    }
+    fclose(f);
+    return rc;
+}
+
+/* b lies below a in the same column (their spans overlap). */
+static int below(const int a[6], const int b[6])
+{
+    return b[1] >= a[1] + a[3] / 2 && b[0] < a[0] + a[2] && a[0] < b[0] + b[2];
+}
+
+static const char *const place_sizes[] = {"800x480", "1920x1080", "1080x1920"};
+
+TEST(each_place_with_its_own_hours)
+{
+    /* MBE is held at Kirchplatz (Tue, Thu, Wed) and in Wiesental (Fri): the Friday hours stand
+     * in Wiesental's card, under its address, and nowhere under Kirchplatz's */
+    const char *langs[] = {"de", "ar", "ti"};
+    for (int l = 0; l < 3; l++)
+        for (int z = 0; z < 3; z++) {
+            char tue[64], fri[64], name[64], script[2048] = "";
+            i18n_weekday(langs[l], 1, 0, tue, sizeof tue);
+            i18n_weekday(langs[l], 4, 0, fri, sizeof fri);
+            i18n_capitalize_start(langs[l], tue, sizeof tue);
+            i18n_capitalize_start(langs[l], fri, sizeof fri);
+            snprintf(name, sizeof name, "places-%s-%s", langs[l], place_sizes[z]);
+            append(script, sizeof script,
+                   "tap search\ntap kb-layout:latin\ntap key:m\ntap key:b\ntap key:e\ntap row:0\nexpect screen detail\n"
+                   "expect no-tofu\nshot %s\nreport-text Kirchplatz 3\nreport-text Hauptstraße 14\nreport-text %s\n"
+                   "report-text %s\n",
+                   name, tue, fri);
+            CHECK(walk(name, langs[l], place_sizes[z], script) == 0, "%s: the detail page", name);
+            int kp[6], ws[6], tu[6], fr[6];
+            int found = !text_box(name, "Kirchplatz 3", kp) && !text_box(name, "Hauptstraße 14", ws) &&
+                        !text_box(name, tue, tu) && !text_box(name, fri, fr);
+            CHECK(found, "%s: both addresses and both hours drawn", name);
+            if (!found) continue;
+            CHECK(below(kp, tu) && below(ws, fr), "%s: each place's hours under its address", name);
+            /* under Kirchplatz only when the Wiesental card comes between them */
+            CHECK(!below(kp, fr) || (below(tu, ws) && below(ws, fr)), "%s: Friday's hours not in Kirchplatz's card", name);
+            CHECK(!below(ws, tu), "%s: Tuesday's hours not in Wiesental's card", name);
+        }
+}
+
+/* The demo content with MBE bookable only in Wiesental: every slot offered is held there. */
+static const char *wiesental_db(void)
+{
+    static char db[400];
+    snprintf(db, sizeof db, "%s/wiesental.db", shots);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd,
+             "cp %s/content/demo.db %s && sqlite3 %s \"UPDATE schedule SET slot_minutes=30, capacity=2 WHERE "
+             "service_id='caritas-mbe' AND location_id='caritas/wiesental'; UPDATE schedule SET slot_minutes=NULL, "
+             "capacity=NULL WHERE service_id='caritas-mbe' AND location_id='caritas/main'\"",
+             build, db, db);
+    if (system(cmd) != 0) printf("command failed: %s\n", cmd);
+    return db;
+}
+
+TEST(booking_names_the_place_of_the_slot)
+{
+    const char *db = wiesental_db();
+    const char *langs[] = {"de", "ar"};
+    for (int l = 0; l < 2; l++)
+        for (int z = 0; z < 3; z++) {
+            char name[64], extra[600], script[4096] = "", args[800];
+            snprintf(name, sizeof name, "wies-%s-%s", langs[l], place_sizes[z]);
+            snprintf(extra, sizeof extra, "content = %s\n", db);
+            /* book_cfg names the demo content first; the later line must not repeat a key */
+            const char *cfg = book_cfg(name, NULL);
+            FILE *f = fopen(cfg, "w");
+            if (f) {
+                fprintf(f, "[kiosk]\n%sstate = %s/book-%s.db\nbooking_retry = 1\n", extra, shots, name);
+                fclose(f);
+            }
+            to_booking(script, sizeof script, "latin");
+            append(script, sizeof script,
+                   "tap day:0\nexpect screen book-time\nexpect no-tofu\nshot %s-time\nreport-text Wiesental\n"
+                   "report-text فيزنتال\ntap time:0\ntap anonymous\nexpect screen book-consent\nexpect text Hauptstraße 14\n"
+                   "expect no-text Kirchplatz 3\nshot %s-consent\ndrag 0.5 0.8 0.5 0.2 400\nwait 1500\ntap confirm\nsettle\n"
+                   "expect screen book-done\nexpect no-tofu\nexpect visible Hauptstraße 14\nexpect visible 29620\n"
+                   "expect no-text Kirchplatz 3\nshot %s-done\n",
+                   name, name, name);
+            snprintf(args, sizeof args, "--config %s --size %s --lang %s", cfg, place_sizes[z], langs[l]);
+            CHECK(run_walk(name, args, script) == 0, "%s: the slot's place on consent and confirmation", name);
+            int b[6];
+            CHECK(!text_box(name, l ? "فيزنتال" : "Wiesental", b), "%s: the time tiles name the place", name);
+            char done[96];
+            snprintf(done, sizeof done, "%s-done", name);
+            const char *ics = qr_in(done);
+            CHECK(strstr(ics, "Hauptstra") && !strstr(ics, "Kirchplatz"), "%s: the calendar event's place is Wiesental",
+                  name);
+        }
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -1245,6 +1359,8 @@ int main(int argc, char **argv)
     RUN(booking_walk_ti_anonymous);
     RUN(booking_on_a_portrait_panel);
     RUN(booking_offline_then_delivered);
+    RUN(each_place_with_its_own_hours);
+    RUN(booking_names_the_place_of_the_slot);
     IMG_Quit();
     SDL_Quit();
     CHECK_DONE();

@@ -199,6 +199,20 @@ TEST(merging)
     CHECK(got[1].end == utc(2026, 2, 2, 10, 30) && got[1].end_min == 690, "merged end is the later one");
 }
 
+TEST(slots_keep_their_place)
+{
+    /* the same hour at two places of one offer: two slots, each naming where to go */
+    store_schedule s[2] = {sched("WEEKLY", 1, "MO", 600, 660, 60, 1), sched("WEEKLY", 1, "MO", 600, 660, 60, 2)};
+    s[0].place = 1;
+    s[1].place = 0;
+    int n = gen(s, 2, NULL, utc(2026, 2, 2, 0, 0), utc(2026, 2, 3, 0, 0), 0);
+    CHECK(n == 2, "two slots at 10:00, got %d", n);
+    if (n != 2) return;
+    CHECK(got[0].start == got[1].start && got[0].place == 0 && got[0].capacity == 2 && got[1].place == 1 &&
+              got[1].capacity == 1,
+          "each with its own place and seats (%d:%d, %d:%d)", got[0].place, got[0].capacity, got[1].place, got[1].capacity);
+}
+
 TEST(free_only)
 {
     booking_slot s[4] = {
@@ -288,6 +302,7 @@ int main(int argc, char **argv)
     RUN(past_slots);
     RUN(closing_time);
     RUN(merging);
+    RUN(slots_keep_their_place);
     RUN(free_only);
     RUN(errors);
     RUN(local_day);

@@ -184,6 +184,57 @@ TEST(category_counts)
     unlink(path);
 }
 
+/* An offer held at several places: each place with its own address, hours and phones. */
+TEST(places_of_an_offer)
+{
+    char err[1024];
+    const char *db = "build/test-places.db";
+    CHECK(pack_build("content/demo", db, err, sizeof err) == 0, "build demo: %s", err);
+    /* a number of the Wiesental office itself, and one of the offer there (the phone table can
+     * bind numbers to a place) */
+    check_sh("sqlite3 %s \"INSERT INTO phone(id, location_id, number) VALUES('t1', 'caritas/wiesental', '+49 5193 70-200');"
+             " INSERT INTO phone(id, service_id, location_id, number) VALUES('t2', 'caritas-mbe', 'caritas/wiesental', "
+             "'+49 5193 70-210')\"", db);
+    store *s = NULL;
+    CHECK(store_open(&s, db, err, sizeof err) == 0, "open: %s", err);
+    if (!s) return;
+    const char *de[] = {"de"};
+    store_offer *o = NULL;
+    CHECK(store_offer_get(s, "caritas-mbe", de, 1, &o) == 0 && o, "offer");
+    if (o) {
+        CHECK(o->nplaces == 2, "two places, got %d", o->nplaces);
+        if (o->nplaces == 2) {
+            CHECK(!strcmp(o->places[0].city, "Heidemoor") && !strcmp(o->places[0].street, "Kirchplatz 3"), "first place %s",
+                  o->places[0].city);
+            CHECK(!strcmp(o->places[1].city, "Wiesental") && *o->places[1].name.text, "second place %s (%s)",
+                  o->places[1].city, o->places[1].name.text);
+            CHECK(o->places[0].nphones == 0, "Kirchplatz has no number of its own");
+            CHECK(o->places[1].nphones == 2 && !strcmp(o->places[1].phones[0], "+49 5193 70-210") &&
+                      !strcmp(o->places[1].phones[1], "+49 5193 70-200"),
+                  "Wiesental's numbers, the offer's first (%d)", o->places[1].nphones);
+        }
+        CHECK(o->nphones == 1 && !strcmp(o->phones[0], "+49 5191 70-100"), "the offer's numbers leave the place's out");
+        int friday = -1, tuesday = -1;
+        for (int i = 0; i < o->nschedules; i++) {
+            if (!strcmp(o->schedules[i].byday, "FR")) friday = o->schedules[i].place;
+            if (!strcmp(o->schedules[i].byday, "TU,TH")) tuesday = o->schedules[i].place;
+        }
+        CHECK(friday == 1, "the Friday hours are Wiesental's (place %d)", friday);
+        CHECK(tuesday == 0, "Tuesday and Thursday are Kirchplatz's (place %d)", tuesday);
+        store_offer_free(o);
+    }
+    CHECK(store_offer_get(s, "vhs-einstufungstest", de, 1, &o) == 0 && o, "placement test");
+    if (o) {
+        int ok = o->nplaces == 2 && o->nschedules == 2;
+        for (int i = 0; ok && i < o->nschedules; i++)
+            ok = !strcmp(o->schedules[i].byday, "1TU") ? o->schedules[i].place == 1 && !strcmp(o->places[1].city, "Lindenfeld")
+                                                        : o->schedules[i].place == 0;
+        CHECK(ok, "the first-Tuesday test is held in Lindenfeld");
+        store_offer_free(o);
+    }
+    store_close(s);
+}
+
 int main(void)
 {
     RUN(build_and_query);
@@ -191,5 +242,6 @@ int main(void)
     RUN(bad_sources);
     RUN(bad_databases);
     RUN(synthetic);
+    RUN(places_of_an_offer);
     CHECK_DONE();
 }
