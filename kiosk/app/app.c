@@ -82,6 +82,7 @@ static void free_session(app *a)
     sodium_memzero(a->s.query, sizeof a->s.query);
     sodium_memzero(a->s.answers, sizeof a->s.answers);
     a->s.kb_layout[0] = a->s.kb_pending[0] = 0;
+    a->s.kb_choosing = a->s.kb_hidden = 0;
     a->s.search_state = SEARCH_EMPTY;
     a->s.question = 0;
 }

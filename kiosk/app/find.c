@@ -86,6 +86,7 @@ int app_find_apply(app *a, const action *act)
     case ACT_SEARCH:
         /* once per process: what the first key in Arabic or Cyrillic would otherwise wait for */
         if (store_search_prepare(a->st) < 0) log_msg("store", "search: %s", store_errmsg(a->st));
+        s->kb_hidden = s->kb_choosing = 0;
         app_go(a, SCREEN_SEARCH);
         s->scroll[SCREEN_SEARCH] = 0;
         run_search(a, 0);
@@ -122,6 +123,16 @@ int app_find_apply(app *a, const action *act)
         if (strlen(act->arg) >= sizeof s->kb_layout) return 0;
         memcpy(s->kb_layout, act->arg, strlen(act->arg) + 1);
         s->kb_pending[0] = 0;
+        s->kb_choosing = 0;
+        return 1;
+    case ACT_KB_CHOOSE:
+        s->kb_choosing = !s->kb_choosing;
+        s->kb_pending[0] = 0;
+        return 1;
+    case ACT_KB_HIDE:
+        if (s->screen != SCREEN_SEARCH) return 0;
+        s->kb_hidden = act->value > 0.5f;
+        s->kb_choosing = 0;
         return 1;
     case ACT_GUIDE:
         if (s->nquestions == 0) return 0;

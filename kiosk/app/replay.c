@@ -175,6 +175,10 @@ int kiosk_replay(kiosk *k, const char *path)
         if ((!strcmp(cmd, "tap") || !strcmp(cmd, "hold")) && n >= 2) {
             /* "hold ID" is a long press (the staff gesture), a bit longer than it must be */
             int x, y, hold = !strcmp(cmd, "hold") ? k->touch.t.long_press_ms + 500 : 80;
+            /* a script choice folded into one key (a short panel): open it first, so one
+             * script says "tap kb-layout:ar" at every size */
+            if (!strncmp(a1, "kb-layout:", 10) && ui_find(k->u, a1, &x, &y) != 0 && ui_find(k->u, "kb-choose", &x, &y) == 0)
+                sim_tap(k, &clock, x, y, 80);
             if (n == 3 && sscanf(a1, "%d", &x) == 1 && sscanf(a2, "%d", &y) == 1) {
                 sim_tap(k, &clock, x, y, hold);
             } else if (ui_find(k->u, a1, &x, &y) == 0) {

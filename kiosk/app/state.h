@@ -71,6 +71,8 @@ enum action_kind {
     ACT_KEY_CLEAR,
     ACT_KEY_PENDING,  /* arg: an Ethiopic consonant waiting for its vowel order ("" = none) */
     ACT_KB_LAYOUT,    /* arg: keyboard layout id */
+    ACT_KB_CHOOSE,    /* open or close the choice of scripts (a short panel folds it into one key) */
+    ACT_KB_HIDE,      /* value 1: put the search keyboard away to see the results; 0: bring it back */
     ACT_SEARCH_MORE,  /* value: view height; the results list is near its end: load the next page */
     ACT_GUIDE,        /* start the guided questions */
     ACT_ANSWER,       /* arg: answer id */
@@ -168,6 +170,8 @@ typedef struct app_state {
     char query[128];
     char kb_layout[8];           /* keyboard layout id, defaults to the UI language's script */
     char kb_pending[8];          /* Ethiopic consonant waiting for a vowel order */
+    int kb_choosing;             /* the choice of scripts shows in place of the letters */
+    int kb_hidden;               /* the search keyboard is put away: the results fill the screen */
     store_offer_row *found;
     int nfound;
     int found_total;             /* offers the query found; more than nfound while paged */

@@ -29,6 +29,19 @@ static int heading(frame *f, int y, const char *over, const char *text)
     return heading_in(f, y, f->w - 2 * f->m.pad, over, text);
 }
 
+/*
+ * Wide panels (a 21" kiosk at 1920 px is some 480 mm across): the text of a booking screen in
+ * larger type, in a column of about 65 characters, and the appointment itself (day, time,
+ * place) on a card beside it, so the width serves what a person checks before booking.
+ */
+static int book_wide(const frame *f) { return f->w >= (int)(300 * f->m.mm); }
+static int book_size(const frame *f) { return book_wide(f) ? f->m.body * 5 / 4 : f->m.body; }
+static int book_column(const frame *f)
+{
+    int avail = f->w - 2 * f->m.pad, w = 34 * book_size(f);
+    return w < avail ? w : avail;
+}
+
 static int para_in(frame *f, int y, int w, const char *text, int size, int color)
 {
     int pad = f->m.pad;
@@ -36,9 +49,30 @@ static int para_in(frame *f, int y, int w, const char *text, int size, int color
     return y + ui_text(f, (rect){pad, y, w, 0}, text, &o, 1) + pad / 2;
 }
 
+/* A paragraph in the text column; body-size text grows with the column on wide panels. */
 static int para(frame *f, int y, const char *text, int size, int color)
 {
-    return para_in(f, y, ui_column_width(f), text, size, color);
+    return para_in(f, y, book_column(f), text, size == f->m.body ? book_size(f) : size, color);
+}
+
+/* The appointment on a card: day and time large, the place under it. Returns the height. */
+static int appointment_card(frame *f, int x, int y, int w, int draw)
+{
+    const app_state *st = f->st;
+    int in = f->m.pad * 2 / 3;
+    text_opts wo = ui_opts(book_wide(f) ? f->m.heading : f->m.body, 1, COL_ACCENT, TEXT_ALIGN_START);
+    text_opts po = ui_opts(book_size(f), 0, COL_TEXT, TEXT_ALIGN_START);
+    po.ui_dir = 0;
+    int h = in + ui_text(f, (rect){x + in, y + in, w - 2 * in, 0}, st->book_when, &wo, 0);
+    if (st->book_where[0]) h += in / 2 + ui_text(f, (rect){x + in, y + h + in / 2, w - 2 * in, 0}, st->book_where, &po, 0);
+    h += in;
+    if (draw) {
+        ui_fill(f, (rect){x, y, w, h}, COL_TILE);
+        ui_border(f, (rect){x, y, w, h}, COL_ACCENT, 2);
+        int th = ui_text(f, (rect){x + in, y + in, w - 2 * in, 0}, st->book_when, &wo, 1);
+        if (st->book_where[0]) ui_text(f, (rect){x + in, y + in + th + in / 2, w - 2 * in, 0}, st->book_where, &po, 1);
+    }
+    return h;
 }
 
 /* A warning band: for what a person must not misread (not confirmed, no connection). */
@@ -156,32 +190,52 @@ void screen_book_details(frame *f)
     int pad = f->m.pad, t = f->m.touch;
     ui_scroll_input(f, 0);
     int y = f->m.header_h + pad / 2;
-    int kb_h = f->h > f->w ? f->h * 34 / 100 : f->h * 40 / 100;
+    /* keys of at least 10 mm; one height for the name's and the phone's keyboard, so nothing
+     * jumps when the field changes */
+    int kb_want = f->h > f->w ? f->h * 34 / 100 : f->h * 40 / 100;
+    int kb_h = ui_keyboard_height(f, NULL, kb_want), kb_d = ui_keyboard_height(f, "digits", kb_want);
+    if (kb_d > kb_h) kb_h = kb_d;
     rect kb = {0, f->h - kb_h, f->w, kb_h};
     int fh = t + f->m.small;
-    /* a short panel (800x480) has room for the two fields and the buttons above the keyboard,
-     * side by side, and no more: the field labels and "book without name" carry the heading */
+    /* a short panel (800x480) has room for one row above the keyboard: both fields and both
+     * buttons side by side, the labels inside the fields carry the heading */
     int compact = y + f->m.title * 2 + 2 * fh + 2 * pad + t > kb.y;
-    if (!compact) y = heading(f, y, NULL, ui_tr(f, "Your name and phone number (you may leave them out)"));
-    int wide = f->w >= 1000 || compact;
-    int fw = wide ? (f->w - 3 * pad) / 2 : f->w - 2 * pad;
-    if (field(f, "field:name", (rect){pad, y, fw, fh}, ui_tr(f, "Name"), st->book_name, st->book_field == 0))
-        ui_emit(f, ACT_BOOK_FIELD, NULL, 0);
-    rect pr = wide ? (rect){2 * pad + fw, y, fw, fh} : (rect){pad, y + fh + pad / 2, fw, fh};
-    if (field(f, "field:phone", pr, ui_tr(f, "Phone number"), st->book_phone, st->book_field == 1))
-        ui_emit(f, ACT_BOOK_FIELD, NULL, 1);
-    y = pr.y + fh + pad / 2;
     int bw = (f->w - 3 * pad) / 2;
-    if (button(f, "next", pad, y, bw, "forward", ui_tr(f, "Continue"), 1)) ui_emit(f, ACT_BOOK_NEXT, NULL, 0);
-    if (button(f, "anonymous", 2 * pad + bw, y, bw, "clear", ui_tr(f, "Book without name"), 0))
-        ui_emit(f, ACT_BOOK_ANON, NULL, 0);
-    y += t + pad / 2;
-    if (y < kb.y) {
-        text_opts o = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
-        ui_clip(f, &(rect){0, y, f->w, kb.y - y});
-        ui_text(f, (rect){pad, y, f->w - 2 * pad, 0},
-                ui_tr(f, "The office can call you if something changes. Without a name you get a code instead."), &o, 1);
-        ui_clip(f, NULL);
+    if (compact) {
+        fh = t;
+        int fw = (f->w - 5 * pad / 2) / 4, cw = fw;
+        if (field(f, "field:name", (rect){pad / 2, y, fw, fh}, ui_tr(f, "Name"), st->book_name, st->book_field == 0))
+            ui_emit(f, ACT_BOOK_FIELD, NULL, 0);
+        if (field(f, "field:phone", (rect){pad + fw, y, fw, fh}, ui_tr(f, "Phone number"), st->book_phone,
+                  st->book_field == 1))
+            ui_emit(f, ACT_BOOK_FIELD, NULL, 1);
+        if (button(f, "next", 3 * pad / 2 + 2 * fw, y, cw, "forward", ui_tr(f, "Continue"), 1)) ui_emit(f, ACT_BOOK_NEXT, NULL, 0);
+        if (button(f, "anonymous", 2 * pad + 2 * fw + cw, y, cw, "clear", ui_tr(f, "Book without name"), 0))
+            ui_emit(f, ACT_BOOK_ANON, NULL, 0);
+        y += t + pad / 2;
+    } else {
+        y = heading(f, y, NULL, ui_tr(f, "Your name and phone number (you may leave them out)"));
+        int wide = f->w >= 1000;
+        int fw = wide ? (f->w - 3 * pad) / 2 : f->w - 2 * pad;
+        if (field(f, "field:name", (rect){pad, y, fw, fh}, ui_tr(f, "Name"), st->book_name, st->book_field == 0))
+            ui_emit(f, ACT_BOOK_FIELD, NULL, 0);
+        rect pr = wide ? (rect){2 * pad + fw, y, fw, fh} : (rect){pad, y + fh + pad / 2, fw, fh};
+        if (field(f, "field:phone", pr, ui_tr(f, "Phone number"), st->book_phone, st->book_field == 1))
+            ui_emit(f, ACT_BOOK_FIELD, NULL, 1);
+        y = pr.y + fh + pad / 2;
+        if (button(f, "next", pad, y, bw, "forward", ui_tr(f, "Continue"), 1)) ui_emit(f, ACT_BOOK_NEXT, NULL, 0);
+        if (button(f, "anonymous", 2 * pad + bw, y, bw, "clear", ui_tr(f, "Book without name"), 0))
+            ui_emit(f, ACT_BOOK_ANON, NULL, 0);
+        y += t + pad / 2;
+    }
+    const char *why = ui_tr(f, "The office can call you if something changes. Without a name you get a code instead.");
+    text_opts wo = ui_opts(f->m.small, 0, COL_MUTED, TEXT_ALIGN_START);
+    /* said whole or not at all: a line cut by the keyboard reads as a fault */
+    if (y + ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, why, &wo, 0) <= kb.y) {
+        y += ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, why, &wo, 1);
+        /* what is being booked, where it fits above the keyboard */
+        int cw = f->w - 2 * pad < 2 * book_column(f) ? f->w - 2 * pad : 2 * book_column(f);
+        if (y + pad / 2 + appointment_card(f, pad, y + pad / 2, cw, 0) <= kb.y) appointment_card(f, pad, y + pad / 2, cw, 1);
     }
     ui_keyboard(f, kb, st->book_field ? "digits" : NULL);
     ui_header(f, 1);
@@ -192,9 +246,16 @@ void screen_book_consent(frame *f)
     const app_state *st = f->st;
     int pad = f->m.pad, t = f->m.touch;
     int y = ui_scroll_begin(f, f->h), top = y;
-    y = heading(f, y, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Please read before you book"));
-    y = para(f, y, st->book_when, f->m.body, COL_ACCENT);
-    y = para(f, y, st->book_where, f->m.body, COL_ACCENT);
+    int col = book_column(f), wide = book_wide(f);
+    y = heading_in(f, y, col, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Please read before you book"));
+    /* what is booked on a card: beside the text on wide panels, above it on the others */
+    int card_end = top;
+    if (wide) {
+        int cx = pad + col + 2 * pad;
+        card_end = top + appointment_card(f, cx, top, f->w - cx - pad, 1);
+    } else {
+        y += appointment_card(f, pad, y, f->w - 2 * pad, 1) + pad / 2;
+    }
     if (st->book_anonymous)
         y = para(f, y,
                  ui_tr(f, "You book without a name. You will get a booking code. Keep it: you need it to change or cancel the appointment."),
@@ -205,10 +266,10 @@ void screen_book_consent(frame *f)
                           "This kiosk deletes them as soon as the office has the booking. They are never used for anything else."),
                  f->m.body, COL_TEXT);
     y += pad / 2;
-    int bw = (f->w - 3 * pad) / 2;
+    int bw = ((wide ? col + 2 * pad : f->w) - 3 * pad) / 2;
     if (button(f, "confirm", pad, y, bw, "calendar", ui_tr(f, "I agree – book now"), 1)) ui_emit(f, ACT_BOOK_CONFIRM, NULL, 0);
     if (button(f, "not-now", 2 * pad + bw, y, bw, "back", ui_tr(f, "Back"), 0)) ui_emit(f, ACT_BACK, NULL, 0);
-    ui_scroll_end(f, f->h, top, y + t);
+    ui_scroll_end(f, f->h, top, y + t > card_end ? y + t : card_end);
     ui_header(f, 1);
 }
 
@@ -246,13 +307,13 @@ void screen_book_done(frame *f)
         if (st->book_ics && wide) {
             qr = f->h - f->m.header_h - caption - pad;
             if (qr > f->w * 2 / 5) qr = f->w * 2 / 5;
-            if (qr > (int)(90 * f->m.mm)) qr = (int)(90 * f->m.mm);
+            if (qr > (int)((book_wide(f) ? 130 : 90) * f->m.mm)) qr = (int)((book_wide(f) ? 130 : 90) * f->m.mm);
         }
         int col = qr ? f->w - qr - 3 * pad : f->w - 2 * pad;
         y = heading_in(f, y, col, st->offer ? st->offer->name.text : NULL, ui_tr(f, "Your appointment is booked."));
         y = code_block(f, y, col, st->book_code);
         /* a 7" panel: when and where in smaller type, so that they stay in view beside the QR code */
-        int size = f->h < 600 ? f->m.small : f->m.body;
+        int size = f->h < 600 ? f->m.small : book_size(f);
         y = para_in(f, y, col, st->book_when, size, COL_TEXT);
         y = para_in(f, y, col, st->book_where, size, COL_TEXT);
         if (st->book_ics) {
@@ -308,7 +369,7 @@ void screen_code(frame *f)
     ui_scroll_input(f, 0);
     int y = f->m.header_h + pad / 2;
     y = heading(f, y, NULL, ui_tr(f, "Enter your booking code"));
-    int kb_h = f->h > f->w ? f->h * 30 / 100 : f->h * 36 / 100;
+    int kb_h = ui_keyboard_height(f, "code", f->h > f->w ? f->h * 30 / 100 : f->h * 36 / 100);
     rect kb = {0, f->h - kb_h, f->w, kb_h};
     int fw = (int)(70 * f->m.mm) < f->w - 3 * pad - (int)(60 * f->m.mm) ? (int)(70 * f->m.mm) : (f->w - 3 * pad) / 2;
     rect field_r = {pad, y, fw, t};

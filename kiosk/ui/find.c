@@ -36,11 +36,16 @@ void screen_search(frame *f)
 {
     const app_state *st = f->st;
     int pad = f->m.pad, hh = f->m.header_h, t = f->m.touch;
-    /* the keyboard takes the lower part: keys stay big enough for a finger on every panel */
-    int kb_h = f->h > f->w ? f->h * 36 / 100 : f->h * 46 / 100;
+    /* the keyboard takes the lower part, keys of at least 10 mm; put away, the results fill it */
+    int kb_h = st->kb_hidden ? 0 : ui_keyboard_height(f, NULL, f->h > f->w ? f->h * 36 / 100 : f->h * 46 / 100);
     rect kb = {0, f->h - kb_h, f->w, kb_h};
-    /* the query line */
-    rect q = {pad / 2, hh + pad / 3, f->w - pad, t};
+    /* the query line, and the key that puts the keyboard away or brings it back */
+    rect kt = {f->w - pad / 2 - t, hh + pad / 3, t, t};
+    if (ui_hit(f, st->kb_hidden ? "kb-show" : "kb-hide", kt)) ui_emit(f, ACT_KB_HIDE, NULL, st->kb_hidden ? 0 : 1);
+    ui_fill(f, kt, st->kb_hidden ? COL_ACCENT : COL_TILE);
+    ui_border(f, kt, COL_ACCENT, 3);
+    ui_icon(f, "keyboard", (rect){kt.x + t / 6, kt.y + t / 6, t * 2 / 3, t * 2 / 3}, st->kb_hidden ? COL_ON_ACCENT : COL_ACCENT, 0);
+    rect q = {pad / 2, hh + pad / 3, f->w - 2 * pad / 2 - t - pad / 3, t};
     ui_fill(f, q, COL_TILE);
     ui_border(f, q, COL_ACCENT, 3);
     int side = t * 3 / 5;
@@ -54,7 +59,7 @@ void screen_search(frame *f)
     qt.y = q.y + (t - th) / 2;
     qt.h = th;
     ui_text(f, qt, shown, &qo, 1);
-    ui_hit(f, "query", q);
+    if (ui_hit(f, "query", q) && st->kb_hidden) ui_emit(f, ACT_KB_HIDE, NULL, 0);
     rect view = {0, q.y + q.h + pad / 3, f->w, kb.y - (q.y + q.h + pad / 3)};
     int y = view.y + pad / 2;
     ui_clip(f, &view);
@@ -92,11 +97,13 @@ void screen_search(frame *f)
         break;
     default:
         ui_scroll_input(f, 0);
-        message(f, y, ui_tr(f, "Type a word: an offer, a place or an organisation."), f->m.body, COL_MUTED);
+        /* whole or not at all: on a 7" panel the keys leave no room for it */
+        if (view.h >= f->m.body * 3)
+            message(f, y, ui_tr(f, "Type a word: an offer, a place or an organisation."), f->m.body, COL_MUTED);
         break;
     }
     ui_clip(f, NULL);
-    ui_keyboard(f, kb, NULL);
+    if (!st->kb_hidden) ui_keyboard(f, kb, NULL);
     ui_header(f, 1);
 }
 

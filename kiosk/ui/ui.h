@@ -65,6 +65,11 @@ int ui_drew_text(const ui *u, const char *needle, int whole);
  * tests that measure layout. */
 int ui_text_box(const ui *u, const char *needle, int box[4], int *lines, int *longest);
 
+/* The forms of an Ethiopic consonant (its first-order syllable cp) the keyboard offers: the
+ * vowel orders, then the labialised ones, read from Unicode names (ICU). Fills out[0..13),
+ * returns how many (0 for anything else). */
+int ui_ethiopic_forms(unsigned cp, unsigned out[]);
+
 /* The keyboard layout that suits a UI language ("de", "ar", "fa", "ethi", ... else "latin"). */
 const char *ui_keyboard_for_lang(const char *lang);
 

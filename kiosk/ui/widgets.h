@@ -35,6 +35,9 @@ int ui_wide_button(frame *f, const char *id, rect r, const char *icon, const cha
 /* The on-screen keyboard in area (keyboard.c): layout NULL = the one chosen (st->kb_layout,
  * else the UI language's) with the row that switches scripts; or a fixed one ("digits", "code"). */
 int ui_keyboard(frame *f, rect area, const char *layout);
+/* The height ui_keyboard takes when given max_h: more when its keys would be under 10 mm. */
+int ui_keyboard_height(const frame *f, const char *layout, int max_h);
+
 /*
  * A screen whose content scrolls as a whole above y = bottom (buttons may stand below it):
  * ui_scroll_begin clips and returns where the content starts, moved by the scroll offset;

@@ -5,6 +5,7 @@
  */
 #include "check.h"
 #include "i18n/i18n.h"
+#include "ui/ui.h"
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_image.h>
@@ -724,7 +725,8 @@ static void to_booking(char *script, size_t len, const char *layout)
 {
     append(script, len, "tap search\n%s%s%s", layout ? "tap kb-layout:" : "", layout ? layout : "", layout ? "\n" : "");
     type_keys(script, len, "mbe");
-    append(script, len, "tap row:0\nexpect screen detail\ntap book\nsettle\nexpect screen book-day\n");
+    /* the keyboard put away: on a 7" panel the results then have the screen */
+    append(script, len, "tap kb-hide\ntap row:0\nexpect screen detail\ntap book\nsettle\nexpect screen book-day\n");
 }
 
 TEST(language_screen_invites)
@@ -1257,8 +1259,8 @@ TEST(each_place_with_its_own_hours)
             i18n_capitalize_start(langs[l], fri, sizeof fri);
             snprintf(name, sizeof name, "places-%s-%s", langs[l], place_sizes[z]);
             append(script, sizeof script,
-                   "tap search\ntap kb-layout:latin\ntap key:m\ntap key:b\ntap key:e\ntap row:0\nexpect screen detail\n"
-                   "expect no-tofu\nshot %s\nreport-text Kirchplatz 3\nreport-text Hauptstraße 14\nreport-text %s\n"
+                   "tap search\ntap kb-layout:latin\ntap key:m\ntap key:b\ntap key:e\ntap kb-hide\ntap row:0\n"
+                   "expect screen detail\nexpect no-tofu\nshot %s\nreport-text Kirchplatz 3\nreport-text Hauptstraße 14\nreport-text %s\n"
                    "report-text %s\n",
                    name, tue, fri);
             CHECK(walk(name, langs[l], place_sizes[z], script) == 0, "%s: the detail page", name);
@@ -1325,6 +1327,155 @@ TEST(booking_names_the_place_of_the_slot)
         }
 }
 
+/* ---- room on wide panels, keys of 10 mm, Ethiopic ---- */
+
+TEST(detail_and_booking_use_the_width)
+{
+    /* 1920: the text in a readable column (45-80 characters a line) beside the places, together
+     * across most of the panel; 800: the column is the panel */
+    for (int z = 0; z < 3; z++) {
+        char name[64], script[1024];
+        snprintf(name, sizeof name, "width-%s", place_sizes[z]);
+        snprintf(script, sizeof script,
+                 "tap search\ntap kb-layout:latin\ntap key:m\ntap key:b\ntap key:e\ntap kb-hide\ntap row:0\n"
+                 "expect screen detail\nreport-text Wir beraten Sie\nreport-text Hauptstraße 14\n");
+        CHECK(walk(name, "de", place_sizes[z], script) == 0, "%s: the detail page", name);
+        int d[6], c[6], w = atoi(place_sizes[z]);
+        if (text_box(name, "Wir beraten Sie", d) || text_box(name, "Hauptstraße 14", c)) {
+            CHECK(0, "%s: description and places drawn", name);
+            continue;
+        }
+        CHECK(d[5] >= 45 && d[5] <= 80, "%s: %d characters on the description's longest line", name, d[5]);
+        if (w == 1920) {
+            CHECK(d[2] * 100 >= w * 40, "%s: description %d px of %d", name, d[2], w);
+            CHECK((c[0] + c[2]) * 100 >= w * 80 && c[0] > d[0] + d[2], "%s: the places beside it, to x=%d", name, c[0] + c[2]);
+        } else if (w == 800) {
+            CHECK(d[2] * 100 >= w * 85, "%s: description %d px of %d", name, d[2], w);
+        }
+    }
+    /* the consent screen at 1920: its text in the column, the appointment card beside it */
+    const char *db = wiesental_db();
+    char cfg[400], script[4096] = "", args[800];
+    snprintf(cfg, sizeof cfg, "%s/book-width.ini", shots);
+    FILE *f = fopen(cfg, "w");
+    if (f) {
+        fprintf(f, "[kiosk]\ncontent = %s\nstate = %s/book-width.db\n", db, shots);
+        fclose(f);
+    }
+    check_sh("rm -f %s/book-width.db*", shots);
+    to_booking(script, sizeof script, "latin");
+    append(script, sizeof script, "tap day:0\ntap time:0\ntap anonymous\nexpect screen book-consent\nshot width-consent\n"
+                                  "report-text Sie buchen ohne Namen\nreport-text Hauptstraße 14\n");
+    snprintf(args, sizeof args, "--config %s --size 1920x1080 --lang de", cfg);
+    CHECK(run_walk("width-consent", args, script) == 0, "consent at 1920");
+    int t[6], a[6];
+    if (!text_box("width-consent", "Sie buchen ohne Namen", t) && !text_box("width-consent", "Hauptstraße 14", a)) {
+        CHECK(t[5] <= 80 && t[2] * 100 >= 1920 * 35, "consent text %d px, %d characters a line", t[2], t[5]);
+        CHECK(a[0] > t[0] + t[2] && a[0] + a[2] <= 1920, "the appointment card beside the text (x=%d)", a[0]);
+    } else {
+        CHECK(0, "consent text and place drawn");
+    }
+}
+
+/* Every "target" line of a walk's log: keys at least 10 mm, other targets 15 mm, and no field
+ * or button under the keyboard. Returns the number of keys checked. */
+static int check_targets(const char *walk_name)
+{
+    char path[600], line[512];
+    snprintf(path, sizeof path, "%s/e2e-%s.log", shots, walk_name);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int keys = 0, small_key = 0, small_other = 0, kb_top = 1 << 30, above_bottom = 0;
+    char worst[160] = "";
+    while (fgets(line, sizeof line, f)) {
+        char id[128];
+        int x, y, w, h;
+        float wmm, hmm;
+        if (sscanf(line, "target %127s x=%d y=%d w=%d h=%d wmm=%f hmm=%f", id, &x, &y, &w, &h, &wmm, &hmm) != 7) continue;
+        int is_key = !strncmp(id, "key:", 4) || !strncmp(id, "kb-layout:", 10) || !strcmp(id, "kb-choose");
+        float m = wmm < hmm ? wmm : hmm;
+        if (is_key) {
+            keys++;
+            if (y < kb_top) kb_top = y;
+            if (m < 9.95f) small_key++, snprintf(worst, sizeof worst, "%s %.1f mm", id, m);
+        } else if (m < 14.9f && strncmp(id, "row:", 4) && strncmp(id, "day:", 4) && strncmp(id, "time:", 5)) {
+            small_other++;
+            snprintf(worst, sizeof worst, "%s %.1f mm", id, m);
+        }
+        if (!strncmp(id, "field:", 6) || !strcmp(id, "next") || !strcmp(id, "anonymous") || !strcmp(id, "query") ||
+            !strcmp(id, "lookup") || !strcmp(id, "kb-hide"))
+            if (y + h > above_bottom) above_bottom = y + h;
+    }
+    fclose(f);
+    CHECK(keys > 0 && !small_key, "%s: %d keys, %d under 10 mm (%s)", walk_name, keys, small_key, worst);
+    CHECK(!small_other, "%s: %d other targets under 15 mm (%s)", walk_name, small_other, worst);
+    CHECK(above_bottom <= kb_top, "%s: fields and buttons end at %d, the keyboard starts at %d", walk_name, above_bottom,
+          kb_top);
+    return keys;
+}
+
+TEST(keys_at_least_10_mm)
+{
+    for (int z = 0; z < 3; z++) {
+        const char *sz = place_sizes[z];
+        const char *langs[] = {"de", "ar", "ti", "en"};
+        for (int l = 0; l < 4; l++) {
+            char name[64], script[512];
+            snprintf(name, sizeof name, "keys-%s-%s", langs[l], sz);
+            /* Ethiopic: with a consonant waiting for its order */
+            snprintf(script, sizeof script, "tap search\n%sreport-targets\n", l == 2 ? "tap key:ቀ\n" : "");
+            CHECK(walk(name, langs[l], sz, script) == 0, "%s: search keyboard", name);
+            check_targets(name);
+        }
+        /* the booking name, phone and code screens */
+        char name[64], script[4096] = "", args[800];
+        snprintf(name, sizeof name, "keys-book-%s", sz);
+        const char *cfg = book_cfg(name, NULL);
+        to_booking(script, sizeof script, "latin");
+        append(script, sizeof script, "tap day:0\ntap time:0\nexpect screen book-details\nshot %s-name\nreport-targets\n", name);
+        snprintf(args, sizeof args, "--config %s --size %s --lang de", cfg, sz);
+        CHECK(run_walk(name, args, script) == 0, "%s: name field", name);
+        check_targets(name);
+        snprintf(name, sizeof name, "keys-phone-%s", sz);
+        script[0] = 0;
+        to_booking(script, sizeof script, "latin");
+        append(script, sizeof script, "tap day:0\ntap time:0\ntap field:phone\nshot %s\nreport-targets\n", name);
+        CHECK(run_walk(name, args, script) == 0, "%s: phone field", name);
+        check_targets(name);
+        snprintf(name, sizeof name, "keys-code-%s", sz);
+        snprintf(script, sizeof script,
+                 "drag 0.5 0.8 0.5 0.2 400\nwait 1500\ntap my-booking\nexpect screen code\nshot %s\nreport-targets\n", name);
+        CHECK(run_walk(name, args, script) == 0, "%s: code screen", name);
+        check_targets(name);
+    }
+}
+
+TEST(ethiopic_labialised_forms)
+{
+    /* from the Unicode names: each consonant's forms start with itself and hold its wä form */
+    static const unsigned base[] = {0x1240, 0x12A8, 0x1308, 0x1208, 0x1218, 0x1228};   /* ቀ ከ ገ ለ መ ረ */
+    static const unsigned wa[] = {0x124B, 0x12B3, 0x1313, 0x120F, 0x121F, 0x122F};     /* ቋ ኳ ጓ ሏ ሟ ሯ */
+    for (int i = 0; i < 6; i++) {
+        unsigned forms[16];
+        int n = ui_ethiopic_forms(base[i], forms), has = 0;
+        for (int k = 0; k < n; k++) has |= forms[k] == wa[i];
+        CHECK(n >= 8 && forms[0] == base[i] && has, "U+%04X: %d forms, U+%04X among them", base[i], n, wa[i]);
+    }
+    unsigned forms[16];
+    CHECK(ui_ethiopic_forms('a', forms) == 0, "not a consonant: no forms");
+    /* typed through the keyboard: ቋንቋ, with space, clear and delete in view while a consonant waits */
+    for (int z = 0; z < 3; z++) {
+        char name[64], script[1024];
+        snprintf(name, sizeof name, "ethi-%s", place_sizes[z]);
+        snprintf(script, sizeof script,
+                 "tap search\ntap key:ቀ\nexpect widget key:space\nexpect widget key:delete\nexpect widget key:clear\n"
+                 "expect no-tofu\nshot %s-pending\ntap key:ቋ\ntap key:ነ\ntap key:ን\ntap key:ቀ\ntap key:ቋ\n"
+                 "expect text ቋንቋ\nexpect no-tofu\nshot %s\n",
+                 name, name);
+        CHECK(walk(name, "ti", place_sizes[z], script) == 0, "%s: ቋንቋ typed", name);
+    }
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -1361,6 +1512,9 @@ int main(int argc, char **argv)
     RUN(booking_offline_then_delivered);
     RUN(each_place_with_its_own_hours);
     RUN(booking_names_the_place_of_the_slot);
+    RUN(detail_and_booking_use_the_width);
+    RUN(keys_at_least_10_mm);
+    RUN(ethiopic_labialised_forms);
     IMG_Quit();
     SDL_Quit();
     CHECK_DONE();
