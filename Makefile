@@ -106,6 +106,7 @@ deps:
 ifneq ($(CROSS),)
 	@if [ "$$(cat $(SYSROOT)/.packages 2>/dev/null)" != "$(TARGET_PKGS)" ]; then \
 	  echo "sysroot $(SYSROOT): downloading and unpacking $(DEB_ARCH) packages"; \
+	  mkdir -p $(dir $(SYSROOT)) && \
 	  cross/sysroot.sh $(DEB_ARCH) $(SYSROOT) $(TARGET_PKGS) > $(SYSROOT).log 2>&1 || { tail -n 20 $(SYSROOT).log; exit 1; }; \
 	  echo "$(TARGET_PKGS)" > $(SYSROOT)/.packages; \
 	fi
