@@ -48,7 +48,7 @@ void app_book_open(app *a)
                          .kiosk_id = a->cfg.kiosk_id[0] ? a->cfg.kiosk_id : "kiosk",
                          .timeout_s = 10,
                          .zone = a->zone};
-    if (booking_worker_start(&a->booker, &bc, a->cfg.booking_retry_s, err, sizeof err) != 0)
+    if (booking_worker_start(&a->booker, &bc, a->cfg.booking_retry_s, err, sizeof err) != BOOKING_OK)
         log_msg("booking", "booking is off: %s", err);
     sodium_memzero(password, sizeof password);
     a->s.can_book = a->booker != NULL;
@@ -351,7 +351,7 @@ static void got_slots(app *a, booking_result *r)
 {
     app_state *s = &a->s;
     free_choices(a);
-    if (r->rc != 0) {
+    if (r->rc != BOOKING_OK) {
         free(r->slots);
         s->book_state = BOOK_FAILED;
         log_msg("booking", "free times: %s", r->err);
@@ -366,7 +366,7 @@ static void got_slots(app *a, booking_result *r)
 static void got_booking(app *a, const booking_result *r)
 {
     app_state *s = &a->s;
-    if (r->rc != 0) {
+    if (r->rc != BOOKING_OK) {
         s->book_state = BOOK_ERROR;
         snprintf(s->book_error, sizeof s->book_error, "%s", r->err);
         log_msg("booking", "booking failed: %s", r->err); /* the backend's messages hold no personal data */
@@ -399,12 +399,13 @@ static int local_span(const char *zone, int64_t start, int64_t end, char day[11]
 static void got_code(app *a, const booking_result *r)
 {
     app_state *s = &a->s;
-    if (r->job == BOOKING_JOB_CANCEL && r->rc < 0) {
-        s->code_state = CODE_FAILED;
+    if (r->rc == BOOKING_ERR_UNKNOWN_CODE) {
+        s->code_state = CODE_UNKNOWN;
         return;
     }
-    if (r->rc != 0) {
-        s->code_state = r->rc == 1 ? CODE_UNKNOWN : CODE_FAILED;
+    if (r->rc != BOOKING_OK) {
+        s->code_state = CODE_FAILED;
+        log_msg("booking", "%s: %s", r->job == BOOKING_JOB_CANCEL ? "cancel" : "lookup", r->err);
         return;
     }
     s->code_booking_state = r->info.state;

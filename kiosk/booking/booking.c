@@ -62,23 +62,26 @@ static int config_copy(booking *b, const booking_config *cfg)
 int booking_open(booking **out, const booking_config *cfg, char *err, size_t errlen)
 {
     *out = NULL;
-    if (!cfg || !cfg->db_path || !*cfg->db_path) return bk_fail(err, errlen, "booking: no database path");
-    if (cfg->zone && *cfg->zone && !slots_zone_known(cfg->zone))
-        return bk_fail(err, errlen, "booking: unknown time zone \"%.64s\"", cfg->zone);
-    if (sodium_init() < 0) return bk_fail(err, errlen, "booking: libsodium failed to start");
+    if (!cfg || !cfg->db_path || !*cfg->db_path) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no database path");
+    if (cfg->zone && *cfg->zone && (strlen(cfg->zone) >= sizeof ((booking *)0)->zone || !slots_zone_known(cfg->zone)))
+        return bk_fail(err, errlen, BOOKING_ERR_ZONE, "\"%.64s\"", cfg->zone);
+    if (sodium_init() < 0) return bk_fail(err, errlen, BOOKING_ERR_INTERNAL, "libsodium failed to start");
     booking *b = calloc(1, sizeof *b);
-    if (!b) return bk_fail(err, errlen, "out of memory");
+    if (!b) return bk_fail(err, errlen, BOOKING_ERR_NOMEM, NULL);
     if (config_copy(b, cfg) != 0) {
         booking_close(b);
-        return bk_fail(err, errlen, "out of memory");
+        return bk_fail(err, errlen, BOOKING_ERR_NOMEM, NULL);
     }
-    if (local_db_open(cfg->db_path, &b->db, err, errlen) != 0 || bk_db_setup(b, err, errlen) != 0) {
+    char why[512] = "";
+    int rc = local_db_open(cfg->db_path, &b->db, why, sizeof why) != 0 ? bk_fail(err, errlen, BOOKING_ERR_DB, "%s", why)
+                                                                       : bk_db_setup(b, err, errlen);
+    if (rc != BOOKING_OK) {
         booking_close(b);
-        return -1;
+        return rc;
     }
     bk_purge_personal(b);
     *out = b;
-    return 0;
+    return BOOKING_OK;
 }
 
 void booking_close(booking *b)
@@ -119,19 +122,20 @@ static int text_ok(const char *s, size_t max, int multiline, int personal)
 /* Reject a request before anything is stored; messages never quote name or phone. */
 static int request_check(const booking_request *r, char *err, size_t errlen)
 {
+    const int no = BOOKING_ERR_REQUEST;
     if (!r || !r->offer_id || !*r->offer_id || strlen(r->offer_id) >= sizeof ((booking_info *)0)->offer_id)
-        return bk_fail(err, errlen, "booking: missing or too long offer id");
-    if (r->end <= r->start) return bk_fail(err, errlen, "booking: the slot ends before it starts");
-    if (r->end <= wallclock_now()) return bk_fail(err, errlen, "booking: the slot is over");
+        return bk_fail(err, errlen, no, "missing or too long offer id");
+    if (r->end <= r->start) return bk_fail(err, errlen, no, "the slot ends before it starts");
+    if (r->end <= wallclock_now()) return bk_fail(err, errlen, no, "the slot is over");
     if (r->capacity < 1 || r->capacity > BOOKING_MAX_SEATS)
-        return bk_fail(err, errlen, "booking: capacity must be 1..%d", BOOKING_MAX_SEATS);
+        return bk_fail(err, errlen, no, "capacity must be 1..%d", BOOKING_MAX_SEATS);
     if (!text_ok(r->offer_id, 127, 0, 0) || !text_ok(r->title, BOOKING_MAX_TEXT, 1, 0) ||
         !text_ok(r->location, BOOKING_MAX_TEXT, 1, 0))
-        return bk_fail(err, errlen, "booking: title or location too long or with control characters");
-    if (!text_ok(r->name, BOOKING_MAX_NAME, 0, 1)) return bk_fail(err, errlen, "booking: the name is too long or malformed");
+        return bk_fail(err, errlen, no, "title or location too long or with control characters");
+    if (!text_ok(r->name, BOOKING_MAX_NAME, 0, 1)) return bk_fail(err, errlen, no, "the name is too long or malformed");
     if (!text_ok(r->phone, BOOKING_MAX_PHONE, 0, 1))
-        return bk_fail(err, errlen, "booking: the phone number is too long or malformed");
-    return 0;
+        return bk_fail(err, errlen, no, "the phone number is too long or malformed");
+    return BOOKING_OK;
 }
 
 /* The lowest free seat of a slot in this file (inside the caller's transaction); -1 when full. */
@@ -149,7 +153,7 @@ static int local_free_seat(booking *b, const booking_request *r, char *err, size
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int(st, 0) == seat) seat++;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        bk_fail(err, errlen, "booking database: %s", sqlite3_errmsg(b->db));
+        bk_fail(err, errlen, BOOKING_ERR_DB, "%s", sqlite3_errmsg(b->db));
         return -2;
     }
     return seat < r->capacity ? seat : -1;
@@ -158,22 +162,24 @@ static int local_free_seat(booking *b, const booking_request *r, char *err, size
 static int local_make(booking *b, const booking_request *r, booking_info *out, char *err, size_t errlen)
 {
     /* IMMEDIATE takes the write lock before reading the seats: no other process can slip in between */
-    if (bk_db_exec(b, "BEGIN IMMEDIATE", err, errlen) != 0) return -1;
+    int rc = bk_db_exec(b, "BEGIN IMMEDIATE", err, errlen);
+    if (rc != BOOKING_OK) return rc;
     int seat = local_free_seat(b, r, err, errlen);
-    int rc = seat < -1 ? -1 : 0;
+    rc = seat < -1 ? BOOKING_ERR_DB : BOOKING_OK;
     if (seat >= 0) {
         rc = bk_new_code(b, out->code, err, errlen);
-        if (rc == 0) rc = bk_row_insert(b, r, out->code, BACKEND_LOCAL, seat, BOOKING_CONFIRMED, 1, err, errlen);
+        if (rc == BOOKING_OK) rc = bk_row_insert(b, r, out->code, BACKEND_LOCAL, seat, BOOKING_CONFIRMED, 1, err, errlen);
     }
-    if (rc == 0 && bk_db_exec(b, "COMMIT", err, errlen) == 0) {
+    if (rc == BOOKING_OK) rc = bk_db_exec(b, "COMMIT", err, errlen);
+    if (rc == BOOKING_OK) {
         out->seat = seat;
         out->state = seat >= 0 ? BOOKING_CONFIRMED : BOOKING_TAKEN;
         if (seat < 0) out->code[0] = 0;
-        return 0;
+        return BOOKING_OK;
     }
     sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
     out->code[0] = 0;
-    return -1;
+    return rc;
 }
 
 /* The server holds the seat: remember it here without personal data. */
@@ -191,11 +197,19 @@ static void remote_record(booking *b, const booking_request *r, const char *code
     if (rc != 0) log_msg("booking", "confirmed booking not recorded locally: %s", err);
 }
 
+/* What a CalDAV answer other than OK, TAKEN or UNREACHABLE means for the caller; the detail was in err. */
+static int dav_fail(int rc, char *err, size_t errlen)
+{
+    if (rc == CALDAV_NOTFOUND) return bk_fail(err, errlen, BOOKING_ERR_NO_CALENDAR, NULL);
+    return bk_fail(err, errlen, rc == CALDAV_UNREACHABLE ? BOOKING_ERR_UNREACHABLE : BOOKING_ERR_REFUSED, "%s", err);
+}
+
 static int remote_make(booking *b, const booking_request *r, booking_info *out, char *err, size_t errlen)
 {
-    if (bk_new_code(b, out->code, err, errlen) != 0) return -1;
+    int code_rc = bk_new_code(b, out->code, err, errlen);
+    if (code_rc != BOOKING_OK) return code_rc;
     char *ics = bk_event_text(r, out->code, b->kiosk_id);
-    if (!ics) return bk_fail(err, errlen, "booking: cannot build the calendar event");
+    if (!ics) return bk_fail(err, errlen, BOOKING_ERR_INTERNAL, "cannot build the calendar event");
     int rc = CALDAV_TAKEN;
     for (int seat = 0; seat < r->capacity && rc == CALDAV_TAKEN; seat++) {
         char res[48];
@@ -208,38 +222,36 @@ static int remote_make(booking *b, const booking_request *r, booking_info *out, 
         }
     }
     bk_free_secret(ics);
-    if (rc == CALDAV_OK) return 0;
+    if (rc == CALDAV_OK) return BOOKING_OK;
     if (rc == CALDAV_TAKEN) {
         out->state = BOOKING_TAKEN;
         out->code[0] = 0;
-        return 0;
+        return BOOKING_OK;
     }
     if (rc == CALDAV_UNREACHABLE) {
         /* durably in the outbox before the person is told anything (synchronous=FULL) */
         char why[512];
         snprintf(why, sizeof why, "%s", err);
-        if (bk_row_insert(b, r, out->code, BACKEND_CALDAV, -1, BOOKING_QUEUED, 1, err, errlen) != 0) {
+        int qrc = bk_row_insert(b, r, out->code, BACKEND_CALDAV, -1, BOOKING_QUEUED, 1, err, errlen);
+        if (qrc != BOOKING_OK) {
             out->code[0] = 0;
-            return -1;
+            return qrc;
         }
         log_msg("booking", "server unreachable, request queued: %s", why);
         out->state = BOOKING_QUEUED;
-        return 0;
+        return BOOKING_OK;
     }
     out->code[0] = 0;
-    if (rc == CALDAV_NOTFOUND)
-        return bk_fail(err, errlen, "booking refused: the offer's calendar does not exist on the CalDAV server");
-    char why[512];
-    snprintf(why, sizeof why, "%s", err);
-    return bk_fail(err, errlen, "booking refused: %s", why);
+    return dav_fail(rc, err, errlen);
 }
 
 int booking_make(booking *b, const booking_request *r, booking_info *out, char *err, size_t errlen)
 {
-    if (!b || !out) return bk_fail(err, errlen, "booking: no handle");
+    if (!b || !out) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no handle");
     memset(out, 0, sizeof *out);
     out->seat = -1;
-    if (request_check(r, err, errlen) != 0) return -1;
+    int rc = request_check(r, err, errlen);
+    if (rc != BOOKING_OK) return rc;
     snprintf(out->offer_id, sizeof out->offer_id, "%s", r->offer_id);
     out->start = r->start;
     out->end = r->end;
@@ -309,7 +321,7 @@ static int add_local_counts(booking *b, const char *offer_id, booking_slot *slot
                                   "SELECT slot_start, count(*) FROM booking WHERE offer_id=?1 AND backend=?2"
                                   " AND state=?3 GROUP BY slot_start",
                                   err, errlen);
-    if (!st) return -1;
+    if (!st) return BOOKING_ERR_DB;
     sqlite3_bind_text(st, 1, offer_id, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, backend);
     sqlite3_bind_int(st, 3, state);
@@ -320,13 +332,15 @@ static int add_local_counts(booking *b, const char *offer_id, booking_slot *slot
             if (slots[i].start == s) slots[i].taken += sqlite3_column_int(st, 1);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : bk_fail(err, errlen, "booking database: %s", sqlite3_errmsg(b->db));
+    return rc == SQLITE_DONE ? BOOKING_OK : bk_fail(err, errlen, BOOKING_ERR_DB, "%s", sqlite3_errmsg(b->db));
 }
 
-int booking_fill_taken(booking *b, const char *offer_id, booking_slot *slots, int n, char *err, size_t errlen)
+int booking_fill_taken(booking *b, const char *offer_id, booking_slot *slots, int n, int *offline, char *err,
+                       size_t errlen)
 {
-    if (!b || !offer_id || (n > 0 && !slots)) return bk_fail(err, errlen, "booking: bad arguments");
-    if (n <= 0) return 0;
+    if (offline) *offline = 0;
+    if (!b || !offer_id || (n > 0 && !slots)) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no handle, offer or slots");
+    if (n <= 0) return BOOKING_OK;
     int64_t from = slots[0].start, to = slots[0].end;
     for (int i = 0; i < n; i++) {
         slots[i].taken = 0;
@@ -335,31 +349,30 @@ int booking_fill_taken(booking *b, const char *offer_id, booking_slot *slots, in
     }
     if (!b->remote) return add_local_counts(b, offer_id, slots, n, BACKEND_LOCAL, BOOKING_CONFIRMED, err, errlen);
     taken_count tc = {slots, n};
-    int rc = caldav_list(&b->dav, offer_id, from, to, count_resource, &tc, err, errlen);
+    int rc = caldav_list(&b->dav, offer_id, from, to, count_resource, &tc, err, errlen), lrc = BOOKING_OK;
     if (rc == CALDAV_UNREACHABLE) {
         /* what this kiosk knows: its own confirmed bookings plus its queue (counted below) */
         for (int i = 0; i < n; i++) slots[i].taken = 0;
-        if (add_local_counts(b, offer_id, slots, n, BACKEND_CALDAV, BOOKING_CONFIRMED, err, errlen) != 0) return -1;
-    } else if (rc == CALDAV_NOTFOUND) {
-        return bk_fail(err, errlen, "the offer's calendar does not exist on the CalDAV server");
+        lrc = add_local_counts(b, offer_id, slots, n, BACKEND_CALDAV, BOOKING_CONFIRMED, err, errlen);
+        if (offline) *offline = 1;
     } else if (rc != CALDAV_OK) {
-        return -1;
+        return dav_fail(rc, err, errlen);
     }
-    if (add_local_counts(b, offer_id, slots, n, BACKEND_CALDAV, BOOKING_QUEUED, err, errlen) != 0) return -1;
-    return rc == CALDAV_UNREACHABLE ? 1 : 0;
+    if (lrc == BOOKING_OK) lrc = add_local_counts(b, offer_id, slots, n, BACKEND_CALDAV, BOOKING_QUEUED, err, errlen);
+    return lrc;
 }
 
 /* ---- lookup, cancel ---- */
 
-int booking_lookup(booking *b, const char *code, booking_info *out)
+int booking_lookup(booking *b, const char *code, booking_info *out, char *err, size_t errlen)
 {
-    if (!b || !out) return -1;
+    if (!b || !out) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no handle");
     booking_row w;
-    int rc = bk_row_by_code(b, code, &w);
-    if (rc != 0) return rc;
+    int rc = bk_row_by_code(b, code, &w, err, errlen);
+    if (rc != BOOKING_OK) return rc;
     *out = w.info;
     bk_row_free(&w);
-    return 0;
+    return BOOKING_OK;
 }
 
 /* Delete the resource of a seat; a resource already gone counts as deleted. */
@@ -368,13 +381,10 @@ static int remote_delete(booking *b, const booking_row *w, int seat, char *err, 
     char res[48];
     bk_resource_name(w->info.start, seat, res);
     int rc = caldav_delete(&b->dav, w->info.offer_id, res, err, errlen);
-    if (rc == CALDAV_OK || rc == CALDAV_NOTFOUND) return 0;
-    char why[512];
-    snprintf(why, sizeof why, "%s", err);
+    if (rc == CALDAV_OK || rc == CALDAV_NOTFOUND) return BOOKING_OK;
     if (rc == CALDAV_UNREACHABLE)
-        return bk_fail(err, errlen, "cancel: the CalDAV server cannot be reached, the seat is still booked; try again "
-                    "later (%s)", why);
-    return bk_fail(err, errlen, "cancel refused: %s", why);
+        return bk_fail(err, errlen, BOOKING_ERR_UNREACHABLE, "the seat is still booked (%s)", err);
+    return bk_fail(err, errlen, BOOKING_ERR_REFUSED, "cancel: %s", err);
 }
 
 /* Cancel a queued request: it never goes out; a copy that landed after all is deleted if found. */
@@ -389,25 +399,26 @@ static int cancel_queued(booking *b, const booking_row *w)
 
 static int cancel_row(booking *b, const booking_row *w, char *err, size_t errlen)
 {
-    if (w->info.state == BOOKING_CANCELLED || w->info.state == BOOKING_TAKEN) return 0; /* holds no seat */
+    if (w->info.state == BOOKING_CANCELLED || w->info.state == BOOKING_TAKEN) return BOOKING_OK; /* holds no seat */
     if (w->backend == BACKEND_CALDAV && w->info.state == BOOKING_CONFIRMED) {
-        if (!b->remote) return bk_fail(err, errlen, "cancel: booked on a CalDAV server, but this kiosk has none set up");
-        if (remote_delete(b, w, w->info.seat, err, errlen) != 0) return -1;
+        if (!b->remote) return bk_fail(err, errlen, BOOKING_ERR_NO_SERVER, NULL);
+        int rc = remote_delete(b, w, w->info.seat, err, errlen);
+        if (rc != BOOKING_OK) return rc;
     } else if (w->backend == BACKEND_CALDAV) {
         cancel_queued(b, w);
     }
-    if (bk_row_set_state(b, w->id, BOOKING_CANCELLED, -1, err, errlen) != 0) return -1;
+    int rc = bk_row_set_state(b, w->id, BOOKING_CANCELLED, -1, err, errlen);
+    if (rc != BOOKING_OK) return rc;
     bk_purge_personal(b);
-    return 0;
+    return BOOKING_OK;
 }
 
 int booking_cancel(booking *b, const char *code, char *err, size_t errlen)
 {
-    if (!b) return bk_fail(err, errlen, "booking: no handle");
+    if (!b) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no handle");
     booking_row w;
-    int rc = bk_row_by_code(b, code, &w);
-    if (rc < 0) return bk_fail(err, errlen, "booking database: %s", sqlite3_errmsg(b->db));
-    if (rc == 1) return 1;
+    int rc = bk_row_by_code(b, code, &w, err, errlen);
+    if (rc != BOOKING_OK) return rc;
     rc = cancel_row(b, &w, err, errlen);
     bk_row_free(&w);
     return rc;

@@ -62,37 +62,71 @@ typedef struct booking_info {
     int state;         /* enum booking_state */
 } booking_info;
 
-/* Open the backend. Returns 0, or -1 with a message in err. */
+/*
+ * Why a booking call failed (booking_strerror). Calls that take err fill it with the sentence,
+ * then ": " and a detail when there is one; neither ever quotes a name or phone number.
+ */
+enum booking_err {
+    BOOKING_OK = 0,
+    BOOKING_ERR_ARG,          /* no handle, a missing argument */
+    BOOKING_ERR_REQUEST,      /* not bookable: the slot is over, a text too long or malformed... */
+    BOOKING_ERR_SCHEDULE,     /* the offer's opening hours cannot be turned into slots */
+    BOOKING_ERR_ZONE,         /* a time zone ICU does not know */
+    BOOKING_ERR_NOMEM,        /* out of memory */
+    BOOKING_ERR_DB,           /* the kiosk-local file cannot be read or written */
+    BOOKING_ERR_INTERNAL,     /* libsodium or libical failed, no free code */
+    BOOKING_ERR_UNKNOWN_CODE, /* no booking made at this kiosk has this code */
+    BOOKING_ERR_UNREACHABLE,  /* the CalDAV server cannot be reached (timeout, 5xx): try again later */
+    BOOKING_ERR_REFUSED,      /* the CalDAV server refused (credentials, a request it rejects) */
+    BOOKING_ERR_NO_CALENDAR,  /* the offer has no calendar on the CalDAV server */
+    BOOKING_ERR_NO_SERVER,    /* booked on a CalDAV server, but this kiosk has none set up */
+    BOOKING_ERR_EXPORT,       /* a staff export file cannot be written */
+};
+
+/* The sentence for a code (English, for staff and logs; the UI translates it). */
+const char *booking_strerror(int err);
+
+/* Open the backend. Returns BOOKING_OK, or an error code with err filled. */
 int booking_open(booking **out, const booking_config *cfg, char *err, size_t errlen);
 void booking_close(booking *b);
 
 /*
- * Book a seat in the slot r->start..r->end. Returns 0 and fills *out (state CONFIRMED, QUEUED or
- * TAKEN), or -1 with a message in err (disk full, server refused e.g. bad credentials).
+ * Book a seat in the slot r->start..r->end. Returns BOOKING_OK and fills *out (state CONFIRMED,
+ * QUEUED or TAKEN: a server that cannot be reached queues the request, it is no error), or an
+ * error code with err filled (BOOKING_ERR_REQUEST, _DB e.g. disk full, _REFUSED e.g. bad
+ * credentials, _NO_CALENDAR).
  */
 int booking_make(booking *b, const booking_request *r, booking_info *out, char *err, size_t errlen);
 
 /*
  * Set slots[i].taken for the offer's slots from the authority (plus this kiosk's queued requests).
- * Returns 0, 1 when the server could not be reached (taken then counts only what this kiosk
- * knows), or -1 on error.
+ * Returns BOOKING_OK, with *offline (may be NULL) set to 1 when the server could not be reached
+ * (taken then counts only what this kiosk knows), else 0; or an error code with err filled.
  */
-int booking_fill_taken(booking *b, const char *offer_id, booking_slot *slots, int n, char *err, size_t errlen);
+int booking_fill_taken(booking *b, const char *offer_id, booking_slot *slots, int n, int *offline, char *err,
+                       size_t errlen);
 
-/* Look a booking up by its code (case-insensitive). Returns 0, 1 when unknown, -1 on error. */
-int booking_lookup(booking *b, const char *code, booking_info *out);
+/* Look a booking up by its code (case-insensitive). BOOKING_OK, BOOKING_ERR_UNKNOWN_CODE, or another code. */
+int booking_lookup(booking *b, const char *code, booking_info *out, char *err, size_t errlen);
 
-/* Cancel by code: frees the seat at the authority. Returns 0, 1 when unknown, -1 with err (offline). */
+/*
+ * Cancel by code: frees the seat at the authority. BOOKING_OK, BOOKING_ERR_UNKNOWN_CODE, or
+ * another code (BOOKING_ERR_UNREACHABLE: the seat is still booked).
+ */
 int booking_cancel(booking *b, const char *code, char *err, size_t errlen);
 
 /*
  * Deliver queued requests (oldest first) and purge personal data that is no longer needed
- * (delivered bookings, bookings whose slot has passed). Returns how many are still queued, or
- * -1 when the server is unreachable. Meant for the sync thread.
+ * (delivered bookings, bookings whose slot has passed). Returns BOOKING_OK with *queued (may be
+ * NULL) how many still wait, BOOKING_ERR_UNREACHABLE when the server cannot be reached, or
+ * another code. Meant for the sync thread.
  */
-int booking_flush_outbox(booking *b);
+int booking_flush_outbox(booking *b, int *queued, char *err, size_t errlen);
 
-/* Bookings made at this kiosk whose slot starts on local day "YYYY-MM-DD" (in the configured zone). */
+/*
+ * Bookings made at this kiosk whose slot starts on local day "YYYY-MM-DD" (in the configured
+ * zone). These three staff views still return 0, or -1 (a bad day, the file cannot be read).
+ */
 int booking_list_day(booking *b, const char *day, booking_info **out, int *n);
 
 /* Staff export of the bookings of day ("YYYY-MM-DD") or all when NULL: iCalendar and CSV. */

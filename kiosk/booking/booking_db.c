@@ -29,15 +29,40 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS booking_slot ON booking(offer_id, slot_start);"
     "CREATE INDEX IF NOT EXISTS booking_state ON booking(state, id);";
 
-int bk_fail(char *err, size_t errlen, const char *fmt, ...)
+const char *booking_strerror(int err)
 {
-    if (err && errlen) {
+    switch (err) {
+    case BOOKING_OK: return "no error";
+    case BOOKING_ERR_ARG: return "booking called without what it needs";
+    case BOOKING_ERR_REQUEST: return "this request cannot be booked";
+    case BOOKING_ERR_SCHEDULE: return "the offer's opening hours cannot be read";
+    case BOOKING_ERR_ZONE: return "unknown time zone";
+    case BOOKING_ERR_NOMEM: return "out of memory";
+    case BOOKING_ERR_DB: return "the kiosk's booking file cannot be read or written";
+    case BOOKING_ERR_INTERNAL: return "the booking system failed";
+    case BOOKING_ERR_UNKNOWN_CODE: return "no booking has this code";
+    case BOOKING_ERR_UNREACHABLE: return "the booking server cannot be reached; try again later";
+    case BOOKING_ERR_REFUSED: return "the booking server refused the request";
+    case BOOKING_ERR_NO_CALENDAR: return "the offer's calendar does not exist on the CalDAV server";
+    case BOOKING_ERR_NO_SERVER: return "booked on a CalDAV server, but this kiosk has none set up";
+    case BOOKING_ERR_EXPORT: return "the bookings cannot be written";
+    default: return "unknown error";
+    }
+}
+
+int bk_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    if (!err || !errlen) return code;
+    /* the detail first into a buffer of its own: it may quote err */
+    char detail[512] = "";
+    if (fmt) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
+        vsnprintf(detail, sizeof detail, fmt, ap);
         va_end(ap);
     }
-    return -1;
+    snprintf(err, errlen, "%s%s%s", booking_strerror(code), detail[0] ? ": " : "", detail);
+    return code;
 }
 
 /* Names and phone numbers are wiped from memory before it goes back to the allocator. */
@@ -96,28 +121,28 @@ int bk_db_exec(booking *b, const char *sql, char *err, size_t errlen)
 {
     char *msg = NULL;
     if (sqlite3_exec(b->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
-    bk_fail(err, errlen, "booking database: %s", msg ? msg : sqlite3_errmsg(b->db));
+    bk_fail(err, errlen, BOOKING_ERR_DB, "%s", msg ? msg : sqlite3_errmsg(b->db));
     sqlite3_free(msg);
-    return -1;
+    return BOOKING_ERR_DB;
 }
 
 sqlite3_stmt *bk_db_prepare(booking *b, const char *sql, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        bk_fail(err, errlen, "booking database: %s", sqlite3_errmsg(b->db));
+        bk_fail(err, errlen, BOOKING_ERR_DB, "%s", sqlite3_errmsg(b->db));
         return NULL;
     }
     return st;
 }
 
-/* Step a write statement to its end and finalize it. Returns 0, or -1 with err. */
+/* Step a write statement to its end and finalize it. BOOKING_OK, or BOOKING_ERR_DB with err. */
 static int db_done(booking *b, sqlite3_stmt *st, char *err, size_t errlen)
 {
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc == SQLITE_DONE) return 0;
-    return bk_fail(err, errlen, "booking database: %s", sqlite3_errmsg(b->db));
+    if (rc == SQLITE_DONE) return BOOKING_OK;
+    return bk_fail(err, errlen, BOOKING_ERR_DB, "%s", sqlite3_errmsg(b->db));
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -139,12 +164,12 @@ int bk_purge_personal(booking *b)
                                   "UPDATE booking SET name=NULL, phone=NULL WHERE (name IS NOT NULL OR phone IS NOT NULL)"
                                   " AND state<>?1 AND NOT (state=?2 AND backend=?3 AND slot_end>?4)",
                                   NULL, 0);
-    if (!st) return -1;
+    if (!st) return BOOKING_ERR_DB;
     sqlite3_bind_int(st, 1, BOOKING_QUEUED);
     sqlite3_bind_int(st, 2, BOOKING_CONFIRMED);
     sqlite3_bind_int(st, 3, BACKEND_LOCAL);
     sqlite3_bind_int64(st, 4, wallclock_now());
-    if (db_done(b, st, NULL, 0) != 0) return -1;
+    if (db_done(b, st, NULL, 0) != 0) return BOOKING_ERR_DB;
     int changed = sqlite3_changes(b->db);
     if (changed > 0) log_msg("booking", "personal data of %d booking(s) purged", changed);
     sqlite3_wal_checkpoint_v2(b->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -169,10 +194,10 @@ int bk_new_code(booking *b, char code[8], char *err, size_t errlen)
         for (int i = 0; i < BOOKING_CODE_LEN; i++) code[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
         code[BOOKING_CODE_LEN] = 0;
         int e = code_exists(b, code);
-        if (e < 0) return bk_fail(err, errlen, "booking database: %s", sqlite3_errmsg(b->db));
-        if (e == 0) return 0;
+        if (e < 0) return bk_fail(err, errlen, BOOKING_ERR_DB, "%s", sqlite3_errmsg(b->db));
+        if (e == 0) return BOOKING_OK;
     }
-    return bk_fail(err, errlen, "no free booking code found");
+    return bk_fail(err, errlen, BOOKING_ERR_INTERNAL, "no free booking code found");
 }
 
 /* Normalise a typed code: upper case, only the alphabet. Returns 0 or -1. */
@@ -189,16 +214,22 @@ static int code_norm(const char *in, char out[8])
     return 0;
 }
 
-/* Load the row of a code. Returns 0, 1 unknown, -1 on error. */
-int bk_row_by_code(booking *b, const char *code, booking_row *w)
+/* Load the row of a code (booking_priv.h). */
+int bk_row_by_code(booking *b, const char *code, booking_row *w, char *err, size_t errlen)
 {
     char c[8];
-    if (code_norm(code, c) != 0) return 1;
-    sqlite3_stmt *st = bk_db_prepare(b, "SELECT " ROW_COLS " FROM booking WHERE code=?1", NULL, 0);
-    if (!st) return -1;
+    /* a typed code outside the alphabet was never handed out */
+    if (code_norm(code, c) != 0) return bk_fail(err, errlen, BOOKING_ERR_UNKNOWN_CODE, NULL);
+    sqlite3_stmt *st = bk_db_prepare(b, "SELECT " ROW_COLS " FROM booking WHERE code=?1", err, errlen);
+    if (!st) return BOOKING_ERR_DB;
     sqlite3_bind_text(st, 1, c, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    int out = rc == SQLITE_ROW ? (bk_row_read(st, w) == 0 ? 0 : -1) : rc == SQLITE_DONE ? 1 : -1;
+    int rc = sqlite3_step(st), out = BOOKING_OK;
+    if (rc == SQLITE_ROW && bk_row_read(st, w) != 0)
+        out = bk_fail(err, errlen, BOOKING_ERR_NOMEM, NULL);
+    else if (rc == SQLITE_DONE)
+        out = bk_fail(err, errlen, BOOKING_ERR_UNKNOWN_CODE, NULL);
+    else if (rc != SQLITE_ROW)
+        out = bk_fail(err, errlen, BOOKING_ERR_DB, "%s", sqlite3_errmsg(b->db));
     sqlite3_finalize(st);
     return out;
 }
@@ -212,7 +243,7 @@ int bk_row_insert(booking *b, const booking_request *r, const char *code, int ba
                                   " capacity, seat, state, name, phone, created)"
                                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                                   err, errlen);
-    if (!st) return -1;
+    if (!st) return BOOKING_ERR_DB;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, backend);
     sqlite3_bind_text(st, 3, r->offer_id, -1, SQLITE_STATIC);
@@ -240,7 +271,7 @@ int bk_row_set_state(booking *b, int64_t id, int state, int seat, char *err, siz
                                   " name=CASE WHEN ?2=?4 THEN name END, phone=CASE WHEN ?2=?4 THEN phone END"
                                   " WHERE id=?1",
                                   err, errlen);
-    if (!st) return -1;
+    if (!st) return BOOKING_ERR_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int(st, 2, state);
     if (seat >= 0)
@@ -261,7 +292,7 @@ int bk_forget_stale_seat(booking *b, const char *offer_id, int64_t start, int se
                                   "UPDATE booking SET state=?4, seat=NULL, name=NULL, phone=NULL"
                                   " WHERE backend=?5 AND offer_id=?1 AND slot_start=?2 AND seat=?3",
                                   NULL, 0);
-    if (!st) return -1;
+    if (!st) return BOOKING_ERR_DB;
     sqlite3_bind_text(st, 1, offer_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, start);
     sqlite3_bind_int(st, 3, seat);

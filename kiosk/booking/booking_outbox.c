@@ -93,9 +93,10 @@ static int outbox_count(booking *b)
     return n;
 }
 
-int booking_flush_outbox(booking *b)
+int booking_flush_outbox(booking *b, int *queued, char *err, size_t errlen)
 {
-    if (!b) return -1;
+    if (queued) *queued = 0;
+    if (!b) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no handle");
     int64_t last = 0;
     int reachable = 1;
     while (b->remote && reachable) {
@@ -107,5 +108,9 @@ int booking_flush_outbox(booking *b)
         bk_row_free(&w);
     }
     bk_purge_personal(b);
-    return reachable ? outbox_count(b) : -1;
+    if (!reachable) return bk_fail(err, errlen, BOOKING_ERR_UNREACHABLE, "requests stay queued");
+    int n = outbox_count(b);
+    if (n < 0) return bk_fail(err, errlen, BOOKING_ERR_DB, "%s", sqlite3_errmsg(b->db));
+    if (queued) *queued = n;
+    return BOOKING_OK;
 }

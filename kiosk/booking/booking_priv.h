@@ -38,8 +38,11 @@ typedef struct booking_row {
 
 #define ROW_COLS "id, code, backend, offer_id, title, location, slot_start, slot_end, capacity, seat, state, name, phone"
 
-/* Fill err (may be NULL) printf-style; returns -1. */
-int bk_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * Fill err (may be NULL) with booking_strerror(code) and, when fmt is not NULL, ": " and the
+ * detail (which may quote err itself); returns code.
+ */
+int bk_fail(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Names and phone numbers are wiped from memory before it goes back to the allocator. */
 void bk_free_secret(char *s);
@@ -77,7 +80,7 @@ char *bk_calendar_text(icalcomponent *cal);
 /* One event in a calendar, as text the caller frees (with bk_free_secret: it may hold personal data). */
 char *bk_event_text(const booking_request *r, const char *code, const char *kiosk_id);
 
-/* Run sql; 0, or -1 with err. */
+/* Run sql; BOOKING_OK, or BOOKING_ERR_DB with err. */
 int bk_db_exec(booking *b, const char *sql, char *err, size_t errlen);
 
 /* A prepared statement, or NULL with err. */
@@ -90,14 +93,14 @@ sqlite3_stmt *bk_db_prepare(booking *b, const char *sql, char *err, size_t errle
  */
 int bk_purge_personal(booking *b);
 
-/* A fresh code not used in this file: 31^6 (~887 million) codes, so a repeat is rare. */
+/* A fresh code not used in this file: 31^6 (~887 million) codes, so a repeat is rare. A booking_err. */
 int bk_new_code(booking *b, char code[8], char *err, size_t errlen);
 
-/* Insert a row for r; seat < 0 stores NULL; personal: store name and phone. */
+/* Insert a row for r; seat < 0 stores NULL; personal: store name and phone. A booking_err. */
 int bk_row_insert(booking *b, const booking_request *r, const char *code, int backend, int seat, int state,
                   int personal, char *err, size_t errlen);
 
-/* Set a row's state and seat (seat < 0: NULL); name and phone go unless the row stays queued. */
+/* Set a row's state and seat (seat < 0: NULL); name and phone go unless the row stays queued. A booking_err. */
 int bk_row_set_state(booking *b, int64_t id, int state, int seat, char *err, size_t errlen);
 
 /*
@@ -106,7 +109,7 @@ int bk_row_set_state(booking *b, int64_t id, int state, int seat, char *err, siz
  */
 int bk_forget_stale_seat(booking *b, const char *offer_id, int64_t start, int seat);
 
-/* The table and its indexes, on a handle whose db local_db_open just opened. */
+/* The table and its indexes, on a handle whose db local_db_open just opened. A booking_err. */
 int bk_db_setup(booking *b, char *err, size_t errlen);
 
 /* Call fn for every VEVENT of an iCalendar text (or of a bare VEVENT). */
@@ -121,7 +124,7 @@ int64_t bk_event_start(icalcomponent *ev);
  */
 int bk_server_seat_of(booking *b, const booking_row *w, int *seat, char *err, size_t errlen);
 
-/* Load the row of a code. Returns 0, 1 unknown, -1 on error. */
-int bk_row_by_code(booking *b, const char *code, booking_row *w);
+/* Load the row of a code. BOOKING_OK, BOOKING_ERR_UNKNOWN_CODE, or BOOKING_ERR_DB / _NOMEM with err. */
+int bk_row_by_code(booking *b, const char *code, booking_row *w, char *err, size_t errlen);
 
 #endif

@@ -48,18 +48,18 @@ static void bjob_destroy(job *base)
     free(j);
 }
 
-/* One export file: written beside its final name, synced, then renamed over it. */
+/* One export file: written beside its final name, synced, then renamed over it. A booking_err. */
 static int export_file(booking *b, const char *path, const char *day, int csv, char *err, size_t errlen)
 {
     char tmp[sizeof ((booking_result *)0)->path + 8];
     if (fmt_fit(tmp, sizeof tmp, "%s.part", path)) {
-        snprintf(err, errlen, "%.200s: path too long", path);
-        return -1;
+        snprintf(err, errlen, "%s: %.200s: path too long", booking_strerror(BOOKING_ERR_EXPORT), path);
+        return BOOKING_ERR_EXPORT;
     }
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        snprintf(err, errlen, "%.200s: %s", tmp, strerror(errno));
-        return -1;
+        snprintf(err, errlen, "%s: %.200s: %s", booking_strerror(BOOKING_ERR_EXPORT), tmp, strerror(errno));
+        return BOOKING_ERR_EXPORT;
     }
     int rc = csv ? booking_export_csv(b, day, f) : booking_export_ics(b, day, f);
     if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0)) rc = -1;
@@ -73,17 +73,19 @@ static int export_file(booking *b, const char *path, const char *day, int csv, c
         saved = errno;
     }
     if (rc != 0) {
-        snprintf(err, errlen, "%.200s: %s", path, saved ? strerror(saved) : "export failed");
+        snprintf(err, errlen, "%s: %.200s: %s", booking_strerror(BOOKING_ERR_EXPORT), path,
+                 saved ? strerror(saved) : "export failed");
         unlink(tmp);
+        return BOOKING_ERR_EXPORT;
     }
-    return rc;
+    return BOOKING_OK;
 }
 
 static void run_staff(booking *b, bjob *j, booking_result *r)
 {
-    r->rc = booking_list_day(b, j->day, &r->list, &r->nlist);
-    if (r->rc != 0) {
-        snprintf(r->err, sizeof r->err, "the bookings cannot be read");
+    if (booking_list_day(b, j->day, &r->list, &r->nlist) != 0) {
+        r->rc = BOOKING_ERR_DB;
+        snprintf(r->err, sizeof r->err, "%s: the day's list", booking_strerror(r->rc));
         return;
     }
     if (!j->dir[0]) return;
@@ -91,8 +93,8 @@ static void run_staff(booking *b, bjob *j, booking_result *r)
     /* the whole book, not only the day: the office plans the days ahead from it */
     if (fmt_fit(r->path, sizeof r->path, "%s/bookings-%s.ics", j->dir, j->day) ||
         fmt_fit(csv, sizeof csv, "%s/bookings-%s.csv", j->dir, j->day)) {
-        snprintf(r->err, sizeof r->err, "%.200s: path too long", j->dir);
-        r->rc = -1;
+        r->rc = BOOKING_ERR_EXPORT;
+        snprintf(r->err, sizeof r->err, "%s: %.200s: path too long", booking_strerror(r->rc), j->dir);
         return;
     }
     r->rc = export_file(b, r->path, NULL, 0, r->err, sizeof r->err);
@@ -113,23 +115,25 @@ static void run_job(job *base, void *ctx)
     j->req.phone = j->phone;
     switch (base->kind) {
     case BOOKING_JOB_SLOTS:
-        r->rc = slots_generate(j->sched, j->nsched, j->closed, j->from, j->to, j->now, &r->slots, &r->nslots, r->err,
-                               sizeof r->err);
-        if (r->rc == 0 && r->nslots > 0) {
-            int t = booking_fill_taken(b, j->offer_id, r->slots, r->nslots, r->err, sizeof r->err);
-            r->offline = t == 1;
-            if (t < 0) r->rc = -1;
+        if (slots_generate(j->sched, j->nsched, j->closed, j->from, j->to, j->now, &r->slots, &r->nslots, r->err,
+                           sizeof r->err) != 0) {
+            char why[sizeof r->err];
+            snprintf(why, sizeof why, "%s", r->err);
+            r->rc = BOOKING_ERR_SCHEDULE;
+            snprintf(r->err, sizeof r->err, "%s: %.200s", booking_strerror(r->rc), why);
+        } else if (r->nslots > 0) {
+            r->rc = booking_fill_taken(b, j->offer_id, r->slots, r->nslots, &r->offline, r->err, sizeof r->err);
         }
         break;
     case BOOKING_JOB_BOOK:
         r->rc = booking_make(b, &j->req, &r->info, r->err, sizeof r->err);
         break;
     case BOOKING_JOB_LOOKUP:
-        r->rc = booking_lookup(b, j->code, &r->info);
+        r->rc = booking_lookup(b, j->code, &r->info, r->err, sizeof r->err);
         break;
     case BOOKING_JOB_CANCEL:
         r->rc = booking_cancel(b, j->code, r->err, sizeof r->err);
-        if (r->rc == 0) booking_lookup(b, j->code, &r->info);
+        if (r->rc == BOOKING_OK) booking_lookup(b, j->code, &r->info, NULL, 0);
         break;
     case BOOKING_JOB_STAFF:
         run_staff(b, j, r);
@@ -146,8 +150,9 @@ static void run_job(job *base, void *ctx)
 static void flush_outbox(void *ctx)
 {
     booking_worker *w = ctx;
-    int q = booking_flush_outbox(w->b);
-    if (q >= 0) atomic_store(&w->queued, q);
+    int q;
+    /* unreachable is the usual reason and says nothing new every minute: the count stays as it was */
+    if (booking_flush_outbox(w->b, &q, NULL, 0) == BOOKING_OK) atomic_store(&w->queued, q);
 }
 
 /* The queue's run gets the booking handle; the idle flush needs the worker for its count. */
@@ -157,20 +162,24 @@ int booking_worker_start(booking_worker **out, const booking_config *cfg, int fl
 {
     *out = NULL;
     booking_worker *w = calloc(1, sizeof *w);
-    if (!w) return -1;
-    if (booking_open(&w->b, cfg, err, errlen) != 0) {
+    if (!w) {
+        snprintf(err, errlen, "%s", booking_strerror(BOOKING_ERR_NOMEM));
+        return BOOKING_ERR_NOMEM;
+    }
+    int rc = booking_open(&w->b, cfg, err, errlen);
+    if (rc != BOOKING_OK) {
         free(w);
-        return -1;
+        return rc;
     }
     atomic_init(&w->queued, -1);
     if (job_queue_start(&w->q, w, flush_outbox, (flush_s > 0 ? flush_s : 60) * 1000) != 0) {
-        snprintf(err, errlen, "booking: cannot start its thread");
+        snprintf(err, errlen, "%s: cannot start its thread", booking_strerror(BOOKING_ERR_INTERNAL));
         booking_close(w->b);
         free(w);
-        return -1;
+        return BOOKING_ERR_INTERNAL;
     }
     *out = w;
-    return 0;
+    return BOOKING_OK;
 }
 
 void booking_worker_stop(booking_worker *w)

@@ -18,7 +18,7 @@ enum booking_job { BOOKING_JOB_NONE = 0, BOOKING_JOB_SLOTS, BOOKING_JOB_BOOK, BO
 
 typedef struct booking_result {
     int job;            /* enum booking_job */
-    int rc;             /* the booking call's return code */
+    int rc;             /* enum booking_err; err holds its sentence and detail */
     char err[256];
     booking_slot *slots; /* BOOKING_JOB_SLOTS: free()d by the receiver */
     int nslots;
@@ -31,7 +31,7 @@ typedef struct booking_result {
 
 /*
  * Open the backend (cfg is copied) and start the thread; flush_s: seconds between outbox
- * deliveries (0 = 60). Returns 0, or -1 with err.
+ * deliveries (0 = 60). Returns BOOKING_OK, or a booking_err with err.
  */
 int booking_worker_start(booking_worker **out, const booking_config *cfg, int flush_s, char *err, size_t errlen);
 /* Stop the thread (waits for the job under way) and close the backend. */

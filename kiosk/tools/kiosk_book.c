@@ -141,7 +141,7 @@ static int cmd_book(booking *b, const cli *c, int n, char **a)
     }
     booking_info in;
     char err[1024];
-    if (booking_make(b, &r, &in, err, sizeof err) != 0) {
+    if (booking_make(b, &r, &in, err, sizeof err) != BOOKING_OK) {
         fprintf(stderr, "kiosk-book: %s\n", err);
         return EXIT_ERR;
     }
@@ -163,14 +163,11 @@ static int cmd_lookup(booking *b, int n, char **a)
 {
     if (n != 1) return usage();
     booking_info in;
-    int rc = booking_lookup(b, a[0], &in);
-    if (rc == 1) {
-        fprintf(stderr, "kiosk-book: unknown booking code\n");
-        return EXIT_UNKNOWN;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "kiosk-book: lookup failed\n");
-        return EXIT_ERR;
+    char err[1024];
+    int rc = booking_lookup(b, a[0], &in, err, sizeof err);
+    if (rc != BOOKING_OK) {
+        fprintf(stderr, "kiosk-book: %s\n", err);
+        return rc == BOOKING_ERR_UNKNOWN_CODE ? EXIT_UNKNOWN : EXIT_ERR;
     }
     print_info(&in);
     return in.state == BOOKING_TAKEN ? EXIT_TAKEN : in.state == BOOKING_QUEUED ? EXIT_QUEUED : EXIT_OK;
@@ -181,13 +178,9 @@ static int cmd_cancel(booking *b, int n, char **a)
     if (n != 1) return usage();
     char err[1024];
     int rc = booking_cancel(b, a[0], err, sizeof err);
-    if (rc == 1) {
-        fprintf(stderr, "kiosk-book: unknown booking code\n");
-        return EXIT_UNKNOWN;
-    }
-    if (rc != 0) {
+    if (rc != BOOKING_OK) {
         fprintf(stderr, "kiosk-book: %s\n", err);
-        return EXIT_ERR;
+        return rc == BOOKING_ERR_UNKNOWN_CODE ? EXIT_UNKNOWN : EXIT_ERR;
     }
     printf("CANCELLED\n");
     return EXIT_OK;
@@ -196,9 +189,10 @@ static int cmd_cancel(booking *b, int n, char **a)
 static int cmd_flush(booking *b, int n)
 {
     if (n != 0) return usage();
-    int left = booking_flush_outbox(b);
-    if (left < 0) {
-        fprintf(stderr, "kiosk-book: the booking server cannot be reached; requests stay queued\n");
+    int left;
+    char err[1024];
+    if (booking_flush_outbox(b, &left, err, sizeof err) != BOOKING_OK) {
+        fprintf(stderr, "kiosk-book: %s\n", err);
         return EXIT_ERR;
     }
     printf("%d queued\n", left);
@@ -237,12 +231,12 @@ static int cmd_taken(booking *b, const cli *c, int n, char **a)
     if (n != 4 || parse_slot(c, a, &r) != 0) return usage();
     booking_slot s = {.start = r.start, .end = r.end, .capacity = r.capacity};
     char err[1024];
-    int rc = booking_fill_taken(b, r.offer_id, &s, 1, err, sizeof err);
-    if (rc < 0) {
+    int offline;
+    if (booking_fill_taken(b, r.offer_id, &s, 1, &offline, err, sizeof err) != BOOKING_OK) {
         fprintf(stderr, "kiosk-book: %s\n", err);
         return EXIT_ERR;
     }
-    printf("%d of %d taken%s\n", s.taken, s.capacity, rc == 1 ? " (server unreachable: this kiosk's own only)" : "");
+    printf("%d of %d taken%s\n", s.taken, s.capacity, offline ? " (server unreachable: this kiosk's own only)" : "");
     return s.taken >= s.capacity ? EXIT_TAKEN : EXIT_OK;
 }
 
@@ -291,7 +285,7 @@ int main(int argc, char **argv)
     } else {
         booking *b = NULL;
         char err[1024];
-        if (booking_open(&b, &c.cfg, err, sizeof err) != 0) {
+        if (booking_open(&b, &c.cfg, err, sizeof err) != BOOKING_OK) {
             fprintf(stderr, "kiosk-book: %s\n", err);
             rc = EXIT_ERR;
         } else {

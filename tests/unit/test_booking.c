@@ -257,15 +257,33 @@ TEST(local_seats_and_codes)
     bad.start = time(NULL) - 7200;
     bad.end = time(NULL) - 3600;
     char err[256] = "";
-    CHECK(booking_make(b, &bad, &in[3], err, sizeof err) == -1 && strstr(err, "over"), "a past slot is refused: %s", err);
+    CHECK(booking_make(b, &bad, &in[3], err, sizeof err) == BOOKING_ERR_REQUEST && strstr(err, "over"), "a past slot is refused: %s", err);
     booking_request longname = req("sprachcafe", 1, 3, NULL, NULL);
     char big[400];
     memset(big, 'A', sizeof big - 1);
     big[sizeof big - 1] = 0;
     longname.name = big;
-    CHECK(booking_make(b, &longname, &in[3], err, sizeof err) == -1 && !strstr(err, "AAAA"),
+    CHECK(booking_make(b, &longname, &in[3], err, sizeof err) == BOOKING_ERR_REQUEST && !strstr(err, "AAAA"),
           "an overlong name is refused without being quoted: %s", err);
     booking_close(b);
+}
+
+/* Every code has a sentence of its own, and a failing call puts it first in err. */
+TEST(error_sentences)
+{
+    int distinct = 1;
+    for (int i = BOOKING_OK; i <= BOOKING_ERR_EXPORT; i++)
+        for (int j = i + 1; j <= BOOKING_ERR_EXPORT; j++)
+            if (!strcmp(booking_strerror(i), booking_strerror(j))) distinct = 0;
+    CHECK(distinct && strcmp(booking_strerror(BOOKING_ERR_EXPORT), booking_strerror(BOOKING_ERR_EXPORT + 1)),
+          "one sentence per code, none falls to the default");
+    booking *b = NULL;
+    char err[256] = "";
+    booking_config none = {.db_path = ""};
+    CHECK(booking_open(&b, &none, err, sizeof err) == BOOKING_ERR_ARG && !b &&
+              !strncmp(err, booking_strerror(BOOKING_ERR_ARG), strlen(booking_strerror(BOOKING_ERR_ARG))) &&
+              strstr(err, ": no database path"),
+          "sentence, then the detail: %s", err);
 }
 
 TEST(local_lookup_cancel)
@@ -276,26 +294,29 @@ TEST(local_lookup_cancel)
     book(b, req("beratung", 2, 1, "Yusuf Demir", "0151 2222"), &a);
     char lower[8];
     for (int i = 0; i < 7; i++) lower[i] = (char)tolower((unsigned char)a.code[i]);
-    CHECK(booking_lookup(b, lower, &x) == 0 && !strcmp(x.code, a.code) && x.state == BOOKING_CONFIRMED &&
+    CHECK(booking_lookup(b, lower, &x, NULL, 0) == 0 && !strcmp(x.code, a.code) && x.state == BOOKING_CONFIRMED &&
               x.start == a.start && x.seat == 0 && !strcmp(x.offer_id, "beratung"),
           "lookup by code in lower case finds %s", a.code);
-    CHECK(booking_lookup(b, "ZZZZZZ", &x) == 1 && booking_lookup(b, "10OIL!", &x) == 1 && booking_lookup(b, "", &x) == 1,
-          "unknown and malformed codes: 1");
+    CHECK(booking_lookup(b, "ZZZZZZ", &x, NULL, 0) == BOOKING_ERR_UNKNOWN_CODE &&
+              booking_lookup(b, "10OIL!", &x, NULL, 0) == BOOKING_ERR_UNKNOWN_CODE &&
+              booking_lookup(b, "", &x, NULL, 0) == BOOKING_ERR_UNKNOWN_CODE,
+          "unknown and malformed codes: BOOKING_ERR_UNKNOWN_CODE");
     CHECK(book(b, req("beratung", 2, 1, NULL, NULL), &x) == 0 && x.state == BOOKING_TAKEN, "capacity 1: full");
     char err[256] = "";
     CHECK(booking_cancel(b, a.code, err, sizeof err) == 0, "cancelled: %s", err);
-    CHECK(booking_lookup(b, a.code, &x) == 0 && x.state == BOOKING_CANCELLED, "lookup says CANCELLED");
+    CHECK(booking_lookup(b, a.code, &x, NULL, 0) == 0 && x.state == BOOKING_CANCELLED, "lookup says CANCELLED");
     CHECK(personal_rows(db_local, a.code) == 0, "a cancelled booking keeps no name or phone");
     CHECK(book(b, req("beratung", 2, 1, NULL, NULL), &again) == 0 && again.state == BOOKING_CONFIRMED &&
               again.seat == 0,
           "the freed seat is booked again");
-    CHECK(booking_cancel(b, "ZZZZZZ", err, sizeof err) == 1, "cancel of an unknown code: 1");
+    CHECK(booking_cancel(b, "ZZZZZZ", err, sizeof err) == BOOKING_ERR_UNKNOWN_CODE && strstr(err, "no booking has this code"),
+          "cancel of an unknown code: %s", err);
     booking_slot s[3] = {{.start = base + 1 * 3600, .end = base + 1 * 3600 + 1800, .capacity = 3},
                          {.start = base + 2 * 3600, .end = base + 2 * 3600 + 1800, .capacity = 1},
                          {.start = base + 3 * 3600, .end = base + 3 * 3600 + 1800, .capacity = 2, .taken = 7}};
-    CHECK(booking_fill_taken(b, "sprachcafe", s, 1, err, sizeof err) == 0 && s[0].taken == 3, "3 taken at 1h: %d",
+    CHECK(booking_fill_taken(b, "sprachcafe", s, 1, NULL, err, sizeof err) == BOOKING_OK && s[0].taken == 3, "3 taken at 1h: %d",
           s[0].taken);
-    CHECK(booking_fill_taken(b, "beratung", s + 1, 2, err, sizeof err) == 0 && s[1].taken == 1 && s[2].taken == 0,
+    CHECK(booking_fill_taken(b, "beratung", s + 1, 2, NULL, err, sizeof err) == BOOKING_OK && s[1].taken == 1 && s[2].taken == 0,
           "beratung: 1 and 0 taken (%d, %d)", s[1].taken, s[2].taken);
     booking_close(b);
 }
@@ -338,7 +359,7 @@ TEST(local_hostile_names)
         booking_request r = req("hostile", 5, 20, names[i], "0171 555");
         booking_info in;
         char err[512] = "";
-        if (booking_make(b, &r, &in, err, sizeof err) == -1) refused++;
+        if (booking_make(b, &r, &in, err, sizeof err) == BOOKING_ERR_REQUEST) refused++;
         else printf("  accepted name %zu\n", i);
         quoted += strstr(err, "Weber") != NULL;
     }
@@ -347,10 +368,10 @@ TEST(local_hostile_names)
     booking_info in;
     char err[512] = "";
     booking_slot slot = {.start = base + 5 * 3600, .end = base + 5 * 3600 + 1800, .capacity = 20};
-    CHECK(booking_fill_taken(b, "hostile", &slot, 1, err, sizeof err) == 0 && slot.taken == 0,
+    CHECK(booking_fill_taken(b, "hostile", &slot, 1, NULL, err, sizeof err) == BOOKING_OK && slot.taken == 0,
           "nothing stored for them: %d taken", slot.taken);
     booking_request r = req("hostile", 5, 20, "Anna", "\xE2\x80\xAE" "0171 555");
-    CHECK(booking_make(b, &r, &in, err, sizeof err) == -1 && !strstr(err, "0171"), "an override in the phone: %s", err);
+    CHECK(booking_make(b, &r, &in, err, sizeof err) == BOOKING_ERR_REQUEST && !strstr(err, "0171"), "an override in the phone: %s", err);
     CHECK(book(b, req("hostile", 5, 20, "\xD8\xB3\xD8\xA7\xD8\xB1\xD8\xA7 Zo\xC3\xAB M\xC3\xBCller-O'Brien",
                       "+49 (0)171 555"), &in) == 0 && in.state == BOOKING_CONFIRMED,
           "Arabic, Latin with diacritics and punctuation still book");
@@ -479,7 +500,7 @@ TEST(zone_of_local_days)
     unlink(path);
     booking *b = NULL;
     booking_config bad = {.db_path = path, .zone = "Mars/Olympus"};
-    CHECK(booking_open(&b, &bad, err, sizeof err) == -1 && strstr(err, "time zone"), "an unknown zone is refused: %s",
+    CHECK(booking_open(&b, &bad, err, sizeof err) == BOOKING_ERR_ZONE && strstr(err, "time zone"), "an unknown zone is refused: %s",
           err);
     booking_config c = {.db_path = path, .kiosk_id = "test-zone", .zone = "America/New_York"};
     CHECK(booking_open(&b, &c, err, sizeof err) == 0, "opened in New York time: %s", err);
@@ -527,15 +548,17 @@ TEST(local_purge_after_slot)
     CHECK(book(b, r, &a) == 0 && a.state == BOOKING_CONFIRMED, "booked a slot ending in 2 s");
     CHECK(file_has(db_local, "Zelda Purgetest") && personal_rows(db_local, a.code) == 1,
           "the kiosk is the authority: the name is stored while the slot is ahead");
-    booking_flush_outbox(b);
+    booking_flush_outbox(b, NULL, NULL, 0);
     CHECK(personal_rows(db_local, a.code) == 1, "still stored before the end");
     sleep(3);
-    CHECK(booking_flush_outbox(b) == 0, "flush (local backend: nothing queued)");
+    int left = -1;
+    char err[256] = "";
+    CHECK(booking_flush_outbox(b, &left, err, sizeof err) == BOOKING_OK && left == 0, "flush (local backend: nothing queued)");
     CHECK(personal_rows(db_local, a.code) == 0, "name and phone gone from the table once the slot is over");
     CHECK(!file_has(db_local, "Zelda Purgetest") && !file_has(db_local, "+49 999 31337"),
           "and from the file's bytes (database and WAL)");
     booking_info x;
-    CHECK(booking_lookup(b, a.code, &x) == 0 && x.state == BOOKING_CONFIRMED, "the booking itself stays");
+    CHECK(booking_lookup(b, a.code, &x, NULL, 0) == 0 && x.state == BOOKING_CONFIRMED, "the booking itself stays");
     booking_close(b);
 }
 
@@ -669,12 +692,14 @@ TEST(outbox_survives_kill)
     snprintf(queued_code, sizeof queued_code, "%s", in.code);
     booking *b = open_dav("http://127.0.0.1:1/kiosk/", "kiosk-test", 2);
     booking_info x;
-    CHECK(b && booking_lookup(b, in.code, &x) == 0 && x.state == BOOKING_QUEUED,
+    char err[256] = "";
+    CHECK(b && booking_lookup(b, in.code, &x, NULL, 0) == 0 && x.state == BOOKING_QUEUED,
           "after SIGKILL a new handle finds the queued request");
     CHECK(file_has(db_dav, "Olga Outbox") && personal_rows(db_dav, in.code) == 1,
           "the outbox keeps name and phone until delivery");
-    CHECK(b && booking_flush_outbox(b) == -1, "flush while unreachable: -1");
-    CHECK(b && booking_lookup(b, in.code, &x) == 0 && x.state == BOOKING_QUEUED, "still queued, never confirmed");
+    CHECK(b && booking_flush_outbox(b, NULL, err, sizeof err) == BOOKING_ERR_UNREACHABLE && strstr(err, "reached"),
+          "flush while unreachable: %s", err);
+    CHECK(b && booking_lookup(b, in.code, &x, NULL, 0) == 0 && x.state == BOOKING_QUEUED, "still queued, never confirmed");
     booking_close(b);
 }
 
@@ -734,7 +759,7 @@ TEST(caldav_book_and_taken)
           "staff see code, name and kiosk in their calendar");
     CHECK(personal_rows(db_dav, a.code) == 0 && !file_has(db_dav, "Amal Haddad"),
           "the kiosk keeps no name once the server holds the booking");
-    CHECK(booking_lookup(b, a.code, &x) == 0 && x.state == BOOKING_CONFIRMED && x.seat == 0, "lookup: CONFIRMED");
+    CHECK(booking_lookup(b, a.code, &x, NULL, 0) == 0 && x.state == BOOKING_CONFIRMED && x.seat == 0, "lookup: CONFIRMED");
     /* capacity 1: the second booking meets the 412 */
     CHECK(book(b, req("beratung", 2, 1, NULL, NULL), &c1) == 0 && c1.state == BOOKING_CONFIRMED, "capacity 1: first");
     CHECK(book(b, req("beratung", 2, 1, NULL, NULL), &c2) == 0 && c2.state == BOOKING_TAKEN, "second: TAKEN (%d)",
@@ -744,7 +769,7 @@ TEST(caldav_book_and_taken)
                          {.start = base + 2 * 3600, .end = base + 2 * 3600 + 1800, .capacity = 2},
                          {.start = base + 3 * 3600, .end = base + 3 * 3600 + 1800, .capacity = 2}};
     char err[512] = "";
-    CHECK(booking_fill_taken(b, "sprachcafe", s, 3, err, sizeof err) == 0 && s[0].taken == 2 && s[1].taken == 0 &&
+    CHECK(booking_fill_taken(b, "sprachcafe", s, 3, NULL, err, sizeof err) == BOOKING_OK && s[0].taken == 2 && s[1].taken == 0 &&
               s[2].taken == 0,
           "counts from the server: %d %d %d %s", s[0].taken, s[1].taken, s[2].taken, err);
     /* another kiosk's booking counts too: a second file on the same server */
@@ -753,15 +778,15 @@ TEST(caldav_book_and_taken)
     booking *other = NULL;
     if (booking_open(&other, &oc, err, sizeof err) == 0) book(other, req("sprachcafe", 3, 2, NULL, NULL), &x);
     booking_close(other);
-    CHECK(booking_fill_taken(b, "sprachcafe", s, 3, err, sizeof err) == 0 && s[2].taken == 1,
+    CHECK(booking_fill_taken(b, "sprachcafe", s, 3, NULL, err, sizeof err) == BOOKING_OK && s[2].taken == 1,
           "another kiosk's booking is counted: %d", s[2].taken);
-    CHECK(booking_fill_taken(b, "nowhere", s, 3, err, sizeof err) == -1 && strstr(err, "calendar"),
+    CHECK(booking_fill_taken(b, "nowhere", s, 3, NULL, err, sizeof err) == BOOKING_ERR_NO_CALENDAR && strstr(err, "calendar"),
           "a missing calendar: -1: %s", err);
     /* cancel frees the seat at the server */
     CHECK(booking_cancel(b, a.code, err, sizeof err) == 0, "cancel %s: %s", a.code, err);
     server_list("sprachcafe", 1, 2, &v);
     CHECK(v.events == 1, "the server holds one event less (%d)", v.events);
-    CHECK(booking_lookup(b, a.code, &x) == 0 && x.state == BOOKING_CANCELLED, "lookup: CANCELLED");
+    CHECK(booking_lookup(b, a.code, &x, NULL, 0) == 0 && x.state == BOOKING_CANCELLED, "lookup: CANCELLED");
     CHECK(book(b, req("sprachcafe", 1, 2, NULL, NULL), &x) == 0 && x.state == BOOKING_CONFIRMED && x.seat == 0,
           "the freed seat 0 is booked again (seat %d)", x.seat);
     booking_close(b);
@@ -774,7 +799,7 @@ TEST(caldav_wrong_password)
     booking_info x;
     char err[512] = "";
     booking_request r = req("sprachcafe", 6, 2, "Pat Secret", "0170 424242");
-    CHECK(booking_make(b, &r, &x, err, sizeof err) == -1, "a wrong password: -1");
+    CHECK(booking_make(b, &r, &x, err, sizeof err) == BOOKING_ERR_REFUSED, "a wrong password: %s", err);
     CHECK(strstr(err, "password") && strstr(err, "401"), "with a clear message: %s", err);
     CHECK(!strstr(err, "Pat Secret") && !strstr(err, "424242"), "the message holds no personal data");
     CHECK(!file_has(db_dav, "Pat Secret"), "nothing queued for a refusal");
@@ -797,8 +822,11 @@ TEST(caldav_flush_outbox)
     booking *b = open_dav(url, "kiosk-test", 3);
     if (!b) return;
     booking_info x;
-    CHECK(booking_flush_outbox(b) == 0, "flush once the server is back: nothing left queued");
-    CHECK(booking_lookup(b, queued_code, &x) == 0 && x.state == BOOKING_CONFIRMED && x.seat == 0,
+    int left = -1;
+    char err[256] = "";
+    CHECK(booking_flush_outbox(b, &left, err, sizeof err) == BOOKING_OK && left == 0,
+          "flush once the server is back: nothing left queued (%d)", left);
+    CHECK(booking_lookup(b, queued_code, &x, NULL, 0) == 0 && x.state == BOOKING_CONFIRMED && x.seat == 0,
           "the request of the killed process is CONFIRMED (state %d)", x.state);
     server_view v;
     server_list("outbox", 5, 6, &v);
@@ -813,8 +841,8 @@ TEST(caldav_flush_outbox)
     booking_close(off);
     book(b, req("beratung", 7, 1, NULL, NULL), &w);
     CHECK(q.state == BOOKING_QUEUED && w.state == BOOKING_CONFIRMED, "queued offline, then the seat went online");
-    CHECK(booking_flush_outbox(b) == 0, "flushed");
-    CHECK(booking_lookup(b, q.code, &x) == 0 && x.state == BOOKING_TAKEN, "the queued one is TAKEN (state %d)",
+    CHECK(booking_flush_outbox(b, NULL, err, sizeof err) == BOOKING_OK, "flushed: %s", err);
+    CHECK(booking_lookup(b, q.code, &x, NULL, 0) == 0 && x.state == BOOKING_TAKEN, "the queued one is TAKEN (state %d)",
           x.state);
     CHECK(personal_rows(db_dav, q.code) == 0, "and its personal data purged");
     server_list("beratung", 7, 8, &v);
@@ -841,19 +869,21 @@ TEST(caldav_server_dies)
     booking_slot s[3] = {{.start = base + 3600, .end = base + 3600 + 1800, .capacity = 1},
                          {.start = base + 2 * 3600, .end = base + 2 * 3600 + 1800, .capacity = 1},
                          {.start = base + 3 * 3600, .end = base + 3 * 3600 + 1800, .capacity = 1}};
+    int offline = 0;
     char err[512] = "";
-    CHECK(booking_fill_taken(b, "hang", s, 3, err, sizeof err) == 1 && s[0].taken == 1 && s[1].taken == 1 &&
+    CHECK(booking_fill_taken(b, "hang", s, 3, &offline, err, sizeof err) == BOOKING_OK && offline && s[0].taken == 1 && s[1].taken == 1 &&
               s[2].taken == 1,
           "counts offline: 1, with what this kiosk knows (%d %d %d)", s[0].taken, s[1].taken, s[2].taken);
-    CHECK(booking_cancel(b, done.code, err, sizeof err) == -1 && strstr(err, "reached"), "cancel offline: -1: %s", err);
-    CHECK(booking_lookup(b, done.code, &x) == 0 && x.state == BOOKING_CONFIRMED, "still booked after the failed cancel");
-    CHECK(booking_lookup(b, h.code, &x) == 0 && x.state == BOOKING_QUEUED && booking_lookup(b, k.code, &x) == 0 &&
+    CHECK(booking_cancel(b, done.code, err, sizeof err) == BOOKING_ERR_UNREACHABLE && strstr(err, "reached"),
+          "cancel offline: %s", err);
+    CHECK(booking_lookup(b, done.code, &x, NULL, 0) == 0 && x.state == BOOKING_CONFIRMED, "still booked after the failed cancel");
+    CHECK(booking_lookup(b, h.code, &x, NULL, 0) == 0 && x.state == BOOKING_QUEUED && booking_lookup(b, k.code, &x, NULL, 0) == 0 &&
               x.state == BOOKING_QUEUED,
           "both still QUEUED, not confirmed");
-    CHECK(booking_flush_outbox(b) == -1, "flush while gone: -1");
+    CHECK(booking_flush_outbox(b, NULL, NULL, 0) == BOOKING_ERR_UNREACHABLE, "flush while gone: unreachable");
     CHECK(radicale_start() == 0, "server back (pid %d)", (int)radicale);
-    CHECK(booking_flush_outbox(b) == 0, "flushed");
-    CHECK(booking_lookup(b, h.code, &x) == 0 && x.state == BOOKING_CONFIRMED && booking_lookup(b, k.code, &x) == 0 &&
+    CHECK(booking_flush_outbox(b, NULL, err, sizeof err) == BOOKING_OK, "flushed: %s", err);
+    CHECK(booking_lookup(b, h.code, &x, NULL, 0) == 0 && x.state == BOOKING_CONFIRMED && booking_lookup(b, k.code, &x, NULL, 0) == 0 &&
               x.state == BOOKING_CONFIRMED,
           "both CONFIRMED once delivered");
     server_view v;
@@ -901,6 +931,7 @@ int main(int argc, char **argv)
         return 1;
     base = ((int64_t)time(NULL) / 3600 + 24) * 3600;
     atexit(radicale_kill);
+    RUN(error_sentences);
     RUN(local_seats_and_codes);
     RUN(local_lookup_cancel);
     RUN(local_hostile_names);
