@@ -25,7 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unicode/uchar.h>
 #include <unicode/uloc.h>
+#include <unicode/utf8.h>
 #include <unistd.h>
 
 int pb_fail(builder *b, const char *fmt, ...)
@@ -307,6 +309,33 @@ static int text_at(builder *b, json_t *c, const char *key, size_t idx, size_t ma
 int pb_get_text(builder *b, json_t *o, const char *key, size_t max, int required, const char **out)
 {
     return text_at(b, o, key, NOIDX, max, required, out);
+}
+
+/*
+ * Whether s shows anything: some character that is neither white space (NBSP, U+3000 included)
+ * nor default-ignorable (ZWSP, ZWJ/ZWNJ, LRM/RLM, word joiner, BOM, Hangul fillers...) nor a
+ * format character, nor a combining mark with no base of its own, nor the blank braille cell.
+ * jansson has checked that s is UTF-8.
+ */
+static int shows_something(const char *s)
+{
+    int32_t i = 0, n = (int32_t)strlen(s);
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0 || c == 0x2800 || u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+            continue;
+        if (u_hasBinaryProperty(c, UCHAR_GRAPHEME_BASE)) return 1;
+    }
+    return 0;
+}
+
+int pb_get_name(builder *b, json_t *o, const char *key, size_t max, const char **out)
+{
+    if (text_at(b, o, key, NOIDX, max, 0, out)) return -1;
+    if (*out && !shows_something(*out))
+        return pb_fail_at(b, o, key, NOIDX, "shows nothing (empty, or only spaces and invisible characters)");
+    return 0;
 }
 
 /* An integer in lo..hi at o[key]; absent leaves *out (its default) unless required. */

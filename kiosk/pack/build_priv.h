@@ -97,6 +97,13 @@ int pb_get_list(builder *b, json_t *o, const char *key, size_t min, size_t max, 
 /* Text of at most max characters at o[key], no control characters; NULL when absent. */
 int pb_get_text(builder *b, json_t *o, const char *key, size_t max, int required, const char **out);
 
+/*
+ * A name or label at o[key] (optional, as pb_get_text) that, when present, shows something: not
+ * empty and not only spaces or invisible characters (ZWSP, ZWJ, bidi marks, BOM, NBSP...), which
+ * would draw a blank button or heading where the fallback language would have shown a name.
+ */
+int pb_get_name(builder *b, json_t *o, const char *key, size_t max, const char **out);
+
 /* An integer in lo..hi at o[key]; absent leaves *out (its default) unless required. */
 int pb_get_int(builder *b, json_t *o, const char *key, long long lo, long long hi, int required, long long *out);
 

@@ -34,6 +34,7 @@ static int check_status(builder *b, json_t *tr)
 typedef struct field {
     const char *key, *col; /* JSON member, database column */
     size_t max;            /* characters */
+    int name;              /* a name or label: must show something when present */
 } field;
 
 /* Insert the translations in o["i18n"] = {"de": {"status":..., field...}, ...} of one entity. */
@@ -56,7 +57,9 @@ static int put_i18n(builder *b, json_t *o, const char *table, const char *keycol
         if (pb_get_object(b, i18n, lang, NOIDX, allowed, 1, &tr) || check_status(b, tr)) return -1;
         const char *vals[12] = {id, lang, pb_str(tr, "status")};
         for (int i = 0; i < n; i++)
-            if (pb_get_text(b, tr, f[i].key, f[i].max, 0, &vals[3 + i])) return -1;
+            if (f[i].name ? pb_get_name(b, tr, f[i].key, f[i].max, &vals[3 + i])
+                          : pb_get_text(b, tr, f[i].key, f[i].max, 0, &vals[3 + i]))
+                return -1;
         if (pb_run(b, sql, 3 + n, vals)) return -1;
     }
     return 0;
@@ -190,7 +193,7 @@ out:
 static int load_categories(builder *b, const char *dir)
 {
     static const char *const keys[] = {"id", "order", "icon", "i18n", NULL};
-    static const field tr[] = {{"name", "name", LIM_CATEGORY_NAME}, {"description", "description", LIM_NOTE}};
+    static const field tr[] = {{"name", "name", LIM_CATEGORY_NAME, 1}, {"description", "description", LIM_NOTE, 0}};
     char path[PATH_MAX];
     if (fmt_fit(path, sizeof path, "%s/categories.json", dir)) return pb_fail(b, "%.200s...: path too long", dir);
     json_t *j = pb_load_json(b, path);
@@ -221,7 +224,7 @@ static int load_answer(builder *b, const char *qid, json_t *answers, size_t orde
 {
     static const char *const keys[] = {"id", "icon", "urgent", "match", "i18n", NULL};
     static const char *const match_keys[] = {"category", "offer", "weight", NULL};
-    static const field tr[] = {{"label", "label", LIM_LABEL}, {"reason", "reason", LIM_REASON}};
+    static const field tr[] = {{"label", "label", LIM_LABEL, 1}, {"reason", "reason", LIM_REASON, 0}};
     json_t *a, *matches, *m;
     const char *aid, *icon;
     int urgent;
@@ -255,7 +258,7 @@ static int load_intake(builder *b, const char *dir)
 {
     static const char *const root_keys[] = {"questions", NULL};
     static const char *const keys[] = {"id", "icon", "i18n", "answers", NULL};
-    static const field tr[] = {{"text", "text", LIM_QUESTION}};
+    static const field tr[] = {{"text", "text", LIM_QUESTION, 1}};
     char path[PATH_MAX];
     struct stat sb;
     if (fmt_fit(path, sizeof path, "%s/intake.json", dir)) return pb_fail(b, "%.200s...: path too long", dir);
@@ -286,11 +289,11 @@ static int load_org(builder *b, json_t *j, const char *file_id)
     static const char *const keys[] = {"id", "email", "url", "phones", "i18n", "locations", NULL};
     static const char *const loc_keys[] = {"id",       "street",   "postcode",  "city", "district",
                                            "latitude", "longitude", "i18n",     NULL};
-    static const field tr[] = {{"name", "name", LIM_NAME}, {"description", "description", LIM_DESCRIPTION}};
-    static const field loc_tr[] = {{"name", "name", LIM_NAME},
-                                   {"accessibility", "accessibility", LIM_NOTE},
-                                   {"transit", "transportation", LIM_NOTE},
-                                   {"city", "city", LIM_NAME}}; /* the town in that language's script */
+    static const field tr[] = {{"name", "name", LIM_NAME, 1}, {"description", "description", LIM_DESCRIPTION, 0}};
+    static const field loc_tr[] = {{"name", "name", LIM_NAME, 1},
+                                   {"accessibility", "accessibility", LIM_NOTE, 0},
+                                   {"transit", "transportation", LIM_NOTE, 0},
+                                   {"city", "city", LIM_NAME, 0}}; /* the town in that language's script */
     const char *id, *email, *url;
     json_t *locs, *l;
     if (!json_is_object(j)) return pb_fail(b, "must be an object");
@@ -385,11 +388,11 @@ static int load_offer(builder *b, json_t *j, const char *file_id)
 {
     static const char *const keys[] = {"id",     "organization", "categories", "locations", "email", "url",
                                        "phones", "languages",    "schedules",  "closed",    "i18n",  NULL};
-    static const field tr[] = {{"name", "name", LIM_NAME},
-                               {"summary", "summary", LIM_SUMMARY},
-                               {"description", "description", LIM_DESCRIPTION},
-                               {"eligibility", "eligibility_description", LIM_NOTE},
-                               {"cost", "fees_description", LIM_NOTE}};
+    static const field tr[] = {{"name", "name", LIM_NAME, 1},
+                               {"summary", "summary", LIM_SUMMARY, 0},
+                               {"description", "description", LIM_DESCRIPTION, 0},
+                               {"eligibility", "eligibility_description", LIM_NOTE, 0},
+                               {"cost", "fees_description", LIM_NOTE, 0}};
     const char *id, *org, *email, *url;
     json_t *cats, *locs, *spoken, *scheds, *closed;
     if (!json_is_object(j)) return pb_fail(b, "must be an object");

@@ -61,6 +61,13 @@ static void puts_file(const char *dir, const char *rel, const char *text) { put(
 #define OFFER(x)                                                                                                     \
     "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"locations\":[\"praxis/main\"]," x \
     "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"Sprechstunde\"}}}"
+/* The offer with its name in lang (besides the German one) replaced by name. */
+#define NAMED(lang, name)                                                                                             \
+    "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{"                          \
+    "\"de\":{\"status\":\"complete\",\"name\":\"Sprechstunde\"},\"" lang "\":{\"status\":\"machine\",\"name\":\"" name "\"}}}"
+#define SRC_NAMED(name)                                                                                               \
+    "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{"                          \
+    "\"de\":{\"status\":\"complete\",\"name\":\"" name "\"}}}"
 #define SCHED(x) OFFER("\"schedules\":[{\"location\":\"praxis/main\"," x "}],")
 #define DAY "\"byday\":\"MO\","
 #define HOURS "\"opens_at\":\"09:00\",\"closes_at\":\"12:00\""
@@ -197,6 +204,11 @@ TEST(impossible_values)
     REFUSED("offers/aerzte.json", SCHED("\"byday\":\"MO;FREQ=DAILY\"," HOURS), "schedules[0].byday");
     REFUSED("pack.json", PACK("\"version\":\"2\","), "pack.json:1: version", "not text");
     REFUSED("offers/aerzte.json",
+            "{\n \"id\": \"aerzte\",\n \"organization\": \"praxis\",\n \"categories\": [\"health\"],\n"
+            " \"i18n\": {\n  \"de\": { \"status\": \"complete\", \"name\": \"X\" },\n"
+            "  \"ar\": { \"status\": \"machine\",\n          \"name\": \"\\u200f\\u200b\\u00a0\" }\n }\n}\n",
+            "offers/aerzte.json:8: i18n.ar.name", "shows nothing");
+    REFUSED("offers/aerzte.json",
             "{\"id\":\"zahnarzt\",\"organization\":\"praxis\",\"categories\":[\"health\"],"
             "\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"X\"}}}",
             "offers/aerzte.json:1: id", "file name");
@@ -267,6 +279,12 @@ TEST(valid_edges)
         SCHED(DAY "\"timezone\":\"Europe/Istanbul\",\"valid_from\":\"2028-02-29\",\"valid_to\":\"2028-02-29\"," HOURS),
         SCHED(DAY HOURS ",\"slot_minutes\":180,\"capacity\":2"),
         OFFER("\"languages\":[\"prs\",\"es\",\"pl\"],\"phones\":[{\"number\":\"+49 (5191) 70-100\",\"type\":\"fax\"}],"),
+        /* names with invisible characters among visible ones, or one visible character */
+        NAMED("fa", "\\u0645\\u06cc\\u200c\\u062e\\u0648\\u0627\\u0645"),
+        NAMED("ar", "\\u200f\\u0628 "),
+        NAMED("en", "Caf\\u00e9\\u00a0Bonn"),
+        SRC_NAMED("1"),
+        SRC_NAMED("\\u260e"),
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         fresh(dir);
@@ -461,6 +479,25 @@ static const bad matrix[] = {
     {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"\xc0\xaf\"}}}", NULL, NULL},
     {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"\xed\xa0\x80\"}}}", NULL, NULL},
     {"offers/aerzte.json", "{\"id\":\"aerzte\",\"id\":\"aerzte\"}", NULL, NULL},
+    /* names that show nothing: blank, or only spaces and invisible characters, in any language */
+    {"offers/aerzte.json", SRC_NAMED(""), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", SRC_NAMED("   "), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", SRC_NAMED("\\t\\n"), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", SRC_NAMED("\\u200b"), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", SRC_NAMED("\xe2\x80\x8b\xe2\x80\x8b"), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", SRC_NAMED("\\u00a0\\u00a0"), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", SRC_NAMED("\\ufeff"), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", SRC_NAMED("\\u2060 \\u3000"), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", NAMED("ar", "\\u200f"), NULL, "i18n.ar.name"},
+    {"offers/aerzte.json", NAMED("ar", "\\u200e\\u200f \\u200e"), NULL, "i18n.ar.name"},
+    {"offers/aerzte.json", NAMED("fa", "\\u200c"), NULL, "i18n.fa.name"},
+    {"offers/aerzte.json", NAMED("fa", "\\u200c\\u200d\\u200c"), NULL, "i18n.fa.name"},
+    {"offers/aerzte.json", NAMED("prs", " \\u200b\\u00a0\\u2060\\ufeff\\u200d "), NULL, "i18n.prs.name"},
+    {"offers/aerzte.json", NAMED("en", "\\u034f\\u180e\\u2800\\u3164"), NULL, "i18n.en.name"},
+    {"offers/aerzte.json", NAMED("en", "\\u0301"), NULL, "i18n.en.name"},
+    {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"\\u200b\"}},\"locations\":[{\"id\":\"praxis/main\",\"i18n\":{}}]}", NULL, "i18n.de.name"},
+    {"categories.json", "[{\"id\":\"health\",\"i18n\":{\"en\":{\"status\":\"machine\",\"name\":\" \\u00a0\"}}},{\"id\":\"housing\",\"i18n\":{}}]", NULL, "[0].i18n.en.name"},
+    {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"locations\":[{\"id\":\"praxis/main\",\"i18n\":{\"ar\":{\"status\":\"machine\",\"name\":\"\\u200f\\u200b\"}}}]}", NULL, "locations[0].i18n.ar.name"},
     /* file shapes */
     {"offers/aerzte.json", "", NULL, NULL},
     {"offers/aerzte.json", "null", NULL, NULL},
