@@ -24,10 +24,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* Fewer pixels per millimetre than this is not a screen; more made layout take seconds. */
-#define PX_PER_MM_MIN 2.0
-#define PX_PER_MM_MAX 25.0
-
 void app_config_defaults(app_config *c)
 {
     memset(c, 0, sizeof *c);
@@ -62,6 +58,7 @@ typedef enum kind {
     K_TEXT,      /* free text for people (one line) */
     K_ID,        /* goes into URLs and reports: letters, digits, . _ - */
     K_URL,       /* http:// or https:// */
+    K_SECRET_URL, /* the same, carrying credentials or personal data: https:// unless local */
     K_LANG,      /* one language the kiosk knows */
     K_LANGS,     /* a list of them */
     K_BOOL,
@@ -90,7 +87,8 @@ static const setting settings[] = {
     STR("default_language", K_LANG, default_lang, 1),
     STR("languages", K_LANGS, languages, 0),
     NUM("idle_timeout", K_INT, idle_timeout_s, 15, 3600, 1),
-    NUM("px_per_mm", K_FLOAT, px_per_mm, 0, 0, 0),
+    /* fewer pixels per millimetre is not a screen; more made layout take seconds */
+    NUM("px_per_mm", K_FLOAT, px_per_mm, 2, 25, 0),
     STR("staff_pin_hash", K_PIN_HASH, staff_pin_hash, 0),
     STR("media_dir", K_PATH, media_dir, 1),
     STR("trusted_keys", K_KEYS, trusted_keys, 0),
@@ -102,7 +100,7 @@ static const setting settings[] = {
     STR("kiosk_id", K_ID, kiosk_id, 0),
     STR("location", K_TEXT, location, 0),
     STR("store_url", K_URL, store_url, 0),
-    STR("caldav_url", K_URL, caldav_url, 0),
+    STR("caldav_url", K_SECRET_URL, caldav_url, 0),
     NUM("sync_interval", K_INT, sync_interval_s, 10, 7 * 86400, 1),
     NUM("booking", K_BOOL, booking, 0, 1, 1),
     STR("caldav_user", K_TEXT, caldav_user, 0),
@@ -151,32 +149,24 @@ static int plain_decimal(const char *v, int fraction)
     return fraction && v[digits] == '.' && strspn(v + digits + 1, "0123456789") == n - digits - 1;
 }
 
-static int parse_int(const setting *s, const char *v, long long *out, char *err, size_t errlen)
+/*
+ * A plain decimal in s->lo..s->hi (a multiple of s->step when that is over 1), whole for K_INT;
+ * a K_FLOAT may also be 0 (guess). The ranges are small whole numbers, so the double holds every
+ * value in range exactly and anything too long to convert is out of range, never wrapped.
+ */
+static int parse_number(const setting *s, const char *v, double *out, char *err, size_t errlen)
 {
     char sh[64];
-    if (!plain_decimal(v, 0))
-        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is not a whole number", s->name, shown(v, sh, sizeof sh));
-    errno = 0;
-    long long n = strtoll(v, NULL, 10);
-    if (errno == ERANGE || n < s->lo || n > s->hi)
-        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %s is out of range (%lld to %lld)", s->name,
-                   shown(v, sh, sizeof sh), s->lo, s->hi);
-    if (s->step > 1 && n % s->step)
-        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %lld is not a multiple of %lld", s->name, n, s->step);
-    *out = n;
-    return CONFIG_OK;
-}
-
-static int parse_float(const setting *s, const char *v, double *out, char *err, size_t errlen)
-{
-    char sh[64];
-    if (!plain_decimal(v, 1))
-        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is not a decimal number", s->name, shown(v, sh, sizeof sh));
-    errno = 0;
+    int fraction = s->kind == K_FLOAT;
+    if (!plain_decimal(v, fraction))
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is not a %s number", s->name, shown(v, sh, sizeof sh),
+                   fraction ? "decimal" : "whole");
     double d = strtod(v, NULL);
-    if (errno == ERANGE || !isfinite(d) || (d != 0 && (d < PX_PER_MM_MIN || d > PX_PER_MM_MAX)))
-        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %s is out of range (0 to guess, or %g to %g)", s->name,
-                   shown(v, sh, sizeof sh), PX_PER_MM_MIN, PX_PER_MM_MAX);
+    if (!isfinite(d) || ((d < (double)s->lo || d > (double)s->hi) && !(fraction && d == 0)))
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %s is out of range (%s%lld to %lld)", s->name,
+                   shown(v, sh, sizeof sh), fraction ? "0 to guess, or " : "", s->lo, s->hi);
+    if (s->step > 1 && (long long)d % s->step)
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %s is not a multiple of %lld", s->name, v, s->step);
     *out = d;
     return CONFIG_OK;
 }
@@ -206,16 +196,92 @@ static int check_pin_hash(const setting *s, const char *v, char *err, size_t err
     return CONFIG_OK;
 }
 
+/* A comma-separated list of languages the kiosk knows (spaces around each allowed), each once. */
 static int check_langs(const setting *s, const char *v, char *err, size_t errlen)
 {
     char copy[256], sh[64];
     snprintf(copy, sizeof copy, "%s", v);
+    const char *seen[64];
     int n = 0;
-    /* the same separators the app splits on */
-    for (char *save = NULL, *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save), n++)
+    for (char *tok = copy, *next; tok; tok = next) {
+        next = strchr(tok, ',');
+        if (next) *next++ = 0;
+        tok += strspn(tok, " ");
+        for (size_t l = strlen(tok); l && tok[l - 1] == ' '; l--) tok[l - 1] = 0;
+        if (!*tok)
+            return bad(err, errlen, CONFIG_ERR_VALUE, "%s: an empty entry (two commas, or one at an end)", s->name);
         if (!i18n_lang_find(tok))
             return bad(err, errlen, CONFIG_ERR_VALUE, "%s: unknown language '%s'", s->name, shown(tok, sh, sizeof sh));
-    if (!n) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: no language listed", s->name);
+        for (int i = 0; i < n; i++)
+            if (!strcmp(seen[i], tok))
+                return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is listed twice", s->name, tok);
+        if (n < 64) seen[n++] = tok;
+    }
+    return CONFIG_OK;
+}
+
+/* Whether the languages list (checked) holds code. */
+static int langs_hold(const char *list, const char *code)
+{
+    size_t n = strlen(code);
+    for (const char *p = list; *p; p++) {
+        p += strspn(p, " ");
+        if (!strncmp(p, code, n) && (p[n] == 0 || p[n] == ',' || p[n] == ' ')) return 1;
+        p += strcspn(p, ",");
+        if (!*p) break;
+    }
+    return 0;
+}
+
+/*
+ * An address for libcurl: http:// or https://, a host, an optional port 1..65535, no spaces and
+ * none of the characters URLs never hold raw (a backslash is read as '/' by some parsers, so the
+ * host would not be the one checked here). When secret (it carries credentials or personal
+ * data: CalDAV, or a user name in the address) it must be https:// unless it stays on this
+ * machine (localhost, 127.0.0.1, [::1]): plain http would give them to anyone on the way.
+ */
+static int check_url(const setting *s, const char *v, int secret, char *err, size_t errlen)
+{
+    int tls = !strncmp(v, "https://", 8);
+    if (!tls && strncmp(v, "http://", 7))
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: not an http:// or https:// address", s->name);
+    if (strpbrk(v, " "))
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: a space in the address (write it as %%20)", s->name);
+    if (strpbrk(v, "\"<>\\^`{|}"))
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: a character addresses may not hold raw (\" < > \\ ^ ` { | })",
+                   s->name);
+    const char *a = v + (tls ? 8 : 7), *end = a + strcspn(a, "/?#");
+    const char *at = memchr(a, '@', (size_t)(end - a)), *host = a;
+    if (at) {
+        if (memchr(at + 1, '@', (size_t)(end - at - 1)))
+            return bad(err, errlen, CONFIG_ERR_VALUE, "%s: more than one '@' before the host", s->name);
+        host = at + 1;
+        secret = 1;
+    }
+    const char *hend;
+    if (*host == '[') {
+        hend = memchr(host, ']', (size_t)(end - host));
+        if (!hend) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: an IPv6 host without its closing ']'", s->name);
+        hend++;
+    } else {
+        hend = host + strcspn(host, ":/?#");
+        if (hend > end) hend = end;
+    }
+    size_t hl = (size_t)(hend - host);
+    if (!hl) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: no host in the address", s->name);
+    if (hend < end) {
+        const char *port = hend + 1;
+        size_t pl = (size_t)(end - port);
+        if (*hend != ':' || !pl || pl > 5 || strspn(port, "0123456789") < pl || atoi(port) < 1 || atoi(port) > 65535)
+            return bad(err, errlen, CONFIG_ERR_VALUE, "%s: the port must be a number from 1 to 65535", s->name);
+    }
+    int local = (hl == 9 && !strncasecmp(host, "localhost", 9)) || (hl == 9 && !strncmp(host, "127.0.0.1", 9)) ||
+                (hl == 5 && !strncmp(host, "[::1]", 5));
+    if (secret && !tls && !local)
+        return bad(err, errlen, CONFIG_ERR_VALUE,
+                   "%s: https:// is required: %s would travel in plain text to another machine (http:// only to "
+                   "localhost, 127.0.0.1 or [::1])",
+                   s->name, at ? "the credentials in the address" : "passwords and bookings");
     return CONFIG_OK;
 }
 
@@ -260,16 +326,12 @@ static int set(app_config *c, const setting *s, const char *v, char *err, size_t
         else return bad(err, errlen, CONFIG_ERR_VALUE, "%s: '%s' is not auto or software", s->name, shown(v, sh, sizeof sh));
         return CONFIG_OK;
     }
-    case K_INT: {
-        long long n = 0;
-        int rc = parse_int(s, v, &n, err, errlen);
-        if (rc == CONFIG_OK) *(int *)field = (int)n;
-        return rc;
-    }
+    case K_INT:
     case K_FLOAT: {
         double d = 0;
-        int rc = parse_float(s, v, &d, err, errlen);
-        if (rc == CONFIG_OK) *(float *)field = (float)d;
+        int rc = parse_number(s, v, &d, err, errlen);
+        if (rc == CONFIG_OK && s->kind == K_INT) *(int *)field = (int)d;
+        else if (rc == CONFIG_OK) *(float *)field = (float)d;
         return rc;
     }
     default: break;
@@ -281,10 +343,8 @@ static int set(app_config *c, const setting *s, const char *v, char *err, size_t
     if (*v) {
         switch (s->kind) {
         case K_ID: rc = check_id(s, v, err, errlen); break;
-        case K_URL:
-            if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
-                rc = bad(err, errlen, CONFIG_ERR_VALUE, "%s: not an http:// or https:// address", s->name);
-            break;
+        case K_URL: rc = check_url(s, v, 0, err, errlen); break;
+        case K_SECRET_URL: rc = check_url(s, v, 1, err, errlen); break;
         case K_LANG:
             if (!i18n_lang_find(v)) rc = bad(err, errlen, CONFIG_ERR_VALUE, "%s: unknown language", s->name);
             break;
@@ -425,5 +485,14 @@ int app_config_load(app_config *c, const char *path, char *err, size_t errlen)
         return bad(err, errlen, CONFIG_ERR_READ, "%s: out of memory", path);
     }
     if (p.err) return bad(err, errlen, p.err, "%s:%d: %s", path, p.err_line, p.detail);
+    /* the language the kiosk starts in must be one of its buttons; named on the later line */
+    if (c->languages[0] && !langs_hold(c->languages, c->default_lang)) {
+        int dl = p.seen[find("default_language") - settings], ll = p.seen[find("languages") - settings];
+        char other[64] = " (de unless default_language is set)";
+        if (dl) snprintf(other, sizeof other, " (%s on line %d)", dl > ll ? "languages" : "default_language",
+                         dl > ll ? ll : dl);
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s:%d: default_language %s is not in languages%s", path,
+                   dl > ll ? dl : ll, c->default_lang, other);
+    }
     return CONFIG_OK;
 }

@@ -82,6 +82,41 @@ TEST(operator_mistakes)
     CHECK(refused_at("[kiosk]\nkiosk_id = a\"b\n", 2, "kiosk_id", err, sizeof err), "goes into JSON and URLs: %s", err);
     CHECK(refused_at("[kiosk]\nstore_url = ftp://x/\n", 2, "store_url", err, sizeof err), "%s", err);
     CHECK(refused_at("[kiosk]\nbooking\n", 2, NULL, err, sizeof err), "no '=': %s", err);
+
+    /* language lists: no entry twice or empty, and the default among them */
+    CHECK(refused_at("[kiosk]\nlanguages = de,de\n", 2, "'de' is listed twice", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nlanguages = de, en, ar, en\n", 2, "'en' is listed twice", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nlanguages = de,,ar\n", 2, "empty entry", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nlanguages = de,ar,\n", 2, "empty entry", err, sizeof err), "a trailing comma: %s", err);
+    CHECK(refused_at("[kiosk]\nlanguages = ,de\n", 2, "empty entry", err, sizeof err), "a leading comma: %s", err);
+    CHECK(refused_at("[kiosk]\nlanguages = de en\n", 2, "languages", err, sizeof err), "spaces are no separator: %s", err);
+    CHECK(refused_at("[kiosk]\ndefault_language = ar\nlanguages = de,en\n", 3, "default_language ar is not in languages",
+                     err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nlanguages = de,en\n\ndefault_language = fa\n", 4, "default_language fa is not in languages",
+                     err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nlanguages = en,ar\n", 2, "default_language de is not in languages", err, sizeof err),
+          "the default default (de) too: %s", err);
+    /* addresses: no spaces, a host; credentials and personal data only over https (or to this machine) */
+    CHECK(refused_at("[kiosk]\nstore_url = https://content.example/dis trict/\n", 2, "store_url: a space", err, sizeof err),
+          "%s", err);
+    CHECK(refused_at("[kiosk]\ncaldav_url = https://caldav.example/kiosk/\x7f\n", 2, "caldav_url", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\ncaldav_url = https://caldav.example/ki\tosk/\n", 2, "caldav_url", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nstore_url = https:///district/\n", 2, "store_url: no host", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\ncaldav_url = http://caldav.example/kiosk/\n", 2, "caldav_url: https:// is required", err,
+                     sizeof err), "plain http to another host: %s", err);
+    CHECK(refused_at("[kiosk]\ncaldav_url = http://127.0.0.1@caldav.example/kiosk/\n", 2, "https:// is required", err,
+                     sizeof err), "a loopback-looking user name: %s", err);
+    CHECK(refused_at("[kiosk]\ncaldav_url = http://127.0.0.1.caldav.example/\n", 2, "https:// is required", err,
+                     sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nstore_url = http://kiosk:secret@content.example/district/\n", 2,
+                     "store_url: https:// is required", err, sizeof err), "credentials in a plain http address: %s", err);
+    CHECK(!strstr(err, "secret@"), "the password is not quoted: %s", err);
+    CHECK(refused_at("[kiosk]\nstore_url = https://a@b@content.example/\n", 2, "store_url", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nstore_url = https://content.example:99999/\n", 2, "port", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nstore_url = https://content.example:8x/\n", 2, "port", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nstore_url = https://[::1/\n", 2, "store_url", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nstore_url = https://content.example\\@evil.example/\n", 2, "store_url", err, sizeof err),
+          "a backslash: %s", err);
     CHECK(refused_at("[kiosk]\ncontent = a\n  b\n", 3, "indented", err, sizeof err), "a continuation line: %s", err);
 
     char big[400];
@@ -99,6 +134,23 @@ TEST(operator_mistakes)
     CHECK(c.trust.nkeys == 1, "the key file is loaded (%d keys)", c.trust.nkeys);
     CHECK(load("", &c, err, sizeof err) == CONFIG_OK && c.idle_timeout_s == 90, "an empty file is the defaults: %s", err);
     CHECK(app_config_load(&c, "kiosk.example.ini", err, sizeof err) == CONFIG_OK, "the example config: %s", err);
+    static const char *const fine[] = {
+        "languages = de\n",
+        "default_language = ar\nlanguages = ar,de , en\n",
+        "store_url = http://content.example/district/\n",   /* packs are signed; nothing secret travels */
+        "store_url = https://kiosk:secret@content.example/\n",
+        "caldav_url = https://caldav.example:8443/kiosk/\n",
+        "caldav_url = http://127.0.0.1:5232/kiosk/\n",
+        "caldav_url = http://localhost/kiosk/\n",
+        "caldav_url = http://[::1]:5232/\n",
+        "caldav_url = http://caldav.example@127.0.0.1:5232/\n",
+        "caldav_url =\n",
+    };
+    for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+        char text[300];
+        snprintf(text, sizeof text, "[kiosk]\n%s", fine[i]);
+        CHECK(load(text, &c, err, sizeof err) == CONFIG_OK, "%s: %s", fine[i], err);
+    }
 
     /* the download reserve and the pinned publication (a pack id) */
     CHECK(load("[kiosk]\ndisk_reserve_mib = 200\npublication = heidemoor-2027\n", &c, err, sizeof err) == CONFIG_OK &&
@@ -172,6 +224,34 @@ static const char *const bad_files[] = {
     "[kiosk]\ndefault_language = english\n",
     "[kiosk]\nlanguages = ,\n",
     "[kiosk]\nlanguages = de;en\n",
+    "[kiosk]\nlanguages = de,de\n",
+    "[kiosk]\nlanguages = de,,ar\n",
+    "[kiosk]\nlanguages = de,ar,\n",
+    "[kiosk]\nlanguages = de,ar, \n",
+    "[kiosk]\nlanguages = ar,fa\n",
+    "[kiosk]\ndefault_language = ku\nlanguages = de,ar\n",
+    "[kiosk]\nlanguages = de,ar\ndefault_language = ckb\n",
+    "[kiosk]\nstore_url = https://content.example/a b\n",
+    "[kiosk]\nstore_url = https://content.example/a\x7f\n",
+    "[kiosk]\nstore_url = https:// content.example/\n",
+    "[kiosk]\nstore_url = https://\n",
+    "[kiosk]\nstore_url = http://\n",
+    "[kiosk]\nstore_url = http://u:p@content.example/\n",
+    "[kiosk]\nstore_url = http://u@content.example/\n",
+    "[kiosk]\nstore_url = https://x\"y.example/\n",
+    "[kiosk]\nstore_url = https://content.example:0/\n",
+    "[kiosk]\nstore_url = https://content.example:/\n",
+    "[kiosk]\ncaldav_url = http://caldav.example/\n",
+    "[kiosk]\ncaldav_url = http://10.0.0.5:5232/kiosk/\n",
+    "[kiosk]\ncaldav_url = http://127.0.0.2/\n",
+    "[kiosk]\ncaldav_url = http://localhost.evil.example/\n",
+    "[kiosk]\ncaldav_url = http://[::2]/\n",
+    "[kiosk]\ncaldav_url = http://[::ffff:127.0.0.1]/\n",
+    "[kiosk]\ncaldav_url = http://0x7f000001/\n",
+    "[kiosk]\ncaldav_url = http://127.0.0.1@caldav.example/\n",
+    "[kiosk]\ncaldav_url = http://localhost:5232@caldav.example/\n",
+    "[kiosk]\ncaldav_url = HTTP://caldav.example/\n",
+    "[kiosk]\ncaldav_url = https://caldav.example/\\kiosk\n",
     "[kiosk]\ndata_dir =\n",
     "[kiosk]\nmedia_dir =\n",
     "[kiosk]\nsite_id = ../../etc\n",
