@@ -85,6 +85,10 @@ TEST_SRC := $(wildcard tests/unit/test_*.c) tests/unit/plural_index.c tests/unit
             tests/unit/bench_pack.c
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# The UI strings compiled beside their PO files (architecture-independent, so not under BUILD):
+# the kiosk reads a .mo at least as new as its .po instead of parsing the PO (i18n.h).
+MO := $(patsubst %.po,%.mo,$(wildcard translations/*.po))
+
 .PHONY: all run test test-cross bench bench-browser deps build check-pkgs clean content shots fuzz install install-user
 
 all: build
@@ -118,12 +122,15 @@ check-pkgs:
 	  echo "missing libraries: $$($(PKG_CONFIG) --print-errors --exists $(PKGS) 2>&1 | sed -n "s/.*Package '\([^']*\)'.*/\1/p" | sort -u | tr '\n' ' ')"; \
 	  echo "run: make deps$(if $(CROSS), CROSS=$(CROSS)) (as root)"; exit 1; }
 
-build: $(BUILD)/kiosk $(BUILD)/kiosk-pack $(BUILD)/kiosk-book $(BUILD)/content/demo.db $(TEST_BIN)
+build: $(BUILD)/kiosk $(BUILD)/kiosk-pack $(BUILD)/kiosk-book $(BUILD)/content/demo.db $(TEST_BIN) $(MO)
 	@# kiosk-pack refuses a secret key its group or others may read; git keeps no such mode, so
 	@# the (public, demo-only) key the tests sign with is made private here
 	@chmod 600 content/keys/demo.secret
 
 $(LIB_OBJ) $(MAIN_OBJ): | check-pkgs
+
+translations/%.mo: translations/%.po
+	@msgfmt -o $@.tmp $< && mv $@.tmp $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -227,7 +234,8 @@ install: build
 	install -m 755 $(BUILD)/kiosk $(BUILD)/kiosk-pack $(BUILD)/kiosk-book $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 kiosk/ui/icons/*.svg $(DESTDIR)$(PREFIX)/share/kiosk/kiosk/ui/icons/
 	install -m 644 fonts/fallback.ini $(DESTDIR)$(PREFIX)/share/kiosk/fonts/
-	install -m 644 translations/*.po $(DESTDIR)$(PREFIX)/share/kiosk/translations/
+	@# -p: each .mo keeps its build time, newer than its .po, so the kiosk reads it (i18n.h)
+	install -p -m 644 translations/*.po translations/*.mo $(DESTDIR)$(PREFIX)/share/kiosk/translations/
 	sed -e 's|^ExecStart=[^ ]*/kiosk |ExecStart=$(PREFIX)/bin/kiosk |' kiosk/platform/systemd/kiosk.service > $(BUILD)/kiosk.service
 	install -m 644 $(BUILD)/kiosk.service $(DESTDIR)$(SYSTEMD_UNIT_DIR)/kiosk.service
 	test -e $(DESTDIR)/etc/kiosk/kiosk.ini || sed -e 's|^content = .*|content = /var/lib/kiosk/content.db|' \
@@ -253,4 +261,4 @@ install-user:
 	if [ -e /etc/kiosk/kiosk.ini ]; then chown root:kiosk /etc/kiosk/kiosk.ini && chmod 640 /etc/kiosk/kiosk.ini; fi
 
 clean:
-	rm -rf build
+	rm -rf build translations/*.mo

@@ -5,9 +5,11 @@
 
 #include <gettext-po.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unicode/ucasemap.h>
 #include <unicode/uchar.h>
 #include <unicode/ucol.h>
@@ -230,6 +232,101 @@ void i18n_catalog_free(i18n_catalog *c)
     free(c);
 }
 
+/* nplurals from a header's Plural-Forms (2 when absent or out of range). */
+static int header_nplurals(const char *pf)
+{
+    const char *np = pf ? strstr(pf, "nplurals=") : NULL;
+    int n = np ? atoi(np + 9) : 2;
+    return n < 1 || n > 6 ? 2 : n;
+}
+
+/* A string of a .mo table: entry i of the table at off, checked to lie inside the file. */
+static const char *mo_string(const unsigned char *d, size_t len, int swap, uint32_t off, uint32_t i, uint32_t *n)
+{
+    uint32_t v[2];
+    if (off > len || (len - off) / 8 <= i) return NULL;
+    memcpy(v, d + off + (size_t)i * 8, 8);
+    if (swap) v[0] = __builtin_bswap32(v[0]), v[1] = __builtin_bswap32(v[1]);
+    if (v[1] > len || len - v[1] <= v[0] || d[v[1] + v[0]] != 0) return NULL;
+    *n = v[0];
+    return (const char *)d + v[1];
+}
+
+/*
+ * The catalog msgfmt compiled from the PO file at build time (the Makefile's translations/LANG.mo).
+ * Reading it costs a small fraction of parsing the PO (libgettextpo converts every character
+ * through iconv: about 14 M instructions a language, most of a language switch). msgfmt keeps
+ * what the PO path keeps: no fuzzy or obsolete entries, the header always; it leaves out the
+ * untranslated ones, which the PO path keeps as falling back to the msgid, so lookups agree.
+ * 0, or -1 when the file is missing, older than the PO (edited since the build) or malformed:
+ * then the PO is read.
+ */
+static int load_mo(i18n_catalog *c, const char *po_path)
+{
+    size_t pl = strlen(po_path);
+    if (pl < 3 || strcmp(po_path + pl - 3, ".po") != 0 || pl + 1 > 1200) return -1;
+    char mo_path[1200];
+    memcpy(mo_path, po_path, pl - 2);
+    memcpy(mo_path + pl - 2, "mo", 3);
+    struct stat sp, sm;
+    if (stat(po_path, &sp) != 0 || stat(mo_path, &sm) != 0) return -1;
+    if (sm.st_mtim.tv_sec < sp.st_mtim.tv_sec ||
+        (sm.st_mtim.tv_sec == sp.st_mtim.tv_sec && sm.st_mtim.tv_nsec < sp.st_mtim.tv_nsec))
+        return -1;
+    if (sm.st_size < 28 || sm.st_size > (1 << 24)) return -1;
+    FILE *f = fopen(mo_path, "rb");
+    if (!f) return -1;
+    size_t len = (size_t)sm.st_size;
+    unsigned char *d = malloc(len);
+    int ok = d && fread(d, 1, len, f) == len;
+    fclose(f);
+    uint32_t h[5];
+    if (ok) memcpy(h, d, sizeof h);
+    int swap = ok && h[0] == 0xde120495u;
+    if (!ok || (h[0] != 0x950412deu && !swap)) { free(d); return -1; }
+    if (swap)
+        for (int i = 1; i < 5; i++) h[i] = __builtin_bswap32(h[i]);
+    /* h: magic, revision, count, originals' table, translations' table */
+    if (h[1] >> 16 > 1 || h[2] > 100000) { free(d); return -1; }
+    c->e = h[2] ? calloc(h[2], sizeof *c->e) : NULL;
+    if (h[2] && !c->e) { free(d); return -1; }
+    c->nplurals = 2;
+    for (uint32_t i = 0; i < h[2]; i++) {
+        uint32_t kn, sn;
+        const char *k = mo_string(d, len, swap, h[3], i, &kn), *s = mo_string(d, len, swap, h[4], i, &sn);
+        if (!k || !s) goto bad;
+        if (!k[0]) {
+            const char *pf = strstr(s, "Plural-Forms:");
+            c->nplurals = header_nplurals(pf);
+            continue;
+        }
+        /* "singular\0plural" for a plural entry, whose forms are NUL-separated in the translation */
+        int plural = strlen(k) < kn;
+        const char *ctx = strchr(k, 4); /* "context\004msgid": the PO path looks at the msgid alone */
+        entry *e = &c->e[c->n++];
+        if (!(e->msgid = strdup(ctx ? ctx + 1 : k))) goto bad;
+        for (const char *p = s; plural && e->nplural < 6 && p <= s + sn; p += strlen(p) + 1) {
+            e->plural[e->nplural] = p[0] ? strdup(p) : NULL;
+            if (p[0] && !e->plural[e->nplural]) goto bad;
+            e->nplural++;
+        }
+        if (s[0] && !(e->msgstr = strdup(s))) goto bad;
+    }
+    free(d);
+    return 0;
+bad:
+    free(d);
+    for (int i = 0; i < c->n; i++) {
+        free(c->e[i].msgid);
+        free(c->e[i].msgstr);
+        for (int k = 0; k < c->e[i].nplural; k++) free(c->e[i].plural[k]);
+    }
+    free(c->e);
+    c->e = NULL;
+    c->n = 0;
+    return -1;
+}
+
 int i18n_catalog_load(i18n_catalog **out, const char *po_path, const char *lang, char *err, size_t errlen)
 {
     *out = NULL;
@@ -240,6 +337,11 @@ int i18n_catalog_load(i18n_catalog **out, const char *po_path, const char *lang,
     UErrorCode ue = U_ZERO_ERROR;
     c->rules = uplrules_open(icu_of(lang), &ue);
     if (U_FAILURE(ue)) c->rules = NULL;
+    if (load_mo(c, po_path) == 0) {
+        qsort(c->e, (size_t)c->n, sizeof *c->e, entry_cmp);
+        *out = c;
+        return 0;
+    }
 
     static const struct po_xerror_handler handler = {po_xerror, po_xerror2};
     jmp_buf jb;
@@ -274,9 +376,7 @@ int i18n_catalog_load(i18n_catalog **out, const char *po_path, const char *lang,
     c->nplurals = 2;
     if (header) {
         char *pf = po_header_field(header, "Plural-Forms");
-        const char *np = pf ? strstr(pf, "nplurals=") : NULL;
-        if (np) c->nplurals = atoi(np + 9);
-        if (c->nplurals < 1 || c->nplurals > 6) c->nplurals = 2;
+        c->nplurals = header_nplurals(pf);
         free(pf);
         free(header);
     }

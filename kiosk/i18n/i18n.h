@@ -57,7 +57,10 @@ typedef struct i18n_catalog i18n_catalog;
 
 /*
  * Read translations/<lang>.po (path given). Fuzzy and obsolete entries are skipped; empty
- * translations fall back to the msgid. Returns 0, or -1 with a message in err.
+ * translations fall back to the msgid. When <lang>.mo beside it (msgfmt's output, made by the
+ * Makefile) is at least as new as the .po, that is read instead, with the same result and at a
+ * small fraction of the cost; a missing, older or malformed .mo means the PO is parsed.
+ * Returns 0, or -1 with a message in err.
  */
 int i18n_catalog_load(i18n_catalog **out, const char *po_path, const char *lang, char *err, size_t errlen);
 void i18n_catalog_free(i18n_catalog *c);

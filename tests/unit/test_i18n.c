@@ -58,6 +58,86 @@ TEST(broken_po_is_an_error)
     CHECK(strcmp(i18n_gettext(NULL, "Back"), "Back") == 0, "no catalog: msgid");
 }
 
+/* A PO string starting at the quote at q, unescaped, continuation lines joined (the test's own
+ * reading of the file, to compare the two loaders on every msgid). */
+static void po_str(FILE *f, const char *q, char *out, size_t cap)
+{
+    size_t o = 0;
+    char line[4096];
+    for (;;) {
+        for (const char *p = q + 1; *p && *p != '"' && o + 1 < cap; p++) {
+            if (*p == '\\' && p[1]) {
+                p++;
+                out[o++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+            } else {
+                out[o++] = *p;
+            }
+        }
+        long at = ftell(f);
+        if (!fgets(line, sizeof line, f)) break;
+        if (line[0] != '"') { fseek(f, at, SEEK_SET); break; }
+        q = line;
+    }
+    out[o] = 0;
+}
+
+TEST(compiled_catalog_reads_as_po)
+{
+    check_sh("mkdir -p build/mo-test");
+    for (int i = 0; i < i18n_lang_count(); i++) {
+        const char *code = i18n_lang_at(i)->code;
+        char po[256], mo[256], copy[256], err[512];
+        snprintf(po, sizeof po, "translations/%s.po", code);
+        snprintf(mo, sizeof mo, "translations/%s.mo", code);
+        snprintf(copy, sizeof copy, "build/mo-test/%s.po", code);
+        FILE *m = fopen(mo, "rb");
+        CHECK(m != NULL, "the build compiled %s", mo);
+        if (m) fclose(m);
+        check_sh("cp %s %s", po, copy); /* alone, without its .mo: parsed with libgettextpo */
+        i18n_catalog *a = NULL, *b = NULL;
+        i18n_catalog_load(&a, po, code, err, sizeof err);
+        i18n_catalog_load(&b, copy, code, err, sizeof err);
+        CHECK(a && b, "%s loads both ways", code);
+        if (!a || !b) continue;
+        FILE *f = fopen(po, "r");
+        char line[4096], id[4096], pl[4096];
+        int n = 0, differ = 0;
+        while (f && fgets(line, sizeof line, f)) {
+            if (strncmp(line, "msgid \"", 7) != 0) continue;
+            po_str(f, line + 6, id, sizeof id);
+            pl[0] = 0;
+            long at = ftell(f);
+            if (fgets(line, sizeof line, f) && strncmp(line, "msgid_plural \"", 14) == 0) po_str(f, line + 13, pl, sizeof pl);
+            else fseek(f, at, SEEK_SET);
+            if (!id[0]) continue;
+            n++;
+            if (strcmp(i18n_gettext(a, id), i18n_gettext(b, id)) != 0) differ++, printf("%s: %s\n", code, id);
+            for (long k = 0; pl[0] && k <= 120; k++)
+                if (strcmp(i18n_ngettext(a, id, pl, k), i18n_ngettext(b, id, pl, k)) != 0) differ++;
+        }
+        if (f) fclose(f);
+        CHECK(n >= 25 && differ == 0, "%s: %d msgids, %d differ between .mo and .po", code, n, differ);
+        i18n_catalog_free(a);
+        i18n_catalog_free(b);
+    }
+    /* a .mo older than its .po (the PO edited since the build), or malformed, is not read */
+    check_sh("cp translations/de.po build/mo-test/x.po && cp translations/fr.mo build/mo-test/x.mo");
+    char err[512];
+    i18n_catalog *c = NULL;
+    check_sh("touch -d '2001-01-01' build/mo-test/x.po");
+    i18n_catalog_load(&c, "build/mo-test/x.po", "de", err, sizeof err);
+    CHECK(c && !strcmp(i18n_gettext(c, "Back"), "Retour"), "a newer .mo is read: %s", c ? i18n_gettext(c, "Back") : "-");
+    i18n_catalog_free(c);
+    check_sh("touch -d '2000-01-01' build/mo-test/x.mo");
+    i18n_catalog_load(&c, "build/mo-test/x.po", "de", err, sizeof err);
+    CHECK(c && !strcmp(i18n_gettext(c, "Back"), "Zurück"), "an older .mo is not: %s", c ? i18n_gettext(c, "Back") : "-");
+    i18n_catalog_free(c);
+    check_sh("head -c 60 translations/fr.mo > build/mo-test/x.mo");
+    i18n_catalog_load(&c, "build/mo-test/x.po", "de", err, sizeof err);
+    CHECK(c && !strcmp(i18n_gettext(c, "Back"), "Zurück"), "a cut .mo is not: %s", c ? i18n_gettext(c, "Back") : "-");
+    i18n_catalog_free(c);
+}
+
 TEST(names_and_fallback)
 {
     char n[128];
@@ -218,6 +298,7 @@ int main(void)
     RUN(every_language_loads);
     RUN(plurals);
     RUN(broken_po_is_an_error);
+    RUN(compiled_catalog_reads_as_po);
     RUN(names_and_fallback);
     RUN(formatting);
     RUN(counts_in_local_digits);
