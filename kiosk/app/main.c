@@ -319,6 +319,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiosk: %s\n", err);
     } else {
         ui_resize(k.u, k.w, k.h);
+        /* pictogram rasters beside the state database: rasterised on the first start only */
+        if (cfg.state_path[0]) {
+            char rd[1200];
+            const char *slash = strrchr(cfg.state_path, '/');
+            if (!slash) snprintf(rd, sizeof rd, "rasters");
+            else snprintf(rd, sizeof rd, "%.*s/rasters", (int)(slash - cfg.state_path), cfg.state_path);
+            ui_set_raster_dir(k.u, rd);
+        }
         k.sounds = cfg.sounds;
         int rate = app_audio_rate(k.a);
         /* a soft 35 ms tick at 1.2 kHz with a fade, to confirm a tap without startling */

@@ -4,6 +4,7 @@
  * the actions they emit.
  */
 #include "draw.h"
+#include "raster.h"
 
 #include <qrencode.h>
 #include <SDL2/SDL_image.h>
@@ -285,17 +286,14 @@ void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, 
     uint64_t h = hash_str(k);
     tex_entry *e = cache_find(u, k, h);
     if (!e && (e = cache_add(u, k, h)) != NULL && data && len) {
-        SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
-        SDL_Surface *s = rw ? IMG_LoadSizedSVG_RW(rw, side, side) : NULL;
+        /* an SVG's raster is kept on the state disk (raster.h); other pictures are decoded */
+        SDL_Surface *s = ui_raster_svg(u->raster_dir, data, len, side);
         if (!s) {
-            rw = SDL_RWFromConstMem(data, (int)len);
-            s = rw ? IMG_Load_RW(rw, 1) : NULL;
-        } else {
-            SDL_RWclose(rw);
+            SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+            SDL_Surface *img = rw ? IMG_Load_RW(rw, 1) : NULL;
+            s = img ? SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+            SDL_FreeSurface(img);
         }
-        SDL_Surface *c = s ? SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
-        SDL_FreeSurface(s);
-        s = c;
         if (s) {
             /* pictograms are white on transparent: tint them once, here */
             SDL_Color t = u->pal[color];

@@ -77,6 +77,7 @@ struct ui {
     SDL_Renderer *r;
     text_engine *te;
     char icon_dir[1024];
+    char raster_dir[1024];  /* where SVG rasters are kept (raster.h); empty: nowhere */
     float mm_config;
     int w, h;
     ui_metrics m;

@@ -77,6 +77,11 @@ void ui_destroy(ui *u)
     free(u);
 }
 
+void ui_set_raster_dir(ui *u, const char *dir)
+{
+    snprintf(u->raster_dir, sizeof u->raster_dir, "%s", dir ? dir : "");
+}
+
 void ui_resize(ui *u, int w, int h)
 {
     u->w = w;

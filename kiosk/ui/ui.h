@@ -27,6 +27,10 @@ typedef input_gesture ui_input;
 ui *ui_create(SDL_Renderer *r, text_engine *te, const char *data_dir, float px_per_mm, char *err, size_t errlen);
 void ui_destroy(ui *u);
 
+/* Keep SVG rasters in dir (on the state disk, raster.h) so later starts need not rasterise
+ * them again; NULL or "" (the default) keeps none. */
+void ui_set_raster_dir(ui *u, const char *dir);
+
 /* Tell the UI the output size changed (rotation, window). */
 void ui_resize(ui *u, int w, int h);
 

@@ -1,0 +1,130 @@
+/*
+ * raster.c: SVG rasters kept on the state disk (raster.h).
+ *
+ * A file is "KRS1", width and height (uint32, host order: the file never leaves the kiosk), then
+ * one zstd frame of width x height ARGB8888 pixels. Its name is a BLAKE2b hash of the size and
+ * the SVG's bytes, so a changed pictogram or panel never meets an old raster.
+ */
+#include "raster.h"
+
+#include <SDL2/SDL_image.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define MAGIC "KRS1"
+#define MAX_SIDE 4096
+
+static int cache_name(const char *dir, const unsigned char *data, size_t len, int side, char *out, size_t cap)
+{
+    unsigned char h[16];
+    crypto_generichash_state st;
+    uint32_t s = (uint32_t)side;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)"kiosk-raster:1:", 15);
+    crypto_generichash_update(&st, (const unsigned char *)&s, sizeof s);
+    crypto_generichash_update(&st, data, len);
+    crypto_generichash_final(&st, h, sizeof h);
+    char hex[33];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    int n = snprintf(out, cap, "%s/%s-%d.kr", dir, hex, side);
+    return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+/* The raster in path, or NULL when there is none or it is not whole. */
+static SDL_Surface *read_raster(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat sb;
+    unsigned char *buf = NULL;
+    SDL_Surface *s = NULL;
+    if (fstat(fd, &sb) != 0 || sb.st_size < 12 || sb.st_size > (off_t)MAX_SIDE * MAX_SIDE * 4) goto done;
+    size_t n = (size_t)sb.st_size;
+    if (!(buf = malloc(n)) || read(fd, buf, n) != (ssize_t)n || memcmp(buf, MAGIC, 4) != 0) goto done;
+    uint32_t w, h;
+    memcpy(&w, buf + 4, 4);
+    memcpy(&h, buf + 8, 4);
+    if (w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE) goto done;
+    size_t want = (size_t)w * h * 4;
+    if (ZSTD_getFrameContentSize(buf + 12, n - 12) != want) goto done;
+    s = SDL_CreateRGBSurfaceWithFormat(0, (int)w, (int)h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s || s->pitch != (int)w * 4 || ZSTD_decompress(s->pixels, want, buf + 12, n - 12) != want) {
+        SDL_FreeSurface(s);
+        s = NULL;
+    }
+done:
+    free(buf);
+    close(fd);
+    return s;
+}
+
+/* Empty the folder when it holds UI_RASTER_MAX_FILES or more (so it cannot fill the disk). */
+static void bound_folder(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) n += de->d_name[0] != '.';
+    if (n >= UI_RASTER_MAX_FILES) {
+        rewinddir(d);
+        char p[1400];
+        while ((de = readdir(d)) != NULL)
+            if (de->d_name[0] != '.' && snprintf(p, sizeof p, "%s/%s", dir, de->d_name) < (int)sizeof p) unlink(p);
+    }
+    closedir(d);
+}
+
+/* Keep s in path: written beside it and renamed, so a reader never sees half a file. */
+static void write_raster(const char *dir, const char *path, const SDL_Surface *s)
+{
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) return;
+    bound_folder(dir);
+    size_t raw = (size_t)s->w * (size_t)s->h * 4;
+    unsigned char *px = malloc(raw), *out = NULL;
+    size_t bound = ZSTD_compressBound(raw);
+    if (!px || !(out = malloc(12 + bound))) goto done;
+    for (int y = 0; y < s->h; y++)
+        memcpy(px + (size_t)y * (size_t)s->w * 4, (const uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch, (size_t)s->w * 4);
+    size_t z = ZSTD_compress(out + 12, bound, px, raw, 1);
+    if (ZSTD_isError(z)) goto done;
+    uint32_t w = (uint32_t)s->w, h = (uint32_t)s->h;
+    memcpy(out, MAGIC, 4);
+    memcpy(out + 4, &w, 4);
+    memcpy(out + 8, &h, 4);
+    char tmp[1300];
+    if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof tmp) goto done;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) goto done;
+    int ok = write(fd, out, 12 + z) == (ssize_t)(12 + z);
+    ok = close(fd) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) unlink(tmp);
+done:
+    free(px);
+    free(out);
+}
+
+SDL_Surface *ui_raster_svg(const char *dir, const unsigned char *data, size_t len, int side)
+{
+    if (!data || !len || side <= 0 || side > MAX_SIDE || len > INT32_MAX) return NULL;
+    char path[1200];
+    int keep = dir && dir[0] && cache_name(dir, data, len, side, path, sizeof path) == 0;
+    SDL_Surface *s = keep ? read_raster(path) : NULL;
+    if (s) return s;
+    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+    SDL_Surface *img = rw ? IMG_LoadSizedSVG_RW(rw, side, side) : NULL;
+    if (rw) SDL_RWclose(rw);
+    s = img ? SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+    SDL_FreeSurface(img);
+    if (s && keep) write_raster(dir, path, s);
+    return s;
+}

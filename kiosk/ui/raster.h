@@ -1,0 +1,26 @@
+/*
+ * raster: SVG pictograms rasterised once per content and size, the pixels kept on the state disk.
+ *
+ * Rasterising a pictogram (SDL_image's nanosvg) costs about 1.5 M instructions at 1080p, and the
+ * language screen alone shows fourteen: a fifth of the first frame. The rasters are the same on
+ * every start with the same pack and panel, so they are kept in files named by a hash of the
+ * SVG's bytes and the size, zstd-compressed (white on transparent: mostly runs), and a start
+ * after the first reads them instead. The pixels are exactly those SDL_image makes.
+ */
+#ifndef KIOSK_UI_RASTER_H
+#define KIOSK_UI_RASTER_H
+
+#include <SDL2/SDL.h>
+#include <stddef.h>
+
+/* Files the folder may hold: past that it is emptied and refilled (old packs' pictograms). */
+#define UI_RASTER_MAX_FILES 256
+
+/*
+ * The SVG in data[len] rasterised to side x side, ARGB8888, or NULL when it is not an SVG SDL_image
+ * reads. dir: the cache folder (made when missing); NULL or "" rasterises without keeping. A cache
+ * file that cannot be read or written is rasterised again, never an error. The caller frees.
+ */
+SDL_Surface *ui_raster_svg(const char *dir, const unsigned char *data, size_t len, int side);
+
+#endif
