@@ -86,8 +86,15 @@ if [ "${1:-}" = --cross ]; then
     export KIOSK_FIRMWARE=$dir/kiosk   # test_pack reads its symbols (the wrapper has none)
     # qemu-user's -L does not redirect statx, which 32-bit glibc's stat() uses: a file only the
     # sysroot has must be named by its sysroot path. espeak-ng's data is the one such file.
+    # And a 32-bit readdir() under qemu-user gets the 64-bit directory offsets ext4 gives a 64-bit
+    # process, fails with EOVERFLOW and espeak-ng finds no voices (a real armhf kernel or compat
+    # task gets 32-bit offsets): the data is read from a copy on tmpfs, whose offsets are small.
     data=$(ls -d "$(cd "$sysroot" && pwd)"/usr/lib/*/espeak-ng-data 2>/dev/null | head -n 1)
-    [ -z "$data" ] || export ESPEAK_DATA_PATH=${data%/espeak-ng-data}
+    if [ -n "$data" ]; then
+        espeak_copy=$(mktemp -d "$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/kiosk-espeak.XXXXXX")
+        trap 'rm -rf "$espeak_copy"' EXIT
+        cp -a "$data" "$espeak_copy/" && export ESPEAK_DATA_PATH=$espeak_copy
+    fi
     unit_tests "$dir" "$run" "$qemu" -L "$sysroot"
     run_done "unit tests, $dir under $(basename "$qemu")"
 else
