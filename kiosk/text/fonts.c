@@ -1,9 +1,11 @@
 /*
  * fonts.c: the text engine's fonts (text_priv.h): fallback.ini read into per-script chains of font
- * files, FreeType faces and HarfBuzz fonts per size, the font for each character, and the glyph
- * bitmap cache. No layout here.
+ * files, one mapping, FreeType face and HarfBuzz face per file with sizes and HarfBuzz fonts per
+ * size, the font for each character, and the glyph bitmap cache. No layout here.
  */
 #include "text_priv.h"
+
+#include FT_SIZES_H
 
 #include <ini.h>
 #include <stdio.h>
@@ -37,6 +39,10 @@ static int file_index(text_engine *te, const char *name)
     if (!nh) return -1;
     te->hbfaces = nh;
     te->hbfaces[te->nfiles] = NULL;
+    FT_Face *nff = realloc(te->ftfaces, sizeof *nff * (size_t)(te->nfiles + 1));
+    if (!nff) return -1;
+    te->ftfaces = nff;
+    te->ftfaces[te->nfiles] = NULL;
     te->metrics[te->nfiles][0] = te->metrics[te->nfiles][1] = 0;
     te->files[te->nfiles] = strdup(name);
     te->paths[te->nfiles] = NULL;
@@ -182,11 +188,12 @@ void text_engine_close(text_engine *te)
     if (!te) return;
     if (te->glyphs) glyph_cache_clear(te);
     free(te->glyphs);
-    for (int i = 0; i < te->nfonts; i++) {
-        hb_font_destroy(te->fonts[i].hb);
-        FT_Done_Face(te->fonts[i].face);
-    }
+    for (int i = 0; i < te->nfonts; i++) hb_font_destroy(te->fonts[i].hb);
     free(te->fonts);
+    /* a face frees its sizes; it reads the hb blob's memory, so it goes first */
+    for (int i = 0; te->ftfaces && i < te->nfiles; i++)
+        if (te->ftfaces[i]) FT_Done_Face(te->ftfaces[i]);
+    free(te->ftfaces);
     if (te->ft) FT_Done_FreeType(te->ft);
     for (int i = 0; i < te->nfiles; i++) { free(te->files[i]); free(te->paths[i]); }
     for (int i = 0; te->hbfaces && i < te->nfiles; i++) hb_face_destroy(te->hbfaces[i]);
@@ -219,23 +226,39 @@ static int font_instance(text_engine *te, int file, int size_px)
     te->fonts = nf;
     font_inst *fi = &te->fonts[te->nfonts];
     memset(fi, 0, sizeof *fi);
-    if (FT_New_Face(te->ft, te->paths[file], 0, &fi->face)) return -1;
-    if (FT_Set_Pixel_Sizes(fi->face, 0, (FT_UInt)size_px)) {
-        FT_Done_Face(fi->face);
-        return -1;
-    }
-    fi->file = file;
-    fi->size_px = size_px;
+    /* One mapping of the file for HarfBuzz and FreeType, and one FreeType face per file with a
+     * size per instance: a face per instance mapped the file again for each size (each copy's
+     * pages counted in the resident set) and parsed its tables again. */
     if (!te->hbfaces[file]) {
         hb_blob_t *blob = hb_blob_create_from_file(te->paths[file]);
         te->hbfaces[file] = hb_face_create(blob, 0);
         hb_blob_destroy(blob);
     }
+    if (!te->ftfaces[file]) {
+        hb_blob_t *blob = hb_face_reference_blob(te->hbfaces[file]);
+        unsigned int len = 0;
+        const char *data = hb_blob_get_data(blob, &len);
+        /* the face holds the blob; the data stays mapped until hb_face_destroy */
+        int bad = !len || FT_New_Memory_Face(te->ft, (const FT_Byte *)data, (FT_Long)len, 0, &te->ftfaces[file]);
+        hb_blob_destroy(blob);
+        if (bad) {
+            te->ftfaces[file] = NULL;
+            return -1;
+        }
+    }
+    fi->face = te->ftfaces[file];
+    if (FT_New_Size(fi->face, &fi->size) || FT_Activate_Size(fi->size) ||
+        FT_Set_Pixel_Sizes(fi->face, 0, (FT_UInt)size_px)) {
+        if (fi->size) FT_Done_Size(fi->size);
+        return -1;
+    }
+    fi->file = file;
+    fi->size_px = size_px;
     /* HarfBuzz's own OpenType functions on the shared face; positions in 1/64 px */
     fi->hb = hb_font_create(te->hbfaces[file]);
     hb_font_set_scale(fi->hb, size_px * 64, size_px * 64);
-    fi->ascent = (int)((fi->face->size->metrics.ascender + 63) >> 6);
-    fi->descent = (int)((-fi->face->size->metrics.descender + 63) >> 6);
+    fi->ascent = (int)((fi->size->metrics.ascender + 63) >> 6);
+    fi->descent = (int)((-fi->size->metrics.descender + 63) >> 6);
     if (te->metrics[file][0] > 0) fi->ascent = (int)(te->metrics[file][0] * (float)size_px + 0.99f);
     if (te->metrics[file][1] > 0) fi->descent = (int)(te->metrics[file][1] * (float)size_px + 0.99f);
     return te->nfonts++;
@@ -340,7 +363,8 @@ glyph_bm *text_glyph_get(text_engine *te, int font, uint32_t gid)
     g->gid = gid;
     te->glyph_count++;
     FT_Face face = te->fonts[font].face;
-    if (FT_Load_Glyph(face, gid, LOAD_FLAGS | FT_LOAD_RENDER) != 0) return g;
+    if (FT_Activate_Size(te->fonts[font].size) != 0 || FT_Load_Glyph(face, gid, LOAD_FLAGS | FT_LOAD_RENDER) != 0)
+        return g;
     FT_Bitmap *b = &face->glyph->bitmap;
     if (b->pixel_mode != FT_PIXEL_MODE_GRAY || b->width == 0 || b->rows == 0) return g;
     g->pixels = malloc((size_t)b->width * b->rows);

@@ -22,7 +22,8 @@
 typedef struct font_inst {
     int file;
     int size_px;
-    FT_Face face;
+    FT_Face face;        /* the file's face (ftfaces), shared by all sizes */
+    FT_Size size;        /* this instance's size on it: activate before loading a glyph */
     hb_font_t *hb;
     int ascent, descent; /* px */
 } font_inst;
@@ -50,6 +51,7 @@ struct text_engine {
     char **paths;        /* resolved paths, NULL when not found */
     float (*metrics)[2]; /* per file: ascent, descent in em from [metrics FILE]; 0 = the font's own */
     hb_face_t **hbfaces; /* per file, shared by all sizes: one copy of the big shaping tables */
+    FT_Face *ftfaces;    /* per file, on the same mapping as hbfaces' blob: one copy of the file in memory */
     int nfiles;
     chain *chains;
     int nchains;
