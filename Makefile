@@ -70,9 +70,13 @@ KIOSK_CFLAGS = -std=c17 -Wall -Wextra -Werror -pthread $(KIOSK_TARGET) -MMD -MP
 KIOSK_LDFLAGS = -pthread $(KIOSK_TARGET)
 # Asked once per make run, when first needed (not at all for deps or clean).
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags $$(PKGS)))$(PKG_CFLAGS)
-# libcurl and espeak-ng are opened at run time when first needed (see sync.c, speech.c): only
-# their headers are used at build time, and --as-needed keeps them off the start-up link.
-PKG_LIBS = $(eval PKG_LIBS := -Wl,--as-needed $$(shell $$(PKG_CONFIG) --libs $$(filter-out libcurl espeak-ng,$$(PKGS))) -lgettextpo -lcsv -lm -ldl)$(PKG_LIBS)
+# libcurl, espeak-ng, SDL_image, libical and libgettextpo are opened at run time when first needed
+# (platform/curl_dl.h, speech.c, img_dl.h, ical_dl.h, gpo_dl.h): only their headers are used at
+# build time, which keeps them and theirs off the start-up link. The tests that call them
+# themselves link them (DL_LIBS).
+DL_PKGS := libcurl espeak-ng SDL2_image libical
+PKG_LIBS = $(eval PKG_LIBS := -Wl,--as-needed $$(shell $$(PKG_CONFIG) --libs $$(filter-out $$(DL_PKGS),$$(PKGS))) -lcsv -lm -ldl)$(PKG_LIBS)
+DL_LIBS = $(eval DL_LIBS := $$(shell $$(PKG_CONFIG) --libs SDL2_image libical) -lgettextpo)$(DL_LIBS)
 
 COMPILE = $(CC) $(KIOSK_CPPFLAGS) $(CPPFLAGS) $(KIOSK_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 LINK = $(CC) $(KIOSK_LDFLAGS) $(CFLAGS) $(SAN) $(LDFLAGS)
@@ -151,7 +155,7 @@ $(BUILD)/kiosk-book: $(BUILD)/obj/kiosk/tools/kiosk_book.o $(BUILD)/libkiosk.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkiosk.a
 	@mkdir -p $(dir $@)
-	@$(COMPILE) -Itests/unit $< $(BUILD)/libkiosk.a $(KIOSK_LDFLAGS) $(LDFLAGS) $(PKG_LIBS) $(LDLIBS) -o $@
+	@$(COMPILE) -Itests/unit $< $(BUILD)/libkiosk.a $(KIOSK_LDFLAGS) $(LDFLAGS) $(PKG_LIBS) $(DL_LIBS) $(LDLIBS) -o $@
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BIN:=.d)
 
@@ -198,7 +202,7 @@ endif
 # libFuzzer targets (clang): build/fuzz/fuzz_manifest, build/fuzz/fuzz_offer. `make fuzz` builds
 # them and runs each briefly on its corpus; run one longer with e.g. build/fuzz/fuzz_offer -max_total_time=600.
 FUZZ_FLAGS = $(KIOSK_CPPFLAGS) -std=c17 -pthread -g -O1 -fsanitize=fuzzer,address,undefined -MMD -MP
-FUZZ_LIB = $(filter kiosk/pack/% kiosk/store/% kiosk/i18n/% kiosk/platform/wallclock.c kiosk/platform/secret.c kiosk/platform/fmt.c kiosk/booking/slots.c,$(LIB_SRC))
+FUZZ_LIB = $(filter kiosk/pack/% kiosk/store/% kiosk/i18n/% kiosk/platform/wallclock.c kiosk/platform/secret.c kiosk/platform/fmt.c kiosk/platform/gpo_dl.c kiosk/platform/ical_dl.c kiosk/booking/slots.c,$(LIB_SRC))
 # libFuzzer comes with clang (DEB_PKGS has clang and its runtime); FUZZ_CC=clang-16 picks another.
 FUZZ_CC ?= clang
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)

@@ -5,6 +5,7 @@
  */
 #include "app/app.h"
 #include "app/kiosk.h"
+#include "platform/img_dl.h"
 #include "platform/log.h"
 #include "platform/rotate.h"
 #include "platform/watchdog.h"
@@ -13,7 +14,6 @@
 #include "ui/ui.h"
 
 #include <SDL2/SDL.h>
-#include <SDL2/SDL_image.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -374,7 +374,7 @@ int main(int argc, char **argv)
     if (k.target) SDL_DestroyTexture(k.target);
     SDL_DestroyRenderer(k.r);
     SDL_DestroyWindow(k.win);
-    IMG_Quit();
+    img_dl_quit();
     SDL_Quit();
     return rc;
 }

@@ -25,7 +25,7 @@
 #include "store/local.h"
 
 #include <ctype.h>
-#include <libical/ical.h>
+#include "platform/ical_dl.h"
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>

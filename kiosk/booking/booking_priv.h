@@ -11,7 +11,7 @@
 #include "booking/caldav.h"
 #include "booking/code.h"
 
-#include <libical/ical.h>
+#include "platform/ical_dl.h"
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -13,7 +13,7 @@
  */
 #include "booking/slots.h"
 
-#include <libical/ical.h>
+#include "platform/ical_dl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  */
 #include "i18n.h"
 
-#include <gettext-po.h>
+#include "platform/gpo_dl.h"
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  */
 #include "integreat_priv.h"
 
-#include <libical/ical.h>
+#include "platform/ical_dl.h"
 #include <string.h>
 
 /* "2027-05-04T17:00:00+02:00" -> date and wall time (the event's own zone) */

@@ -14,7 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
-#include <gettext-po.h>
+#include "platform/gpo_dl.h"
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,9 +5,9 @@
  */
 #include "draw.h"
 #include "raster.h"
+#include "platform/img_dl.h"
 
 #include <qrencode.h>
-#include <SDL2/SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,7 +288,7 @@ void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, 
     if (!e && (e = cache_add(u, k, h)) != NULL && data && len) {
         /* an SVG's raster is kept on the state disk (raster.h); other pictures are decoded */
         SDL_Surface *s = ui_raster_svg(u->raster_dir, data, len, side);
-        if (!s) {
+        if (!s && img_dl_ready()) {
             SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
             SDL_Surface *img = rw ? IMG_Load_RW(rw, 1) : NULL;
             s = img ? SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;

@@ -7,7 +7,8 @@
  */
 #include "raster.h"
 
-#include <SDL2/SDL_image.h>
+#include "platform/img_dl.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +121,7 @@ SDL_Surface *ui_raster_svg(const char *dir, const unsigned char *data, size_t le
     int keep = dir && dir[0] && cache_name(dir, data, len, side, path, sizeof path) == 0;
     SDL_Surface *s = keep ? read_raster(path) : NULL;
     if (s) return s;
+    if (!img_dl_ready()) return NULL;
     SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
     SDL_Surface *img = rw ? IMG_LoadSizedSVG_RW(rw, side, side) : NULL;
     if (rw) SDL_RWclose(rw);

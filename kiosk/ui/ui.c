@@ -7,7 +7,6 @@
 #include <assert.h>
 #include <qrencode.h>
 
-#include <SDL2/SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
