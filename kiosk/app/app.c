@@ -302,6 +302,8 @@ static void load_languages(app *a)
     char *zone = store_meta(a->st, "timezone");
     snprintf(a->zone, sizeof a->zone, "%s", zone && slots_zone_known(zone) ? zone : STORE_DEFAULT_ZONE);
     free(zone);
+    /* the booking worker reads its local days in the same zone, also after a pack installs */
+    if (a->booker) booking_worker_set_zone(a->booker, a->zone);
 }
 
 int app_open(app **out, const app_config *cfg, char *err, size_t errlen)

@@ -41,6 +41,12 @@ static char *dup_or_null(const char *s)
 
 /* ---- open / close ---- */
 
+/* A zone the handle can hold and ICU knows; NULL or "" stand for STORE_DEFAULT_ZONE. */
+static int zone_ok(const char *zone)
+{
+    return !zone || !*zone || (strlen(zone) < sizeof ((booking *)0)->zone && slots_zone_known(zone));
+}
+
 static int config_copy(booking *b, const booking_config *cfg)
 {
     b->remote = cfg->caldav_url && *cfg->caldav_url;
@@ -51,9 +57,7 @@ static int config_copy(booking *b, const booking_config *cfg)
     if ((cfg->caldav_url && !b->url) || (cfg->caldav_user && !b->user) || (cfg->caldav_password && !b->password) ||
         !b->kiosk_id)
         return -1;
-    const char *zone = cfg->zone && *cfg->zone ? cfg->zone : STORE_DEFAULT_ZONE;
-    if (strlen(zone) >= sizeof b->zone) return -1;
-    snprintf(b->zone, sizeof b->zone, "%s", zone);
+    booking_set_zone(b, cfg->zone, NULL, 0); /* booking_open checked it */
     b->dav = (caldav_config){.base_url = b->url, .user = b->user, .password = b->password,
                              .timeout_s = cfg->timeout_s > 0 ? cfg->timeout_s : 10};
     return 0;
@@ -63,8 +67,7 @@ int booking_open(booking **out, const booking_config *cfg, char *err, size_t err
 {
     *out = NULL;
     if (!cfg || !cfg->db_path || !*cfg->db_path) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no database path");
-    if (cfg->zone && *cfg->zone && (strlen(cfg->zone) >= sizeof ((booking *)0)->zone || !slots_zone_known(cfg->zone)))
-        return bk_fail(err, errlen, BOOKING_ERR_ZONE, "\"%.64s\"", cfg->zone);
+    if (!zone_ok(cfg->zone)) return bk_fail(err, errlen, BOOKING_ERR_ZONE, "\"%.64s\"", cfg->zone);
     if (sodium_init() < 0) return bk_fail(err, errlen, BOOKING_ERR_INTERNAL, "libsodium failed to start");
     booking *b = calloc(1, sizeof *b);
     if (!b) return bk_fail(err, errlen, BOOKING_ERR_NOMEM, NULL);
@@ -81,6 +84,14 @@ int booking_open(booking **out, const booking_config *cfg, char *err, size_t err
     }
     bk_purge_personal(b);
     *out = b;
+    return BOOKING_OK;
+}
+
+int booking_set_zone(booking *b, const char *zone, char *err, size_t errlen)
+{
+    if (!b) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no handle");
+    if (!zone_ok(zone)) return bk_fail(err, errlen, BOOKING_ERR_ZONE, "\"%.64s\"", zone);
+    snprintf(b->zone, sizeof b->zone, "%s", zone && *zone ? zone : STORE_DEFAULT_ZONE);
     return BOOKING_OK;
 }
 

@@ -91,6 +91,12 @@ int booking_open(booking **out, const booking_config *cfg, char *err, size_t err
 void booking_close(booking *b);
 
 /*
+ * Local days from now on in zone (NULL or "" = STORE_DEFAULT_ZONE): a newly installed pack may
+ * be another district's. BOOKING_OK, or BOOKING_ERR_ZONE with err (the zone stays as it was).
+ */
+int booking_set_zone(booking *b, const char *zone, char *err, size_t errlen);
+
+/*
  * Book a seat in the slot r->start..r->end. Returns BOOKING_OK and fills *out (state CONFIRMED,
  * QUEUED or TAKEN: a server that cannot be reached queues the request, it is no error), or an
  * error code with err filled (BOOKING_ERR_REQUEST, _DB e.g. disk full, _REFUSED e.g. bad

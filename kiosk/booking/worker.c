@@ -4,9 +4,11 @@
 #include "worker.h"
 
 #include "platform/fmt.h"
+#include "platform/log.h"
 #include "platform/job.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdatomic.h>
@@ -33,6 +35,10 @@ struct booking_worker {
     booking *b;
     job_queue *q;
     atomic_int queued;
+    /* a zone the UI thread asked for, taken over by the worker before its next job */
+    pthread_mutex_t zone_lock;
+    char zone[64];
+    int zone_new;
 };
 
 static void bjob_destroy(job *base)
@@ -147,16 +153,34 @@ static void run_job(job *base, void *ctx)
     j->req.name = j->req.phone = NULL;
 }
 
+/* On the worker thread, which alone touches the handle: the zone asked for last, if any. */
+static void take_zone(booking_worker *w)
+{
+    char zone[sizeof w->zone];
+    pthread_mutex_lock(&w->zone_lock);
+    int fresh = w->zone_new;
+    memcpy(zone, w->zone, sizeof zone);
+    w->zone_new = 0;
+    pthread_mutex_unlock(&w->zone_lock);
+    char err[256];
+    if (fresh && booking_set_zone(w->b, zone, err, sizeof err) != BOOKING_OK) log_msg("booking", "%s", err);
+}
+
 static void flush_outbox(void *ctx)
 {
     booking_worker *w = ctx;
+    take_zone(w);
     int q;
     /* unreachable is the usual reason and says nothing new every minute: the count stays as it was */
     if (booking_flush_outbox(w->b, &q, NULL, 0) == BOOKING_OK) atomic_store(&w->queued, q);
 }
 
 /* The queue's run gets the booking handle; the idle flush needs the worker for its count. */
-static void run_any(job *base, void *ctx) { run_job(base, ((booking_worker *)ctx)->b); }
+static void run_any(job *base, void *ctx)
+{
+    take_zone(ctx);
+    run_job(base, ((booking_worker *)ctx)->b);
+}
 
 int booking_worker_start(booking_worker **out, const booking_config *cfg, int flush_s, char *err, size_t errlen)
 {
@@ -172,9 +196,11 @@ int booking_worker_start(booking_worker **out, const booking_config *cfg, int fl
         return rc;
     }
     atomic_init(&w->queued, -1);
+    pthread_mutex_init(&w->zone_lock, NULL);
     if (job_queue_start(&w->q, w, flush_outbox, (flush_s > 0 ? flush_s : 60) * 1000) != 0) {
         snprintf(err, errlen, "%s: cannot start its thread", booking_strerror(BOOKING_ERR_INTERNAL));
         booking_close(w->b);
+        pthread_mutex_destroy(&w->zone_lock);
         free(w);
         return BOOKING_ERR_INTERNAL;
     }
@@ -187,7 +213,18 @@ void booking_worker_stop(booking_worker *w)
     if (!w) return;
     job_queue_stop(w->q);
     booking_close(w->b);
+    pthread_mutex_destroy(&w->zone_lock);
     free(w);
+}
+
+int booking_worker_set_zone(booking_worker *w, const char *zone)
+{
+    if (!w || (zone && strlen(zone) >= sizeof w->zone)) return -1;
+    pthread_mutex_lock(&w->zone_lock);
+    snprintf(w->zone, sizeof w->zone, "%s", zone ? zone : "");
+    w->zone_new = 1;
+    pthread_mutex_unlock(&w->zone_lock);
+    return 0;
 }
 
 static bjob *new_job(int kind)

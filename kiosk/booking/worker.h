@@ -58,6 +58,13 @@ int booking_worker_poll(booking_worker *w, unsigned gen, booking_result *out);
 /* A job is waiting, running or unread. */
 int booking_worker_busy(booking_worker *w);
 
+/*
+ * The district's zone for local days (staff lists, exports) from the next job on, as after
+ * booking_set_zone: a newly installed pack may bring another. Copied; an unknown zone is logged
+ * by the worker and the old one kept. Returns 0, or -1 (longer than any zone name).
+ */
+int booking_worker_set_zone(booking_worker *w, const char *zone);
+
 /* Requests waiting in the outbox after the last delivery attempt (for staff), -1 unknown. */
 int booking_worker_queued(booking_worker *w);
 

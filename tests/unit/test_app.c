@@ -6,6 +6,7 @@
  */
 #include "check.h"
 #include "app/app.h"
+#include "booking/slots.h"
 #include "platform/input.h"
 
 #include <sodium.h>
@@ -263,6 +264,83 @@ TEST(district_zone_shows_times)
     CHECK(when[0][0] && !strcmp(when[0], looked[0]), "Berlin district: the same time (%s / %s)", when[0], looked[0]);
     CHECK(when[1][0] && strcmp(when[1], looked[1]) != 0, "Kabul district: Kabul's clock (%s / %s)", when[1],
           looked[1]);
+}
+
+/*
+ * A pack of another district installs while the kiosk runs: the booking worker, started in the
+ * old pack's zone, reads local days and times in the new one from then on (staff's export shows
+ * a booking on the new zone's clock).
+ */
+TEST(new_pack_zone_reaches_the_booking_worker)
+{
+    char content[400], kabul[400], media[400];
+    snprintf(content, sizeof content, "%s/newzone-content.db", dir);
+    snprintf(kabul, sizeof kabul, "%s/newzone-kabul.db", dir);
+    snprintf(media, sizeof media, "%s/newzone-media", dir);
+    CHECK(check_sh("cp %s/content/demo.db %s && cp %s/content/demo.db %s && "
+                   "sqlite3 %s \"UPDATE meta SET value='Asia/Kabul' WHERE key='timezone'\" && "
+                   "rm -rf %s && mkdir -p %s/stick && echo x > %s/stick/README.txt",
+                   build, content, build, kabul, kabul, media, media, media) == 0,
+          "a Berlin pack installed, a Kabul one ready, a stick");
+    app_config c;
+    app_config_defaults(&c);
+    snprintf(c.content, sizeof c.content, "%s", content);
+    snprintf(c.state_path, sizeof c.state_path, "%s/newzone-state.db", dir);
+    snprintf(c.media_dir, sizeof c.media_dir, "%s", media);
+    snprintf(c.staff_pin_hash, sizeof c.staff_pin_hash, "%s",
+             "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI");
+    c.booking = 1;
+    unlink(c.state_path);
+    app *a = NULL;
+    char err[512];
+    if (app_open(&a, &c, err, sizeof err) != 0) printf("app_open: %s\n", err);
+    if (!a) return;
+    app_tick(a, now_ms);
+    const app_state *s = app_get_state(a);
+    CHECK(to_consent(a, "caritas-mbe"), "at the consent screen");
+    act(a, ACT_BOOK_CONFIRM, NULL, 0);
+    TICK_UNTIL(a, s->book_state != BOOK_SENDING, 5000);
+    CHECK(s->book_state == BOOK_CONFIRMED, "booked in the Berlin pack (state %d)", s->book_state);
+    /* the new pack takes the old one's place, as an installation does; the kiosk reloads at the start screen */
+    act(a, ACT_LANGUAGES, NULL, 0);
+    CHECK(rename(kabul, content) == 0, "the Kabul pack installed");
+    app_sync_update(a, &(sync_status){.content_changed = 1});
+    act(a, ACT_STAFF_ENTER, NULL, 0);
+    for (const char *d = "2468"; *d; d++) act(a, ACT_PIN_DIGIT, (char[]){*d, 0}, 0);
+    act(a, ACT_PIN_OK, NULL, 0);
+    TICK_UNTIL(a, !s->pin_checking, 10000);
+    CHECK(s->screen == SCREEN_STAFF, "staff mode (screen %d)", s->screen);
+    TICK_UNTIL(a, !s->staff_exporting, 5000); /* today's list, asked for on the way in */
+    act(a, ACT_STAFF_EXPORT, NULL, 0);
+    TICK_UNTIL(a, !s->staff_exporting, 5000);
+    CHECK(strstr(s->staff_msg, "/stick/bookings-"), "exported: %s", s->staff_msg);
+    app_close(a);
+    /* the booking's start on Kabul's clock and on Berlin's, as the CSV writes them */
+    char kabul_at[40] = "", berlin_at[40] = "", csv[8192] = "";
+    sqlite3 *d = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t start = 0;
+    if (sqlite3_open_v2(c.state_path, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(d, "SELECT slot_start FROM booking", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        start = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+    char day[11];
+    int minute;
+    if (start && slots_local_time(start, "Asia/Kabul", day, &minute) == 0)
+        snprintf(kabul_at, sizeof kabul_at, ",%s %02d:%02d,", day, minute / 60, minute % 60);
+    if (start && slots_local_time(start, "Europe/Berlin", day, &minute) == 0)
+        snprintf(berlin_at, sizeof berlin_at, ",%s %02d:%02d,", day, minute / 60, minute % 60);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "cat %s/stick/bookings-*.csv 2>/dev/null", media);
+    FILE *p = popen(cmd, "r");
+    if (p) {
+        size_t n = fread(csv, 1, sizeof csv - 1, p);
+        csv[n] = 0;
+        pclose(p);
+    }
+    CHECK(kabul_at[0] && strstr(csv, kabul_at) && !strstr(csv, berlin_at),
+          "the export has the booking at Kabul's %s, not Berlin's %s: %s", kabul_at, berlin_at, csv);
 }
 
 TEST(late_booking_after_reset)
@@ -610,6 +688,7 @@ int main(int argc, char **argv)
     RUN(search_pages);
     RUN(back_goes_where_it_came_from);
     RUN(district_zone_shows_times);
+    RUN(new_pack_zone_reaches_the_booking_worker);
     RUN(late_booking_after_reset);
     RUN(late_booking_same_session);
     RUN(check_then_leave_leaves_no_staging);

@@ -481,6 +481,56 @@ TEST(worker_copies_whole_texts)
     booking_worker_stop(w);
 }
 
+/* An hour of the tests (base + hour) whose New York day is not Berlin's; both days; -1 none. */
+static int hour_of_two_days(char ny[11], char berlin[11])
+{
+    for (int h = 1; h < 48; h++) {
+        slots_local_day(base + h * 3600, "America/New_York", ny, NULL);
+        slots_local_day(base + h * 3600, "Europe/Berlin", berlin, NULL);
+        if (strcmp(ny, berlin)) return h;
+    }
+    return -1;
+}
+
+/* The staff list of local day on worker w (generation 1): how many bookings, -1 on failure. */
+static int worker_day_count(booking_worker *w, const char *day)
+{
+    booking_result res = {0};
+    if (booking_worker_staff(w, 1, day, NULL) != 0) return -1;
+    int got = 0;
+    for (int i = 0; i < 500 && !(got = booking_worker_poll(w, 1, &res)); i++) usleep(10000);
+    int n = got && res.job == BOOKING_JOB_STAFF && res.rc == BOOKING_OK ? res.nlist : -1;
+    free(res.list);
+    return n;
+}
+
+/* A new pack of another district: the worker reads local days in the zone it is told from then
+ * on, not in the one it started with; a zone ICU does not know leaves the last good one. */
+TEST(worker_takes_a_new_zone)
+{
+    char path[800], err[256] = "";
+    snprintf(path, sizeof path, "%s/worker-zone.db", dir);
+    unlink(path);
+    booking_config c = {.db_path = path, .kiosk_id = "test-worker", .zone = "Europe/Berlin"};
+    booking_worker *w = NULL;
+    CHECK(booking_worker_start(&w, &c, 60, err, sizeof err) == BOOKING_OK, "worker started in Berlin: %s", err);
+    if (!w) return;
+    char ny[11] = "", berlin[11] = "";
+    int hour = hour_of_two_days(ny, berlin);
+    booking_request r = req("zone-worker", hour, 1, NULL, NULL);
+    booking_result res = {0};
+    CHECK(hour > 0 && booking_worker_book(w, 1, &r) == 0, "posted at +%dh (New York %s, Berlin %s)", hour, ny, berlin);
+    for (int i = 0; i < 500 && !booking_worker_poll(w, 1, &res); i++) usleep(10000);
+    CHECK(res.job == BOOKING_JOB_BOOK && res.rc == BOOKING_OK, "booked: %s", res.err);
+    CHECK(worker_day_count(w, berlin) == 1 && worker_day_count(w, ny) == 0, "on Berlin's %s, as started", berlin);
+    CHECK(booking_worker_set_zone(w, "America/New_York") == 0, "told New York");
+    int on_ny = worker_day_count(w, ny), on_berlin = worker_day_count(w, berlin);
+    CHECK(on_ny == 1 && on_berlin == 0, "now on New York's %s (%d), not Berlin's (%d)", ny, on_ny, on_berlin);
+    CHECK(booking_worker_set_zone(w, "Mars/Olympus") == 0 && worker_day_count(w, ny) == 1,
+          "an unknown zone keeps New York");
+    booking_worker_stop(w);
+}
+
 /* A slot after 2038 is written with its own date, not one a 32-bit time_t made of it. */
 TEST(times_after_2038)
 {
@@ -506,13 +556,8 @@ TEST(zone_of_local_days)
     CHECK(booking_open(&b, &c, err, sizeof err) == 0, "opened in New York time: %s", err);
     if (!b) return;
     /* an hour whose New York day is not Berlin's */
-    int hour = -1;
     char ny[11] = "", berlin[11] = "";
-    for (int h = 1; h < 48 && hour < 0; h++) {
-        slots_local_day(base + h * 3600, "America/New_York", ny, NULL);
-        slots_local_day(base + h * 3600, "Europe/Berlin", berlin, NULL);
-        if (strcmp(ny, berlin)) hour = h;
-    }
+    int hour = hour_of_two_days(ny, berlin);
     booking_info a;
     CHECK(hour > 0 && book(b, req("zone", hour, 1, NULL, NULL), &a) == 0 && a.state == BOOKING_CONFIRMED,
           "booked at +%dh (New York %s, Berlin %s)", hour, ny, berlin);
@@ -938,6 +983,7 @@ int main(int argc, char **argv)
     RUN(local_list_and_exports);
     RUN(times_after_2038);
     RUN(worker_copies_whole_texts);
+    RUN(worker_takes_a_new_zone);
     RUN(zone_of_local_days);
     RUN(local_purge_after_slot);
     RUN(local_race);
