@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unicode/ucal.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
@@ -242,3 +243,16 @@ int imp_slug(const char *in, char *out, size_t len)
 }
 
 int imp_lang_known(const char *lang) { return lang && i18n_lang_find(lang) != NULL; }
+
+double imp_zone_std_offset(const char *zone)
+{
+    UChar uz[64];
+    u_uastrncpy(uz, zone, 63);
+    uz[63] = 0;
+    UErrorCode e = U_ZERO_ERROR;
+    UCalendar *c = ucal_open(uz, -1, "en", UCAL_GREGORIAN, &e);
+    if (U_FAILURE(e)) return 0;
+    int32_t ms = ucal_get(c, UCAL_ZONE_OFFSET, &e);
+    ucal_close(c);
+    return U_FAILURE(e) ? 0 : ms / 3600000.0;
+}

@@ -7,20 +7,20 @@
  * always say the same.
  */
 #include "import_priv.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unicode/ucal.h>
-#include <unicode/ustring.h>
 
 typedef struct exporter {
     sqlite3 *db;
     char *err;
     size_t errlen;
     const char *source_lang;
+    char zone[64];           /* the pack's zone (meta "timezone"), for schedules without their own */
 } exporter;
 
 static json_t *jstr(const unsigned char *s) { return s ? json_string((const char *)s) : NULL; }
@@ -72,20 +72,6 @@ static const char *src_text(exporter *x, json_t *i18n, const char *key)
 {
     json_t *v = json_object_get(json_object_get(i18n, x->source_lang), key);
     return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-/* HSDS's schedule.timezone is a UTC offset in hours; the zone's standard offset, as ICU has it. */
-static double std_offset_hours(const char *zone)
-{
-    UChar uz[64];
-    u_uastrncpy(uz, zone, 63);
-    uz[63] = 0;
-    UErrorCode e = U_ZERO_ERROR;
-    UCalendar *c = ucal_open(uz, -1, "en", UCAL_GREGORIAN, &e);
-    if (U_FAILURE(e)) return 0;
-    int32_t ms = ucal_get(c, UCAL_ZONE_OFFSET, &e);
-    ucal_close(c);
-    return U_FAILURE(e) ? 0 : ms / 3600000.0;
 }
 
 static json_t *phones_of(exporter *x, const char *col, const char *owner_kind, const unsigned char *owner)
@@ -232,8 +218,9 @@ static json_t *schedules_of(exporter *x, const unsigned char *sid)
         set_str(s, "valid_from", sqlite3_column_text(st, 8));
         set_str(s, "valid_to", sqlite3_column_text(st, 9));
         const char *tz = (const char *)sqlite3_column_text(st, 10);
-        json_object_set_new(s, "timezone", json_real(std_offset_hours(tz ? tz : "Europe/Berlin")));
-        json_object_set_new(s, "x_kiosk_timezone", json_string(tz ? tz : "Europe/Berlin"));
+        /* HSDS's timezone is a UTC offset, which cannot say when daylight saving begins */
+        json_object_set_new(s, "timezone", json_real(imp_zone_std_offset(tz ? tz : x->zone)));
+        json_object_set_new(s, "x_kiosk_timezone", json_string(tz ? tz : x->zone));
         if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
             json_object_set_new(s, "x_kiosk_slot_minutes", json_integer(sqlite3_column_int(st, 11)));
             json_object_set_new(s, "x_kiosk_capacity", json_integer(sqlite3_column_int(st, 12)));
@@ -340,6 +327,7 @@ static json_t *pack_ext(exporter *x)
         else if (!strcmp(k, "content_version")) json_object_set_new(p, "version", json_integer(atoll(v)));
         else if (!strcmp(k, "source_language")) json_object_set_new(p, "source_language", json_string(v));
         else if (!strcmp(k, "demo")) json_object_set_new(p, "demo", json_boolean(!strcmp(v, "1")));
+        else if (!strcmp(k, "timezone")) json_object_set_new(p, "timezone", json_string(v));
         else if (!strncmp(k, "title:", 6)) json_object_set_new(i18n, k + 6, json_pack("{ss}", "title", v));
     }
     sqlite3_finalize(st);
@@ -564,6 +552,11 @@ int imp_export_hsds(const char *db_path, const char *out_dir, char *err, size_t 
     if (st && sqlite3_step(st) == SQLITE_ROW) snprintf(srcbuf, sizeof srcbuf, "%s", sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     x.source_lang = srcbuf;
+    snprintf(x.zone, sizeof x.zone, "%s", STORE_DEFAULT_ZONE);
+    st = rc ? NULL : prep(&x, "SELECT value FROM meta WHERE key='timezone'", NULL);
+    if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(x.zone, sizeof x.zone, "%s", sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
     if (!rc) {
         pack = pack_ext(&x);
         orgs = organizations(&x);

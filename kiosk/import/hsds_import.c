@@ -9,6 +9,7 @@
 #include "hsds_priv.h"
 
 #include "i18n/i18n.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -261,12 +262,12 @@ static int schedule_src(importer *im, const char *sid, json_t *s, const char *lo
     }
     const char *zone = jstr(s, "x_kiosk_timezone");
     json_t *tz = json_object_get(s, "timezone");
-    if (!zone && tz && !(json_is_number(tz) && json_number_value(tz) == 1.0))
-        /* an offset cannot say which zone, and so not when daylight saving begins */
-        return SFAIL(IMP_ERR_UNMAPPED, "field timezone: a UTC offset other than Europe/Berlin's needs x_kiosk_timezone",
-                     im->file, sid, id);
-    if (zone && strcmp(zone, "Europe/Berlin")) json_object_set_new(r, "timezone", json_string(zone));
-    else if (zone) json_object_set_new(r, "timezone", json_string(zone));
+    /* an offset cannot say which zone, and so not when daylight saving begins: only the pack's
+     * own zone's is taken, as that zone (the build gives a schedule without one the pack's) */
+    if (!zone && tz && !(json_is_number(tz) && json_number_value(tz) == imp_zone_std_offset(im->zone)))
+        return SFAIL(IMP_ERR_UNMAPPED, "field timezone: a UTC offset other than %s's needs x_kiosk_timezone",
+                     im->file, sid, id, im->zone);
+    if (zone) json_object_set_new(r, "timezone", json_string(zone));
     json_t *sl = json_object_get(s, "x_kiosk_slot_minutes"), *cap = json_object_get(s, "x_kiosk_capacity");
     if (json_is_number(sl) && json_is_number(cap)) {
         json_object_set_new(r, "slot_minutes", json_integer((json_int_t)json_number_value(sl)));
@@ -472,6 +473,7 @@ static int cats_src(importer *im, json_t *out, const char *pict_out)
 int hsds_to_sources(importer *im, json_t *services, json_t *orgs, json_t *terms, json_t *ext, json_t *intake,
                     const char *out_dir)
 {
+    im->zone = jstr(ext, "timezone") ? jstr(ext, "timezone") : STORE_DEFAULT_ZONE;
     int rc = collect(im, services, orgs, terms);
     json_t *offers = json_array(), *org_src_a = json_array(), *cats = json_array(), *pack = NULL;
     size_t i;

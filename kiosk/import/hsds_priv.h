@@ -25,6 +25,7 @@ typedef struct importer {
     json_t *used_terms; /* HSDS id -> true */
     json_t *seen_langs; /* code -> true */
     json_t *offers;     /* our offer sources */
+    const char *zone;   /* the pack's zone (x_kiosk_pack's "timezone", else STORE_DEFAULT_ZONE) */
 } importer;
 
 /* o[k] when it is a non-empty string, else NULL. */

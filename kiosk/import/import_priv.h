@@ -52,6 +52,10 @@ int imp_slug(const char *in, char *out, size_t len);
 /* Is lang one of the kiosk's content languages? */
 int imp_lang_known(const char *lang);
 
+/* An IANA zone's standard UTC offset in hours (ICU), as HSDS's numeric schedule.timezone has it:
+ * 1 for Europe/Berlin, -5 for America/New_York; 0 for a zone ICU cannot open. */
+double imp_zone_std_offset(const char *zone);
+
 /* HTML (libxml2's parser) as plain text: paragraphs, list items as "• ", link targets in
  * brackets; scripts and styles dropped. NULL when out of memory. Caller frees. */
 char *imp_html_text(const char *html, size_t len);

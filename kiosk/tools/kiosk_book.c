@@ -44,7 +44,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: kiosk-book --db FILE [--caldav URL --user U --password-file F] [--kiosk ID] [--timeout S]\n"
-            "                  [--timezone ZONE (local days of list and exports; default Europe/Berlin)]\n"
+            "                  [--timezone ZONE (local days of list and exports; default " STORE_DEFAULT_ZONE ")]\n"
             "                  [--title T] [--location L] COMMAND ...\n"
             "  book OFFER START END CAPACITY [NAME PHONE] | lookup CODE | cancel CODE | flush | list DAY\n"
             "  export-ics [DAY] | export-csv [DAY] | taken OFFER START END CAPACITY | ensure-calendar OFFER [NAME]\n"

@@ -103,6 +103,12 @@ TEST(export_validates)
     CHECK(json_is_number(json_object_get(sched, "timezone")) && json_number_value(json_object_get(sched, "timezone")) == 1.0,
           "numeric timezone is Berlin's standard offset");
     CHECK(!strcmp(json_string_value(json_object_get(sched, "x_kiosk_timezone")), "Europe/Berlin"), "IANA zone beside it");
+    snprintf(p, sizeof p, "%s/json/x_kiosk_pack.json", out);
+    json_t *pack = json_load_file(p, 0, &je);
+    CHECK(json_is_string(json_object_get(pack, "timezone")) &&
+              !strcmp(json_string_value(json_object_get(pack, "timezone")), "Europe/Berlin"),
+          "the pack's own zone in its extension");
+    json_decref(pack);
     json_t *ar = json_object_get(json_object_get(first, "x_kiosk_i18n"), "ar");
     CHECK(json_is_string(json_object_get(ar, "name")) && !strcmp(json_string_value(json_object_get(ar, "status")), "machine"),
           "Arabic translation with its status in the extension");
@@ -196,7 +202,8 @@ TEST(bad_hsds)
     rc = import_changed("json", "python3 -c \"import json; d=json.load(open('services.json')); "
                                 "s=d[2]['schedules'][0]; s['timezone']=-5; del s['x_kiosk_timezone']; "
                                 "json.dump(d, open('services.json','w'))\"", err, sizeof err);
-    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "field timezone"), "offset without a zone: %s", err);
+    CHECK(rc == IMP_ERR_UNMAPPED && strstr(err, "field timezone") && strstr(err, "Europe/Berlin's"),
+          "offset without a zone: %s", err);
 
     rc = import_changed("tabular", "sed -i '3s/^[^,]*,/'\"$(sed -n '2s/,.*//p' services.csv)\"',/' services.csv", err,
                         sizeof err);
@@ -205,6 +212,19 @@ TEST(bad_hsds)
     rc = import_changed("tabular", "sed -i '0,/,ar,machine,/s//,zz,machine,/' x_kiosk_translations.csv", err, sizeof err);
     CHECK(rc == IMP_ERR_LANGUAGE, "unknown language in the translations table: %s", err);
     CHECK(exists("%s/keep", out) && !exists("%s.partial", out), "still the old tree after every refusal");
+    /* in a New York district the same offset is New York's: the schedule takes the pack's zone */
+    rc = import_changed("json", "python3 -c \"import json; d=json.load(open('services.json')); "
+                                "s=d[2]['schedules'][0]; s['timezone']=-5; del s['x_kiosk_timezone']; "
+                                "json.dump(d, open('services.json','w')); p=json.load(open('x_kiosk_pack.json')); "
+                                "p['timezone']='America/New_York'; json.dump(p, open('x_kiosk_pack.json','w'))\"",
+                        err, sizeof err);
+    char built[800];
+    snprintf(built, sizeof built, "%s/ny.db", dir);
+    CHECK(rc == IMP_OK && pack_build(out, built, err, sizeof err) == 0 &&
+              check_sh("test \"$(sqlite3 %s \"SELECT value FROM meta WHERE key='timezone'\")\" = America/New_York && "
+                       "sqlite3 %s \"SELECT count(*) FROM schedule WHERE timezone='America/New_York'\" | grep -qx 1",
+                       built, built) == 0,
+          "the pack's zone's offset is taken as that zone: %s", err);
 }
 
 /* A CSV file with the given bytes, read back. */
