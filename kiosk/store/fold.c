@@ -200,6 +200,17 @@ static UChar *fold_u16(const store_folder *f, const char *utf8, int32_t *n)
 
 char *store_fold(store_folder *f, const char *utf8)
 {
+    /* ASCII alone folds to its lower case (nothing to decompose, no marks, no letter of the list
+     * above): a third of the text re-indexed for a delta, spared three ICU passes */
+    const char *p = utf8 ? utf8 : "";
+    size_t len = 0;
+    while (p[len] && (unsigned char)p[len] < 0x80) len++;
+    if (!p[len]) {
+        char *out = malloc(len + 1);
+        if (!out) return NULL;
+        for (size_t i = 0; i <= len; i++) out[i] = p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] + 32) : p[i];
+        return out;
+    }
     int32_t n = 0;
     UChar *u = fold_u16(f, utf8 ? utf8 : "", &n);
     char *out = u ? to_utf8(u, n) : NULL;

@@ -130,6 +130,7 @@ TEST(fold_as_the_icu_rules)
         "", "Müller Straße İSTANBUL ılık IŞIK Öğretmen", "ΣΊΣΥΦΟΣ Ὀδυσσεύς", "Łódź Đakovo Æsir Œuvre ø ə",
         "أحمد مَدْرَسَة كتاب عربي آموزش ۀ ـــ ى", "Ёлка ЖИТЛО Їжак Джон", "ትምህርቲ ጆብሰንተር ጀ", "ǧǦ Ǆ ﬁ ﬀ ½ ① ２",
         "x\xcc\x81y \xff\xfe abc", "한국어 日本語 ภาษาไทย हिन्दी", "DZH Dzh sch SCH ck ph", "كوردیی سۆرانی Kurmancî",
+        "ASCII Only: Job-Center 24/7, Tel. +49 (0)5191\t@~[]{}|", "ZZ aa `_^",
     };
     int bad = 0, shown = 0, n = 0;
     for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++, n++) bad += ref_compare(fold, skel, tricky[i], &shown);
