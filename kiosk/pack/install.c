@@ -452,7 +452,10 @@ static int stage_delta_in_place(const char *content_path, const pack_manifest *m
     /* the kiosk's readers each take a snapshot for a moment; a commit never waits long */
     sqlite3_busy_timeout(db, 5000);
     int rc = PACK_OK, applied;
-    if (sqlite3_exec(db, "PRAGMA synchronous=FULL; BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    /* the re-index's scratch tables in memory: as files they were written to the card (0.9 MB for
+     * a 1 % delta) */
+    if (sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY; BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+        SQLITE_OK) {
         rc = db_fail(db, err, errlen, "cannot start the update");
         sqlite3_close(db);
         return rc;
