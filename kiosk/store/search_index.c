@@ -10,7 +10,8 @@
  * search_term is FTS5's vocabulary (fts5vocab) of the text columns, where typo candidates and the
  * halves of run-together words are looked up. kiosk-pack builds it; a delta never carries it (its
  * pages differ from kiosk to kiosk), so the kiosk re-indexes the offers a delta touched in the
- * transaction that applies it (store_search_refresh_db), their words alone added to search_term.
+ * transaction that applies it (store_search_refresh_db), their words alone added to search_term
+ * (split by FTS5's own tokenizer).
  *
  * Documents and queries go through the same folding (ICU), so they meet:
  *  - fold: lower case, diacritics removed (Müller = muller), Turkish dotted and dotless i both i,
@@ -28,6 +29,7 @@
 #include "store_priv.h"
 #include "search_priv.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,203 @@ static int bind_folded(sqlite3_stmt *ins, int i, store_folder *f, const char *te
 }
 
 /*
+ * The words of re-indexed documents, for search_term: FTS5's own tokenizer (unicode61, as the
+ * search table uses) splits the folded text, and the distinct words are kept in a small hash set,
+ * so each goes to search_term once. Going through a temporary FTS5 table and its fts5vocab cost
+ * 117 M instructions for the 850 documents of a 1 % delta, an eighth of the whole apply.
+ */
+typedef struct termset {
+    fts5_tokenizer tok;
+    Fts5Tokenizer *t;
+    char **slot; /* open addressing; NULL = free */
+    size_t cap, n;
+    int oom;
+} termset;
+
+static fts5_api *fts5_of(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return api;
+}
+
+static int termset_open(sqlite3 *db, termset *ts)
+{
+    static const char *args[] = {"remove_diacritics", "0"};
+    fts5_api *api = fts5_of(db);
+    void *ctx = NULL;
+    memset(ts, 0, sizeof *ts);
+    if (!api || api->xFindTokenizer(api, "unicode61", &ctx, &ts->tok) != SQLITE_OK ||
+        ts->tok.xCreate(ctx, args, 2, &ts->t) != SQLITE_OK)
+        return -1;
+    ts->cap = 1024;
+    ts->slot = calloc(ts->cap, sizeof *ts->slot);
+    return ts->slot ? 0 : -1;
+}
+
+static void termset_close(termset *ts)
+{
+    if (ts->t) ts->tok.xDelete(ts->t);
+    for (size_t i = 0; i < ts->cap && ts->slot; i++) free(ts->slot[i]);
+    free(ts->slot);
+    memset(ts, 0, sizeof *ts);
+}
+
+static size_t term_hash(const char *w, int n)
+{
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (int i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 1099511628211u;
+    return h;
+}
+
+/* The slot holding w[0..n), or the free one where it belongs. */
+static char **term_find(char **slot, size_t cap, const char *w, int n)
+{
+    size_t i = term_hash(w, n) & (cap - 1);
+    while (slot[i] && (strncmp(slot[i], w, (size_t)n) != 0 || slot[i][n] != 0)) i = (i + 1) & (cap - 1);
+    return &slot[i];
+}
+
+static int term_add(void *ctx, int flags, const char *w, int n, int start, int end)
+{
+    termset *ts = ctx;
+    (void)flags;
+    (void)start;
+    (void)end;
+    if (ts->n * 2 >= ts->cap) { /* grow at half full */
+        size_t cap = ts->cap * 2;
+        char **bigger = calloc(cap, sizeof *bigger);
+        if (!bigger) {
+            ts->oom = 1;
+            return SQLITE_NOMEM;
+        }
+        for (size_t i = 0; i < ts->cap; i++)
+            if (ts->slot[i]) *term_find(bigger, cap, ts->slot[i], (int)strlen(ts->slot[i])) = ts->slot[i];
+        free(ts->slot);
+        ts->slot = bigger;
+        ts->cap = cap;
+    }
+    char **at = term_find(ts->slot, ts->cap, w, n);
+    if (*at) return SQLITE_OK;
+    if (!(*at = malloc((size_t)n + 1))) {
+        ts->oom = 1;
+        return SQLITE_NOMEM;
+    }
+    memcpy(*at, w, (size_t)n);
+    (*at)[n] = 0;
+    ts->n++;
+    return SQLITE_OK;
+}
+
+static int termset_text(termset *ts, const char *text)
+{
+    return ts->tok.xTokenize(ts->t, ts, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text), term_add);
+}
+
+/* The set's words into search_term (those already there stay). */
+static int termset_store(sqlite3 *db, termset *ts, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO search_term VALUES(?1)", -1, &st, NULL) != SQLITE_OK) rc = -1;
+    for (size_t i = 0; rc == 0 && i < ts->cap; i++) {
+        if (!ts->slot[i]) continue;
+        sqlite3_bind_text(st, 1, ts->slot[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) rc = -1;
+        sqlite3_reset(st);
+    }
+    if (rc) snprintf(err, errlen, "search index: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/*
+ * Skeletons already made, by the text they were made of (search_skel: a 64-bit FNV-1a hash of
+ * the folded name, provider and category names, and that text's length). Making a skeleton takes
+ * ICU's Any-Latin, whose first use alone costs 150 M instructions, and 220 k a document after
+ * that: nearly half of re-indexing a 1 % delta, whose offers mostly keep their names. The
+ * builder fills it, so every pack brings it (4 % of the 5,000 x 16 database, 2.4 MB more of its
+ * compressed pack); a kiosk adds what it makes.
+ * search_skel_old is the cache a rebuild starts from, so a rebuild keeps only what it used.
+ */
+#define SKEL_COLS "(h INTEGER PRIMARY KEY, n INTEGER NOT NULL, skel TEXT NOT NULL);"
+
+typedef struct skel_cache {
+    sqlite3_stmt *get, *get_old, *put;
+} skel_cache;
+
+static sqlite3_int64 text_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a, the same on every kiosk's word size */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (sqlite3_int64)h;
+}
+
+static int skel_cache_open(sqlite3 *db, skel_cache *c)
+{
+    memset(c, 0, sizeof *c);
+    if (sqlite3_prepare_v2(db, "SELECT n, skel FROM search_skel WHERE h=?1", -1, &c->get, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO search_skel(h, n, skel) VALUES(?1, ?2, ?3)", -1, &c->put, NULL) !=
+            SQLITE_OK)
+        return -1;
+    if (store_single_int(db, "SELECT count(*) FROM sqlite_schema WHERE name='search_skel_old'") == 1 &&
+        sqlite3_prepare_v2(db, "SELECT n, skel FROM search_skel_old WHERE h=?1", -1, &c->get_old, NULL) != SQLITE_OK)
+        return -1;
+    return 0;
+}
+
+static void skel_cache_close(skel_cache *c)
+{
+    sqlite3_finalize(c->get);
+    sqlite3_finalize(c->get_old);
+    sqlite3_finalize(c->put);
+}
+
+/* The skeleton of titles from st (h, length n), or NULL. */
+static char *skel_lookup(sqlite3_stmt *st, sqlite3_int64 h, int n)
+{
+    char *sk = NULL;
+    if (!st) return NULL;
+    sqlite3_bind_int64(st, 1, h);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == n) {
+        const char *t = (const char *)sqlite3_column_text(st, 1);
+        sk = strdup(t ? t : "");
+    }
+    sqlite3_reset(st);
+    return sk;
+}
+
+/* The skeleton of folded titles: from the cache, else made and kept. NULL on no memory or a
+ * failed write (err says). */
+static char *skeleton_of(sqlite3 *db, store_folder *f, skel_cache *c, const char *titles, char *err, size_t errlen)
+{
+    sqlite3_int64 h = text_hash(titles);
+    int n = (int)strlen(titles);
+    char *sk = skel_lookup(c->get, h, n);
+    if (sk) return sk;
+    if (!(sk = skel_lookup(c->get_old, h, n)) && !(sk = store_skeleton(f, titles))) {
+        snprintf(err, errlen, "search index: out of memory");
+        return NULL;
+    }
+    sqlite3_bind_int64(c->put, 1, h);
+    sqlite3_bind_int(c->put, 2, n);
+    sqlite3_bind_text(c->put, 3, sk, -1, SQLITE_STATIC);
+    int ok = sqlite3_step(c->put) == SQLITE_DONE;
+    sqlite3_reset(c->put);
+    if (!ok) {
+        snprintf(err, errlen, "search index: %s", sqlite3_errmsg(db));
+        free(sk);
+        return NULL;
+    }
+    return sk;
+}
+
+/*
  * Index the active offers (all, or only those listed in temp.reindex): one document per offer and
  * language (name, category names, summary, description + eligibility, provider; the skeleton of
  * name, provider and categories; the reversed words of name and categories), and one per offer
@@ -70,12 +269,16 @@ static int bind_folded(sqlite3_stmt *ins, int i, store_folder *f, const char *te
  * times 32 plus their language's number in search_lang (0 for "*"), so an offer's documents lie
  * side by side and a row id alone says which offer and language it is.
  */
-static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int64 next, char *err, size_t errlen)
+static int index_docs(sqlite3 *db, store_folder *f, termset *words, sqlite3_int64 next, char *err, size_t errlen)
 {
-    sqlite3_stmt *sel = NULL, *ins = NULL, *ins_new = NULL;
+    int only_listed = words != NULL;
+    sqlite3_stmt *sel = NULL, *ins = NULL;
+    skel_cache skc = {0};
     int rc = -1;
-    char sql[2600];
+    char sql[3200];
     const char *only = only_listed ? " AND v.id IN (SELECT id FROM temp.reindex)" : "";
+    /* the columns whose words may be new (W_ bits), of re-indexed offers */
+    const char *words_col = only_listed ? "(SELECT words FROM temp.reindex WHERE id=v.id)" : "0";
     /* a new language can only come with the offers re-indexed: no scan of every translation */
     snprintf(sql, sizeof sql,
              "INSERT OR IGNORE INTO search_lang(li, code) SELECT NULL, lang FROM"
@@ -95,7 +298,7 @@ static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int
              " s.summary, coalesce(s.description, '') || ' ' || coalesce(s.eligibility_description, ''), "
              " COALESCE((SELECT name FROM organization_i18n WHERE organization_id=v.organization_id AND lang=s.lang),"
              "  (SELECT name FROM organization_i18n WHERE organization_id=v.organization_id AND name IS NOT NULL"
-             "   ORDER BY lang LIMIT 1)), NULL "
+             "   ORDER BY lang LIMIT 1)), NULL, %s "
              "FROM service_i18n s JOIN service v ON v.id=s.service_id JOIN search_doc d ON d.oid=v.id "
              " JOIN search_lang g ON g.code=s.lang WHERE v.status='active'%s "
              "UNION ALL "
@@ -104,19 +307,15 @@ static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int
              "   ON t.term_id=x.term_id WHERE x.service_id=v.id), NULL, NULL, "
              " (SELECT group_concat(name, ' ') FROM organization_i18n WHERE organization_id=v.organization_id), "
              " (SELECT group_concat(l.city, ' ') FROM service_at_location a JOIN location l ON l.id=a.location_id"
-             "   WHERE a.service_id=v.id) "
+             "   WHERE a.service_id=v.id), %s "
              "FROM service v JOIN search_doc d ON d.oid=v.id WHERE v.status='active'%s",
-             only, only);
+             words_col, only, words_col, only);
     if (sqlite3_prepare_v2(db, sql, -1, &sel, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO search(rowid, name, cat, summary, descr, provider, town, skel, rev, lang)"
                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                            -1, &ins, NULL) != SQLITE_OK ||
-        /* re-indexed offers' words also go to temp.search_new, whose vocabulary is then only theirs */
-        (only_listed && sqlite3_prepare_v2(db,
-                                           "INSERT INTO temp.search_new(name, cat, summary, descr, provider, town)"
-                                           " VALUES(?2, ?3, ?4, ?5, ?6, ?7)",
-                                           -1, &ins_new, NULL) != SQLITE_OK)) {
+        skel_cache_open(db, &skc) != 0) {
         snprintf(err, errlen, "search index: %s", sqlite3_errmsg(db));
         goto done;
     }
@@ -132,7 +331,7 @@ static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int
             if (titles && name_cat) {
                 snprintf(titles, a + b + c + 3, "%s %s %s", keep[0], keep[4], keep[1]);
                 snprintf(name_cat, a + b + 2, "%s %s", keep[0], keep[1]);
-                sk = store_skeleton(f, titles);
+                sk = skeleton_of(db, f, &skc, titles, err, errlen);
                 rv = store_reversed_words(name_cat);
             }
             ok = sk && rv;
@@ -143,13 +342,17 @@ static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int
             sqlite3_bind_text(ins, 9, rv, -1, SQLITE_STATIC);
             sqlite3_bind_value(ins, 10, sqlite3_column_value(sel, 1));
             ok = sqlite3_step(ins) == SQLITE_DONE;
-            if (ok && ins_new) {
-                for (int c = 0; c < 6; c++) sqlite3_bind_text(ins_new, c + 2, keep[c], -1, SQLITE_STATIC);
-                ok = sqlite3_step(ins_new) == SQLITE_DONE;
-                sqlite3_reset(ins_new);
-            }
             if (!ok) snprintf(err, errlen, "search index: %s", sqlite3_errmsg(db));
+            /* re-indexed offers' words, for search_term */
+            int bits = sqlite3_column_int(sel, 8);
+            for (int c = 0; ok && words && c < 6; c++)
+                if ((bits & (1 << c)) && termset_text(words, keep[c]) != SQLITE_OK) {
+                    ok = 0;
+                    snprintf(err, errlen, "search index: %s", words->oom ? "out of memory" : "cannot split words");
+                }
             sqlite3_reset(ins);
+        } else if (!sk && titles && name_cat) {
+            /* err says why */
         } else {
             snprintf(err, errlen, "search index: out of memory");
         }
@@ -168,7 +371,7 @@ static int index_docs(sqlite3 *db, store_folder *f, int only_listed, sqlite3_int
 done:
     sqlite3_finalize(sel);
     sqlite3_finalize(ins);
-    sqlite3_finalize(ins_new);
+    skel_cache_close(&skc);
     return rc;
 }
 
@@ -184,17 +387,6 @@ static int vocabulary(sqlite3 *db, char *err, size_t errlen)
                 err, errlen);
 }
 
-/* The words of the offers just re-indexed (temp.search_new) into search_term: reading the whole
- * index's vocabulary would take longer than the rest of a small delta. */
-static int vocabulary_new(sqlite3 *db, char *err, size_t errlen)
-{
-    return exec(db,
-                "CREATE VIRTUAL TABLE temp.search_new_vocab USING fts5vocab(temp, search_new, row);"
-                "INSERT OR IGNORE INTO search_term SELECT term FROM temp.search_new_vocab;"
-                "DROP TABLE temp.search_new_vocab; DROP TABLE temp.search_new;",
-                err, errlen);
-}
-
 static int rebuild(sqlite3 *db, store_folder *f, char *err, size_t errlen)
 {
     if (exec(db,
@@ -205,30 +397,75 @@ static int rebuild(sqlite3 *db, store_folder *f, char *err, size_t errlen)
              "CREATE VIRTUAL TABLE search USING fts5(name, cat, summary, descr, provider, town, skel, rev, lang,"
              " content='', detail=column, tokenize='unicode61 remove_diacritics 0', prefix='2 3 4');"
              "DROP TABLE IF EXISTS search_lang;"
+             /* the skeletons made before, to start from; only those used again are kept */
+             "DROP TABLE IF EXISTS search_skel_old;"
+             "CREATE TABLE IF NOT EXISTS search_skel" SKEL_COLS
+             "ALTER TABLE search_skel RENAME TO search_skel_old;"
+             "CREATE TABLE search_skel" SKEL_COLS
              "CREATE TABLE search_doc(id INTEGER PRIMARY KEY, oid TEXT NOT NULL);"
              "CREATE INDEX search_doc_oid ON search_doc(oid);"
              "CREATE TABLE search_lang(li INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);"
              "INSERT INTO search_lang VALUES(0, '*');",
              err, errlen) ||
-        index_docs(db, f, 0, 1, err, errlen) || exec(db, "INSERT INTO search(search) VALUES('optimize');", err, errlen))
+        index_docs(db, f, NULL, 1, err, errlen) ||
+        exec(db, "DROP TABLE search_skel_old; INSERT INTO search(search) VALUES('optimize');", err, errlen))
         return -1;
     return vocabulary(db, err, errlen);
 }
 
+/* The text columns of a document as bits, for what a change may bring new words to. */
+enum { W_NAME = 1, W_CAT = 2, W_SUMMARY = 4, W_DESCR = 8, W_PROVIDER = 16, W_TOWN = 32, W_ALL = 63 };
+
+/* The columns of service_i18n whose change changes a document's words: W_ bits by column number. */
+static int i18n_columns(sqlite3 *db, int bits[16])
+{
+    sqlite3_stmt *st = NULL;
+    memset(bits, 0, sizeof(int) * 16);
+    if (sqlite3_prepare_v2(db, "SELECT cid, name FROM pragma_table_info('service_i18n')", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int c = sqlite3_column_int(st, 0);
+        const char *n = (const char *)sqlite3_column_text(st, 1);
+        if (c < 0 || c >= 16 || !n) continue;
+        bits[c] = !strcmp(n, "name") ? W_NAME : !strcmp(n, "summary") ? W_SUMMARY
+                : !strcmp(n, "description") || !strcmp(n, "eligibility_description") ? W_DESCR : 0;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* The W_ bits of the document columns whose words one changeset row may make new. */
+static int new_words(sqlite3_changeset_iter *it, const char *tab, int ncol, int op, const int i18n[16])
+{
+    if (op == SQLITE_DELETE) return 0; /* a removed document brings no word */
+    if (!strcmp(tab, "service_taxonomy")) return W_CAT;
+    if (!strcmp(tab, "organization_i18n")) return W_PROVIDER;
+    if (strcmp(tab, "service_i18n") != 0 || op == SQLITE_INSERT) return W_ALL; /* a new document, or the offer's row */
+    int bits = 0;
+    for (int c = 0; c < ncol && c < 16; c++) {
+        sqlite3_value *v = NULL;
+        if (sqlite3changeset_new(it, c, &v) == SQLITE_OK && v) bits |= i18n[c];
+    }
+    return bits;
+}
+
 /*
- * The offers a changeset touched, into temp.reindex (offers) and temp.reindex_org (providers,
- * whose name is in every one of their offers). Returns 1 when it changed what cannot be traced to
- * a few offers (category names), 0, or -1 on a damaged changeset.
+ * The offers a changeset touched, into temp.reindex (offers, with the W_ bits of the columns
+ * whose words may be new: the others' are in search_term already) and temp.reindex_org
+ * (providers, whose name is in every one of their offers). Returns 1 when it changed what cannot
+ * be traced to a few offers (category names), 0, or -1 on a damaged changeset.
  */
 static int touched(sqlite3 *db, const void *cs, int size)
 {
     sqlite3_changeset_iter *it = NULL;
     sqlite3_stmt *svc = NULL, *org = NULL;
-    int rc = 0;
-    if (sqlite3_exec(db, "CREATE TEMP TABLE reindex(id TEXT PRIMARY KEY) WITHOUT ROWID;"
+    int rc = 0, i18n[16];
+    if (i18n_columns(db, i18n) != 0 ||
+        sqlite3_exec(db, "CREATE TEMP TABLE reindex(id TEXT PRIMARY KEY, words INTEGER NOT NULL) WITHOUT ROWID;"
                          "CREATE TEMP TABLE reindex_org(id TEXT PRIMARY KEY) WITHOUT ROWID;",
                      NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.reindex VALUES(?1)", -1, &svc, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO temp.reindex VALUES(?1, ?2) ON CONFLICT(id) DO UPDATE SET words = words | ?2",
+                           -1, &svc, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.reindex_org VALUES(?1)", -1, &org, NULL) != SQLITE_OK ||
         sqlite3changeset_start(&it, size, (void *)cs) != SQLITE_OK) {
         sqlite3_finalize(svc);
@@ -255,14 +492,16 @@ static int touched(sqlite3 *db, const void *cs, int size)
         }
         sqlite3_stmt *st = is_svc ? svc : org;
         sqlite3_bind_value(st, 1, key);
+        if (is_svc) sqlite3_bind_int(st, 2, new_words(it, tab, ncol, op, i18n));
         if (sqlite3_step(st) != SQLITE_DONE) rc = -1;
         sqlite3_reset(st);
     }
     if (sqlite3changeset_finalize(it) != SQLITE_OK && rc == 0) rc = -1;
     sqlite3_finalize(svc);
     sqlite3_finalize(org);
-    if (rc == 0 && sqlite3_exec(db, "INSERT OR IGNORE INTO temp.reindex SELECT id FROM service"
-                                    " WHERE organization_id IN (SELECT id FROM temp.reindex_org)",
+    if (rc == 0 && sqlite3_exec(db, "INSERT INTO temp.reindex SELECT id, 16 FROM service"
+                                    " WHERE organization_id IN (SELECT id FROM temp.reindex_org)"
+                                    " ON CONFLICT(id) DO UPDATE SET words = words | 16",
                                 NULL, NULL, NULL) != SQLITE_OK)
         rc = -1;
     return rc;
@@ -288,13 +527,20 @@ static int reindex_in(sqlite3 *db, const void *changeset, int size, char *err, s
          * forget a row given its old text. Their search_doc rows go, so no query finds them;
          * offers are numbered on from the highest ever used, so none comes back to life. */
         sqlite3_int64 top = store_single_int(db, "SELECT coalesce(max(rowid), 0) >> 5 FROM search");
-        rc = top < 0 || exec(db, "DELETE FROM search_doc WHERE oid IN (SELECT id FROM temp.reindex);"
-                                 "CREATE VIRTUAL TABLE temp.search_new USING fts5(name, cat, summary, descr, provider,"
-                                 " town, content='', detail=none, tokenize='unicode61 remove_diacritics 0');",
-                             err, errlen) ||
-                     index_docs(db, f, 1, top + 1, err, errlen) || vocabulary_new(db, err, errlen)
-                 ? -1
-                 : 0;
+        termset words;
+        if (termset_open(db, &words) != 0) {
+            snprintf(err, errlen, "search index: cannot split words");
+            rc = -1;
+        } else {
+            /* content from packs made before search_skel starts one */
+            rc = top < 0 ||
+                         exec(db, "DELETE FROM search_doc WHERE oid IN (SELECT id FROM temp.reindex);"
+                                  "CREATE TABLE IF NOT EXISTS search_skel" SKEL_COLS, err, errlen) ||
+                         index_docs(db, f, &words, top + 1, err, errlen) || termset_store(db, &words, err, errlen)
+                     ? -1
+                     : 0;
+        }
+        termset_close(&words);
         /* once a quarter of the index is dead offers, start it afresh */
         sqlite3_int64 live = store_single_int(db, "SELECT count(*) FROM search_doc");
         top = store_single_int(db, "SELECT coalesce(max(rowid), 0) >> 5 FROM search");

@@ -448,6 +448,8 @@ TEST(refresh_after_a_delta)
     CHECK(hits_only(path, "quokka", "offer-7") == 1, "the new offer name is found");
     CHECK(hits_only(path, "wombatv", NULL) == org_offers, "the new provider name finds all %lld of its offers", org_offers);
     CHECK(hits_only(path, "numbat", NULL) == 0, "a withdrawn offer is not found");
+    CHECK(one(path, "SELECT count(*) FROM search_term WHERE term IN ('quokkaberatung', 'wombatverein')") == 2,
+          "the new words are typo candidates");
     CHECK(hits_only(path, "hapelgu gu tolin", NULL) > 0, "untouched offers are still found");
     long long live = one(path, "SELECT count(*) FROM search_doc"), top = one(path, "SELECT max(id) FROM search_doc");
     CHECK(live == 299 && top > 300, "incremental: %lld live offers, numbered up to %lld", live, top);
@@ -463,6 +465,48 @@ TEST(refresh_after_a_delta)
     static const unsigned char junk[] = {'T', 3, 1, 's', 'e', 'r', 'v', 'i', 'c', 'e', 0, 23, 99};
     CHECK(store_search_refresh(path, junk, sizeof junk, err, sizeof err) == -1, "damaged changeset: %s", err);
     CHECK(hits_only(path, "quokka", "offer-7") == 1, "the index is as it was");
+    remove(path);
+}
+
+/* A delta that keeps an offer's name, provider and categories keeps its documents' skeletons
+ * (search_skel): re-indexing makes no new one, which costs ICU's Any-Latin; a renamed offer gets one. */
+TEST(skeletons_kept_for_a_delta)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/search-skel.db", build_dir);
+    remove(path);
+    CHECK(pack_synth(path, 300, 2, 11, NULL, err, sizeof err) == 0, "synthetic content: %s", err);
+    long long docs = one(path, "SELECT count(*) FROM search_docsize");
+    long long kept = one(path, "SELECT count(*) FROM search_skel");
+    CHECK(kept > docs / 2 && kept <= docs, "the builder keeps %lld skeletons for %lld documents", kept, docs);
+    /* every kept skeleton marked: what is re-indexed from the cache then carries the mark, a fixed
+     * point of the skeleton that no offer's words make */
+    int size = 0;
+    void *cs = change(path, "UPDATE search_skel SET skel='krtsbln'", &size);
+    sqlite3_free(cs);
+    CHECK(hits_only(path, "krtsbln", NULL) == 0, "nothing indexed carries the mark yet");
+    CHECK(one(path, "SELECT count(*) FROM search_term WHERE term='neu'") == 0, "no offer says neu yet");
+    cs = change(path, "UPDATE service_i18n SET summary=summary || ' neu' WHERE service_id='offer-5'", &size);
+    CHECK(store_search_refresh(path, cs, size, err, sizeof err) == 0, "refresh: %s", err);
+    sqlite3_free(cs);
+    CHECK(hits_only(path, "krtsbln", "offer-5") >= 1, "the changed offer's skeletons came from the cache");
+    CHECK(one(path, "SELECT count(*) FROM search_term WHERE term='neu'") == 1, "a new word of a summary is a typo candidate");
+    /* a new name: its skeleton is made and kept */
+    cs = change(path, "UPDATE service_i18n SET name='Quokkaberatung' WHERE service_id='offer-7' AND lang='de'", &size);
+    CHECK(store_search_refresh(path, cs, size, err, sizeof err) == 0, "refresh: %s", err);
+    sqlite3_free(cs);
+    char *sk = store_skeleton(F, "quokkaberatung"), sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM search_skel WHERE instr(skel, '%s') > 0", sk ? sk : "?");
+    CHECK(sk && one(path, sql) == 1, "the new name's skeleton %s is kept", sk ? sk : "(null)");
+    CHECK(hits_only(path, sk ? sk : "?", "offer-7") >= 1, "and found");
+    free(sk);
+    /* a rebuild starts from the cache and keeps only what it used */
+    cs = change(path, "UPDATE taxonomy_term_i18n SET name='Dingostunde' WHERE term_id='health' AND lang='de'", &size);
+    CHECK(store_search_refresh(path, cs, size, err, sizeof err) == 0, "refresh: %s", err);
+    sqlite3_free(cs);
+    CHECK(one(path, "SELECT count(*) FROM sqlite_schema WHERE name='search_skel_old'") == 0, "no old cache left");
+    CHECK(one(path, "SELECT count(*) FROM search_skel") <= one(path, "SELECT count(*) FROM search_docsize"),
+          "no more skeletons than documents after a rebuild");
     remove(path);
 }
 
@@ -503,6 +547,7 @@ int main(int argc, char **argv)
         RUN(relevance_set);
     }
     RUN(refresh_after_a_delta);
+    RUN(skeletons_kept_for_a_delta);
     store_close(S);
     store_folder_close(F);
     CHECK_DONE();
