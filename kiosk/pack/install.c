@@ -348,18 +348,23 @@ static void remove_wal(const char *content_path)
 }
 
 /* SQLite's result code as a pack error: no room to write (a full disk, a file size limit) is
- * PACK_ERR_DISK. */
-static int db_code(sqlite3 *db, int code)
+ * PACK_ERR_DISK. A write failing at COMMIT leaves no system errno in SQLite: then the errno the
+ * caller saw right after the failure (sys_errno) tells. */
+static int db_code_errno(sqlite3 *db, int code, int sys_errno)
 {
     int e = sqlite3_system_errno(db);
+    if (!e && sqlite3_extended_errcode(db) == SQLITE_IOERR_WRITE) e = sys_errno;
     if (code == SQLITE_FULL || e == ENOSPC || e == EFBIG || e == EDQUOT) return PACK_ERR_DISK;
     return code == SQLITE_BUSY ? PACK_ERR_BUSY : PACK_ERR_IO;
 }
 
+static int db_code(sqlite3 *db, int code) { return db_code_errno(db, code, 0); }
+
 /* An SQLite failure while writing the live content, as a pack error. */
 static int db_fail(sqlite3 *db, char *err, size_t errlen, const char *what)
 {
-    return pack_fail(err, errlen, db_code(db, sqlite3_errcode(db)), "%s: %s", what, sqlite3_errmsg(db));
+    int e = errno; /* of the failed call, before anything else runs */
+    return pack_fail(err, errlen, db_code_errno(db, sqlite3_errcode(db), e), "%s: %s", what, sqlite3_errmsg(db));
 }
 
 /* What a delta does to the offers, for staff (like store_diff on a staged copy): offers inserted,
@@ -452,8 +457,7 @@ static int stage_delta_in_place(const char *content_path, const pack_manifest *m
     /* the kiosk's readers each take a snapshot for a moment; a commit never waits long */
     sqlite3_busy_timeout(db, 5000);
     int rc = PACK_OK, applied;
-    /* the re-index's scratch tables in memory: as files they were written to the card (0.9 MB for
-     * a 1 % delta) */
+    /* the re-index's scratch tables in memory, not in temp files written out (0.8 MB of a 1 % delta) */
     if (sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY; BEGIN IMMEDIATE", NULL, NULL, NULL) !=
         SQLITE_OK) {
         rc = db_fail(db, err, errlen, "cannot start the update");
