@@ -41,17 +41,16 @@ static int expected_schema(const char *path, char *err, size_t errlen)
     return ok ? PACK_OK : PACK_ERR_IO;
 }
 
-/* The same reference in memory, for checking a delta's tables: nothing written to the card. */
+/* The content tables of the reference in memory, for checking a delta's tables (a delta never
+ * touches the search index, so it is not built: 11 M instructions): nothing written to the card. */
 static int expected_schema_mem(sqlite3 **db, char *err, size_t errlen)
 {
-    char ierr[256] = "";
     int ok = sqlite3_open_v2(":memory:", db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-             sqlite3_exec(*db, store_schema_sql(), NULL, NULL, NULL) == SQLITE_OK &&
-             store_search_refresh_db(*db, NULL, 0, ierr, sizeof ierr) == 0;
+             sqlite3_exec(*db, store_schema_sql(), NULL, NULL, NULL) == SQLITE_OK;
     if (ok) return PACK_OK;
     sqlite3_close(*db);
     *db = NULL;
-    return pack_fail(err, errlen, PACK_ERR_IO, "cannot make the reference schema %s", ierr);
+    return pack_fail(err, errlen, PACK_ERR_IO, "cannot make the reference schema");
 }
 
 /* The first row of a query (two text columns) into a and b; 1 when there was one. */
