@@ -445,7 +445,10 @@ static int stage_delta_in_place(const char *content_path, const pack_manifest *m
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     /* SQLite opens a file this user may not write read-only: then a copy is made instead */
-    int wal = open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0 && sqlite3_db_readonly(db, "main") == 0 &&
+    int wal = open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0 &&
+              /* closing must not write the WAL back: pack_settle does, apart from the switch */
+              sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) == SQLITE_OK &&
+              sqlite3_db_readonly(db, "main") == 0 &&
               sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
               sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
     sqlite3_finalize(st);
@@ -739,7 +742,8 @@ static void checkpoint_live(const char *content_path)
     sqlite3_close(db);
 }
 
-/* A delta applied in place: commit it (the switch), then write it into the database file. */
+/* A delta applied in place: commit it (the switch). Its pages are in the WAL, durable; pack_settle
+ * writes them into the database file. */
 static int commit_in_place(pack_staged *sg, char *err, size_t errlen)
 {
     sqlite3 *db = sg->live;
@@ -748,11 +752,20 @@ static int commit_in_place(pack_staged *sg, char *err, size_t errlen)
     if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = db_fail(db, err, errlen, "cannot commit the update");
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    } else {
-        /* written back into the database file now, so the WAL stays small; frames a reader's older
-         * snapshot still needs stay (a passive checkpoint never waits for the kiosk) until the next one */
-        sqlite3_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL);
     }
+    sqlite3_close(db);
+    return rc;
+}
+
+int pack_settle(const char *content_path)
+{
+    char wal[PACK_PATH_MAX];
+    if (beside(content_path, "-wal", wal, sizeof wal) || access(wal, F_OK) != 0) return 0;
+    sqlite3 *db = NULL;
+    int rc = -1;
+    if (open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0)
+        /* a statement, not sqlite3_wal_checkpoint_v2: the pager finds the WAL when it first reads */
+        rc = sqlite3_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
     sqlite3_close(db);
     return rc;
 }
@@ -800,7 +813,10 @@ int pack_install(const char *pack_path, const char *content_path, const pack_tru
     int rc = pack_stage(pack_path, content_path, t, pol, &sg, err, errlen);
     if (rc != PACK_OK) return rc;
     *m = sg.m;
-    return pack_commit(&sg, content_path, pol, err, errlen);
+    int in_place = sg.live != NULL;
+    rc = pack_commit(&sg, content_path, pol, err, errlen);
+    if (rc == PACK_OK && in_place) pack_settle(content_path); /* best effort: the WAL keeps it meanwhile */
+    return rc;
 }
 
 int pack_fallback(const char *content_path, char *err, size_t errlen)

@@ -69,7 +69,7 @@ typedef struct pack_staged {
  * Verify pack_path completely and install its payload as content_path (all or nothing).
  * Clocks: the kiosk may have no real-time clock, so "now" is never taken to be earlier than
  * the newest manifest time seen. On PACK_OK the new database is in place and *m describes it;
- * on any error content_path is untouched.
+ * on any error content_path is untouched. A delta applied in place is then settled (pack_settle).
  */
 int pack_install(const char *pack_path, const char *content_path, const pack_trust *t, pack_policy *pol,
                  pack_manifest *m, char *err, size_t errlen);
@@ -91,6 +91,15 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
                pack_staged *sg, char *err, size_t errlen);
 int pack_commit(pack_staged *sg, const char *content_path, pack_policy *pol, char *err, size_t errlen);
 void pack_unstage(pack_staged *sg);
+
+/*
+ * After pack_commit of a delta applied in place: the pages it wrote to CONTENT-wal written into
+ * the database file, by a passive checkpoint that never waits for the kiosk's readers (frames an
+ * older snapshot still needs stay for the next one). Apart from the switch, which it need not
+ * delay: the WAL holds the committed update durably meanwhile, and SQLite also writes it back
+ * once the WAL passes 1000 pages. pack_install calls it. 0, or -1 when it could not run.
+ */
+int pack_settle(const char *content_path);
 
 /*
  * The kiosk cannot open the installed content (it must never restart-loop on it): put back the

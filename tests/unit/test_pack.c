@@ -844,6 +844,10 @@ TEST(delta_in_place)
     o = NULL;
     rc = pack_commit(&sg, LIVE, &pol, err, sizeof err);
     long long w1 = written_bytes();
+    struct stat wal_st;
+    CHECK(stat(LIVE "-wal", &wal_st) == 0 && wal_st.st_size > 32 + 4 * 4120,
+          "the switch leaves the update's pages in the WAL (%lld bytes), written back apart",
+          (long long)(wal_st.st_size));
     CHECK(rc == PACK_OK && pol.installed_version == 2 && installed(LIVE) == 2, "committed: %s", err);
     query_text(LIVE, SUMMARY_100, now, sizeof now);
     CHECK(strstr(now, "(neu)") != NULL, "after the commit the new content shows (%s)", now);
@@ -861,7 +865,14 @@ TEST(delta_in_place)
     sqlite3_finalize(st);
     sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
     sqlite3_close(reader);
+    /* written back while the kiosk reads on: then the database file alone holds the update */
+    long long w2 = written_bytes();
+    CHECK(pack_settle(LIVE) == 0, "settled");
+    long long w3 = written_bytes();
+    sh("rm -f " DIR "/settled.db-wal " DIR "/settled.db-shm && cp " LIVE " " DIR "/settled.db");
+    CHECK(installed(DIR "/settled.db") == 2, "after pack_settle the database file alone holds the update");
     store_close(kiosk);
+    w1 += w3 - w2;
     char docs[32];
     query_text(LIVE, "SELECT count(*) FROM search_doc", docs, sizeof docs);
     CHECK(atoi(docs) == 1000 && integrity_ok(LIVE), "search index whole (%s offers) and database intact", docs);
