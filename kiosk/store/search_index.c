@@ -264,7 +264,7 @@ static char *skeleton_of(sqlite3 *db, store_folder *f, skel_cache *c, const char
  * language (name, category names, summary, description + eligibility, provider; the skeleton of
  * name, provider and categories; the reversed words of name and categories), and one per offer
  * holding what is the same in every language's eyes (lang "*": category and provider names in all
- * languages, towns), so a topic typed in any language reaches offers not translated into it.
+ * languages, towns as the address has them and as each language writes them, location_i18n.city), so a topic typed in any language reaches offers not translated into it.
  * Each offer gets a search_doc number from next on; its documents' FTS row ids are that number
  * times 32 plus their language's number in search_lang (0 for "*"), so an offer's documents lie
  * side by side and a row id alone says which offer and language it is.
@@ -306,8 +306,10 @@ static int index_docs(sqlite3 *db, store_folder *f, termset *words, sqlite3_int6
              " (SELECT group_concat(t.name, ' ') FROM service_taxonomy x JOIN taxonomy_term_i18n t"
              "   ON t.term_id=x.term_id WHERE x.service_id=v.id), NULL, NULL, "
              " (SELECT group_concat(name, ' ') FROM organization_i18n WHERE organization_id=v.organization_id), "
-             " (SELECT group_concat(l.city, ' ') FROM service_at_location a JOIN location l ON l.id=a.location_id"
-             "   WHERE a.service_id=v.id), %s "
+             " coalesce((SELECT group_concat(l.city, ' ') FROM service_at_location a JOIN location l"
+             "   ON l.id=a.location_id WHERE a.service_id=v.id), '') || ' ' ||"
+             " coalesce((SELECT group_concat(DISTINCT t.city) FROM service_at_location a JOIN location_i18n t"
+             "   ON t.location_id=a.location_id WHERE a.service_id=v.id), ''), %s "
              "FROM service v JOIN search_doc d ON d.oid=v.id WHERE v.status='active'%s",
              words_col, only, words_col, only);
     if (sqlite3_prepare_v2(db, sql, -1, &sel, NULL) != SQLITE_OK ||
@@ -451,25 +453,29 @@ static int new_words(sqlite3_changeset_iter *it, const char *tab, int ncol, int 
 
 /*
  * The offers a changeset touched, into temp.reindex (offers, with the W_ bits of the columns
- * whose words may be new: the others' are in search_term already) and temp.reindex_org
- * (providers, whose name is in every one of their offers). Returns 1 when it changed what cannot
- * be traced to a few offers (category names), 0, or -1 on a damaged changeset.
+ * whose words may be new: the others' are in search_term already), temp.reindex_org (providers,
+ * whose name is in every one of their offers) and temp.reindex_loc (places, whose towns are in
+ * every offer held there). Returns 1 when it changed what cannot be traced to a few offers
+ * (category names), 0, or -1 on a damaged changeset.
  */
 static int touched(sqlite3 *db, const void *cs, int size)
 {
     sqlite3_changeset_iter *it = NULL;
-    sqlite3_stmt *svc = NULL, *org = NULL;
+    sqlite3_stmt *svc = NULL, *org = NULL, *loc = NULL;
     int rc = 0, i18n[16];
     if (i18n_columns(db, i18n) != 0 ||
         sqlite3_exec(db, "CREATE TEMP TABLE reindex(id TEXT PRIMARY KEY, words INTEGER NOT NULL) WITHOUT ROWID;"
-                         "CREATE TEMP TABLE reindex_org(id TEXT PRIMARY KEY) WITHOUT ROWID;",
+                         "CREATE TEMP TABLE reindex_org(id TEXT PRIMARY KEY) WITHOUT ROWID;"
+                         "CREATE TEMP TABLE reindex_loc(id TEXT PRIMARY KEY) WITHOUT ROWID;",
                      NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO temp.reindex VALUES(?1, ?2) ON CONFLICT(id) DO UPDATE SET words = words | ?2",
                            -1, &svc, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.reindex_org VALUES(?1)", -1, &org, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.reindex_loc VALUES(?1)", -1, &loc, NULL) != SQLITE_OK ||
         sqlite3changeset_start(&it, size, (void *)cs) != SQLITE_OK) {
         sqlite3_finalize(svc);
         sqlite3_finalize(org);
+        sqlite3_finalize(loc);
         return -1;
     }
     while (rc == 0 && sqlite3changeset_next(it) == SQLITE_ROW) {
@@ -483,25 +489,38 @@ static int touched(sqlite3 *db, const void *cs, int size)
         /* the offer or provider id is the first column of each of these tables */
         int is_svc = !strcmp(tab, "service") || !strcmp(tab, "service_i18n") || !strcmp(tab, "service_taxonomy");
         int is_org = !strcmp(tab, "organization_i18n");
+        int is_loc = !strcmp(tab, "location") || !strcmp(tab, "location_i18n");
+        /* an offer held at another place: the row's second column is the offer, there in an
+         * insert or delete; an update need not carry it, and is rare: index afresh */
+        int col = !strcmp(tab, "service_at_location") ? 1 : 0;
+        if (col && op == SQLITE_UPDATE) {
+            rc = 1;
+            break;
+        }
         if (!strcmp(tab, "taxonomy_term_i18n")) rc = 1;
-        if (!is_svc && !is_org) continue;
-        if ((op == SQLITE_INSERT ? sqlite3changeset_new(it, 0, &key) : sqlite3changeset_old(it, 0, &key)) != SQLITE_OK ||
+        if (!is_svc && !is_org && !is_loc && !col) continue;
+        if ((op == SQLITE_INSERT ? sqlite3changeset_new(it, col, &key) : sqlite3changeset_old(it, col, &key)) != SQLITE_OK ||
             !key) {
             rc = -1;
             break;
         }
-        sqlite3_stmt *st = is_svc ? svc : org;
+        sqlite3_stmt *st = is_svc || col ? svc : is_org ? org : loc;
         sqlite3_bind_value(st, 1, key);
-        if (is_svc) sqlite3_bind_int(st, 2, new_words(it, tab, ncol, op, i18n));
+        /* an offer at a new place may have a new town */
+        if (is_svc || col) sqlite3_bind_int(st, 2, is_svc ? new_words(it, tab, ncol, op, i18n) : op == SQLITE_DELETE ? 0 : W_TOWN);
         if (sqlite3_step(st) != SQLITE_DONE) rc = -1;
         sqlite3_reset(st);
     }
     if (sqlite3changeset_finalize(it) != SQLITE_OK && rc == 0) rc = -1;
     sqlite3_finalize(svc);
     sqlite3_finalize(org);
+    sqlite3_finalize(loc);
     if (rc == 0 && sqlite3_exec(db, "INSERT INTO temp.reindex SELECT id, 16 FROM service"
                                     " WHERE organization_id IN (SELECT id FROM temp.reindex_org)"
-                                    " ON CONFLICT(id) DO UPDATE SET words = words | 16",
+                                    " ON CONFLICT(id) DO UPDATE SET words = words | 16;"
+                                    "INSERT INTO temp.reindex SELECT DISTINCT service_id, 32 FROM service_at_location"
+                                    " WHERE location_id IN (SELECT id FROM temp.reindex_loc)"
+                                    " ON CONFLICT(id) DO UPDATE SET words = words | 32",
                                 NULL, NULL, NULL) != SQLITE_OK)
         rc = -1;
     return rc;
@@ -546,7 +565,8 @@ static int reindex_in(sqlite3 *db, const void *changeset, int size, char *err, s
         top = store_single_int(db, "SELECT coalesce(max(rowid), 0) >> 5 FROM search");
         if (rc == 0 && live >= 0 && top - live > live / 4) rc = rebuild(db, f, err, errlen);
     }
-    if (rc == 0 && exec(db, "DROP TABLE IF EXISTS temp.reindex; DROP TABLE IF EXISTS temp.reindex_org", err, errlen))
+    if (rc == 0 && exec(db, "DROP TABLE IF EXISTS temp.reindex; DROP TABLE IF EXISTS temp.reindex_org;"
+                            " DROP TABLE IF EXISTS temp.reindex_loc", err, errlen))
         rc = -1;
     store_folder_close(f);
     return rc;

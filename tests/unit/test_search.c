@@ -335,6 +335,45 @@ TEST(what_people_mean)
     store_offer_rows_free(r, n);
 }
 
+/* every offer held in a town, per the content */
+static int offers_in_town(const char *city, char ids[][64], int max)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    char path[300];
+    snprintf(path, sizeof path, "%s/content/demo.db", build_dir);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT DISTINCT a.service_id FROM service_at_location a JOIN location l ON l.id=a.location_id"
+                               " JOIN service v ON v.id=a.service_id WHERE l.city=?1 AND v.status='active'",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, city, -1, SQLITE_STATIC);
+        while (n < max && sqlite3_step(st) == SQLITE_ROW) snprintf(ids[n++], 64, "%s", (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* A town as the reader writes it (location_i18n.city) finds every offer held there, as the
+ * German name does, though the offers' texts in that language may never name it. */
+TEST(towns_in_the_readers_script)
+{
+    char ids[64][64];
+    int k = offers_in_town("Wiesental", ids, 64);
+    CHECK(k >= 5, "offers in Wiesental: %d", k);
+    const char *q[][2] = {{"Wiesental", "de"}, {"فيزنتال", "ar"}, {"ویزنتال", "fa"}, {"Візенталь", "uk"}, {"ቪዘንታል", "ti"},
+                          {"ویزنٹال", "ur"}};
+    for (int j = 0; j < 6; j++) {
+        store_offer_row *r = NULL;
+        int n = 0, found = 0;
+        CHECK(search(q[j][0], q[j][1], &r, &n) == 0, "search %s", q[j][0]);
+        for (int i = 0; i < k; i++) found += has(r, n, ids[i]) >= 0;
+        CHECK(found == k, "%s (%s) finds %d of the %d offers in Wiesental", q[j][0], q[j][1], found, k);
+        store_offer_rows_free(r, n);
+    }
+}
+
 TEST(honest_counts_and_pages)
 {
     const char *langs[] = {"de", "en"};
@@ -424,6 +463,26 @@ static int hits_only(const char *path, const char *query, const char *id)
     return rc;
 }
 
+/* how many of the first k hits of query (de first) are at location loc */
+static int first_at(const char *path, const char *query, const char *loc, int k)
+{
+    store *s = NULL;
+    char err[256];
+    const char *langs[] = {"de", "en"};
+    store_offer_row *r = NULL;
+    int n = 0, at = 0;
+    if (store_open(&s, path, err, sizeof err) == 0 && store_search(s, query, langs, 2, k, &r, &n) == 0)
+        for (int i = 0; i < n; i++) {
+            char sql[300];
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM service_at_location WHERE service_id='%s' AND location_id='%s'",
+                     r[i].id, loc);
+            at += one(path, sql) == 1;
+        }
+    store_offer_rows_free(r, n);
+    store_close(s);
+    return at;
+}
+
 TEST(refresh_after_a_delta)
 {
     char path[512], err[512];
@@ -453,6 +512,22 @@ TEST(refresh_after_a_delta)
     CHECK(hits_only(path, "hapelgu gu tolin", NULL) > 0, "untouched offers are still found");
     long long live = one(path, "SELECT count(*) FROM search_doc"), top = one(path, "SELECT max(id) FROM search_doc");
     CHECK(live == 299 && top > 300, "incremental: %lld live offers, numbered up to %lld", live, top);
+
+    /* a place's town written in another language, and an offer moved to a new place: the
+     * offers held there are indexed anew, the rest not */
+    long long at_org5 = one(path, "SELECT count(*) FROM service_at_location WHERE location_id='org-5/main'");
+    cs = change(path,
+                "INSERT INTO location_i18n(location_id, lang, status, city) VALUES('org-5/main', 'ar', 'complete', 'ككابورا');"
+                "INSERT INTO organization(id) VALUES('org-x');"
+                "INSERT INTO location(id, organization_id, city) VALUES('org-x/a', 'org-x', 'Dugongheim');"
+                "INSERT INTO service_at_location(id, service_id, location_id) VALUES('offer-8@x', 'offer-8', 'org-x/a');",
+                &size);
+    CHECK(cs && store_search_refresh(path, cs, size, err, sizeof err) == 0, "refresh: %s", err);
+    sqlite3_free(cs);
+    CHECK(at_org5 >= 2 && first_at(path, "ككابورا", "org-5/main", (int)at_org5) == at_org5,
+          "the translated town finds first the %lld offers held there", at_org5);
+    CHECK(hits_only(path, "dugongheim", "offer-8") == 1, "the new place's town finds the offer held there");
+    CHECK(one(path, "SELECT count(*) FROM search_doc") == 299, "still incremental");
 
     /* a category renamed is in every offer's text of that category: everything anew */
     cs = change(path, "UPDATE taxonomy_term_i18n SET name='Dingostunde' WHERE term_id='health' AND lang='de'", &size);
@@ -543,6 +618,7 @@ int main(int argc, char **argv)
         RUN(ranking);
         RUN(no_result_and_bad_input);
         RUN(what_people_mean);
+        RUN(towns_in_the_readers_script);
         RUN(honest_counts_and_pages);
         RUN(relevance_set);
     }
