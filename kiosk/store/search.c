@@ -340,8 +340,46 @@ static int run_tier(struct store_search *ss, const char *expr, const char *prev,
     return rc;
 }
 
+/* Does expr match some document (in index order, the first one only)? 1, 0, or -1. */
+static int matches_any(struct store_search *ss, const char *expr)
+{
+    tier_count c;
+    int rc = count_tier(ss, expr, 1, 0, &c);
+    free(c.first);
+    return rc < 0 ? -1 : c.docs > 0;
+}
+
 /*
- * Tiers, best first: every word as a whole word; every word, as a word's start (and, in Arabic
+ * The reader's sense of a word before another language's: when no text in the reader's language
+ * has the words whole (exact), but some has them as word starts (prefix), those texts come
+ * first, and exact is widened by them so each tier still holds the one before. An Arabic
+ * reader's "كار" is the start of "كاريتاس" in Arabic texts, not the Persian word "کار" (work)
+ * that the exact tier would bring first. Leaves *first empty when it does not apply; -1 on error.
+ */
+static int reader_first(struct store_search *ss, sbuf *first, sbuf *exact, const sbuf *prefix, const char *lang)
+{
+    sbuf mine = {0}, theirs = {0};
+    store_sb_add(&mine, "(%s) AND lang : \"%s\"", store_sb_str(exact), lang);
+    store_sb_add(&theirs, "(%s) AND lang : \"%s\"", store_sb_str(prefix), lang);
+    int rc = mine.oom || theirs.oom ? -1 : 0, has_exact = 0, has_prefix = 0;
+    if (rc == 0 && (has_exact = matches_any(ss, store_sb_str(&mine))) < 0) rc = -1;
+    if (rc == 0 && !has_exact && (has_prefix = matches_any(ss, store_sb_str(&theirs))) < 0) rc = -1;
+    if (rc == 0 && !has_exact && has_prefix) {
+        store_sb_add(first, "%s", store_sb_str(&theirs));
+        sbuf wider = {0};
+        store_sb_add(&wider, "(%s) OR (%s)", store_sb_str(&theirs), store_sb_str(exact));
+        free(exact->s);
+        *exact = wider;
+        if (first->oom || exact->oom) rc = -1;
+    }
+    free(mine.s);
+    free(theirs.s);
+    return rc;
+}
+
+/*
+ * Tiers, best first (after the reader's own sense of the words, reader_first): every word as a
+ * whole word; every word, as a word's start (and, in Arabic
  * script, after the article); every word, or its Latin skeleton. When those find fewer than
  * SEARCH_LOOSE_BELOW offers: every word, or a typo of it, a word ending in it or its two halves;
  * then some of the words. Within a tier BM25 (rank_fn) over the weighted columns, the reader's
@@ -372,22 +410,24 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
     int li = -1;
     for (int i = 1; i < 32 && lang[0] && li < 0; i++)
         if (!strcmp(ss->lang[i], lang)) li = i;
-    sbuf t[5] = {0};
-    store_query_tier(&t[0], qw, nw, offsetof(qword, exact), " AND ");
-    store_query_tier(&t[1], qw, nw, offsetof(qword, prefix), " AND ");
-    store_query_tier(&t[2], qw, nw, offsetof(qword, sounds), " AND ");
+    /* t[0]: the reader's own sense first (below); then the tiers of the comment above */
+    sbuf t[6] = {0};
+    store_query_tier(&t[1], qw, nw, offsetof(qword, exact), " AND ");
+    store_query_tier(&t[2], qw, nw, offsetof(qword, prefix), " AND ");
+    store_query_tier(&t[3], qw, nw, offsetof(qword, sounds), " AND ");
+    if (li > 0 && reader_first(ss, &t[0], &t[1], &t[2], lang) < 0) rc = -1;
     found f = {0};
     /* L: the loosest tier that applies; its count is the total, whether or not a page needed it */
-    int last = -1, prev_docs = 0, L = 2, have = -1, tot = 0, whole = 1;
-    for (int i = 0; i < 5 && rc >= 0; i++) {
-        if (i == 3) {
-            if (have < 2 && count_total(ss, store_sb_str(&t[2]), &tot, &whole)) rc = -1;
-            have = 2;
+    int last = -1, prev_docs = 0, L = 3, have = -1, tot = 0, whole = 1;
+    for (int i = t[0].len ? 0 : 1; i < 6 && rc >= 0; i++) {
+        if (i == 4) {
+            if (have < 3 && count_total(ss, store_sb_str(&t[3]), &tot, &whole)) rc = -1;
+            have = 3;
             if (rc < 0 || tot >= SEARCH_LOOSE_BELOW) break;
             for (int k = 0; k < nw; k++) store_query_loosen(ss, &qw[k]);
-            store_query_tier(&t[3], qw, nw, offsetof(qword, loose), " AND ");
-            if (nw > 1) store_query_tier(&t[4], qw, nw, offsetof(qword, loose), " OR ");
-            L = nw > 1 ? 4 : 3;
+            store_query_tier(&t[4], qw, nw, offsetof(qword, loose), " AND ");
+            if (nw > 1) store_query_tier(&t[5], qw, nw, offsetof(qword, loose), " OR ");
+            L = nw > 1 ? 5 : 4;
         }
         if (i > L || (plain && f.n >= want)) break;
         if (t[i].oom) rc = -1;
@@ -429,7 +469,7 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
         free(qw[i].loose.s);
         if (qw[i].exact.oom || qw[i].prefix.oom || qw[i].sounds.oom || qw[i].loose.oom) rc = -1;
     }
-    for (int i = 0; i < 5; i++) free(t[i].s);
+    for (int i = 0; i < 6; i++) free(t[i].s);
     if (rc == 0 && offset < f.n)
         rc = store_rows_by_ids(s, (const char *const *)f.ids + offset, f.n - offset < limit ? f.n - offset : limit, langs,
                                nlangs, out, n);

@@ -1,7 +1,7 @@
 /*
  * search_words.c: a typed query as FTS5 expressions (search_priv.h): its words folded, stop words
- * dropped, and each word's alternatives for every tier: whole word, word start (in Arabic script
- * also after the article), Latin skeleton, then typos, word endings and two words run together,
+ * dropped, and each word's alternatives for every tier: whole word (or it with a short ending),
+ * word start (in Arabic script also after the article), Latin skeleton, then typos, word endings and two words run together,
  * looked up in the index's vocabulary.
  */
 #include "store.h"
@@ -174,6 +174,35 @@ static void add_typos(struct store_search *ss, sbuf *b, const char *w)
     for (int i = 0; i < nc; i++) store_sb_add(b, " OR " TEXT_COLS " : \"%s\"*", cand[i]);
 }
 
+/*
+ * The same word with an ending (w and one or two letters more: "sprachkurs" in "Sprachkurse",
+ * "wohnung" in "Wohnungen") counts as the whole word, for words of five letters or more: the
+ * topic's plural in a category name is what a person typing the singular means, more than a
+ * passing mention of the singular in another offer's text. Appended to b as exact terms, at most
+ * six, found among the first indexed words starting with w.
+ */
+static void add_endings(struct store_search *ss, sbuf *b, const char *w)
+{
+    UChar32 a[64], t[72];
+    int na = code_points(w, a, NULL, 64);
+    if (na < 5 || na > 60) return;
+    char hi[256];
+    size_t len = strlen(w);
+    if (len + 5 > sizeof hi) return;
+    bind_range(ss->terms, w, len, hi);
+    int seen = 0, added = 0;
+    while (added < 6 && seen++ < 32 && sqlite3_step(ss->terms) == SQLITE_ROW) {
+        const char *term = (const char *)sqlite3_column_text(ss->terms, 0);
+        int nt = term ? code_points(term, t, NULL, 72) : 0, letters = 1;
+        if (nt <= na || nt > na + 2) continue;
+        for (int i = na; i < nt; i++) letters &= u_isalpha(t[i]) != 0;
+        if (!letters || strchr(term, '"')) continue;
+        store_sb_add(b, " OR " TEXT_COLS " : \"%s\"", term);
+        added++;
+    }
+    sqlite3_reset(ss->terms);
+}
+
 /* A long word that is no indexed word's start, read as two words run together ("Deutschkurs"):
  * the first part a word of its own, the second the start or the end of one. */
 static void add_split(struct store_search *ss, sbuf *b, const char *w, const char *rw)
@@ -232,6 +261,7 @@ int store_query_words(struct store_search *ss, const char *folded, qword *qw, in
         int article = ublock_getCode(c0) == UBLOCK_ARABIC && strncmp(w, "ال", strlen("ال")) != 0;
         store_sb_add(&q->exact, TEXT_COLS " : \"%s\"", w);
         if (article) store_sb_add(&q->exact, " OR " TEXT_COLS " : \"ال%s\"", w);
+        add_endings(ss, &q->exact, w);
         store_sb_add(&q->prefix, TEXT_COLS " : \"%s\"*", w);
         if (article) store_sb_add(&q->prefix, " OR " TEXT_COLS " : \"ال%s\"*", w);
         store_sb_add(&q->sounds, "%s", store_sb_str(&q->prefix));
