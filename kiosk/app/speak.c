@@ -99,7 +99,8 @@ static char *speech_text(app *a)
                 say(b, len, &o, T(a, "Opening hours"));
                 say(b, len, &o, s->offer_hours);
             }
-            if (!any) say(b, len, &o, T(a, "By appointment only"));
+            /* as the page shows it: said of places only, an offer without any has no hours line */
+            if (!any && s->offer->nplaces) say(b, len, &o, T(a, "By appointment only"));
         }
         break;
     case SCREEN_QUESTION:

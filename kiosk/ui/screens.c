@@ -411,9 +411,10 @@ static int detail_body(frame *f, const detail_geom *g, int y, int draw)
     int pad = f->m.pad, x = g->x, w = g->w, top = y;
     char phones[256] = "";
     for (int i = 0; i < o->nphones; i++) text_unit_append(phones, sizeof phones, "\n", o->phones[i], TEXT_UNIT_LTR);
-    /* hours that name no place of the offer; with no places and no hours, say so */
-    const char *hours = st->offer_hours && *st->offer_hours ? st->offer_hours
-                        : o->nplaces ? NULL : ui_tr(f, "By appointment only");
+    /* hours that name no place of the offer. Without a place there is nowhere to make an
+     * appointment: an information page or a helpline shows no hours line rather than a claim
+     * the content never made (the places' cards say "By appointment only" for places without hours) */
+    const char *hours = st->offer_hours && *st->offer_hours ? st->offer_hours : NULL;
     const char *spoken = st->offer_spoken ? st->offer_spoken : "";
     /* what the reader should know about the words on this page, said once above it: some are
      * in another language; some were translated by a machine and no person checked them (EU AI

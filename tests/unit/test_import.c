@@ -795,7 +795,10 @@ TEST(imported_packs_on_screen)
                         "expect screen categories\ntap cat:housing\nexpect screen list\n"
                         "expect visible شهادة استحقاق السكن (WBS)\ntap row:0\nexpect screen detail\n"
                         "expect visible شهادة استحقاق السكن (WBS)\nexpect visible ما هذا؟\n"
-                        "expect visible • أحضروا إثبات الدخل\nexpect no-tofu\nshot page\n") == 0,
+                        "expect visible • أحضروا إثبات الدخل\nexpect no-tofu\nshot page\n"
+                        /* a page has no hours: no line claims it is "by appointment only" */
+                        "expect no-text بموعد مسبق فقط\nexpect no-text أوقات العمل\n"
+                        "drag 0.5 0.9 0.5 0.1 300\nwait 1500\nexpect no-text بموعد مسبق فقط\n") == 0,
           "Integreat: a POI and a page, in Arabic, shown from the installed pack (see %s/walk-integreat/walk.log)", dir);
     CHECK(exists("%s/walk-integreat/shots/page.png", dir), "screenshot of the imported page");
 }
