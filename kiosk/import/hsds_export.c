@@ -126,6 +126,7 @@ static json_t *location_of(exporter *x, sqlite3_stmt *st)
         json_object_set_new(ac, "description", json_string(src_text(x, i18n, "accessibility")));
         json_object_set_new(l, "accessibility", json_pack("[o]", ac));
     }
+    json_object_set_new(l, "phones", phones_of(x, "location_id", "location", id));
     set_str(l, "x_kiosk_id", id);
     json_object_set_new(l, "x_kiosk_i18n", i18n ? i18n : json_object());
     return l;

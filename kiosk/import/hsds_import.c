@@ -179,7 +179,7 @@ static int location_src(importer *im, json_t *l, json_t **out)
     if (rc) return rc;
     const char *acc = jstr(json_array_get(json_object_get(l, "accessibility"), 0), "description");
     if (acc && !json_object_get(l, "x_kiosk_i18n")) json_object_set_new(json_object_get(i18n, "de"), "accessibility", json_string(acc));
-    return IMP_OK;
+    return phones_for(im, "location", id, l, o);
 }
 
 static int org_src(importer *im, json_t *org, json_t **out)

@@ -200,9 +200,13 @@ static int import_tabular(importer *im, const char *dir, const char *out_dir)
         if (field && value) json_object_set_new(tr, field, json_string(value));
     }
     if (!rc) {
-        /* phones of an organization are those without a service */
-        json_t *org_phones = json_array();
-        json_array_foreach(tb[TB_PHONE], i, r) if (!jstr(r, "service_id")) json_array_append(org_phones, r);
+        /* phones of an organization are those without a service or place; a place's, those of
+         * a place without a service */
+        json_t *org_phones = json_array(), *loc_phones = json_array();
+        json_array_foreach(tb[TB_PHONE], i, r) {
+            if (!jstr(r, "service_id") && !jstr(r, "location_id")) json_array_append(org_phones, r);
+            if (!jstr(r, "service_id") && jstr(r, "location_id")) json_array_append(loc_phones, r);
+        }
         json_array_foreach(tb[TB_SAL], i, r) {
             char key[600];
             snprintf(key, sizeof key, "locations:%s", jstr(r, "location_id") ? jstr(r, "location_id") : "");
@@ -213,21 +217,24 @@ static int import_tabular(importer *im, const char *dir, const char *out_dir)
         static const struct {
             int parent;
             const char *field;
-            int child; /* -1: the organizations' phones */
+            int child; /* -1: the organizations' phones, -2: the places' */
             const char *key;
         } nest[] = {
             {TB_LOC, "addresses", TB_ADDR, "location_id"},     {TB_LOC, "accessibility", TB_ACC, "location_id"},
+            {TB_LOC, "phones", -2, "location_id"},
             {TB_ORG, "phones", -1, "organization_id"},         {TB_ORG, "locations", TB_LOC, "organization_id"},
             {TB_SVC, "phones", TB_PHONE, "service_id"},        {TB_SVC, "schedules", TB_SCHED, "service_id"},
             {TB_SVC, "languages", TB_LANG, "service_id"},      {TB_SVC, "attributes", TB_ATTR, "link_id"},
             {TB_SVC, "service_at_locations", TB_SAL, "service_id"},
         };
         for (size_t n = 0; n < sizeof nest / sizeof nest[0]; n++) {
-            json_t *g = group_by(nest[n].child < 0 ? org_phones : tb[nest[n].child], nest[n].key);
+            json_t *g = group_by(nest[n].child == -1 ? org_phones : nest[n].child == -2 ? loc_phones : tb[nest[n].child],
+                                 nest[n].key);
             attach(tb[nest[n].parent], nest[n].field, g);
             json_decref(g);
         }
         json_decref(org_phones);
+        json_decref(loc_phones);
         snprintf(im->file, sizeof im->file, "%s", dir);
         rc = hsds_to_sources(im, tb[TB_SVC], tb[TB_ORG], tb[TB_TERM], json_object_get(dp, "x_kiosk_pack"),
                              json_object_get(dp, "x_kiosk_intake"), out_dir);

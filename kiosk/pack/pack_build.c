@@ -287,8 +287,8 @@ static int load_intake(builder *b, const char *dir)
 static int load_org(builder *b, json_t *j, const char *file_id)
 {
     static const char *const keys[] = {"id", "email", "url", "phones", "i18n", "locations", NULL};
-    static const char *const loc_keys[] = {"id",       "street",   "postcode",  "city", "district",
-                                           "latitude", "longitude", "i18n",     NULL};
+    static const char *const loc_keys[] = {"id",       "street",    "postcode", "city",   "district",
+                                           "latitude", "longitude", "phones",   "i18n",   NULL};
     static const field tr[] = {{"name", "name", LIM_NAME, 1}, {"description", "description", LIM_DESCRIPTION, 0}};
     static const field loc_tr[] = {{"name", "name", LIM_NAME, 1},
                                    {"accessibility", "accessibility", LIM_NOTE, 0},
@@ -327,6 +327,8 @@ static int load_org(builder *b, json_t *j, const char *file_id)
                 8, lv))
             return -1;
         if (put_i18n(b, l, "location_i18n", "location_id", lid, loc_tr, 4)) return -1;
+        /* the place's own numbers: shown on its card, for every offer held there */
+        if (put_phones(b, l, "location_id", lid)) return -1;
     }
     return 0;
 }

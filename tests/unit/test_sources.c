@@ -453,6 +453,7 @@ static const bad matrix[] = {
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"locations\":[{\"id\":\"praxis/main\",\"latitude\":200,\"i18n\":{}}]}", NULL, "latitude"},
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"locations\":[{\"id\":\"praxis/main\",\"latitude\":\"52\",\"i18n\":{}}]}", NULL, "latitude"},
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"phones\":[{\"number\":\"call me\"}]}", NULL, "number"},
+    {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"locations\":[{\"id\":\"praxis/main\",\"phones\":[{\"number\":\"ring\"}],\"i18n\":{}}]}", NULL, "locations[0].phones[0].number"},
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"phones\":[{\"number\":\"+49 1\",\"type\":\"pigeon\"}]}", NULL, "type"},
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"email\":\"nope\"}", NULL, "email"},
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"url\":\"javascript:alert(1)\"}", NULL, "url"},
