@@ -53,6 +53,7 @@ struct app {
     struct {                     /* the booking last sent, for its confirmation (no personal data) */
         char offer_id[128], title[256], where[600];
         char where_shown[600];   /* the same address as screen units (text_address) */
+        char place[136];         /* the slot's place id (booking_slot.place_id): seats per place */
         int64_t start, end;
         int capacity;
     } sent;

@@ -186,6 +186,7 @@ static booking_request sent_request(const app *a)
     booking_request r = {.offer_id = a->sent.offer_id,
                          .title = a->sent.title,
                          .location = a->sent.where,
+                         .place = a->sent.place,
                          .start = a->sent.start,
                          .end = a->sent.end,
                          .capacity = a->sent.capacity};
@@ -217,6 +218,7 @@ static booking_request request(app *a)
     a->sent.start = sl->start;
     a->sent.end = sl->end;
     a->sent.capacity = sl->capacity;
+    snprintf(a->sent.place, sizeof a->sent.place, "%s", sl->place_id);
     return sent_request(a);
 }
 

@@ -141,25 +141,26 @@ static int request_check(const booking_request *r, char *err, size_t errlen)
     if (r->capacity < 1 || r->capacity > BOOKING_MAX_SEATS)
         return bk_fail(err, errlen, no, "capacity must be 1..%d", BOOKING_MAX_SEATS);
     if (!text_ok(r->offer_id, 127, 0, 0) || !text_ok(r->title, BOOKING_MAX_TEXT, 1, 0) ||
-        !text_ok(r->location, BOOKING_MAX_TEXT, 1, 0))
-        return bk_fail(err, errlen, no, "title or location too long or with control characters");
+        !text_ok(r->location, BOOKING_MAX_TEXT, 1, 0) || !text_ok(r->place, sizeof ((booking_slot *)0)->place_id - 1, 0, 0))
+        return bk_fail(err, errlen, no, "title, location or place too long or with control characters");
     if (!text_ok(r->name, BOOKING_MAX_NAME, 0, 1)) return bk_fail(err, errlen, no, "the name is too long or malformed");
     if (!text_ok(r->phone, BOOKING_MAX_PHONE, 0, 1))
         return bk_fail(err, errlen, no, "the phone number is too long or malformed");
     return BOOKING_OK;
 }
 
-/* The lowest free seat of a slot in this file (inside the caller's transaction); -1 when full. */
+/* The lowest free seat of a slot at its place in this file (inside the caller's transaction); -1 when full. */
 static int local_free_seat(booking *b, const booking_request *r, char *err, size_t errlen)
 {
     sqlite3_stmt *st = bk_db_prepare(b,
                                   "SELECT seat FROM booking WHERE backend=?3 AND offer_id=?1 AND slot_start=?2"
-                                  " AND seat IS NOT NULL ORDER BY seat",
+                                  " AND place=?4 AND seat IS NOT NULL ORDER BY seat",
                                   err, errlen);
     if (!st) return -2; /* -2: error (err set), -1: full */
     sqlite3_bind_text(st, 1, r->offer_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, r->start);
     sqlite3_bind_int(st, 3, BACKEND_LOCAL);
+    sqlite3_bind_text(st, 4, r->place ? r->place : "", -1, SQLITE_STATIC);
     int seat = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int(st, 0) == seat) seat++;
     sqlite3_finalize(st);
@@ -199,7 +200,7 @@ static void remote_record(booking *b, const booking_request *r, const char *code
     char err[256];
     int rc = bk_db_exec(b, "BEGIN IMMEDIATE", err, sizeof err);
     if (rc == 0) {
-        bk_forget_stale_seat(b, r->offer_id, r->start, seat);
+        bk_forget_stale_seat(b, r->offer_id, r->start, r->place, seat);
         rc = bk_row_insert(b, r, code, BACKEND_CALDAV, seat, BOOKING_CONFIRMED, 0, err, sizeof err);
         rc = rc == 0 ? bk_db_exec(b, "COMMIT", err, sizeof err) : rc;
         if (rc != 0) sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
@@ -223,8 +224,8 @@ static int remote_make(booking *b, const booking_request *r, booking_info *out, 
     if (!ics) return bk_fail(err, errlen, BOOKING_ERR_INTERNAL, "cannot build the calendar event");
     int rc = CALDAV_TAKEN;
     for (int seat = 0; seat < r->capacity && rc == CALDAV_TAKEN; seat++) {
-        char res[48];
-        bk_resource_name(r->start, seat, res);
+        char res[64];
+        bk_resource_name(r->start, r->place, seat, res);
         rc = caldav_put_new(&b->dav, r->offer_id, res, ics, err, errlen);
         if (rc == CALDAV_OK) {
             remote_record(b, r, out->code, seat);
@@ -272,24 +273,33 @@ int booking_make(booking *b, const booking_request *r, booking_info *out, char *
 typedef struct taken_count {
     booking_slot *slots;
     int n;
+    const char *resource; /* of the events being counted */
 } taken_count;
 
+/* An event takes a seat of each slot starting when it does, at the place its resource names (a
+ * seat of ours at a place), or at every place (anything else: it cannot be told where it is). */
 static void count_one(void *ud, icalcomponent *ev)
 {
     taken_count *tc = ud;
     int64_t s = bk_event_start(ev);
+    int placed = bk_resource_has_place(tc->resource, s), mine = 0;
+    for (int i = 0; placed && i < tc->n; i++)
+        mine |= tc->slots[i].start == s && bk_resource_seat(tc->resource, s, tc->slots[i].place_id) >= 0;
+    /* a place the offer no longer lists: where it went is unknown too */
     for (int i = 0; i < tc->n; i++)
-        if (tc->slots[i].start == s) tc->slots[i].taken++;
+        if (tc->slots[i].start == s && (!mine || bk_resource_seat(tc->resource, s, tc->slots[i].place_id) >= 0))
+            tc->slots[i].taken++;
 }
 
 static void count_resource(void *ud, const char *resource, const char *ics)
 {
-    (void)resource;
+    taken_count *tc = ud;
+    tc->resource = resource;
     bk_each_event(ics, count_one, ud);
 }
 
 typedef struct uid_search {
-    const char *uid;
+    const char *uid, *place;
     int64_t start;
     int hit, seat;
 } uid_search;
@@ -306,7 +316,7 @@ static void uid_resource(void *ud, const char *resource, const char *ics)
     uid_search *u = ud;
     u->hit = 0;
     bk_each_event(ics, uid_one, u);
-    int seat = u->hit ? bk_resource_seat(resource, u->start) : -1;
+    int seat = u->hit ? bk_resource_seat(resource, u->start, u->place) : -1;
     if (seat >= 0) u->seat = seat;
 }
 
@@ -318,19 +328,19 @@ int bk_server_seat_of(booking *b, const booking_row *w, int *seat, char *err, si
 {
     char uid[32];
     snprintf(uid, sizeof uid, "%s@kiosk", w->info.code);
-    uid_search u = {.uid = uid, .start = w->info.start, .seat = -1};
+    uid_search u = {.uid = uid, .place = w->place, .start = w->info.start, .seat = -1};
     int rc = caldav_list(&b->dav, w->info.offer_id, w->info.start, w->info.end, uid_resource, &u, err, errlen);
     *seat = u.seat;
     return rc;
 }
 
-/* Add this file's rows of one backend in state to the slots' taken counts. */
+/* Add this file's rows of one backend in state to the slots' taken counts, each at its place. */
 static int add_local_counts(booking *b, const char *offer_id, booking_slot *slots, int n, int backend, int state,
                             char *err, size_t errlen)
 {
     sqlite3_stmt *st = bk_db_prepare(b,
-                                  "SELECT slot_start, count(*) FROM booking WHERE offer_id=?1 AND backend=?2"
-                                  " AND state=?3 GROUP BY slot_start",
+                                  "SELECT slot_start, count(*), place FROM booking WHERE offer_id=?1 AND backend=?2"
+                                  " AND state=?3 GROUP BY slot_start, place",
                                   err, errlen);
     if (!st) return BOOKING_ERR_DB;
     sqlite3_bind_text(st, 1, offer_id, -1, SQLITE_STATIC);
@@ -339,8 +349,10 @@ static int add_local_counts(booking *b, const char *offer_id, booking_slot *slot
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t s = sqlite3_column_int64(st, 0);
+        const char *place = (const char *)sqlite3_column_text(st, 2);
         for (int i = 0; i < n; i++)
-            if (slots[i].start == s) slots[i].taken += sqlite3_column_int(st, 1);
+            if (slots[i].start == s && !strcmp(slots[i].place_id, place ? place : ""))
+                slots[i].taken += sqlite3_column_int(st, 1);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? BOOKING_OK : bk_fail(err, errlen, BOOKING_ERR_DB, "%s", sqlite3_errmsg(b->db));
@@ -359,7 +371,7 @@ int booking_fill_taken(booking *b, const char *offer_id, booking_slot *slots, in
         if (slots[i].end > to) to = slots[i].end;
     }
     if (!b->remote) return add_local_counts(b, offer_id, slots, n, BACKEND_LOCAL, BOOKING_CONFIRMED, err, errlen);
-    taken_count tc = {slots, n};
+    taken_count tc = {slots, n, ""};
     int rc = caldav_list(&b->dav, offer_id, from, to, count_resource, &tc, err, errlen), lrc = BOOKING_OK;
     if (rc == CALDAV_UNREACHABLE) {
         /* what this kiosk knows: its own confirmed bookings plus its queue (counted below) */
@@ -389,8 +401,8 @@ int booking_lookup(booking *b, const char *code, booking_info *out, char *err, s
 /* Delete the resource of a seat; a resource already gone counts as deleted. */
 static int remote_delete(booking *b, const booking_row *w, int seat, char *err, size_t errlen)
 {
-    char res[48];
-    bk_resource_name(w->info.start, seat, res);
+    char res[64];
+    bk_resource_name(w->info.start, w->place, seat, res);
     int rc = caldav_delete(&b->dav, w->info.offer_id, res, err, errlen);
     if (rc == CALDAV_OK || rc == CALDAV_NOTFOUND) return BOOKING_OK;
     if (rc == CALDAV_UNREACHABLE)

@@ -50,6 +50,8 @@ typedef struct booking_request {
     const char *location; /* address for the event LOCATION, may be NULL */
     int64_t start, end;   /* UTC seconds */
     int capacity;         /* seats in the slot */
+    const char *place;    /* the slot's place (booking_slot.place_id), NULL or "" when the offer has
+                             one: the seats of each place are counted apart */
     const char *name;     /* optional personal data: NULL or "" for an anonymous booking */
     const char *phone;
 } booking_request;

@@ -25,9 +25,24 @@ static const char schema[] =
     " seat INTEGER, state INTEGER NOT NULL,"
     " name TEXT, phone TEXT,"
     " created INTEGER NOT NULL,"
-    " UNIQUE(backend, offer_id, slot_start, seat));"
+    /* the place of an offer held at several ('' for one): each place has its own seats */
+    " place TEXT NOT NULL DEFAULT '',"
+    " UNIQUE(backend, offer_id, slot_start, place, seat));"
     "CREATE INDEX IF NOT EXISTS booking_slot ON booking(offer_id, slot_start);"
     "CREATE INDEX IF NOT EXISTS booking_state ON booking(state, id);";
+
+/* A file from before places had seats of their own: the table made anew with the place ('' for
+ * every old booking, as they were made for offers counted as one place), rows and ids kept. */
+static const char add_place[] =
+    "BEGIN IMMEDIATE;"
+    "ALTER TABLE booking RENAME TO booking_before_places;"
+    "DROP INDEX IF EXISTS booking_slot; DROP INDEX IF EXISTS booking_state;"
+    "%s"
+    "INSERT INTO booking(id, code, backend, offer_id, title, location, slot_start, slot_end, capacity, seat, state,"
+    " name, phone, created) SELECT id, code, backend, offer_id, title, location, slot_start, slot_end, capacity, seat,"
+    " state, name, phone, created FROM booking_before_places;"
+    "DROP TABLE booking_before_places;"
+    "COMMIT;";
 
 const char *booking_strerror(int err)
 {
@@ -77,6 +92,7 @@ void bk_row_free(booking_row *w)
 {
     free(w->title);
     free(w->location);
+    free(w->place);
     bk_free_secret(w->name);
     bk_free_secret(w->phone);
     memset(w, 0, sizeof *w);
@@ -103,7 +119,7 @@ int bk_row_read(sqlite3_stmt *st, booking_row *w)
     w->info.seat = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 9);
     w->info.state = sqlite3_column_int(st, 10);
     if (col_dup(st, 4, &w->title) || col_dup(st, 5, &w->location) || col_dup(st, 11, &w->name) ||
-        col_dup(st, 12, &w->phone)) {
+        col_dup(st, 12, &w->phone) || col_dup(st, 13, &w->place)) {
         bk_row_free(w);
         return -1;
     }
@@ -114,7 +130,7 @@ booking_request bk_row_request(const booking_row *w)
 {
     return (booking_request){.offer_id = w->info.offer_id, .title = w->title, .location = w->location,
                              .start = w->info.start, .end = w->info.end, .capacity = w->capacity,
-                             .name = w->name, .phone = w->phone};
+                             .name = w->name, .phone = w->phone, .place = w->place};
 }
 
 int bk_db_exec(booking *b, const char *sql, char *err, size_t errlen)
@@ -240,8 +256,8 @@ int bk_row_insert(booking *b, const booking_request *r, const char *code, int ba
 {
     sqlite3_stmt *st = bk_db_prepare(b,
                                   "INSERT INTO booking(code, backend, offer_id, title, location, slot_start, slot_end,"
-                                  " capacity, seat, state, name, phone, created)"
-                                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                  " capacity, seat, state, name, phone, created, place)"
+                                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                                   err, errlen);
     if (!st) return BOOKING_ERR_DB;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -260,6 +276,7 @@ int bk_row_insert(booking *b, const booking_request *r, const char *code, int ba
     bind_text_or_null(st, 11, personal ? r->name : NULL);
     bind_text_or_null(st, 12, personal ? r->phone : NULL);
     sqlite3_bind_int64(st, 13, wallclock_now());
+    sqlite3_bind_text(st, 14, r->place ? r->place : "", -1, SQLITE_STATIC);
     return db_done(b, st, err, errlen);
 }
 
@@ -286,13 +303,14 @@ int bk_row_set_state(booking *b, int64_t id, int state, int seat, char *err, siz
  * The server just accepted a new resource for this seat, so whatever this kiosk remembered for
  * it was deleted there (staff removed it in their calendar): that old booking is cancelled.
  */
-int bk_forget_stale_seat(booking *b, const char *offer_id, int64_t start, int seat)
+int bk_forget_stale_seat(booking *b, const char *offer_id, int64_t start, const char *place, int seat)
 {
     sqlite3_stmt *st = bk_db_prepare(b,
                                   "UPDATE booking SET state=?4, seat=NULL, name=NULL, phone=NULL"
-                                  " WHERE backend=?5 AND offer_id=?1 AND slot_start=?2 AND seat=?3",
+                                  " WHERE backend=?5 AND offer_id=?1 AND slot_start=?2 AND seat=?3 AND place=?6",
                                   NULL, 0);
     if (!st) return BOOKING_ERR_DB;
+    sqlite3_bind_text(st, 6, place ? place : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 1, offer_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, start);
     sqlite3_bind_int(st, 3, seat);
@@ -303,5 +321,20 @@ int bk_forget_stale_seat(booking *b, const char *offer_id, int64_t start, int se
 
 int bk_db_setup(booking *b, char *err, size_t errlen)
 {
-    return bk_db_exec(b, schema, err, errlen);
+    sqlite3_stmt *st = bk_db_prepare(b, "SELECT count(*) FROM pragma_table_info('booking') WHERE name IN ('id', 'place')",
+                                     err, errlen);
+    if (!st) return BOOKING_ERR_DB;
+    int cols = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (cols != 1) return cols < 0 ? bk_fail(err, errlen, BOOKING_ERR_DB, "%s", sqlite3_errmsg(b->db))
+                                   : bk_db_exec(b, schema, err, errlen);
+    /* the table is there without the place */
+    size_t n = sizeof add_place + sizeof schema;
+    char *sql = malloc(n);
+    if (!sql) return bk_fail(err, errlen, BOOKING_ERR_NOMEM, NULL);
+    snprintf(sql, n, add_place, schema);
+    int rc = bk_db_exec(b, sql, err, errlen);
+    if (rc != 0) sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+    free(sql);
+    return rc;
 }

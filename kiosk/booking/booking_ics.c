@@ -34,25 +34,62 @@ static struct icaltimetype ical_utc(int64_t t)
     return x;
 }
 
-/* The CalDAV resource of one seat: "<start as YYYYMMDDTHHMMSSZ>-<seat>.ics". */
-void bk_resource_name(int64_t start, int seat, char out[48])
+/* The key of a place in resource names: 16 hex digits of its id's BLAKE2b hash, "" for none. */
+static void place_key(const char *place, char key[17])
 {
-    char stamp[17];
-    wallclock_stamp(start, stamp, sizeof stamp);
-    snprintf(out, 48, "%s-%d.ics", stamp, seat);
+    key[0] = 0;
+    if (!place || !*place) return;
+    unsigned char h[8];
+    crypto_generichash(h, sizeof h, (const unsigned char *)place, strlen(place), NULL, 0);
+    sodium_bin2hex(key, 17, h, sizeof h);
 }
 
-/* The seat a resource name stands for when it belongs to the slot start, else -1. */
-int bk_resource_seat(const char *resource, int64_t start)
+void bk_resource_name(int64_t start, const char *place, int seat, char out[64])
+{
+    char stamp[17], key[17];
+    wallclock_stamp(start, stamp, sizeof stamp);
+    place_key(place, key);
+    if (key[0])
+        snprintf(out, 64, "%s-%s-%d.ics", stamp, key, seat);
+    else
+        snprintf(out, 64, "%s-%d.ics", stamp, seat);
+}
+
+/* The place key and seat in a resource name of the slot start: 1 with a key, 0 without, -1 when
+ * it is none of our names for that start. */
+static int resource_parts(const char *resource, int64_t start, char key[17], int *seat)
 {
     char stamp[17], tail[8];
-    int seat;
     wallclock_stamp(start, stamp, sizeof stamp);
     size_t n = strlen(stamp);
-    if (strncmp(resource, stamp, n) != 0 || sscanf(resource + n, "-%d%7s", &seat, tail) != 2 || seat < 0 ||
-        strcmp(tail, ".ics") != 0)
+    key[0] = 0;
+    if (strncmp(resource, stamp, n) != 0 || resource[n] != '-') return -1;
+    const char *p = resource + n + 1;
+    int keyed = strspn(p, "0123456789abcdef") == 16 && p[16] == '-';
+    if (keyed) {
+        memcpy(key, p, 16);
+        key[16] = 0;
+        p += 17;
+    }
+    if (sscanf(p, "%d%7s", seat, tail) != 2 || *seat < 0 || strcmp(tail, ".ics") != 0 || strspn(p, "0123456789") == 0)
         return -1;
+    return keyed;
+}
+
+int bk_resource_seat(const char *resource, int64_t start, const char *place)
+{
+    char key[17], want[17];
+    int seat = -1;
+    place_key(place, want);
+    if (resource_parts(resource, start, key, &seat) < 0 || strcmp(key, want) != 0) return -1;
     return seat;
+}
+
+int bk_resource_has_place(const char *resource, int64_t start)
+{
+    char key[17];
+    int seat;
+    return resource && resource_parts(resource, start, key, &seat) == 1;
 }
 
 static icalproperty *x_prop(const char *name, const char *value)

@@ -33,7 +33,7 @@ static void outbox_confirm(booking *b, const booking_row *w, int seat)
     char err[256];
     int rc = bk_db_exec(b, "BEGIN IMMEDIATE", err, sizeof err);
     if (rc == 0) {
-        bk_forget_stale_seat(b, w->info.offer_id, w->info.start, seat);
+        bk_forget_stale_seat(b, w->info.offer_id, w->info.start, w->place, seat);
         rc = bk_row_set_state(b, w->id, BOOKING_CONFIRMED, seat, err, sizeof err);
         rc = rc == 0 ? bk_db_exec(b, "COMMIT", err, sizeof err) : rc;
         if (rc != 0) sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
@@ -53,8 +53,8 @@ static int outbox_deliver(booking *b, const booking_row *w)
     if (!ics) return 0;
     int rc = CALDAV_TAKEN, held = -1;
     for (int seat = 0; seat < w->capacity && rc == CALDAV_TAKEN; seat++) {
-        char res[48];
-        bk_resource_name(w->info.start, seat, res);
+        char res[64];
+        bk_resource_name(w->info.start, w->place, seat, res);
         rc = caldav_put_new(&b->dav, w->info.offer_id, res, ics, err, sizeof err);
         if (rc == CALDAV_OK) held = seat;
     }

@@ -33,10 +33,11 @@ typedef struct booking_row {
     int64_t id;
     booking_info info;
     int backend, capacity;
-    char *title, *location, *name, *phone;
+    char *title, *location, *name, *phone, *place;
 } booking_row;
 
-#define ROW_COLS "id, code, backend, offer_id, title, location, slot_start, slot_end, capacity, seat, state, name, phone"
+#define ROW_COLS \
+    "id, code, backend, offer_id, title, location, slot_start, slot_end, capacity, seat, state, name, phone, place"
 
 /*
  * Fill err (may be NULL) with booking_strerror(code) and, when fmt is not NULL, ": " and the
@@ -59,11 +60,17 @@ booking_request bk_row_request(const booking_row *w);
 /* ISO 8601 "2025-03-01T09:00:00Z" for people and spreadsheets */
 void bk_utc_iso(int64_t t, char out[21]);
 
-/* The CalDAV resource of one seat: "<start as YYYYMMDDTHHMMSSZ>-<seat>.ics". */
-void bk_resource_name(int64_t start, int seat, char out[48]);
+/* The CalDAV resource of one seat: "<start as YYYYMMDDTHHMMSSZ>-<seat>.ics", or at a place
+ * (non-empty place id) "<start>-<place key>-<seat>.ics", the key 16 hex digits of a hash of the id
+ * (ids may hold '/' and need not be short). */
+void bk_resource_name(int64_t start, const char *place, int seat, char out[64]);
 
-/* The seat a resource name stands for when it belongs to the slot start, else -1. */
-int bk_resource_seat(const char *resource, int64_t start);
+/* The seat a resource name stands for when it belongs to the slot start at place, else -1. */
+int bk_resource_seat(const char *resource, int64_t start, const char *place);
+
+/* Is resource a seat of the slot start at some place (a key in its name)? Then it counts only at
+ * that place; anything else at that start (older names, staff's own entries) counts at every one. */
+int bk_resource_has_place(const char *resource, int64_t start);
 
 /*
  * The VEVENT of a booking. kiosk_id non-NULL: the staff version (name, phone, kiosk in the
@@ -107,7 +114,7 @@ int bk_row_set_state(booking *b, int64_t id, int state, int seat, char *err, siz
  * The server just accepted a new resource for this seat, so whatever this kiosk remembered for
  * it was deleted there (staff removed it in their calendar): that old booking is cancelled.
  */
-int bk_forget_stale_seat(booking *b, const char *offer_id, int64_t start, int seat);
+int bk_forget_stale_seat(booking *b, const char *offer_id, int64_t start, const char *place, int seat);
 
 /* The table and its indexes, on a handle whose db local_db_open just opened. A booking_err. */
 int bk_db_setup(booking *b, char *err, size_t errlen);

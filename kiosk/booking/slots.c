@@ -236,6 +236,7 @@ static int expand(const store_schedule *sc, char *const *closed, int64_t lo, int
         if (icaltime_compare(t, last) > 0) break;
         if (icaltime_compare(t, first) < 0) continue;
         booking_slot s = {.capacity = sc->capacity, .place = sc->place};
+        snprintf(s.place_id, sizeof s.place_id, "%s", sc->place_id);
         format_day(s.day, t.year, t.month, t.day);
         if (is_closed(closed, s.day)) continue;
         for (int min = sc->opens; min + sc->slot_minutes <= sc->closes && rc == 0; min += sc->slot_minutes) {

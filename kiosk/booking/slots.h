@@ -19,6 +19,8 @@ typedef struct booking_slot {
     int capacity;        /* seats in this slot */
     int taken;           /* seats already booked: 0 here, filled in by a booking backend */
     int place;           /* the schedule's place (store_schedule.place, -1 none): where the visitor goes */
+    char place_id[136];  /* its id (store_schedule.place_id), "" when the offer has one place: each
+                            place of an offer held at several has seats of its own */
 } booking_slot;
 
 /*

@@ -22,7 +22,7 @@ typedef struct bjob {
     /* as large as booking_make accepts: a cut-short id is another offer, cut text broken UTF-8 */
     char offer_id[sizeof ((booking_info *)0)->offer_id], title[BOOKING_MAX_TEXT + 1], location[BOOKING_MAX_TEXT + 1];
     char code[16], name[BOOKING_MAX_NAME + 1], phone[BOOKING_MAX_PHONE + 1];
-    char day[16], dir[400];
+    char day[16], dir[400], place[sizeof ((booking_slot *)0)->place_id];
     booking_request req;
     store_schedule *sched;
     int nsched;
@@ -117,6 +117,7 @@ static void run_job(job *base, void *ctx)
     j->req.offer_id = j->offer_id;
     j->req.title = j->title;
     j->req.location = j->location;
+    j->req.place = j->place;
     j->req.name = j->name;
     j->req.phone = j->phone;
     switch (base->kind) {
@@ -272,6 +273,7 @@ int booking_worker_book(booking_worker *w, unsigned gen, const booking_request *
     if (fmt_fit(j->offer_id, sizeof j->offer_id, "%s", r->offer_id ? r->offer_id : "") ||
         fmt_fit(j->title, sizeof j->title, "%s", r->title ? r->title : "") ||
         fmt_fit(j->location, sizeof j->location, "%s", r->location ? r->location : "") ||
+        fmt_fit(j->place, sizeof j->place, "%s", r->place ? r->place : "") ||
         fmt_fit(j->name, sizeof j->name, "%s", r->name ? r->name : "") ||
         fmt_fit(j->phone, sizeof j->phone, "%s", r->phone ? r->phone : "")) {
         bjob_destroy(&j->base);

@@ -166,6 +166,9 @@ int store_offer_get(store *s, const char *id, const char *const langs[], int nla
             sc->place = !loc && o->nplaces == 1 ? 0 : -1;
             for (int p = 0; loc && p < o->nplaces; p++)
                 if (!strcmp(o->places[p].id, (const char *)loc)) sc->place = p;
+            sc->place_id[0] = 0;
+            if (o->nplaces > 1 && sc->place >= 0)
+                snprintf(sc->place_id, sizeof sc->place_id, "%s", o->places[sc->place].id);
         }
         sqlite3_finalize(st);
     }

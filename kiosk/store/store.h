@@ -61,6 +61,8 @@ typedef struct store_schedule {
     char timezone[40];          /* IANA zone of opens/closes, "Europe/Berlin" */
     int slot_minutes, capacity; /* both > 0: the opening hours can be booked in slots */
     int place;                  /* index into the offer's places; -1: the schedule names no place of the offer */
+    char place_id[136];         /* that place's id when the offer has several (their seats are
+                                   counted apart), else "" */
 } store_schedule;
 
 /* One place where an offer is held (HSDS service_at_location): its address, and the phone

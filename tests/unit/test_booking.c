@@ -106,6 +106,14 @@ static booking_request req(const char *offer, int hour, int capacity, const char
                              .name = name, .phone = phone};
 }
 
+/* The same at one place of an offer held at several. */
+static booking_request req_at(const char *offer, int hour, int capacity, const char *place)
+{
+    booking_request r = req(offer, hour, capacity, NULL, NULL);
+    r.place = place;
+    return r;
+}
+
 static int book(booking *b, booking_request r, booking_info *in)
 {
     char err[512] = "";
@@ -284,6 +292,75 @@ TEST(error_sentences)
               !strncmp(err, booking_strerror(BOOKING_ERR_ARG), strlen(booking_strerror(BOOKING_ERR_ARG))) &&
               strstr(err, ": no database path"),
           "sentence, then the detail: %s", err);
+}
+
+/*
+ * An offer held at two places, each with a slot at the same hour: each place has its own seats.
+ * Both backends run the same steps; a staff entry at that hour with no place of ours counts at
+ * every place (CalDAV), since no one can tell which it took.
+ */
+static void seats_per_place(booking *b, const char *offer, int hour, const char *db)
+{
+    booking_info a1, b1, a2, b2;
+    char err[512] = "";
+    CHECK(book(b, req_at(offer, hour, 1, "lk/lindenfeld"), &a1) == 0 && a1.state == BOOKING_CONFIRMED, "%s: place A booked",
+          db);
+    CHECK(book(b, req_at(offer, hour, 1, "lk/wiesental"), &b1) == 0 && b1.state == BOOKING_CONFIRMED,
+          "%s: the same hour at place B is a seat of its own (state %d)", db, b1.state);
+    CHECK(book(b, req_at(offer, hour, 1, "lk/lindenfeld"), &a2) == 0 && a2.state == BOOKING_TAKEN,
+          "%s: place A's only seat is taken (state %d)", db, a2.state);
+    booking_slot s[2] = {{.start = base + hour * 3600, .end = base + hour * 3600 + 1800, .capacity = 1, .place = 0},
+                         {.start = base + hour * 3600, .end = base + hour * 3600 + 1800, .capacity = 2, .place = 1}};
+    snprintf(s[0].place_id, sizeof s[0].place_id, "lk/lindenfeld");
+    snprintf(s[1].place_id, sizeof s[1].place_id, "lk/wiesental");
+    CHECK(booking_fill_taken(b, offer, s, 2, NULL, err, sizeof err) == BOOKING_OK && s[0].taken == 1 && s[1].taken == 1,
+          "%s: one taken at each place (%d, %d) %s", db, s[0].taken, s[1].taken, err);
+    CHECK(booking_cancel(b, b1.code, err, sizeof err) == 0, "%s: cancel at B: %s", db, err);
+    CHECK(booking_fill_taken(b, offer, s, 2, NULL, err, sizeof err) == BOOKING_OK && s[0].taken == 1 && s[1].taken == 0,
+          "%s: B's seat free again, A's still taken (%d, %d)", db, s[0].taken, s[1].taken);
+    CHECK(book(b, req_at(offer, hour, 1, "lk/wiesental"), &b2) == 0 && b2.state == BOOKING_CONFIRMED &&
+              book(b, req_at(offer, hour, 1, "lk/lindenfeld"), &a2) == 0 && a2.state == BOOKING_TAKEN,
+          "%s: B booked again; A still full", db);
+}
+
+TEST(local_seats_per_place)
+{
+    booking *b = open_local();
+    if (!b) return;
+    seats_per_place(b, "zwei-orte", 9, "local");
+    booking_close(b);
+    /* a file from before places were counted opens, its bookings kept, and books per place */
+    char old[800], err[512];
+    snprintf(old, sizeof old, "%s/before-places.db", dir);
+    remove(old);
+    sqlite3 *d = NULL;
+    int made = sqlite3_open(old, &d) == SQLITE_OK &&
+               sqlite3_exec(d,
+                            "CREATE TABLE booking(id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL UNIQUE,"
+                            " backend INTEGER NOT NULL, offer_id TEXT NOT NULL, title TEXT NOT NULL, location TEXT,"
+                            " slot_start INTEGER NOT NULL, slot_end INTEGER NOT NULL, capacity INTEGER NOT NULL,"
+                            " seat INTEGER, state INTEGER NOT NULL, name TEXT, phone TEXT, created INTEGER NOT NULL,"
+                            " UNIQUE(backend, offer_id, slot_start, seat));",
+                            NULL, NULL, NULL) == SQLITE_OK;
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO booking(code, backend, offer_id, title, slot_start, slot_end, capacity, seat, state, created)"
+             " VALUES('ABCDEF', 0, 'zwei-orte', 't', %lld, %lld, 1, 0, 0, 1)",
+             (long long)(base + 10 * 3600), (long long)(base + 10 * 3600 + 1800));
+    made = made && sqlite3_exec(d, sql, NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(d);
+    CHECK(made, "a booking file of the old schema");
+    booking_config c = {.db_path = old, .kiosk_id = "test-old"};
+    booking_info x;
+    b = NULL;
+    CHECK(booking_open(&b, &c, err, sizeof err) == 0, "the old file opens: %s", err);
+    if (!b) return;
+    CHECK(booking_lookup(b, "ABCDEF", &x, NULL, 0) == BOOKING_OK && x.state == BOOKING_CONFIRMED, "its booking is still there");
+    CHECK(book(b, req("zwei-orte", 10, 1, NULL, NULL), &x) == 0 && x.state == BOOKING_TAKEN,
+          "an offer of one place: its seat is still taken");
+    CHECK(book(b, req_at("zwei-orte", 10, 1, "lk/wiesental"), &x) == 0 && x.state == BOOKING_CONFIRMED,
+          "a place's own seat at that hour");
+    booking_close(b);
 }
 
 TEST(local_lookup_cancel)
@@ -756,7 +833,7 @@ TEST(caldav_server)
     caldav_config c = dav("kiosk-test");
     char err[512] = "";
     int ok = 1;
-    const char *offers[] = {"sprachcafe", "beratung", "outbox", "race-dav", "hang", "zimmer 1 ä"};
+    const char *offers[] = {"sprachcafe", "beratung", "outbox", "race-dav", "hang", "zimmer 1 ä", "zwei-orte"};
     for (size_t i = 0; i < sizeof offers / sizeof offers[0]; i++)
         ok &= caldav_ensure_calendar(&c, offers[i], "Heidemoor", err, sizeof err) == CALDAV_OK;
     CHECK(ok, "calendars created: %s", err);
@@ -834,6 +911,36 @@ TEST(caldav_book_and_taken)
     CHECK(booking_lookup(b, a.code, &x, NULL, 0) == 0 && x.state == BOOKING_CANCELLED, "lookup: CANCELLED");
     CHECK(book(b, req("sprachcafe", 1, 2, NULL, NULL), &x) == 0 && x.state == BOOKING_CONFIRMED && x.seat == 0,
           "the freed seat 0 is booked again (seat %d)", x.seat);
+    booking_close(b);
+}
+
+TEST(caldav_seats_per_place)
+{
+    booking *b = open_dav(url, "kiosk-test", 3);
+    if (!b) return;
+    seats_per_place(b, "zwei-orte", 9, "caldav");
+    /* the two places' bookings are resources of their own on the server */
+    server_view v;
+    server_list("zwei-orte", 9, 10, &v);
+    CHECK(v.events == 2 && distinct_resources(&v), "the server holds one event per place (%d)", v.events);
+    /* an event staff put in by hand at that hour names no place: it takes a seat everywhere */
+    const char *ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:staff@test\r\n"
+                      "DTSTAMP:20250101T000000Z\r\nDTSTART:%sZ\r\nDTEND:%sZ\r\nSUMMARY:Termin\r\nEND:VEVENT\r\n"
+                      "END:VCALENDAR\r\n";
+    char text[600], t0[20], t1[20], err[512] = "";
+    time_t st = (time_t)(base + 11 * 3600), en = st + 1800;
+    struct tm tm;
+    strftime(t0, sizeof t0, "%Y%m%dT%H%M%S", gmtime_r(&st, &tm));
+    strftime(t1, sizeof t1, "%Y%m%dT%H%M%S", gmtime_r(&en, &tm));
+    snprintf(text, sizeof text, ics, t0, t1);
+    caldav_config c = dav("kiosk-test");
+    CHECK(caldav_put_new(&c, "zwei-orte", "staff-entry.ics", text, err, sizeof err) == CALDAV_OK, "staff entry: %s", err);
+    booking_slot s[2] = {{.start = base + 11 * 3600, .end = base + 11 * 3600 + 1800, .capacity = 2, .place = 0},
+                         {.start = base + 11 * 3600, .end = base + 11 * 3600 + 1800, .capacity = 2, .place = 1}};
+    snprintf(s[0].place_id, sizeof s[0].place_id, "lk/lindenfeld");
+    snprintf(s[1].place_id, sizeof s[1].place_id, "lk/wiesental");
+    CHECK(booking_fill_taken(b, "zwei-orte", s, 2, NULL, err, sizeof err) == BOOKING_OK && s[0].taken == 1 && s[1].taken == 1,
+          "a staff entry counts at both places (%d, %d)", s[0].taken, s[1].taken);
     booking_close(b);
 }
 
@@ -979,6 +1086,7 @@ int main(int argc, char **argv)
     RUN(error_sentences);
     RUN(local_seats_and_codes);
     RUN(local_lookup_cancel);
+    RUN(local_seats_per_place);
     RUN(local_hostile_names);
     RUN(local_list_and_exports);
     RUN(times_after_2038);
@@ -990,6 +1098,7 @@ int main(int argc, char **argv)
     RUN(outbox_survives_kill);
     RUN(caldav_server);
     RUN(caldav_book_and_taken);
+    RUN(caldav_seats_per_place);
     RUN(caldav_wrong_password);
     RUN(caldav_flush_outbox);
     RUN(caldav_server_dies);
