@@ -91,6 +91,25 @@ static int button(frame *f, const char *id, int x, int y, int w, const char *ico
     return ui_wide_button(f, id, (rect){x, y, w, f->m.touch}, icon, label, primary ? COL_ACCENT : COL_TILE);
 }
 
+/* The least width from least to most (in steps of a quarter pad) at which a button's label is
+ * read whole, as ui_wide_button sets it; most when none is. */
+static int button_width(frame *f, const char *label, int least, int most)
+{
+    int side = f->m.touch * 3 / 5, pad = f->m.pad / 2, step = f->m.pad / 4 > 0 ? f->m.pad / 4 : 1;
+    for (int w = least; w < most; w += step) {
+        rect tr = {0, 0, w - 3 * pad - side, 0};
+        /* body or small in two lines; small in one, for scripts two lines of which are too tall */
+        int sizes[] = {f->m.body, f->m.small, f->m.small};
+        for (int k = 0; k < 3; k++) {
+            text_opts o = ui_opts(sizes[k], 1, COL_TEXT, TEXT_ALIGN_START);
+            o.max_lines = k < 2 ? 2 : 1;
+            int top, bottom, cut, h = ui_text_ink(f, tr, label, &o, &top, &bottom, &cut);
+            if (!cut && h <= f->m.touch - 4) return w;
+        }
+    }
+    return most;
+}
+
 /* Choices (days, times) as a grid of tiles below y, scrolling; ids prefix:i, action kind with value i. */
 static void choices(frame *f, int y, const book_choice *c, int n, const char *prefix, int kind)
 {
@@ -203,14 +222,18 @@ void screen_book_details(frame *f)
     int bw = (f->w - 3 * pad) / 2;
     if (compact) {
         fh = t;
-        int fw = (f->w - 5 * pad / 2) / 4, cw = fw;
+        /* the buttons as wide as their labels need to be read whole, the fields share the rest */
+        int all = f->w - 5 * pad / 2, quarter = all / 4;
+        int nw = button_width(f, ui_tr(f, "Continue"), quarter, all * 3 / 10);
+        int aw = button_width(f, ui_tr(f, "Book without name"), quarter, all * 2 / 5);
+        int fw = (all - nw - aw) / 2;
         if (field(f, "field:name", (rect){pad / 2, y, fw, fh}, ui_tr(f, "Name"), st->book_name, st->book_field == 0))
             ui_emit(f, ACT_BOOK_FIELD, NULL, 0);
         if (field(f, "field:phone", (rect){pad + fw, y, fw, fh}, ui_tr(f, "Phone number"), st->book_phone,
                   st->book_field == 1))
             ui_emit(f, ACT_BOOK_FIELD, NULL, 1);
-        if (button(f, "next", 3 * pad / 2 + 2 * fw, y, cw, "forward", ui_tr(f, "Continue"), 1)) ui_emit(f, ACT_BOOK_NEXT, NULL, 0);
-        if (button(f, "anonymous", 2 * pad + 2 * fw + cw, y, cw, "clear", ui_tr(f, "Book without name"), 0))
+        if (button(f, "next", 3 * pad / 2 + 2 * fw, y, nw, "forward", ui_tr(f, "Continue"), 1)) ui_emit(f, ACT_BOOK_NEXT, NULL, 0);
+        if (button(f, "anonymous", 2 * pad + 2 * fw + nw, y, aw, "clear", ui_tr(f, "Book without name"), 0))
             ui_emit(f, ACT_BOOK_ANON, NULL, 0);
         y += t + pad / 2;
     } else {

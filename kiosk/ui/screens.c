@@ -108,18 +108,23 @@ void screen_attract(frame *f)
     ho.lang = so.lang = il;
     const char *prompt = i18n_gettext(ic, "Choose your language");
     ui_text(f, (rect){tx, top, tw, head_h}, prompt, &ho, 1);
+    int cols = portrait ? 2 : 4;
+    int rows = (n + cols - 1) / cols;
+    int block = head_h + sub_h > icon ? head_h + sub_h : icon;
     if (small_screen) {
-        /* the row sits under this language's prompt: it is no target, so it may move a little */
-        int ph = ui_text(f, (rect){tx, top, tw, 0}, prompt, &ho, 0);
-        int side = icon - ph - pad / 4;
-        if (side > (int)(4 * f->m.mm)) attract_offers(f, (rect){tx, top + ph, tw, side}, 0, 1);
+        /* the row sits under the ink of this language's prompt, not under its line box: a
+         * Nastaliq line keeps a third of its height free of ink, and the row fits there. It is no
+         * target, so it may move a little */
+        int ink_top, ink_bottom, cut;
+        int ph = ui_text_ink(f, (rect){tx, top, tw, 0}, prompt, &ho, &ink_top, &ink_bottom, &cut);
+        int below = (ink_bottom > 0 ? ink_bottom : ph) + pad / 8;
+        int side = block - below - pad / 8;
+        if (side > (int)(4 * f->m.mm)) attract_offers(f, (rect){tx, top + below, tw, side}, 0, 1);
     } else {
         ui_text(f, (rect){tx, top + head_h, tw, sub_h}, i18n_gettext(ic, "Touch your language to start"), &so, 1);
     }
-    top += (head_h + sub_h > icon ? head_h + sub_h : icon) + pad;
+    top += block + pad;
 
-    int cols = portrait ? 2 : 4;
-    int rows = (n + cols - 1) / cols;
     int avail = f->h - top - pad - demo_h;
     int bh = rows ? (avail - (rows - 1) * pad / 2) / rows : t;
     if (bh > t * 2) bh = t * 2;

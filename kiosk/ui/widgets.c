@@ -393,11 +393,13 @@ int ui_wide_button(frame *f, const char *id, rect r, const char *icon, const cha
     text_opts o = ui_opts(f->m.body, 1, on, TEXT_ALIGN_START);
     o.max_lines = 2;
     rect tr = {r.x + 2 * pad + side, 0, r.w - 3 * pad - side, 0};
-    int th = ui_text(f, tr, label, &o, 0);
-    /* two lines of a tall script may not fit the button: smaller, then one line */
-    if (th > r.h - 4) {
+    int top, bottom, cut;
+    int th = ui_text_ink(f, tr, label, &o, &top, &bottom, &cut);
+    /* two lines of a tall script, or a long word, may not fit the button: the whole label
+     * smaller rather than cut short, and one line only as the last resort */
+    if (th > r.h - 4 || cut) {
         o.size = f->m.small;
-        th = ui_text(f, tr, label, &o, 0);
+        th = ui_text_ink(f, tr, label, &o, &top, &bottom, &cut);
     }
     if (th > r.h - 4) {
         o.max_lines = 1;

@@ -28,6 +28,8 @@ static char shots[256];
 
 /* Run the kiosk with args on a script; returns its exit status (0 = every expectation held). */
 static int run_walk_into(const char *name, const char *args, const char *script, const char *out);
+/* Where a walk's report-text found a text: x, y, w, h, lines, longest; -1 when not drawn. */
+static int text_box(const char *walk_name, const char *needle, int box[6]);
 
 static int run_walk(const char *name, const char *args, const char *script)
 {
@@ -768,6 +770,69 @@ TEST(language_screen_invites)
     }
 }
 
+/* The box of target id in a walk's log (report-targets): x, y, w, h; -1 when not there. */
+static int target_box(const char *walk_name, const char *id, int box[4])
+{
+    char path[600], line[1024], want[160];
+    snprintf(path, sizeof path, "%s/e2e-%s.log", shots, walk_name);
+    snprintf(want, sizeof want, "target %s x=", id);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    int rc = -1;
+    while (rc && fgets(line, sizeof line, f))
+        if (!strncmp(line, want, strlen(want)) &&
+            sscanf(line + strlen(want) - 2, "x=%d y=%d w=%d h=%d", &box[0], &box[1], &box[2], &box[3]) == 4)
+            rc = 0;
+    fclose(f);
+    return rc;
+}
+
+TEST(urdu_invitation_has_pictograms_on_a_small_panel)
+{
+    /* 800x480: when the prompt turns to Urdu, the pictogram row stays under it (in the free part
+     * of the Nastaliq line), below the prompt's last ink, above the buttons */
+    const char *langs[] = {"de", "en", "ar", "fa", "prs", "ps", "ckb", "ku", "ti", "tr", "ru", "uk", "fr", "so", "sq", "ur"};
+    const char *check[] = {"de", "ur"};
+    for (int k = 0; k < 2; k++) {
+        char script[4096] = "", name[64];
+        snprintf(name, sizeof name, "invite-row-%s", check[k]);
+        for (int i = 0; i < 16 && strcmp(langs[i], check[k]); i++) append(script, sizeof script, "wait 4000\n");
+        const char *prompt = tr(check[k], "Choose your language");
+        append(script, sizeof script, "expect text %s\nexpect uncut %s\nshot %s\nreport-targets\nreport-text %s\n", prompt,
+               prompt, name, prompt);
+        CHECK(walk(name, NULL, "800x480", script) == 0, "%s: the prompt in %s, whole", name, check[k]);
+        SDL_Surface *s = shot(name);
+        int lang[4], kont[4], pb[6];
+        /* the leftmost access button: read aloud where a voice is, else text size */
+        int found = s && !target_box(name, "lang:de", lang) &&
+                    (!target_box(name, "speak", kont) || !target_box(name, "large-text", kont)) && !text_box(name, prompt, pb);
+        CHECK(found, "%s: shot, buttons and prompt found", name);
+        if (!found) {
+            SDL_FreeSurface(s);
+            continue;
+        }
+        /* between the prompt's start and the access buttons, above the language buttons: the
+         * prompt's ink (dark) and the pictograms (accent blue), the one under the other */
+        int x0 = pb[0], x1 = kont[0], ink_bottom = -1, blue_top = -1;
+        long blue = 0;
+        for (int y = 0; y < lang[1] - 2; y++)
+            for (int x = x0; x < x1 && x < s->w; x++) {
+                uint32_t p = px(s, x, y);
+                int r = (int)(p >> 16) & 255, g = (int)(p >> 8) & 255, b = (int)p & 255;
+                if (b > r + 60 && b > g + 30) {
+                    blue++;
+                    if (blue_top < 0) blue_top = y;
+                } else if ((r + g + b) / 3 < 110) {
+                    ink_bottom = y;
+                }
+            }
+        CHECK(blue > 300, "%s: a row of pictograms under the prompt (%ld accent pixels)", name, blue);
+        CHECK(ink_bottom > 0 && blue_top > ink_bottom, "%s: the pictograms (from y=%d) below the prompt's last ink (y=%d)",
+              name, blue_top, ink_bottom);
+        SDL_FreeSurface(s);
+    }
+}
+
 /* Where the header bar ends: the first row from the top that is not mostly the accent colour. */
 static int header_bottom(SDL_Surface *s)
 {
@@ -1276,6 +1341,33 @@ TEST(each_place_with_its_own_hours)
         }
 }
 
+TEST(each_place_with_its_own_phone)
+{
+    /* the pack's location phones: Kirchplatz's number in its card, Wiesental's in its own, at
+     * every size and in both directions */
+    const char *langs[] = {"de", "ar"};
+    const char *kp_ph = "+49 5191 70-110", *ws_ph = "+49 5193 70-200";
+    for (int l = 0; l < 2; l++)
+        for (int z = 0; z < 3; z++) {
+            char name[64], script[2048] = "";
+            snprintf(name, sizeof name, "phones-%s-%s", langs[l], place_sizes[z]);
+            append(script, sizeof script,
+                   "open caritas-mbe\nexpect screen detail\nexpect no-tofu\nshot %s\nreport-text Kirchplatz 3\n"
+                   "report-text Hauptstraße 14\nreport-text %s\nreport-text %s\n",
+                   name, kp_ph, ws_ph);
+            CHECK(walk(name, langs[l], place_sizes[z], script) == 0, "%s: the detail page", name);
+            int kp[6], ws[6], p1[6], p2[6];
+            int found = !text_box(name, "Kirchplatz 3", kp) && !text_box(name, "Hauptstraße 14", ws) &&
+                        !text_box(name, kp_ph, p1) && !text_box(name, ws_ph, p2);
+            CHECK(found, "%s: both addresses and both places' numbers drawn", name);
+            if (!found) continue;
+            CHECK(below(kp, p1) && below(ws, p2), "%s: each place's number under its address", name);
+            CHECK(!below(kp, p2) || (below(p1, ws) && below(ws, p2)), "%s: Wiesental's number not in Kirchplatz's card",
+                  name);
+            CHECK(!below(ws, p1), "%s: Kirchplatz's number not in Wiesental's card", name);
+        }
+}
+
 /* The demo content with MBE bookable only in Wiesental: every slot offered is held there. */
 static const char *wiesental_db(void)
 {
@@ -1476,6 +1568,25 @@ TEST(ethiopic_labialised_forms)
     }
 }
 
+TEST(book_without_name_in_view)
+{
+    /* the details screen on a 7" panel: "Book without name" wholly in view, never cut, in every
+     * language (the long German "Ohne Namen buchen" was cut off at the edge) */
+    const char *langs[] = {"de", "en", "ar", "fa", "prs", "ps", "ckb", "ku", "ti", "tr", "ru", "uk", "fr", "so", "sq", "ur"};
+    static char script[16384];
+    script[0] = 0;
+    for (int i = 0; i < 16; i++) {
+        append(script, sizeof script,
+               "%stap lang:%s\nopen caritas-mbe\ntap book\nsettle\nexpect screen book-day\ntap day:0\n"
+               "tap time:0\nexpect screen book-details\nexpect uncut %s\nexpect widget anonymous\n",
+               i ? "tap languages\n" : "", langs[i], tr(langs[i], "Book without name"));
+        if (!strcmp(langs[i], "de") || !strcmp(langs[i], "ur")) append(script, sizeof script, "shot anon-%s\n", langs[i]);
+    }
+    char args[600];
+    snprintf(args, sizeof args, "--config %s --size 800x480", book_cfg("anon-in-view", NULL));
+    CHECK(run_walk("anon-in-view", args, script) == 0, "800x480: \"Book without name\" wholly in view in all 16 languages");
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -1491,6 +1602,7 @@ int main(int argc, char **argv)
     RUN(lists_mark_what_can_be_booked);
     RUN(header_labels_fit_a_small_panel);
     RUN(language_screen_invites);
+    RUN(urdu_invitation_has_pictograms_on_a_small_panel);
     RUN(tall_scripts_fit_header_and_rows);
     RUN(offer_pages_without_tofu_in_persian_scripts);
     RUN(towns_in_the_readers_script);
@@ -1511,10 +1623,12 @@ int main(int argc, char **argv)
     RUN(booking_on_a_portrait_panel);
     RUN(booking_offline_then_delivered);
     RUN(each_place_with_its_own_hours);
+    RUN(each_place_with_its_own_phone);
     RUN(booking_names_the_place_of_the_slot);
     RUN(detail_and_booking_use_the_width);
     RUN(keys_at_least_10_mm);
     RUN(ethiopic_labialised_forms);
+    RUN(book_without_name_in_view);
     IMG_Quit();
     SDL_Quit();
     CHECK_DONE();
