@@ -216,13 +216,14 @@ static int load_numbers(sqlite3 *db, struct store_search *ss)
 }
 
 /* A tier's documents read in index order (row ids only, no look-up): how many (up to cap), the
- * live offers among them, and the first want of those offers' numbers. */
+ * live offers among them, the first want of those offers' numbers, and how many documents are
+ * in the language numbered li (0 when li is not one). */
 typedef struct tier_count {
-    int docs, offers, nfirst;
+    int docs, offers, nfirst, mine;
     sqlite3_int64 *first;
 } tier_count;
 
-static int count_tier(struct store_search *ss, const char *expr, int cap, int want, tier_count *c)
+static int count_tier(struct store_search *ss, const char *expr, int cap, int want, int li, tier_count *c)
 {
     sqlite3_int64 last = -1;
     memset(c, 0, sizeof *c);
@@ -231,8 +232,9 @@ static int count_tier(struct store_search *ss, const char *expr, int cap, int wa
     sqlite3_bind_int(ss->rowids, 2, cap);
     int step;
     while ((step = sqlite3_step(ss->rowids)) == SQLITE_ROW) {
-        sqlite3_int64 offer = sqlite3_column_int64(ss->rowids, 0) >> 5;
+        sqlite3_int64 row = sqlite3_column_int64(ss->rowids, 0), offer = row >> 5;
         c->docs++;
+        c->mine += li > 0 && (row & 31) == li;
         if (offer != last && offer < ss->nlive && ss->live[offer]) {
             if (c->nfirst < want) c->first[c->nfirst++] = offer;
             c->offers++;
@@ -247,7 +249,7 @@ static int count_tier(struct store_search *ss, const char *expr, int cap, int wa
 static int count_total(struct store_search *ss, const char *expr, int *offers, int *all)
 {
     tier_count c;
-    int rc = count_tier(ss, expr, SEARCH_COUNT_MAX, 0, &c);
+    int rc = count_tier(ss, expr, SEARCH_COUNT_MAX, 0, 0, &c);
     *offers = c.offers;
     *all = c.docs < SEARCH_COUNT_MAX;
     free(c.first);
@@ -340,41 +342,25 @@ static int run_tier(struct store_search *ss, const char *expr, const char *prev,
     return rc;
 }
 
-/* Does expr match some document (in index order, the first one only)? 1, 0, or -1. */
-static int matches_any(struct store_search *ss, const char *expr)
-{
-    tier_count c;
-    int rc = count_tier(ss, expr, 1, 0, &c);
-    free(c.first);
-    return rc < 0 ? -1 : c.docs > 0;
-}
-
 /*
- * The reader's sense of a word before another language's: when no text in the reader's language
- * has the words whole (exact), but some has them as word starts (prefix), those texts come
+ * The reader's sense of a word before another language's: when texts of other languages have the
+ * words whole (exact, counted in *ce with the reader's language's share) and none in the reader's
+ * language does, but some has them as word starts (prefix, counted in *cp), those texts come
  * first, and exact is widened by them so each tier still holds the one before. An Arabic
  * reader's "كار" is the start of "كاريتاس" in Arabic texts, not the Persian word "کار" (work)
- * that the exact tier would bring first. Leaves *first empty when it does not apply; -1 on error.
+ * that the exact tier would bring first. The counts are those the tiers need anyway. Returns 1
+ * when it applied (then *ce no longer counts exact), 0, -1.
  */
-static int reader_first(struct store_search *ss, sbuf *first, sbuf *exact, const sbuf *prefix, const char *lang)
+static int reader_first(sbuf *first, sbuf *exact, const sbuf *prefix, const char *lang, const tier_count *ce,
+                        const tier_count *cp)
 {
-    sbuf mine = {0}, theirs = {0};
-    store_sb_add(&mine, "(%s) AND lang : \"%s\"", store_sb_str(exact), lang);
-    store_sb_add(&theirs, "(%s) AND lang : \"%s\"", store_sb_str(prefix), lang);
-    int rc = mine.oom || theirs.oom ? -1 : 0, has_exact = 0, has_prefix = 0;
-    if (rc == 0 && (has_exact = matches_any(ss, store_sb_str(&mine))) < 0) rc = -1;
-    if (rc == 0 && !has_exact && (has_prefix = matches_any(ss, store_sb_str(&theirs))) < 0) rc = -1;
-    if (rc == 0 && !has_exact && has_prefix) {
-        store_sb_add(first, "%s", store_sb_str(&theirs));
-        sbuf wider = {0};
-        store_sb_add(&wider, "(%s) OR (%s)", store_sb_str(&theirs), store_sb_str(exact));
-        free(exact->s);
-        *exact = wider;
-        if (first->oom || exact->oom) rc = -1;
-    }
-    free(mine.s);
-    free(theirs.s);
-    return rc;
+    if (ce->docs == 0 || ce->mine > 0 || cp->mine == 0) return 0;
+    store_sb_add(first, "(%s) AND lang : \"%s\"", store_sb_str(prefix), lang);
+    sbuf wider = {0};
+    store_sb_add(&wider, "(%s) OR (%s)", store_sb_str(first), store_sb_str(exact));
+    free(exact->s);
+    *exact = wider;
+    return first->oom || exact->oom ? -1 : 1;
 }
 
 /*
@@ -415,7 +401,26 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
     store_query_tier(&t[1], qw, nw, offsetof(qword, exact), " AND ");
     store_query_tier(&t[2], qw, nw, offsetof(qword, prefix), " AND ");
     store_query_tier(&t[3], qw, nw, offsetof(qword, sounds), " AND ");
-    if (li > 0 && reader_first(ss, &t[0], &t[1], &t[2], lang) < 0) rc = -1;
+    /* the whole words' and the word starts' counts, each with the reader's language's share, for
+     * reader_first and then for their tiers; the word starts' only when the whole words leave
+     * the question open */
+    tier_count pre[3] = {{0}};
+    int counted[3] = {0};
+    if (li > 0 && !t[1].oom) {
+        counted[1] = 1;
+        if (count_tier(ss, store_sb_str(&t[1]), SEARCH_COUNT_MAX, want, li, &pre[1])) rc = -1;
+        if (rc == 0 && pre[1].docs > 0 && pre[1].mine == 0 && !t[2].oom) {
+            counted[2] = 1;
+            if (count_tier(ss, store_sb_str(&t[2]), SEARCH_COUNT_MAX, want, li, &pre[2])) rc = -1;
+        }
+        int r = rc == 0 && counted[2] ? reader_first(&t[0], &t[1], &t[2], lang, &pre[1], &pre[2]) : 0;
+        if (r < 0) rc = -1;
+        if (r != 0) {
+            free(pre[1].first); /* exact is wider now */
+            pre[1].first = NULL;
+            counted[1] = 0;
+        }
+    }
     found f = {0};
     /* L: the loosest tier that applies; its count is the total, whether or not a page needed it */
     int last = -1, prev_docs = 0, L = 3, have = -1, tot = 0, whole = 1;
@@ -439,7 +444,13 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
         }
         /* each tier holds the ones before it: its count is the total so far */
         tier_count c;
-        if (count_tier(ss, store_sb_str(&t[i]), SEARCH_COUNT_MAX, want, &c)) rc = -1;
+        if (i < 3 && counted[i]) {
+            c = pre[i]; /* counted above */
+            counted[i] = 0;
+            pre[i].first = NULL;
+        } else if (count_tier(ss, store_sb_str(&t[i]), SEARCH_COUNT_MAX, want, 0, &c)) {
+            rc = -1;
+        }
         int all = c.docs < SEARCH_COUNT_MAX, new_docs = all ? c.docs - prev_docs : SEARCH_COUNT_MAX;
         if (rc == 0 && new_docs > 0) {
             int r = run_tier(ss, store_sb_str(&t[i]), last >= 0 ? store_sb_str(&t[last]) : NULL, new_docs, &c, lang, li, &f, want);
@@ -470,6 +481,7 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
         if (qw[i].exact.oom || qw[i].prefix.oom || qw[i].sounds.oom || qw[i].loose.oom) rc = -1;
     }
     for (int i = 0; i < 6; i++) free(t[i].s);
+    for (int i = 0; i < 3; i++) free(pre[i].first);
     if (rc == 0 && offset < f.n)
         rc = store_rows_by_ids(s, (const char *const *)f.ids + offset, f.n - offset < limit ? f.n - offset : limit, langs,
                                nlangs, out, n);
