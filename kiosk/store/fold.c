@@ -15,7 +15,32 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
+/* The fold of one code point, as the whole-text fold gives it (fold_u16), made on first need. */
+typedef struct fold_memo {
+    signed char state; /* 0 not made yet, 1 out[0..len) is its fold, -1 the whole-text fold must do */
+    unsigned char len;
+    char out[6];
+} fold_memo;
+
+/*
+ * The blocks whose letters fold alone, without their neighbours: in them NFD, dropping nonspacing
+ * marks, root lower case, NFC and the letter merges below depend on each code point only. Their
+ * marks are all nonspacing (dropped), no two of their letters compose, and none has a lower case
+ * that depends on context (Greek final sigma, not here, does). Text entirely in these blocks is
+ * folded code point by code point from a memo; other text as a whole, with ICU.
+ */
+static const struct { UChar32 lo, hi; } memo_blocks[] = {
+    {0x0000, 0x024F}, /* Latin (Basic, Latin-1, Extended-A and -B) */
+    {0x0300, 0x036F}, /* combining diacritical marks: all nonspacing, dropped */
+    {0x0400, 0x04FF}, /* Cyrillic */
+    {0x0600, 0x06FF}, /* Arabic (Persian, Pashto, Sorani, Urdu letters among them) */
+    {0x1200, 0x137F}, /* Ethiopic */
+    {0x2000, 0x206F}, /* general punctuation: spaces, ZWNJ, bidi controls, dashes */
+};
+#define MEMO_SIZE (0x250 + 0x70 + 0x100 + 0x100 + 0x180 + 0x70)
+
 struct store_folder {
+    fold_memo memo[MEMO_SIZE];
     const UNormalizer2 *nfd, *nfc;
     UTransliterator *latin;  /* Any-Latin, Latin-ASCII, lower case, letters only; opened on first need */
     UTransliterator *sounds; /* the consonant rules, on lower-case ASCII */
@@ -198,6 +223,70 @@ static UChar *fold_u16(const store_folder *f, const char *utf8, int32_t *n)
     return out;
 }
 
+/* c's place in f->memo, or -1 outside memo_blocks. */
+static int memo_index(UChar32 c)
+{
+    int base = 0;
+    for (size_t i = 0; i < sizeof memo_blocks / sizeof *memo_blocks; i++) {
+        if (c >= memo_blocks[i].lo && c <= memo_blocks[i].hi) return base + (int)(c - memo_blocks[i].lo);
+        base += (int)(memo_blocks[i].hi - memo_blocks[i].lo + 1);
+    }
+    return -1;
+}
+
+static char *fold_whole(const store_folder *f, const char *utf8);
+
+/* The memo entry of c, made now when it is not yet; NULL when c is not folded alone. */
+static const fold_memo *memo_get(store_folder *f, UChar32 c)
+{
+    int i = memo_index(c);
+    if (i < 0 || c == 0) return NULL;
+    fold_memo *m = &f->memo[i];
+    if (m->state == 0) {
+        char in[8];
+        int32_t n = 0;
+        UBool bad = 0;
+        U8_APPEND((uint8_t *)in, n, (int32_t)sizeof in - 1, c, bad);
+        in[bad ? 0 : n] = 0;
+        char *out = !bad && U_IS_UNICODE_CHAR(c) ? fold_whole(f, in) : NULL;
+        size_t len = out ? strlen(out) : 0;
+        m->state = out && len <= sizeof m->out ? 1 : -1;
+        if (m->state == 1) {
+            memcpy(m->out, out, len);
+            m->len = (unsigned char)len;
+        }
+        free(out);
+    }
+    return m->state == 1 ? m : NULL;
+}
+
+/* utf8 folded code point by code point from the memo; NULL when some code point is not folded
+ * alone (or the text is not valid UTF-8): then the whole-text fold does it. */
+static char *fold_memoised(store_folder *f, const char *utf8, size_t len)
+{
+    char *out = malloc(len * 3 + 1), *o = out; /* a code point's fold is at most 3 times its bytes */
+    if (!out) return NULL;
+    for (int32_t i = 0, n = (int32_t)len; i < n;) {
+        if ((unsigned char)utf8[i] < 0x80) { /* ASCII: its lower case, as above */
+            char a = utf8[i++];
+            *o++ = a >= 'A' && a <= 'Z' ? (char)(a + 32) : a;
+            continue;
+        }
+        UChar32 c;
+        int32_t at = i;
+        U8_NEXT(utf8, i, n, c);
+        const fold_memo *m = c < 0 ? NULL : memo_get(f, c);
+        if (!m || m->len > (size_t)(i - at) * 3) {
+            free(out);
+            return NULL;
+        }
+        memcpy(o, m->out, m->len);
+        o += m->len;
+    }
+    *o = 0;
+    return out;
+}
+
 char *store_fold(store_folder *f, const char *utf8)
 {
     /* ASCII alone folds to its lower case (nothing to decompose, no marks, no letter of the list
@@ -211,6 +300,13 @@ char *store_fold(store_folder *f, const char *utf8)
         for (size_t i = 0; i <= len; i++) out[i] = p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] + 32) : p[i];
         return out;
     }
+    char *out = fold_memoised(f, p, len + strlen(p + len));
+    return out ? out : fold_whole(f, p);
+}
+
+/* The fold of the whole text at once, with ICU. */
+static char *fold_whole(const store_folder *f, const char *utf8)
+{
     int32_t n = 0;
     UChar *u = fold_u16(f, utf8 ? utf8 : "", &n);
     char *out = u ? to_utf8(u, n) : NULL;

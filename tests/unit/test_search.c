@@ -159,6 +159,39 @@ TEST(fold_as_the_icu_rules)
     utrans_close(skel);
 }
 
+/* fold.c folds text of some blocks code point by code point from a memo: each code point of
+ * them, beside letters, marks and itself, must fold as ICU's rules fold the whole text. */
+TEST(fold_code_point_by_code_point)
+{
+    UTransliterator *fold = ref_open(ref_fold_rules);
+    CHECK(fold != NULL, "the reference transliterator opens");
+    if (!fold) return;
+    static const UChar32 blocks[][2] = {{0x0001, 0x0250}, {0x02FF, 0x0370}, {0x03A3, 0x03A3}, {0x03FF, 0x0500},
+                                        {0x05FF, 0x0700}, {0x11FF, 0x1380}, {0x1FFF, 0x2070}, {0x1E9E, 0x1E9E}};
+    static const char *const around[] = {"a%sb", "%s%s", "Z%s\xcc\x88", "\xc4\xb0%s", "%s\xd9\x8e\xd8\xa7"};
+    int bad = 0, n = 0;
+    for (size_t b = 0; b < sizeof blocks / sizeof *blocks; b++)
+        for (UChar32 c = blocks[b][0]; c <= blocks[b][1]; c++) {
+            char cp[8], text[64];
+            int32_t len = 0;
+            UBool err = 0;
+            U8_APPEND((uint8_t *)cp, len, (int32_t)sizeof cp - 1, c, err);
+            if (err || !U_IS_UNICODE_CHAR(c)) continue;
+            cp[len] = 0;
+            for (size_t k = 0; k < sizeof around / sizeof *around; k++, n++) {
+                snprintf(text, sizeof text, around[k], cp, cp);
+                char *mine = store_fold(F, text), *theirs = ref_apply(fold, text);
+                if (!mine || !theirs || strcmp(mine, theirs)) {
+                    if (bad++ < 5) printf("  fold(U+%04X in %s) = %s, ICU rules give %s\n", (unsigned)c, around[k],
+                                          mine ? mine : "(null)", theirs ? theirs : "(null)");
+                }
+                free(mine);
+            }
+        }
+    CHECK(n > 7000 && bad == 0, "%d of %d texts fold otherwise than ICU's rules", bad, n);
+    utrans_close(fold);
+}
+
 TEST(folding)
 {
     CHECK(folds_to("Müller", "muller"), "de umlaut");
@@ -612,6 +645,7 @@ int main(int argc, char **argv)
     CHECK(store_open(&S, path, err, sizeof err) == 0, "open %s: %s", path, err);
     RUN(folding);
     RUN(fold_as_the_icu_rules);
+    RUN(fold_code_point_by_code_point);
     RUN(cross_script);
     if (S) {
         RUN(cross_language);
