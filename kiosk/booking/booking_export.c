@@ -1,8 +1,10 @@
 /*
  * booking_export.c: the staff's views of the bookings made at this kiosk: a day's list, and
- * the iCalendar and CSV exports (the CSV is guarded against spreadsheet formulas).
+ * the iCalendar and CSV exports (the CSV is guarded against spreadsheet formulas: names, phones
+ * and titles come from visitors and the content, and staff open the file in a spreadsheet).
  */
 #include "booking/booking_priv.h"
+#include "platform/csvout.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -114,34 +116,6 @@ static const char *state_name(int state)
     }
 }
 
-/* Text a spreadsheet would run as a formula (=, @, or + - followed by more than a number) */
-static int csv_formula(const char *s)
-{
-    if (*s == '=' || *s == '@' || *s == '\t' || *s == '\r') return 1;
-    if (*s != '+' && *s != '-') return 0;
-    /* phone numbers like "+49 170 1234567" stay as they are */
-    return s[strspn(s, "+-0123456789 /()")] != 0;
-}
-
-/* One CSV field (RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled). */
-static void csv_field(FILE *f, const char *s, int last)
-{
-    s = s ? s : "";
-    int formula = csv_formula(s);
-    if (formula || strpbrk(s, ",\"\r\n")) {
-        fputc('"', f);
-        if (formula) fputc('\'', f); /* shown as text, not evaluated */
-        for (; *s; s++) {
-            if (*s == '"') fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-    fputs(last ? "\r\n" : ",", f);
-}
-
 /* "YYYY-MM-DD HH:MM" on a clock in zone, for staff reading the CSV ("" when it cannot be said). */
 static void local_time_text(const char *zone, int64_t t, char out[20])
 {
@@ -170,7 +144,10 @@ static int csv_row(void *ud, const booking_row *w)
     const char *fields[] = {w->info.code, w->info.offer_id, w->title, w->location, a, z, la, lz + 11, seat,
                             state_name(w->info.state), w->name, w->phone};
     size_t n = sizeof fields / sizeof fields[0];
-    for (size_t i = 0; i < n; i++) csv_field(f, fields[i], i + 1 == n);
+    for (size_t i = 0; i < n; i++) {
+        csvout_field(f, fields[i], CSVOUT_NO_FORMULA);
+        fputs(i + 1 == n ? "\r\n" : ",", f);
+    }
     return ferror(f) ? -1 : 0;
 }
 

@@ -5,6 +5,7 @@
  * instead of UTF-8 ("CSV" in older Excel), which iconv converts.
  */
 #include "import_priv.h"
+#include "platform/csvout.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -222,19 +223,10 @@ int imp_csv_col(const imp_csv *c, const char *name)
 
 void imp_csv_write_row(FILE *f, const char *const *cells, size_t n)
 {
+    /* data read back by importers: written exactly, no formula guard */
     for (size_t i = 0; i < n; i++) {
-        const char *s = cells[i] ? cells[i] : "";
         if (i) fputc(',', f);
-        if (strpbrk(s, ",\"\r\n") || (s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' '))) {
-            fputc('"', f);
-            for (; *s; s++) {
-                if (*s == '"') fputc('"', f);
-                fputc(*s, f);
-            }
-            fputc('"', f);
-        } else {
-            fputs(s, f);
-        }
+        csvout_field(f, cells[i], CSVOUT_DATA);
     }
     fputs("\r\n", f);
 }

@@ -10,6 +10,7 @@
 #include "booking/worker.h"
 #include "booking/caldav.h"
 
+#include <csv.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -517,6 +518,117 @@ TEST(local_list_and_exports)
     if (c) icalcomponent_free(c);
     free(qr);
     booking_close(b);
+}
+
+/* The staff CSV read back as a spreadsheet would: libcsv's cells, one row per call of on_row. */
+typedef struct cells {
+    char v[16][400];
+    int n;
+    char rows[64][4][400]; /* offer, title, name, phone of each row */
+    int nrows;
+} cells;
+
+static void cell_cb(void *s, size_t len, void *ud)
+{
+    cells *c = ud;
+    if (c->n < 16) snprintf(c->v[c->n], sizeof c->v[0], "%.*s", (int)len, (const char *)s);
+    c->n++;
+}
+
+static void row_cb(int ch, void *ud)
+{
+    (void)ch;
+    cells *c = ud;
+    if (c->n == 12 && c->nrows < 64) {
+        snprintf(c->rows[c->nrows][0], 400, "%s", c->v[1]);
+        snprintf(c->rows[c->nrows][1], 400, "%s", c->v[2]);
+        snprintf(c->rows[c->nrows][2], 400, "%s", c->v[10]);
+        snprintf(c->rows[c->nrows][3], 400, "%s", c->v[11]);
+        c->nrows++;
+    }
+    c->n = 0;
+}
+
+/*
+ * A spreadsheet runs a cell as a formula when it starts with = + - @ (also after spaces, and in
+ * their fullwidth and small forms, which East Asian spreadsheets read as the ASCII ones), a tab
+ * or a line break: each such name, phone and title comes out as text, with a leading quote mark.
+ */
+TEST(csv_export_formulas)
+{
+    booking *b = open_local();
+    if (!b) return;
+    static const char *const hostile[] = {
+        "-1+1", "+1+1", "=1+1", "@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", "  =1+1", " -1+1", " @x",
+        "\xEF\xBC\x9D" "1+1",           /* FULLWIDTH EQUALS SIGN */
+        "\xEF\xBC\x8B" "1+1",           /* FULLWIDTH PLUS SIGN */
+        "\xEF\xBC\x8D" "1+1",           /* FULLWIDTH HYPHEN-MINUS */
+        "\xEF\xBC\xA0" "SUM(A1)",       /* FULLWIDTH COMMERCIAL AT */
+        "\xEF\xB9\xA6" "1+1",           /* SMALL EQUALS SIGN */
+        " \xEF\xBC\x9D" "1",            /* space, then fullwidth = */
+        "\xE3\x80\x80=1+1",             /* IDEOGRAPHIC SPACE, then = */
+        "\xC2\xA0-1+1",                  /* NBSP, then - */
+    };
+    static const char *const phones[] = {"+49 170 1234567", "-1+1", "=1", " +1", "\xEF\xBC\x8B" "49 170"};
+    static const char *const titles[] = {"\n=1+1", "-Kurs", "=HYPERLINK(\"http://x\")"};
+    static const char *const benign[] = {"Anna", "O'Brien-M\xC3\xBCller", "1+1", "Zo\xC3\xAB (=)", "a-b"};
+    size_t nh = sizeof hostile / sizeof *hostile, np = sizeof phones / sizeof *phones,
+           nt = sizeof titles / sizeof *titles, nb = sizeof benign / sizeof *benign;
+    booking_info in;
+    int booked = 0;
+    for (size_t i = 0; i < nh; i++) booked += book(b, req("formula-name", 33, 60, hostile[i], "0171 555"), &in) == 0;
+    for (size_t i = 0; i < np; i++) booked += book(b, req("formula-phone", 33, 60, "Anna", phones[i]), &in) == 0;
+    for (size_t i = 0; i < nt; i++) {
+        booking_request r = req("formula-title", 33, 60, "Anna", "0171 555");
+        r.title = titles[i];
+        booked += book(b, r, &in) == 0;
+    }
+    for (size_t i = 0; i < nb; i++) booked += book(b, req("formula-benign", 33, 60, benign[i], "0171 555"), &in) == 0;
+    CHECK(booked == (int)(nh + np + nt + nb), "%d of %zu booked", booked, nh + np + nt + nb);
+    char day[11];
+    local_day(base + 33 * 3600, day);
+    FILE *f = tmpfile();
+    CHECK(f && booking_export_csv(b, day, f) == 0, "csv export of %s", day);
+    char *csv = f ? slurp(f) : NULL;
+    if (f) fclose(f);
+    booking_close(b);
+    if (!csv) return;
+    static cells c;
+    memset(&c, 0, sizeof c);
+    struct csv_parser p;
+    csv_init(&p, CSV_STRICT | CSV_APPEND_NULL);
+    size_t len = strlen(csv);
+    CHECK(csv_parse(&p, csv, len, cell_cb, row_cb, &c) == len && csv_fini(&p, cell_cb, row_cb, &c) == 0,
+          "the export parses as CSV: %s", csv_strerror(csv_error(&p)));
+    csv_free(&p);
+    free(csv);
+    int neutral = 0, kept = 0, found = 0;
+    for (int r = 0; r < c.nrows; r++) {
+        const char *offer = c.rows[r][0];
+        const char *const *want = NULL;
+        size_t nw = 0;
+        int col = 2;
+        if (!strcmp(offer, "formula-name")) want = hostile, nw = nh;
+        else if (!strcmp(offer, "formula-phone")) want = phones, nw = np, col = 3;
+        else if (!strcmp(offer, "formula-title")) want = titles, nw = nt, col = 1;
+        else if (!strcmp(offer, "formula-benign")) want = benign, nw = nb;
+        else continue;
+        const char *got = c.rows[r][col];
+        int hit = 0;
+        for (size_t i = 0; i < nw && !hit; i++) {
+            if (want == benign) hit = !strcmp(got, benign[i]);
+            else hit = got[0] == '\'' && !strcmp(got + 1, want[i]);
+        }
+        found++;
+        if (want == benign) kept += hit;
+        else neutral += hit;
+        if (!hit) printf("  %s cell came out as '%s'\n", offer, got);
+    }
+    printf("csv formulas: %zu hostile cells, %d neutralised; %zu plain, %d kept as they were\n", nh + np + nt, neutral,
+           nb, kept);
+    CHECK(found == (int)(nh + np + nt + nb), "every row exported (%d)", found);
+    CHECK(neutral == (int)(nh + np + nt), "every formula is text: %d of %zu", neutral, nh + np + nt);
+    CHECK(kept == (int)nb, "other cells unchanged: %d of %zu", kept, nb);
 }
 
 /* The worker hands the backend the whole title: a long Arabic one was cut at 255 bytes,
@@ -1089,6 +1201,7 @@ int main(int argc, char **argv)
     RUN(local_seats_per_place);
     RUN(local_hostile_names);
     RUN(local_list_and_exports);
+    RUN(csv_export_formulas);
     RUN(times_after_2038);
     RUN(worker_copies_whole_texts);
     RUN(worker_takes_a_new_zone);
