@@ -234,6 +234,7 @@ static int staff_check(app *a, int i)
     j->pol.now = (int64_t)time(NULL);
     j->pol.newest_seen = local_get_int(a->loc, "newest_manifest_time", 0);
     j->pol.lock_wait_ms = 10000; /* on the worker: the sync thread's installation takes seconds */
+    j->pol.reserve_bytes = (int64_t)a->cfg.disk_reserve_mib << 20;
     snprintf(j->pol.publication, sizeof j->pol.publication, "%s", a->cfg.publication);
     if (job_post(a->checks, &j->base, a->gen) != 0) return 0;
     a->s.staff_busy = 1;

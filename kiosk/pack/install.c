@@ -4,6 +4,7 @@
 #include "install.h"
 #include "pack_priv.h"
 
+#include "platform/storage.h"
 #include "store/store.h"
 
 /* Debian's SQLite is built with the session extension; these expose its declarations. */
@@ -21,7 +22,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 /*
@@ -641,14 +641,15 @@ static int stage_locked(const char *pack_path, const char *content_path, const c
         fclose(f);
         return pack_fail(err, errlen, PACK_ERR_TOO_BIG, "%lld MiB decompressed", (long long)(m->content_size >> 20));
     }
-    struct statvfs vfs;
-    char *dircopy = strdup(content_path);
-    int room = !dircopy || statvfs(dirname(dircopy), &vfs) != 0 ||
-               (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize >= m->content_size + (4 << 20);
-    free(dircopy);
-    if (!room) {
+    /* the staged copy (or a delta's pages) must leave the reserve free, so the state database
+     * can still be written; a file system that cannot be asked is left to the writes' own errors */
+    int64_t reserve = pol->reserve_bytes > 0 ? pol->reserve_bytes : (int64_t)STORAGE_MIN_FREE;
+    storage_info si;
+    if (storage_probe(content_path, 0, &si) != STORAGE_UNKNOWN && (int64_t)si.free_bytes < m->content_size + reserve) {
         fclose(f);
-        return pack_fail(err, errlen, PACK_ERR_DISK, NULL);
+        return pack_fail(err, errlen, PACK_ERR_DISK, "needs %lld MiB and a reserve of %lld MiB, %lld MiB free",
+                         (long long)((m->content_size + (1 << 20) - 1) >> 20), (long long)(reserve >> 20),
+                         (long long)(si.free_bytes >> 20));
     }
     if (!strcmp(m->kind, "delta")) {
         rc = stage_delta(f, content_path, m, sg, err, errlen);

@@ -28,6 +28,7 @@ typedef struct pack_policy {
     int switch_publication;        /* staff chose another publication: its pack id installs */
     const char *clock_synced_path; /* exists while the clock is synchronised; NULL = PACK_CLOCK_SYNCED */
     int reset_clock_floor;         /* staff: newest_seen back to now (a manifest dated ahead froze it) */
+    int64_t reserve_bytes;         /* free space an installation leaves (disk_reserve_mib); 0 = 4 MiB */
 } pack_policy;
 
 #define PACK_CLOCK_SYNCED "/run/systemd/timesync/synchronized"

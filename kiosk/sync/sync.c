@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -182,13 +181,12 @@ static int64_t installed_version(const char *content)
 }
 
 /* Bytes an unprivileged writer may still use on the filesystem holding dir; -1 unknown. */
-static int64_t free_bytes(const char *dir, dev_t *dev)
+static int64_t free_bytes(const char *dir, uint64_t *dev)
 {
-    struct statvfs v;
-    struct stat sb;
-    if (statvfs(dir, &v) != 0 || stat(dir, &sb) != 0) return -1;
-    *dev = sb.st_dev;
-    return (int64_t)v.f_bavail * (int64_t)v.f_frsize;
+    storage_info si;
+    if (storage_probe_dir(dir, 0, &si) == STORAGE_UNKNOWN) return -1;
+    *dev = si.device;
+    return (int64_t)si.free_bytes;
 }
 
 /*
@@ -204,7 +202,7 @@ static int check_room(const sync_config *c, const pack_index_entry *e, int64_t h
     char *slash = strrchr(cdir, '/');
     if (slash) *slash = 0;
     else snprintf(cdir, sizeof cdir, ".");
-    dev_t wdev = 0, cdev = 0;
+    uint64_t wdev = 0, cdev = 0;
     int64_t wfree = free_bytes(c->work_dir, &wdev), cfree = free_bytes(cdir, &cdev);
     int64_t download = e->size - have, staged = e->size;
     int ok;
@@ -325,7 +323,8 @@ int sync_once(const sync_config *c, sync_status *st)
             for (int i = 0; i < n && ok; i++) {
                 pack_policy pol = {.installed_version = st->installed_version, .now = (int64_t)now,
                                    .newest_seen = local_get_int(loc, "newest_manifest_time", 0),
-                                   .clock_synced_path = c->clock_synced_path};
+                                   .clock_synced_path = c->clock_synced_path,
+                                   .reserve_bytes = c->reserve_bytes > 0 ? c->reserve_bytes : SYNC_RESERVE_DEFAULT};
                 snprintf(pol.publication, sizeof pol.publication, "%s", c->publication);
                 pack_manifest m;
                 int prc = fetch_step(c, steps[i], part, sizeof part, &bytes, err, sizeof err);

@@ -410,6 +410,7 @@ static int staging_files(const char *content)
 }
 
 static const char *staff_publication = ""; /* the config's publication for open_staff */
+static const char *staff_reserve = "64";    /* and its disk_reserve_mib */
 
 static app *open_staff(const char *content)
 {
@@ -417,6 +418,7 @@ static app *open_staff(const char *content)
     app_config_defaults(&c);
     char perr[512];
     if (app_config_set(&c, "publication", staff_publication, perr, sizeof perr) != 0) printf("%s\n", perr);
+    if (app_config_set(&c, "disk_reserve_mib", staff_reserve, perr, sizeof perr) != 0) printf("%s\n", perr);
     snprintf(c.content, sizeof c.content, "%s", content);
     snprintf(c.state_path, sizeof c.state_path, "%s/stage-state.db", dir);
     snprintf(c.media_dir, sizeof c.media_dir, "%s/media", dir);
@@ -480,6 +482,18 @@ TEST(check_then_leave_leaves_no_staging)
     TICK_UNTIL(a, s->npacks > 0 && s->packs[0].state != PACKROW_CHECKING, 10000);
     CHECK(s->npacks > 0 && s->packs[0].state == PACKROW_REFUSED && strstr(s->packs[0].status, "another publication"),
           "the pinned publication is the installer's too (%s)", s->npacks > 0 ? s->packs[0].status : "-");
+    CHECK(!staging_files(content), "nothing staged");
+    /* the free-space reserve binds staff mode's installer as it binds the sync thread: 1 TiB */
+    app_close(a);
+    staff_reserve = "1048576";
+    a = open_staff(content);
+    staff_reserve = "64";
+    if (!a) return;
+    s = app_get_state(a);
+    act(a, ACT_STAFF_CHECK, NULL, 0);
+    TICK_UNTIL(a, s->npacks > 0 && s->packs[0].state != PACKROW_CHECKING, 10000);
+    CHECK(s->npacks > 0 && s->packs[0].state == PACKROW_REFUSED && strstr(s->packs[0].status, "freier Speicherplatz"),
+          "refused for the reserve (%s)", s->npacks > 0 ? s->packs[0].status : "-");
     CHECK(!staging_files(content), "nothing staged");
     /* quit the kiosk mid-check */
     app_close(a);

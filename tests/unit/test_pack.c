@@ -935,6 +935,44 @@ TEST(delta_disk_full)
           "with room again the delta installs: %s", err);
 }
 
+/*
+ * Staff mode and kiosk-pack install from a stick keep the free-space reserve (disk_reserve_mib)
+ * as the sync thread does: with a petabyte to keep free nothing is staged, a full pack or a
+ * delta, and the reason names the figures; with the reserve back to normal both install.
+ */
+TEST(stage_disk_reserve)
+{
+    char err[1024];
+    sh("cp " DIR "/v3.db " DIR "/content.db");
+    pack_policy pol = {.installed_version = 3, .now = (int64_t)time(NULL), .reserve_bytes = (int64_t)1 << 50};
+    pack_staged sg;
+    int rc = pack_stage(DIR "/v4.kpack", DIR "/content.db", &trust, &pol, &sg, err, sizeof err);
+    CHECK(rc == PACK_ERR_DISK && strstr(err, "free disk space") && strstr(err, "reserve of 1073741824 MiB") &&
+              strstr(err, "MiB free") && !sg.held,
+          "a full pack refused (%d): %s", rc, err);
+    pack_unstage(&sg); /* harmless when nothing is held */
+    CHECK(installed(DIR "/content.db") == 3 && leftovers(DIR "/content.db") == 0 && !pack_busy(DIR "/content.db"),
+          "nothing staged, nothing held");
+    pack_manifest m;
+    rc = pack_install(DIR "/v4.kpack", DIR "/content.db", &trust, &pol, &m, err, sizeof err);
+    CHECK(rc == PACK_ERR_DISK && strstr(err, "reserve") && installed(DIR "/content.db") == 3, "install too (%d): %s", rc,
+          err);
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm " LIVE ".prev");
+    CHECK(install_at(DIR "/s1.kpack", LIVE, err, sizeof err) == PACK_OK, "full s1: %s", err);
+    pack_policy dpol = {.installed_version = 1, .now = (int64_t)time(NULL), .reserve_bytes = (int64_t)1 << 50};
+    rc = pack_stage(DIR "/s12.kpack", LIVE, &trust, &dpol, &sg, err, sizeof err);
+    CHECK(rc == PACK_ERR_DISK && strstr(err, "reserve") && !sg.held && installed(LIVE) == 1 && integrity_ok(LIVE),
+          "a delta in place refused (%d): %s", rc, err);
+    pack_unstage(&sg);
+    pol.reserve_bytes = dpol.reserve_bytes = 0; /* the default */
+    CHECK(pack_install(DIR "/v4.kpack", DIR "/content.db", &trust, &pol, &m, err, sizeof err) == PACK_OK &&
+              installed(DIR "/content.db") == 4,
+          "with the default reserve the pack installs: %s", err);
+    CHECK(pack_stage(DIR "/s12.kpack", LIVE, &trust, &dpol, &sg, err, sizeof err) == PACK_OK &&
+              pack_commit(&sg, LIVE, &dpol, err, sizeof err) == PACK_OK && installed(LIVE) == 2,
+          "and the delta: %s", err);
+}
+
 /* kill -9 at random moments while a delta is applied in place: always v4 or v5, never a mix. */
 TEST(kill_during_delta)
 {
@@ -1201,6 +1239,7 @@ int main(int argc, char **argv)
     RUN(delta_in_place);
     RUN(delta_in_place_conflict);
     RUN(delta_disk_full);
+    RUN(stage_disk_reserve);
     RUN(kill_during_delta);
     RUN(full_over_in_place);
     RUN(compressed_packs);
