@@ -21,7 +21,7 @@ def entries(path):
 # every template string is translated in each PO file; msgcmp compares whole entries, so
 # multi-line and plural messages count too
 code = subprocess.run(["xgettext", "--from-code=UTF-8", "-k", "-kui_tr:2", "-kT:2", "-ki18n_gettext:2",
-                       "-ki18n_format_count:3,4", "-ki18n_ngettext:2,3", "-o", "-"] + sorted(glob.glob("kiosk/*/*.c")),
+                       "-ki18n_format_count:3,4", "-ki18n_ngettext:2,3", "-kN_", "-o", "-"] + sorted(glob.glob("kiosk/*/*.c")),
                       capture_output=True, text=True, check=True).stdout
 
 

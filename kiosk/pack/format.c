@@ -20,26 +20,31 @@
 
 #define MAX_MANIFEST 65536
 
+/* Marks the reasons staff read for xgettext (tests/po_check.py); the app translates them through
+ * its catalog (T(a, pack_strerror(rc))), so they are in translations/kiosk.pot and every PO file.
+ * This room itself stays in English and needs no catalog. */
+#define N_(s) s
+
 const char *pack_strerror(int err)
 {
     switch (err) {
-    case PACK_OK: return "installed";
-    case PACK_ERR_NOT_PACK: return "this file is not a content pack";
-    case PACK_ERR_DAMAGED: return "the file is damaged (incomplete or changed); copy it again";
-    case PACK_ERR_SIGNATURE: return "the signature does not match the trusted key";
-    case PACK_ERR_OLDER: return "this pack is older than the installed content";
-    case PACK_ERR_SAME: return "this pack is already installed";
-    case PACK_ERR_EXPIRED: return "this pack has expired";
-    case PACK_ERR_SCHEMA: return "the pack's content does not fit this kiosk";
-    case PACK_ERR_TOO_BIG: return "the file is too large to be a content pack";
-    case PACK_ERR_DISK: return "not enough free disk space to install the pack";
-    case PACK_ERR_IO: return "the file could not be read or written";
-    case PACK_ERR_FORMAT: return "this pack needs a newer kiosk version";
-    case PACK_ERR_BASE: return "this update is for another installed version; use the full pack";
-    case PACK_ERR_BUSY: return "another installation is running; try again when it has finished";
-    case PACK_ERR_PUBLICATION: return "this pack belongs to another publication than the installed content";
-    case PACK_ERR_FUTURE: return "this pack is dated ahead of the kiosk's clock";
-    default: return "unknown error";
+    case PACK_OK: return N_("installed");
+    case PACK_ERR_NOT_PACK: return N_("this file is not a content pack");
+    case PACK_ERR_DAMAGED: return N_("the file is damaged (incomplete or changed); copy it again");
+    case PACK_ERR_SIGNATURE: return N_("the signature does not match the trusted key");
+    case PACK_ERR_OLDER: return N_("this pack is older than the installed content");
+    case PACK_ERR_SAME: return N_("this pack is already installed");
+    case PACK_ERR_EXPIRED: return N_("this pack has expired");
+    case PACK_ERR_SCHEMA: return N_("the pack's content does not fit this kiosk");
+    case PACK_ERR_TOO_BIG: return N_("the file is too large to be a content pack");
+    case PACK_ERR_DISK: return N_("not enough free disk space to install the pack");
+    case PACK_ERR_IO: return N_("the file could not be read or written");
+    case PACK_ERR_FORMAT: return N_("this pack needs a newer kiosk version");
+    case PACK_ERR_BASE: return N_("this update is for another installed version; use the full pack");
+    case PACK_ERR_BUSY: return N_("another installation is running; try again when it has finished");
+    case PACK_ERR_PUBLICATION: return N_("this pack belongs to another publication than the installed content");
+    case PACK_ERR_FUTURE: return N_("this pack is dated ahead of the kiosk's clock");
+    default: return N_("unknown error");
     }
 }
 

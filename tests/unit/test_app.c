@@ -480,7 +480,7 @@ TEST(check_then_leave_leaves_no_staging)
     s = app_get_state(a);
     act(a, ACT_STAFF_CHECK, NULL, 0);
     TICK_UNTIL(a, s->npacks > 0 && s->packs[0].state != PACKROW_CHECKING, 10000);
-    CHECK(s->npacks > 0 && s->packs[0].state == PACKROW_REFUSED && strstr(s->packs[0].status, "another publication"),
+    CHECK(s->npacks > 0 && s->packs[0].state == PACKROW_REFUSED && strstr(s->packs[0].status, "anderen Veröffentlichung"),
           "the pinned publication is the installer's too (%s)", s->npacks > 0 ? s->packs[0].status : "-");
     CHECK(!staging_files(content), "nothing staged");
     /* the free-space reserve binds staff mode's installer as it binds the sync thread: 1 TiB */

@@ -1,6 +1,7 @@
 /* Unit tests of i18n: PO loading, plurals, native names, fallback chains, ICU formatting. */
 #include "check.h"
 #include "i18n/i18n.h"
+#include "pack/format.h"
 
 #include <string.h>
 
@@ -24,6 +25,26 @@ TEST(every_language_loads)
         CHECK(i18n_native_name(code, name, sizeof name) > 0, "%s has a native name", code);
         i18n_catalog_free(c);
     }
+}
+
+/* Staff read why a pack was refused (pack_strerror through the catalog) in their language:
+ * every reason, the publication pin's and the clock bound's too, is translated in every file. */
+TEST(pack_reasons_translated)
+{
+    int missing = 0;
+    for (int i = 0; i < i18n_lang_count(); i++) {
+        const char *code = i18n_lang_at(i)->code;
+        if (!strcmp(code, "en")) continue;
+        i18n_catalog *c = load(code);
+        for (int e = PACK_OK; e <= PACK_ERR_FUTURE; e++) {
+            const char *msgid = pack_strerror(e);
+            if (c && strcmp(i18n_gettext(c, msgid), msgid) != 0) continue;
+            printf("  %s: \"%s\" untranslated\n", code, msgid);
+            missing++;
+        }
+        i18n_catalog_free(c);
+    }
+    CHECK(missing == 0, "%d pack reasons untranslated", missing);
 }
 
 TEST(plurals)
@@ -296,6 +317,7 @@ TEST(arabic_dual)
 int main(void)
 {
     RUN(every_language_loads);
+    RUN(pack_reasons_translated);
     RUN(plurals);
     RUN(broken_po_is_an_error);
     RUN(compiled_catalog_reads_as_po);
