@@ -193,6 +193,19 @@ static int check_pin_hash(const setting *s, const char *v, char *err, size_t err
                                                 crypto_pwhash_argon2id_MEMLIMIT_MIN) == -1)
         return bad(err, errlen, CONFIG_ERR_VALUE, "%s: not an Argon2id hash (make one with kiosk-pack pin-hash)",
                    s->name);
+    /* libsodium has read the parameters; a cheap hash of a short PIN falls to an offline loop in
+     * seconds, so less than the documented cost is refused, not only a malformed string */
+    const char *par = strstr(v, "$m=");
+    unsigned long long m = 0, t = 0;
+    int used = 0;
+    if (!par || sscanf(par, "$m=%llu,t=%llu,%n", &m, &t, &used) != 2 || !used)
+        return bad(err, errlen, CONFIG_ERR_VALUE, "%s: not an Argon2id hash (make one with kiosk-pack pin-hash)",
+                   s->name);
+    if (m * 1024 < CONFIG_PIN_MEMLIMIT || t < CONFIG_PIN_OPSLIMIT)
+        return bad(err, errlen, CONFIG_ERR_VALUE,
+                   "%s: Argon2id at %llu MiB and %llu pass%s is below the minimum of %u MiB and %u passes (too "
+                   "cheap to guess offline); make a new one with kiosk-pack pin-hash (6 to 16 digits)",
+                   s->name, m >> 10, t, t == 1 ? "" : "es", CONFIG_PIN_MEMLIMIT >> 20, CONFIG_PIN_OPSLIMIT);
     return CONFIG_OK;
 }
 

@@ -53,6 +53,11 @@ enum config_err {
 
 const char *config_strerror(int err);
 
+/* The Argon2id cost kiosk-pack pin-hash uses and the least the kiosk accepts for staff_pin_hash:
+ * with 6 digits an offline search of every PIN takes days here (README, "PIN strength"). */
+#define CONFIG_PIN_MEMLIMIT (128u << 20) /* bytes */
+#define CONFIG_PIN_OPSLIMIT 3u           /* passes */
+
 /* Defaults: data dir ".", de, 90 s, media under /media. */
 void app_config_defaults(app_config *c);
 
@@ -60,7 +65,7 @@ void app_config_defaults(app_config *c);
  * Read an INI file into c. Every line is checked: the only section is [kiosk]; every key must be
  * known and given once; booleans are on/off/yes/no/true/false, numbers are whole decimal
  * numbers in their range, px_per_mm is 0 or a plain decimal in range, staff_pin_hash an
- * Argon2id string, trusted_keys files that load, caldav_password_file a file only its owner may
+ * Argon2id string of at least CONFIG_PIN_MEMLIMIT and CONFIG_PIN_OPSLIMIT, trusted_keys files that load, caldav_password_file a file only its owner may
  * read. Returns CONFIG_OK, or the first error with "FILE:LINE: what" in err (c is then partly
  * filled and must not be used).
  */

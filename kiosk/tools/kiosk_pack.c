@@ -3,6 +3,7 @@
  * content/, checks them, signs them into packs, verifies packs, makes keys and synthetic
  * content. Exit 0 on success, 1 with a message on stderr, 2 on wrong usage.
  */
+#include "app/config.h"
 #include "import/import.h"
 #include "pack/lint.h"
 #include "pack/pack.h"
@@ -125,7 +126,7 @@ int main(int argc, char **argv)
         const char *pin = argv[2];
         if (strlen(pin) < 6 || strlen(pin) > 16 || strspn(pin, "0123456789") != strlen(pin))
             return done(-1, "a PIN is 6 to 16 digits");
-        if (sodium_init() < 0 || crypto_pwhash_str(out, pin, strlen(pin), 3, 128u << 20) != 0)
+        if (sodium_init() < 0 || crypto_pwhash_str(out, pin, strlen(pin), CONFIG_PIN_OPSLIMIT, CONFIG_PIN_MEMLIMIT) != 0)
             return done(-1, "cannot hash the PIN (out of memory?)");
         printf("%s\n", out);
         return 0;

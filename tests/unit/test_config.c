@@ -11,6 +11,7 @@
 #include "app/config.h"
 #include "platform/secret.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,14 @@
 static const char *build;
 static char dir[600], ini[700];
 
-#define DEMO_HASH "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI"
+/* the demo PIN 246810 at the production cost (128 MiB, 3 passes), as kiosk.example.ini has it */
+#define DEMO_HASH "$argon2id$v=19$m=131072,t=3,p=1$gh94E93rgUg9bSCKNY8ixQ$lXmhjujgYJCqGMrWwjduPaxyEjA/hhoU12HO7NSFhTs"
+/* the old demo hash: the 4-digit PIN 2468 at 16 MiB, which an offline loop tries out in seconds */
+#define WEAK_HASH "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI"
+#define T2_HASH "$argon2id$v=19$m=131072,t=2,p=1$g1VJOUzhn5ox+ZDKfDFoBA$XuamG2ljYdOjWyNx7BV/nXMkyuVeFFPS8vH3CZszCGM"
+#define M64_HASH "$argon2id$v=19$m=65536,t=3,p=1$pbw2MPGrae+x9ybhdVaoOw$Kc1wJaoLbz9atCpFGq5utSpy+Kubc58hX0SkVls+mk0"
+#define T1_HASH "$argon2id$v=19$m=1048576,t=1,p=1$dyzmLkejV+HnqI2xLY4ylw$Ce5qFDMAY/gdHaJIMMSKcBwjQJQRWyTK2syRMtmZFUE"
+#define BIG_HASH "$argon2id$v=19$m=262144,t=4,p=1$S3SgsXjPl15xNN1JeHigRg$09yOTBmVB4vbRsWdLUJudPbIuJDinf/CJ9aEOSjm3Ks"
 
 static void write_file(const char *path, const char *text, size_t len)
 {
@@ -73,6 +81,15 @@ TEST(operator_mistakes)
     CHECK(refused_at("[kiosk]\nstaff_pin_hash = $argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEF\n", 2,
                      "Argon2id", err, sizeof err), "a cut-off hash: %s", err);
     CHECK(!strstr(err, "EdWg0sj3"), "the hash is not quoted: %s", err);
+    /* well-formed but cheaper than kiosk-pack pin-hash makes them: an offline search takes seconds */
+    CHECK(refused_at("[kiosk]\n\nstaff_pin_hash = " WEAK_HASH "\n", 3,
+                     "staff_pin_hash: Argon2id at 16 MiB and 3 passes is below the minimum of 128 MiB and 3 passes", err,
+                     sizeof err), "the old demo hash: %s", err);
+    CHECK(!strstr(err, "EdWg0sj3"), "the hash is not quoted: %s", err);
+    CHECK(refused_at("[kiosk]\nstaff_pin_hash = " T2_HASH "\n", 2, "2 passes is below", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nstaff_pin_hash = " M64_HASH "\n", 2, "64 MiB", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\nstaff_pin_hash = " T1_HASH "\n", 2, "1024 MiB and 1 pass is below", err, sizeof err),
+          "more memory does not make up for passes: %s", err);
     CHECK(refused_at("[kiosk]\ntrusted_keys = content/keys/demo.pub, /nonexistent/district.pub\n", 2,
                      "district.pub", err, sizeof err), "%s", err);
     CHECK(refused_at("[kiosk]\nidle_timout = 30\n", 2, "idle_timout", err, sizeof err), "a misspelt key: %s", err);
@@ -134,6 +151,11 @@ TEST(operator_mistakes)
     CHECK(c.trust.nkeys == 1, "the key file is loaded (%d keys)", c.trust.nkeys);
     CHECK(load("", &c, err, sizeof err) == CONFIG_OK && c.idle_timeout_s == 90, "an empty file is the defaults: %s", err);
     CHECK(app_config_load(&c, "kiosk.example.ini", err, sizeof err) == CONFIG_OK, "the example config: %s", err);
+    CHECK(sodium_init() >= 0 && crypto_pwhash_str_verify(c.staff_pin_hash, "246810", 6) == 0,
+          "the example's hash is of the demo PIN the README names (246810)");
+    CHECK(!strncmp(c.staff_pin_hash, "$argon2id$v=19$m=131072,t=3,", 28), "at the production cost: %.32s",
+          c.staff_pin_hash);
+    CHECK(load("[kiosk]\nstaff_pin_hash = " BIG_HASH "\n", &c, err, sizeof err) == CONFIG_OK, "a dearer hash: %s", err);
     static const char *const fine[] = {
         "languages = de\n",
         "default_language = ar\nlanguages = ar,de , en\n",
@@ -214,6 +236,11 @@ static const char *const bad_files[] = {
     "[kiosk]\nstaff_pin_hash = $argon2id$v=19$m=99999999999,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI\n",
     "[kiosk]\nstaff_pin_hash = $argon2id$v=19$m=16384,t=4,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQX\n",
     "[kiosk]\nstaff_pin_hash = $2y$10$abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ0123\n",
+    "[kiosk]\nstaff_pin_hash = " WEAK_HASH "\n",
+    "[kiosk]\nstaff_pin_hash = " T2_HASH "\n",
+    "[kiosk]\nstaff_pin_hash = " M64_HASH "\n",
+    "[kiosk]\nstaff_pin_hash = " T1_HASH "\n",
+    "[kiosk]\nstaff_pin_hash = $argon2id$v=19$m=131071,t=3,p=1$gh94E93rgUg9bSCKNY8ixQ$lXmhjujgYJCqGMrWwjduPaxyEjA/hhoU12HO7NSFhTs\n",
     "[kiosk]\ntrusted_keys = /nonexistent.pub\n",
     "[kiosk]\ntrusted_keys = content/keys/demo.pub, content/keys/demo.secret\n",
     "[kiosk]\ntrusted_keys = kiosk.example.ini\n",

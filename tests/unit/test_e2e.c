@@ -433,8 +433,8 @@ TEST(staff_mode_loads_a_pack)
     fprintf(f,
             "[kiosk]\ncontent = %s\ndata_dir = .\nstate = %s/local.db\nmedia_dir = %s/media\n"
             "trusted_keys = content/keys/demo.pub\n"
-            "staff_pin_hash = $argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$"
-            "FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI\n",
+            "staff_pin_hash = $argon2id$v=19$m=131072,t=3,p=1$gh94E93rgUg9bSCKNY8ixQ$"
+            "lXmhjujgYJCqGMrWwjduPaxyEjA/hhoU12HO7NSFhTs\n",
             db, dir, dir);
     fclose(f);
     char script[4096], counts[256];
@@ -444,7 +444,7 @@ TEST(staff_mode_loads_a_pack)
              "tap 960 1000\nexpect screen categories\ntap languages\n"
              "hold staff-corner\nexpect screen pin\nshot staff-pin\n"
              "tap pin:1\ntap pin:1\ntap pin:1\ntap pin:1\ntap pin:ok\nsettle\nexpect screen pin\nexpect text %s\n"
-             "tap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\nexpect screen pin\nexpect text %s\nsettle\n"
+             "tap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:1\ntap pin:0\ntap pin:ok\nexpect screen pin\nexpect text %s\nsettle\n"
              "expect screen staff\nexpect text a-update.kpack\n"
              "expect text %s\nshot staff\ntap check:0\nsettle\nexpect text → 2\nexpect text %s\nshot staff-preview\n"
              "tap apply:0\nexpect text %s 2\nshot staff-installed\n"
@@ -460,14 +460,14 @@ TEST(staff_mode_loads_a_pack)
              "tap pin:9\ntap pin:9\ntap pin:9\ntap pin:9\ntap pin:ok\nsettle\n"
              "tap pin:9\ntap pin:9\ntap pin:9\ntap pin:9\ntap pin:ok\nsettle\n"
              "tap pin:9\ntap pin:9\ntap pin:9\ntap pin:9\ntap pin:ok\nsettle\n"
-             "tap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\nsettle\nexpect screen pin\nshot staff-locked\n"
+             "tap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:1\ntap pin:0\ntap pin:ok\nsettle\nexpect screen pin\nshot staff-locked\n"
              "tap back\nexpect screen attract\n");
     CHECK(walk_cfg("staff-lock", cfg, script) == 0, "lockout");
     /* staff can quit the kiosk (nothing else can): the rest of the script never runs; the
      * lockout above is remembered in the kiosk's database, so start from a fresh one */
     sh("rm -f %s/local.db %s/local.db-wal %s/local.db-shm", dir);
     CHECK(walk_cfg("staff-quit", cfg,
-                   "hold staff-corner\ntap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\nsettle\n"
+                   "hold staff-corner\ntap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:1\ntap pin:0\ntap pin:ok\nsettle\n"
                    "expect screen staff\ntap staff-quit\nexpect screen never-reached\n") == 0,
           "quit from staff mode");
     /* Check and then Leave at once (the check still running or not yet seen): nothing stays staged */
@@ -477,7 +477,7 @@ TEST(staff_mode_loads_a_pack)
              dir, build, dir, dir, dir, dir, dir);
     CHECK(system(cmd) == 0, "a version 3 pack on the stick");
     CHECK(walk_cfg("staff-check-leave", cfg,
-                   "hold staff-corner\ntap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\nsettle\n"
+                   "hold staff-corner\ntap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:1\ntap pin:0\ntap pin:ok\nsettle\n"
                    "expect screen staff\nexpect text c-v3.kpack\ntap check:2\ntap staff-leave\nexpect screen attract\n") == 0,
           "check, then leave");
     snprintf(cmd, sizeof cmd, "ls %s/content.db.new* 2>/dev/null | grep -q .", dir);
@@ -1181,12 +1181,12 @@ TEST(booking_walk_ti_anonymous)
     sh("rm -rf %s && mkdir -p %s", dir);
     FILE *f = fopen(book_cfg_again("ti"), "a");
     if (f) {
-        fprintf(f, "media_dir = %s\nstaff_pin_hash = $argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$"
-                   "FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI\n",
+        fprintf(f, "media_dir = %s\nstaff_pin_hash = $argon2id$v=19$m=131072,t=3,p=1$gh94E93rgUg9bSCKNY8ixQ$"
+                   "lXmhjujgYJCqGMrWwjduPaxyEjA/hhoU12HO7NSFhTs\n",
                 dir);
         fclose(f);
     }
-    const char *pin = "hold staff-corner\ntap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:ok\nsettle\nexpect screen staff\nsettle\n";
+    const char *pin = "hold staff-corner\ntap pin:2\ntap pin:4\ntap pin:6\ntap pin:8\ntap pin:1\ntap pin:0\ntap pin:ok\nsettle\nexpect screen staff\nsettle\n";
     snprintf(script, sizeof script, "%sexpect widget staff-export\ntap staff-export\nsettle\nexpect text %s\n", pin,
              tr("de", "No USB stick to write to. Insert one and try again."));
     CHECK(walk_cfg("book-staff-nostick", book_cfg_again("ti"), script) == 0, "no stick: told, nothing written");
