@@ -553,14 +553,18 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
     return rc;
 }
 
-/* The version and pack id of the content installed at content_path, when there is content. */
-static void installed_identity(const char *content_path, pack_policy *pol, char *id, size_t idlen)
+/* The version and pack id of the content installed at content_path, when there is content.
+ * Returns -1 when there is a file whose version cannot be read (not content, or unreadable: a
+ * WAL database whose folder this user may not write cannot be opened). */
+static int installed_identity(const char *content_path, pack_policy *pol, char *id, size_t idlen)
 {
     char v[32];
     id[0] = 0;
-    if (access(content_path, F_OK) != 0) return;
-    if (pack_content_version(content_path, v, sizeof v) == 0) pol->installed_version = atoll(v);
+    if (access(content_path, F_OK) != 0) return 0;
+    int rc = pack_content_version(content_path, v, sizeof v) == 0 ? 0 : -1;
+    if (rc == 0) pol->installed_version = atoll(v);
     if (pack_content_id(content_path, id, idlen) != 0) id[0] = 0;
+    return rc;
 }
 
 int pack_check_clock(pack_policy *pol, const pack_manifest *m, char *err, size_t errlen)
@@ -590,8 +594,8 @@ int pack_check_publication(const pack_policy *pol, const char *installed_id, con
 }
 
 /* Everything but the lock: verify pack_path and leave a checked copy at tmp. */
-static int stage_locked(const char *pack_path, const char *content_path, const char *installed_id, const pack_trust *t,
-                        pack_policy *pol, pack_staged *sg, char *err, size_t errlen)
+static int stage_locked(const char *pack_path, const char *content_path, const char *installed_id, int unreadable,
+                        const pack_trust *t, pack_policy *pol, pack_staged *sg, char *err, size_t errlen)
 {
     pack_manifest *m = &sg->m;
     char *tmp = sg->path;
@@ -620,6 +624,12 @@ static int stage_locked(const char *pack_path, const char *content_path, const c
         fclose(f);
         return pack_fail(err, errlen, PACK_ERR_OLDER, "version %lld, installed %lld", (long long)m->content_version,
                     (long long)pol->installed_version);
+    }
+    /* a delta needs the content it changes; a full pack may still replace content that is broken */
+    if (!strcmp(m->kind, "delta") && unreadable) {
+        fclose(f);
+        return pack_fail(err, errlen, PACK_ERR_IO, "%s: the installed content cannot be read (a database in WAL mode "
+                         "also needs its folder writable)", content_path);
     }
     if (!strcmp(m->kind, "delta") && m->base_version != pol->installed_version) {
         fclose(f);
@@ -703,8 +713,8 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
     /* what another installer left (power cut, kill) goes; what is installed now is the truth */
     remove_stale(content_path);
     char installed_id[64];
-    installed_identity(content_path, pol, installed_id, sizeof installed_id);
-    int rc = stage_locked(pack_path, content_path, installed_id, t, pol, sg, err, errlen);
+    int unreadable = installed_identity(content_path, pol, installed_id, sizeof installed_id) != 0;
+    int rc = stage_locked(pack_path, content_path, installed_id, unreadable, t, pol, sg, err, errlen);
     if (rc != PACK_OK) {
         sg->path[0] = 0;
         unlock_content(fd);

@@ -973,6 +973,80 @@ TEST(stage_disk_reserve)
           "and the delta: %s", err);
 }
 
+/* install_at in a child that runs as nobody (as the kiosk user would, on a folder root owns);
+ * the exit status is the pack_err, err the reason. Root is not refused by permissions. */
+static int install_as_nobody(const char *pack, const char *content, char *err, size_t errlen)
+{
+    int fds[2];
+    err[0] = 0;
+    if (pipe(fds) != 0) return -1;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        int rc = 99;
+        if (setgid(65534) == 0 && setuid(65534) == 0) rc = install_at(pack, content, err, errlen);
+        else snprintf(err, errlen, "cannot become nobody");
+        if (write(fds[1], err, strlen(err) + 1) < 0) _exit(98);
+        _exit(rc);
+    }
+    close(fds[1]);
+    ssize_t got = read(fds[0], err, errlen - 1);
+    err[got > 0 ? got : 0] = 0;
+    close(fds[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * The copy path of a delta (the content is not in WAL mode, or this user cannot write it in
+ * place) when the content's folder is not writable by the installing user: the copy cannot be
+ * made beside the content, so the delta is refused with the reason, and the content stays as it
+ * was, whole, with nothing left beside it. With the folder writable but the database file not,
+ * the copy is made and switched in. Never a corrupt or half-updated database.
+ */
+#define ROD DIR "/ro"
+#define ROC ROD "/content.db"
+TEST(delta_copy_unwritable_folder)
+{
+    char err[1024];
+    if (getuid() != 0) {
+        printf("not root: the folder's permissions cannot be taken from another user here; skipped\n");
+        return;
+    }
+    /* a folder root owns, a database (rollback journal, so the delta takes the copy path) the
+     * installing user may write, and the lock file root made at setup */
+    sh("rm -rf " ROD " && mkdir -p " ROD " && cp " DIR "/s1.db " ROC " && sqlite3 " ROC
+       " 'PRAGMA journal_mode=DELETE' >/dev/null && touch " ROC ".lock && chown nobody " ROC " && chmod 755 " ROD);
+    int rc = install_as_nobody(DIR "/s12.kpack", ROC, err, sizeof err);
+    CHECK(rc == PACK_ERR_IO && strstr(err, "could not be read or written") && strstr(err, "Permission denied"),
+          "refused with the reason (%d): %s", rc, err);
+    CHECK(installed(ROC) == 1 && integrity_ok(ROC) && leftovers(ROC) == 0, "the content as it was, nothing beside it");
+    /* the same without the lock file: it cannot be made either */
+    sh("rm -f " ROC ".lock");
+    rc = install_as_nobody(DIR "/s12.kpack", ROC, err, sizeof err);
+    CHECK(rc != PACK_OK && rc != 99 && err[0] && installed(ROC) == 1 && integrity_ok(ROC) && leftovers(ROC) == 0,
+          "no lock file to be made: refused (%d): %s", rc, err);
+    printf("unwritable folder, no lock file: %d %s\n", rc, err);
+    /* WAL content without its -wal/-shm files, in that folder: no in-place write, no copy */
+    sh("sqlite3 " ROC " 'PRAGMA journal_mode=WAL' >/dev/null && rm -f " ROC "-wal " ROC "-shm && touch " ROC
+       ".lock && chown nobody " ROC);
+    rc = install_as_nobody(DIR "/s12.kpack", ROC, err, sizeof err);
+    CHECK((rc == PACK_OK && installed(ROC) == 2) ||
+              (rc == PACK_ERR_IO && strstr(err, "installed content cannot be read") && installed(ROC) == 1),
+          "WAL content: installed, or refused saying why (not \"for another installed version\") (%d): %s", rc, err);
+    printf("unwritable folder, WAL content without -wal/-shm: %d %s\n", rc, rc == PACK_OK ? "installed" : err);
+    CHECK(integrity_ok(ROC) && leftovers(ROC) == 0, "and whole either way");
+    /* the folder writable, the database file not: the copy is made and switched in */
+    sh("rm -rf " ROD " && mkdir -p " ROD " && cp " DIR "/s1.db " ROC " && sqlite3 " ROC
+       " 'PRAGMA journal_mode=DELETE' >/dev/null && chmod 444 " ROC " && chown nobody " ROD);
+    rc = install_as_nobody(DIR "/s12.kpack", ROC, err, sizeof err);
+    CHECK(rc == PACK_OK && installed(ROC) == 2 && integrity_ok(ROC) && leftovers(ROC) == 0,
+          "a read-only database in a writable folder: copied and switched (%d): %s", rc, err);
+    sh("rm -rf " ROD);
+}
+
 /* kill -9 at random moments while a delta is applied in place: always v4 or v5, never a mix. */
 TEST(kill_during_delta)
 {
@@ -1240,6 +1314,7 @@ int main(int argc, char **argv)
     RUN(delta_in_place_conflict);
     RUN(delta_disk_full);
     RUN(stage_disk_reserve);
+    RUN(delta_copy_unwritable_folder);
     RUN(kill_during_delta);
     RUN(full_over_in_place);
     RUN(compressed_packs);
