@@ -369,7 +369,7 @@ static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int
             }
             /* One word wider than the line: cut it between characters (text_layout_make then
              * tries smaller sizes first). */
-            lo->cut++;
+            if (lo->cut++ == 0) lo->cut_line = lo->nlines;
             int cut = line_start, q = line_start;
             while (q < bpos) {
                 UChar32 c;
@@ -501,6 +501,8 @@ static text_layout *layout_make(text_engine *te, const char *utf8, const text_st
 
     /* Too many lines: cut at a word boundary inside the last kept line and add an ellipsis. */
     int cut = lo->lines[st->max_lines - 1].end;
+    /* a word cut inside the kept lines: text_layout_make tries smaller sizes for it too */
+    int word_cut = lo->cut && lo->cut_line < st->max_lines;
     text_layout_free(lo);
     lo = NULL;
     UBreakIterator *bi = breaker(te, st->lang);
@@ -520,13 +522,23 @@ static text_layout *layout_make(text_engine *te, const char *utf8, const text_st
         text_layout *cand = layout_text16(te, tt, end + 1, st);
         if (!cand || cand->nlines <= st->max_lines) {
             lo = cand;
-            if (lo) lo->truncated = 1;
+            if (lo) {
+                lo->truncated = 1;
+                if (word_cut && !lo->cut) lo->cut = 1, lo->cut_line = st->max_lines - 1;
+            }
             break;
         }
         text_layout_free(cand);
         ubrk_setText(bi, orig, len, &e);
         int32_t p = ubrk_preceding(bi, cut);
-        cut = (p == UBRK_DONE || p >= cut) ? cut - 1 : p;
+        if (p == UBRK_DONE || p <= 0 || p >= cut) {
+            /* no word ends before: one character less (a whole code point and its marks), so a
+             * single word too wide for its one line ends in an ellipsis instead of vanishing */
+            U16_BACK_1(orig, 0, cut);
+            while (cut > 0 && (U_GET_GC_MASK(orig[cut]) & (U_GC_MN_MASK | U_GC_ME_MASK))) U16_BACK_1(orig, 0, cut);
+        } else {
+            cut = p;
+        }
     }
     free(orig);
     return lo;

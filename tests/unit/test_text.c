@@ -260,6 +260,34 @@ TEST(word_wider_than_line_is_set_smaller)
     text_layout_free(lo);
 }
 
+TEST(one_line_word_wider_than_line)
+{
+    /* a field's label ("Telefonnummer" at 800x480) on one line, too wide even set smaller: it
+     * is cut with an ellipsis; it was drawn as nothing, so the phone field had no label */
+    text_style st = style("de", TEXT_DIR_AUTO, 0);
+    st.size_px = 18;
+    st.bold = 1;
+    int w = 0, h = 0;
+    text_measure(te, "Telefonnummer", &st, &w, &h);
+    st.max_width = w / 2;
+    st.max_lines = 1;
+    text_layout *lo = text_layout_make(te, "Telefonnummer", &st);
+    CHECK(lo && lo->nlines == 1 && lo->len16 > 1 && lo->text16[lo->len16 - 1] == 0x2026 && lo->lines[0].width <= st.max_width,
+          "a cut word with an ellipsis (%d lines, %d units)", lo ? lo->nlines : -1, lo ? lo->len16 : -1);
+    text_layout_free(lo);
+    /* a word a little too wide is set smaller instead, whole */
+    st.max_width = w * 9 / 10;
+    lo = text_layout_make(te, "Telefonnummer", &st);
+    CHECK(lo && lo->nlines == 1 && lo->len16 == 13 && lo->lines[0].width <= st.max_width, "set smaller, whole (%d units)",
+          lo ? lo->len16 : -1);
+    text_layout_free(lo);
+    /* and a line of several words still ends at a word */
+    st.max_width = w;
+    lo = text_layout_make(te, "Telefonnummer oder E-Mail", &st);
+    CHECK(lo && lo->nlines == 1 && lo->text16[lo->len16 - 1] == 0x2026, "several words: ellipsis");
+    text_layout_free(lo);
+}
+
 TEST(invalid_utf8)
 {
     text_style st = style("de", TEXT_DIR_AUTO, 0);
@@ -425,6 +453,7 @@ int main(int argc, char **argv)
     RUN(arabic_joins);
     RUN(line_breaking);
     RUN(word_wider_than_line_is_set_smaller);
+    RUN(one_line_word_wider_than_line);
     RUN(invalid_utf8);
     RUN(render_has_ink);
     RUN(bad_config);
