@@ -193,13 +193,25 @@ static int lang_index(const char *code)
     return -1;
 }
 
+static void count_cats(app *a)
+{
+    if (a->cats_counted) return;
+    if (store_category_counts(a->st, a->s.cats, a->s.ncats) != 0)
+        log_msg("store", "category counts: %s", store_errmsg(a->st));
+    a->cats_counted = 1;
+}
+
+/* The reader's categories; their offer counts only once the categories screen shows them
+ * (app_go): a start, and the language screen, need none. */
 static void load_categories(app *a)
 {
     store_categories_free(a->s.cats, a->s.ncats);
     a->s.cats = NULL;
     a->s.ncats = 0;
-    if (store_categories(a->st, a->s.chain, a->s.nchain, &a->s.cats, &a->s.ncats) != 0)
+    a->cats_counted = 0;
+    if (store_categories_uncounted(a->st, a->s.chain, a->s.nchain, &a->s.cats, &a->s.ncats) != 0)
         log_msg("store", "categories: %s", store_errmsg(a->st));
+    if (a->s.screen == SCREEN_CATEGORIES) count_cats(a);
 }
 
 /* The UI strings of a language, loaded on first use and kept (NULL: English). */
@@ -251,7 +263,7 @@ static void attract_show(app *a, int turn)
     s->attract_catalog = catalog_of(a, s->attract_lang);
     const char *chain[6];
     int nchain = i18n_fallback_chain(s->attract_lang, chain, 6);
-    if (store_categories(a->st, chain, nchain, &s->attract_cats, &s->nattract_cats) != 0)
+    if (store_categories_uncounted(a->st, chain, nchain, &s->attract_cats, &s->nattract_cats) != 0)
         log_msg("store", "categories: %s", store_errmsg(a->st));
     a->attract_next_ms = s->now_ms + ATTRACT_TURN_MS;
 }
@@ -400,6 +412,7 @@ void app_reset(app *a)
 void app_go(app *a, enum screen screen)
 {
     a->s.screen = screen;
+    if (screen == SCREEN_CATEGORIES) count_cats(a);
     a->s.velocity = 0;
     a->max_scroll = 0;
 }

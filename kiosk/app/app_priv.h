@@ -28,6 +28,7 @@ struct app {
     int speech_rate;             /* 0: no speech */
     int audio;
     store *st;
+    int cats_counted;            /* s.cats carry their offer counts (app_go counts for the categories screen) */
     char zone[64];               /* the district's IANA zone (pack meta "timezone"): local days and times */
     local *loc;
     pack_trust trust;

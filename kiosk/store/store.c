@@ -358,12 +358,23 @@ static int count_categories(store *s)
     return rc == 0 && s->counts ? 0 : -1;
 }
 
-int store_categories(store *s, const char *const langs[], int nlangs, store_category **out, int *n)
+int store_category_counts(store *s, store_category *c, int n)
+{
+    if (!s->counts && count_categories(s)) return -1;
+    for (int k = 0; k < n; k++) {
+        c[k].count = 0;
+        for (int i = 0; c[k].id && i < s->ncounts; i++)
+            if (!strcmp(s->counts[i].id, c[k].id)) c[k].count = s->counts[i].n;
+    }
+    return 0;
+}
+
+static int categories(store *s, const char *const langs[], int nlangs, int counted, store_category **out, int *n)
 {
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st, *tr;
-    if (!s->counts && count_categories(s)) return -1;
+    if (counted && !s->counts && count_categories(s)) return -1;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT t.id, NULL, m.data FROM taxonomy_term t LEFT JOIN media m ON m.id=t.icon "
                            "WHERE t.parent_id IS NULL ORDER BY t.sort_order, t.id",
@@ -386,7 +397,7 @@ int store_categories(store *s, const char *const langs[], int nlangs, store_cate
         store_category *k = &c[(*n)++];
         memset(k, 0, sizeof *k);
         k->id = store_dup_col(st, 0);
-        for (int i = 0; k->id && i < s->ncounts; i++)
+        for (int i = 0; counted && k->id && i < s->ncounts; i++)
             if (!strcmp(s->counts[i].id, k->id)) k->count = s->counts[i].n;
         int bl = sqlite3_column_bytes(st, 2);
         if (bl > 0 && (k->icon = malloc((size_t)bl)) != NULL) {
@@ -402,6 +413,16 @@ int store_categories(store *s, const char *const langs[], int nlangs, store_cate
     *out = c;
     if (rc) { store_categories_free(c, *n); *out = NULL; *n = 0; }
     return rc;
+}
+
+int store_categories(store *s, const char *const langs[], int nlangs, store_category **out, int *n)
+{
+    return categories(s, langs, nlangs, 1, out, n);
+}
+
+int store_categories_uncounted(store *s, const char *const langs[], int nlangs, store_category **out, int *n)
+{
+    return categories(s, langs, nlangs, 0, out, n);
 }
 
 void store_categories_free(store_category *c, int n)

@@ -127,6 +127,9 @@ TEST(session_basics)
     CHECK(s->screen == SCREEN_ATTRACT && s->ncats > 0, "starts on the language screen with categories");
     act(a, ACT_CHOOSE_LANG, "ar", 0);
     CHECK(s->screen == SCREEN_CATEGORIES && s->rtl && !strcmp(s->lang, "ar"), "Arabic: categories, right to left");
+    long offers = 0;
+    for (int i = 0; i < s->ncats; i++) offers += s->cats[i].count;
+    CHECK(offers >= 77, "the categories screen has its counts (%ld offers)", offers);
     act(a, ACT_CATEGORY, s->cats[0].id, 0);
     CHECK(s->screen == SCREEN_LIST && s->nrows > 0, "a category lists offers (%d)", s->nrows);
     act(a, ACT_OFFER, s->rows[0].id, 0);
