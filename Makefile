@@ -70,11 +70,11 @@ KIOSK_CFLAGS = -std=c17 -Wall -Wextra -Werror -pthread $(KIOSK_TARGET) -MMD -MP
 KIOSK_LDFLAGS = -pthread $(KIOSK_TARGET)
 # Asked once per make run, when first needed (not at all for deps or clean).
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags $$(PKGS)))$(PKG_CFLAGS)
-# libcurl, espeak-ng, SDL_image, libical and libgettextpo are opened at run time when first needed
-# (platform/curl_dl.h, speech.c, img_dl.h, ical_dl.h, gpo_dl.h): only their headers are used at
-# build time, which keeps them and theirs off the start-up link. The tests that call them
-# themselves link them (DL_LIBS).
-DL_PKGS := libcurl espeak-ng SDL2_image libical
+# libcurl, espeak-ng, SDL_image, libical, libgettextpo, libxml2 and libqrencode are opened at run
+# time when first needed (platform/curl_dl.h, speech.c, img_dl.h, ical_dl.h, gpo_dl.h, xml_dl.h,
+# qr_dl.h): only their headers are used at build time, which keeps them and theirs off the
+# start-up link. The tests that call them themselves link them (DL_LIBS).
+DL_PKGS := libcurl espeak-ng SDL2_image libical libxml-2.0 libqrencode
 PKG_LIBS = $(eval PKG_LIBS := -Wl,--as-needed $$(shell $$(PKG_CONFIG) --libs $$(filter-out $$(DL_PKGS),$$(PKGS))) -lcsv -lm -ldl)$(PKG_LIBS)
 DL_LIBS = $(eval DL_LIBS := $$(shell $$(PKG_CONFIG) --libs SDL2_image libical) -lgettextpo)$(DL_LIBS)
 

@@ -10,12 +10,10 @@
 
 #include "platform/curl_dl.h"
 #include "platform/wallclock.h"
+#include "platform/xml_dl.h"
 
 #include <ctype.h>
 #include <limits.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/uri.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,9 +4,8 @@
  * item or a link becomes. Scripts, styles and other non-text elements are dropped whole.
  */
 #include "import_priv.h"
+#include "platform/xml_dl.h"
 
-#include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
 #include <string.h>
 #include <strings.h>
 

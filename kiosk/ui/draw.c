@@ -6,8 +6,8 @@
 #include "draw.h"
 #include "raster.h"
 #include "platform/img_dl.h"
+#include "platform/qr_dl.h"
 
-#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
