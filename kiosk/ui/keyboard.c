@@ -18,6 +18,9 @@
  */
 #include "widgets.h"
 
+#include "booking/code.h"
+#include "i18n/i18n.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -28,33 +31,32 @@ typedef struct kb_layout {
     const char *label;  /* on the layout switch: three letters of the script */
     const char *lang;   /* for shaping the key captions */
     const char *rows[5];
+    const char *chars;  /* instead of rows: one key per character of this alphabet (ASCII) */
+    int nrows;          /* in this many rows, the first ones longer when it does not divide */
 } kb_layout;
 
 static const kb_layout layouts[] = {
-    {"de", 0, "äöü", "de", {"q w e r t z u i o p ü", "a s d f g h j k l ö ä", "y x c v b n m ß"}},
-    {"latin", 0, "abc", "en", {"q w e r t y u i o p", "a s d f g h j k l", "z x c v b n m", "ç ş ğ ı ê î û ë é è"}},
-    {"ar", 0, "أبت", "ar", {"ض ص ث ق ف غ ع ه خ ح ج", "ش س ي ب ل ا ت ن م ك ط", "ذ ء ؤ ر ى ة و ز ظ د", "أ إ آ ئ"}},
-    {"fa", 0, "پچژ", "fa", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک گ", "ظ ط ز ر ذ د پ و ژ آ"}},
-    {"ps", 0, "ټځډ", "ps", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک ګ", "ظ ط ز ر ذ د پ و ژ آ", "ټ ځ ډ ړ ښ ڼ ې ۍ ږ څ"}},
-    {"ckb", 0, "ڕڵۆ", "ckb", {"ق و ە ر ت ی ئ ح ع ۆ پ", "ا س د ف گ ه ژ ک ل", "ز خ ج ڤ ب ن م ش چ", "ڕ ڵ ێ غ"}},
-    {"ur", 0, "ٹڈڑ", "ur", {"ط ص ھ د ٹ پ ت ب ج ح", "م و ر ن ل ہ ا ک ی", "ق ف ے س ش غ ع ڈ ڑ ں", "ژ ز ذ ث ظ خ گ چ ء آ"}},
-    {"cyrl", 0, "абв", "ru", {"й ц у к е н г ш щ з х", "ф ы в а п р о л д ж э", "я ч с м и т ь б ю", "ъ ё і ї є ґ"}},
+    {"de", 0, "äöü", "de", {"q w e r t z u i o p ü", "a s d f g h j k l ö ä", "y x c v b n m ß"}, NULL, 0},
+    {"latin", 0, "abc", "en", {"q w e r t y u i o p", "a s d f g h j k l", "z x c v b n m", "ç ş ğ ı ê î û ë é è"}, NULL, 0},
+    {"ar", 0, "أبت", "ar", {"ض ص ث ق ف غ ع ه خ ح ج", "ش س ي ب ل ا ت ن م ك ط", "ذ ء ؤ ر ى ة و ز ظ د", "أ إ آ ئ"}, NULL, 0},
+    {"fa", 0, "پچژ", "fa", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک گ", "ظ ط ز ر ذ د پ و ژ آ"}, NULL, 0},
+    {"ps", 0, "ټځډ", "ps", {"ض ص ث ق ف غ ع ه خ ح ج چ", "ش س ی ب ل ا ت ن م ک ګ", "ظ ط ز ر ذ د پ و ژ آ", "ټ ځ ډ ړ ښ ڼ ې ۍ ږ څ"}, NULL, 0},
+    {"ckb", 0, "ڕڵۆ", "ckb", {"ق و ە ر ت ی ئ ح ع ۆ پ", "ا س د ف گ ه ژ ک ل", "ز خ ج ڤ ب ن م ش چ", "ڕ ڵ ێ غ"}, NULL, 0},
+    {"ur", 0, "ٹڈڑ", "ur", {"ط ص ھ د ٹ پ ت ب ج ح", "م و ر ن ل ہ ا ک ی", "ق ف ے س ش غ ع ڈ ڑ ں", "ژ ز ذ ث ظ خ گ چ ء آ"}, NULL, 0},
+    {"cyrl", 0, "абв", "ru", {"й ц у к е н г ш щ з х", "ф ы в а п р о л д ж э", "я ч с м и т ь б ю", "ъ ё і ї є ґ"}, NULL, 0},
     {"ethi", 0, "ሀለሐ", "ti",
-     {"ሀ ለ ሐ መ ረ ሰ ሸ ቀ ቐ", "በ ቨ ተ ቸ ነ ኘ አ ከ ኸ", "ወ ዐ ዘ ዠ የ ደ ጀ ገ ጠ", "ጨ ጰ ጸ ፀ ፈ ፐ"}},
-    {"digits", 1, "123", "en", {"1 2 3", "4 5 6", "7 8 9", "+ 0"}},
-    /* booking codes leave out look-alikes (0/O, 1/I/L) */
-    {"code", 1, "A2", "en", {"2 3 4 5 6 7 8 9 A B C", "D E F G H J K M N P", "Q R S T U V W X Y Z"}},
+     {"ሀ ለ ሐ መ ረ ሰ ሸ ቀ ቐ", "በ ቨ ተ ቸ ነ ኘ አ ከ ኸ", "ወ ዐ ዘ ዠ የ ደ ጀ ገ ጠ", "ጨ ጰ ጸ ፀ ፈ ፐ"}, NULL, 0},
+    {"digits", 1, "123", "en", {"1 2 3", "4 5 6", "7 8 9", "+ 0"}, NULL, 0},
+    /* booking codes: the keys are their alphabet, which leaves out look-alikes (0/O, 1/I/L) */
+    {"code", 1, "A2", "en", {NULL}, BOOKING_CODE_ALPHABET, 3},
 };
 enum { NLAYOUTS = sizeof layouts / sizeof layouts[0] };
 
 const char *ui_keyboard_for_lang(const char *lang)
 {
-    static const char *const map[][2] = {{"de", "de"},   {"ar", "ar"},   {"fa", "fa"},    {"prs", "fa"},
-                                         {"ps", "ps"},   {"ckb", "ckb"}, {"ur", "ur"},    {"ru", "cyrl"},
-                                         {"uk", "cyrl"}, {"ti", "ethi"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (lang && strcmp(lang, map[i][0]) == 0) return map[i][1];
-    return "latin";
+    /* which layout suits a language is one of i18n's language facts */
+    const i18n_lang *l = lang ? i18n_lang_find(lang) : NULL;
+    return l && l->keyboard ? l->keyboard : "latin";
 }
 
 static const kb_layout *find_layout(const char *id)
@@ -78,6 +80,35 @@ static int split_keys(const char *row, char keys[][8], int max)
         while (*row == ' ') row++;
     }
     return n;
+}
+
+static int layout_rows(const kb_layout *L)
+{
+    int n = 0;
+    if (L->chars) return L->nrows;
+    while (n < 5 && L->rows[n]) n++;
+    return n;
+}
+
+/* The keys of letter row r of a layout: its row split at spaces, or its share of the alphabet. */
+static int layout_keys(const kb_layout *L, int r, char keys[][8], int max)
+{
+    if (!L->chars) return r < layout_rows(L) ? split_keys(L->rows[r], keys, max) : 0;
+    int len = (int)strlen(L->chars), base = len / L->nrows, extra = len % L->nrows;
+    if (r < 0 || r >= L->nrows) return 0;
+    int from = r * base + (r < extra ? r : extra), n = base + (r < extra);
+    for (int k = 0; k < n && k < max; k++) {
+        keys[k][0] = L->chars[from + k];
+        keys[k][1] = 0;
+    }
+    return n < max ? n : max;
+}
+
+int ui_keyboard_keys(const char *layout, int row, char keys[][8], int max)
+{
+    for (int i = 0; i < NLAYOUTS; i++)
+        if (layout && strcmp(layouts[i].id, layout) == 0) return layout_keys(&layouts[i], row, keys, max);
+    return 0;
 }
 
 static void encode(unsigned cp, char out[8])
@@ -184,7 +215,7 @@ static kb_plan plan(const frame *f, const char *layout, int max_h)
     /* no choice yet: the script of the UI language */
     p.L = find_layout(layout ? layout : st->kb_layout[0] ? st->kb_layout : ui_keyboard_for_lang(st->lang));
     p.gap = f->m.pad / 5 > 2 ? f->m.pad / 5 : 2;
-    while (p.nletters < 5 && p.L->rows[p.nletters]) p.nletters++;
+    p.nletters = layout_rows(p.L);
     int min = (int)(10 * f->m.mm + 0.5f);
     p.switcher = layout ? 0 : 1;
     p.rows = p.nletters + 1 + (p.switcher == 1);
@@ -236,7 +267,7 @@ int ui_keyboard(frame *f, rect area, const char *layout)
     int maxcols = 0;
     char keys[16][8];
     for (int r = 0; r < p.nletters; r++) {
-        int n = split_keys(L->rows[r], keys, 14);
+        int n = layout_keys(L, r, keys, 14);
         if (n > maxcols) maxcols = n;
     }
     if (nforms > maxcols) maxcols = nforms;
@@ -280,7 +311,7 @@ int ui_keyboard(frame *f, rect area, const char *layout)
             }
             continue;
         }
-        int n = split_keys(L->rows[letter], keys, 14);
+        int n = layout_keys(L, letter, keys, 14);
         key_row(f, area, ry, kw, kh, gap, keys, n, L->lang, ethi ? st->kb_pending : NULL, ethi ? ACT_KEY_PENDING : ACT_KEY);
     }
     int bottom = y + (p.rows - 1) * (kh + gap);

@@ -77,6 +77,10 @@ int ui_ethiopic_forms(unsigned cp, unsigned out[]);
 /* The keyboard layout that suits a UI language ("de", "ar", "fa", "ethi", ... else "latin"). */
 const char *ui_keyboard_for_lang(const char *lang);
 
+/* The letter keys (UTF-8 captions) of row `row` of a layout ("de", "code", ...) into keys, at
+ * most max; how many (0 past the last row or for an unknown layout). For tests. */
+int ui_keyboard_keys(const char *layout, int row, char keys[][8], int max);
+
 /* Texture cache counters, for the bench. */
 void ui_cache_stats(const ui *u, long *hits, long *misses);
 
