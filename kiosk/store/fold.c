@@ -347,6 +347,22 @@ static UTransliterator *store_folder_latin(store_folder *f)
 
 int store_folder_prepare(store_folder *f) { return store_folder_latin(f) ? 0 : -1; }
 
+void store_squeeze_words(char *s)
+{
+    /* words of one letter would match everything */
+    char *w = s;
+    for (char *r = s; *r;) {
+        while (*r == ' ') r++;
+        char *start = w;
+        for (; *r && *r != ' '; r++)
+            if (w == start || w[-1] != *r) *w++ = *r;
+        if (w - start < 2) w = start;
+        else if (*r) *w++ = ' ';
+    }
+    while (w > s && w[-1] == ' ') w--;
+    *w = 0;
+}
+
 char *store_skeleton(store_folder *f, const char *utf8)
 {
     int32_t n = 0;
@@ -371,18 +387,7 @@ char *store_skeleton(store_folder *f, const char *utf8)
     char *s = u ? to_utf8(u, n) : NULL;
     free(u);
     if (!s) return NULL;
-    /* doubled letters once, words of one letter dropped: they would match everything */
-    char *w = s;
-    for (char *r = s; *r;) {
-        while (*r == ' ') r++;
-        char *start = w;
-        for (; *r && *r != ' '; r++)
-            if (w == start || w[-1] != *r) *w++ = *r;
-        if (w - start < 2) w = start;
-        else if (*r) *w++ = ' ';
-    }
-    while (w > s && w[-1] == ' ') w--;
-    *w = 0;
+    store_squeeze_words(s);
     return s;
 }
 

@@ -21,6 +21,10 @@ struct store_search {
     sqlite3_int64 nlive;
 };
 
+/* A skeleton's last step, in place: doubled letters once, one-letter words dropped, single
+ * spaces between words (fold.c; the tests' reference skeleton uses it too). */
+void store_squeeze_words(char *s);
+
 /* The words of folded text reversed, the longer ones only (fold.c). Caller frees. */
 char *store_reversed_words(const char *text);
 
