@@ -276,77 +276,86 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
     return e->h;
 }
 
-void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, rect r, int color, int mirror)
+/* A picture's cache entry at side pixels in color; *fresh when it was just added, still to be
+ * filled (it stays, empty, when it cannot be: a missing file is not read again every frame). */
+static tex_entry *image_entry(ui *u, const char *key, int side, int color, int *fresh)
 {
-    ui *u = f->u;
-    if (u->dry) return;
-    int side = r.w < r.h ? r.w : r.h;
     char k[256];
     snprintf(k, sizeof k, "I%d|%d|%d|%s", side, color, u->hc, key);
     uint64_t h = hash_str(k);
     tex_entry *e = cache_find(u, k, h);
-    if (!e && (e = cache_add(u, k, h)) != NULL && data && len) {
-        /* an SVG's raster is kept on the state disk (raster.h); other pictures are decoded */
-        SDL_Surface *s = ui_raster_svg(u->raster_dir, data, len, side);
-        if (!s && img_dl_ready()) {
-            SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
-            SDL_Surface *img = rw ? IMG_Load_RW(rw, 1) : NULL;
-            s = img ? SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
-            SDL_FreeSurface(img);
-        }
-        if (s) {
-            /* pictograms are white on transparent: tint them once, here */
-            SDL_Color t = u->pal[color];
-            uint32_t rgb = ((uint32_t)t.r << 16) | ((uint32_t)t.g << 8) | t.b;
-            for (int y = 0; y < s->h; y++) {
-                uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + y * s->pitch);
-                for (int x = 0; x < s->w; x++) row[x] = (row[x] & 0xFF000000u) | rgb;
-            }
-            e->tex = SDL_CreateTextureFromSurface(u->r, s);
-            e->w = side;
-            e->h = e->bh = side;
-            u->bytes += (long)side * side * 4;
-            SDL_FreeSurface(s);
-            if (e->tex) SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
-        }
+    *fresh = !e;
+    return e ? e : cache_add(u, k, h);
+}
+
+/* Fill a fresh entry with the picture in data (an SVG or anything SDL_image reads), tinted. */
+static void image_fill(ui *u, tex_entry *e, const unsigned char *data, size_t len, int side, int color)
+{
+    /* an SVG's raster is kept on the state disk (raster.h); other pictures are decoded */
+    SDL_Surface *s = ui_raster_svg(u->raster_dir, data, len, side);
+    if (!s) {
+        SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+        SDL_Surface *img = rw ? IMG_Load_RW(rw, 1) : NULL;
+        s = img ? SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+        SDL_FreeSurface(img);
     }
+    if (!s) return;
+    /* pictograms are white on transparent: tint them once, here */
+    SDL_Color t = u->pal[color];
+    uint32_t rgb = ((uint32_t)t.r << 16) | ((uint32_t)t.g << 8) | t.b;
+    for (int y = 0; y < s->h; y++) {
+        uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + y * s->pitch);
+        for (int x = 0; x < s->w; x++) row[x] = (row[x] & 0xFF000000u) | rgb;
+    }
+    e->tex = SDL_CreateTextureFromSurface(u->r, s);
+    e->w = side;
+    e->h = e->bh = side;
+    u->bytes += (long)side * side * 4;
+    SDL_FreeSurface(s);
+    if (e->tex) SDL_SetTextureBlendMode(e->tex, SDL_BLENDMODE_BLEND);
+}
+
+/* The entry's picture centred in r. */
+static void image_draw(frame *f, const tex_entry *e, rect r, int side, int mirror)
+{
     if (!e || !e->tex) return;
     rect q = ui_flip(f, (rect){r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side});
     SDL_Rect dst = {q.x, q.y, side, side};
     /* the software renderer's CopyEx goes through a temporary surface even without a flip */
-    if (mirror) SDL_RenderCopyEx(u->r, e->tex, NULL, &dst, 0, NULL, SDL_FLIP_HORIZONTAL);
-    else SDL_RenderCopy(u->r, e->tex, NULL, &dst);
+    if (mirror) SDL_RenderCopyEx(f->u->r, e->tex, NULL, &dst, 0, NULL, SDL_FLIP_HORIZONTAL);
+    else SDL_RenderCopy(f->u->r, e->tex, NULL, &dst);
+}
+
+void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, rect r, int color, int mirror)
+{
+    ui *u = f->u;
+    if (u->dry) return;
+    int side = r.w < r.h ? r.w : r.h, fresh;
+    tex_entry *e = image_entry(u, key, side, color, &fresh);
+    if (e && fresh && data && len) image_fill(u, e, data, len, side, color);
+    image_draw(f, e, r, side, mirror);
 }
 
 void ui_icon(frame *f, const char *name, rect r, int color, int mirror)
 {
     ui *u = f->u;
     if (u->dry) return;
-    int side = r.w < r.h ? r.w : r.h;
-    char k[256];
-    snprintf(k, sizeof k, "I%d|%d|%d|icon:%s", side, color, u->hc, name);
-    uint64_t h = hash_str(k);
-    if (!cache_find(u, k, h)) {
-        /* load the file once; ui_image keys its texture the same way */
+    int side = r.w < r.h ? r.w : r.h, fresh;
+    char key[128];
+    snprintf(key, sizeof key, "icon:%s", name);
+    tex_entry *e = image_entry(u, key, side, color, &fresh);
+    if (e && fresh) {
+        /* the file is read once for each size and colour it is drawn in */
         char path[1200];
         snprintf(path, sizeof path, "%s/%s.svg", u->icon_dir, name);
         SDL_RWops *rw = SDL_RWFromFile(path, "rb");
         Sint64 len = rw ? SDL_RWsize(rw) : -1;
         unsigned char *buf = len > 0 ? malloc((size_t)len) : NULL;
-        if (buf && SDL_RWread(rw, buf, 1, (size_t)len) == (size_t)len) {
-            char key[128];
-            snprintf(key, sizeof key, "icon:%s", name);
-            ui_image(f, key, buf, (size_t)len, r, color, mirror);
-            free(buf);
-            SDL_RWclose(rw);
-            return;
-        }
+        if (buf && SDL_RWread(rw, buf, 1, (size_t)len) == (size_t)len) image_fill(u, e, buf, (size_t)len, side, color);
         free(buf);
         if (rw) SDL_RWclose(rw);
     }
-    char key[128];
-    snprintf(key, sizeof key, "icon:%s", name);
-    ui_image(f, key, NULL, 0, r, color, mirror);
+    image_draw(f, e, r, side, mirror);
 }
 
 int ui_qr(frame *f, const char *text, rect r)
