@@ -19,25 +19,62 @@ static const glyph_bm *place(text_engine *te, const text_line *ln, const text_gl
     return gb;
 }
 
-text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
+/* Call fn for each inked glyph of the layout with where it lands (place). The bitmap's size is
+ * known only after one pass and the cache may move between lookups: render walks twice. */
+static void each_placed(text_engine *te, const text_layout *lo, void (*fn)(void *ud, const glyph_bm *gb, int gx, int gy),
+                        void *ud)
 {
-    text_bitmap *bm = calloc(1, sizeof *bm);
-    if (!bm) return NULL;
-    /* Only the inked span: a right-aligned line in a wide box costs its own width, not the box's. */
-    int x0 = lo->width, x1 = 0, y0 = 0, y1 = lo->height > 0 ? lo->height : 1;
     for (int l = 0; l < lo->nlines; l++) {
         const text_line *ln = &lo->lines[l];
         for (int i = ln->first_glyph; i < ln->first_glyph + ln->nglyphs; i++) {
             int gx, gy;
             const glyph_bm *gb = place(te, ln, &lo->glyphs[i], &gx, &gy);
-            if (!gb) continue;
-            if (gx < x0) x0 = gx;
-            if (gx + gb->w > x1) x1 = gx + gb->w;
-            /* ink may reach beyond the line box (tall Nastaliq words): keep it, never clip it */
-            if (gy < y0) y0 = gy;
-            if (gy + gb->h > y1) y1 = gy + gb->h;
+            if (gb) fn(ud, gb, gx, gy);
         }
     }
+}
+
+typedef struct ink_box {
+    int x0, x1, y0, y1;
+} ink_box;
+
+static void grow_box(void *ud, const glyph_bm *gb, int gx, int gy)
+{
+    ink_box *b = ud;
+    if (gx < b->x0) b->x0 = gx;
+    if (gx + gb->w > b->x1) b->x1 = gx + gb->w;
+    /* ink may reach beyond the line box (tall Nastaliq words): keep it, never clip it */
+    if (gy < b->y0) b->y0 = gy;
+    if (gy + gb->h > b->y1) b->y1 = gy + gb->h;
+}
+
+static void blit(void *ud, const glyph_bm *gb, int gx, int gy)
+{
+    text_bitmap *bm = ud;
+    gx -= bm->x;
+    gy -= bm->y;
+    for (int y = 0; y < gb->h; y++) {
+        int py = gy + y;
+        if (py < 0 || py >= bm->h) continue;
+        uint8_t *row = bm->pixels + (size_t)py * (size_t)bm->pitch;
+        const uint8_t *src = gb->pixels + y * gb->w;
+        for (int x = 0; x < gb->w; x++) {
+            int px = gx + x;
+            if (px < 0 || px >= bm->w || !src[x]) continue;
+            int v = row[px] + src[x];
+            row[px] = (uint8_t)(v > 255 ? 255 : v);
+        }
+    }
+}
+
+text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
+{
+    text_bitmap *bm = calloc(1, sizeof *bm);
+    if (!bm) return NULL;
+    /* Only the inked span: a right-aligned line in a wide box costs its own width, not the box's. */
+    ink_box box = {lo->width, 0, 0, lo->height > 0 ? lo->height : 1};
+    each_placed(te, lo, grow_box, &box);
+    int x0 = box.x0, x1 = box.x1, y0 = box.y0, y1 = box.y1;
     if (x1 <= x0) { x0 = 0; x1 = 1; }
     bm->x = x0;
     bm->y = y0;
@@ -49,28 +86,7 @@ text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
     bm->baseline = lo->nlines ? lo->lines[0].baseline - y0 : 0;
     bm->pixels = calloc((size_t)bm->pitch * (size_t)bm->h, 1);
     if (!bm->pixels) { free(bm); return NULL; }
-    for (int l = 0; l < lo->nlines; l++) {
-        const text_line *ln = &lo->lines[l];
-        for (int i = ln->first_glyph; i < ln->first_glyph + ln->nglyphs; i++) {
-            int gx, gy;
-            const glyph_bm *gb = place(te, ln, &lo->glyphs[i], &gx, &gy);
-            if (!gb) continue;
-            gx -= x0;
-            gy -= y0;
-            for (int y = 0; y < gb->h; y++) {
-                int py = gy + y;
-                if (py < 0 || py >= bm->h) continue;
-                uint8_t *row = bm->pixels + (size_t)py * (size_t)bm->pitch;
-                const uint8_t *src = gb->pixels + y * gb->w;
-                for (int x = 0; x < gb->w; x++) {
-                    int px = gx + x;
-                    if (px < 0 || px >= bm->w || !src[x]) continue;
-                    int v = row[px] + src[x];
-                    row[px] = (uint8_t)(v > 255 ? 255 : v);
-                }
-            }
-        }
-    }
+    each_placed(te, lo, blit, bm);
     return bm;
 }
 
