@@ -5,9 +5,7 @@
 #ifndef KIOSK_IMPORT_HSDS_PRIV_H
 #define KIOSK_IMPORT_HSDS_PRIV_H
 
-#include "import_priv.h"
-
-#include <sys/stat.h>
+#include "import_read.h"
 
 typedef struct importer {
     char *err;
@@ -27,19 +25,6 @@ typedef struct importer {
     json_t *offers;     /* our offer sources */
     const char *zone;   /* the pack's zone (x_kiosk_pack's "timezone", else STORE_DEFAULT_ZONE) */
 } importer;
-
-/* o[k] when it is a non-empty string, else NULL. */
-static inline const char *jstr(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) && json_string_value(v)[0] ? json_string_value(v) : NULL;
-}
-
-static inline int exists(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0;
-}
 
 /*
  * The nested form (services, organizations, taxonomy terms; ext: x_kiosk_pack, intake:

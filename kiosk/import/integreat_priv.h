@@ -6,9 +6,7 @@
 #ifndef KIOSK_IMPORT_INTEGREAT_PRIV_H
 #define KIOSK_IMPORT_INTEGREAT_PRIV_H
 
-#include "import_priv.h"
-
-#include <sys/stat.h>
+#include "import_read.h"
 
 typedef struct ig {
     char *err;
@@ -27,19 +25,6 @@ typedef struct ig {
     json_t *unmapped;    /* "id name" -> count */
     json_t *seen_langs;
 } ig;
-
-/* o[k] when it is a non-empty string, else NULL. */
-static inline const char *jstr(json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) && json_string_value(v)[0] ? json_string_value(v) : NULL;
-}
-
-static inline int exists(const char *p)
-{
-    struct stat sb;
-    return stat(p, &sb) == 0;
-}
 
 /* Integreat's record id as a number for messages. */
 static inline long long ig_rid(json_t *rec) { return (long long)json_integer_value(json_object_get(rec, "id")); }
