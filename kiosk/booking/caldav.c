@@ -125,16 +125,9 @@ static void set_auth(CURL *h, const caldav_config *c)
  */
 static long perform(const caldav_config *c, const caldav_call *k, char *err, size_t errlen)
 {
-    if (!curl_dl_ready()) {
-        snprintf(err, errlen, "libcurl is not installed");
-        return CALDAV_UNREACHABLE;
-    }
-    CURL *h = curl_easy_init();
-    if (!h) {
-        snprintf(err, errlen, "libcurl failed to start");
-        return CALDAV_UNREACHABLE;
-    }
     long timeout = c->timeout_s > 0 ? c->timeout_s : 10;
+    CURL *h = curl_dl_easy(k->url, "kiosk-booking/1", timeout, timeout, err, errlen);
+    if (!h) return CALDAV_UNREACHABLE;
     char ctype[128] = "";
     if (k->body) snprintf(ctype, sizeof ctype, "Content-Type: %s", k->content_type);
     struct curl_slist *hdrs = NULL;
@@ -146,7 +139,6 @@ static long perform(const caldav_config *c, const caldav_call *k, char *err, siz
         snprintf(err, errlen, "out of memory");
         return CALDAV_REFUSED;
     }
-    curl_easy_setopt(h, CURLOPT_URL, k->url);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, k->method);
     if (k->body) {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, k->body);
@@ -156,13 +148,6 @@ static long perform(const caldav_config *c, const caldav_call *k, char *err, siz
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, k->resp ? on_body : discard);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, k->resp);
     set_auth(h, c);
-    /* NOSIGNAL: the booking calls run on a worker thread; libcurl must not use SIGALRM there */
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "kiosk-booking/1");
     CURLcode rc = curl_easy_perform(h);
     long code = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);

@@ -36,11 +36,10 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
  * a district with its own CA names it (g->cainfo) rather than switching checks off. */
 static int fetch(ig *g, const char *url, const char *path)
 {
-    if (!curl_dl_ready()) return imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: libcurl is not installed", url);
-    CURL *c = curl_easy_init();
-    if (!c) return imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: libcurl", url);
+    char why[CURL_ERROR_SIZE] = "";
+    CURL *c = curl_dl_easy(url, "kiosk-pack import-integreat", 20, 300, why, sizeof why);
+    if (!c) return imp_fail(g->err, g->errlen, IMP_ERR_IO, "%s: %s", url, why);
     buf b = {0};
-    curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
@@ -50,14 +49,7 @@ static int fetch(ig *g, const char *url, const char *path)
      * way could rewrite what becomes signed content */
     int tls = !strncmp(url, "https://", 8);
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, tls ? "https" : "http,https");
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 20L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "kiosk-pack import-integreat");
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     if (g->cainfo) curl_easy_setopt(c, CURLOPT_CAINFO, g->cainfo);
-    char why[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, why);
     CURLcode rc = curl_easy_perform(c);
     long status = 0;

@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdio.h>
 
 struct curl_dl_api curl_dl;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -33,4 +34,25 @@ int curl_dl_ready(void)
 {
     pthread_once(&once, load);
     return curl_dl.ok;
+}
+
+CURL *curl_dl_easy(const char *url, const char *agent, long connect_s, long total_s, char *err, size_t errlen)
+{
+    if (!curl_dl_ready()) {
+        snprintf(err, errlen, "libcurl is not installed");
+        return NULL;
+    }
+    CURL *h = curl_easy_init();
+    if (!h) {
+        snprintf(err, errlen, "libcurl failed to start");
+        return NULL;
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    if (connect_s > 0) curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, connect_s);
+    if (total_s > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT, total_s);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, agent);
+    return h;
 }

@@ -9,6 +9,7 @@
 
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
+#include <stddef.h>
 
 struct curl_dl_api {
     CURLcode (*global_init)(long);
@@ -26,6 +27,14 @@ extern struct curl_dl_api curl_dl;
 
 /* Load libcurl once (thread-safe). Returns 1 when it is usable, 0 when it is missing. */
 int curl_dl_ready(void);
+
+/*
+ * A handle for one request to url, set up as every caller here wants it: TLS peer and host name
+ * always verified, no signals (requests run on worker threads), the connect and whole-request
+ * timeouts in seconds (0: none), the user agent. NULL with err ("libcurl is not installed",
+ * "libcurl failed to start"). The caller adds the rest and curl_easy_cleanup()s it.
+ */
+CURL *curl_dl_easy(const char *url, const char *agent, long connect_s, long total_s, char *err, size_t errlen);
 
 #undef curl_easy_setopt
 #undef curl_easy_getinfo
