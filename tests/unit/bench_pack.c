@@ -11,6 +11,7 @@
  * shipping it (the other way to a smaller pack).
  */
 #include "pack/install.h"
+#include "procio.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -33,18 +34,6 @@ static double cpu_ms(void)
     struct rusage u;
     getrusage(RUSAGE_SELF, &u);
     return (double)(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 + (double)(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
-}
-
-/* write_bytes of this process so far; -1 when the kernel does not count it. */
-static long long written(void)
-{
-    FILE *f = fopen("/proc/self/io", "r");
-    char line[128];
-    long long v = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "write_bytes: %lld", &v) == 1) break;
-    if (f) fclose(f);
-    return v;
 }
 
 int main(int argc, char **argv)
@@ -70,13 +59,13 @@ int main(int argc, char **argv)
     pack_policy pol = {.now = (int64_t)time(NULL), .lock_wait_ms = 30000};
     pack_manifest m;
     pack_staged sg;
-    long long w0 = written();
+    long long w0 = procio_written();
     double t0 = now_ms(), c0 = cpu_ms();
     int rc = pack_stage(argv[1], argv[3], &t, &pol, &sg, err, sizeof err);
     m = sg.m;
     if (rc == PACK_OK) rc = pack_commit(&sg, argv[3], &pol, err, sizeof err);
     double t1 = now_ms(), c1 = cpu_ms();
-    long long w1 = written();
+    long long w1 = procio_written();
     if (rc != PACK_OK) {
         fprintf(stderr, "%s: %s\n", argv[1], err);
         return 1;
@@ -88,7 +77,7 @@ int main(int argc, char **argv)
     long long frames = stat(wal, &sb) == 0 && sb.st_size > 32 ? ((long long)sb.st_size - 32) / (4096 + 24) : 0;
     int settled = pack_settle(argv[3]);
     double t2 = now_ms();
-    long long w2 = written();
+    long long w2 = procio_written();
     printf("%s: apply_ms=%.1f cpu_ms=%.0f written_bytes=%lld wal_pages=%lld settle_ms=%.1f settle_written_bytes=%lld%s"
            " payload_bytes=%lld written_per_payload=%.2f%s\n",
            argv[4], t1 - t0, c1 - c0, w1 - w0, frames, t2 - t1, w2 - w1, settled ? " (settle failed)" : "",

@@ -5,6 +5,7 @@
 #include "pack/pack.h"
 #include "pack/publish.h"
 #include "pack/sign.h"
+#include "procio.h"
 #include "store/store.h"
 
 #include <fcntl.h>
@@ -758,18 +759,6 @@ TEST(manifest_times)
 
 /* ---------- deltas applied in place (the SD card is spared) ---------- */
 
-/* Bytes this process has caused to be written to storage so far (/proc/self/io). */
-static long long written_bytes(void)
-{
-    FILE *f = fopen("/proc/self/io", "r");
-    char line[128];
-    long long v = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "write_bytes: %lld", &v) == 1) break;
-    if (f) fclose(f);
-    return v;
-}
-
 /* The first text column of a query on db_path ("" when no row, "?" when it cannot be read). */
 static void query_text(const char *db_path, const char *sql, char *out, size_t len)
 {
@@ -830,7 +819,7 @@ TEST(delta_in_place)
 
     pack_policy pol = {.installed_version = 1, .now = (int64_t)time(NULL)};
     pack_staged sg;
-    long long w0 = written_bytes();
+    long long w0 = procio_written();
     int rc = pack_stage(DIR "/s12.kpack", LIVE, &trust, &pol, &sg, err, sizeof err);
     CHECK(rc == PACK_OK && sg.live && !sg.path[0], "staged in place: %s", err);
     CHECK(sg.changed == 10 && sg.added == 0 && sg.removed == 0, "staff see 10 offers changed (%d, %d added, %d removed)",
@@ -843,7 +832,7 @@ TEST(delta_in_place)
     store_offer_free(o);
     o = NULL;
     rc = pack_commit(&sg, LIVE, &pol, err, sizeof err);
-    long long w1 = written_bytes();
+    long long w1 = procio_written();
     struct stat wal_st;
     CHECK(stat(LIVE "-wal", &wal_st) == 0 && wal_st.st_size > 32 + 4 * 4120,
           "the switch leaves the update's pages in the WAL (%lld bytes), written back apart",
@@ -866,9 +855,9 @@ TEST(delta_in_place)
     sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
     sqlite3_close(reader);
     /* written back while the kiosk reads on: then the database file alone holds the update */
-    long long w2 = written_bytes();
+    long long w2 = procio_written();
     CHECK(pack_settle(LIVE) == 0, "settled");
-    long long w3 = written_bytes();
+    long long w3 = procio_written();
     sh("rm -f " DIR "/settled.db-wal " DIR "/settled.db-shm && cp " LIVE " " DIR "/settled.db");
     CHECK(installed(DIR "/settled.db") == 2, "after pack_settle the database file alone holds the update");
     store_close(kiosk);
@@ -1246,9 +1235,9 @@ TEST(compressed_packs)
     CHECK(zeros && write_zstd(DIR "/bomb.zst", zeros, big) == 0, "bomb made");
     free(zeros);
     CHECK(sign_v4(DIR "/bomb.zst", 2, "zstd", (int64_t)db.st_size, DIR "/bomb.kpack", "full") == 0, "bomb signed");
-    long long w0 = written_bytes();
+    long long w0 = procio_written();
     int rc = install(DIR "/bomb.kpack", 3, err, sizeof err);
-    long long w1 = written_bytes();
+    long long w1 = procio_written();
     CHECK(rc == PACK_ERR_DAMAGED && strstr(err, "more than its signed size"), "zip bomb refused: %s", err);
     CHECK(w1 - w0 < 4 * (long long)db.st_size, "it wrote %lld bytes, not the 64 MiB it would unpack to", w1 - w0);
     refused(DIR "/bomb.kpack", 3, PACK_ERR_DAMAGED, "more than its signed size");
