@@ -731,6 +731,24 @@ static void to_booking(char *script, size_t len, const char *layout)
     append(script, len, "tap kb-hide\ntap row:0\nexpect screen detail\ntap book\nsettle\nexpect screen book-day\n");
 }
 
+/*
+ * A booking walk "book-NAME" on a kiosk of its own (book_cfg NAME: a fresh state database on the
+ * demo content): the way to the counselling offer on the Latin keyboard, then extra from the
+ * day screen on, at size in lang. Returns the walk's exit status.
+ */
+static int book_walk(const char *name, const char *size, const char *lang, const char *extra)
+{
+    static char script[16384];
+    char args[600], walk_name[64];
+    const char *cfg = book_cfg(name, NULL);
+    script[0] = 0;
+    to_booking(script, sizeof script, "latin");
+    append(script, sizeof script, "%s", extra);
+    snprintf(args, sizeof args, "--config %s --size %s --lang %s", cfg, size, lang);
+    snprintf(walk_name, sizeof walk_name, "book-%s", name);
+    return run_walk(walk_name, args, script);
+}
+
 TEST(language_screen_invites)
 {
     const char *langs[] = {"de", "en", "ar", "fa", "prs", "ps", "ckb", "ku", "ti", "tr", "ru", "uk", "fr", "so", "sq", "ur"};
@@ -980,8 +998,6 @@ static void check_done_screen(const char *name, const char *shot_name, const cha
 TEST(booking_walk_de)
 {
     char script[8192] = "";
-    const char *cfg = book_cfg("de", NULL);
-    to_booking(script, sizeof script, NULL);
     strcat(script, "expect no-tofu\nshot book-de-day\ntap day:0\nexpect screen book-time\nexpect no-tofu\nshot book-de-time\n"
                    "tap time:0\nexpect screen book-details\ntap field:name\n");
     type_keys(script, sizeof script, "anna weber");
@@ -992,7 +1008,7 @@ TEST(booking_walk_de)
              "tap confirm\nsettle\nexpect screen book-done\nexpect text %s\nexpect no-tofu\nshot book-de-done\n"
              "tap finish\nexpect screen attract\n",
              tr("de", "Please read before you book"), tr("de", "Your appointment is booked."));
-    CHECK(walk_book("book-de", cfg, "de", script) == 0, "de: offer, day, time, name and phone, consent, confirmed");
+    CHECK(book_walk("de", "1920x1080", "de", script) == 0, "de: offer, day, time, name and phone, consent, confirmed");
     check_done_screen("de", "book-de-done", "de 1920x1080");
     CHECK(!strcmp(book_db("de", "SELECT state FROM booking"), "0"), "the local backend holds it confirmed");
     CHECK(!strcmp(book_db("de", "SELECT name || '/' || phone FROM booking"), "Anna Weber/0171 5550123"),
@@ -1100,31 +1116,24 @@ TEST(booking_two_kiosks_one_seat)
 TEST(booking_on_a_small_panel)
 {
     /* 800x480: the fields and buttons stay above the keyboard; consent and result scroll */
-    char script[8192] = "", args[600];
-    const char *cfg = book_cfg("small", NULL);
-    to_booking(script, sizeof script, "latin");
+    char script[8192] = "";
     append(script, sizeof script,
            "tap day:0\ntap time:0\ntap field:name\ntap kb-layout:ar\ntap key:ب\nexpect text ب\ntap field:phone\ntap key:0\n"
            "expect widget next\nexpect widget anonymous\nshot small-details\ntap next\nexpect screen book-consent\n"
            "drag 0.5 0.8 0.5 0.2 400\nwait 1500\nexpect scrolled 10\ntap confirm\nsettle\nexpect screen book-done\n"
            "expect text %s\nexpect no-tofu\nexpect visible Kirchplatz 3\nexpect visible 29601\nshot small-done\ndrag 0.5 0.8 0.5 0.2 400\nwait 1500\ntap finish\nexpect screen attract\n",
            tr("ar", "Your appointment is booked."));
-    snprintf(args, sizeof args, "--config %s --size 800x480 --lang ar", cfg);
-    CHECK(run_walk("book-small", args, script) == 0, "ar at 800x480: typed, scrolled to confirm, booked; the place in view");
+    CHECK(book_walk("small", "800x480", "ar", script) == 0, "ar at 800x480: typed, scrolled to confirm, booked; the place in view");
     check_done_screen("small", "small-done", "ar 800x480");
     CHECK(!strcmp(book_db("small", "SELECT state || ' ' || name || ' ' || phone FROM booking"), "0 ب 0"), "booked as typed");
 }
 
 TEST(booking_on_a_portrait_panel)
 {
-    char script[8192] = "", args[600];
-    const char *cfg = book_cfg("tall", NULL);
-    to_booking(script, sizeof script, "latin");
-    append(script, sizeof script,
-           "tap day:0\ntap time:0\ntap anonymous\ntap confirm\nsettle\nexpect screen book-done\nexpect no-tofu\n"
-           "expect visible Kirchplatz 3\nexpect widget finish\nshot tall-done\n");
-    snprintf(args, sizeof args, "--config %s --size 1080x1920 --lang fa", cfg);
-    CHECK(run_walk("book-tall", args, script) == 0, "fa at 1080x1920: booked, the place and Finish in view");
+    CHECK(book_walk("tall", "1080x1920", "fa",
+                    "tap day:0\ntap time:0\ntap anonymous\ntap confirm\nsettle\nexpect screen book-done\nexpect no-tofu\n"
+                    "expect visible Kirchplatz 3\nexpect widget finish\nshot tall-done\n") == 0,
+          "fa at 1080x1920: booked, the place and Finish in view");
     check_done_screen("tall", "tall-done", "fa 1080x1920");
 }
 
@@ -1132,9 +1141,7 @@ TEST(booking_walk_ar)
 {
     /* typed, then left alone: the idle reset wipes the name from the screen */
     char script[8192] = "";
-    const char *cfg = book_cfg("ar", NULL);
     const char *name = "سارا احمد";
-    to_booking(script, sizeof script, "latin");
     strcat(script, "tap day:0\ntap time:0\ntap field:name\ntap kb-layout:ar\n");
     type_keys(script, sizeof script, name);
     append(script, sizeof script, "expect text %s\nexpect no-tofu\nshot book-ar-details\nwait 95000\n"
@@ -1150,7 +1157,7 @@ TEST(booking_walk_ar)
              "expect screen book-done\nexpect text %s\nexpect no-tofu\nshot book-ar-done\n"
              "wait 95000\nexpect screen attract\nexpect no-text %s\n",
              tr("ar", "Your appointment is booked."), name);
-    CHECK(walk_book("book-ar", cfg, "ar", script) == 0, "ar: name wiped at idle reset; booked");
+    CHECK(book_walk("ar", "1920x1080", "ar", script) == 0, "ar: name wiped at idle reset; booked");
     CHECK(!strcmp(book_db("ar", "SELECT name FROM booking"), name), "Arabic-script name stored as typed");
     CHECK(!file_has("e2e-book-ar.log", "سارا") && !file_has("e2e-book-ar.log", "55501"), "not in the log");
     /* the code is shown in Latin letters on the right-to-left screen */
@@ -1162,14 +1169,12 @@ TEST(booking_walk_ar)
 TEST(booking_walk_ti_anonymous)
 {
     char script[8192] = "";
-    const char *cfg = book_cfg("ti", NULL);
-    to_booking(script, sizeof script, "latin");
     append(script, sizeof script,
              "expect no-tofu\nshot book-ti-day\ntap day:0\nexpect no-tofu\nshot book-ti-time\ntap time:0\nexpect no-tofu\n"
              "tap anonymous\nexpect screen book-consent\nexpect text %s\nexpect no-tofu\nshot book-ti-consent\n"
              "tap confirm\nsettle\nexpect screen book-done\nexpect text %s\nexpect no-tofu\nshot book-ti-done\n",
              tr("ti", "Please read before you book"), tr("ti", "Your appointment is booked."));
-    CHECK(walk_book("book-ti", cfg, "ti", script) == 0, "ti: anonymous booking with a code");
+    CHECK(book_walk("ti", "1920x1080", "ti", script) == 0, "ti: anonymous booking with a code");
     check_done_screen("ti", "book-ti-done", "ti 1920x1080");
     CHECK(!strcmp(book_db("ti", "SELECT coalesce(name, '') || coalesce(phone, '') || state FROM booking"), "0"),
           "booked without name or phone");
