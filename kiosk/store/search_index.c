@@ -112,9 +112,9 @@ static void termset_close(termset *ts)
 
 static size_t term_hash(const char *w, int n)
 {
-    size_t h = 1469598103934665603u; /* FNV-1a */
+    uint64_t h = 1469598103934665603u; /* FNV-1a, 64 bits also where size_t has 32 (armhf) */
     for (int i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 1099511628211u;
-    return h;
+    return (size_t)h;
 }
 
 /* The slot holding w[0..n), or the free one where it belongs. */
