@@ -1,9 +1,10 @@
 /*
- * curl_dl.c: the libcurl table (curl_dl.h).
+ * curl_dl.c: the libcurl table (curl_dl.h), filled by dl_load (dl.h).
  */
 #include "curl_dl.h"
 
-#include <dlfcn.h>
+#include "dl.h"
+
 #include <pthread.h>
 #include <stdio.h>
 
@@ -12,22 +13,19 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-    void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (!h) return;
-#define SYM(field, name) *(void **)&curl_dl.field = dlsym(h, name)
-    SYM(global_init, "curl_global_init");
-    SYM(easy_init, "curl_easy_init");
-    SYM(easy_setopt, "curl_easy_setopt");
-    SYM(easy_perform, "curl_easy_perform");
-    SYM(easy_getinfo, "curl_easy_getinfo");
-    SYM(easy_cleanup, "curl_easy_cleanup");
-    SYM(easy_strerror, "curl_easy_strerror");
-    SYM(slist_append, "curl_slist_append");
-    SYM(slist_free_all, "curl_slist_free_all");
-#undef SYM
-    curl_dl.ok = curl_dl.global_init && curl_dl.easy_init && curl_dl.easy_setopt && curl_dl.easy_perform &&
-                 curl_dl.easy_getinfo && curl_dl.easy_cleanup && curl_dl.easy_strerror && curl_dl.slist_append &&
-                 curl_dl.slist_free_all && curl_dl.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    static const char *const names[] = {
+        "curl_global_init",  "curl_easy_init",     "curl_easy_setopt",
+        "curl_easy_perform", "curl_easy_getinfo",  "curl_easy_cleanup",
+        "curl_easy_strerror", "curl_slist_append", "curl_slist_free_all",
+    };
+    static void **const slots[] = {
+        (void **)&curl_dl.global_init,   (void **)&curl_dl.easy_init,    (void **)&curl_dl.easy_setopt,
+        (void **)&curl_dl.easy_perform,  (void **)&curl_dl.easy_getinfo, (void **)&curl_dl.easy_cleanup,
+        (void **)&curl_dl.easy_strerror, (void **)&curl_dl.slist_append, (void **)&curl_dl.slist_free_all,
+    };
+    _Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "one slot per name");
+    curl_dl.ok = dl_load("libcurl.so.4", names, slots, sizeof names / sizeof names[0]) &&
+                 curl_dl.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 }
 
 int curl_dl_ready(void)

@@ -1,9 +1,10 @@
 /*
- * img_dl.c: the SDL_image table (img_dl.h).
+ * img_dl.c: the SDL_image table (img_dl.h), filled by dl_load (dl.h).
  */
 #include "img_dl.h"
 
-#include <dlfcn.h>
+#include "dl.h"
+
 #include <pthread.h>
 
 struct img_dl_api img_dl;
@@ -11,12 +12,10 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-    void *h = dlopen("libSDL2_image-2.0.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (!h) return;
-    *(void **)&img_dl.load_sized_svg = dlsym(h, "IMG_LoadSizedSVG_RW");
-    *(void **)&img_dl.load = dlsym(h, "IMG_Load_RW");
-    *(void **)&img_dl.quit = dlsym(h, "IMG_Quit");
-    img_dl.ok = img_dl.load_sized_svg && img_dl.load && img_dl.quit;
+    static const char *const names[] = {"IMG_LoadSizedSVG_RW", "IMG_Load_RW", "IMG_Quit"};
+    static void **const slots[] = {(void **)&img_dl.load_sized_svg, (void **)&img_dl.load, (void **)&img_dl.quit};
+    _Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "one slot per name");
+    img_dl.ok = dl_load("libSDL2_image-2.0.so.0", names, slots, sizeof names / sizeof names[0]);
 }
 
 int img_dl_ready(void)

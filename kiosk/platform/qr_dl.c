@@ -1,36 +1,21 @@
 /*
- * qr_dl.c: the libqrencode table (qr_dl.h).
+ * qr_dl.c: the libqrencode table (qr_dl.h), loaded by dl_need (dl.h).
  */
 /* the table is filled here under the real names */
 #define QR_DL_TABLE_ONLY
 #include "qr_dl.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "dl.h"
 
 static struct qr_dl_table table;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int loaded;
-
-static void load(void)
-{
-    void *h = dlopen("libqrencode.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (!h) return;
-    int ok = 1;
-#define QR_DL_LOAD(name) ok = ok && (*(void **)&table.name = dlsym(h, #name)) != NULL;
-    QR_DL_FUNCS(QR_DL_LOAD)
-#undef QR_DL_LOAD
-    loaded = ok;
-}
+#define QR_DL_NAME(name) #name,
+#define QR_DL_SLOT(name) (void **)&table.name,
+static const char *const names[] = {QR_DL_FUNCS(QR_DL_NAME)};
+static void **const slots[] = {QR_DL_FUNCS(QR_DL_SLOT)};
+static struct dl_lib lib = DL_LIB("libqrencode.so.4", "libqrencode4", names, slots);
 
 const struct qr_dl_table *qr_dl(void)
 {
-    pthread_once(&once, load);
-    if (!loaded) {
-        fprintf(stderr, "kiosk: libqrencode.so.4 cannot be opened (not installed, or without a function the kiosk calls)\n");
-        abort();
-    }
+    dl_need(&lib);
     return &table;
 }

@@ -3,9 +3,9 @@
  */
 #include "speech.h"
 
+#include "dl.h"
 #include "i18n/i18n.h"
 
-#include <dlfcn.h>
 #include <espeak-ng/speak_lib.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -30,16 +30,13 @@ static pthread_once_t es_once = PTHREAD_ONCE_INIT;
 
 static void es_load(void)
 {
-    void *h = dlopen("libespeak-ng.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (!h) return;
-    *(void **)&es.initialize = dlsym(h, "espeak_Initialize");
-    *(void **)&es.set_synth_callback = dlsym(h, "espeak_SetSynthCallback");
-    *(void **)&es.set_parameter = dlsym(h, "espeak_SetParameter");
-    *(void **)&es.set_voice_by_name = dlsym(h, "espeak_SetVoiceByName");
-    *(void **)&es.synth = dlsym(h, "espeak_Synth");
-    *(void **)&es.terminate = dlsym(h, "espeak_Terminate");
-    es.ok = es.initialize && es.set_synth_callback && es.set_parameter && es.set_voice_by_name && es.synth &&
-            es.terminate;
+    static const char *const names[] = {"espeak_Initialize",     "espeak_SetSynthCallback", "espeak_SetParameter",
+                                        "espeak_SetVoiceByName", "espeak_Synth",            "espeak_Terminate"};
+    static void **const slots[] = {(void **)&es.initialize,        (void **)&es.set_synth_callback,
+                                   (void **)&es.set_parameter,     (void **)&es.set_voice_by_name,
+                                   (void **)&es.synth,             (void **)&es.terminate};
+    _Static_assert(sizeof names / sizeof names[0] == sizeof slots / sizeof slots[0], "one slot per name");
+    es.ok = dl_load("libespeak-ng.so.1", names, slots, sizeof names / sizeof names[0]);
 }
 
 typedef struct sink {
