@@ -165,7 +165,7 @@ int store_rows_by_ids(store *s, const char *const *ids, int nids, const char *co
     int rc = -1;
     if (json && sqlite3_prepare_v2(s->db,
                                    "SELECT " STORE_ROW_COLUMNS "FROM json_each(?1) j JOIN service v ON v.id=j.value "
-                                   "ORDER BY j.key",
+                                   STORE_ROW_JOINS "ORDER BY j.key",
                                    -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
         rc = store_rows_from(s, st, langs, nlangs, out, n);

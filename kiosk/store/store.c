@@ -452,7 +452,7 @@ int store_offers_in_category(store *s, const char *category, const char *const l
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT " STORE_ROW_COLUMNS "FROM service_taxonomy t JOIN service v ON v.id=t.service_id "
-                           "WHERE t.term_id=?1 AND v.status='active'",
+                           STORE_ROW_JOINS "WHERE t.term_id=?1 AND v.status='active'",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
@@ -466,12 +466,39 @@ int store_offers_in_category(store *s, const char *category, const char *const l
     return rc;
 }
 
+/* Fields from columns col.. of st (status, text...) when each has text; else nothing is taken. */
+static int take_first(sqlite3_stmt *st, int col, int nfields, const char *lang, store_text *out[])
+{
+    for (int f = 0; f < nfields; f++) {
+        const unsigned char *t = sqlite3_column_text(st, col + 1 + f);
+        if (!t || !t[0]) return 0;
+    }
+    for (int f = 0; f < nfields; f++) {
+        out[f]->text = strdup((const char *)sqlite3_column_text(st, col + 1 + f));
+        snprintf(out[f]->lang, sizeof out[f]->lang, "%s", lang);
+        out[f]->status = status_of(sqlite3_column_text(st, col));
+        out[f]->fallback = 0;
+    }
+    return 1;
+}
+
 int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int nlangs, store_offer_row **out, int *n)
 {
     *out = NULL;
     *n = 0;
     int cap = 0, rc = 0;
     store_offer_row *r = NULL;
+    /* ?9 the chain's first language, ?10 the chain as ",ar,en,de," */
+    size_t cl = 2;
+    for (int i = 0; i < nlangs; i++) cl += strlen(langs[i]) + 1;
+    char *chain = malloc(cl);
+    if (!chain) return -1;
+    chain[0] = ',';
+    chain[1] = 0;
+    for (int i = 0; i < nlangs; i++) strcat(strcat(chain, langs[i]), ",");
+    if (nlangs > 0) sqlite3_bind_text(st, 9, langs[0], -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, 9);
+    sqlite3_bind_text(st, 10, chain, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 32;
@@ -487,9 +514,17 @@ int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int n
         k->languages = store_dup_col(st, 3);
         k->bookable = sqlite3_column_int(st, 4);
         store_text *o[] = {&k->name, &k->summary};
-        resolve_chain(s->svc_row_chain, s->svc_row, k->id, 2, langs, nlangs, o);
-        store_resolve_org_name(s, (const char *)sqlite3_column_text(st, 1), langs, nlangs, &k->provider);
+        if (!nlangs || !take_first(st, 6, 2, langs[0], o))
+            resolve_chain(s->svc_row_chain, s->svc_row, k->id, 2, langs, nlangs, o);
+        const char *plang = (const char *)sqlite3_column_text(st, 11);
+        store_text *p[] = {&k->provider};
+        if (!plang || !take_first(st, 9, 1, plang, p))
+            store_resolve_org_name(s, (const char *)sqlite3_column_text(st, 1), langs, nlangs, &k->provider);
+        else
+            k->provider.fallback = !nlangs || strcmp(plang, langs[0]) != 0;
     }
+    sqlite3_clear_bindings(st);
+    free(chain);
     *out = r;
     if (rc) { store_offer_rows_free(r, *n); *out = NULL; *n = 0; }
     return rc;

@@ -92,6 +92,46 @@ TEST(build_and_query)
     store_close(s);
 }
 
+/* A row's texts from the reader's language where it has them all, field by field along the chain
+ * where it lacks one (the list reads the first language with the row, the rest only then). */
+TEST(row_texts_per_field)
+{
+    char err[1024];
+    CHECK(pack_build("tests/fixtures/mini", "build/test-rowtexts.db", err, sizeof err) == 0, "build: %s", err);
+    sqlite3 *db = NULL;
+    sqlite3_open("build/test-rowtexts.db", &db);
+    sqlite3_exec(db,
+                 "UPDATE service_i18n SET summary='' WHERE service_id='zahnarzt' AND lang='ar';"
+                 "DELETE FROM organization_i18n WHERE lang='ar' AND organization_id="
+                 " (SELECT organization_id FROM service WHERE id='zahnarzt');"
+                 /* a second place that comes first by sort_order: the row's town is its town */
+                 "INSERT INTO location(id, organization_id, city) SELECT 'elsewhere', organization_id, 'Andersdorf'"
+                 " FROM service WHERE id='zahnarzt';"
+                 "INSERT INTO service_at_location(id, service_id, location_id, sort_order)"
+                 " VALUES('zz-second', 'zahnarzt', 'elsewhere', -1)",
+                 NULL, NULL, NULL);
+    sqlite3_close(db);
+    store *s = NULL;
+    CHECK(store_open(&s, "build/test-rowtexts.db", err, sizeof err) == 0, "open: %s", err);
+    if (!s) return;
+    const char *ar[] = {"ar", "en", "de"};
+    store_offer_row *r;
+    int n;
+    CHECK(store_offers_in_category(s, "health", ar, 3, &r, &n) == 0 && n == 3, "list");
+    const store_offer_row *z = row(r, n, "zahnarzt");
+    CHECK(z && !strcmp(z->name.text, "طبيب الأسنان") && !strcmp(z->name.lang, "ar") && !z->name.fallback,
+          "name in Arabic");
+    CHECK(z && *z->summary.text && strcmp(z->summary.lang, "ar") && z->summary.fallback, "summary from the chain (%s)",
+          z ? z->summary.lang : "-");
+    CHECK(z && *z->provider.text && strcmp(z->provider.lang, "ar") && z->provider.fallback, "provider from the chain");
+    CHECK(z && !strcmp(z->town, "Andersdorf"), "the town of the first place (%s)", z ? z->town : "-");
+    store_offer_rows_free(r, n);
+    /* no chain at all: some text all the same */
+    CHECK(store_offers_in_category(s, "health", ar, 0, &r, &n) == 0 && n == 3 && *r[0].name.text, "no chain");
+    store_offer_rows_free(r, n);
+    store_close(s);
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -244,6 +284,7 @@ TEST(places_of_an_offer)
 int main(void)
 {
     RUN(build_and_query);
+    RUN(row_texts_per_field);
     RUN(category_counts);
     RUN(bad_sources);
     RUN(bad_databases);
