@@ -170,20 +170,37 @@ static void format_offer(app *a)
 
 static void format_rows(app *a)
 {
+    /* few offers differ in the languages they speak: each set is named once (ICU's display names
+     * and list pattern cost about 10,000 instructions a row) */
+    struct { const char *codes; char *spoken; } seen[32];
+    int nseen = 0;
     a->s.row_meta = calloc((size_t)a->s.nrows + 1, sizeof *a->s.row_meta);
     for (int i = 0; a->s.row_meta && i < a->s.nrows; i++) {
-        const char *codes[16];
-        char copy[256];
-        int n = 0;
-        snprintf(copy, sizeof copy, "%s", a->s.rows[i].languages);
-        for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && n < 16; t = strtok_r(NULL, ",", &save)) codes[n++] = t;
-        char *spoken = spoken_names(a->s.lang, codes, n);
+        const char *spoken = NULL;
+        for (int k = 0; k < nseen && !spoken; k++)
+            if (!strcmp(seen[k].codes, a->s.rows[i].languages)) spoken = seen[k].spoken;
+        char *made = NULL;
+        if (!spoken) {
+            const char *codes[16];
+            char copy[256];
+            int n = 0;
+            snprintf(copy, sizeof copy, "%s", a->s.rows[i].languages);
+            for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && n < 16; t = strtok_r(NULL, ",", &save))
+                codes[n++] = t;
+            spoken = made = spoken_names(a->s.lang, codes, n);
+            if (made && nseen < (int)(sizeof seen / sizeof seen[0])) {
+                seen[nseen].codes = a->s.rows[i].languages;
+                seen[nseen++].spoken = made;
+                made = NULL; /* kept until the end */
+            }
+        }
         char line[600], town[200];
         text_unit(town, sizeof town, a->s.rows[i].town, TEXT_UNIT_OWN); /* a place name stays whole */
         snprintf(line, sizeof line, "%s%s%s", town, spoken && *spoken ? " · " : "", spoken ? spoken : "");
-        free(spoken);
+        free(made);
         a->s.row_meta[i] = strdup(line);
     }
+    for (int k = 0; k < nseen; k++) free(seen[k].spoken);
 }
 
 static int lang_index(const char *code)
