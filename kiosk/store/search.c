@@ -216,33 +216,63 @@ static int load_numbers(sqlite3 *db, struct store_search *ss)
 }
 
 /* A tier's documents read in index order (row ids only, no look-up): how many (up to cap), the
- * live offers among them, the first want of those offers' numbers, and how many documents are
- * in the language numbered li (0 when li is not one). */
+ * live offers among them, the first want of those offers' numbers; and, when li numbers the
+ * reader's language, the same of the documents in it (mine). Row ids give the language, so the
+ * reader's share costs nothing more to read; it spares queries that would find none of it, or too
+ * much of it to score (run_tier), and the reader's own tier (reader_first) its own reading. */
 typedef struct tier_count {
-    int docs, offers, nfirst, mine;
-    sqlite3_int64 *first;
+    int docs, offers, nfirst, mine, mine_offers, nmine_first;
+    int whole; /* all the tier's documents counted (fewer than cap) */
+    sqlite3_int64 *first, *mine_first;
 } tier_count;
+
+static void tier_count_free(tier_count *c)
+{
+    free(c->first);
+    free(c->mine_first);
+    c->first = c->mine_first = NULL;
+}
 
 static int count_tier(struct store_search *ss, const char *expr, int cap, int want, int li, tier_count *c)
 {
     sqlite3_int64 last = -1;
     memset(c, 0, sizeof *c);
-    if (!(c->first = malloc(sizeof *c->first * (size_t)(want > 0 ? want : 1)))) return -1;
+    size_t size = sizeof *c->first * (size_t)(want > 0 ? want : 1);
+    if (!(c->first = malloc(size)) || !(c->mine_first = malloc(size))) {
+        tier_count_free(c);
+        return -1;
+    }
+    int step;
     sqlite3_bind_text(ss->rowids, 1, expr, -1, SQLITE_STATIC);
     sqlite3_bind_int(ss->rowids, 2, cap);
-    int step;
     while ((step = sqlite3_step(ss->rowids)) == SQLITE_ROW) {
         sqlite3_int64 row = sqlite3_column_int64(ss->rowids, 0), offer = row >> 5;
+        int mine = li > 0 && (row & 31) == li, live = offer < ss->nlive && ss->live[offer];
+        c->mine += mine;
+        if (mine && live) { /* one document per offer and language */
+            if (c->nmine_first < want) c->mine_first[c->nmine_first++] = offer;
+            c->mine_offers++;
+        }
         c->docs++;
-        c->mine += li > 0 && (row & 31) == li;
-        if (offer != last && offer < ss->nlive && ss->live[offer]) {
+        if (offer != last && live) {
             if (c->nfirst < want) c->first[c->nfirst++] = offer;
             c->offers++;
         }
         last = offer;
     }
     sqlite3_reset(ss->rowids);
+    c->whole = c->docs < cap;
     return step == SQLITE_DONE ? 0 : -1;
+}
+
+/* The reader's share of c as a count of its own (c's documents in the reader's language are
+ * exactly those of the tier "c's expression AND lang : reader"); c is emptied of it. */
+static tier_count mine_of(tier_count *c)
+{
+    tier_count m = {.docs = c->mine, .offers = c->mine_offers, .nfirst = c->nmine_first, .mine = c->mine,
+                    .mine_offers = c->mine_offers, .whole = c->whole, .first = c->mine_first};
+    c->mine_first = NULL;
+    return m;
 }
 
 /* The live offers matching expr (*all: counted to the end, not cut at SEARCH_COUNT_MAX). */
@@ -251,8 +281,8 @@ static int count_total(struct store_search *ss, const char *expr, int *offers, i
     tier_count c;
     int rc = count_tier(ss, expr, SEARCH_COUNT_MAX, 0, 0, &c);
     *offers = c.offers;
-    *all = c.docs < SEARCH_COUNT_MAX;
-    free(c.first);
+    *all = c.whole;
+    tier_count_free(&c);
     return rc;
 }
 
@@ -315,11 +345,12 @@ static int ranked(struct store_search *ss, const char *expr, int li, found *f)
 
 /*
  * The offers of tier expr that the tier before it (prev) did not bring, into f: scored when its new
- * documents are few enough to score, else those in the reader's language scored (if few enough),
- * then c's offers in index order up to want. Returns 1 when it read in index order, 0, -1.
+ * documents are few enough to score, else those in the reader's language scored (if few enough,
+ * and rank_mine: the count left that open), then c's offers in index order up to want. Returns 1
+ * when it read in index order, 0, -1.
  */
 static int run_tier(struct store_search *ss, const char *expr, const char *prev, int new_docs, const tier_count *c,
-                    const char *lang, int li, found *f, int want)
+                    const char *lang, int li, int rank_mine, found *f, int want)
 {
     sbuf e = {0};
     int rc = 1;
@@ -327,7 +358,7 @@ static int run_tier(struct store_search *ss, const char *expr, const char *prev,
     else store_sb_add(&e, "%s", expr);
     if (e.oom) rc = -1;
     else if (new_docs <= SEARCH_RANK_MAX) rc = ranked(ss, store_sb_str(&e), li, f); /* 1 only if the count was wrong */
-    if (rc == 1 && li > 0) {
+    if (rc == 1 && li > 0 && rank_mine) {
         sbuf m = {0};
         store_sb_add(&m, "(%s) AND lang : \"%s\"", store_sb_str(&e), lang);
         if (m.oom || ranked(ss, store_sb_str(&m), li, f) < 0) rc = -1;
@@ -406,6 +437,9 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
      * the question open */
     tier_count pre[3] = {{0}};
     int counted[3] = {0};
+    /* capped: some tier had more documents than are counted on a keystroke; then so has the
+     * loosest (it holds them all), and its total is at least capped_offers without reading it */
+    int capped = 0, capped_offers = 0;
     if (li > 0 && !t[1].oom) {
         counted[1] = 1;
         if (count_tier(ss, store_sb_str(&t[1]), SEARCH_COUNT_MAX, want, li, &pre[1])) rc = -1;
@@ -413,19 +447,33 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
             counted[2] = 1;
             if (count_tier(ss, store_sb_str(&t[2]), SEARCH_COUNT_MAX, want, li, &pre[2])) rc = -1;
         }
+        for (int i = 1; i < 3; i++)
+            if (counted[i] && !pre[i].whole) {
+                capped = 1;
+                if (pre[i].offers > capped_offers) capped_offers = pre[i].offers;
+            }
         int r = rc == 0 && counted[2] ? reader_first(&t[0], &t[1], &t[2], lang, &pre[1], &pre[2]) : 0;
         if (r < 0) rc = -1;
         if (r != 0) {
-            free(pre[1].first); /* exact is wider now */
-            pre[1].first = NULL;
+            tier_count_free(&pre[1]); /* exact is wider now */
             counted[1] = 0;
+        }
+        /* the reader's own tier is the word starts' documents in the reader's language: counted
+         * already, when they were read whole or fill the page */
+        if (r == 1 && (pre[2].whole || pre[2].nmine_first >= want)) {
+            pre[0] = mine_of(&pre[2]);
+            counted[0] = 1;
         }
     }
     found f = {0};
     /* L: the loosest tier that applies; its count is the total, whether or not a page needed it */
-    int last = -1, prev_docs = 0, L = 3, have = -1, tot = 0, whole = 1;
+    int last = -1, prev_docs = 0, prev_mine = 0, prev_whole = 1, L = 3, have = -1, tot = 0, whole = 1;
     for (int i = t[0].len ? 0 : 1; i < 6 && rc >= 0; i++) {
         if (i == 4) {
+            if (have < 3 && capped) {
+                whole = 0;
+                break; /* too many to count: no loosening */
+            }
             if (have < 3 && count_total(ss, store_sb_str(&t[3]), &tot, &whole)) rc = -1;
             have = 3;
             if (rc < 0 || tot >= SEARCH_LOOSE_BELOW) break;
@@ -447,25 +495,41 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
         if (i < 3 && counted[i]) {
             c = pre[i]; /* counted above */
             counted[i] = 0;
-            pre[i].first = NULL;
-        } else if (count_tier(ss, store_sb_str(&t[i]), SEARCH_COUNT_MAX, want, 0, &c)) {
+            memset(&pre[i], 0, sizeof pre[i]);
+        } else if (count_tier(ss, store_sb_str(&t[i]), SEARCH_COUNT_MAX, want, li, &c)) {
             rc = -1;
         }
-        int all = c.docs < SEARCH_COUNT_MAX, new_docs = all ? c.docs - prev_docs : SEARCH_COUNT_MAX;
+        int all = c.whole, new_docs = all ? c.docs - prev_docs : SEARCH_COUNT_MAX;
+        if (!all) {
+            capped = 1;
+            if (c.offers > capped_offers) capped_offers = c.offers;
+        }
+        /* the new documents in the reader's language, when the tier before had them all counted
+         * (this one not: at least so many): none, or more than can be scored, need no query of
+         * their own */
+        int new_mine = prev_whole ? c.mine - prev_mine : -1;
+        int rank_mine = !(c.whole && new_mine == 0) && new_mine <= SEARCH_RANK_MAX;
         if (rc == 0 && new_docs > 0) {
-            int r = run_tier(ss, store_sb_str(&t[i]), last >= 0 ? store_sb_str(&t[last]) : NULL, new_docs, &c, lang, li, &f, want);
+            int r = run_tier(ss, store_sb_str(&t[i]), last >= 0 ? store_sb_str(&t[last]) : NULL, new_docs, &c, lang, li,
+                             rank_mine, &f, want);
             if (r < 0) rc = -1;
             if (r == 1) plain = 1;
         }
         tot = c.offers;
         whole = all;
         have = i;
-        free(c.first);
+        tier_count_free(&c);
         prev_docs = c.docs;
+        prev_mine = c.mine;
+        prev_whole = c.whole;
         last = i;
     }
-    /* the page filled before the loosest tier: count it all the same, unless a stricter tier
-     * already had more than can be counted on a keystroke (the loosest has as many then) */
+    /* the page filled before the loosest tier: count it all the same, unless a tier already had
+     * more than can be counted on a keystroke (the loosest has as many then) */
+    if (capped) {
+        whole = 0;
+        if (tot < capped_offers) tot = capped_offers; /* counted in index order up to the cap: a lower bound */
+    }
     if (rc >= 0 && have < L && whole) {
         int stricter = tot;
         if (count_total(ss, store_sb_str(&t[L]), &tot, &whole)) rc = -1;
@@ -481,7 +545,7 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
         if (qw[i].exact.oom || qw[i].prefix.oom || qw[i].sounds.oom || qw[i].loose.oom) rc = -1;
     }
     for (int i = 0; i < 6; i++) free(t[i].s);
-    for (int i = 0; i < 3; i++) free(pre[i].first);
+    for (int i = 0; i < 3; i++) tier_count_free(&pre[i]);
     if (rc == 0 && offset < f.n)
         rc = store_rows_by_ids(s, (const char *const *)f.ids + offset, f.n - offset < limit ? f.n - offset : limit, langs,
                                nlangs, out, n);

@@ -175,6 +175,38 @@ static void add_typos(struct store_search *ss, sbuf *b, const char *w)
 }
 
 /*
+ * The start of a word as FTS5 alternatives, appended to b: pre (the Arabic article, or "") and w
+ * with anything after. A start longer than the index's prefix lengths (search_index.c: prefix='2 3
+ * 4') costs FTS5 a merge of every matching word's documents before the first row is read, in each
+ * of a keystroke's queries that holds it; when the vocabulary has few such words they are named
+ * instead, which FTS5 reads lazily and no further than a query's limit: the same documents.
+ */
+#define SEARCH_PREFIX_WORDS 16
+static void add_prefix(struct store_search *ss, sbuf *b, const char *pre, const char *w)
+{
+    char word[256], hi[256];
+    UChar32 cp[8];
+    int len = snprintf(word, sizeof word, "%s%s", pre, w), named = 0;
+    if (len > 0 && (size_t)len + 5 <= sizeof hi && code_points(word, cp, NULL, 5) == 5) {
+        sbuf alt = {0};
+        bind_range(ss->terms, word, (size_t)len, hi);
+        while (named <= SEARCH_PREFIX_WORDS && sqlite3_step(ss->terms) == SQLITE_ROW) {
+            const char *term = (const char *)sqlite3_column_text(ss->terms, 0);
+            if (!term || strchr(term, '"')) {
+                named = SEARCH_PREFIX_WORDS + 1;
+                break;
+            }
+            store_sb_add(&alt, "%s\"%s\"", named++ ? " OR " : "", term);
+        }
+        sqlite3_reset(ss->terms);
+        if (named > 0 && named <= SEARCH_PREFIX_WORDS && !alt.oom) store_sb_add(b, TEXT_COLS " : (%s)", alt.s);
+        else named = 0;
+        free(alt.s);
+    }
+    if (!named) store_sb_add(b, TEXT_COLS " : \"%s\"*", word);
+}
+
+/*
  * The same word with an ending (w and one or two letters more: "sprachkurs" in "Sprachkurse",
  * "wohnung" in "Wohnungen") counts as the whole word, for words of five letters or more: the
  * topic's plural in a category name is what a person typing the singular means, more than a
@@ -262,8 +294,11 @@ int store_query_words(struct store_search *ss, const char *folded, qword *qw, in
         store_sb_add(&q->exact, TEXT_COLS " : \"%s\"", w);
         if (article) store_sb_add(&q->exact, " OR " TEXT_COLS " : \"ال%s\"", w);
         add_endings(ss, &q->exact, w);
-        store_sb_add(&q->prefix, TEXT_COLS " : \"%s\"*", w);
-        if (article) store_sb_add(&q->prefix, " OR " TEXT_COLS " : \"ال%s\"*", w);
+        add_prefix(ss, &q->prefix, "", w);
+        if (article) {
+            store_sb_add(&q->prefix, " OR ");
+            add_prefix(ss, &q->prefix, "ال", w);
+        }
         store_sb_add(&q->sounds, "%s", store_sb_str(&q->prefix));
         char *sk = store_skeleton(ss->folder, w);
         if (sk && strlen(sk) >= 2 && !strchr(sk, ' ')) store_sb_add(&q->sounds, " OR skel : \"%s\"*", sk);
