@@ -175,6 +175,133 @@ int store_rows_by_ids(store *s, const char *const *ids, int nids, const char *co
     return rc;
 }
 
+/* Rows a keystroke's pages share with the ones before: at most this many held (a page is 40). */
+#define SEARCH_ROWS_KEPT 256
+
+static void rows_forget(struct search_rows *c)
+{
+    store_offer_rows_free(c->row, c->n);
+    free(c->hash);
+    c->row = NULL;
+    c->hash = NULL;
+    c->n = c->next = 0;
+}
+
+/* Frees row's strings, not row. */
+static void row_clear(store_offer_row *row)
+{
+    free(row->id);
+    store_text_free(&row->name);
+    store_text_free(&row->summary);
+    store_text_free(&row->provider);
+    free(row->town);
+    free(row->languages);
+    memset(row, 0, sizeof *row);
+}
+
+static char *dup_or_null(const char *t, int *oom)
+{
+    char *d = t ? strdup(t) : NULL;
+    if (t && !d) *oom = 1;
+    return d;
+}
+
+/* A deep copy of row; 0, or -1 on no memory (then *to holds what was copied, to be freed). */
+static int row_copy(store_offer_row *to, const store_offer_row *row)
+{
+    int oom = 0;
+    *to = *row;
+    to->id = dup_or_null(row->id, &oom);
+    to->name.text = dup_or_null(row->name.text, &oom);
+    to->summary.text = dup_or_null(row->summary.text, &oom);
+    to->provider.text = dup_or_null(row->provider.text, &oom);
+    to->town = dup_or_null(row->town, &oom);
+    to->languages = dup_or_null(row->languages, &oom);
+    return oom ? -1 : 0;
+}
+
+/*
+ * store_rows_by_ids through ss->rows: the rows held are copied, the others read and then held.
+ * A list row costs some ten look-ups of its texts in the reader's chain, most of a keystroke's
+ * time once its queries are cheap, and the next keystroke mostly shows the same offers.
+ */
+static int cached_rows(store *s, struct store_search *ss, const char *const *ids, int nids, const char *const langs[],
+                       int nlangs, store_offer_row **out, int *n)
+{
+    struct search_rows *c = &ss->rows;
+    char chain[sizeof c->chain];
+    size_t len = 0;
+    chain[0] = 0;
+    for (int i = 0; i < nlangs && len < sizeof chain; i++)
+        len += (size_t)snprintf(chain + len, sizeof chain - len, "%s,", langs[i]);
+    sqlite3_int64 version = -1;
+    if (sqlite3_step(ss->version) == SQLITE_ROW) version = sqlite3_column_int64(ss->version, 0);
+    sqlite3_reset(ss->version);
+    if (len >= sizeof chain || version < 0) return store_rows_by_ids(s, ids, nids, langs, nlangs, out, n);
+    if (strcmp(chain, c->chain) || version != c->version) {
+        rows_forget(c);
+        memcpy(c->chain, chain, len + 1);
+        c->version = version;
+    }
+    if (!c->row && (!(c->row = calloc(SEARCH_ROWS_KEPT, sizeof *c->row)) || !(c->hash = calloc(SEARCH_ROWS_KEPT, sizeof *c->hash)))) {
+        rows_forget(c);
+        return store_rows_by_ids(s, ids, nids, langs, nlangs, out, n);
+    }
+    *out = NULL;
+    *n = 0;
+    store_offer_row *r = calloc((size_t)nids, sizeof *r);
+    const char **miss = malloc(sizeof *miss * (size_t)nids);
+    char *have = calloc((size_t)nids, 1);
+    int nmiss = 0, rc = r && miss && have ? 0 : -1;
+    for (int i = 0; rc == 0 && i < nids; i++) {
+        unsigned h = hash(ids[i]);
+        int at = -1;
+        for (int k = 0; k < c->n && at < 0; k++)
+            if (c->hash[k] == h && !strcmp(c->row[k].id, ids[i])) at = k;
+        if (at < 0) miss[nmiss++] = ids[i];
+        else if (row_copy(&r[i], &c->row[at])) rc = -1;
+        if (at >= 0) have[i] = 1;
+    }
+    store_offer_row *got = NULL;
+    int ngot = 0;
+    if (rc == 0 && nmiss > 0) rc = store_rows_by_ids(s, miss, nmiss, langs, nlangs, &got, &ngot);
+    /* rows read come in the order asked, without the offers that are gone */
+    for (int i = 0, g = 0; rc == 0 && i < nids && g < ngot; i++) {
+        if (have[i] || strcmp(ids[i], got[g].id)) continue;
+        r[i] = got[g]; /* moved */
+        memset(&got[g++], 0, sizeof *got);
+        have[i] = 1;
+        if (!c->row) continue; /* no memory to hold it: read again next time */
+        int slot;
+        if (c->n < SEARCH_ROWS_KEPT) {
+            slot = c->n++;
+        } else { /* the oldest goes */
+            slot = c->next;
+            c->next = (c->next + 1) % SEARCH_ROWS_KEPT;
+            row_clear(&c->row[slot]);
+        }
+        if (row_copy(&c->row[slot], &r[i])) {
+            row_clear(&c->row[slot]);
+            rows_forget(c);
+            continue;
+        }
+        c->hash[slot] = hash(r[i].id);
+    }
+    store_offer_rows_free(got, ngot);
+    free(miss);
+    if (rc == 0) {
+        int k = 0;
+        for (int i = 0; i < nids; i++)
+            if (have[i]) r[k++] = r[i];
+        *out = r;
+        *n = k;
+        r = NULL;
+    }
+    if (r) store_offer_rows_free(r, nids);
+    free(have);
+    return rc;
+}
+
 void store_search_close(store *s)
 {
     struct store_search *ss = s->search;
@@ -186,6 +313,8 @@ void store_search_close(store *s)
     sqlite3_finalize(ss->ranked);
     sqlite3_finalize(ss->oid);
     sqlite3_finalize(ss->rowids);
+    sqlite3_finalize(ss->version);
+    rows_forget(&ss->rows);
     free(ss->live);
     free(ss);
     s->search = NULL;
@@ -305,6 +434,7 @@ static int search_ready(store *s)
         sqlite3_prepare_v2(s->db, "SELECT oid FROM search_doc WHERE id=?1", -1, &ss->oid, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(s->db, "SELECT rowid FROM search WHERE search MATCH ?1 LIMIT ?2", -1, &ss->rowids, NULL) ==
             SQLITE_OK &&
+        sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &ss->version, NULL) == SQLITE_OK &&
         load_numbers(s->db, ss) == 0;
     return ss->has_index;
 }
@@ -506,9 +636,10 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
         }
         /* the new documents in the reader's language, when the tier before had them all counted
          * (this one not: at least so many): none, or more than can be scored, need no query of
-         * their own */
+         * their own. Nor do they when a tier too big to count holds none among the documents
+         * counted: the reader's language is rare in it, and that query would read it all. */
         int new_mine = prev_whole ? c.mine - prev_mine : -1;
-        int rank_mine = !(c.whole && new_mine == 0) && new_mine <= SEARCH_RANK_MAX;
+        int rank_mine = new_mine != 0 && new_mine <= SEARCH_RANK_MAX && !(!c.whole && c.mine == 0);
         if (rc == 0 && new_docs > 0) {
             int r = run_tier(ss, store_sb_str(&t[i]), last >= 0 ? store_sb_str(&t[last]) : NULL, new_docs, &c, lang, li,
                              rank_mine, &f, want);
@@ -547,8 +678,8 @@ int store_search_page(store *s, const char *query, const char *const langs[], in
     for (int i = 0; i < 6; i++) free(t[i].s);
     for (int i = 0; i < 3; i++) tier_count_free(&pre[i]);
     if (rc == 0 && offset < f.n)
-        rc = store_rows_by_ids(s, (const char *const *)f.ids + offset, f.n - offset < limit ? f.n - offset : limit, langs,
-                               nlangs, out, n);
+        rc = cached_rows(s, ss, (const char *const *)f.ids + offset, f.n - offset < limit ? f.n - offset : limit, langs,
+                         nlangs, out, n);
     found_free(&f);
     if (rc < 0 && total) *total = 0;
     return rc < 0 ? -1 : 0;

@@ -19,6 +19,16 @@ struct store_search {
     char lang[32][16];      /* search_lang: the language of each number */
     unsigned char *live;    /* live[n]: offer number n is in search_doc (not a stale row) */
     sqlite3_int64 nlive;
+    /* The list rows of the last keystrokes' pages, for the reader's chain they were read in:
+     * typing on, most of a page is the one before (search.c, cached_rows). */
+    struct search_rows {
+        char chain[160];       /* the languages, joined */
+        sqlite3_int64 version; /* PRAGMA data_version when they were read: a delta in place empties it */
+        store_offer_row *row;
+        unsigned *hash; /* of each row's id */
+        int n, next;    /* rows held; the one to replace next when full */
+    } rows;
+    sqlite3_stmt *version;
 };
 
 /* A skeleton's last step, in place: doubled letters once, one-letter words dropped, single

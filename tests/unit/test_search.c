@@ -8,6 +8,7 @@
 #include "pack/pack.h"
 #include "store/store.h"
 #include "store/search_priv.h"
+#include "store/store_priv.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -610,6 +611,112 @@ TEST(skeletons_kept_for_a_delta)
     remove(path);
 }
 
+/* The rows of MATCH expr on db, as a comma-separated list. Caller frees. */
+static char *match_rows(sqlite3 *db, const char *expr)
+{
+    sqlite3_stmt *st = NULL;
+    sbuf b = {0};
+    if (sqlite3_prepare_v2(db, "SELECT rowid FROM search WHERE search MATCH ?1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) store_sb_add(&b, "%lld,", (long long)sqlite3_column_int64(st, 0));
+    }
+    sqlite3_finalize(st);
+    return b.s;
+}
+
+/* A word start longer than the prefix index is written as the vocabulary's words that start so,
+ * when they are few: FTS5 then reads no more than a query needs. They find the same documents. */
+TEST(long_word_starts_named)
+{
+    CHECK(store_search_prepare(S) == 0, "search ready");
+    const char *words[] = {"beratu", "sprachk", "deutsc"};
+    for (int w = 0; w < 3 && S->search; w++) {
+        char *folded = store_fold(S->search->folder, words[w]);
+        qword q[8];
+        int n = folded ? store_query_words(S->search, folded, q, 8) : 0;
+        CHECK(n == 1, "%s: one word (%d)", words[w], n);
+        if (n != 1) {
+            free(folded);
+            continue;
+        }
+        char star[300];
+        snprintf(star, sizeof star, TEXT_COLS " : \"%s\"*", folded);
+        char *named = match_rows(S->db, store_sb_str(&q[0].prefix)), *prefix = match_rows(S->db, star);
+        CHECK(!strchr(store_sb_str(&q[0].prefix), '*'), "%s: its words named (%s)", words[w], store_sb_str(&q[0].prefix));
+        CHECK(named && prefix && !strcmp(named, prefix), "%s: the same documents as FTS5's prefix", words[w]);
+        free(named);
+        free(prefix);
+        free(folded);
+        free(q[0].exact.s);
+        free(q[0].prefix.s);
+        free(q[0].sounds.s);
+        free(q[0].loose.s);
+    }
+}
+
+static int count_match(unsigned type, void *n, void *stmt, void *x)
+{
+    (void)x;
+    const char *sql = sqlite3_sql(stmt);
+    if (type == SQLITE_TRACE_STMT && sql && strstr(sql, "MATCH")) ++*(int *)n;
+    return 0;
+}
+
+/* A keystroke's rows come from the pages before it when they hold them (most do, typing on), and
+ * are read again when the content changed under them or another reader's chain asks. A keystroke
+ * whose words are in too many documents to count runs no query that its count already answers. */
+TEST(keystrokes_on_a_big_pack)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/search-big.db", build_dir);
+    remove(path);
+    CHECK(pack_synth(path, 500, 2, 5, NULL, err, sizeof err) == 0, "synthetic content: %s", err);
+    store *s = NULL;
+    CHECK(store_open(&s, path, err, sizeof err) == 0, "open: %s", err);
+    if (!s) return;
+    const char *de[] = {"de", "en"}, *en[] = {"en", "de"};
+    store_offer_row *a = NULL, *b = NULL;
+    int na = 0, nb = 0, total = 0, exact = 1;
+    CHECK(store_search_page(s, "mu", de, 2, 0, 40, &a, &na, &total, &exact) == 0 && na == 40, "%d rows", na);
+    CHECK(!exact && total >= 40, "too many to count: at least %d", total);
+    if (na == 0) {
+        store_close(s);
+        return;
+    }
+    int queries = 0;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, count_match, &queries);
+    CHECK(store_search_page(s, "mu", de, 2, 0, 40, &b, &nb, &total, &exact) == 0 && nb == na, "again: %d rows", nb);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    /* the whole word's count and the loosest tier's; its German documents, more than can be
+     * ranked, are not read once more to rank them */
+    CHECK(queries == 2, "two queries (%d)", queries);
+    int same = na == nb;
+    for (int i = 0; same && i < na; i++)
+        same = !strcmp(a[i].id, b[i].id) && !strcmp(a[i].name.text, b[i].name.text) && a[i].bookable == b[i].bookable &&
+               !strcmp(a[i].provider.text, b[i].provider.text) && !strcmp(a[i].name.lang, b[i].name.lang);
+    CHECK(same, "the kept rows are the rows");
+    store_offer_rows_free(b, nb);
+    /* the content changes under the reader (a delta applies in place) */
+    char sql[300];
+    snprintf(sql, sizeof sql, "UPDATE service_i18n SET name='Quokkahaus' WHERE service_id='%s' AND lang='de'", a[0].id);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK, "renamed");
+    sqlite3_close(db);
+    CHECK(store_search_page(s, "mu", de, 2, 0, 40, &b, &nb, &total, &exact) == 0 && nb > 0 && !strcmp(b[0].id, a[0].id),
+          "the same first offer");
+    CHECK(nb > 0 && b[0].name.text && !strcmp(b[0].name.text, "Quokkahaus"), "with its new name (%s)",
+          nb > 0 && b[0].name.text ? b[0].name.text : "(none)");
+    store_offer_rows_free(b, nb);
+    CHECK(store_search_page(s, "mu", en, 2, 0, 40, &b, &nb, &total, &exact) == 0 && nb > 0, "in English: %d rows", nb);
+    int english = nb > 0;
+    for (int i = 0; i < nb; i++) english &= !strcmp(b[i].name.lang, "en");
+    CHECK(english, "the names in the English reader's chain");
+    store_offer_rows_free(b, nb);
+    store_offer_rows_free(a, na);
+    store_close(s);
+    remove(path);
+}
+
 /* The floors the relevance set must not fall below (tests/search/relevance.tsv; bench prints the figures). */
 #define RELEVANCE_TOP3_FLOOR 0.95
 #define RELEVANCE_MRR_FLOOR 0.90
@@ -647,10 +754,12 @@ int main(int argc, char **argv)
         RUN(what_people_mean);
         RUN(towns_in_the_readers_script);
         RUN(honest_counts_and_pages);
+        RUN(long_word_starts_named);
         RUN(relevance_set);
     }
     RUN(refresh_after_a_delta);
     RUN(skeletons_kept_for_a_delta);
+    RUN(keystrokes_on_a_big_pack);
     store_close(S);
     store_folder_close(F);
     CHECK_DONE();
