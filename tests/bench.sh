@@ -188,7 +188,8 @@ ir_note() { [ -n "${1:-}" ] && echo " [$(awk -v n="$1" 'BEGIN{printf "%.1f", n/1
 echo
 echo "speed targets on this machine (wall times are noisy when it is shared; instruction counts are not):"
 printf '  %-44s %-28s %s\n' "figure" "now" "target"
-printf '  %-44s %-28s %s\n' "frame p99 scrolling the Arabic list" "$(kv frame_p99_ms "$scroll") ms$(ir_note "${ir_frame:-}")" "<= 2.0 ms"
+# beside the wall clock, the frame thread's own CPU time: other work on a shared core stretches the first only
+printf '  %-44s %-28s %s\n' "frame p99 scrolling the Arabic list" "$(kv frame_p99_ms "$scroll") ms, CPU $(kv frame_cpu_p99_ms "$scroll") ms$(ir_note "${ir_frame:-}")" "<= 2.0 ms"
 printf '  %-44s %-28s %s\n' "peak RSS at the first frame" "$(mib "$first_rss") MiB" "<= 26 MiB"
 printf '  %-44s %-28s %s\n' "CPU, start -> 500-row Arabic list -> exit" "$(kv cpu_ms "$list") ms$(ir_note "${ir_list:-}")" "<= 40 ms"
 printf '  %-44s %-28s %s\n' "a full pack on the wire, install" "$(awk -v b="$wire" 'BEGIN{printf "%.1f", b/1e6}') MB, $import_ms" "<= 45 MB, <= 1000 ms"

@@ -26,12 +26,15 @@ typedef struct kiosk {
     text_engine *te;
     SDL_Window *win;
     SDL_Renderer *r;
+    SDL_Surface *canvas;         /* the window's surface a software renderer draws on; NULL: accelerated */
     SDL_Texture *target;         /* the layout, drawn upright, when the panel is turned */
     int rotation;
     int w, h;                    /* logical (layout) size */
     int pw, ph;                  /* panel size */
     int resets_seen;
     const char *shots;
+    const char *data_dir;        /* fonts, icons */
+    struct frame_check *check;   /* replay: each frame compared with a whole redraw (replay.c) */
     int failures;
     long frames;
     input_dev touch;             /* gestures from the pointer, with the kiosk's touch tuning */

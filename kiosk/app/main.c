@@ -110,6 +110,28 @@ void kiosk_frame(kiosk *k, const ui_input *in)
         SDL_RenderCopyEx(k->r, k->target, NULL, &dst, k->rotation, NULL, SDL_FLIP_NONE);
     }
     SDL_RenderPresent(k->r);
+    if (k->canvas) SDL_UpdateWindowSurface(k->win);
+}
+
+/*
+ * The software renderer, made on the window's surface rather than by SDL_CreateRenderer (which
+ * makes the same on the same surface), so that the UI may reach the pixels it drew: they stay
+ * from one frame to the next, and a scroll moves them (ui_set_canvas). A resized window has a new
+ * surface: the old renderer's textures are dropped first. 0, or -1 with SDL's error.
+ */
+static int software_renderer(kiosk *k)
+{
+    if (k->u) ui_flush(k->u);
+    if (k->r) SDL_DestroyRenderer(k->r);
+    k->r = NULL;
+    k->canvas = SDL_GetWindowSurface(k->win);
+    if (k->canvas) k->r = SDL_CreateSoftwareRenderer(k->canvas);
+    if (!k->r) {
+        k->canvas = NULL;
+        return -1;
+    }
+    if (k->u) ui_set_canvas(k->u, k->r, k->target ? NULL : k->canvas);
+    return 0;
 }
 
 double kiosk_now_ms(void)
@@ -186,6 +208,10 @@ static int run_loop(kiosk *k, int first_frame_only)
                 break;
             case SDL_WINDOWEVENT:
                 if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED && !k->target) {
+                    if (k->canvas && software_renderer(k) != 0) {
+                        log_msg("video", "no renderer for the resized window: %s", SDL_GetError());
+                        return 1;
+                    }
                     SDL_GetRendererOutputSize(k->r, &k->w, &k->h);
                     k->pw = k->w;
                     k->ph = k->h;
@@ -289,7 +315,8 @@ int main(int argc, char **argv)
      * there SDL presents the software frame through one GL texture. */
     const char *driver = SDL_GetCurrentVideoDriver();
     if (software && driver && !strcmp(driver, "x11")) SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-    if (k.win) k.r = SDL_CreateRenderer(k.win, -1, software ? SDL_RENDERER_SOFTWARE : 0);
+    if (k.win && software) software_renderer(&k);
+    else if (k.win) k.r = SDL_CreateRenderer(k.win, -1, 0);
     if (!k.r) {
         fprintf(stderr, "kiosk: cannot open a %dx%d window: %s\n", w, h, SDL_GetError());
         SDL_Quit();
@@ -319,6 +346,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiosk: %s\n", err);
     } else {
         ui_resize(k.u, k.w, k.h);
+        k.data_dir = cfg.data_dir;
+        /* a turned panel draws into k.target, whose pixels the UI cannot reach */
+        ui_set_canvas(k.u, k.r, k.target ? NULL : k.canvas);
         /* pictogram rasters beside the state database: rasterised on the first start only */
         if (cfg.state_path[0]) {
             char rd[1200];

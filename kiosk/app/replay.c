@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Rows of an ARGB8888 surface into an open libpng writer (after its setjmp). */
@@ -82,6 +83,100 @@ static int save_shot(kiosk *k, const char *name)
 
 static const char *screen_name(enum screen s) { return screen_info_of(s)->name; }
 
+/*
+ * "check-frames on": every frame from then on is drawn a second time, whole, by a UI of its own
+ * on a surface of its own, and the two sets of pixels compared: the shortcuts of the display
+ * list (ui_set_canvas) must not change a pixel. "check-frames off" reports and fails the script
+ * when any frame differed.
+ */
+struct frame_check {
+    SDL_Surface *s;
+    SDL_Renderer *r;
+    ui *u;
+    long frames, differ;
+    long drawn0[UI_DRAWN_KINDS];
+    char first[256];
+};
+
+static void check_stop(kiosk *k)
+{
+    struct frame_check *c = k->check;
+    if (!c) return;
+    ui_destroy(c->u);
+    if (c->r) SDL_DestroyRenderer(c->r);
+    SDL_FreeSurface(c->s);
+    free(c);
+    k->check = NULL;
+}
+
+static int check_start(kiosk *k, char *err, size_t errlen)
+{
+    if (!k->canvas || k->target) {
+        snprintf(err, errlen, "frames are checked on an upright panel with the software renderer");
+        return -1;
+    }
+    struct frame_check *c = calloc(1, sizeof *c);
+    if (!c) { snprintf(err, errlen, "out of memory"); return -1; }
+    k->check = c;
+    c->s = SDL_CreateRGBSurfaceWithFormat(0, k->w, k->h, 32, k->canvas->format->format);
+    c->r = c->s ? SDL_CreateSoftwareRenderer(c->s) : NULL;
+    c->u = c->r ? ui_create(c->r, k->te, k->data_dir ? k->data_dir : ".", ui_px_per_mm(k->u), err, errlen) : NULL;
+    if (!c->u) {
+        if (!c->r) snprintf(err, errlen, "%s", SDL_GetError());
+        check_stop(k);
+        return -1;
+    }
+    ui_draw_counts(k->u, c->drawn0);
+    return 0;
+}
+
+/* Draw the state as it is now, whole, on the check's surface and compare it with the canvas. */
+static void check_frame(kiosk *k)
+{
+    struct frame_check *c = k->check;
+    ui_input none = {0};
+    action acts[16];
+    ui_frame(c->u, app_get_state(k->a), &none, acts, 16);
+    SDL_RenderFlush(c->r);
+    SDL_RenderFlush(k->r);
+    c->frames++;
+    const SDL_Surface *a = k->canvas, *b = c->s;
+    size_t row = (size_t)a->w * a->format->BytesPerPixel;
+    for (int y = 0; y < a->h; y++) {
+        const uint8_t *pa = (const uint8_t *)a->pixels + (size_t)y * (size_t)a->pitch;
+        const uint8_t *pb = (const uint8_t *)b->pixels + (size_t)y * (size_t)b->pitch;
+        if (!memcmp(pa, pb, row)) continue;
+        /* the unused byte of a 32-bit format without alpha does not count */
+        uint32_t mask = a->format->Rmask | a->format->Gmask | a->format->Bmask | a->format->Amask;
+        for (int x = 0; a->format->BytesPerPixel == 4 && x < a->w; x++) {
+            uint32_t va = ((const uint32_t *)pa)[x] & mask, vb = ((const uint32_t *)pb)[x] & mask;
+            if (va == vb) continue;
+            if (!c->differ++)
+                snprintf(c->first, sizeof c->first, "frame %ld (%s screen) differs first at x=%d y=%d: %06x, whole %06x",
+                         c->frames, screen_name(app_get_state(k->a)->screen), x, y, (unsigned)va, (unsigned)vb);
+            return;
+        }
+        if (a->format->BytesPerPixel != 4 && !c->differ++)
+            snprintf(c->first, sizeof c->first, "frame %ld differs at row %d", c->frames, y);
+        if (a->format->BytesPerPixel != 4) return;
+    }
+}
+
+/* One frame of the replay (kiosk_frame), checked when asked. */
+static void frame(kiosk *k, const ui_input *in)
+{
+    kiosk_frame(k, in);
+    if (k->check) check_frame(k);
+}
+
+/* CPU time of the calling thread, ms. */
+static double thread_cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -105,7 +200,7 @@ static void sim_wait(kiosk *k, uint32_t *clock, uint32_t ms)
         uint32_t step = next < 0 ? end - *clock : (uint32_t)(next < 16 ? 16 : next);
         if (*clock + step > end) step = end - *clock;
         *clock += step;
-        if (app_tick(k->a, *clock)) kiosk_frame(k, &none);
+        if (app_tick(k->a, *clock)) frame(k, &none);
     }
 }
 
@@ -115,12 +210,12 @@ static void sim_tap(kiosk *k, uint32_t *clock, int x, int y, int hold_ms)
     ui_input in = {0};
     input_down(&k->touch, x, y, *clock, &in);
     app_tick(k->a, *clock);
-    kiosk_frame(k, &in);
+    frame(k, &in);
     *clock += (uint32_t)hold_ms;
     ui_input up = {0};
     input_up(&k->touch, x, y, *clock, &up);
     app_tick(k->a, *clock);
-    kiosk_frame(k, &up);
+    frame(k, &up);
 }
 
 /* Drag from (x0,y0) to (x1,y1) in ms milliseconds in 16 ms steps, then let go at once. */
@@ -130,18 +225,18 @@ static void sim_drag(kiosk *k, uint32_t *clock, int x0, int y0, int x1, int y1, 
     ui_input in = {0};
     input_down(&k->touch, x0, y0, *clock, &in);
     app_tick(k->a, *clock);
-    kiosk_frame(k, &in);
+    frame(k, &in);
     for (int i = 1; i <= steps; i++) {
         *clock += 16;
         ui_input mv = {0};
         input_move(&k->touch, x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps, *clock, &mv);
         app_tick(k->a, *clock);
-        kiosk_frame(k, &mv);
+        frame(k, &mv);
     }
     ui_input up = {0};
     input_up(&k->touch, x1, y1, *clock, &up);
     app_tick(k->a, *clock);
-    kiosk_frame(k, &up);
+    frame(k, &up);
 }
 
 int kiosk_replay(kiosk *k, const char *path)
@@ -155,7 +250,7 @@ int kiosk_replay(kiosk *k, const char *path)
     uint32_t clock = 0;
     ui_input none = {0};
     app_tick(k->a, clock);
-    kiosk_frame(k, &none);
+    frame(k, &none);
     char line[512];
     int ln = 0;
     while (!app_get_state(k->a)->quit && fgets(line, sizeof line, f)) {
@@ -194,7 +289,7 @@ int kiosk_replay(kiosk *k, const char *path)
             app_apply(k->a, &(action){.kind = ACT_TOUCH});
             app_apply(k->a, &act);
             app_tick(k->a, clock);
-            kiosk_frame(k, &none);
+            frame(k, &none);
             if (app_get_state(k->a)->screen != SCREEN_DETAIL) {
                 fprintf(stderr, "%s:%d: no offer %s\n", path, ln, a1);
                 k->failures++;
@@ -211,10 +306,10 @@ int kiosk_replay(kiosk *k, const char *path)
             for (int i = 0; i < 2000 && app_next_tick_ms(k->a) == 16 && busy(app_get_state(k->a)); i++) {
                 SDL_Delay(10);
                 clock += 10;
-                if (app_tick(k->a, clock)) kiosk_frame(k, &none);
+                if (app_tick(k->a, clock)) frame(k, &none);
             }
             app_tick(k->a, clock);
-            kiosk_frame(k, &none);
+            frame(k, &none);
         } else if (!strcmp(cmd, "settle-outbox")) {
             /* wait (real time, at most 30 s) until the booking worker has delivered its outbox */
             for (int i = 0; i < 300 && app_get_state(k->a)->book_queued != 0; i++) {
@@ -238,7 +333,7 @@ int kiosk_replay(kiosk *k, const char *path)
                 sync_status_get(k->sync, &ss, 1);
                 app_sync_update(k->a, &ss);
             }
-            kiosk_frame(k, &none);
+            frame(k, &none);
         } else if (!strcmp(cmd, "wait-file") && n >= 2) {
             /* wait (real time, at most 60 s) for another process: two kiosks in one test */
             struct stat sb;
@@ -328,6 +423,31 @@ int kiosk_replay(kiosk *k, const char *path)
                 printf("target %s x=%d y=%d w=%d h=%d wmm=%.1f hmm=%.1f screen=%dx%d\n", id, b[0], b[1], b[2], b[3], b[2] / mm,
                        b[3] / mm, k->w, k->h);
             fflush(stdout);
+        } else if (!strcmp(cmd, "check-frames") && n >= 2) {
+            char err[512] = "";
+            if (!strcmp(a1, "on") && !k->check && check_start(k, err, sizeof err) != 0) {
+                fprintf(stderr, "%s:%d: cannot check frames: %s\n", path, ln, err);
+                k->failures++;
+            } else if (!strcmp(a1, "off") && k->check) {
+                long d[UI_DRAWN_KINDS];
+                ui_draw_counts(k->u, d);
+                const struct frame_check *c = k->check;
+                printf("frames_checked=%ld frames_differ=%ld drawn_full=%ld drawn_part=%ld drawn_scrolled=%ld drawn_nothing=%ld\n",
+                       c->frames, c->differ, d[UI_DRAWN_FULL] - c->drawn0[UI_DRAWN_FULL], d[UI_DRAWN_PART] - c->drawn0[UI_DRAWN_PART],
+                       d[UI_DRAWN_SCROLLED] - c->drawn0[UI_DRAWN_SCROLLED], d[UI_DRAWN_NOTHING] - c->drawn0[UI_DRAWN_NOTHING]);
+                fflush(stdout);
+                if (c->differ) {
+                    fprintf(stderr, "%s:%d: expected every frame as a whole redraw draws it; %ld differ: %s\n", path, ln, c->differ,
+                            c->first);
+                    k->failures++;
+                }
+                check_stop(k);
+            }
+        } else if (!strcmp(cmd, "scribble") && k->canvas) {
+            /* paint on the canvas behind the UI's back: a test that the check sees stale pixels */
+            SDL_Rect box = {k->w / 2 - 20, k->h / 2 - 20, 40, 40};
+            SDL_RenderFlush(k->r);
+            SDL_FillRect(k->canvas, &box, SDL_MapRGB(k->canvas->format, 255, 0, 255));
         } else if (!strcmp(cmd, "report-rss")) {
             struct rusage ru;
             getrusage(RUSAGE_SELF, &ru);
@@ -338,40 +458,49 @@ int kiosk_replay(kiosk *k, const char *path)
             printf("rss_kib=%ld peak_rss_kib=%ld\n", resident * (sysconf(_SC_PAGESIZE) / 1024), ru.ru_maxrss);
             fflush(stdout);
         } else if (!strcmp(cmd, "bench-scroll") && n >= 2) {
-            /* frame times while scrolling: drag steps of 6 px, each a full frame */
+            /* frame times while scrolling: drag steps of 6 px, each a frame of its own; wall time,
+             * and the thread's CPU time, which a machine shared with other work does not stretch */
             int frames = atoi(a1);
-            double *t = calloc((size_t)frames, sizeof *t);
+            double *t = calloc((size_t)frames * 2, sizeof *t), *cpu = t ? t + frames : NULL;
             int dir = -1, y = k->h * 3 / 4;
             ui_input in = {.down = 1, .x = k->w / 2, .y = y};
-            kiosk_frame(k, &in);
-            long hits0, miss0;
+            frame(k, &in);
+            long hits0, miss0, d0[UI_DRAWN_KINDS];
             ui_cache_stats(k->u, &hits0, &miss0);
+            ui_draw_counts(k->u, d0);
             for (int i = 0; t && i < frames; i++) {
                 const app_state *s2 = app_get_state(k->a);
                 if (s2->scroll[s2->screen] <= 0 && dir > 0) dir = -1;
                 if (i % 400 == 399) dir = -dir;
                 ui_input mv = {.moved = 1, .x = k->w / 2, .y = y, .drag_dy = 6 * dir};
-                double t0 = kiosk_now_ms();
+                double t0 = kiosk_now_ms(), c0 = thread_cpu_ms();
                 clock += 16;
                 app_tick(k->a, clock);
-                kiosk_frame(k, &mv);
+                frame(k, &mv);
                 t[i] = kiosk_now_ms() - t0;
+                cpu[i] = thread_cpu_ms() - c0;
             }
             if (t) {
                 qsort(t, (size_t)frames, sizeof *t, cmp_double);
+                qsort(cpu, (size_t)frames, sizeof *cpu, cmp_double);
                 long hits, miss;
                 ui_cache_stats(k->u, &hits, &miss);
-                printf("scroll_frames=%d frame_p50_ms=%.3f frame_p99_ms=%.3f frame_max_ms=%.3f text_cache_misses=%ld\n",
-                       frames, t[frames / 2], t[frames * 99 / 100], t[frames - 1], miss - miss0);
+                long d[UI_DRAWN_KINDS];
+                ui_draw_counts(k->u, d);
+                printf("scroll_frames=%d frame_p50_ms=%.3f frame_p99_ms=%.3f frame_max_ms=%.3f frame_cpu_p50_ms=%.3f "
+                       "frame_cpu_p99_ms=%.3f text_cache_misses=%ld drawn_scrolled=%ld\n",
+                       frames, t[frames / 2], t[frames * 99 / 100], t[frames - 1], cpu[frames / 2], cpu[frames * 99 / 100],
+                       miss - miss0, d[UI_DRAWN_SCROLLED] - d0[UI_DRAWN_SCROLLED]);
             }
             free(t);
             ui_input up = {.up = 1};
-            kiosk_frame(k, &up);
+            frame(k, &up);
         } else {
             fprintf(stderr, "%s:%d: cannot read \"%s\"\n", path, ln, p);
             k->failures++;
         }
     }
     fclose(f);
+    check_stop(k);
     return k->failures ? 3 : 0;
 }

@@ -126,7 +126,7 @@ static void choices(frame *f, int y, const book_choice *c, int n, const char *pr
     rect view = {0, y, f->w, f->h - y};
     int rows = (n + cols - 1) / cols;
     float sc = ui_scroll_input(f, (float)(rows * (th + pad) + pad - view.h));
-    ui_clip(f, &view);
+    ui_scroll_clip(f, &view, sc);
     for (int i = 0; i < n; i++) {
         rect r = {pad + (i % cols) * (tw + pad), y + pad / 2 + (i / cols) * (th + pad) - (int)sc, tw, th};
         if (r.y > f->h || r.y + r.h < y) continue;

@@ -48,6 +48,7 @@ void ui_flush(ui *u)
     u->count = 0;
     u->bytes = 0;
     u->ndrawn = 0;
+    dl_forget(&u->d); /* its textures are gone: the next frame is drawn whole */
 }
 
 /* Drop textures not used in the last frame once the cache is over its budget. */
@@ -90,6 +91,7 @@ static tex_entry *cache_add(ui *u, const char *key, uint64_t h)
     e->key = strdup(key);
     if (!e->key) { free(e); return NULL; }
     e->hash = h;
+    e->serial = ++u->serial;
     e->used = u->frame_no;
     e->next = u->buckets[h % BUCKETS];
     u->buckets[h % BUCKETS] = e;
@@ -110,19 +112,11 @@ rect ui_flip(const frame *f, rect r)
     return r;
 }
 
-void ui_set_color(frame *f, int c)
-{
-    SDL_Color k = f->u->pal[c];
-    SDL_SetRenderDrawColor(f->u->r, k.r, k.g, k.b, k.a);
-}
-
 void ui_fill(frame *f, rect r, int color)
 {
     if (f->u->dry) return;
     rect q = ui_flip(f, r);
-    SDL_Rect s = {q.x, q.y, q.w, q.h};
-    ui_set_color(f, color);
-    SDL_RenderFillRect(f->u->r, &s);
+    dl_fill(&f->u->d, (SDL_Rect){q.x, q.y, q.w, q.h}, f->u->pal[color]);
 }
 
 void ui_border(frame *f, rect r, int color, int t)
@@ -136,12 +130,23 @@ void ui_border(frame *f, rect r, int color, int t)
 void ui_clip(frame *f, const rect *r)
 {
     if (!r) {
-        SDL_RenderSetClipRect(f->u->r, NULL);
+        dl_clip(&f->u->d, NULL);
         return;
     }
     rect q = ui_flip(f, *r);
-    SDL_Rect s = {q.x, q.y, q.w, q.h};
-    SDL_RenderSetClipRect(f->u->r, &s);
+    dl_clip(&f->u->d, &(SDL_Rect){q.x, q.y, q.w, q.h});
+}
+
+void ui_scroll_clip(frame *f, const rect *view, float scroll)
+{
+    rect q = ui_flip(f, *view);
+    dl_view(&f->u->d, (SDL_Rect){q.x, q.y, q.w, q.h}, (int)scroll);
+}
+
+/* The clip the screens set, in screen pixels (the whole screen when none). */
+static SDL_Rect clip_now(const ui *u)
+{
+    return u->d.clip_on ? u->d.clip : (SDL_Rect){0, 0, u->w, u->h};
 }
 
 /* The colour is baked into the texture: SDL's software renderer blends a plain ARGB texture with
@@ -261,8 +266,7 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
         u->missing += e->missing;
         /* the bitmap is laid out in its own direction already: place it, never mirror it */
         rect q = ui_flip(f, (rect){r.x, r.y, r.w, e->h});
-        SDL_Rect dst = {q.x + e->x, q.y + e->y, e->w, e->bh}, clip = {0, 0, u->w, u->h};
-        if (SDL_RenderIsClipEnabled(u->r)) SDL_RenderGetClipRect(u->r, &clip);
+        SDL_Rect dst = {q.x + e->x, q.y + e->y, e->w, e->bh}, clip = clip_now(u);
         if (u->ndrawn < MAX_DRAWN) {
             int whole = dst.x >= clip.x && dst.y >= clip.y && dst.x + dst.w <= clip.x + clip.w &&
                         dst.y + dst.h <= clip.y + clip.h && dst.y + dst.h <= u->h && dst.y >= 0;
@@ -271,7 +275,7 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
             u->drawn_tex[u->ndrawn] = e;
             u->drawn[u->ndrawn++] = e->key + hl;
         }
-        if (e->tex) SDL_RenderCopy(u->r, e->tex, NULL, &dst);
+        if (e->tex) dl_copy(&u->d, e->tex, e->serial, dst, 0);
     }
     return e->h;
 }
@@ -321,9 +325,9 @@ static void image_draw(frame *f, const tex_entry *e, rect r, int side, int mirro
     if (!e || !e->tex) return;
     rect q = ui_flip(f, (rect){r.x + (r.w - side) / 2, r.y + (r.h - side) / 2, side, side});
     SDL_Rect dst = {q.x, q.y, side, side};
-    /* the software renderer's CopyEx goes through a temporary surface even without a flip */
-    if (mirror) SDL_RenderCopyEx(f->u->r, e->tex, NULL, &dst, 0, NULL, SDL_FLIP_HORIZONTAL);
-    else SDL_RenderCopy(f->u->r, e->tex, NULL, &dst);
+    /* the software renderer's CopyEx goes through a temporary surface even without a flip, so
+     * the list asks for it only to mirror */
+    dl_copy(&f->u->d, e->tex, e->serial, dst, mirror);
 }
 
 void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, rect r, int color, int mirror)
@@ -391,7 +395,7 @@ int ui_qr(frame *f, const char *text, rect r)
     if (!e || !e->tex) return 0;
     rect q = ui_flip(f, (rect){r.x + (r.w - e->w) / 2, r.y + (r.h - e->w) / 2, e->w, e->w});
     SDL_Rect dst = {q.x, q.y, e->w, e->w};
-    if (!u->dry) SDL_RenderCopy(u->r, e->tex, NULL, &dst);
+    if (!u->dry) dl_copy(&u->d, e->tex, e->serial, dst, 0);
     return e->w;
 }
 
@@ -400,8 +404,7 @@ int ui_hit(frame *f, const char *id, rect r)
     ui *u = f->u;
     rect q = ui_flip(f, r);
     /* only the visible part of a target counts: rows scrolled under a keyboard or off screen */
-    SDL_Rect c = {0, 0, f->w, f->h}, a = {q.x, q.y, q.w, q.h}, v;
-    if (SDL_RenderIsClipEnabled(u->r)) SDL_RenderGetClipRect(u->r, &c);
+    SDL_Rect c = clip_now(u), a = {q.x, q.y, q.w, q.h}, v;
     if (!SDL_IntersectRect(&a, &c, &v)) return 0;
     SDL_Rect screen = {0, 0, f->w, f->h};
     if (!SDL_IntersectRect(&v, &screen, &a)) return 0;

@@ -7,6 +7,7 @@
 #ifndef KIOSK_UI_DRAW_H
 #define KIOSK_UI_DRAW_H
 
+#include "damage.h"
 #include "ui.h"
 
 #include <stdint.h>
@@ -66,6 +67,7 @@ typedef struct tex_entry {
     int ink_top, ink_bot;   /* rows of ink, px from the top of the text box (may lie outside it) */
     int nlines, longest;    /* lines of the layout, characters (UTF-16 units) on its longest */
     unsigned long used;     /* frame number of last use */
+    uint64_t serial;        /* which entry this is, never reused: the display list names pixels by it */
 } tex_entry;
 
 typedef struct hit {
@@ -75,6 +77,8 @@ typedef struct hit {
 
 struct ui {
     SDL_Renderer *r;
+    draw_state d;           /* the frame's display list and the canvas it reaches (damage.h) */
+    uint64_t serial;        /* the last cache entry's */
     text_engine *te;
     char icon_dir[1024];
     char raster_dir[1024];  /* where SVG rasters are kept (raster.h); empty: nowhere */
@@ -134,11 +138,12 @@ int ui_qr(frame *f, const char *text, rect r);
 int ui_hit(frame *f, const char *id, rect r);
 void ui_emit(frame *f, int kind, const char *arg, float value);
 void ui_clip(frame *f, const rect *r);
+/* Clip to view, a region whose content is drawn moved up by scroll px: drawing the frame after
+ * a scroll can move the pixels there instead of drawing them again. ui_clip(f, NULL) ends it. */
+void ui_scroll_clip(frame *f, const rect *view, float scroll);
 const char *ui_tr(const frame *f, const char *msgid);
 
 /* Drop textures not used in the last frame once the cache is over its budget (once a frame). */
 void ui_cache_trim(ui *u);
-/* Set the renderer's draw colour to palette entry c of the frame. */
-void ui_set_color(frame *f, int c);
 
 #endif

@@ -225,7 +225,7 @@ void screen_categories(frame *f)
     int mine_h = st->can_book ? f->m.touch + pad : 0;
     int total = pad / 2 + line_h + pad / 2 + rows * (tile_h + pad) + mine_h + help_h + pad;
     float sc = ui_scroll_input(f, (float)(total - view.h));
-    ui_clip(f, &view);
+    ui_scroll_clip(f, &view, sc);
     int y0 = hh + pad / 2 - (int)sc;
     if (guide_w && ui_wide_button(f, "guide", (rect){f->w - pad - guide_w, y0, guide_w, line_h}, "guide",
                                   ui_tr(f, "Find help step by step"), COL_ACCENT) &&
@@ -497,7 +497,7 @@ void screen_detail(frame *f)
     detail_geom g = detail_layout(f);
     int total = detail_body(f, &g, 0, 0);
     float sc = ui_scroll_input(f, (float)(total + 2 * pad - view.h));
-    ui_clip(f, &view);
+    ui_scroll_clip(f, &view, sc);
     detail_body(f, &g, hh + pad - (int)sc, 1);
     ui_clip(f, NULL);
     ui_header(f, 1);

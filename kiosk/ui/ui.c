@@ -55,6 +55,7 @@ ui *ui_create(SDL_Renderer *r, text_engine *te, const char *data_dir, float px_p
     ui *u = calloc(1, sizeof *u);
     if (!u) { snprintf(err, errlen, "out of memory"); return NULL; }
     u->r = r;
+    u->d.r = r;
     u->te = te;
     u->mm_config = px_per_mm;
     u->pal = palette_std;
@@ -73,7 +74,25 @@ void ui_destroy(ui *u)
 {
     if (!u) return;
     ui_flush(u);
+    dl_free(&u->d);
     free(u);
+}
+
+void ui_set_canvas(ui *u, SDL_Renderer *r, SDL_Surface *canvas)
+{
+    u->r = u->d.r = r;
+    u->d.canvas = canvas;
+    dl_forget(&u->d);
+}
+
+_Static_assert((int)UI_DRAWN_FULL == DRAW_FULL && (int)UI_DRAWN_PART == DRAW_PARTIAL &&
+                   (int)UI_DRAWN_SCROLLED == DRAW_SCROLLED && (int)UI_DRAWN_NOTHING == DRAW_NOTHING &&
+                   (int)UI_DRAWN_KINDS == DRAW_KINDS,
+               "ui.h names damage.h's counts");
+
+void ui_draw_counts(const ui *u, long counts[UI_DRAWN_KINDS])
+{
+    for (int i = 0; i < UI_DRAWN_KINDS; i++) counts[i] = u->d.counts[i];
 }
 
 void ui_set_raster_dir(ui *u, const char *dir)
@@ -86,6 +105,7 @@ void ui_resize(ui *u, int w, int h)
     u->w = w;
     u->h = h;
     metrics(u);
+    dl_forget(&u->d);
 }
 
 int ui_find(const ui *u, const char *id, int *x, int *y)
@@ -169,13 +189,12 @@ static int run_frame(ui *u, const app_state *st, const ui_input *in, action *out
     frame f = {.u = u, .st = st, .in = in, .out = out, .max = max, .w = u->w, .h = u->h, .m = u->m};
     f.m.header_h = ui_header_height(&f);
     if (in->down) ui_emit(&f, ACT_TOUCH, NULL, 0);
-    ui_set_color(&f, COL_BG);
-    SDL_RenderSetClipRect(u->r, NULL);
-    if (!dry) SDL_RenderClear(u->r);
+    if (!dry) dl_begin(&u->d, u->w, u->h, u->pal[COL_BG]);
     assert(st->screen < SCREEN_COUNT);
     draw_screen[st->screen](&f);
     if (st->countdown > 0) screen_overlay_countdown(&f);
-    SDL_RenderSetClipRect(u->r, NULL);
+    dl_clip(&u->d, NULL);
+    if (!dry) dl_end(&u->d);
     u->dry = 0;
     return f.n;
 }

@@ -4,7 +4,9 @@
  * Right-to-left languages mirror the layout: screens are written in left-to-right coordinates
  * and every rectangle is flipped on its way to the renderer and the hit tests.
  *
- * Text and pictograms are cached as textures, so an unchanged frame costs a few blits.
+ * Text and pictograms are cached as textures, so an unchanged frame costs a few blits. A frame
+ * is recorded as a list of what it draws (damage.h) and reaches the renderer at its end: whole,
+ * or, on a canvas that keeps its pixels, only what differs from the last frame's list.
  */
 #ifndef KIOSK_UI_H
 #define KIOSK_UI_H
@@ -26,6 +28,21 @@ typedef input_gesture ui_input;
  */
 ui *ui_create(SDL_Renderer *r, text_engine *te, const char *data_dir, float px_per_mm, char *err, size_t errlen);
 void ui_destroy(ui *u);
+
+/*
+ * The surface the renderer draws into, when its pixels stay from one frame to the next (a
+ * software renderer made on it with SDL_CreateSoftwareRenderer): frames then draw only what
+ * changed, and a scrolled view moves the pixels it has and draws the strip that came into view.
+ * NULL (the default): every frame is drawn whole (an accelerated renderer's back buffer is lost
+ * at each present). r: the renderer to draw with from now on; when it is a new one, call
+ * ui_flush before destroying the old (the cached textures are the old one's).
+ */
+void ui_set_canvas(ui *u, SDL_Renderer *r, SDL_Surface *canvas);
+
+/* How many frames were drawn whole, in part (a box around what changed), scrolled (pixels
+ * moved, a strip drawn), or not at all (nothing changed), since the UI was created. */
+enum { UI_DRAWN_FULL, UI_DRAWN_PART, UI_DRAWN_SCROLLED, UI_DRAWN_NOTHING, UI_DRAWN_KINDS };
+void ui_draw_counts(const ui *u, long counts[UI_DRAWN_KINDS]);
 
 /* Keep SVG rasters in dir (on the state disk, raster.h) so later starts need not rasterise
  * them again; NULL or "" (the default) keeps none. */

@@ -208,8 +208,9 @@ float ui_scroll_input(frame *f, float max_scroll)
 
 int ui_scroll_begin(frame *f, int bottom)
 {
-    ui_clip(f, &(rect){0, f->m.header_h, f->w, bottom - f->m.header_h});
-    return f->m.header_h + f->m.pad / 2 - (int)f->st->scroll[f->st->screen];
+    float sc = f->st->scroll[f->st->screen];
+    ui_scroll_clip(f, &(rect){0, f->m.header_h, f->w, bottom - f->m.header_h}, sc);
+    return f->m.header_h + f->m.pad / 2 - (int)sc;
 }
 
 void ui_scroll_end(frame *f, int bottom, int top, int end)
@@ -312,7 +313,7 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
     if (base < f->m.touch) base = f->m.touch;
     long total = (long)nrows * base + rc->total_marked * mark_h;
     float sc = scroll ? ui_scroll_input(f, (float)(total + pad - view.h)) : 0;
-    ui_clip(f, &view);
+    ui_scroll_clip(f, &view, sc);
     int y = view.y - (int)sc;
     for (int i = 0; i < nrows; i++) {
         const store_offer_row *r = &rows[i];
