@@ -178,28 +178,37 @@ static void add_typos(struct store_search *ss, sbuf *b, const char *w)
  * The start of a word as FTS5 alternatives, appended to b: pre (the Arabic article, or "") and w
  * with anything after. A start longer than the index's prefix lengths (search_index.c: prefix='2 3
  * 4') costs FTS5 a merge of every matching word's documents before the first row is read, in each
- * of a keystroke's queries that holds it; when the vocabulary has few such words they are named
- * instead, which FTS5 reads lazily and no further than a query's limit: the same documents.
+ * of a keystroke's queries that holds it. So when the vocabulary (search_term: every word of the
+ * text columns) has no other word with its first four letters, those are the prefix, whose
+ * documents the index holds merged; else, when it has few words with the whole start, they are
+ * named, which FTS5 reads lazily and no further than a query's limit. The same documents.
  */
 #define SEARCH_PREFIX_WORDS 16
+#define SEARCH_PREFIX_SEEN 64
 static void add_prefix(struct store_search *ss, sbuf *b, const char *pre, const char *w)
 {
     char word[256], hi[256];
     UChar32 cp[8];
-    int len = snprintf(word, sizeof word, "%s%s", pre, w), named = 0;
-    if (len > 0 && (size_t)len + 5 <= sizeof hi && code_points(word, cp, NULL, 5) == 5) {
+    int off[8], len = snprintf(word, sizeof word, "%s%s", pre, w), named = 0, four = 0;
+    if (len > 0 && (size_t)len + 5 <= sizeof hi && code_points(word, cp, off, 5) == 5) {
         sbuf alt = {0};
         bind_range(ss->terms, word, (size_t)len, hi);
-        while (named <= SEARCH_PREFIX_WORDS && sqlite3_step(ss->terms) == SQLITE_ROW) {
+        while (named <= SEARCH_PREFIX_SEEN && sqlite3_step(ss->terms) == SQLITE_ROW) {
             const char *term = (const char *)sqlite3_column_text(ss->terms, 0);
             if (!term || strchr(term, '"')) {
-                named = SEARCH_PREFIX_WORDS + 1;
+                named = SEARCH_PREFIX_SEEN + 1;
                 break;
             }
-            store_sb_add(&alt, "%s\"%s\"", named++ ? " OR " : "", term);
+            if (named++ < SEARCH_PREFIX_WORDS) store_sb_add(&alt, "%s\"%s\"", named > 1 ? " OR " : "", term);
         }
         sqlite3_reset(ss->terms);
-        if (named > 0 && named <= SEARCH_PREFIX_WORDS && !alt.oom) store_sb_add(b, TEXT_COLS " : (%s)", alt.s);
+        if (named > 0 && named <= SEARCH_PREFIX_SEEN) {
+            bind_range(ss->terms, word, (size_t)off[4], hi);
+            while (four <= named && sqlite3_step(ss->terms) == SQLITE_ROW) four++;
+            sqlite3_reset(ss->terms);
+        }
+        if (named > 0 && four == named) store_sb_add(b, TEXT_COLS " : \"%.*s\"*", off[4], word);
+        else if (named > 0 && named <= SEARCH_PREFIX_WORDS && !alt.oom) store_sb_add(b, TEXT_COLS " : (%s)", alt.s);
         else named = 0;
         free(alt.s);
     }
