@@ -5,9 +5,9 @@
  * draw. Only the way to the pixels changes. With the software renderer on the window's
  * surface the pixels of the last frame are still there, so the new list is compared with the
  * last one: the same list draws nothing; the same commands but a few draws the box around those
- * that differ (cleared, then every command that touches it, clipped to it); a scrolled view
- * whose fixed parts are unchanged and whose content is the same, moved, has its rows of pixels
- * moved and only the strip that came into view drawn. Each shortcut is taken only when it gives
+ * that differ, or that came or went (cleared, then every command that touches it, clipped to
+ * it); a scrolled view whose fixed parts are unchanged and whose content is the same, moved,
+ * has its rows of pixels moved and only the strip that came into view drawn. Each shortcut is taken only when it gives
  * the pixels of the whole list: the argument is in the comments of scroll_fits and diff_box.
  * Anything else (an accelerated renderer, whose back buffer is lost at each present) draws the
  * whole list on a cleared frame, as every frame did before.
@@ -247,20 +247,36 @@ static int scroll_fits(const draw_list *p, const draw_list *l, SDL_Rect box[3], 
     return n;
 }
 
+static void add_reach(const draw_list *l, const draw_cmd *c, SDL_Rect *b)
+{
+    SDL_Rect e;
+    if (!reach(l, c, &e)) return;
+    if (SDL_RectEmpty(b)) *b = e;
+    else SDL_UnionRect(b, &e, b);
+}
+
 /*
- * The box around what differs between two lists of the same length, command by command: a
- * pixel outside it gets the same commands in the same order (one that differs reaches only
- * inside the box, in either frame). 0 when the lengths differ or the box would cut a scaled copy.
+ * The box around what differs between two lists: a pixel outside it gets the same commands in
+ * the same order. Lists of one length are compared command by command (one that differs reaches
+ * only inside the box, in either frame); otherwise what lies between their common start and
+ * common end (a notice that came or went: the commands before and after it are the same ones).
+ * 0 when the box would cut a scaled copy.
  */
 static int diff_box(const draw_list *p, const draw_list *l, SDL_Rect *box)
 {
-    if (p->n != l->n) return 0;
     SDL_Rect b = {0, 0, 0, 0};
-    for (int i = 0; i < l->n; i++) {
-        if (cmd_eq(&l->c[i], &p->c[i])) continue;
-        SDL_Rect e;
-        if (reach(l, &l->c[i], &e)) b = SDL_RectEmpty(&b) ? e : (SDL_UnionRect(&b, &e, &b), b);
-        if (reach(p, &p->c[i], &e)) b = SDL_RectEmpty(&b) ? e : (SDL_UnionRect(&b, &e, &b), b);
+    if (p->n == l->n) {
+        for (int i = 0; i < l->n; i++)
+            if (!cmd_eq(&l->c[i], &p->c[i])) {
+                add_reach(l, &l->c[i], &b);
+                add_reach(p, &p->c[i], &b);
+            }
+    } else {
+        int n = p->n < l->n ? p->n : l->n, head = 0, tail = 0;
+        while (head < n && cmd_eq(&l->c[head], &p->c[head])) head++;
+        while (tail < n - head && cmd_eq(&l->c[l->n - 1 - tail], &p->c[p->n - 1 - tail])) tail++;
+        for (int i = head; i < l->n - tail; i++) add_reach(l, &l->c[i], &b);
+        for (int i = head; i < p->n - tail; i++) add_reach(p, &p->c[i], &b);
     }
     if (cuts_scaled(l, &b)) return 0;
     *box = b;
