@@ -262,6 +262,40 @@ static int field_line(frame *f, text_opts o, const store_offer_row *rows, int nr
     return h;
 }
 
+/* The width of a row's name: a bookable offer's row gives part of it to its badge. */
+static int name_width(const frame *f, const store_offer_row *r, int w)
+{
+    if (!(r->bookable && f->st->can_book)) return w;
+    int bw = w / 3 < (int)(50 * f->m.mm) ? w / 3 : (int)(50 * f->m.mm);
+    return w - bw - f->m.pad / 2;
+}
+
+/*
+ * The texts of a row about to scroll into view, laid out and rendered ahead of it, one a frame
+ * (the first it lacks): a row coming in would otherwise shape and render its four texts in the
+ * frame it appears. Only the cache is touched; the frame draws the same.
+ */
+static int row_ahead(frame *f, const store_offer_row *r, const char *meta, text_opts no, text_opts po, text_opts so,
+                     text_opts mo, int w)
+{
+    ui *u = f->u;
+    long hits, misses, after;
+    ui_cache_stats(u, &hits, &misses);
+    int x = f->m.pad;
+    no.lang = r->name.lang;
+    po.lang = r->provider.lang;
+    so.lang = r->summary.lang;
+    ui_text(f, (rect){x, 0, name_width(f, r, w), 0}, r->name.text, &no, 0);
+    ui_cache_stats(u, &hits, &after);
+    if (after == misses) ui_text(f, (rect){x, 0, w, 0}, r->provider.text, &po, 0);
+    ui_cache_stats(u, &hits, &after);
+    if (after == misses) ui_text(f, (rect){x, 0, w, 0}, r->summary.text, &so, 0);
+    ui_cache_stats(u, &hits, &after);
+    if (after == misses) ui_text(f, (rect){x, 0, w, 0}, meta, &mo, 0);
+    ui_cache_stats(u, &hits, &after);
+    return after != misses;
+}
+
 /*
  * Offer rows in view, scrolled by the current screen's scroll: name, provider, summary and a
  * meta line (meta[i], or the town) per row, fallback marked. Tapping a row opens the offer.
@@ -314,16 +348,20 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
     long total = (long)nrows * base + rc->total_marked * mark_h;
     float sc = scroll ? ui_scroll_input(f, (float)(total + pad - view.h)) : 0;
     ui_scroll_clip(f, &view, sc);
-    int y = view.y - (int)sc;
+    int y = view.y - (int)sc, first = -1, next = nrows;
     for (int i = 0; i < nrows; i++) {
         const store_offer_row *r = &rows[i];
         int marked = r->name.fallback || r->summary.fallback;
         int row_h = base + (marked ? mark_h : 0);
-        if (y > view.y + view.h) break;
+        if (y > view.y + view.h) {
+            next = i;
+            break;
+        }
         if (y + row_h < view.y) {
             y += row_h;
             continue;
         }
+        if (first < 0) first = i;
         rect rr = {pad / 2, y, f->w - pad, row_h - pad / 4};
         char id[160];
         snprintf(id, sizeof id, "row:%d", i);
@@ -334,10 +372,10 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
         int yy = y + pad / 2;
         if (marked) yy += ui_fallback_mark(f, x, yy, w, 1) + pad / 4;
         no.lang = r->name.lang;
-        int nw = w;
-        if (r->bookable && st->can_book) {
+        int nw = name_width(f, r, w);
+        if (nw < w) {
             /* what can be booked here says so where the eye starts: a calendar and the words */
-            int bw = w / 3 < (int)(50 * f->m.mm) ? w / 3 : (int)(50 * f->m.mm);
+            int bw = w - nw - pad / 2;
             int bh = name_line > tag_line ? name_line : tag_line;
             rect b = {x + w - bw, yy, bw, bh};
             ui_fill(f, b, COL_ACCENT);
@@ -347,7 +385,6 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
             bo.max_lines = 1;
             ui_text(f, (rect){b.x + side + pad / 2, b.y + (bh - tag_line) / 2, bw - side - pad * 3 / 4, tag_line},
                     ui_tr(f, "Book an appointment"), &bo, 1);
-            nw = w - bw - pad / 2;
         }
         ui_text(f, (rect){x, yy + name_head, nw, name_line - name_head}, r->name.text, &no, 1);
         yy += name_line;
@@ -360,6 +397,12 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
         y += row_h;
     }
     ui_clip(f, NULL);
+    /* the rows next to the view, below and above, ready before they scroll in (once a frame) */
+    if (scroll && !f->u->dry) {
+        int w = f->w - 2 * pad;
+        if (next >= nrows || !row_ahead(f, &rows[next], meta ? meta[next] : rows[next].town, no, po, so, mo, w))
+            if (first > 0) row_ahead(f, &rows[first - 1], meta ? meta[first - 1] : rows[first - 1].town, no, po, so, mo, w);
+    }
 }
 
 /* Long lines are hard to follow: text columns stop at about 26 cm on wide screens. */
