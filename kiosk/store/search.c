@@ -415,10 +415,25 @@ static int count_total(struct store_search *ss, const char *expr, int *offers, i
     return rc;
 }
 
+/*
+ * The documents a delta re-indexed are in search_new, a small FTS table of the same columns beside
+ * the main one (search_index.c); a query reads both. Their offers have numbers above every offer
+ * of the main table, so the main table's rows and then search_new's are in offer number order.
+ * Content from before search_new has the main table alone.
+ */
+#define SEARCH_NEW_RANK "kiosk_rank(search_new, 10.0, 6.0, 3.0, 1.5, 4.0, 0.5, 2.0, 2.0, 0.0)"
+#define RANKED_SQL(rows) "SELECT d.oid FROM (" rows ") LEFT JOIN search_doc d ON d.id=(r >> 5)" \
+    " ORDER BY k * (CASE WHEN (r & 31)=?2 THEN 1.2 ELSE 1.0 END)"
+#define RANKED_MAIN "SELECT rowid AS r, " SEARCH_RANK " AS k FROM search WHERE search MATCH ?1 LIMIT ?3"
+#define RANKED_NEW "SELECT rowid AS r, " SEARCH_NEW_RANK " AS k FROM search_new WHERE search_new MATCH ?1 LIMIT ?3"
+#define ROWIDS_MAIN "SELECT rowid FROM search WHERE search MATCH ?1"
+#define ROWIDS_NEW " UNION ALL SELECT rowid FROM search_new WHERE search_new MATCH ?1"
+
 static int search_ready(store *s)
 {
     if (s->search) return s->search->has_index;
     char err[200];
+    int side = store_single_int(s->db, "SELECT count(*) FROM sqlite_schema WHERE name='search_new'") == 1;
     struct store_search *ss = s->search = calloc(1, sizeof *s->search);
     if (!ss) return 0;
     ss->folder = store_folder_open(err, sizeof err);
@@ -428,12 +443,12 @@ static int search_ready(store *s)
         ss->folder && ss->stop && register_rank(s->db) == 0 &&
         sqlite3_prepare_v2(s->db, "SELECT term FROM search_term WHERE term >= ?1 AND term < ?2", -1, &ss->terms, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(s->db,
-                           "SELECT d.oid FROM (SELECT rowid AS r, " SEARCH_RANK " AS k FROM search WHERE search MATCH ?1 LIMIT ?3)"
-                           " LEFT JOIN search_doc d ON d.id=(r >> 5) ORDER BY k * (CASE WHEN (r & 31)=?2 THEN 1.2 ELSE 1.0 END)",
+                           side ? RANKED_SQL("SELECT * FROM (" RANKED_MAIN ") UNION ALL SELECT * FROM (" RANKED_NEW ")")
+                                : RANKED_SQL(RANKED_MAIN),
                            -1, &ss->ranked, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(s->db, "SELECT oid FROM search_doc WHERE id=?1", -1, &ss->oid, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(s->db, "SELECT rowid FROM search WHERE search MATCH ?1 LIMIT ?2", -1, &ss->rowids, NULL) ==
-            SQLITE_OK &&
+        sqlite3_prepare_v2(s->db, side ? ROWIDS_MAIN ROWIDS_NEW " LIMIT ?2" : ROWIDS_MAIN " LIMIT ?2", -1, &ss->rowids,
+                           NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &ss->version, NULL) == SQLITE_OK &&
         load_numbers(s->db, ss) == 0;
     return ss->has_index;

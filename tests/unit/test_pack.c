@@ -520,6 +520,7 @@ TEST(payload_shape)
     shaped("column", "ALTER TABLE service ADD COLUMN extra TEXT", 8, PACK_ERR_SCHEMA, "service");
     shaped("dropped", "DROP TABLE intake_match", 8, PACK_ERR_SCHEMA, "intake_match");
     shaped("nosearch", "DROP TABLE search_doc", 8, PACK_ERR_SCHEMA, "search_doc");
+    shaped("noside", "DROP TABLE search_new", 8, PACK_ERR_SCHEMA, "missing or different table search_new");
     /* the real thing still installs */
     CHECK(install(DIR "/v4.kpack", 3, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 4, "v4: %s", err);
     /* a delta that changes a table this kiosk does not have, or the search index */
@@ -871,6 +872,69 @@ TEST(delta_in_place)
     /* a copy of the database (what installation did before) writes all of it */
     CHECK(w0 >= 0 && (w1 - w0) * 10 < (long long)db_st.st_size, "a 1 %% delta writes %lld bytes, under a tenth of the %lld-byte database",
           w1 - w0, (long long)db_st.st_size);
+}
+
+/* A delta's re-indexed documents go to the small side index (search_new), not the main one: an
+ * offer renamed by a delta is found by its new name and by a word start of it, no longer by its
+ * old name, and a full re-index folds the side index back into the main one. */
+#define SIDE1 DIR "/side1.db"
+#define SIDE2 DIR "/side2.db"
+TEST(delta_search_side)
+{
+    char err[1024], main_docs[32], now[32];
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm " LIVE ".prev && cp " DIR "/s1.db " SIDE1 " && sqlite3 " SIDE1
+       " \"UPDATE service_i18n SET name='Wombatstube' WHERE service_id='offer-100' AND lang='de'\"");
+    CHECK(store_search_index(SIDE1, err, sizeof err) == 0, "index: %s", err);
+    sh("cp " SIDE1 " " SIDE2 " && sqlite3 " SIDE2 " \"UPDATE meta SET value='2' WHERE key='content_version';"
+       "UPDATE service_i18n SET name='Quokkahaus' WHERE service_id='offer-100' AND lang='de'\"");
+    CHECK(pack_sign(SIDE1, "content/keys/demo.secret", 30, DIR "/side1.kpack", err, sizeof err) == 0 &&
+              pack_sign_delta(SIDE1, SIDE2, "content/keys/demo.secret", 30, DIR "/side12.kpack", err, sizeof err) == 0,
+          "sign: %s", err);
+    CHECK(install_at(DIR "/side1.kpack", LIVE, err, sizeof err) == PACK_OK, "full: %s", err);
+    query_text(LIVE, "SELECT count(*) FROM search_docsize", main_docs, sizeof main_docs);
+    CHECK(install_at(DIR "/side12.kpack", LIVE, err, sizeof err) == PACK_OK && installed(LIVE) == 2, "delta: %s", err);
+    query_text(LIVE, "SELECT count(*) FROM search_new_docsize", now, sizeof now);
+    CHECK(!strcmp(now, "17"), "the offer's 16 documents and its shared one are in the side index (%s)", now);
+    query_text(LIVE, "SELECT count(*) FROM search_docsize", now, sizeof now);
+    CHECK(!strcmp(now, main_docs), "the main index is left as it was (%s documents, %s before)", now, main_docs);
+    const char *de[] = {"de"};
+    const char *words[] = {"quokkahaus", "quokka"};
+    for (int pass = 0; pass < 2; pass++) {
+        store *s = NULL;
+        CHECK(store_open(&s, LIVE, err, sizeof err) == 0, "open: %s", err);
+        for (int w = 0; w < 2; w++) {
+            store_offer_row *r = NULL;
+            int n = 0;
+            CHECK(s && store_search(s, words[w], de, 1, 10, &r, &n) == 0 && n >= 1 && !strcmp(r[0].id, "offer-100"),
+                  "pass %d: \"%s\" finds the renamed offer first (%d rows)", pass, words[w], n);
+            store_offer_rows_free(r, n);
+        }
+        store_offer_row *r = NULL;
+        int n = 0;
+        CHECK(s && store_search(s, "wombatstube", de, 1, 10, &r, &n) == 0 && n == 0,
+              "pass %d: the old name finds nothing (%d rows)", pass, n);
+        store_offer_rows_free(r, n);
+        store_close(s);
+        if (pass == 1) break;
+        /* a full re-index (what every full pack brings) leaves the side index empty */
+        CHECK(store_search_index(LIVE, err, sizeof err) == 0, "re-index: %s", err);
+        query_text(LIVE, "SELECT count(*) FROM search_new_docsize", now, sizeof now);
+        CHECK(!strcmp(now, "0"), "after a full re-index the side index is empty (%s)", now);
+    }
+    CHECK(integrity_ok(LIVE), "database intact");
+    /* content installed from a pack made before search_new: the delta starts the table */
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm && cp " SIDE1 " " LIVE " && sqlite3 " LIVE
+       " \"PRAGMA journal_mode=WAL; DROP TABLE search_new\" > /dev/null");
+    CHECK(install_at(DIR "/side12.kpack", LIVE, err, sizeof err) == PACK_OK && installed(LIVE) == 2, "delta: %s", err);
+    query_text(LIVE, "SELECT count(*) FROM search_new_docsize", now, sizeof now);
+    store *s = NULL;
+    store_offer_row *r = NULL;
+    int n = 0;
+    CHECK(!strcmp(now, "17") && store_open(&s, LIVE, err, sizeof err) == 0 &&
+              store_search(s, "quokkahaus", de, 1, 10, &r, &n) == 0 && n >= 1 && !strcmp(r[0].id, "offer-100"),
+          "on content without search_new the delta starts it (%s documents) and search finds the new name (%d rows)", now, n);
+    store_offer_rows_free(r, n);
+    store_close(s);
 }
 
 /* A delta whose changes conflict with the installed content rolls back whole. */
@@ -1300,6 +1364,7 @@ int main(int argc, char **argv)
     RUN(publication_pin);
     RUN(delta_size);
     RUN(delta_in_place);
+    RUN(delta_search_side);
     RUN(delta_in_place_conflict);
     RUN(delta_disk_full);
     RUN(stage_disk_reserve);
