@@ -419,7 +419,9 @@ static int count_total(struct store_search *ss, const char *expr, int *offers, i
  * The documents a delta re-indexed are in search_new, a small FTS table of the same columns beside
  * the main one (search_index.c); a query reads both. Their offers have numbers above every offer
  * of the main table, so the main table's rows and then search_new's are in offer number order.
- * Content from before search_new has the main table alone.
+ * It is read only when it holds documents (after a full pack it holds none: an empty side query
+ * cost 0.1 M instructions a keystroke), decided once, like load_numbers: the kiosk opens its store
+ * afresh after new content.
  */
 #define SEARCH_NEW_RANK "kiosk_rank(search_new, 10.0, 6.0, 3.0, 1.5, 4.0, 0.5, 2.0, 2.0, 0.0)"
 #define RANKED_SQL(rows) "SELECT d.oid FROM (" rows ") LEFT JOIN search_doc d ON d.id=(r >> 5)" \
@@ -433,7 +435,8 @@ static int search_ready(store *s)
 {
     if (s->search) return s->search->has_index;
     char err[200];
-    int side = store_single_int(s->db, "SELECT count(*) FROM sqlite_schema WHERE name='search_new'") == 1;
+    /* -1 for content from before search_new */
+    int side = store_single_int(s->db, "SELECT EXISTS(SELECT 1 FROM search_new_docsize)") == 1;
     struct store_search *ss = s->search = calloc(1, sizeof *s->search);
     if (!ss) return 0;
     ss->folder = store_folder_open(err, sizeof err);
