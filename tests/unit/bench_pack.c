@@ -76,11 +76,11 @@ int main(int argc, char **argv)
     snprintf(wal, sizeof wal, "%s-wal", argv[3]);
     long long frames = stat(wal, &sb) == 0 && sb.st_size > 32 ? ((long long)sb.st_size - 32) / (4096 + 24) : 0;
     int settled = pack_settle(argv[3]);
-    double t2 = now_ms();
+    double t2 = now_ms(), c2 = cpu_ms();
     long long w2 = procio_written();
-    printf("%s: apply_ms=%.1f cpu_ms=%.0f written_bytes=%lld wal_pages=%lld settle_ms=%.1f settle_written_bytes=%lld%s"
+    printf("%s: apply_ms=%.1f cpu_ms=%.0f written_bytes=%lld wal_pages=%lld settle_ms=%.1f settle_cpu_ms=%.0f settle_written_bytes=%lld%s"
            " payload_bytes=%lld written_per_payload=%.2f%s\n",
-           argv[4], t1 - t0, c1 - c0, w1 - w0, frames, t2 - t1, w2 - w1, settled ? " (settle failed)" : "",
+           argv[4], t1 - t0, c1 - c0, w1 - w0, frames, t2 - t1, c2 - c1, w2 - w1, settled ? " (settle failed)" : "",
            (long long)m.payload_size, m.payload_size > 0 ? (double)(w2 - w0) / (double)m.payload_size : 0.0,
            m.compression[0] ? " (zstd)" : "");
     return 0;
