@@ -203,7 +203,8 @@ void text_engine_close(text_engine *te)
     free(te->metrics);
     for (int i = 0; i < te->ndirs; i++) free(te->dirs[i]);
     free(te->chains);
-    if (te->brk) ubrk_close(te->brk);
+    for (int i = 0; i < TEXT_BRK_KEEP; i++)
+        if (te->brk[i].bi) ubrk_close(te->brk[i].bi);
     hb_buffer_destroy(te->buf);
     free(te);
 }

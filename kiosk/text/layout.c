@@ -83,13 +83,16 @@ static int is_space16(UChar c)
 static UBreakIterator *breaker(text_engine *te, const char *lang)
 {
     const char *l = lang && *lang ? lang : "en";
-    if (te->brk && strcmp(te->brk_lang, l) == 0) return te->brk;
-    if (te->brk) ubrk_close(te->brk);
+    for (int i = 0; i < TEXT_BRK_KEEP; i++)
+        if (te->brk[i].bi && strcmp(te->brk[i].lang, l) == 0) return te->brk[i].bi;
+    struct text_brk *b = &te->brk[te->brk_next];
+    te->brk_next = (te->brk_next + 1) % TEXT_BRK_KEEP;
+    if (b->bi) ubrk_close(b->bi);
     UErrorCode e = U_ZERO_ERROR;
-    te->brk = ubrk_open(UBRK_LINE, l, NULL, 0, &e);
-    if (U_FAILURE(e)) { te->brk = NULL; return NULL; }
-    snprintf(te->brk_lang, sizeof te->brk_lang, "%s", l);
-    return te->brk;
+    b->bi = ubrk_open(UBRK_LINE, l, NULL, 0, &e);
+    if (U_FAILURE(e)) { b->bi = NULL; return NULL; }
+    snprintf(b->lang, sizeof b->lang, "%s", l);
+    return b->bi;
 }
 
 typedef struct builder {

@@ -43,6 +43,8 @@ typedef struct glyph_bm {
     int used;
 } glyph_bm;
 
+#define TEXT_BRK_KEEP 20
+
 struct text_engine {
     FT_Library ft;
     char *dirs[MAX_DIRS];
@@ -59,8 +61,13 @@ struct text_engine {
     int nfonts;
     glyph_bm *glyphs;    /* open-addressing hash */
     int glyph_cap, glyph_count;
-    UBreakIterator *brk;
-    char brk_lang[16];
+    /* line breakers by language, kept: the language screen lays out every offered language
+     * in turn, and opening one costs about 60,000 instructions */
+    struct text_brk {
+        UBreakIterator *bi;
+        char lang[16];
+    } brk[TEXT_BRK_KEEP];
+    int brk_next; /* the slot a new language takes when all are used */
     hb_buffer_t *buf;
     char err[256];
 };
