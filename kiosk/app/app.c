@@ -6,6 +6,7 @@
 #include "booking/slots.h"
 
 #include "pack/install.h"
+#include "platform/fmt.h"
 #include "platform/log.h"
 #include "platform/input.h"
 #include "platform/job.h"
@@ -236,9 +237,10 @@ static const i18n_catalog *catalog_of(app *a, const char *code)
 {
     int i = lang_index(code);
     if (i >= 0 && !a->catalogs[i]) {
-        char path[1200], err[512];
-        snprintf(path, sizeof path, "%s/translations/%s.po", a->cfg.data_dir, code);
-        if (i18n_catalog_load(&a->catalogs[i], path, code, err, sizeof err) != 0)
+        char path[sizeof a->cfg.data_dir + 32], err[512];
+        if (fmt_fit(path, sizeof path, "%s/translations/%s.po", a->cfg.data_dir, code) != 0)
+            log_msg("i18n", "UI strings for %s unavailable, showing English: the data_dir path is too long", code);
+        else if (i18n_catalog_load(&a->catalogs[i], path, code, err, sizeof err) != 0)
             log_msg("i18n", "UI strings for %s unavailable, showing English: %s", code, err);
     }
     return i >= 0 ? a->catalogs[i] : NULL;
@@ -367,11 +369,9 @@ int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
     /* espeak-ng starts on first use, on the speech worker: loading its data would double the
      * time to the first frame. Its voices all speak at this rate. */
     a->speech_rate = SPEECH_RATE;
-    char state[1100];
-    snprintf(state, sizeof state, "%s", cfg->state_path);
     char lerr[512];
     /* without its own database the kiosk still shows content; it only forgets lockouts and times */
-    if (local_open(&a->loc, state, lerr, sizeof lerr) != 0) log_msg("state", "%s", lerr);
+    if (local_open(&a->loc, cfg->state_path, lerr, sizeof lerr) != 0) log_msg("state", "%s", lerr);
     a->trust = cfg->trust;
     load_languages(a);
     app_book_open(a);

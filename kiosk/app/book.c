@@ -9,12 +9,14 @@
  */
 #include "app_priv.h"
 
+#include "platform/fmt.h"
 #include "platform/log.h"
 #include "platform/secret.h"
 #include "platform/wallclock.h"
 #include "text/text.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -428,19 +430,20 @@ static void got_code(app *a, const booking_result *r)
  * Where the staff export goes: a stick mounted under the media directory (a directory on another
  * file system than its parent), else a directory there that holds files. An empty directory is
  * likely a mount point with no stick in it: writing there would fill the kiosk's own disk.
+ * 0 with the directory in out, -1 when there is none, -2 when the one found is too long for out.
  */
 static int export_dir(const char *media, char *out, size_t len)
 {
+    int too_long = 0;
     struct stat top;
     if (stat(media, &top) != 0) return -1;
     struct dirent **names = NULL;
     int n = scandir(media, &names, NULL, alphasort), found = 0;
     for (int pass = 0; pass < 2 && !found; pass++)
         for (int i = 0; i < n && !found; i++) {
-            char path[1300];
+            char path[sizeof ((app_config *)0)->media_dir + NAME_MAX + 1];
             struct stat st;
-            if (names[i]->d_name[0] == '.') continue;
-            snprintf(path, sizeof path, "%s/%s", media, names[i]->d_name);
+            if (names[i]->d_name[0] == '.' || fmt_fit(path, sizeof path, "%s/%s", media, names[i]->d_name) != 0) continue;
             if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode) || access(path, W_OK) != 0) continue;
             if (pass == 0) found = st.st_dev != top.st_dev;
             else {
@@ -450,23 +453,31 @@ static int export_dir(const char *media, char *out, size_t len)
                     found = e->d_name[0] != '.';
                 if (d) closedir(d);
             }
-            if (found && strlen(path) >= len) found = 0;
-            if (found) memcpy(out, path, strlen(path) + 1);
+            if (found && fmt_fit(out, len, "%s", path) != 0) {
+                found = 0;
+                too_long = 1;
+            }
         }
     for (int i = 0; i < n; i++) free(names[i]);
     free(names);
-    return found ? 0 : -1;
+    return found ? 0 : too_long ? -2 : -1;
 }
 
 void app_book_staff(app *a, int export)
 {
     app_state *s = &a->s;
-    char today[11], dir[400] = "";
-    int minute;
+    char today[11], dir[BOOKING_EXPORT_DIR_MAX] = "";
+    int minute, where = 0;
     s->nstaff_list = 0;
     if (!a->booker || slots_local_time(wallclock_now(), a->zone, today, &minute) != 0) return;
-    if (export && export_dir(a->cfg.media_dir, dir, sizeof dir) != 0) {
-        snprintf(s->staff_msg, sizeof s->staff_msg, "%s", T(a, "No USB stick to write to. Insert one and try again."));
+    if (export && (where = export_dir(a->cfg.media_dir, dir, sizeof dir)) != 0) {
+        if (where == -1) {
+            snprintf(s->staff_msg, sizeof s->staff_msg, "%s", T(a, "No USB stick to write to. Insert one and try again."));
+        } else {
+            snprintf(s->staff_msg, sizeof s->staff_msg, "%s %s", T(a, "The bookings could not be written:"),
+                     T(a, booking_strerror(BOOKING_ERR_EXPORT)));
+            log_msg("booking", "export: the stick's folder is longer than %d bytes", BOOKING_EXPORT_DIR_MAX - 1);
+        }
         export = 0;
     }
     if (booking_worker_staff(a->booker, a->gen, today, export ? dir : NULL) == 0) s->staff_exporting = 1;

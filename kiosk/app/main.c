@@ -5,6 +5,7 @@
  */
 #include "app/app.h"
 #include "app/kiosk.h"
+#include "platform/fmt.h"
 #include "platform/img_dl.h"
 #include "platform/log.h"
 #include "platform/rotate.h"
@@ -262,8 +263,12 @@ int main(int argc, char **argv)
                 return 1;
             }
             i++;
-        } else if (!strcmp(o, "--content") && v) snprintf(cfg.content, sizeof cfg.content, "%s", argv[++i]);
-        else if (!strcmp(o, "--data") && v) snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", argv[++i]);
+        } else if ((!strcmp(o, "--content") || !strcmp(o, "--data")) && v) {
+            if (app_config_set(&cfg, o[2] == 'c' ? "content" : "data_dir", argv[++i], err, sizeof err) != 0) {
+                fprintf(stderr, "kiosk: %s %s\n", o, err);
+                return 2;
+            }
+        }
         else if (!strcmp(o, "--lang") && v) lang = argv[++i];
         else if (!strcmp(o, "--size") && v) { if (sscanf(argv[++i], "%dx%d", &w, &h) != 2) { usage(); return 2; } }
         else if ((!strcmp(o, "--idle") || !strcmp(o, "--px-per-mm")) && v) {
@@ -277,9 +282,13 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--first-frame")) first_frame = 1;
         else { usage(); return 2; }
     }
-    if (!cfg.state_path[0] && cfg.content[0]) snprintf(cfg.state_path, sizeof cfg.state_path, "%.1000s.local", cfg.content);
-    if (!cfg.content[0] &&
-        snprintf(cfg.content, sizeof cfg.content, "%s/build/content/demo.db", cfg.data_dir) >= (int)sizeof cfg.content) {
+    if (!cfg.state_path[0] && cfg.content[0] &&
+        fmt_fit(cfg.state_path, sizeof cfg.state_path, "%s.local", cfg.content) != 0) {
+        /* a state database cut short would be another file, maybe someone else's */
+        fprintf(stderr, "kiosk: the content path is too long for the state database beside it; set state = in the config\n");
+        return 2;
+    }
+    if (!cfg.content[0] && fmt_fit(cfg.content, sizeof cfg.content, "%s/build/content/demo.db", cfg.data_dir) != 0) {
         fprintf(stderr, "kiosk: data directory path too long\n");
         return 2;
     }
@@ -336,9 +345,10 @@ int main(int argc, char **argv)
     }
     if (!headless) SDL_ShowCursor(SDL_DISABLE);
     int rc = 1;
-    char fonts[1200];
-    snprintf(fonts, sizeof fonts, "%s/fonts/fallback.ini", cfg.data_dir);
-    if (text_engine_open(&k.te, fonts, err, sizeof err) != 0) {
+    char fonts[sizeof cfg.data_dir + 32];
+    if (fmt_fit(fonts, sizeof fonts, "%s/fonts/fallback.ini", cfg.data_dir) != 0) {
+        fprintf(stderr, "kiosk: data directory path too long\n");
+    } else if (text_engine_open(&k.te, fonts, err, sizeof err) != 0) {
         fprintf(stderr, "kiosk: fonts: %s\n", err);
     } else if (app_open(&k.a, &cfg, err, sizeof err) != 0) {
         fprintf(stderr, "kiosk: %s\n", err);
@@ -351,11 +361,12 @@ int main(int argc, char **argv)
         ui_set_canvas(k.u, k.r, k.target ? NULL : k.canvas);
         /* pictogram rasters beside the state database: rasterised on the first start only */
         if (cfg.state_path[0]) {
-            char rd[1200];
+            char rd[sizeof cfg.state_path + 16];
             const char *slash = strrchr(cfg.state_path, '/');
-            if (!slash) snprintf(rd, sizeof rd, "rasters");
-            else snprintf(rd, sizeof rd, "%.*s/rasters", (int)(slash - cfg.state_path), cfg.state_path);
-            ui_set_raster_dir(k.u, rd);
+            int len = slash ? (int)(slash - cfg.state_path) : 1;
+            /* without it every start rasterises the pictograms again: slower, not wrong */
+            if (fmt_fit(rd, sizeof rd, "%.*s/rasters", len, slash ? cfg.state_path : ".") != 0 || ui_set_raster_dir(k.u, rd) != 0)
+                log_msg("ui", "the state path is too long for a rasters folder beside it; none kept");
         }
         k.sounds = cfg.sounds;
         int rate = app_audio_rate(k.a);

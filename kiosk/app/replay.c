@@ -4,8 +4,10 @@
  * bench commands print figures. Tests and `make bench` drive the firmware only through this.
  */
 #include "app/kiosk.h"
+#include "platform/fmt.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -63,8 +65,11 @@ static int write_png(const char *path, const SDL_Surface *s)
 
 static int save_shot(kiosk *k, const char *name)
 {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s.png", k->shots ? k->shots : ".", name);
+    char path[PATH_MAX]; /* the longest path open() takes */
+    if (fmt_fit(path, sizeof path, "%s/%s.png", k->shots ? k->shots : ".", name) != 0) {
+        fprintf(stderr, "kiosk: shot %.64s: the --shots path is too long\n", name);
+        return -1;
+    }
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, k->w, k->h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s) return -1;
     ui_input none = {0};

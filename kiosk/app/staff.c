@@ -176,8 +176,8 @@ static void staff_refresh(app *a)
 typedef struct check_job {
     job base;
     int index;
-    char pack_path[1100];
-    char content_path[1024];
+    char *pack_path;             /* as found on the stick: no fixed size cuts a deep path short */
+    char content_path[sizeof ((app_config *)0)->content];
     pack_trust trust;
     pack_policy pol;
     pack_staged sg;              /* the staged copy and the install lock: this job's until the app takes them */
@@ -209,6 +209,7 @@ static void check_destroy(job *base)
 {
     check_job *j = (check_job *)base;
     pack_unstage(&j->sg);
+    free(j->pack_path);
     free(j);
 }
 
@@ -227,7 +228,10 @@ static int staff_check(app *a, int i)
     j->base.run = check_run;
     j->base.destroy = check_destroy;
     j->index = i;
-    snprintf(j->pack_path, sizeof j->pack_path, "%s", a->pack_paths[i]);
+    if (!(j->pack_path = strdup(a->pack_paths[i]))) {
+        check_destroy(&j->base);
+        return 0;
+    }
     snprintf(j->content_path, sizeof j->content_path, "%s", a->cfg.content);
     j->trust = a->trust;
     j->pol.installed_version = installed_version(a);

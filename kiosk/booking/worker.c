@@ -22,7 +22,7 @@ typedef struct bjob {
     /* as large as booking_make accepts: a cut-short id is another offer, cut text broken UTF-8 */
     char offer_id[sizeof ((booking_info *)0)->offer_id], title[BOOKING_MAX_TEXT + 1], location[BOOKING_MAX_TEXT + 1];
     char code[16], name[BOOKING_MAX_NAME + 1], phone[BOOKING_MAX_PHONE + 1];
-    char day[16], dir[400], place[sizeof ((booking_slot *)0)->place_id];
+    char day[16], dir[BOOKING_EXPORT_DIR_MAX], place[sizeof ((booking_slot *)0)->place_id];
     booking_request req;
     store_schedule *sched;
     int nsched;

@@ -46,6 +46,8 @@ int booking_worker_book(booking_worker *w, unsigned gen, const booking_request *
 int booking_worker_lookup(booking_worker *w, unsigned gen, const char *code);
 int booking_worker_cancel(booking_worker *w, unsigned gen, const char *code);
 
+/* The longest directory booking_worker_staff writes to, its NUL included. */
+#define BOOKING_EXPORT_DIR_MAX 400
 /*
  * Staff: list the bookings of local day "YYYY-MM-DD"; with dir (not NULL or ""), also write every
  * booking this kiosk holds to dir/bookings-DAY.ics and dir/bookings-DAY.csv (each complete or

@@ -8,6 +8,7 @@
 #include "store/local.h"
 
 #include "platform/curl_dl.h"
+#include "platform/fmt.h"
 #include "platform/storage.h"
 #include <errno.h>
 #include <pthread.h>
@@ -197,8 +198,8 @@ static int64_t free_bytes(const char *dir, uint64_t *dev)
 static int check_room(const sync_config *c, const pack_index_entry *e, int64_t have, char *err, size_t errlen)
 {
     int64_t reserve = c->reserve_bytes > 0 ? c->reserve_bytes : SYNC_RESERVE_DEFAULT;
-    char cdir[1024];
-    snprintf(cdir, sizeof cdir, "%s", c->content_path);
+    char cdir[sizeof c->content_path];
+    memcpy(cdir, c->content_path, sizeof cdir);
     char *slash = strrchr(cdir, '/');
     if (slash) *slash = 0;
     else snprintf(cdir, sizeof cdir, ".");
@@ -221,7 +222,7 @@ static int fetch_step(const sync_config *c, const pack_index_entry *e, char *par
                       char *err, size_t errlen)
 {
     const char *base = strrchr(e->file, '/');
-    if (snprintf(part, partlen, "%s/%s.part", c->work_dir, base ? base + 1 : e->file) >= (int)partlen) {
+    if (fmt_fit(part, partlen, "%s/%s.part", c->work_dir, base ? base + 1 : e->file) != 0) {
         snprintf(err, errlen, "download path too long");
         return PACK_ERR_IO;
     }
@@ -234,8 +235,11 @@ static int fetch_step(const sync_config *c, const pack_index_entry *e, char *par
     int64_t have = stat(part, &sb) == 0 && (int64_t)sb.st_size <= e->size ? (int64_t)sb.st_size : 0;
     int rc = check_room(c, e, have, err, errlen);
     if (rc != PACK_OK) return rc;
-    char url[1024];
-    snprintf(url, sizeof url, "%s%s", c->url, e->file);
+    char url[sizeof c->url + sizeof e->file];
+    if (fmt_fit(url, sizeof url, "%s%s", c->url, e->file) != 0) {
+        snprintf(err, errlen, "%.200s: download address too long", e->file);
+        return PACK_ERR_IO;
+    }
     if (fetch(c, url, part, 1, e->size, NULL, NULL, bytes, &rc, err, errlen) != 0) {
         if (rc == PACK_ERR_TOO_BIG) /* named by its file: the message goes to staff */
             snprintf(err, errlen, "%.255s: the server sent more than the %lld bytes listed; download stopped", e->file,
@@ -267,16 +271,20 @@ int sync_once(const sync_config *c, sync_status *st)
     char err[1024] = "";
     if (local_open(&loc, c->state_path, err, sizeof err) != 0) loc = NULL;
     int64_t newest = local_get_int(loc, "newest_manifest_time", 0);
-    char index_path[1100], part[1600], etag_path[1100], etag[128] = "", new_etag[128] = "", url[1024];
-    snprintf(index_path, sizeof index_path, "%s/index.kpack", c->work_dir);
-    snprintf(etag_path, sizeof etag_path, "%s/index.etag", c->work_dir);
-    snprintf(url, sizeof url, "%sindex.kpack", c->url);
-    struct stat sb;
-    if (stat(index_path, &sb) == 0) read_text(etag_path, etag, sizeof etag);
-    snprintf(part, sizeof part, "%s.part", index_path);
+    /* part: an index's, then each listed file's (a name of at most sizeof file bytes) */
+    char index_path[sizeof c->work_dir + 16], part[sizeof c->work_dir + sizeof ((pack_index_entry *)0)->file + 8],
+        etag_path[sizeof c->work_dir + 16], etag[128] = "", new_etag[128] = "", url[sizeof c->url + 16];
     int64_t bytes = 0;
-    int icode = PACK_ERR_IO;
-    int rc = fetch(c, url, part, 0, SYNC_INDEX_MAX, etag, new_etag, &bytes, &icode, err, sizeof err);
+    int icode = PACK_ERR_IO, rc = -1;
+    if (fmt_fit(index_path, sizeof index_path, "%s/index.kpack", c->work_dir) ||
+        fmt_fit(etag_path, sizeof etag_path, "%s/index.etag", c->work_dir) ||
+        fmt_fit(part, sizeof part, "%s.part", index_path) || fmt_fit(url, sizeof url, "%sindex.kpack", c->url)) {
+        snprintf(err, sizeof err, "%s", "the work folder or the address is too long");
+    } else {
+        struct stat sb;
+        if (stat(index_path, &sb) == 0) read_text(etag_path, etag, sizeof etag);
+        rc = fetch(c, url, part, 0, SYNC_INDEX_MAX, etag, new_etag, &bytes, &icode, err, sizeof err);
+    }
     int ok = 0;
     if (rc == 0) {
         rename(part, index_path);
@@ -392,7 +400,7 @@ static void report_health(sync_ctx *s, time_t started)
                      "\"storage\":\"%s\",\"uptime_s\":%lld}",
                      c->site_id, c->kiosk_id, c->app_version, (long long)st.installed_version, (long long)st.last_success,
                      (long long)st.last_attempt, st.errors, free_mib, storage, (long long)(time(NULL) - started));
-    char url[1024];
+    char url[sizeof c->url + sizeof c->site_id + sizeof c->kiosk_id + 16];
     snprintf(url, sizeof url, "%shealth/%s-%s.json", c->url, c->site_id[0] ? c->site_id : "site",
              c->kiosk_id[0] ? c->kiosk_id : "kiosk");
     CURL *h = curl_dl_ready() ? curl_easy_init() : NULL;

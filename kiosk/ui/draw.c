@@ -5,7 +5,9 @@
  */
 #include "draw.h"
 #include "raster.h"
+#include "platform/fmt.h"
 #include "platform/img_dl.h"
+#include "platform/log.h"
 #include "platform/qr_dl.h"
 
 #include <stdio.h>
@@ -350,9 +352,9 @@ void ui_icon(frame *f, const char *name, rect r, int color, int mirror)
     tex_entry *e = image_entry(u, key, side, color, &fresh);
     if (e && fresh) {
         /* the file is read once for each size and colour it is drawn in */
-        char path[1200];
-        snprintf(path, sizeof path, "%s/%s.svg", u->icon_dir, name);
-        SDL_RWops *rw = SDL_RWFromFile(path, "rb");
+        char path[sizeof u->icon_dir + 128];
+        SDL_RWops *rw = fmt_fit(path, sizeof path, "%s/%s.svg", u->icon_dir, name) == 0 ? SDL_RWFromFile(path, "rb") : NULL;
+        if (!path[0]) log_msg("ui", "icon %.64s: its path is too long", name);
         Sint64 len = rw ? SDL_RWsize(rw) : -1;
         unsigned char *buf = len > 0 ? malloc((size_t)len) : NULL;
         if (buf && SDL_RWread(rw, buf, 1, (size_t)len) == (size_t)len) image_fill(u, e, buf, (size_t)len, side, color);

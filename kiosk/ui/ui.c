@@ -3,6 +3,7 @@
  * drag/scroll gestures, and the frame entry point (see ui.h). Screens live in screens.c.
  */
 #include "screens.h"
+#include "platform/fmt.h"
 
 #include <assert.h>
 #include <qrencode.h>
@@ -59,7 +60,11 @@ ui *ui_create(SDL_Renderer *r, text_engine *te, const char *data_dir, float px_p
     u->te = te;
     u->mm_config = px_per_mm;
     u->pal = palette_std;
-    snprintf(u->icon_dir, sizeof u->icon_dir, "%s/kiosk/ui/icons", data_dir);
+    if (fmt_fit(u->icon_dir, sizeof u->icon_dir, "%s/kiosk/ui/icons", data_dir) != 0) {
+        snprintf(err, errlen, "data directory path too long for its icons");
+        free(u);
+        return NULL;
+    }
     int w = 0, h = 0;
     if (SDL_GetRendererOutputSize(r, &w, &h) != 0) {
         snprintf(err, errlen, "renderer: %s", SDL_GetError());
@@ -95,9 +100,9 @@ void ui_draw_counts(const ui *u, long counts[UI_DRAWN_KINDS])
     for (int i = 0; i < UI_DRAWN_KINDS; i++) counts[i] = u->d.counts[i];
 }
 
-void ui_set_raster_dir(ui *u, const char *dir)
+int ui_set_raster_dir(ui *u, const char *dir)
 {
-    snprintf(u->raster_dir, sizeof u->raster_dir, "%s", dir ? dir : "");
+    return fmt_fit(u->raster_dir, sizeof u->raster_dir, "%s", dir ? dir : "");
 }
 
 void ui_resize(ui *u, int w, int h)

@@ -45,8 +45,9 @@ enum { UI_DRAWN_FULL, UI_DRAWN_PART, UI_DRAWN_SCROLLED, UI_DRAWN_NOTHING, UI_DRA
 void ui_draw_counts(const ui *u, long counts[UI_DRAWN_KINDS]);
 
 /* Keep SVG rasters in dir (on the state disk, raster.h) so later starts need not rasterise
- * them again; NULL or "" (the default) keeps none. */
-void ui_set_raster_dir(ui *u, const char *dir);
+ * them again; NULL or "" (the default) keeps none. Returns 0, or -1 when dir is too long (then
+ * none are kept). */
+int ui_set_raster_dir(ui *u, const char *dir);
 
 /* Tell the UI the output size changed (rotation, window). */
 void ui_resize(ui *u, int w, int h);

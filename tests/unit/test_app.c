@@ -414,6 +414,7 @@ static int staging_files(const char *content)
 
 static const char *staff_publication = ""; /* the config's publication for open_staff */
 static const char *staff_reserve = "64";    /* and its disk_reserve_mib */
+static const char *staff_media = NULL;      /* and its media_dir; NULL: dir/media */
 
 static app *open_staff(const char *content)
 {
@@ -424,7 +425,8 @@ static app *open_staff(const char *content)
     if (app_config_set(&c, "disk_reserve_mib", staff_reserve, perr, sizeof perr) != 0) printf("%s\n", perr);
     snprintf(c.content, sizeof c.content, "%s", content);
     snprintf(c.state_path, sizeof c.state_path, "%s/stage-state.db", dir);
-    snprintf(c.media_dir, sizeof c.media_dir, "%s/media", dir);
+    if (staff_media) snprintf(c.media_dir, sizeof c.media_dir, "%s", staff_media);
+    else snprintf(c.media_dir, sizeof c.media_dir, "%s/media", dir);
     char kerr[512];
     /* the config loads the key files (an app_config filled by hand has no keys) */
     if (app_config_set(&c, "trusted_keys", "content/keys/demo.pub", kerr, sizeof kerr) != 0) printf("%s\n", kerr);
@@ -505,6 +507,33 @@ TEST(check_then_leave_leaves_no_staging)
     act(a, ACT_STAFF_CHECK, NULL, 0);
     app_close(a);
     CHECK(!staging_files(content), "check, then the kiosk stops: no staging file left");
+}
+
+/* A pack deep on a stick whose path is longer than the fixed buffer a check once copied it
+ * into (1100 bytes): the check reads the pack found, not the first bytes of its path. */
+TEST(deep_pack_path_checks)
+{
+    char content[400], media[1024], name[256], cmd[4096];
+    snprintf(content, sizeof content, "%s/deep.db", dir);
+    int o = snprintf(media, sizeof media, "%s/deep-media", dir);
+    for (int i = 0; i < 4; i++) o += snprintf(media + o, sizeof media - (size_t)o, "/%0*d", i < 3 ? 250 : 100, i);
+    snprintf(name, sizeof name, "%0240d.kpack", 7);
+    CHECK(check_sh("mkdir -p %s/stick && cp %s/media/stick/update.kpack %s/stick/%s && cp %s/content/demo.db %s", media,
+                   dir, media, name, build, content) == 0,
+          "the version 2 pack at a path of %zu bytes", strlen(media) + strlen("/stick/") + strlen(name));
+    staff_media = media;
+    app *a = open_staff(content);
+    staff_media = NULL;
+    if (!a) return;
+    const app_state *s = app_get_state(a);
+    CHECK(s->screen == SCREEN_STAFF && s->npacks == 1, "staff mode sees the pack (%d)", s->npacks);
+    act(a, ACT_STAFF_CHECK, NULL, 0);
+    TICK_UNTIL(a, s->npacks > 0 && s->packs[0].state != PACKROW_CHECKING, 10000);
+    CHECK(s->npacks > 0 && s->packs[0].state == PACKROW_READY, "checked and ready (%s)",
+          s->npacks > 0 ? s->packs[0].status : "-");
+    app_close(a);
+    snprintf(cmd, sizeof cmd, "rm -rf %s/deep-media", dir);
+    CHECK(system(cmd) == 0, "cleaned up");
 }
 
 /* Type a PIN on the pad (entering it from the attract screen first), press OK, wait for the check. */
@@ -709,6 +738,7 @@ int main(int argc, char **argv)
     RUN(late_booking_after_reset);
     RUN(late_booking_same_session);
     RUN(check_then_leave_leaves_no_staging);
+    RUN(deep_pack_path_checks);
     RUN(pin_lockout_fails_closed);
     RUN(state_files_private);
     RUN(pin_check_off_ui_thread);
