@@ -487,6 +487,7 @@ static void got_staff(app *a, booking_result *r)
 {
     app_state *s = &a->s;
     s->staff_exporting = 0;
+    if (r->rc != BOOKING_OK) log_msg("booking", "staff: %s", r->err);
     s->nstaff_list = r->rc != 0 && !r->path[0] ? -1 : 0;
     for (int i = 0; i < r->nlist && s->nstaff_list < STAFF_LIST_MAX; i++) {
         const booking_info *in = &r->list[i];

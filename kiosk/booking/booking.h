@@ -133,13 +133,18 @@ int booking_flush_outbox(booking *b, int *queued, char *err, size_t errlen);
 
 /*
  * Bookings made at this kiosk whose slot starts on local day "YYYY-MM-DD" (in the configured
- * zone). These three staff views still return 0, or -1 (a bad day, the file cannot be read).
+ * zone), into *out (the caller free()s it) and *n. BOOKING_OK, or with err: BOOKING_ERR_ARG,
+ * BOOKING_ERR_REQUEST (not a day), BOOKING_ERR_DB (the file cannot be read), BOOKING_ERR_NOMEM.
  */
-int booking_list_day(booking *b, const char *day, booking_info **out, int *n);
+int booking_list_day(booking *b, const char *day, booking_info **out, int *n, char *err, size_t errlen);
 
-/* Staff export of the bookings of day ("YYYY-MM-DD") or all when NULL: iCalendar and CSV. */
-int booking_export_ics(booking *b, const char *day, FILE *out);
-int booking_export_csv(booking *b, const char *day, FILE *out);
+/*
+ * Staff export of the bookings of day ("YYYY-MM-DD") or all when NULL to out: iCalendar and CSV.
+ * BOOKING_OK, or with err: BOOKING_ERR_ARG, _REQUEST (not a day), _DB, _NOMEM, _INTERNAL
+ * (libical), BOOKING_ERR_EXPORT (out cannot be written).
+ */
+int booking_export_ics(booking *b, const char *day, FILE *out, char *err, size_t errlen);
+int booking_export_csv(booking *b, const char *day, FILE *out, char *err, size_t errlen);
 
 /*
  * One VEVENT in a VCALENDAR (CRLF lines, UTC times, no personal data) for the QR code a person

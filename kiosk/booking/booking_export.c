@@ -6,6 +6,7 @@
 #include "booking/booking_priv.h"
 #include "platform/csvout.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,30 +22,43 @@ typedef struct info_list {
     int n, cap;
 } info_list;
 
-/* Rows of a day (NULL: all) in slot order; fn gets each. Returns 0, or -1 (bad day, db error). */
-static int each_row(booking *b, const char *day, int (*fn)(void *ud, const booking_row *w), void *ud)
+/*
+ * Rows of a day (NULL: all) in slot order; fn gets each and returns BOOKING_OK or the code that
+ * stops the walk. BOOKING_OK, or BOOKING_ERR_ARG, _REQUEST (not a day), _DB or fn's code, with
+ * err (what fn's code means is said here: fn has no err).
+ */
+static int each_row(booking *b, const char *day, int (*fn)(void *ud, const booking_row *w), void *ud, char *err,
+                    size_t errlen)
 {
+    if (!b) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no handle");
     int64_t from = INT64_MIN, to = INT64_MAX;
-    if (day && slots_day_range(day, b->zone, &from, &to) != 0) return -1;
+    if (day && slots_day_range(day, b->zone, &from, &to) != 0)
+        return bk_fail(err, errlen, BOOKING_ERR_REQUEST, "not a day: \"%.16s\" (YYYY-MM-DD)", day);
     sqlite3_stmt *st = bk_db_prepare(b,
                                   "SELECT " ROW_COLS " FROM booking WHERE slot_start>=?1 AND slot_start<?2"
                                   " ORDER BY slot_start, offer_id, seat, id",
-                                  NULL, 0);
-    if (!st) return -1;
+                                  err, errlen);
+    if (!st) return BOOKING_ERR_DB;
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
-    int rc, bad = 0;
-    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int step, rc = BOOKING_OK;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         booking_row w;
         if (bk_row_read(st, &w) != 0) {
-            bad = 1;
+            rc = bk_fail(err, errlen, BOOKING_ERR_DB, "a booking's row cannot be read");
             break;
         }
-        bad = fn(ud, &w) != 0;
+        rc = fn(ud, &w);
         bk_row_free(&w);
+        if (rc != BOOKING_OK) {
+            if (rc == BOOKING_ERR_EXPORT) bk_fail(err, errlen, rc, "%s", errno ? strerror(errno) : "write error");
+            else bk_fail(err, errlen, rc, "at a booking's row");
+            break;
+        }
     }
+    if (rc == BOOKING_OK && step != SQLITE_DONE) rc = bk_fail(err, errlen, BOOKING_ERR_DB, "%s", sqlite3_errmsg(b->db));
     sqlite3_finalize(st);
-    return bad || rc != SQLITE_DONE ? -1 : 0;
+    return rc;
 }
 
 static int list_add(void *ud, const booking_row *w)
@@ -53,54 +67,57 @@ static int list_add(void *ud, const booking_row *w)
     if (l->n == l->cap) {
         int cap = l->cap ? l->cap * 2 : 16;
         booking_info *v = realloc(l->v, (size_t)cap * sizeof *v);
-        if (!v) return -1;
+        if (!v) return BOOKING_ERR_NOMEM;
         l->v = v;
         l->cap = cap;
     }
     l->v[l->n++] = w->info;
-    return 0;
+    return BOOKING_OK;
 }
 
-int booking_list_day(booking *b, const char *day, booking_info **out, int *n)
+int booking_list_day(booking *b, const char *day, booking_info **out, int *n, char *err, size_t errlen)
 {
     *out = NULL;
     *n = 0;
-    if (!b || !day) return -1;
+    if (!day) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no day");
     info_list l = {0};
-    if (each_row(b, day, list_add, &l) != 0) {
+    int rc = each_row(b, day, list_add, &l, err, errlen);
+    if (rc != BOOKING_OK) {
         free(l.v);
-        return -1;
+        return rc;
     }
     *out = l.v;
     *n = l.n;
-    return 0;
+    return BOOKING_OK;
 }
 
 static int ics_add(void *ud, const booking_row *w)
 {
     ics_export *x = ud;
     /* cancelled and lost requests hold no seat: they are not in the staff calendar */
-    if (w->info.state != BOOKING_CONFIRMED && w->info.state != BOOKING_QUEUED) return 0;
+    if (w->info.state != BOOKING_CONFIRMED && w->info.state != BOOKING_QUEUED) return BOOKING_OK;
     booking_request r = bk_row_request(w);
     icalcomponent *ev = bk_event_new(&r, w->info.code, x->kiosk_id, w->info.state);
-    if (!ev) return -1;
+    if (!ev) return BOOKING_ERR_INTERNAL;
     icalcomponent_add_component(x->cal, ev);
-    return 0;
+    return BOOKING_OK;
 }
 
-int booking_export_ics(booking *b, const char *day, FILE *out)
+int booking_export_ics(booking *b, const char *day, FILE *out, char *err, size_t errlen)
 {
-    if (!b || !out) return -1;
+    if (!b || !out) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no handle or no file");
     icalcomponent *cal = bk_calendar_new();
-    if (!cal) return -1;
+    if (!cal) return bk_fail(err, errlen, BOOKING_ERR_INTERNAL, "libical cannot make a calendar");
     ics_export x = {cal, b->kiosk_id};
-    if (each_row(b, day, ics_add, &x) != 0) {
+    int rc = each_row(b, day, ics_add, &x, err, errlen);
+    if (rc != BOOKING_OK) {
         icalcomponent_free(cal);
-        return -1;
+        return rc;
     }
     char *text = bk_calendar_text(cal);
-    if (!text) return -1;
-    int rc = fputs(text, out) < 0 || fflush(out) != 0 ? -1 : 0;
+    if (!text) return bk_fail(err, errlen, BOOKING_ERR_INTERNAL, "libical cannot write the calendar");
+    rc = fputs(text, out) < 0 || fflush(out) != 0 ? bk_fail(err, errlen, BOOKING_ERR_EXPORT, "%s", errno ? strerror(errno) : "write error")
+                                                  : BOOKING_OK;
     bk_free_secret(text);
     return rc;
 }
@@ -148,14 +165,16 @@ static int csv_row(void *ud, const booking_row *w)
         csvout_field(f, fields[i], CSVOUT_NO_FORMULA);
         fputs(i + 1 == n ? "\r\n" : ",", f);
     }
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? BOOKING_ERR_EXPORT : BOOKING_OK;
 }
 
-int booking_export_csv(booking *b, const char *day, FILE *out)
+int booking_export_csv(booking *b, const char *day, FILE *out, char *err, size_t errlen)
 {
-    if (!b || !out) return -1;
+    if (!b || !out) return bk_fail(err, errlen, BOOKING_ERR_ARG, "no handle or no file");
     fputs("code,offer,title,location,start_utc,end_utc,local_start,local_end,seat,state,name,phone\r\n", out);
     csv_export x = {out, b->zone};
-    if (each_row(b, day, csv_row, &x) != 0) return -1;
-    return fflush(out) != 0 || ferror(out) ? -1 : 0;
+    int rc = each_row(b, day, csv_row, &x, err, errlen);
+    if (rc == BOOKING_OK && (fflush(out) != 0 || ferror(out)))
+        rc = bk_fail(err, errlen, BOOKING_ERR_EXPORT, "%s", errno ? strerror(errno) : "write error");
+    return rc;
 }

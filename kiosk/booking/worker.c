@@ -67,33 +67,30 @@ static int export_file(booking *b, const char *path, const char *day, int csv, c
         snprintf(err, errlen, "%s: %.200s: %s", booking_strerror(BOOKING_ERR_EXPORT), tmp, strerror(errno));
         return BOOKING_ERR_EXPORT;
     }
-    int rc = csv ? booking_export_csv(b, day, f) : booking_export_ics(b, day, f);
-    if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0)) rc = -1;
-    int saved = errno;
-    if (fclose(f) != 0 && rc == 0) {
-        rc = -1;
+    int rc = csv ? booking_export_csv(b, day, f, err, errlen) : booking_export_ics(b, day, f, err, errlen);
+    int failed = rc == BOOKING_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0), saved = errno;
+    if (fclose(f) != 0 && rc == BOOKING_OK && !failed) {
+        failed = 1;
         saved = errno;
     }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        rc = -1;
+    if (rc == BOOKING_OK && !failed && rename(tmp, path) != 0) {
+        failed = 1;
         saved = errno;
     }
-    if (rc != 0) {
-        snprintf(err, errlen, "%s: %.200s: %s", booking_strerror(BOOKING_ERR_EXPORT), path,
-                 saved ? strerror(saved) : "export failed");
+    if (failed) {
+        rc = BOOKING_ERR_EXPORT;
+        snprintf(err, errlen, "%s: %.200s: %s", booking_strerror(rc), path, saved ? strerror(saved) : "write error");
+    }
+    if (rc != BOOKING_OK) {
         unlink(tmp);
-        return BOOKING_ERR_EXPORT;
+        return rc;
     }
     return BOOKING_OK;
 }
 
 static void run_staff(booking *b, bjob *j, booking_result *r)
 {
-    if (booking_list_day(b, j->day, &r->list, &r->nlist) != 0) {
-        r->rc = BOOKING_ERR_DB;
-        snprintf(r->err, sizeof r->err, "%s: the day's list", booking_strerror(r->rc));
-        return;
-    }
+    if ((r->rc = booking_list_day(b, j->day, &r->list, &r->nlist, r->err, sizeof r->err)) != BOOKING_OK) return;
     if (!j->dir[0]) return;
     char csv[sizeof r->path];
     /* the whole book, not only the day: the office plans the days ahead from it */

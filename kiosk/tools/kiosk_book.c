@@ -204,8 +204,9 @@ static int cmd_list(booking *b, int n, char **a)
     if (n != 1) return usage();
     booking_info *v;
     int count;
-    if (booking_list_day(b, a[0], &v, &count) != 0) {
-        fprintf(stderr, "kiosk-book: cannot list %s (day as YYYY-MM-DD)\n", a[0]);
+    char err[512];
+    if (booking_list_day(b, a[0], &v, &count, err, sizeof err) != BOOKING_OK) {
+        fprintf(stderr, "kiosk-book: cannot list %s: %s\n", a[0], err);
         return EXIT_ERR;
     }
     for (int i = 0; i < count; i++) print_info(&v[i]);
@@ -217,9 +218,10 @@ static int cmd_export(booking *b, int csv, int n, char **a)
 {
     if (n > 1) return usage();
     const char *day = n ? a[0] : NULL;
-    int rc = csv ? booking_export_csv(b, day, stdout) : booking_export_ics(b, day, stdout);
-    if (rc != 0) {
-        fprintf(stderr, "kiosk-book: export failed (day as YYYY-MM-DD)\n");
+    char err[512];
+    int rc = csv ? booking_export_csv(b, day, stdout, err, sizeof err) : booking_export_ics(b, day, stdout, err, sizeof err);
+    if (rc != BOOKING_OK) {
+        fprintf(stderr, "kiosk-book: export failed: %s\n", err);
         return EXIT_ERR;
     }
     return EXIT_OK;

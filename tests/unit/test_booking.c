@@ -469,16 +469,23 @@ TEST(local_list_and_exports)
     local_day(base + 30 * 3600 + 40 * 86400, other); /* after every other test's slots */
     booking_info *v = NULL;
     int n = 0, found = 0;
-    CHECK(booking_list_day(b, day, &v, &n) == 0 && n >= 1, "list %s: %d bookings", day, n);
+    char err[512] = "";
+    CHECK(booking_list_day(b, day, &v, &n, err, sizeof err) == 0 && n >= 1, "list %s: %d bookings", day, n);
     for (int i = 0; i < n; i++) found += !strcmp(v[i].code, a.code);
     free(v);
     CHECK(found == 1, "the booking is listed on its local day");
-    CHECK(booking_list_day(b, other, &v, &n) == 0 && n == 0, "nothing forty days later (%d)", n);
+    CHECK(booking_list_day(b, other, &v, &n, err, sizeof err) == 0 && n == 0, "nothing forty days later (%d)", n);
     free(v);
-    CHECK(booking_list_day(b, "2025-02-30", &v, &n) == -1, "a bad day is refused");
+    CHECK(booking_list_day(b, "2025-02-30", &v, &n, err, sizeof err) == BOOKING_ERR_REQUEST && strstr(err, "not a day"),
+          "a bad day is refused, and said so (%s)", err);
+    /* a stick that fills up: the export says it could not be written, and why */
+    FILE *full = fopen("/dev/full", "w");
+    int frc = full ? booking_export_csv(b, NULL, full, err, sizeof err) : -1;
+    if (full) fclose(full);
+    CHECK(!full || (frc == BOOKING_ERR_EXPORT && strstr(err, strerror(ENOSPC))), "a full disk: %d %s", frc, err);
 
     FILE *f = tmpfile();
-    CHECK(f && booking_export_ics(b, day, f) == 0, "ics export of %s", day);
+    CHECK(f && booking_export_ics(b, day, f, err, sizeof err) == 0, "ics export of %s", day);
     char *ics = f ? slurp(f) : NULL;
     if (f) fclose(f);
     CHECK(ics && vevents(ics) >= 1 && crlf_only(ics) && strstr(ics, a.code), "the export parses with libical (%d events)",
@@ -486,14 +493,14 @@ TEST(local_list_and_exports)
     CHECK(ics && strstr(ics, "Nour"), "staff export carries the name while it is stored");
     free(ics);
     f = tmpfile();
-    CHECK(f && booking_export_ics(b, NULL, f) == 0, "ics export of every day");
+    CHECK(f && booking_export_ics(b, NULL, f, err, sizeof err) == 0, "ics export of every day");
     ics = f ? slurp(f) : NULL;
     if (f) fclose(f);
     CHECK(ics && vevents(ics) > 150, "all days: %d events", ics ? vevents(ics) : -1);
     free(ics);
 
     f = tmpfile();
-    CHECK(f && booking_export_csv(b, day, f) == 0, "csv export");
+    CHECK(f && booking_export_csv(b, day, f, err, sizeof err) == 0, "csv export");
     char *csv = f ? slurp(f) : NULL;
     if (f) fclose(f);
     const char *header = "code,offer,title,location,start_utc,end_utc,local_start,local_end,seat,state,name,phone\r\n";
@@ -588,7 +595,8 @@ TEST(csv_export_formulas)
     char day[11];
     local_day(base + 33 * 3600, day);
     FILE *f = tmpfile();
-    CHECK(f && booking_export_csv(b, day, f) == 0, "csv export of %s", day);
+    char err[512] = "";
+    CHECK(f && booking_export_csv(b, day, f, err, sizeof err) == 0, "csv export of %s", day);
     char *csv = f ? slurp(f) : NULL;
     if (f) fclose(f);
     booking_close(b);
@@ -752,10 +760,10 @@ TEST(zone_of_local_days)
           "booked at +%dh (New York %s, Berlin %s)", hour, ny, berlin);
     booking_info *v = NULL;
     int n = -1;
-    CHECK(booking_list_day(b, ny, &v, &n) == 0 && n == 1 && !strcmp(v[0].code, a.code), "listed on New York's %s (%d)",
+    CHECK(booking_list_day(b, ny, &v, &n, err, sizeof err) == 0 && n == 1 && !strcmp(v[0].code, a.code), "listed on New York's %s (%d)",
           ny, n);
     free(v);
-    CHECK(booking_list_day(b, berlin, &v, &n) == 0 && n == 0, "not on Berlin's %s (%d)", berlin, n);
+    CHECK(booking_list_day(b, berlin, &v, &n, err, sizeof err) == 0 && n == 0, "not on Berlin's %s (%d)", berlin, n);
     free(v);
     char day[11];
     int minute = 0;
@@ -763,7 +771,7 @@ TEST(zone_of_local_days)
     char want[40];
     snprintf(want, sizeof want, ",%s %02d:%02d,", day, minute / 60, minute % 60);
     FILE *f = tmpfile();
-    CHECK(f && booking_export_csv(b, ny, f) == 0, "csv of %s", ny);
+    CHECK(f && booking_export_csv(b, ny, f, err, sizeof err) == 0, "csv of %s", ny);
     char *csv = f ? slurp(f) : NULL;
     if (f) fclose(f);
     CHECK(csv && strstr(csv, want), "local start on a New York clock (%s): %s", want, csv ? csv : "");
