@@ -615,7 +615,7 @@ int app_next_tick_ms(const app *a)
 {
     const app_state *s = &a->s;
     int booking = s->book_state == BOOK_LOADING || s->book_state == BOOK_SENDING || s->code_state == CODE_LOOKING ||
-                  s->staff_exporting;
+                  s->staff_listing || s->staff_exporting;
     if (s->velocity != 0 || app_staff_pending(a) || job_pending(a->speaker) || booking) return 16;
     if (s->screen == SCREEN_ATTRACT) {
         if (!s->languages || !s->languages[0] || !s->languages[1]) return -1;

@@ -48,6 +48,8 @@ struct app {
     float max_scroll;
     input_tuning touch;          /* coasting after a fling */
     booking_worker *booker;      /* NULL: no booking on this kiosk */
+    int staff_lists, staff_exports; /* staff jobs posted this session and not yet collected:
+                                     * all of them, and those that write the stick */
     booking_slot *slots;         /* free slots of the offer being booked */
     int nslots;
     int chosen_slot;             /* index into slots */

@@ -87,7 +87,10 @@ void app_book_reset(app *a)
     sodium_memzero(s->code_entry, sizeof s->code_entry);
     s->code_state = CODE_ENTRY;
     s->code_offer[0] = s->code_when[0] = 0;
-    /* a result arriving after the reset belongs to an older generation: the worker drops it */
+    /* a result arriving after the reset belongs to an older generation: the worker drops it, so
+     * none of the staff jobs still on their way will be collected */
+    a->staff_lists = a->staff_exports = 0;
+    s->staff_listing = s->staff_exporting = 0;
 }
 
 void app_book_close(app *a)
@@ -480,13 +483,21 @@ void app_book_staff(app *a, int export)
         }
         export = 0;
     }
-    if (booking_worker_staff(a->booker, a->gen, today, export ? dir : NULL) == 0) s->staff_exporting = 1;
+    if (booking_worker_staff(a->booker, a->gen, today, export ? dir : NULL) != 0) return;
+    /* jobs run one after another: an export asked for while the list is read comes after it */
+    a->staff_lists++;
+    a->staff_exports += export;
+    s->staff_listing = 1;
+    s->staff_exporting = a->staff_exports > 0;
 }
 
 static void got_staff(app *a, booking_result *r)
 {
     app_state *s = &a->s;
-    s->staff_exporting = 0;
+    if (a->staff_lists > 0) a->staff_lists--;
+    if (r->to_dir && a->staff_exports > 0) a->staff_exports--;
+    s->staff_listing = a->staff_lists > 0;
+    s->staff_exporting = a->staff_exports > 0;
     if (r->rc != BOOKING_OK) log_msg("booking", "staff: %s", r->err);
     s->nstaff_list = r->rc != 0 && !r->path[0] ? -1 : 0;
     for (int i = 0; i < r->nlist && s->nstaff_list < STAFF_LIST_MAX; i++) {

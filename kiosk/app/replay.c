@@ -191,8 +191,8 @@ static int cmp_double(const void *a, const void *b)
 /* Background work a script waits for with "settle": a PIN or pack check, a booking call. */
 static int busy(const app_state *st)
 {
-    return st->pin_checking || st->staff_busy || st->staff_exporting || st->book_state == BOOK_LOADING || st->book_state == BOOK_SENDING ||
-           st->code_state == CODE_LOOKING;
+    return st->pin_checking || st->staff_busy || st->staff_listing || st->staff_exporting ||
+           st->book_state == BOOK_LOADING || st->book_state == BOOK_SENDING || st->code_state == CODE_LOOKING;
 }
 
 /* Advance the simulated clock in 16 ms frames, redrawing only when the app asks. */

@@ -223,7 +223,8 @@ typedef struct app_state {
     int staff_busy;
     staff_booking staff_list[STAFF_LIST_MAX]; /* today's bookings made here, by time */
     int nstaff_list;             /* how many; -1: they cannot be read */
-    int staff_exporting;         /* the bookings list or export is under way */
+    int staff_listing;           /* today's bookings are being read */
+    int staff_exporting;         /* a writing of the bookings to the stick is under way */
 
     /* access: reset at the idle timeout like everything else */
     int large_text;

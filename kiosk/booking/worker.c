@@ -90,6 +90,7 @@ static int export_file(booking *b, const char *path, const char *day, int csv, c
 
 static void run_staff(booking *b, bjob *j, booking_result *r)
 {
+    r->to_dir = j->dir[0] != 0;
     if ((r->rc = booking_list_day(b, j->day, &r->list, &r->nlist, r->err, sizeof r->err)) != BOOKING_OK) return;
     if (!j->dir[0]) return;
     char csv[sizeof r->path];

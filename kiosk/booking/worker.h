@@ -26,6 +26,7 @@ typedef struct booking_result {
     booking_info info;  /* BOOK, LOOKUP, CANCEL */
     booking_info *list; /* STAFF: the day's bookings made here, free()d by the receiver */
     int nlist;
+    int to_dir;         /* STAFF: the job was given a directory (an export, not only the list) */
     char path[512];     /* STAFF with a directory: the .ics written (the .csv beside it) */
 } booking_result;
 

@@ -313,7 +313,6 @@ TEST(new_pack_zone_reaches_the_booking_worker)
     act(a, ACT_PIN_OK, NULL, 0);
     TICK_UNTIL(a, !s->pin_checking, 10000);
     CHECK(s->screen == SCREEN_STAFF, "staff mode (screen %d)", s->screen);
-    TICK_UNTIL(a, !s->staff_exporting, 5000); /* today's list, asked for on the way in */
     act(a, ACT_STAFF_EXPORT, NULL, 0);
     TICK_UNTIL(a, !s->staff_exporting, 5000);
     CHECK(strstr(s->staff_msg, "/stick/bookings-"), "exported: %s", s->staff_msg);
@@ -415,6 +414,7 @@ static int staging_files(const char *content)
 static const char *staff_publication = ""; /* the config's publication for open_staff */
 static const char *staff_reserve = "64";    /* and its disk_reserve_mib */
 static const char *staff_media = NULL;      /* and its media_dir; NULL: dir/media */
+static int staff_books = 0;                 /* and whether it books */
 
 static app *open_staff(const char *content)
 {
@@ -427,6 +427,7 @@ static app *open_staff(const char *content)
     snprintf(c.state_path, sizeof c.state_path, "%s/stage-state.db", dir);
     if (staff_media) snprintf(c.media_dir, sizeof c.media_dir, "%s", staff_media);
     else snprintf(c.media_dir, sizeof c.media_dir, "%s/media", dir);
+    c.booking = staff_books;
     char kerr[512];
     /* the config loads the key files (an app_config filled by hand has no keys) */
     if (app_config_set(&c, "trusted_keys", "content/keys/demo.pub", kerr, sizeof kerr) != 0) printf("%s\n", kerr);
@@ -534,6 +535,51 @@ TEST(deep_pack_path_checks)
     app_close(a);
     snprintf(cmd, sizeof cmd, "rm -rf %s/deep-media", dir);
     CHECK(system(cmd) == 0, "cleaned up");
+}
+
+/* Entering staff mode asks for today's bookings; Export tapped before that list is in still
+ * writes the stick, and so does Export after leaving staff mode while the list was on its way. */
+TEST(export_while_day_list_runs)
+{
+    char content[400], media[400];
+    snprintf(content, sizeof content, "%s/daylist.db", dir);
+    snprintf(media, sizeof media, "%s/daylist-media", dir);
+    CHECK(check_sh("cp %s/content/demo.db %s && rm -rf %s && mkdir -p %s/stick && echo x > %s/stick/README.txt", build,
+                   content, media, media, media) == 0,
+          "a stick");
+    staff_media = media;
+    staff_books = 1;
+    app *a = open_staff(content);
+    if (!a) goto out;
+    const app_state *s = app_get_state(a);
+    CHECK(s->screen == SCREEN_STAFF && s->can_book, "staff mode, booking on (screen %d)", s->screen);
+    /* the day's list was posted on the way in; no tick has collected it yet */
+    act(a, ACT_STAFF_EXPORT, NULL, 0);
+    TICK_UNTIL(a, !s->staff_exporting && strstr(s->staff_msg, "/stick/bookings-"), 5000);
+    CHECK(strstr(s->staff_msg, "/stick/bookings-") && !s->staff_exporting, "exported: \"%s\"", s->staff_msg);
+    CHECK(check_sh("ls %s/stick/bookings-*.csv >/dev/null 2>&1", media) == 0, "the CSV is on the stick");
+    app_close(a);
+
+    /* leave staff mode before the day's list is in: the next visit can still export */
+    CHECK(check_sh("rm -f %s/stick/bookings-*", media) == 0, "the stick emptied");
+    a = open_staff(content);
+    if (!a) goto out;
+    s = app_get_state(a);
+    act(a, ACT_STAFF_LEAVE, NULL, 0);
+    TICK_UNTIL(a, 0, 200);
+    act(a, ACT_STAFF_ENTER, NULL, 0);
+    for (const char *d = "2468"; *d; d++) act(a, ACT_PIN_DIGIT, (char[]){*d, 0}, 0);
+    act(a, ACT_PIN_OK, NULL, 0);
+    TICK_UNTIL(a, !s->pin_checking, 10000);
+    TICK_UNTIL(a, 0, 500); /* the day's list is in by now */
+    act(a, ACT_STAFF_EXPORT, NULL, 0);
+    TICK_UNTIL(a, !s->staff_exporting && strstr(s->staff_msg, "/stick/bookings-"), 5000);
+    CHECK(s->screen == SCREEN_STAFF && strstr(s->staff_msg, "/stick/bookings-"), "exported on the second visit: \"%s\"",
+          s->staff_msg);
+    app_close(a);
+out:
+    staff_media = NULL;
+    staff_books = 0;
 }
 
 /* Type a PIN on the pad (entering it from the attract screen first), press OK, wait for the check. */
@@ -739,6 +785,7 @@ int main(int argc, char **argv)
     RUN(late_booking_same_session);
     RUN(check_then_leave_leaves_no_staging);
     RUN(deep_pack_path_checks);
+    RUN(export_while_day_list_runs);
     RUN(pin_lockout_fails_closed);
     RUN(state_files_private);
     RUN(pin_check_off_ui_thread);
