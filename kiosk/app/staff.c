@@ -104,7 +104,9 @@ static void staff_info(app *a)
             struct tm tm;
             gmtime_r(&t, &tm);
             strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-            o += (size_t)snprintf(b + o, n - o, "; %s: %s", when, a->sync.last_error);
+            /* in the staff language; the detail (addresses, HTTP codes) is in the journal */
+            const char *why = sync_status_reason(&a->sync);
+            o += (size_t)snprintf(b + o, n - o, "; %s: %s", when, why[0] ? T(a, why) : a->sync.last_error);
         }
     }
 }

@@ -28,8 +28,40 @@ struct sync_ctx {
     sync_status st;
 };
 
-static void set_error(sync_status *st, const char *fmt, const char *detail)
+/* xgettext reads the sentences below as msgids; staff read them translated */
+#define N_(s) s
+
+const char *sync_strerror(int reason)
 {
+    switch (reason) {
+    case SYNC_OK: return "";
+    case SYNC_NO_CURL: return N_("libcurl is not installed: the kiosk cannot download updates");
+    case SYNC_UNREACHABLE: return N_("the central store cannot be reached or does not have the file; retrying later");
+    case SYNC_INDEX_TOO_BIG: return N_("the store's index is larger than an index may be; download stopped");
+    case SYNC_EXPIRED: return N_("the store's index has expired (frozen publication refused)");
+    case SYNC_ROLLBACK: return N_("the store offers an older version than installed (rollback refused)");
+    case SYNC_BUSY: return N_("another installation is running (staff mode or kiosk-pack); retrying later");
+    case SYNC_PACK: return "the update was refused"; /* staff read pack_strerror's sentence instead */
+    default: return "the update failed";
+    }
+}
+
+const char *sync_status_reason(const sync_status *st)
+{
+    return st->reason == SYNC_PACK ? pack_strerror(st->pack_err) : sync_strerror(st->reason);
+}
+
+/* the User-Agent of every request the sync thread makes */
+#define SYNC_AGENT "kiosk-sync/1"
+
+/* fetch's *code_out when the server did not answer, or not with the file (no pack_err) */
+#define FETCH_UNREACHABLE (-1)
+
+/* The reason of an attempt that failed, and its English line with detail (fmt has one %s). */
+static void set_error(sync_status *st, int reason, int pack_err, const char *fmt, const char *detail)
+{
+    st->reason = reason == SYNC_PACK && pack_err == FETCH_UNREACHABLE ? SYNC_UNREACHABLE : reason;
+    st->pack_err = pack_err;
     /* long details (URLs) are cut: the message is for a status line */
     if (snprintf(st->last_error, sizeof st->last_error, fmt, detail ? detail : "") >= (int)sizeof st->last_error)
         st->last_error[sizeof st->last_error - 1] = 0;
@@ -73,8 +105,9 @@ static size_t on_header(char *p, size_t sz, size_t n, void *etag)
 /*
  * GET url into path, which may not grow past limit bytes (0: no limit). resume: continue a
  * partial file with a Range request. etag_in: send If-None-Match (returns 1 on 304). Returns
- * 0 on success, 1 not modified, -1 with err and *code (a pack_err: PACK_ERR_TOO_BIG when the
- * server sent more than limit, the file then deleted; PACK_ERR_IO otherwise).
+ * 0 on success, 1 not modified, -1 with err and *code (PACK_ERR_TOO_BIG when the server sent
+ * more than limit, the file then deleted; FETCH_UNREACHABLE when it did not answer with the
+ * file; PACK_ERR_IO when the file cannot be written).
  */
 static int fetch(const sync_config *c, const char *url, const char *path, int resume, int64_t limit,
                  const char *etag_in, char *etag_out, int64_t *bytes, int *code_out, char *err, size_t errlen)
@@ -89,10 +122,10 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
             return -1;
         }
-        CURL *h = curl_easy_init();
+        /* connect within timeout_s; no limit on the whole transfer, which only has to keep moving */
+        CURL *h = curl_dl_easy(url, SYNC_AGENT, c->timeout_s, 0, err, errlen);
         if (!h) {
             fclose(f);
-            snprintf(err, errlen, "libcurl failed to start");
             return -1;
         }
         char etag[128] = "", hdr[200];
@@ -101,21 +134,15 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
             snprintf(hdr, sizeof hdr, "If-None-Match: %s", etag_in);
             headers = curl_slist_append(headers, hdr);
         }
-        curl_easy_setopt(h, CURLOPT_URL, url);
         body b = {.f = f, .have = (int64_t)have, .limit = limit};
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, etag);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)c->timeout_s);
         /* a stalled server: fewer than 100 bytes a second for timeout_s seconds cuts the transfer */
         curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 100L);
         curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)c->timeout_s);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-        curl_easy_setopt(h, CURLOPT_USERAGENT, "kiosk-sync/1");
         if (have) curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, have);
         CURLcode rc = curl_easy_perform(h);
         long code = 0;
@@ -139,10 +166,12 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
             continue;
         }
         if (rc != CURLE_OK) {
+            *code_out = FETCH_UNREACHABLE;
             snprintf(err, errlen, "%s: %s", url, curl_easy_strerror(rc));
             return -1;
         }
         if (code != 200 && code != 206) {
+            *code_out = FETCH_UNREACHABLE;
             snprintf(err, errlen, "%s: HTTP %ld", url, code);
             return -1;
         }
@@ -153,6 +182,7 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
         if (etag_out) snprintf(etag_out, 128, "%s", etag);
         return 0;
     }
+    *code_out = FETCH_UNREACHABLE;
     snprintf(err, errlen, "%s: cannot resume", url);
     return -1;
 }
@@ -217,7 +247,8 @@ static int check_room(const sync_config *c, const pack_index_entry *e, int64_t h
     return PACK_ERR_DISK;
 }
 
-/* Download one listed file (resuming) and check it against the index. PACK_OK or a pack_err. */
+/* Download one listed file (resuming) and check it against the index. PACK_OK, a pack_err, or
+ * FETCH_UNREACHABLE. */
 static int fetch_step(const sync_config *c, const pack_index_entry *e, char *part, size_t partlen, int64_t *bytes,
                       char *err, size_t errlen)
 {
@@ -261,7 +292,7 @@ int sync_once(const sync_config *c, sync_status *st)
     time_t now = time(NULL);
     st->last_attempt = (int64_t)now;
     if (!curl_dl_ready()) {
-        set_error(st, "%s", "libcurl is not installed");
+        set_error(st, SYNC_NO_CURL, 0, "%s", "libcurl is not installed");
         st->errors++;
         return -1;
     }
@@ -297,12 +328,13 @@ int sync_once(const sync_config *c, sync_status *st)
         /* an index is a few kilobytes; whatever this is, it is not kept */
         unlink(index_path);
         unlink(etag_path);
+        set_error(st, SYNC_INDEX_TOO_BIG, 0, "%s", "");
         snprintf(st->last_error, sizeof st->last_error, "index.kpack: larger than the %lld MiB an index may be; %s",
                  (long long)(SYNC_INDEX_MAX >> 20), "download stopped");
     } else if (rc < 0) {
-        set_error(st, "%s", err);
+        set_error(st, SYNC_PACK, icode, "%s", err);
     } else if ((rc = pack_index_read(index_path, &c->trust, &ix, err, sizeof err)) != PACK_OK) {
-        set_error(st, "index: %s", err);
+        set_error(st, SYNC_PACK, rc, "index: %s", err);
         unlink(index_path); /* a bad index must not be kept as "not modified" */
     } else {
         /* the index passes the clock and publication checks of any pack (install.h) */
@@ -313,18 +345,18 @@ int sync_once(const sync_config *c, sync_status *st)
         int crc = pack_check_clock(&ipol, &ix.m, cerr, sizeof cerr);
         if (ipol.newest_seen != newest) local_set_int(loc, "newest_manifest_time", ipol.newest_seen);
         if (crc == PACK_ERR_EXPIRED) {
-            set_error(st, "%s", "the store's index has expired (frozen publication refused)");
+            set_error(st, SYNC_EXPIRED, 0, "%s", sync_strerror(SYNC_EXPIRED));
         } else if (crc != PACK_OK || (crc = pack_check_publication(&ipol, have, &ix.m, cerr, sizeof cerr)) != PACK_OK) {
-            set_error(st, "index: %s", cerr);
+            set_error(st, SYNC_PACK, crc, "index: %s", cerr);
         } else if (ix.m.content_version < st->installed_version) {
-            set_error(st, "%s", "the store offers an older version than installed (rollback refused)");
+            set_error(st, SYNC_ROLLBACK, 0, "%s", sync_strerror(SYNC_ROLLBACK));
         } else {
             const pack_index_entry *steps[16];
             int n = pack_index_plan(&ix, st->installed_version, steps, 16);
             ok = 1;
             if (n > 0 && pack_busy(c->content_path)) {
                 /* staff mode or kiosk-pack holds the install lock (a stick's pack): next time */
-                set_error(st, "%s", "another installation is running (staff mode or kiosk-pack); retrying later");
+                set_error(st, SYNC_BUSY, 0, "%s", sync_strerror(SYNC_BUSY));
                 n = 0;
                 ok = 0;
             }
@@ -351,7 +383,7 @@ int sync_once(const sync_config *c, sync_status *st)
                     n = 1;
                     i = -1;
                 } else {
-                    set_error(st, "%s", err);
+                    set_error(st, SYNC_PACK, prc, "%s", err);
                     ok = 0;
                 }
             }
@@ -364,6 +396,7 @@ int sync_once(const sync_config *c, sync_status *st)
         st->last_success = (int64_t)now;
         st->errors = 0;
         st->last_error[0] = 0;
+        st->reason = SYNC_OK;
         return 0;
     }
     st->errors++;
@@ -403,14 +436,16 @@ static void report_health(sync_ctx *s, time_t started)
     char url[sizeof c->url + sizeof c->site_id + sizeof c->kiosk_id + 16];
     snprintf(url, sizeof url, "%shealth/%s-%s.json", c->url, c->site_id[0] ? c->site_id : "site",
              c->kiosk_id[0] ? c->kiosk_id : "kiosk");
-    CURL *h = curl_dl_ready() ? curl_easy_init() : NULL;
-    if (!h) return;
-    curl_easy_setopt(h, CURLOPT_URL, url);
+    char err[128];
+    if (!curl_dl_ready()) return; /* sync_once says so */
+    CURL *h = curl_dl_easy(url, SYNC_AGENT, c->timeout_s, (long)c->timeout_s * 2, err, sizeof err);
+    if (!h) {
+        log_msg("health", "report not sent: %s", err);
+        return;
+    }
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)n);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)c->timeout_s * 2);
     curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);
     CURLcode rc = curl_easy_perform(h);
     if (rc != CURLE_OK) log_msg("health", "report not sent: %s", curl_easy_strerror(rc));

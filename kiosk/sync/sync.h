@@ -39,14 +39,37 @@ typedef struct sync_config {
     char site_id[64], kiosk_id[64], app_version[32];
 } sync_config;
 
+/*
+ * Why the last attempt failed, said to staff in their language: sync_strerror's sentences are
+ * msgids (translations/), SYNC_PACK's is pack_strerror(pack_err). last_error has the detail.
+ */
+enum sync_reason {
+    SYNC_OK = 0,
+    SYNC_NO_CURL,       /* libcurl cannot be opened */
+    SYNC_UNREACHABLE,   /* the central store did not answer, or not with the file */
+    SYNC_INDEX_TOO_BIG, /* the index download passed SYNC_INDEX_MAX */
+    SYNC_EXPIRED,       /* the store's index has expired */
+    SYNC_ROLLBACK,      /* the store offers an older version than installed */
+    SYNC_BUSY,          /* staff mode or kiosk-pack is installing */
+    SYNC_PACK,          /* the index or a pack was refused: pack_err says why */
+};
+
+/* The English sentence of a reason (SYNC_PACK: see sync_status_reason). */
+const char *sync_strerror(int reason);
+
 typedef struct sync_status {
     int64_t installed_version;
     int64_t last_attempt, last_success;   /* Unix seconds, 0 = never */
     int errors;                 /* failed attempts since the last success */
     int content_changed;        /* a new version was installed since the last sync_status_get(take) */
     int64_t bytes_last;         /* bytes downloaded by the last attempt */
-    char last_error[256];
+    char last_error[256];       /* English, with the detail (for the journal and the health report) */
+    int reason;                 /* enum sync_reason of the last attempt */
+    int pack_err;               /* SYNC_PACK: the pack_err */
 } sync_status;
+
+/* The sentence for staff of why st's last attempt failed, a msgid ("" when it did not). */
+const char *sync_status_reason(const sync_status *st);
 
 typedef struct sync_ctx sync_ctx;
 

@@ -2,6 +2,7 @@
 #include "check.h"
 #include "i18n/i18n.h"
 #include "pack/format.h"
+#include "sync/sync.h"
 
 #include <string.h>
 
@@ -27,24 +28,38 @@ TEST(every_language_loads)
     }
 }
 
-/* Staff read why a pack was refused (pack_strerror through the catalog) in their language:
- * every reason, the publication pin's and the clock bound's too, is translated in every file. */
-TEST(pack_reasons_translated)
+/* How many of the sentences reason(first..last) some non-English catalog leaves untranslated. */
+static int untranslated(const char *(*reason)(int), int first, int last)
 {
     int missing = 0;
     for (int i = 0; i < i18n_lang_count(); i++) {
         const char *code = i18n_lang_at(i)->code;
         if (!strcmp(code, "en")) continue;
         i18n_catalog *c = load(code);
-        for (int e = PACK_OK; e <= PACK_ERR_FUTURE; e++) {
-            const char *msgid = pack_strerror(e);
+        for (int e = first; e <= last; e++) {
+            const char *msgid = reason(e);
             if (c && strcmp(i18n_gettext(c, msgid), msgid) != 0) continue;
             printf("  %s: \"%s\" untranslated\n", code, msgid);
             missing++;
         }
         i18n_catalog_free(c);
     }
+    return missing;
+}
+
+/* Staff read why a pack was refused (pack_strerror through the catalog) in their language:
+ * every reason, the publication pin's and the clock bound's too, is translated in every file. */
+TEST(pack_reasons_translated)
+{
+    int missing = untranslated(pack_strerror, PACK_OK, PACK_ERR_FUTURE);
     CHECK(missing == 0, "%d pack reasons untranslated", missing);
+}
+
+/* The sync thread's reasons, shown in staff mode's status, are in every language too. */
+TEST(sync_reasons_translated)
+{
+    int missing = untranslated(sync_strerror, SYNC_NO_CURL, SYNC_BUSY);
+    CHECK(missing == 0, "%d sync reasons untranslated", missing);
 }
 
 TEST(plurals)
@@ -318,6 +333,7 @@ int main(void)
 {
     RUN(every_language_loads);
     RUN(pack_reasons_translated);
+    RUN(sync_reasons_translated);
     RUN(plurals);
     RUN(broken_po_is_an_error);
     RUN(compiled_catalog_reads_as_po);

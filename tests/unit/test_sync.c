@@ -143,7 +143,8 @@ TEST(staging_leftover_and_lock)
     int fd = open(lock, O_RDONLY | O_CREAT, 0644);
     CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0, "another installer holds the lock");
     sync_status busy = {0};
-    CHECK(sync_once(&cfg, &busy) == -1 && strstr(busy.last_error, "another installation") && installed() == 1,
+    CHECK(sync_once(&cfg, &busy) == -1 && strstr(busy.last_error, "another installation") && busy.reason == SYNC_BUSY &&
+              !strcmp(sync_status_reason(&busy), sync_strerror(SYNC_BUSY)) && installed() == 1,
           "waits for it: %s", busy.last_error);
     if (fd >= 0) close(fd);
     sync_status after = {0};
