@@ -4,6 +4,8 @@
  *
  * Every formatting call uses the Gregorian calendar, also for fa/prs/ps where ICU would pick
  * the Persian one: opening hours and appointments must match what the office says.
+ *
+ * i18n.c has the languages, i18n_catalog.c the catalogs, i18n_format.c the formatting.
  */
 #ifndef KIOSK_I18N_H
 #define KIOSK_I18N_H
