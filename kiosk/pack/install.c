@@ -1,7 +1,10 @@
 /*
- * install.c: verifying a pack's payload and installing it all or nothing (install.h). Firmware.
+ * install.c: installing a pack all or nothing (install.h): staging a checked copy (or a delta in
+ * place), committing it and falling back. The checks are in install_check.c, the lock in
+ * install_lock.c. Firmware.
  */
 #include "install.h"
+#include "install_priv.h"
 #include "pack_priv.h"
 
 #include "platform/storage.h"
@@ -25,260 +28,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/*
- * The schema this kiosk reads, made the way pack_build makes it (store_schema_sql and the search
- * index), in a scratch database at path: the reference a payload's sqlite_master must equal.
- */
-static int expected_schema(const char *path, char *err, size_t errlen)
-{
-    sqlite3 *db = NULL;
-    unlink(path);
-    int ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK &&
-             sqlite3_exec(db, store_schema_sql(), NULL, NULL, NULL) == SQLITE_OK;
-    sqlite3_close(db);
-    char ierr[256] = "";
-    if (ok && store_search_index(path, ierr, sizeof ierr) != 0) ok = 0;
-    if (!ok) pack_fail(err, errlen, PACK_ERR_IO, "cannot make the reference schema %s", ierr);
-    return ok ? PACK_OK : PACK_ERR_IO;
-}
-
-/* The content tables of the reference in memory, for checking a delta's tables (a delta never
- * touches the search index, so it is not built: 11 M instructions): nothing written to the card. */
-static int expected_schema_mem(sqlite3 **db, char *err, size_t errlen)
-{
-    int ok = sqlite3_open_v2(":memory:", db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-             sqlite3_exec(*db, store_schema_sql(), NULL, NULL, NULL) == SQLITE_OK;
-    if (ok) return PACK_OK;
-    sqlite3_close(*db);
-    *db = NULL;
-    return pack_fail(err, errlen, PACK_ERR_IO, "cannot make the reference schema");
-}
-
-/* The first row of a query (two text columns) into a and b; 1 when there was one. */
-static int first_pair(sqlite3 *db, const char *sql, char *a, char *b, size_t len)
-{
-    sqlite3_stmt *st = NULL;
-    int got = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
-    if (got) {
-        snprintf(a, len, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(b, len, "%s", (const char *)sqlite3_column_text(st, 1));
-    }
-    sqlite3_finalize(st);
-    return got;
-}
-
-/* A hostile database is read, never trusted: no triggers or views run, no schema tricks. */
-static int open_untrusted(const char *path, int flags, sqlite3 **db)
-{
-    if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) return -1;
-    sqlite3_db_config(*db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-    sqlite3_db_config(*db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-    sqlite3_db_config(*db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
-    sqlite3_db_config(*db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
-    return 0;
-}
-
-/* main's sqlite_master against ref's (attached as "ref"): exactly the same tables and indexes. */
-static int compare_schema(sqlite3 *db, char *err, size_t errlen)
-{
-    char type[64], name[128];
-    static const char cols[] = "SELECT type, name, tbl_name, coalesce(sql, '') FROM ";
-    char sql[512];
-    snprintf(sql, sizeof sql, "SELECT type, name FROM (%s main.sqlite_master EXCEPT %s ref.sqlite_master) LIMIT 1", cols,
-             cols);
-    if (first_pair(db, sql, type, name, sizeof name))
-        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "unexpected %s %s", type, name);
-    snprintf(sql, sizeof sql, "SELECT type, name FROM (%s ref.sqlite_master EXCEPT %s main.sqlite_master) LIMIT 1", cols,
-             cols);
-    if (first_pair(db, sql, type, name, sizeof name))
-        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "missing or different %s %s", type, name);
-    return PACK_OK;
-}
-
-/* Open the copied payload and make sure it is a content database of exactly our schema and
- * of the manifest's version. ref is a scratch path for the reference schema. */
-static int check_payload_db(const char *path, const char *ref, const pack_manifest *m, char *err, size_t errlen)
-{
-    int rc = expected_schema(ref, err, errlen);
-    if (rc != PACK_OK) return rc;
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    rc = PACK_ERR_SCHEMA;
-    if (open_untrusted(path, SQLITE_OPEN_READONLY, &db) != 0) {
-        pack_fail(err, errlen, PACK_ERR_SCHEMA, "not a database");
-    } else if (sqlite3_prepare_v2(db, "ATTACH ?1 AS ref", -1, &st, NULL) != SQLITE_OK ||
-               sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-        pack_fail(err, errlen, PACK_ERR_SCHEMA, "not a database: %s", sqlite3_errmsg(db));
-    } else if ((rc = compare_schema(db, err, errlen)) == PACK_OK) {
-        char *schema = pack_db_meta(db, "schema_version"), *ver = pack_db_meta(db, "content_version"),
-             *pid = pack_db_meta(db, "pack_id");
-        sqlite3_finalize(st);
-        st = NULL;
-        int quick_ok = 0;
-        if (sqlite3_prepare_v2(db, "PRAGMA main.quick_check", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-            quick_ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
-        rc = PACK_ERR_SCHEMA;
-        if (!schema || atoi(schema) != STORE_SCHEMA_VERSION)
-            pack_fail(err, errlen, PACK_ERR_SCHEMA, "schema version %s, this kiosk reads %d", schema ? schema : "none",
-                      STORE_SCHEMA_VERSION);
-        else if (!ver || atoll(ver) != m->content_version)
-            pack_fail(err, errlen, PACK_ERR_SCHEMA, "content version inside differs from the manifest");
-        else if (!pid || strcmp(pid, m->pack_id) != 0)
-            /* else a pack signed for this publication could rename the installed one */
-            pack_fail(err, errlen, PACK_ERR_SCHEMA, "pack id inside differs from the manifest");
-        else if (!quick_ok)
-            pack_fail(err, errlen, PACK_ERR_SCHEMA, "database check failed");
-        else
-            rc = PACK_OK;
-        free(schema);
-        free(ver);
-        free(pid);
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    unlink(ref);
-    return rc;
-}
-
-/*
- * The offers a delta touches, for staff (like store_diff on a staged copy): by id, with the most a
- * row does to each (1 changed, 2 added, 3 removed). Counted in C while the changes are checked:
- * a pass of its own through a temporary table cost 11 M instructions on a 1 % delta.
- */
-typedef struct offer_tally {
-    char **id;
-    unsigned char *op;
-    size_t cap, n;
-    int oom;
-} offer_tally;
-
-static size_t tally_slot(char *const *id, size_t cap, const char *key, size_t len)
-{
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)key[i]) * 1099511628211u;
-    size_t i = (size_t)h & (cap - 1);
-    while (id[i] && (strlen(id[i]) != len || memcmp(id[i], key, len) != 0)) i = (i + 1) & (cap - 1);
-    return i;
-}
-
-static void tally_add(offer_tally *t, const char *key, size_t len, unsigned char op)
-{
-    if (t->oom) return;
-    if ((t->n + 1) * 2 > t->cap) { /* grow at half full */
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        char **id = calloc(cap, sizeof *id);
-        unsigned char *ops = calloc(cap, 1);
-        if (!id || !ops) {
-            free(id);
-            free(ops);
-            t->oom = 1;
-            return;
-        }
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->id[i]) {
-                size_t at = tally_slot(id, cap, t->id[i], strlen(t->id[i]));
-                id[at] = t->id[i];
-                ops[at] = t->op[i];
-            }
-        free(t->id);
-        free(t->op);
-        t->id = id;
-        t->op = ops;
-        t->cap = cap;
-    }
-    size_t at = tally_slot(t->id, t->cap, key, len);
-    if (!t->id[at]) {
-        if (!(t->id[at] = malloc(len + 1))) {
-            t->oom = 1;
-            return;
-        }
-        memcpy(t->id[at], key, len);
-        t->id[at][len] = 0;
-        t->n++;
-    }
-    if (op > t->op[at]) t->op[at] = op;
-}
-
-/* The offer one change touches into t: the service row's key, the first column of service_i18n,
- * the second of schedule and phone's third. */
-static void tally_change(offer_tally *t, sqlite3_changeset_iter *it, const char *tab, int op)
-{
-    int is_service = !strcmp(tab, "service");
-    int col = is_service || !strcmp(tab, "service_i18n") ? 0 : !strcmp(tab, "schedule") ? 1 : !strcmp(tab, "phone") ? 2 : -1;
-    sqlite3_value *v = NULL;
-    if (col < 0 || (op == SQLITE_INSERT ? sqlite3changeset_new(it, col, &v) : sqlite3changeset_old(it, col, &v)) != SQLITE_OK ||
-        !v || sqlite3_value_type(v) == SQLITE_NULL)
-        return;
-    const unsigned char *key = sqlite3_value_text(v);
-    if (key) tally_add(t, (const char *)key, (size_t)sqlite3_value_bytes(v), !is_service ? 1 : op == SQLITE_INSERT ? 2 : op == SQLITE_DELETE ? 3 : 1);
-}
-
-/* The tally's counts into sg, and its memory freed. */
-static void tally_done(offer_tally *t, pack_staged *sg)
-{
-    for (size_t i = 0; i < t->cap; i++) {
-        if (!t->id[i]) continue;
-        if (sg) {
-            sg->added += t->op[i] == 2;
-            sg->changed += t->op[i] == 1;
-            sg->removed += t->op[i] == 3;
-        }
-        free(t->id[i]);
-    }
-    free(t->id);
-    free(t->op);
-    memset(t, 0, sizeof *t);
-}
-
-/*
- * A delta may change rows of the content tables only, each with its table's column count: not
- * the search index (every kiosk rebuilds its own), nothing SQLite would silently skip. With sg,
- * the offers it adds, changes and removes are counted there.
- */
-static int check_changeset(const unsigned char *blob, int size, pack_staged *sg, char *err, size_t errlen)
-{
-    offer_tally tally = {0};
-    sqlite3 *db = NULL;
-    sqlite3_stmt *cols = NULL;
-    sqlite3_changeset_iter *it = NULL;
-    int rc = expected_schema_mem(&db, err, errlen);
-    if (rc != PACK_OK) return rc;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT count(*) FROM sqlite_master m, pragma_table_info(m.name) WHERE m.type='table' "
-                           "AND m.name=?1 AND m.name NOT LIKE 'search%' AND m.name NOT LIKE 'sqlite_%'",
-                           -1, &cols, NULL) != SQLITE_OK ||
-        sqlite3changeset_start(&it, size, (void *)blob) != SQLITE_OK)
-        rc = pack_fail(err, errlen, PACK_ERR_IO, "cannot read the changes");
-    /* a changeset groups its changes by table: the column count is looked up once per run of a
-     * table (the lookup reads every table's columns, 100 k instructions each) */
-    char last[128] = "";
-    int want = 0;
-    while (rc == PACK_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
-        const char *tab = NULL;
-        int ncol = 0, op = 0, indirect = 0;
-        if (sqlite3changeset_op(it, &tab, &ncol, &op, &indirect) != SQLITE_OK) {
-            rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "unreadable change");
-            break;
-        }
-        if (strlen(tab) >= sizeof last || strcmp(tab, last) != 0) {
-            sqlite3_bind_text(cols, 1, tab, -1, SQLITE_TRANSIENT);
-            want = sqlite3_step(cols) == SQLITE_ROW ? sqlite3_column_int(cols, 0) : 0;
-            sqlite3_reset(cols);
-            snprintf(last, sizeof last, "%s", strlen(tab) < sizeof last ? tab : "");
-        }
-        if (want == 0) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes touch table %.100s", tab);
-        else if (want != ncol) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "table %.100s with %d columns", tab, ncol);
-        else if (sg) tally_change(&tally, it, tab, op);
-    }
-    /* out of memory, the counts stay 0: they are for staff to read, the delta applies all the same */
-    tally_done(&tally, rc == PACK_OK && !tally.oom ? sg : NULL);
-    if (it && sqlite3changeset_finalize(it) != SQLITE_OK && rc == PACK_OK)
-        rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "the changes cannot be read");
-    sqlite3_finalize(cols);
-    sqlite3_close(db);
-    return rc;
-}
-
 static int fsync_dir(const char *file)
 {
     char *copy = strdup(file);
@@ -288,104 +37,6 @@ static int fsync_dir(const char *file)
     int rc = fsync(fd);
     close(fd);
     return rc;
-}
-
-/* ---------- who installs: the lock, and the staging files' names ---------- */
-
-/* content_path + suffix into buf; 0, or -1 when it does not fit. */
-static int beside(const char *content_path, const char *suffix, char *buf, size_t len)
-{
-    int n = snprintf(buf, len, "%s%s", content_path, suffix);
-    return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
-/*
- * The install lock: an flock on CONTENT.lock, held from staging to switch. The file itself
- * means nothing (it stays); the kernel drops the lock when its holder dies, so a power cut or
- * kill -9 never leaves the content locked. Returns the descriptor, -1 with errno (EWOULDBLOCK
- * when another installer held it for all of wait_ms).
- */
-static int lock_content(const char *content_path, int wait_ms)
-{
-    char path[PACK_PATH_MAX];
-    if (beside(content_path, ".lock", path, sizeof path)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    /* read-only is enough for flock, so a lock file root created still serves the kiosk user */
-    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return -1;
-    for (int waited = 0;; waited += 20) {
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
-        if (errno != EWOULDBLOCK || waited >= wait_ms) break;
-        usleep(20 * 1000);
-    }
-    int e = errno;
-    close(fd);
-    errno = e;
-    return -1;
-}
-
-static void unlock_content(int fd)
-{
-    if (fd >= 0) close(fd); /* closing the only descriptor of the open file releases the flock */
-}
-
-/* Staging files are CONTENT.new.XXXXXX (and CONTENT.new from kiosks before the lock, plus
- * SQLite's journals beside either). Only the lock's holder may call this: then none is in use. */
-static void remove_stale(const char *content_path)
-{
-    char *dcopy = strdup(content_path), *bcopy = strdup(content_path);
-    const char *dir = dcopy ? dirname(dcopy) : NULL, *base = bcopy ? basename(bcopy) : NULL;
-    DIR *d = dir ? opendir(dir) : NULL;
-    size_t bl = base ? strlen(base) : 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        const char *n = e->d_name;
-        if (strncmp(n, base, bl) != 0 || strncmp(n + bl, ".new", 4) != 0) continue;
-        if (n[bl + 4] != 0 && n[bl + 4] != '.' && n[bl + 4] != '-') continue;
-        char path[PACK_PATH_MAX];
-        if (snprintf(path, sizeof path, "%s/%s", dir, n) < (int)sizeof path) unlink(path);
-    }
-    if (d) closedir(d);
-    free(dcopy);
-    free(bcopy);
-}
-
-int pack_busy(const char *content_path)
-{
-    int fd = lock_content(content_path, 0);
-    if (fd >= 0) {
-        unlock_content(fd);
-        return 0;
-    }
-    return errno == EWOULDBLOCK;
-}
-
-int pack_cleanup(const char *content_path)
-{
-    int fd = lock_content(content_path, 0);
-    if (fd < 0) return -1;
-    remove_stale(content_path);
-    unlock_content(fd);
-    return 0;
-}
-
-/* A fresh, unique staging file beside the content, readable like the content it becomes. */
-static FILE *staging_file(const char *content_path, char *path, size_t len)
-{
-    if (beside(content_path, ".new.XXXXXX", path, len)) {
-        errno = ENAMETOOLONG;
-        return NULL;
-    }
-    int fd = mkstemp(path);
-    if (fd < 0) return NULL;
-    FILE *f = fchmod(fd, 0644) == 0 ? fdopen(fd, "w+b") : NULL;
-    if (!f) {
-        close(fd);
-        unlink(path);
-    }
-    return f;
 }
 
 /* ---------- staging ---------- */
@@ -425,7 +76,7 @@ static int make_wal(const char *path, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    int ok = open_untrusted(path, SQLITE_OPEN_READWRITE, &db) == 0 &&
+    int ok = pack_open_untrusted(path, SQLITE_OPEN_READWRITE, &db) == 0 &&
              sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) == SQLITE_OK &&
              sqlite3_step(st) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "wal");
     sqlite3_finalize(st);
@@ -438,8 +89,8 @@ static int make_wal(const char *path, char *err, size_t errlen)
 static void remove_wal(const char *content_path)
 {
     char p[PACK_PATH_MAX];
-    if (!beside(content_path, "-wal", p, sizeof p)) unlink(p);
-    if (!beside(content_path, "-shm", p, sizeof p)) unlink(p);
+    if (!pack_beside(content_path, "-wal", p, sizeof p)) unlink(p);
+    if (!pack_beside(content_path, "-shm", p, sizeof p)) unlink(p);
 }
 
 /* SQLite's result code as a pack error: no room to write (a full disk, a file size limit) is
@@ -496,7 +147,7 @@ static int stage_delta_in_place(const char *content_path, const pack_manifest *m
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     /* SQLite opens a file this user may not write read-only: then a copy is made instead */
-    int wal = open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0 &&
+    int wal = pack_open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0 &&
               /* closing must not write the WAL back: pack_settle does, apart from the switch */
               sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) == SQLITE_OK &&
               sqlite3_db_readonly(db, "main") == 0 &&
@@ -557,13 +208,13 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
     int rc = read_delta(f, m, &blob, err, errlen);
     if (rc != PACK_OK) return rc;
     char ref[PACK_PATH_MAX + 16];
-    rc = check_changeset(blob, (int)m->payload_size, sg, err, errlen);
+    rc = pack_check_changeset(blob, (int)m->payload_size, sg, err, errlen);
     if (rc == PACK_OK) rc = stage_delta_in_place(content_path, m, blob, sg, err, errlen);
     if (rc != -1) {
         free(blob);
         return rc;
     }
-    FILE *in = fopen(content_path, "rb"), *out = in ? staging_file(content_path, tmp, tmplen) : NULL;
+    FILE *in = fopen(content_path, "rb"), *out = in ? pack_staging_file(content_path, tmp, tmplen) : NULL;
     rc = in && out ? PACK_OK : PACK_ERR_IO;
     int e = errno;
     if (rc == PACK_OK) {
@@ -582,7 +233,7 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
     }
     snprintf(ref, sizeof ref, "%s-schema", tmp);
     sqlite3 *db = NULL;
-    int ok = open_untrusted(tmp, SQLITE_OPEN_READWRITE, &db) == 0 &&
+    int ok = pack_open_untrusted(tmp, SQLITE_OPEN_READWRITE, &db) == 0 &&
              sqlite3changeset_apply(db, (int)m->payload_size, blob, NULL, abort_on_conflict, NULL) == SQLITE_OK;
     sqlite3_close(db);
     char ierr[200];
@@ -596,7 +247,7 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
         unlink(tmp);
         return pack_fail(err, errlen, PACK_ERR_IO, "%s", ierr);
     }
-    rc = check_payload_db(tmp, ref, m, err, errlen);
+    rc = pack_check_payload_db(tmp, ref, m, err, errlen);
     if (rc == PACK_OK) rc = make_wal(tmp, err, errlen);
     if (rc != PACK_OK) unlink(tmp);
     return rc;
@@ -614,32 +265,6 @@ static int installed_identity(const char *content_path, pack_policy *pol, char *
     if (rc == 0) pol->installed_version = atoll(v);
     if (pack_content_id(content_path, id, idlen) != 0) id[0] = 0;
     return rc;
-}
-
-int pack_check_clock(pack_policy *pol, const pack_manifest *m, char *err, size_t errlen)
-{
-    const char *flag = pol->clock_synced_path ? pol->clock_synced_path : PACK_CLOCK_SYNCED;
-    int synced = flag[0] && access(flag, F_OK) == 0;
-    if (pol->reset_clock_floor) pol->newest_seen = pol->now;
-    if (synced && pol->newest_seen > pol->now + PACK_CLOCK_SLACK) pol->newest_seen = pol->now;
-    if (synced && m->created > pol->now + PACK_CLOCK_SLACK) {
-        char signed_at[32], clock[32];
-        pack_time_format(m->created, signed_at, sizeof signed_at);
-        pack_time_format(pol->now, clock, sizeof clock);
-        return pack_fail(err, errlen, PACK_ERR_FUTURE, "signed %s, the synchronised clock says %s", signed_at, clock);
-    }
-    /* Only a verified manifest may move our idea of the time forward. */
-    int64_t now = pol->now > pol->newest_seen ? pol->now : pol->newest_seen;
-    if (m->created > pol->newest_seen) pol->newest_seen = m->created;
-    return now > m->expires ? pack_fail(err, errlen, PACK_ERR_EXPIRED, NULL) : PACK_OK;
-}
-
-int pack_check_publication(const pack_policy *pol, const char *installed_id, const pack_manifest *m, char *err,
-                           size_t errlen)
-{
-    const char *pin = pol->publication[0] ? pol->publication : installed_id;
-    if (!pin[0] || !strcmp(pin, m->pack_id) || pol->switch_publication) return PACK_OK;
-    return pack_fail(err, errlen, PACK_ERR_PUBLICATION, "pack %.63s, this kiosk shows %.63s", m->pack_id, pin);
 }
 
 /* Everything but the lock: verify pack_path and leave a checked copy at tmp. */
@@ -716,7 +341,7 @@ static int stage_locked(const char *pack_path, const char *content_path, const c
         return rc;
     }
     /* Copy beside the live database while hashing; only a verified, checked copy is renamed. */
-    FILE *out = staging_file(content_path, tmp, tmplen);
+    FILE *out = pack_staging_file(content_path, tmp, tmplen);
     if (!out) {
         int e = errno;
         fclose(f);
@@ -744,7 +369,7 @@ static int stage_locked(const char *pack_path, const char *content_path, const c
     }
     char ref[PACK_PATH_MAX + 8];
     snprintf(ref, sizeof ref, "%s-schema", tmp);
-    rc = check_payload_db(tmp, ref, m, err, errlen);
+    rc = pack_check_payload_db(tmp, ref, m, err, errlen);
     if (rc == PACK_OK) rc = make_wal(tmp, err, errlen);
     if (rc != PACK_OK) unlink(tmp);
     return rc;
@@ -755,18 +380,18 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
 {
     memset(sg, 0, sizeof *sg);
     if (pack_sodium_init(err, errlen)) return PACK_ERR_IO;
-    int fd = lock_content(content_path, pol->lock_wait_ms);
+    int fd = pack_lock_content(content_path, pol->lock_wait_ms);
     if (fd < 0 && errno == EWOULDBLOCK)
         return pack_fail(err, errlen, PACK_ERR_BUSY, "waited %d ms", pol->lock_wait_ms);
     if (fd < 0) return pack_fail(err, errlen, PACK_ERR_IO, "%s.lock: %s", content_path, strerror(errno));
     /* what another installer left (power cut, kill) goes; what is installed now is the truth */
-    remove_stale(content_path);
+    pack_remove_stale(content_path);
     char installed_id[64];
     int unreadable = installed_identity(content_path, pol, installed_id, sizeof installed_id) != 0;
     int rc = stage_locked(pack_path, content_path, installed_id, unreadable, t, pol, sg, err, errlen);
     if (rc != PACK_OK) {
         sg->path[0] = 0;
-        unlock_content(fd);
+        pack_unlock_content(fd);
         return rc;
     }
     sg->lock_fd = fd;
@@ -784,7 +409,7 @@ void pack_unstage(pack_staged *sg)
         unlink(sg->path);
         remove_wal(sg->path); /* a reader of the staged copy (staff's diff) may have left its WAL index */
     }
-    unlock_content(sg->lock_fd);
+    pack_unlock_content(sg->lock_fd);
     memset(sg, 0, sizeof *sg);
 }
 
@@ -793,9 +418,9 @@ void pack_unstage(pack_staged *sg)
 static void checkpoint_live(const char *content_path)
 {
     char wal[PACK_PATH_MAX];
-    if (beside(content_path, "-wal", wal, sizeof wal) || access(wal, F_OK) != 0) return;
+    if (pack_beside(content_path, "-wal", wal, sizeof wal) || access(wal, F_OK) != 0) return;
     sqlite3 *db = NULL;
-    if (open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0) {
+    if (pack_open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0) {
         sqlite3_busy_timeout(db, 1000);
         sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     }
@@ -870,11 +495,11 @@ static void uncache_wal_pages(const char *content_path, const char *wal)
 int pack_settle(const char *content_path)
 {
     char wal[PACK_PATH_MAX];
-    if (beside(content_path, "-wal", wal, sizeof wal) || access(wal, F_OK) != 0) return 0;
+    if (pack_beside(content_path, "-wal", wal, sizeof wal) || access(wal, F_OK) != 0) return 0;
     uncache_wal_pages(content_path, wal);
     sqlite3 *db = NULL;
     int rc = -1;
-    if (open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0)
+    if (pack_open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0)
         /* a statement, not sqlite3_wal_checkpoint_v2: the pager finds the WAL when it first reads */
         rc = sqlite3_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
     sqlite3_close(db);
@@ -892,8 +517,8 @@ int pack_commit(pack_staged *sg, const char *content_path, pack_policy *pol, cha
         /* the content being replaced stays as CONTENT.prev (a second name, no copy): the kiosk
          * falls back to it when it cannot open what was installed (pack_fallback) */
         char prev[PACK_PATH_MAX], prev_tmp[PACK_PATH_MAX];
-        if (!beside(content_path, ".prev", prev, sizeof prev) &&
-            !beside(content_path, ".prev.tmp", prev_tmp, sizeof prev_tmp)) {
+        if (!pack_beside(content_path, ".prev", prev, sizeof prev) &&
+            !pack_beside(content_path, ".prev.tmp", prev_tmp, sizeof prev_tmp)) {
             unlink(prev_tmp);
             if (link(content_path, prev_tmp) == 0 && rename(prev_tmp, prev) != 0) unlink(prev_tmp);
         }
@@ -933,8 +558,8 @@ int pack_install(const char *pack_path, const char *content_path, const pack_tru
 int pack_fallback(const char *content_path, char *err, size_t errlen)
 {
     char prev[PACK_PATH_MAX];
-    if (beside(content_path, ".prev", prev, sizeof prev)) return pack_fail(err, errlen, PACK_ERR_IO, "path too long");
-    int fd = lock_content(content_path, 5000);
+    if (pack_beside(content_path, ".prev", prev, sizeof prev)) return pack_fail(err, errlen, PACK_ERR_IO, "path too long");
+    int fd = pack_lock_content(content_path, 5000);
     if (fd < 0) return pack_fail(err, errlen, errno == EWOULDBLOCK ? PACK_ERR_BUSY : PACK_ERR_IO, "%s", strerror(errno));
     int rc = PACK_OK;
     if (access(prev, F_OK) != 0) rc = pack_fail(err, errlen, PACK_ERR_IO, "no previous content kept");
@@ -943,48 +568,7 @@ int pack_fallback(const char *content_path, char *err, size_t errlen)
         if (rename(prev, content_path) != 0) rc = pack_fail(err, errlen, PACK_ERR_IO, "%s", strerror(errno));
         else fsync_dir(content_path);
     }
-    unlock_content(fd);
+    pack_unlock_content(fd);
     return rc;
 }
 
-int pack_verify(const char *pack_path, const pack_trust *t, const char *scratch_dir, int64_t now, pack_manifest *m,
-                char *err, size_t errlen)
-{
-    if (pack_sodium_init(err, errlen)) return PACK_ERR_IO;
-    char content[PACK_PATH_MAX], ref[PACK_PATH_MAX];
-    if (snprintf(content, sizeof content, "%s/content.db", scratch_dir) >= (int)sizeof content ||
-        snprintf(ref, sizeof ref, "%s/schema.db", scratch_dir) >= (int)sizeof ref)
-        return pack_fail(err, errlen, PACK_ERR_IO, "path too long");
-    FILE *f = fopen(pack_path, "rb");
-    if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", pack_path, strerror(errno));
-    int rc = pack_read_head(f, t, NULL, m, err, errlen);
-    pack_policy pol = {.now = now, .clock_synced_path = ""};
-    if (rc == PACK_OK) rc = pack_check_clock(&pol, m, err, errlen);
-    if (rc == PACK_OK && !strcmp(m->kind, "delta")) {
-        struct stat sb;
-        off_t at = ftello(f);
-        unsigned char *blob = NULL;
-        if (fstat(fileno(f), &sb) != 0 || at < 0 || (int64_t)sb.st_size - (int64_t)at != m->payload_size ||
-            m->payload_size > INT32_MAX)
-            rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "payload size");
-        else if (!(blob = malloc(m->payload_size > 0 ? (size_t)m->payload_size : 1)))
-            rc = pack_fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
-        else if (fread(blob, 1, (size_t)m->payload_size, f) != (size_t)m->payload_size)
-            rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "cut short");
-        unsigned char sha[32];
-        if (rc == PACK_OK) {
-            crypto_hash_sha256(sha, blob, (unsigned long long)m->payload_size);
-            if (memcmp(sha, m->sha256, 32) != 0) rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
-        }
-        if (rc == PACK_OK) rc = check_changeset(blob, (int)m->payload_size, NULL, err, errlen);
-        free(blob);
-    }
-    fclose(f);
-    if (rc != PACK_OK || !strcmp(m->kind, "delta")) return rc;
-    /* a full pack: everything an installation checks, into the scratch folder */
-    pack_staged sg;
-    rc = pack_stage(pack_path, content, t, &pol, &sg, err, errlen);
-    pack_unstage(&sg);
-    if (rc == PACK_OK) snprintf(err, errlen, "ok");
-    return rc;
-}

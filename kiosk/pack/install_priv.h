@@ -1,0 +1,51 @@
+/*
+ * install_priv.h: what install.c, install_check.c and install_lock.c share. Not for other rooms,
+ * which install through install.h.
+ */
+#ifndef KIOSK_PACK_INSTALL_PRIV_H
+#define KIOSK_PACK_INSTALL_PRIV_H
+
+#include "install.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+
+/* ---------- the checks (install_check.c) ---------- */
+
+/* Open a hostile database to read it, never trusting it: no triggers or views run, no schema
+ * tricks. 0, or -1 (*db may still need sqlite3_close). */
+int pack_open_untrusted(const char *path, int flags, sqlite3 **db);
+
+/* Open the copied payload at path and make sure it is a content database of exactly our schema
+ * and of the manifest's version. ref is a scratch path for the reference schema. A pack_err. */
+int pack_check_payload_db(const char *path, const char *ref, const pack_manifest *m, char *err, size_t errlen);
+
+/* A delta may change rows of the content tables only, each with its table's column count: not
+ * the search index (every kiosk rebuilds its own), nothing SQLite would silently skip. With sg
+ * (may be NULL), the offers it adds, changes and removes are counted there. A pack_err. */
+int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, char *err, size_t errlen);
+
+/* ---------- who installs (install_lock.c) ---------- */
+
+/* content_path + suffix into buf; 0, or -1 when it does not fit. */
+int pack_beside(const char *content_path, const char *suffix, char *buf, size_t len);
+
+/*
+ * The install lock: an flock on CONTENT.lock, held from staging to switch. The file itself
+ * means nothing (it stays); the kernel drops the lock when its holder dies, so a power cut or
+ * kill -9 never leaves the content locked. Returns the descriptor, -1 with errno (EWOULDBLOCK
+ * when another installer held it for all of wait_ms).
+ */
+int pack_lock_content(const char *content_path, int wait_ms);
+/* Release it (fd < 0: nothing). */
+void pack_unlock_content(int fd);
+
+/* Remove the staging files: CONTENT.new.XXXXXX (and CONTENT.new from kiosks before the lock, plus
+ * SQLite's journals beside either). Only the lock's holder may call this: then none is in use. */
+void pack_remove_stale(const char *content_path);
+
+/* A fresh, unique staging file beside the content, readable like the content it becomes; its
+ * name into path (len bytes). NULL with errno. */
+FILE *pack_staging_file(const char *content_path, char *path, size_t len);
+
+#endif
