@@ -472,6 +472,9 @@ int app_reload_content(app *a)
     load_languages(a);
     set_lang(a, a->s.lang);
     attract_restart(a); /* the list of languages may have changed */
+    /* the new pack's pictures are named as the old one's (by category or question id, the UI's
+     * texture keys): counted as a reset, the UI drops the old textures */
+    a->resets++;
     return 0;
 }
 

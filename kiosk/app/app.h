@@ -49,7 +49,8 @@ void app_sync_update(app *a, const sync_status *st);
 /* Forget the session: language, screen, scroll, loaded offers. */
 void app_reset(app *a);
 
-/* How many resets have happened (the UI drops cached textures when this changes). */
+/* How many resets and content switches have happened (the UI drops cached textures when this
+ * changes: a new pack's pictures have the old one's keys). */
 int app_resets(const app *a);
 
 #endif

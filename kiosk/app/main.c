@@ -87,7 +87,8 @@ void kiosk_frame(kiosk *k, const ui_input *in)
         }
         if (tapped && k->sounds && !app_get_state(k->a)->speaking) play(k, k->click, k->click_n);
         if (app_resets(k->a) != k->resets_seen) {
-            /* a reset forgets the session: no text of it may stay in any cache */
+            /* a reset forgets the session: no text of it may stay in any cache; after a content
+             * switch no picture of the old pack */
             k->resets_seen = app_resets(k->a);
             ui_flush(k->u);
             changed = 1;

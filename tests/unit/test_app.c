@@ -345,6 +345,31 @@ TEST(new_pack_zone_reaches_the_booking_worker)
           "the export has the booking at Kabul's %s, not Berlin's %s: %s", kabul_at, berlin_at, csv);
 }
 
+/* A new pack names its pictures as the old one did (by category id, the UI's texture key): the
+ * switch to it must tell the UI to drop its textures, or the start screen keeps the old pictures. */
+TEST(content_switch_drops_the_pictures)
+{
+    char content[400], next[400];
+    snprintf(content, sizeof content, "%s/icons-content.db", dir);
+    snprintf(next, sizeof next, "%s/icons-next.db", dir);
+    CHECK(check_sh("cp %s/content/demo.db %s && cp %s/content/demo.db %s && "
+                   "sqlite3 %s \"UPDATE media SET data=data || x'20' WHERE id IN (SELECT icon FROM taxonomy_term)\"",
+                   build, content, build, next, next) == 0,
+          "a pack installed, one with other pictures ready");
+    app *a = open_app_on("icons", content);
+    if (!a) return;
+    const app_state *s = app_get_state(a);
+    int before = app_resets(a);
+    size_t len = s->ncats > 0 ? s->cats[0].icon_len : 0;
+    CHECK(s->screen == SCREEN_ATTRACT && len > 0, "the start screen has pictures (%zu bytes)", len);
+    CHECK(rename(next, content) == 0, "the new pack installed");
+    app_sync_update(a, &(sync_status){.content_changed = 1});
+    CHECK(s->ncats > 0 && s->cats[0].icon_len == len + 1, "the new pictures are loaded (%zu bytes)",
+          s->ncats > 0 ? s->cats[0].icon_len : 0);
+    CHECK(app_resets(a) != before, "the UI is told to drop the old ones' textures");
+    app_close(a);
+}
+
 TEST(late_booking_after_reset)
 {
     app *a = open_app("late");
@@ -781,6 +806,7 @@ int main(int argc, char **argv)
     RUN(back_goes_where_it_came_from);
     RUN(district_zone_shows_times);
     RUN(new_pack_zone_reaches_the_booking_worker);
+    RUN(content_switch_drops_the_pictures);
     RUN(late_booking_after_reset);
     RUN(late_booking_same_session);
     RUN(check_then_leave_leaves_no_staging);
