@@ -431,9 +431,26 @@ static int count_total(struct store_search *ss, const char *expr, int *offers, i
 #define ROWIDS_MAIN "SELECT rowid FROM search WHERE search MATCH ?1"
 #define ROWIDS_NEW " UNION ALL SELECT rowid FROM search_new WHERE search_new MATCH ?1"
 
+/* PRAGMA data_version of the store's connection: it moves when another one commits. -1: unknown. */
+static sqlite3_int64 content_version(struct store_search *ss)
+{
+    sqlite3_int64 v = -1;
+    if (!ss->version) return -1;
+    if (sqlite3_step(ss->version) == SQLITE_ROW) v = sqlite3_column_int64(ss->version, 0);
+    sqlite3_reset(ss->version);
+    return v;
+}
+
 static int search_ready(store *s)
 {
-    if (s->search) return s->search->has_index;
+    if (s->search) {
+        /* a delta applied in place by another connection (the installer's) while this reader
+         * stays open: its offers have new numbers, maybe in a side table that was empty, so
+         * what was read once is read again */
+        sqlite3_int64 v = content_version(s->search);
+        if (v < 0 || v == s->search->made) return s->search->has_index;
+        store_search_close(s);
+    }
     char err[200];
     /* -1 for content from before search_new */
     int side = store_single_int(s->db, "SELECT EXISTS(SELECT 1 FROM search_new_docsize)") == 1;
@@ -454,6 +471,7 @@ static int search_ready(store *s)
                            NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &ss->version, NULL) == SQLITE_OK &&
         load_numbers(s->db, ss) == 0;
+    ss->made = content_version(ss);
     return ss->has_index;
 }
 

@@ -28,7 +28,8 @@ struct store_search {
         unsigned *hash; /* of each row's id */
         int n, next;    /* rows held; the one to replace next when full */
     } rows;
-    sqlite3_stmt *version;
+    sqlite3_stmt *version;  /* PRAGMA data_version */
+    sqlite3_int64 made;     /* its value when the numbers above were read (search_ready) */
 };
 
 /* A skeleton's last step, in place: doubled letters once, one-letter words dropped, single

@@ -569,6 +569,36 @@ TEST(refresh_after_a_delta)
     remove(path);
 }
 
+/* A reader that has searched keeps its store open while a delta is applied in place by another
+ * connection (the kiosk reopens its store only on the start screen): its next keystroke must
+ * find the offers the delta indexed anew, under their new numbers. */
+TEST(a_reader_searches_across_a_delta)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/search-across.db", build_dir);
+    remove(path);
+    CHECK(pack_synth(path, 300, 2, 11, NULL, err, sizeof err) == 0, "synthetic content: %s", err);
+    store *s = NULL;
+    CHECK(store_open(&s, path, err, sizeof err) == 0, "open: %s", err);
+    if (!s) return;
+    const char *langs[] = {"de", "en"};
+    store_offer_row *r = NULL;
+    int n = -1;
+    CHECK(store_search(s, "quokka", langs, 2, 40, &r, &n) == 0 && n == 0, "nothing before (%d)", n);
+    store_offer_rows_free(r, n);
+    int size = 0;
+    void *cs = change(path, "UPDATE service_i18n SET name='Quokkaberatung' WHERE service_id='offer-7' AND lang='de'", &size);
+    CHECK(cs && store_search_refresh(path, cs, size, err, sizeof err) == 0, "the delta's index: %s", err);
+    sqlite3_free(cs);
+    r = NULL;
+    n = -1;
+    CHECK(store_search(s, "quokka", langs, 2, 40, &r, &n) == 0 && n == 1 && !strcmp(r[0].id, "offer-7"),
+          "the open reader finds the renamed offer (%d hits)", n);
+    store_offer_rows_free(r, n);
+    store_close(s);
+    remove(path);
+}
+
 /* A delta that keeps an offer's name, provider and categories keeps its documents' skeletons
  * (search_skel): re-indexing makes no new one, which costs ICU's Any-Latin; a renamed offer gets one. */
 TEST(skeletons_kept_for_a_delta)
@@ -760,6 +790,7 @@ int main(int argc, char **argv)
         RUN(relevance_set);
     }
     RUN(refresh_after_a_delta);
+    RUN(a_reader_searches_across_a_delta);
     RUN(skeletons_kept_for_a_delta);
     RUN(keystrokes_on_a_big_pack);
     store_close(S);
