@@ -165,20 +165,28 @@ static int termset_text(termset *ts, const char *text)
     return ts->tok.xTokenize(ts->t, ts, FTS5_TOKENIZE_DOCUMENT, text, (int)strlen(text), term_add);
 }
 
-/* The set's words into search_term (those already there stay). */
+/* The set's words into search_term (those already there stay), in one statement: a statement a
+ * word cost 13.7 M instructions for the 1,800 words of a 1 % delta, nearly all there already. */
 static int termset_store(sqlite3 *db, termset *ts, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
-    int rc = 0;
-    if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO search_term VALUES(?1)", -1, &st, NULL) != SQLITE_OK) rc = -1;
-    for (size_t i = 0; rc == 0 && i < ts->cap; i++) {
-        if (!ts->slot[i]) continue;
-        sqlite3_bind_text(st, 1, ts->slot[i], -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE) rc = -1;
-        sqlite3_reset(st);
+    const char **words = malloc(sizeof *words * (ts->n ? ts->n : 1));
+    int n = 0, rc = -1;
+    for (size_t i = 0; words && i < ts->cap; i++)
+        if (ts->slot[i]) words[n++] = ts->slot[i];
+    char *json = words && (size_t)n <= INT32_MAX ? store_json_strings(words, n) : NULL;
+    if (!json) {
+        snprintf(err, errlen, "search index: out of memory");
+    } else if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO search_term SELECT value FROM json_each(?1)", -1, &st, NULL) ==
+                   SQLITE_OK &&
+               sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE) {
+        rc = 0;
+    } else {
+        snprintf(err, errlen, "search index: %s", sqlite3_errmsg(db));
     }
-    if (rc) snprintf(err, errlen, "search index: %s", sqlite3_errmsg(db));
     sqlite3_finalize(st);
+    free(json);
+    free(words);
     return rc;
 }
 

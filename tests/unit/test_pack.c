@@ -904,6 +904,8 @@ TEST(delta_search_side)
     CHECK(!strcmp(now, "17"), "the offer's 16 documents and its shared one are in the side index (%s)", now);
     query_text(LIVE, "SELECT count(*) FROM search_docsize", now, sizeof now);
     CHECK(!strcmp(now, main_docs), "the main index is left as it was (%s documents, %s before)", now, main_docs);
+    query_text(LIVE, "SELECT count(*) FROM search_term WHERE term='quokkahaus'", now, sizeof now);
+    CHECK(!strcmp(now, "1"), "the new name is a typo candidate (%s)", now);
     const char *de[] = {"de"};
     const char *words[] = {"quokkahaus", "quokka"};
     for (int pass = 0; pass < 2; pass++) {
