@@ -1,5 +1,6 @@
 /*
- * search_priv.h: what the search files share (fold.c, search_index.c, search_words.c, search.c)
+ * search_priv.h: what the search files share (fold.c, search_index.c, search_words.c, search.c,
+ * search_rows.c)
  * and nobody else sees.
  */
 #ifndef KIOSK_SEARCH_PRIV_H
@@ -20,7 +21,7 @@ struct store_search {
     unsigned char *live;    /* live[n]: offer number n is in search_doc (not a stale row) */
     sqlite3_int64 nlive;
     /* The list rows of the last keystrokes' pages, for the reader's chain they were read in:
-     * typing on, most of a page is the one before (search.c, cached_rows). */
+     * typing on, most of a page is the one before (search_rows.c). */
     struct search_rows {
         char chain[160];       /* the languages, joined */
         sqlite3_int64 version; /* PRAGMA data_version when they were read: a delta in place empties it */
@@ -31,6 +32,17 @@ struct store_search {
     sqlite3_stmt *version;  /* PRAGMA data_version */
     sqlite3_int64 made;     /* its value when the numbers above were read (search_ready) */
 };
+
+/* FNV-1a of an offer id, for the hash sets over ids (search_rows.c). */
+unsigned store_id_hash(const char *s);
+
+/* store_rows_by_ids through ss->rows: rows held for the same chain and content are copied, the
+ * others read and then held, the oldest making room (search_rows.c). Returns 0 with *out (caller
+ * frees, store_offer_rows_free) in the order of ids, without offers that are gone; -1 on error. */
+int store_search_rows(store *s, struct store_search *ss, const char *const *ids, int nids, const char *const langs[],
+                      int nlangs, store_offer_row **out, int *n);
+/* Frees the rows held; c stays usable (search_rows.c). */
+void store_search_rows_forget(struct search_rows *c);
 
 /* A skeleton's last step, in place: doubled letters once, one-letter words dropped, single
  * spaces between words (fold.c; the tests' reference skeleton uses it too). */
