@@ -78,6 +78,11 @@ int app_reload_content(app *a);
 void app_free_found(app *a);
 void app_free_matches(app *a);
 
+/* format.c: fill the offer's hours (all, and per place) and spoken languages; each row's line
+ * of town and spoken languages. The strings are owned by a->s, freed with the offer or rows. */
+void app_format_offer(app *a);
+void app_format_rows(app *a);
+
 /* staff.c: staff actions (-1: not one); leave staff mode (PIN, packs, staged pack dropped);
  * pick up a finished pack or PIN check (1: redraw); stop the check workers. */
 int app_staff_apply(app *a, const action *act);
