@@ -245,8 +245,8 @@ static int count_total(struct store_search *ss, const char *expr, int *offers, i
  * the main one (search_index.c); a query reads both. Their offers have numbers above every offer
  * of the main table, so the main table's rows and then search_new's are in offer number order.
  * It is read only when it holds documents (after a full pack it holds none: an empty side query
- * cost 0.1 M instructions a keystroke), decided once, like load_numbers: the kiosk opens its store
- * afresh after new content.
+ * cost 0.1 M instructions a keystroke), decided once, like load_numbers, and again when another
+ * connection has committed (search_ready).
  */
 #define SEARCH_NEW_RANK "kiosk_rank(search_new, 10.0, 6.0, 3.0, 1.5, 4.0, 0.5, 2.0, 2.0, 0.0)"
 #define RANKED_SQL(rows) "SELECT d.oid FROM (" rows ") LEFT JOIN search_doc d ON d.id=(r >> 5)" \
