@@ -72,18 +72,6 @@ void store_search_rows_forget(struct search_rows *c)
     c->n = c->next = 0;
 }
 
-/* Frees row's strings, not row. */
-static void row_clear(store_offer_row *row)
-{
-    free(row->id);
-    store_text_free(&row->name);
-    store_text_free(&row->summary);
-    store_text_free(&row->provider);
-    free(row->town);
-    free(row->languages);
-    memset(row, 0, sizeof *row);
-}
-
 static char *dup_or_null(const char *t, int *oom)
 {
     char *d = t ? strdup(t) : NULL;
@@ -162,10 +150,10 @@ int store_search_rows(store *s, struct store_search *ss, const char *const *ids,
         } else { /* the oldest goes */
             slot = c->next;
             c->next = (c->next + 1) % SEARCH_ROWS_KEPT;
-            row_clear(&c->row[slot]);
+            store_offer_row_clear(&c->row[slot]);
         }
         if (row_copy(&c->row[slot], &r[i])) {
-            row_clear(&c->row[slot]);
+            store_offer_row_clear(&c->row[slot]);
             store_search_rows_forget(c);
             continue;
         }

@@ -530,16 +530,20 @@ int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int n
     return rc;
 }
 
+void store_offer_row_clear(store_offer_row *row)
+{
+    free(row->id);
+    text_free(&row->name);
+    text_free(&row->summary);
+    text_free(&row->provider);
+    free(row->town);
+    free(row->languages);
+    memset(row, 0, sizeof *row);
+}
+
 void store_offer_rows_free(store_offer_row *r, int n)
 {
-    for (int i = 0; i < n; i++) {
-        free(r[i].id);
-        text_free(&r[i].name);
-        text_free(&r[i].summary);
-        text_free(&r[i].provider);
-        free(r[i].town);
-        free(r[i].languages);
-    }
+    for (int i = 0; i < n; i++) store_offer_row_clear(&r[i]);
     free(r);
 }
 

@@ -67,6 +67,9 @@ void store_resolve_org_name(store *s, const char *org, const char *const langs[]
 /* Column i of st's row as a new string, NULL when NULL (store.c). */
 char *store_dup_col(sqlite3_stmt *st, int i);
 
+/* Frees row's strings, not row, and zeroes it (store.c). */
+void store_offer_row_clear(store_offer_row *row);
+
 /* v[0..n) as a JSON array of strings (for json_each, which keeps the order). Caller frees. */
 char *store_json_strings(const char *const *v, int n);
 
