@@ -11,6 +11,11 @@
  *
  * Text comes back already resolved along a language fallback chain, with the language it was
  * found in, so the UI can mark a fallback. The UI never sees SQL. This room includes no SDL.
+ *
+ * Files: store.c schema, open and close, meta, coverage, diff; resolve.c the fallback chain;
+ * categories.c categories and their counts; rows.c list rows; offer.c one offer's detail;
+ * intake.c guided questions; fold.c, search_index.c, search_words.c, search.c, search_rows.c the
+ * search; local.c the kiosk's own database (local.h), which never touches the content.
  */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H

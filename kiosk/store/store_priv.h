@@ -1,5 +1,6 @@
 /*
- * store_priv.h: what the store's files share and nobody else sees.
+ * store_priv.h: what the store's files share and nobody else sees: struct store, the list row's
+ * columns, text resolution (resolve.c), rows (rows.c) and the search's hooks (search*.c).
  */
 #ifndef KIOSK_STORE_PRIV_H
 #define KIOSK_STORE_PRIV_H
@@ -53,21 +54,33 @@ struct store {
     "  min(printf('%010d%s', coalesce(nullif(instr(?10, ',' || y.lang || ','), 0), 999999999), y.lang)) " \
     "  FROM organization_i18n y WHERE y.organization_id=v.organization_id AND y.name <> '')) "
 
-/* Offer rows, in the statement's order, from a statement selecting STORE_ROW_COLUMNS (it binds ?9, ?10). */
+/* Offer rows, in the statement's order, from a statement selecting STORE_ROW_COLUMNS (it binds ?9, ?10; rows.c). */
 int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int nlangs, store_offer_row **out, int *n);
 
-/* Resolve text fields from rows (lang, status, field...) along langs (store.c); resets st. */
+/* Resolve text fields from rows (lang, status, field...) along langs: each field keeps the text of
+ * the language first in langs, one outside the chain only when no other has text (resolve.c);
+ * resets st. */
 void store_resolve(sqlite3_stmt *st, int nfields, const char *const langs[], int nlangs, store_text *out[]);
+/*
+ * The same result as store_resolve(all) for row id, looked up with one, a statement (status,
+ * field...) for (?1 id, ?2 language), one language of the chain at a time (its first
+ * STORE_CHAIN_MAX), and with all only when a field is still without text (resolve.c).
+ */
+void store_resolve_chain(sqlite3_stmt *one, sqlite3_stmt *all, const char *id, int nfields, const char *const langs[],
+                         int nlangs, store_text *out[]);
+/* A translation row's status column ("machine", "outdated", else complete) as enum store_status (resolve.c). */
+int store_status_of(const unsigned char *s);
+/* Frees t's text, not t (resolve.c). */
 void store_text_free(store_text *t);
 /* The town of location loc as the reader writes it (location_i18n.city along langs, only
- * languages of the chain) into *city, replacing it; left alone when the pack has none (store.c). */
+ * languages of the chain) into *city, replacing it; left alone when the pack has none (resolve.c). */
 void store_local_town(store *s, const char *loc, const char *const langs[], int nlangs, char **city);
-/* A provider's name along langs (store.c). */
+/* A provider's name along langs (resolve.c). */
 void store_resolve_org_name(store *s, const char *org, const char *const langs[], int nlangs, store_text *name);
-/* Column i of st's row as a new string, NULL when NULL (store.c). */
+/* Column i of st's row as a new string, "" when NULL; NULL only when out of memory (store.c). */
 char *store_dup_col(sqlite3_stmt *st, int i);
 
-/* Frees row's strings, not row, and zeroes it (store.c). */
+/* Frees row's strings, not row, and zeroes it (rows.c). */
 void store_offer_row_clear(store_offer_row *row);
 
 /* v[0..n) as a JSON array of strings (for json_each, which keeps the order). Caller frees. */
