@@ -5,6 +5,9 @@
 #include "sync/sync.h"
 
 #include <string.h>
+#include <unicode/ucasemap.h>
+#include <unicode/uldnames.h>
+#include <unicode/ustring.h>
 
 static i18n_catalog *load(const char *lang)
 {
@@ -174,6 +177,31 @@ TEST(compiled_catalog_reads_as_po)
     i18n_catalog_free(c);
 }
 
+/* Each button's name is the one CLDR gives a language in a UI list, in the language itself
+ * (uldn's capitalisation context), with its first letter capitalised as i18n_native_name does
+ * for all: the cheaper lookup it makes must draw the same buttons. */
+TEST(native_names_are_cldr_ui_list_names)
+{
+    for (int i = 0; i < i18n_lang_count(); i++) {
+        const i18n_lang *l = i18n_lang_at(i);
+        if (l->native) continue;
+        UErrorCode e = U_ZERO_ERROR;
+        UDisplayContext ctx[] = {UDISPCTX_CAPITALIZATION_FOR_UI_LIST_OR_MENU};
+        ULocaleDisplayNames *dn = uldn_openForContext(l->icu, ctx, 1, &e);
+        UChar u[128];
+        int32_t n = U_SUCCESS(e) ? uldn_languageDisplayName(dn, l->icu, u, 128, &e) : 0;
+        uldn_close(dn);
+        char want[256] = "", title[256] = "", got[128] = "";
+        u_strToUTF8(want, sizeof want, NULL, u, n, &e);
+        UCaseMap *cm = ucasemap_open(l->icu, U_TITLECASE_SENTENCES | U_TITLECASE_NO_LOWERCASE, &e);
+        ucasemap_utf8ToTitle(cm, title, sizeof title, want, -1, &e);
+        ucasemap_close(cm);
+        CHECK(U_SUCCESS(e) && n > 0, "%s: ICU names it (%s)", l->code, u_errorName(e));
+        CHECK(i18n_native_name(l->code, got, sizeof got) > 0 && !strcmp(got, title), "%s button reads %s, not %s",
+              l->code, title, got);
+    }
+}
+
 TEST(names_and_fallback)
 {
     char n[128];
@@ -338,6 +366,7 @@ int main(void)
     RUN(broken_po_is_an_error);
     RUN(compiled_catalog_reads_as_po);
     RUN(names_and_fallback);
+    RUN(native_names_are_cldr_ui_list_names);
     RUN(formatting);
     RUN(counts_in_local_digits);
     RUN(titlecase_for_names);
