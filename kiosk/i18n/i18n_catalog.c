@@ -8,6 +8,7 @@
 
 #include "platform/gpo_dl.h"
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,11 @@ struct i18n_catalog {
     entry *e;
     int n;
     int nplurals;
-    UPluralRules *rules;
+    /* opened on the first counted message, not with the catalog: the language screen loads a
+     * catalog per language as its invitation turns and counts nothing (ICU's plural data and
+     * code stay out of the first frame). Filled once, from any thread; a failure is kept too. */
+    _Atomic(UPluralRules *) rules;
+    atomic_int rules_failed;
 };
 
 /* libgettextpo reports through callbacks and demands that fatal ones do not return. */
@@ -75,7 +80,8 @@ void i18n_catalog_free(i18n_catalog *c)
         for (int k = 0; k < c->e[i].nplural; k++) free(c->e[i].plural[k]);
     }
     free(c->e);
-    if (c->rules) uplrules_close(c->rules);
+    UPluralRules *r = atomic_load(&c->rules);
+    if (r) uplrules_close(r);
     free(c);
 }
 
@@ -181,9 +187,6 @@ int i18n_catalog_load(i18n_catalog **out, const char *po_path, const char *lang,
     i18n_catalog *c = calloc(1, sizeof *c);
     if (!c) { snprintf(err, errlen, "out of memory"); return -1; }
     snprintf(c->lang, sizeof c->lang, "%s", lang);
-    UErrorCode ue = U_ZERO_ERROR;
-    c->rules = uplrules_open(i18n_icu_of(lang), &ue);
-    if (U_FAILURE(ue)) c->rules = NULL;
     if (load_mo(c, po_path) == 0) {
         qsort(c->e, (size_t)c->n, sizeof *c->e, entry_cmp);
         *out = c;
@@ -273,20 +276,42 @@ const char *i18n_gettext(const i18n_catalog *c, const char *msgid)
     return e && e->msgstr ? e->msgstr : msgid;
 }
 
+/* The language's plural rules, opened on first use; NULL when ICU has none. */
+static UPluralRules *rules_of(const i18n_catalog *cc)
+{
+    i18n_catalog *c = (i18n_catalog *)cc; /* the rules are a cache of what lang implies */
+    UPluralRules *r = atomic_load_explicit(&c->rules, memory_order_acquire);
+    if (r || atomic_load_explicit(&c->rules_failed, memory_order_relaxed)) return r;
+    UErrorCode ue = U_ZERO_ERROR;
+    r = uplrules_open(i18n_icu_of(c->lang), &ue);
+    if (U_FAILURE(ue) || !r) {
+        if (r) uplrules_close(r);
+        atomic_store_explicit(&c->rules_failed, 1, memory_order_relaxed);
+        return NULL;
+    }
+    UPluralRules *none = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&c->rules, &none, r, memory_order_acq_rel, memory_order_acquire)) {
+        uplrules_close(r); /* another thread opened them first */
+        r = none;
+    }
+    return r;
+}
+
 int i18n_plural_index(const i18n_catalog *c, long n)
 {
-    if (!c || !c->rules) return n == 1 ? 0 : 1;
+    UPluralRules *rules = c ? rules_of(c) : NULL;
+    if (!rules) return n == 1 ? 0 : 1;
     /* The PO files list their forms in CLDR order (zero, one, two, few, many, other), keeping only
      * the categories the language has; "other" is always last. */
     static const char *order[] = {"zero", "one", "two", "few", "many", "other"};
     UChar kw[16];
     char k8[16];
     UErrorCode e = U_ZERO_ERROR;
-    int32_t kn = uplrules_select(c->rules, (double)n, kw, 16, &e);
+    int32_t kn = uplrules_select(rules, (double)n, kw, 16, &e);
     if (U_FAILURE(e)) return n == 1 ? 0 : 1;
     u_UCharsToChars(kw, k8, kn);
     k8[kn] = 0;
-    UEnumeration *en = uplrules_getKeywords(c->rules, &e);
+    UEnumeration *en = uplrules_getKeywords(rules, &e);
     int have[6] = {0};
     const char *k;
     while (en && (k = uenum_next(en, NULL, &e)) != NULL)
