@@ -177,6 +177,8 @@ static int emit_line(text_engine *te, builder *b, scratch *s, UBiDi *para, int p
     return add_line(b, ln);
 }
 
+static UChar *to_utf16(const char *utf8, int *len);
+
 static UScriptCode script_of(UChar32 c)
 {
     UErrorCode e = U_ZERO_ERROR;
@@ -473,6 +475,27 @@ static text_layout *layout_make(text_engine *te, const char *utf8, const text_st
 /* A word wider than the line ("Sprachkurse" in a tile with large text) is set smaller, by up to
  * this share of the size, before it is cut between characters: a cut word reads as two. */
 #define SHRINK_MIN_PERCENT 70
+
+int text_line_height(text_engine *te, const char *utf8, const text_style *st)
+{
+    int len = 0;
+    UChar *t = to_utf16(utf8 ? utf8 : "", &len);
+    if (!t) return 0;
+    /* as emit_line: the tallest ascent and the deepest descent of the fonts drawing the line,
+     * each letter in the font layout_paragraph picks for it */
+    int asc = 0, desc = 0;
+    for (int i = 0; i < len;) {
+        UChar32 c;
+        U16_NEXT(t, i, len, c);
+        int f = text_pick_font(te, c, script_of(c), st->lang, st->bold, st->size_px);
+        if (f < 0) f = text_default_font(te, st->bold, st->size_px);
+        if (f < 0) continue;
+        if (te->fonts[f].ascent > asc) asc = te->fonts[f].ascent;
+        if (te->fonts[f].descent > desc) desc = te->fonts[f].descent;
+    }
+    free(t);
+    return asc + desc;
+}
 
 text_layout *text_layout_make(text_engine *te, const char *utf8, const text_style *st)
 {

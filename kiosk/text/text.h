@@ -96,6 +96,15 @@ void text_engine_close(text_engine *te);
 text_layout *text_layout_make(text_engine *te, const char *utf8, const text_style *st);
 void text_layout_free(text_layout *lo);
 
+/*
+ * The height text_layout_make gives one unwrapped line of letters (each of a script of its own,
+ * not Common or Inherited: "Ag", "بگ", "ቋ"), from the fonts' line metrics alone: no shaping, no
+ * glyph loaded, so a font asked only for its height has its table directory, metrics and cmap
+ * read, not its layout tables (HarfBuzz reads GSUB and GPOS whole: most of a Nastaliq font).
+ * 0 for empty text or when no font can be opened.
+ */
+int text_line_height(text_engine *te, const char *utf8, const text_style *st);
+
 /* Rasterise a layout into a new bitmap the caller frees with text_bitmap_free(). */
 text_bitmap *text_layout_render(text_engine *te, const text_layout *lo);
 void text_bitmap_free(text_bitmap *bm);

@@ -248,6 +248,12 @@ static tex_entry *text_entry(frame *f, rect r, const char *text, const text_opts
     return e;
 }
 
+int ui_line_height(frame *f, const char *letters, const text_opts *o)
+{
+    text_style ts = {.lang = o->lang ? o->lang : f->st->lang, .size_px = o->size, .bold = o->bold};
+    return text_line_height(f->u->te, letters, &ts);
+}
+
 int ui_text_ink(frame *f, rect r, const char *text, const text_opts *o, int *top, int *bottom, int *cut)
 {
     size_t hl;

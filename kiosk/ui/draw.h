@@ -123,6 +123,9 @@ void ui_fill(frame *f, rect r, int color);
 void ui_border(frame *f, rect r, int color, int thickness);
 /* Draw text inside r (top-aligned, wrapped at r.w); returns the height it takes. draw=0 measures. */
 int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw);
+/* What ui_text gives one line of a few letters at o (text_line_height: from font metrics, no
+ * shaping or glyphs, nothing cached), for sizing a line before knowing its text. */
+int ui_line_height(frame *f, const char *letters, const text_opts *o);
 /* Measure text as ui_text does and say where its ink lies: *top and *bottom in px from the top
  * of its box; tall scripts (Nastaliq) may ink above it (top < 0) or below its height; *cut: it
  * did not fit o->max_lines and ends in an ellipsis. Returns the height, 0 for no text (then all

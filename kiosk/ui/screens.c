@@ -12,15 +12,15 @@
 /* ---------- attract / language choice ---------- */
 
 /* Height of one line at opts o in the tallest of the scripts offered: the heading keeps its
- * place while the invitation turns through the languages (Nastaliq stands tallest). */
+ * place while the invitation turns through the languages (Nastaliq stands tallest). From the
+ * fonts' metrics: shaping the probes read every script's layout tables before the first frame. */
 static int tallest_line(frame *f, text_opts o)
 {
     static const char *const probes[][2] = {{"en", "Ag"}, {"ur", "بگ"}, {"ar", "بگ"}, {"ti", "ቋ"}, {"ru", "Щу"}};
     int h = 0;
-    o.max_lines = 1;
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
         o.lang = probes[i][0];
-        int lh = ui_text(f, (rect){0, 0, f->w, 0}, probes[i][1], &o, 0);
+        int lh = ui_line_height(f, probes[i][1], &o);
         if (lh > h) h = lh;
     }
     return h;

@@ -437,6 +437,33 @@ TEST(arabic_comma_after_latin)
     }
 }
 
+/* The language screen sizes its heading from the probes' line heights without shaping them:
+ * the heights must be those a laid out line of each has, at every size and weight. */
+TEST(line_height_from_metrics)
+{
+    static const char *const probes[][2] = {{"en", "Ag"}, {"ur", "بگ"}, {"ar", "بگ"}, {"ti", "ቋ"}, {"ru", "Щу"},
+                                            {"ckb", "ڕێ"}, {"de", "Öß"}};
+    int diff = 0, n = 0;
+    for (size_t i = 0; i < sizeof probes / sizeof *probes; i++)
+        for (int size = 8; size <= 96; size++)
+            for (int bold = 0; bold < 2; bold++) {
+                text_style st = {.lang = probes[i][0], .size_px = size, .bold = bold, .max_width = 1920,
+                                 .max_lines = 1, .dir = i18n_is_rtl(probes[i][0]) ? TEXT_DIR_RTL : TEXT_DIR_LTR};
+                text_layout *lo = text_layout_make(te, probes[i][1], &st);
+                int h = text_line_height(te, probes[i][1], &st);
+                if (!lo || h != lo->height) {
+                    diff++;
+                    printf("  %s %s %d px%s: %d from metrics, %d laid out\n", probes[i][0], probes[i][1], size,
+                           bold ? " bold" : "", h, lo ? lo->height : -1);
+                }
+                n++;
+                text_layout_free(lo);
+            }
+    CHECK(diff == 0 && n > 100, "%d of %d heights differ", diff, n);
+    text_style st = {.lang = "en", .size_px = 20};
+    CHECK(text_line_height(te, "", &st) == 0, "no letters, no height");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) build = argv[1];
@@ -458,6 +485,7 @@ int main(int argc, char **argv)
     RUN(render_has_ink);
     RUN(bad_config);
     RUN(arabic_comma_after_latin);
+    RUN(line_height_from_metrics);
     RUN(no_tofu_in_translations);
     RUN(no_tofu_in_demo_content);
     text_engine_close(te);
