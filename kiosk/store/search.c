@@ -266,34 +266,68 @@ static sqlite3_int64 content_version(struct store_search *ss)
     return v;
 }
 
+/* The statements that depend on whether search_new holds documents (ss->side), made anew. */
+static int prepare_side(sqlite3 *db, struct store_search *ss)
+{
+    sqlite3_finalize(ss->ranked);
+    sqlite3_finalize(ss->rowids);
+    ss->ranked = ss->rowids = NULL;
+    return sqlite3_prepare_v2(db,
+                              ss->side ? RANKED_SQL("SELECT * FROM (" RANKED_MAIN ") UNION ALL SELECT * FROM (" RANKED_NEW ")")
+                                       : RANKED_SQL(RANKED_MAIN),
+                              -1, &ss->ranked, NULL) == SQLITE_OK &&
+                   sqlite3_prepare_v2(db, ss->side ? ROWIDS_MAIN ROWIDS_NEW " LIMIT ?2" : ROWIDS_MAIN " LIMIT ?2", -1,
+                                      &ss->rowids, NULL) == SQLITE_OK
+               ? 0
+               : -1;
+}
+
+/* -1 for content from before search_new */
+static int side_has_docs(sqlite3 *db) { return store_single_int(db, "SELECT EXISTS(SELECT 1 FROM search_new_docsize)") == 1; }
+
+/*
+ * After another connection committed (a delta applied in place by the installer while this reader
+ * stays open): its offers have new numbers, maybe in a side table that was empty. Only what the
+ * content holds is read again, the offer numbers, the languages' and whether search_new counts;
+ * the folder and the stop words, made of no content, stay: opened afresh, the folder would also
+ * lose its Any-Latin transliterator, prepared before the first keystroke (store_search_prepare)
+ * because making it costs some 140 M instructions, and the next skeleton would wait for it.
+ */
+static int search_renew(store *s, sqlite3_int64 version)
+{
+    struct store_search *ss = s->search;
+    int side = side_has_docs(s->db);
+    free(ss->live);
+    ss->live = NULL;
+    ss->nlive = 0;
+    memset(ss->lang, 0, sizeof ss->lang);
+    ss->has_index = ss->has_index && (side == ss->side || (ss->side = side, prepare_side(s->db, ss) == 0)) &&
+                    load_numbers(s->db, ss) == 0;
+    ss->renewed++;
+    ss->made = version; /* as read before the numbers: a commit since then renews them again */
+    return ss->has_index;
+}
+
 static int search_ready(store *s)
 {
     if (s->search) {
-        /* a delta applied in place by another connection (the installer's) while this reader
-         * stays open: its offers have new numbers, maybe in a side table that was empty, so
-         * what was read once is read again */
         sqlite3_int64 v = content_version(s->search);
         if (v < 0 || v == s->search->made) return s->search->has_index;
-        store_search_close(s);
+        if (s->search->has_index) return search_renew(s, v);
+        store_search_close(s); /* content without an index before: it may have one now */
     }
     char err[200];
-    /* -1 for content from before search_new */
-    int side = store_single_int(s->db, "SELECT EXISTS(SELECT 1 FROM search_new_docsize)") == 1;
     struct store_search *ss = s->search = calloc(1, sizeof *s->search);
     if (!ss) return 0;
+    ss->side = side_has_docs(s->db);
     ss->folder = store_folder_open(err, sizeof err);
     if (ss->folder) store_query_stop_load(ss);
     /* an index of this format has its vocabulary beside it */
     ss->has_index =
         ss->folder && ss->stop && register_rank(s->db) == 0 &&
         sqlite3_prepare_v2(s->db, "SELECT term FROM search_term WHERE term >= ?1 AND term < ?2", -1, &ss->terms, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(s->db,
-                           side ? RANKED_SQL("SELECT * FROM (" RANKED_MAIN ") UNION ALL SELECT * FROM (" RANKED_NEW ")")
-                                : RANKED_SQL(RANKED_MAIN),
-                           -1, &ss->ranked, NULL) == SQLITE_OK &&
+        prepare_side(s->db, ss) == 0 &&
         sqlite3_prepare_v2(s->db, "SELECT oid FROM search_doc WHERE id=?1", -1, &ss->oid, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(s->db, side ? ROWIDS_MAIN ROWIDS_NEW " LIMIT ?2" : ROWIDS_MAIN " LIMIT ?2", -1, &ss->rowids,
-                           NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &ss->version, NULL) == SQLITE_OK &&
         load_numbers(s->db, ss) == 0;
     ss->made = content_version(ss);

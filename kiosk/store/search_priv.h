@@ -31,6 +31,8 @@ struct store_search {
     } rows;
     sqlite3_stmt *version;  /* PRAGMA data_version */
     sqlite3_int64 made;     /* its value when the numbers above were read (search_ready) */
+    int side;               /* search_new holds documents: queries read it too */
+    int renewed;            /* times the numbers were read again after another connection's commit */
 };
 
 /* FNV-1a of an offer id, for the hash sets over ids (search_rows.c). */

@@ -599,6 +599,52 @@ TEST(a_reader_searches_across_a_delta)
     remove(path);
 }
 
+/* Across a delta applied in place the reader's search reads only what content holds again (the
+ * offer and language numbers, whether the side table counts); the folder and the stop words,
+ * which no content changes, stay the ones it opened. */
+TEST(a_delta_keeps_the_readers_folder)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/search-keep-folder.db", build_dir);
+    remove(path);
+    CHECK(pack_synth(path, 300, 2, 11, NULL, err, sizeof err) == 0, "synthetic content: %s", err);
+    store *s = NULL;
+    CHECK(store_open(&s, path, err, sizeof err) == 0, "open: %s", err);
+    if (!s) return;
+    const char *langs[] = {"de", "en"};
+    store_offer_row *r = NULL;
+    int n = -1;
+    CHECK(store_search(s, "quokka", langs, 2, 40, &r, &n) == 0 && n == 0 && s->search, "nothing before (%d)", n);
+    store_offer_rows_free(r, n);
+    if (!s->search) {
+        store_close(s);
+        return;
+    }
+    struct store_search *before = s->search;
+    store_folder *folder = before->folder;
+    char **stop = before->stop;
+    int side = before->side;
+    int size = 0;
+    void *cs = change(path, "UPDATE service_i18n SET name='Quokkaberatung' WHERE service_id='offer-7' AND lang='de'", &size);
+    CHECK(cs && store_search_refresh(path, cs, size, err, sizeof err) == 0, "the delta's index: %s", err);
+    sqlite3_free(cs);
+    r = NULL;
+    n = -1;
+    CHECK(store_search(s, "quokka", langs, 2, 40, &r, &n) == 0 && n == 1 && !strcmp(r[0].id, "offer-7"),
+          "the renamed offer found (%d hits)", n);
+    store_offer_rows_free(r, n);
+    /* the same search, not one opened afresh (a new one would not have been renewed) */
+    CHECK(s->search == before && s->search->renewed == 1, "renewed in place (%d times)", s->search ? s->search->renewed : -1);
+    CHECK(s->search && s->search->folder == folder && s->search->stop == stop, "the folder and the stop words kept");
+    CHECK(!side && s->search && s->search->side, "the side table read from now on");
+    /* no commit since: the next keystroke reads nothing again */
+    CHECK(store_search(s, "quokka", langs, 2, 40, &r, &n) == 0 && n == 1 && s->search->renewed == 1,
+          "no renewal without a commit (%d hits, %d renewals)", n, s->search->renewed);
+    store_offer_rows_free(r, n);
+    store_close(s);
+    remove(path);
+}
+
 /* A delta that keeps an offer's name, provider and categories keeps its documents' skeletons
  * (search_skel): re-indexing makes no new one, which costs ICU's Any-Latin; a renamed offer gets one. */
 TEST(skeletons_kept_for_a_delta)
@@ -791,6 +837,7 @@ int main(int argc, char **argv)
     }
     RUN(refresh_after_a_delta);
     RUN(a_reader_searches_across_a_delta);
+    RUN(a_delta_keeps_the_readers_folder);
     RUN(skeletons_kept_for_a_delta);
     RUN(keystrokes_on_a_big_pack);
     store_close(S);
