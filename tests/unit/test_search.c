@@ -569,6 +569,42 @@ TEST(refresh_after_a_delta)
     remove(path);
 }
 
+/* An offer's text changed in a few places: the words around each change are typo candidates
+ * after the delta (a word added amid the text, a letter changed, two words run together by a
+ * removed space, a word at the very end), and the summary's other words are still there. */
+TEST(a_changed_texts_new_words)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/search-changed-words.db", build_dir);
+    remove(path);
+    CHECK(pack_synth(path, 50, 2, 11, NULL, err, sizeof err) == 0, "synthetic content: %s", err);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK &&
+              sqlite3_exec(db, "UPDATE service_i18n SET summary='echo foxtrot', description='alpha bravo charlie delta'"
+                               " WHERE service_id='offer-7' AND lang='de'", NULL, NULL, NULL) == SQLITE_OK,
+          "the texts before");
+    sqlite3_close(db);
+    CHECK(store_search_index(path, err, sizeof err) == 0, "indexed: %s", err);
+    static const char words[] = "('koalaweg', 'beutelzeit', 'emualpha', 'xcharlie', 'rennmaus')";
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM search_term WHERE term IN %s", words);
+    CHECK(one(path, sql) == 0, "none of the words before");
+    int size = 0;
+    void *cs = change(path,
+                      "UPDATE service_i18n SET summary='Koalaweg echo foxtrot Beutelzeit',"
+                      " description='Emualpha bravo xcharlie delta Rennmaus' WHERE service_id='offer-7' AND lang='de'",
+                      &size);
+    CHECK(cs && store_search_refresh(path, cs, size, err, sizeof err) == 0, "refresh: %s", err);
+    sqlite3_free(cs);
+    long long n = one(path, sql);
+    CHECK(n == 5, "added at the start and the end, run into a word, changed amid the text: %lld of 5", n);
+    CHECK(one(path, "SELECT count(*) FROM search_term WHERE term IN ('echo', 'foxtrot', 'bravo', 'delta')") == 4,
+          "the words kept are still there");
+    CHECK(hits_only(path, "koalaweg", "offer-7") == 1 && hits_only(path, "xcharlie", "offer-7") == 1,
+          "the new words find the offer");
+    remove(path);
+}
+
 /* A reader that has searched keeps its store open while a delta is applied in place by another
  * connection (the kiosk reopens its store only on the start screen): its next keystroke must
  * find the offers the delta indexed anew, under their new numbers. */
@@ -836,6 +872,7 @@ int main(int argc, char **argv)
         RUN(relevance_set);
     }
     RUN(refresh_after_a_delta);
+    RUN(a_changed_texts_new_words);
     RUN(a_reader_searches_across_a_delta);
     RUN(a_delta_keeps_the_readers_folder);
     RUN(skeletons_kept_for_a_delta);
