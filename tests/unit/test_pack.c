@@ -2,6 +2,7 @@
  * the installed content stays; a kill -9 during installation never leaves a mix. */
 #define SQLITE_ENABLE_SESSION 1 /* a hostile delta is made with sessions below */
 #include "check.h"
+#include "pack/install_priv.h"
 #include "pack/pack.h"
 #include "pack/publish.h"
 #include "pack/sign.h"
@@ -502,6 +503,55 @@ static void shaped(const char *name, const char *sql, int ver, int code, const c
 }
 
 /* Only exactly the schema this kiosk reads installs: no triggers, no views, nothing missing. */
+/* The changeset of sql run on a database in memory of the kiosk's schema, after setup (sqlite3_free it). */
+static void *changeset_of(const char *setup, const char *sql, int *size)
+{
+    sqlite3 *db = NULL;
+    sqlite3_session *ses = NULL;
+    void *cs = NULL;
+    *size = 0;
+    if (sqlite3_open(":memory:", &db) == SQLITE_OK && sqlite3_exec(db, store_schema_sql(), NULL, NULL, NULL) == SQLITE_OK &&
+        sqlite3_exec(db, setup, NULL, NULL, NULL) == SQLITE_OK && sqlite3session_create(db, "main", &ses) == SQLITE_OK &&
+        sqlite3session_attach(ses, NULL) == SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        sqlite3session_changeset(ses, size, &cs);
+    if (ses) sqlite3session_delete(ses);
+    sqlite3_close(db);
+    return cs;
+}
+
+/* A delta's tables are checked against the kiosk's schema, table by table: those it has with
+ * their columns pass, another table, one with other columns or the search index's do not. */
+TEST(delta_tables_checked)
+{
+    static const struct {
+        const char *setup, *sql, *want; /* want NULL: accepted */
+    } cases[] = {
+        {"", "INSERT INTO service(id, organization_id) VALUES('a', 'o'); INSERT INTO phone(id, number) VALUES('p', '1');"
+             "INSERT INTO intake_match(answer_id, kind, target) VALUES('x', 'offer', 'a')", NULL},
+        {"ALTER TABLE service ADD COLUMN extra TEXT", "INSERT INTO service(id, organization_id) VALUES('a', 'o')",
+         "table service with 7 columns"},
+        {"CREATE TABLE servic(id TEXT PRIMARY KEY)", "INSERT INTO servic VALUES('a')", "touch table servic"},
+        {"CREATE TABLE search_doc(id INTEGER PRIMARY KEY, oid TEXT)", "INSERT INTO search_doc VALUES(1, 'a')",
+         "touch table search_doc"},
+        {"CREATE TABLE \"CREATE TABLE meta\"(key TEXT PRIMARY KEY, value TEXT)",
+         "INSERT INTO \"CREATE TABLE meta\" VALUES('a', 'b')", "touch table"},
+        {"CREATE TABLE \"meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\nCREATE TABLE language\"(code TEXT PRIMARY KEY, n)",
+         "INSERT INTO \"meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\nCREATE TABLE language\" VALUES('a', 1)",
+         "touch table"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int size = 0;
+        char err[512] = "";
+        void *cs = changeset_of(cases[i].setup, cases[i].sql, &size);
+        int rc = cs ? pack_check_changeset(cs, size, NULL, err, sizeof err) : -1;
+        sqlite3_free(cs);
+        if (!cases[i].want)
+            CHECK(rc == PACK_OK, "case %zu accepted: %s", i, err);
+        else
+            CHECK(rc == PACK_ERR_SCHEMA && strstr(err, cases[i].want), "case %zu refused (%d): %s", i, rc, err);
+    }
+}
+
 TEST(payload_shape)
 {
     char err[1024];
@@ -1366,6 +1416,7 @@ int main(int argc, char **argv)
     RUN(stale_staging);
     RUN(concurrent_installers);
     RUN(deltas);
+    RUN(delta_tables_checked);
     RUN(payload_shape);
     RUN(fallback_to_previous);
     RUN(verify_tool);
