@@ -41,6 +41,7 @@ void ui_flush(ui *u)
         while (e) {
             tex_entry *n = e->next;
             if (e->tex) SDL_DestroyTexture(e->tex);
+            text_layout_free(e->lo);
             free(e->key);
             free(e);
             e = n;
@@ -64,6 +65,7 @@ void ui_cache_trim(ui *u)
             if (e->used + 1 < u->frame_no) {
                 *pp = e->next;
                 if (e->tex) SDL_DestroyTexture(e->tex);
+                text_layout_free(e->lo);
                 u->bytes -= (long)e->w * e->bh * 4;
                 free(e->key);
                 free(e);
@@ -177,9 +179,34 @@ static int row_inked(const text_bitmap *bm, int y)
     return 0;
 }
 
-/* The cached texture of text at o, laid out and rendered on first use. *hl: where the text
- * starts in the entry's key. NULL for no text or out of memory. */
-static tex_entry *text_entry(frame *f, rect r, const char *text, const text_opts *o, size_t *hl_out)
+/* Entry e's bitmap from its layout: the texture in colour c and where the ink lies. */
+static void render_entry(ui *u, tex_entry *e, SDL_Color c)
+{
+    text_bitmap *bm = text_layout_render(u->te, e->lo);
+    if (bm) {
+        e->tex = texture_from_a8(u->r, bm, c);
+        e->x = bm->x;
+        e->y = bm->y;
+        e->bh = bm->h;
+        e->w = bm->w;
+        u->bytes += (long)e->w * e->bh * 4;
+        /* the rows that hold ink, for widgets that must keep it inside their box */
+        int t = 0, b = bm->h;
+        while (t < bm->h && !row_inked(bm, t)) t++;
+        while (b > t && !row_inked(bm, b - 1)) b--;
+        e->ink_top = bm->y + t;
+        e->ink_bot = bm->y + b;
+    }
+    text_bitmap_free(bm);
+    text_layout_free(e->lo);
+    e->lo = NULL;
+}
+
+/* The cached entry of text at o, laid out on first use and rendered when first pixels (or ink)
+ * are asked for: a text only measured (a probe of the tallest script, a dry pass, a size tried
+ * and dropped) never costs its glyphs' rasters and a texture. *hl: where the text starts in
+ * the key. */
+static tex_entry *text_entry(frame *f, rect r, const char *text, const text_opts *o, size_t *hl_out, int pixels)
 {
     if (!text || !*text || r.w <= 0) return NULL;
     ui *u = f->u;
@@ -217,32 +244,16 @@ static tex_entry *text_entry(frame *f, rect r, const char *text, const text_opts
     memcpy(key + hl, text, tl + 1);
     uint64_t h = hash_str(key);
     tex_entry *e = cache_find(u, key, h);
-    if (!e && (e = cache_add(u, key, h)) != NULL) {
-        text_layout *lo = text_layout_make(u->te, text, &ts);
-        text_bitmap *bm = lo ? text_layout_render(u->te, lo) : NULL;
-        if (bm) {
-            e->tex = texture_from_a8(u->r, bm, u->pal[o->color]);
-            e->x = bm->x;
-            e->y = bm->y;
-            e->bh = bm->h;
-            e->w = bm->w;
-            u->bytes += (long)e->w * e->bh * 4;
-            e->h = lo->height;
-            e->missing = lo->missing;
-            e->truncated = lo->truncated;
-            /* the rows that hold ink, for widgets that must keep it inside their box */
-            int t = 0, b = bm->h;
-            while (t < bm->h && !row_inked(bm, t)) t++;
-            while (b > t && !row_inked(bm, b - 1)) b--;
-            e->ink_top = bm->y + t;
-            e->ink_bot = bm->y + b;
-            e->nlines = lo->nlines;
-            for (int i = 0; i < lo->nlines; i++)
-                if (lo->lines[i].end - lo->lines[i].start > e->longest) e->longest = lo->lines[i].end - lo->lines[i].start;
-        }
-        text_bitmap_free(bm);
-        text_layout_free(lo);
+    if (!e && (e = cache_add(u, key, h)) != NULL && (e->lo = text_layout_make(u->te, text, &ts)) != NULL) {
+        const text_layout *lo = e->lo;
+        e->h = lo->height;
+        e->missing = lo->missing;
+        e->truncated = lo->truncated;
+        e->nlines = lo->nlines;
+        for (int i = 0; i < lo->nlines; i++)
+            if (lo->lines[i].end - lo->lines[i].start > e->longest) e->longest = lo->lines[i].end - lo->lines[i].start;
     }
+    if (e && e->lo && pixels) render_entry(u, e, u->pal[o->color]);
     if (key != stackkey) free(key);
     *hl_out = hl;
     return e;
@@ -257,7 +268,7 @@ int ui_line_height(frame *f, const char *letters, const text_opts *o)
 int ui_text_ink(frame *f, rect r, const char *text, const text_opts *o, int *top, int *bottom, int *cut)
 {
     size_t hl;
-    tex_entry *e = text_entry(f, r, text, o, &hl);
+    tex_entry *e = text_entry(f, r, text, o, &hl, 1);
     *top = e ? e->ink_top : 0;
     *bottom = e ? e->ink_bot : 0;
     *cut = e ? e->truncated : 0;
@@ -268,7 +279,7 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
 {
     ui *u = f->u;
     size_t hl = 0;
-    tex_entry *e = text_entry(f, r, text, o, &hl);
+    tex_entry *e = text_entry(f, r, text, o, &hl, draw && !u->dry);
     if (!e) return 0;
     if (draw && !u->dry) {
         u->missing += e->missing;

@@ -66,6 +66,7 @@ typedef struct tex_entry {
     int truncated;          /* text cut short with an ellipsis */
     int ink_top, ink_bot;   /* rows of ink, px from the top of the text box (may lie outside it) */
     int nlines, longest;    /* lines of the layout, characters (UTF-16 units) on its longest */
+    text_layout *lo;        /* a text only measured so far: rendered (and freed) when first drawn */
     unsigned long used;     /* frame number of last use */
     uint64_t serial;        /* which entry this is, never reused: the display list names pixels by it */
 } tex_entry;
