@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "app/kiosk.h"
 #include "platform/fmt.h"
+#include "platform/hugemem.h"
 #include "platform/img_dl.h"
 #include "platform/log.h"
 #include "platform/rotate.h"
@@ -250,6 +251,8 @@ int main(int argc, char **argv)
     /* the state database and its -wal/-shm hold personal data: nothing the kiosk creates is
      * readable by others, whatever umask it was started with */
     umask(077);
+    /* before any SDL call: the window surface on huge pages (platform/hugemem.h) */
+    if (hugemem_install() != 0) log_msg("video", "SDL keeps its own allocator: %s", SDL_GetError());
     app_config cfg;
     app_config_defaults(&cfg);
     char err[1024];

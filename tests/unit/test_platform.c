@@ -1,14 +1,17 @@
 /*
  * Platform: reading aloud gives real audio for every voiced language (WAV files, not silent);
  * the log is rate-limited; the watchdog speaks the sd_notify protocol, and a hung main loop is
- * noticed and restarted by a systemd-free supervisor on a socket; SIGTERM stops cleanly.
+ * noticed and restarted by a systemd-free supervisor on a socket; SIGTERM stops cleanly; SDL's
+ * large blocks (the window surface) are on huge pages where the kernel has them, and correct.
  * Usage: test_platform BUILD_DIR
  */
 #include "check.h"
+#include "platform/hugemem.h"
 #include "platform/log.h"
 #include "platform/rotate.h"
 #include "platform/speech.h"
 
+#include <SDL2/SDL.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -232,6 +235,77 @@ TEST(speech_without_data)
           WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
 }
 
+/* kB of transparent huge pages in the mapping that holds address a (/proc/self/smaps), -1 for none */
+static long huge_kb_at(const void *a)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f) return -1;
+    char line[512];
+    int in = 0;
+    long kb = -1;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+            in = (uintptr_t)a >= lo && (uintptr_t)a < hi;
+            continue;
+        }
+        if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1) break;
+    }
+    fclose(f);
+    return kb;
+}
+
+/* Whether this kernel puts anonymous memory on huge pages when asked (madvise or always). */
+static int thp_on(void)
+{
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char b[128] = "";
+    if (f) {
+        if (!fgets(b, sizeof b, f)) b[0] = 0;
+        fclose(f);
+    }
+    return strstr(b, "[always]") || strstr(b, "[madvise]");
+}
+
+TEST(huge_pages_for_large_blocks)
+{
+    size_t n = (size_t)1920 * 1080 * 4 + 100;
+    uint8_t *p = hugemem_malloc(n);
+    CHECK(p && hugemem_is_large(p) && ((uintptr_t)p & (((uintptr_t)2 << 20) - 1)) == 0, "a surface's block is mapped on its own, 2 MiB aligned");
+    if (!p) return;
+    memset(p, 0xab, n);
+    if (thp_on()) CHECK(huge_kb_at(p) >= 2048, "on huge pages once touched (%ld kB)", huge_kb_at(p));
+    uint8_t *q = hugemem_realloc(p, n * 2);
+    CHECK(q && hugemem_is_large(q) && q[0] == 0xab && q[n - 1] == 0xab && !hugemem_is_large(p) , "grown: the bytes kept, the old mapping gone");
+    uint8_t *r = hugemem_realloc(q, 1000);
+    CHECK(r && !hugemem_is_large(r) && r[0] == 0xab && r[999] == 0xab && !hugemem_is_large(q), "shrunk below the threshold: malloc's, the bytes kept");
+    hugemem_free(r);
+    uint8_t *z = hugemem_calloc(n, 1);
+    size_t nonzero = 0;
+    for (size_t i = 0; z && i < n; i += 4093) nonzero += z[i] != 0;
+    CHECK(z && hugemem_is_large(z) && nonzero == 0 && z[n - 1] == 0, "calloc's large block reads as zeros");
+    hugemem_free(z);
+    void *small = hugemem_malloc(64);
+    CHECK(small && !hugemem_is_large(small), "a small block is malloc's");
+    hugemem_free(small);
+    hugemem_free(NULL);
+    CHECK(hugemem_calloc(SIZE_MAX / 2, 4) == NULL, "an overflowing calloc is refused");
+    /* SDL through it, in a child (SDL_free must never see another allocator's blocks) */
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (hugemem_install() != 0) _exit(2);
+        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 1920, 1080, 32, SDL_PIXELFORMAT_ARGB8888);
+        if (!s) _exit(3);
+        long kb = huge_kb_at(s->pixels);
+        SDL_FreeSurface(s);
+        _exit(thp_on() && kb < 2048 ? 4 : 0);
+    }
+    int st = -1;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "SDL's 1920x1080 surface on huge pages where the kernel has them (status %d)",
+          WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -240,5 +314,6 @@ int main(int argc, char **argv)
     RUN(read_aloud);
     RUN(log_rate_limit);
     RUN(watchdog);
+    RUN(huge_pages_for_large_blocks);
     CHECK_DONE();
 }
