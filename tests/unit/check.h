@@ -31,13 +31,23 @@ static const char *check_test_ = "";
 static inline int check_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline int check_sh(const char *fmt, ...)
 {
-    char cmd[4096];
+    /* sized from the arguments: a command naming a deep folder four times is longer than any
+     * fixed buffer, and a cut one runs something else */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *cmd = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!cmd) {
+        printf("command not formatted: %s\n", fmt);
+        return -1;
+    }
+    va_start(ap, fmt);
+    vsnprintf(cmd, (size_t)n + 1, fmt, ap);
     va_end(ap);
     int rc = system(cmd);
     if (rc != 0) printf("command failed (%d): %s\n", rc, cmd);
+    free(cmd);
     return rc;
 }
 
