@@ -5,6 +5,7 @@
 #include "import_priv.h"
 
 #include "i18n/i18n.h"
+#include "platform/fmt.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -45,6 +46,16 @@ int imp_fail(char *err, size_t errlen, int code, const char *fmt, ...)
     return code;
 }
 
+int imp_path(char out[PATH_MAX], char *err, size_t errlen, const char *fmt, ...)
+{
+    char why[900];
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = fmt_vpath(out, PATH_MAX, why, sizeof why, fmt, ap);
+    va_end(ap);
+    return rc ? imp_fail(err, errlen, IMP_ERR_IO, "%s", why) : IMP_OK;
+}
+
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb, (void)flag, (void)ftw;
@@ -62,10 +73,9 @@ int imp_tree_begin(imp_tree *t, const char *final, char *err, size_t errlen)
 {
     size_t l = strlen(final);
     while (l > 1 && final[l - 1] == '/') l--;
-    if (l >= sizeof t->final) return imp_fail(err, errlen, IMP_ERR_IO, "%s: path too long", final);
-    memcpy(t->final, final, l);
-    t->final[l] = 0;
-    snprintf(t->tmp, sizeof t->tmp, "%s.partial", t->final);
+    int rc = imp_path(t->final, err, errlen, "%.*s", (int)(l < PATH_MAX ? l : PATH_MAX), final);
+    if (!rc) rc = imp_path(t->tmp, err, errlen, "%s.partial", t->final);
+    if (rc) return rc;
     imp_rmtree(t->tmp);
     if (mkdir(t->tmp, 0755) != 0) return imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", t->tmp, strerror(errno));
     return IMP_OK;
@@ -73,8 +83,9 @@ int imp_tree_begin(imp_tree *t, const char *final, char *err, size_t errlen)
 
 int imp_tree_mkdir(imp_tree *t, const char *sub, char *err, size_t errlen)
 {
-    char p[1400];
-    snprintf(p, sizeof p, "%s/%s", t->tmp, sub);
+    char p[PATH_MAX];
+    int rc = imp_path(p, err, errlen, "%s/%s", t->tmp, sub);
+    if (rc) return rc;
     for (char *s = p + strlen(t->tmp) + 1; *s; s++) {
         if (*s != '/') continue;
         *s = 0;
@@ -87,8 +98,9 @@ int imp_tree_mkdir(imp_tree *t, const char *sub, char *err, size_t errlen)
 
 int imp_tree_commit(imp_tree *t, char *err, size_t errlen)
 {
-    char old[1200];
-    snprintf(old, sizeof old, "%s.old", t->final);
+    char old[PATH_MAX];
+    int rc = imp_path(old, err, errlen, "%s.old", t->final);
+    if (rc) return rc;
     imp_rmtree(old);
     struct stat sb;
     int had = stat(t->final, &sb) == 0;
@@ -107,8 +119,9 @@ void imp_tree_abort(imp_tree *t) { imp_rmtree(t->tmp); }
 
 int imp_write_json(const char *dir, const char *name, json_t *j, char *err, size_t errlen)
 {
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char path[PATH_MAX];
+    int rc = imp_path(path, err, errlen, "%s/%s", dir, name);
+    if (rc) return rc;
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
     FILE *f = s ? fopen(path, "wb") : NULL;
     int ok = f && fputs(s, f) >= 0 && fputc('\n', f) != EOF;

@@ -405,12 +405,16 @@ static void flatten(table *tabs, int t, json_t *rec)
     json_t *v;
     json_object_foreach(rec, k, v) {
         if (json_is_array(v) && !strcmp(k, "x_kiosk_closed")) {
-            char buf[4096] = "";
-            size_t i, o = 0;
+            /* every closed day, however many: a fixed buffer dropped those past 4 KB */
+            size_t i, o = 0, len = 1;
             json_t *d;
-            json_array_foreach(v, i, d) o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0, "%s%s",
-                                                             i ? " " : "", json_string_value(d));
-            json_object_set_new(row, k, json_string(buf));
+            json_array_foreach(v, i, d) len += strlen(json_string_value(d) ? json_string_value(d) : "") + 1;
+            char *buf = malloc(len);
+            if (buf) buf[0] = 0;
+            json_array_foreach(v, i, d) if (buf) o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "",
+                                                                       json_string_value(d) ? json_string_value(d) : "");
+            json_object_set_new(row, k, json_string(buf ? buf : ""));
+            free(buf);
         } else if (json_is_array(v)) {
             static const struct { const char *key; int table; } nests[] = {
                 {"phones", T_PHONE}, {"schedules", T_SCHED}, {"languages", T_LANG}, {"service_at_locations", T_SAL},
@@ -439,8 +443,9 @@ static const char *field_type(json_t *v)
 
 static int write_table(table *t, const char *dir, json_t *resources, char *err, size_t errlen)
 {
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s.csv", dir, t->name);
+    char path[PATH_MAX];
+    int prc = imp_path(path, err, errlen, "%s/%s.csv", dir, t->name);
+    if (prc) return prc;
     FILE *f = fopen(path, "wb");
     if (!f) return imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", path, strerror(errno));
     size_t nc = json_array_size(t->cols);
@@ -522,8 +527,8 @@ static int write_icons(exporter *x, const char *dir, char *err, size_t errlen)
     while (!rc && sqlite3_step(st) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
         if (strchr(id, '/') || id[0] == '.') continue;
-        char path[2048];
-        snprintf(path, sizeof path, "%s/%s", dir, id);
+        char path[PATH_MAX];
+        if ((rc = imp_path(path, err, errlen, "%s/%s", dir, id))) break;
         FILE *f = fopen(path, "wb");
         int n = sqlite3_column_bytes(st, 1);
         if (!f || fwrite(sqlite3_column_blob(st, 1), 1, (size_t)n, f) != (size_t)n) rc = IMP_ERR_IO;
@@ -568,19 +573,19 @@ int imp_export_hsds(const char *db_path, const char *out_dir, char *err, size_t 
     if (!rc) intake = imp_intake_of_db(x.db, &rc, err, errlen);
     if (!rc) rc = imp_tree_begin(&tree, out_dir, err, errlen);
     else { sqlite3_close(x.db); goto out; }
-    char dir[1400];
+    char dir[PATH_MAX];
     if (!rc) rc = imp_tree_mkdir(&tree, "json", err, errlen);
     if (!rc) rc = imp_tree_mkdir(&tree, "tabular", err, errlen);
     if (!rc) rc = imp_tree_mkdir(&tree, "pictograms", err, errlen);
-    snprintf(dir, sizeof dir, "%s/json", tree.tmp);
+    if (!rc) rc = imp_path(dir, err, errlen, "%s/json", tree.tmp);
     if (!rc) rc = imp_write_json(dir, "services.json", svcs, err, errlen);
     if (!rc) rc = imp_write_json(dir, "organizations.json", orgs, err, errlen);
     if (!rc) rc = imp_write_json(dir, "taxonomy_terms.json", terms_a, err, errlen);
     if (!rc) rc = imp_write_json(dir, "x_kiosk_pack.json", pack, err, errlen);
     if (!rc && intake) rc = imp_write_json(dir, "x_kiosk_intake.json", intake, err, errlen);
-    snprintf(dir, sizeof dir, "%s/tabular", tree.tmp);
+    if (!rc) rc = imp_path(dir, err, errlen, "%s/tabular", tree.tmp);
     if (!rc) rc = write_tabular(orgs, svcs, terms_a, pack, intake, dir, err, errlen);
-    snprintf(dir, sizeof dir, "%s/pictograms", tree.tmp);
+    if (!rc) rc = imp_path(dir, err, errlen, "%s/pictograms", tree.tmp);
     if (!rc) rc = write_icons(&x, dir, err, errlen);
     sqlite3_close(x.db);
     if (!rc) rc = imp_tree_commit(&tree, err, errlen);

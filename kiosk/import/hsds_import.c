@@ -450,9 +450,10 @@ static int cats_src(importer *im, json_t *out, const char *pict_out)
         json_object_set_new(c, "order", json_integer(json_is_number(ord) ? (json_int_t)json_number_value(ord) : ++order));
         const char *icon = jstr(t, "x_kiosk_icon");
         if (icon) {
-            char from[4200], to[4200];
-            snprintf(from, sizeof from, "%s/%s", im->pict, icon);
-            snprintf(to, sizeof to, "%s/%s", pict_out, icon);
+            char from[PATH_MAX], to[PATH_MAX];
+            if ((rc = imp_path(from, im->err, im->errlen, "%s/%s", im->pict, icon)) ||
+                (rc = imp_path(to, im->err, im->errlen, "%s/%s", pict_out, icon)))
+                return rc;
             if (strchr(icon, '/') || !exists(from)) {
                 if (im->report) fprintf(im->report, "category %s: icon %s not found beside the source, left out\n", slug, icon);
             } else {
@@ -500,18 +501,18 @@ int hsds_to_sources(importer *im, json_t *services, json_t *orgs, json_t *terms,
     int began = 0;
     if (!rc) rc = pack_src(im, ext, &pack);
     if (!rc && !(rc = imp_tree_begin(&tree, out_dir, im->err, im->errlen))) began = 1;
-    char dir[1400];
+    char dir[PATH_MAX];
     if (!rc) rc = imp_tree_mkdir(&tree, "pictograms", im->err, im->errlen);
     if (!rc) rc = imp_tree_mkdir(&tree, "organizations", im->err, im->errlen);
     if (!rc) rc = imp_tree_mkdir(&tree, "offers", im->err, im->errlen);
-    if (began) snprintf(dir, sizeof dir, "%s/pictograms", tree.tmp);
+    if (!rc) rc = imp_path(dir, im->err, im->errlen, "%s/pictograms", tree.tmp);
     if (!rc) rc = cats_src(im, cats, dir);
     if (!rc) rc = imp_intake_write(intake, im->intake_file, im->pict, tree.tmp, dir, im->report, im->err, im->errlen);
     if (!rc) rc = imp_write_json(tree.tmp, "pack.json", pack, im->err, im->errlen);
     if (!rc) rc = imp_write_json(tree.tmp, "categories.json", cats, im->err, im->errlen);
     for (int pass = 0; pass < 2 && !rc; pass++) {
         json_t *list = pass ? offers : org_src_a;
-        snprintf(dir, sizeof dir, "%s/%s", tree.tmp, pass ? "offers" : "organizations");
+        if ((rc = imp_path(dir, im->err, im->errlen, "%s/%s", tree.tmp, pass ? "offers" : "organizations"))) break;
         json_array_foreach(list, i, s) {
             char name[400];
             snprintf(name, sizeof name, "%s.json", jstr(s, "id")); /* slug_for let no '/' through */

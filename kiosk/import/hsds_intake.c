@@ -112,9 +112,10 @@ static int copy_icon(json_t *o, const char *what, const char *pict, const char *
     json_t *v = json_object_get(o, "icon");
     if (!v) return IMP_OK;
     const char *icon = json_string_value(v);
-    char from[4200], to[4200];
-    snprintf(from, sizeof from, "%s/%s", pict, icon ? icon : "");
-    snprintf(to, sizeof to, "%s/%s", pict_out, icon ? icon : "");
+    char from[PATH_MAX], to[PATH_MAX];
+    int rc = imp_path(from, err, errlen, "%s/%s", pict, icon ? icon : "");
+    if (!rc) rc = imp_path(to, err, errlen, "%s/%s", pict_out, icon ? icon : "");
+    if (rc) return rc;
     FILE *f = icon && !strchr(icon, '/') && icon[0] != '.' ? fopen(from, "rb") : NULL;
     if (!f) {
         if (report) fprintf(report, "%s: icon %s not found beside the source, left out\n", what, icon ? icon : "?");

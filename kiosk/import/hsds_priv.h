@@ -11,9 +11,9 @@ typedef struct importer {
     char *err;
     size_t errlen;
     FILE *report;
-    char file[2048];    /* the file records came from, for messages */
-    char pict[2048];    /* pictograms beside the source */
-    char intake_file[2048]; /* where x_kiosk_intake came from, for messages */
+    char file[PATH_MAX];    /* the file records came from, for messages */
+    char pict[PATH_MAX];    /* pictograms beside the source */
+    char intake_file[PATH_MAX]; /* where x_kiosk_intake came from, for messages */
     json_t *orgs;       /* HSDS id -> organization */
     json_t *locs;       /* HSDS id -> location */
     json_t *loc_owner;  /* location HSDS id -> organization HSDS id */

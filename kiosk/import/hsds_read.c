@@ -17,14 +17,14 @@ static json_t *list_of(json_t *j)
 
 static int load_list(importer *im, const char *dir, const char *name, int required, json_t **out)
 {
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char path[PATH_MAX];
     *out = NULL;
+    int rc = imp_path(path, im->err, im->errlen, "%s/%s", dir, name);
+    if (rc) return rc;
     if (!exists(path)) {
         if (!required) return IMP_OK;
         return imp_fail(im->err, im->errlen, IMP_ERR_MISSING, "%s", path);
     }
-    int rc;
     json_t *j = imp_load_json(path, &rc, im->err, im->errlen);
     if (!j) return rc;
     if (!list_of(j)) {
@@ -33,7 +33,7 @@ static int load_list(importer *im, const char *dir, const char *name, int requir
     }
     *out = json_incref(list_of(j));
     json_decref(j);
-    snprintf(im->file, sizeof im->file, "%s", path);
+    memcpy(im->file, path, sizeof im->file); /* both PATH_MAX */
     return IMP_OK;
 }
 
@@ -42,10 +42,10 @@ static int import_json(importer *im, const char *dir, const char *out_dir)
     json_t *svcs = NULL, *orgs = NULL, *terms = NULL, *ext = NULL, *intake = NULL;
     int rc = load_list(im, dir, "organizations.json", 0, &orgs);
     if (!rc) rc = load_list(im, dir, "taxonomy_terms.json", 0, &terms);
-    char path[2048];
-    snprintf(path, sizeof path, "%s/x_kiosk_pack.json", dir);
+    char path[PATH_MAX];
+    if (!rc) rc = imp_path(path, im->err, im->errlen, "%s/x_kiosk_pack.json", dir);
     if (!rc && exists(path)) ext = imp_load_json(path, &rc, im->err, im->errlen);
-    snprintf(im->intake_file, sizeof im->intake_file, "%s/x_kiosk_intake.json", dir);
+    if (!rc) rc = imp_path(im->intake_file, im->err, im->errlen, "%s/x_kiosk_intake.json", dir);
     if (!rc && exists(im->intake_file)) intake = imp_load_json(im->intake_file, &rc, im->err, im->errlen);
     if (!rc) rc = load_list(im, dir, "services.json", 1, &svcs);
     if (!rc) rc = hsds_to_sources(im, svcs, orgs, terms, ext, intake, out_dir);
@@ -71,12 +71,12 @@ static int numeric_col(const char *c)
 /* One CSV as an array of objects (empty cells left out); each row remembers its row number. */
 static int load_table(importer *im, const char *dir, const char *name, json_t **out)
 {
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s.csv", dir, name);
+    char path[PATH_MAX];
     *out = json_array();
-    if (!exists(path)) return IMP_OK;
+    int rc = imp_path(path, im->err, im->errlen, "%s/%s.csv", dir, name);
+    if (rc || !exists(path)) return rc;
     imp_csv c;
-    int rc = imp_csv_read(path, &c, im->err, im->errlen);
+    rc = imp_csv_read(path, &c, im->err, im->errlen);
     if (rc) return rc;
     for (size_t r = 1; r < c.rows && !rc; r++) {
         json_t *o = json_object();
@@ -165,10 +165,12 @@ static int import_tabular(importer *im, const char *dir, const char *out_dir)
 {
     json_t *tb[TB_N] = {0};
     int rc = IMP_OK;
-    char path[2048];
-    snprintf(path, sizeof path, "%s/datapackage.json", dir);
-    json_t *dp = imp_load_json(path, &rc, im->err, im->errlen);
-    snprintf(im->intake_file, sizeof im->intake_file, "%s", path);
+    char path[PATH_MAX];
+    json_t *dp = NULL;
+    if (!(rc = imp_path(path, im->err, im->errlen, "%s/datapackage.json", dir))) {
+        dp = imp_load_json(path, &rc, im->err, im->errlen);
+        memcpy(im->intake_file, path, sizeof im->intake_file); /* both PATH_MAX */
+    }
     json_t *index = json_object();
     for (int t = 0; t < TB_N && !rc; t++) rc = load_table(im, dir, tb_names[t], &tb[t]);
     for (int t = 0; t < TB_N && !rc; t++)
@@ -235,8 +237,8 @@ static int import_tabular(importer *im, const char *dir, const char *out_dir)
         }
         json_decref(org_phones);
         json_decref(loc_phones);
-        snprintf(im->file, sizeof im->file, "%s", dir);
-        rc = hsds_to_sources(im, tb[TB_SVC], tb[TB_ORG], tb[TB_TERM], json_object_get(dp, "x_kiosk_pack"),
+        rc = imp_path(im->file, im->err, im->errlen, "%s", dir);
+        if (!rc) rc = hsds_to_sources(im, tb[TB_SVC], tb[TB_ORG], tb[TB_TERM], json_object_get(dp, "x_kiosk_pack"),
                              json_object_get(dp, "x_kiosk_intake"), out_dir);
     }
     /* the nesting made cycles of references only downwards; clearing the arrays frees it all */
@@ -252,12 +254,15 @@ static int import_tabular(importer *im, const char *dir, const char *out_dir)
 int imp_import_hsds(const char *src_dir, const char *out_dir, FILE *report, char *err, size_t errlen)
 {
     importer im = {.err = err, .errlen = errlen, .report = report};
-    char path[2048], dir[1200];
-    snprintf(dir, sizeof dir, "%s", src_dir);
-    snprintf(path, sizeof path, "%s/json/services.json", src_dir);
-    if (exists(path)) snprintf(dir, sizeof dir, "%s/json", src_dir);
-    snprintf(im.pict, sizeof im.pict, "%s/pictograms", dir);
-    if (!exists(im.pict)) snprintf(im.pict, sizeof im.pict, "%s/../pictograms", dir);
+    char path[PATH_MAX], dir[PATH_MAX], jpath[PATH_MAX];
+    int rc = imp_path(dir, err, errlen, "%s", src_dir);
+    if (!rc) rc = imp_path(path, err, errlen, "%s/json/services.json", src_dir);
+    if (!rc && exists(path)) rc = imp_path(dir, err, errlen, "%s/json", src_dir);
+    if (!rc) rc = imp_path(im.pict, err, errlen, "%s/pictograms", dir);
+    if (!rc && !exists(im.pict)) rc = imp_path(im.pict, err, errlen, "%s/../pictograms", dir);
+    if (!rc) rc = imp_path(path, err, errlen, "%s/datapackage.json", dir);
+    if (!rc) rc = imp_path(jpath, err, errlen, "%s/services.json", dir);
+    if (rc) return rc;
     im.orgs = json_object();
     im.locs = json_object();
     im.loc_owner = json_object();
@@ -266,10 +271,6 @@ int imp_import_hsds(const char *src_dir, const char *out_dir, FILE *report, char
     im.taken = json_object();
     im.used_terms = json_object();
     im.seen_langs = json_object();
-    int rc;
-    snprintf(path, sizeof path, "%s/datapackage.json", dir);
-    char jpath[2048];
-    snprintf(jpath, sizeof jpath, "%s/services.json", dir);
     if (exists(jpath)) rc = import_json(&im, dir, out_dir);
     else if (exists(path)) rc = import_tabular(&im, dir, out_dir);
     else rc = imp_fail(err, errlen, IMP_ERR_MISSING, "%s: neither services.json nor datapackage.json", src_dir);

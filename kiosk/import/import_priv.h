@@ -8,6 +8,7 @@
 #include "import.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -20,10 +21,17 @@
 /* Format detail into err, prefixed by imp_strerror(code); returns code. */
 int imp_fail(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/*
+ * A path made printf-style into out (PATH_MAX bytes, the longest the system opens). IMP_OK, or
+ * IMP_ERR_IO with "path too long (N bytes, at most M): PATH" in err: never a path cut short,
+ * which would name some other file.
+ */
+int imp_path(char out[PATH_MAX], char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* A tree of files written under tmp and renamed to final when complete. */
 typedef struct imp_tree {
-    char final[1024];
-    char tmp[1100];
+    char final[PATH_MAX];
+    char tmp[PATH_MAX];
 } imp_tree;
 
 int imp_tree_begin(imp_tree *t, const char *final, char *err, size_t errlen);

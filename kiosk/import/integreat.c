@@ -77,13 +77,12 @@ static int tr_of(ig *g, const char *file, json_t *rec, const char *lang, json_t 
 /* ---------- records ---------- */
 
 /* One language's answer: id -> record, duplicates refused. */
-static int load_answer(ig *g, const char *lang, const char *what, json_t **index, json_t **list, char *file, size_t flen)
+static int load_answer(ig *g, const char *lang, const char *what, json_t **index, json_t **list, char file[PATH_MAX])
 {
-    snprintf(file, flen, "%s/%s/%s/%s.json", g->src, g->region, lang, what);
     *index = json_object();
     *list = NULL;
-    if (!exists(file)) return IMP_OK;
-    int rc;
+    int rc = imp_path(file, g->err, g->errlen, "%s/%s/%s/%s.json", g->src, g->region, lang, what);
+    if (rc || !exists(file)) return rc;
     json_t *j = imp_load_json(file, &rc, g->err, g->errlen);
     if (!j) return rc;
     if (!json_is_array(j)) {
@@ -289,9 +288,9 @@ int ig_add_translations(ig *g, const char *what, const char *file, json_t *de, j
         if (rc || i == 0) continue;
         const char *code = json_string_value(json_array_get(g->codes, i));
         json_t *t = translation(de, code, idx[i]);
-        char f[1400];
-        snprintf(f, sizeof f, "%s/%s/%s/%s.json", g->src, g->region, code, what);
-        if (t) rc = tr_of(g, f, t, json_string_value(l), i18n);
+        char f[PATH_MAX];
+        if (t && !(rc = imp_path(f, g->err, g->errlen, "%s/%s/%s/%s.json", g->src, g->region, code, what)))
+            rc = tr_of(g, f, t, json_string_value(l), i18n);
     }
     return rc;
 }
@@ -381,19 +380,19 @@ static int check_map(ig *g, const char *path)
 
 static int run(ig *g, const char *base, const char *out_dir)
 {
-    char path[2048];
-    int rc;
-    snprintf(path, sizeof path, "%s/pack.json", base);
-    json_t *pack = imp_load_json(path, &rc, g->err, g->errlen), *cats = NULL, *regions = NULL;
-    snprintf(path, sizeof path, "%s/categories.json", base);
+    char path[PATH_MAX];
+    json_t *pack = NULL, *cats = NULL, *regions = NULL;
+    int rc = imp_path(path, g->err, g->errlen, "%s/pack.json", base);
+    if (!rc) pack = imp_load_json(path, &rc, g->err, g->errlen);
+    if (!rc) rc = imp_path(path, g->err, g->errlen, "%s/categories.json", base);
     if (!rc) cats = imp_load_json(path, &rc, g->err, g->errlen);
-    snprintf(path, sizeof path, "%s/integreat-categories.json", base);
+    if (!rc) rc = imp_path(path, g->err, g->errlen, "%s/integreat-categories.json", base);
     if (!rc) g->map = imp_load_json(path, &rc, g->err, g->errlen);
     size_t i;
     json_t *v;
     json_array_foreach(cats, i, v) if (jstr(v, "id")) json_array_append(g->cats, json_object_get(v, "id"));
     if (!rc) rc = check_map(g, path);
-    snprintf(path, sizeof path, "%s/regions.json", g->src);
+    if (!rc) rc = imp_path(path, g->err, g->errlen, "%s/regions.json", g->src);
     if (!rc) regions = imp_load_json(path, &rc, g->err, g->errlen);
     json_t *region = NULL;
     json_array_foreach(regions, i, v) {
@@ -434,19 +433,18 @@ static int run(ig *g, const char *base, const char *out_dir)
         }
         nl = json_array_size(g->langs);
     }
-    char file[2048];
+    char file[PATH_MAX];
     for (size_t l = 0; !rc && l < nl; l++)
         for (int w = 0; !rc && w < 3; w++)
-            rc = load_answer(g, json_string_value(json_array_get(g->codes, l)), what[w], &idx[w][l], &lists[w][l], file,
-                             sizeof file);
+            rc = load_answer(g, json_string_value(json_array_get(g->codes, l)), what[w], &idx[w][l], &lists[w][l], file);
     const char *region_name = jstr(region, "name") ? jstr(region, "name") : g->region;
     if (!rc) {
-        snprintf(file, sizeof file, "%s/%s/de/locations.json", g->src, g->region);
+        rc = imp_path(file, g->err, g->errlen, "%s/%s/de/locations.json", g->src, g->region);
         json_array_foreach(lists[0][0], i, v) if (!rc) rc = poi(g, file, v, idx[0]);
-        snprintf(file, sizeof file, "%s/%s/de/events.json", g->src, g->region);
+        if (!rc) rc = imp_path(file, g->err, g->errlen, "%s/%s/de/events.json", g->src, g->region);
         json_array_foreach(lists[1][0], i, v) if (!rc && json_is_integer(json_object_get(v, "id")))
             rc = ig_event(g, file, v, idx[1], region_name);
-        snprintf(file, sizeof file, "%s/%s/de/pages.json", g->src, g->region);
+        if (!rc) rc = imp_path(file, g->err, g->errlen, "%s/%s/de/pages.json", g->src, g->region);
         if (!rc) rc = ig_pages(g, file, lists[2][0], idx[2], region_name);
     }
     if (!rc && g->report) {
@@ -477,8 +475,8 @@ static int run(ig *g, const char *base, const char *out_dir)
     if (!rc) rc = imp_write_json(tree.tmp, "categories.json", cats, g->err, g->errlen);
     if (!rc) rc = imp_write_json(tree.tmp, "integreat-categories.json", g->map, g->err, g->errlen);
     for (int pass = 0; pass < 2 && !rc; pass++) {
-        char dir[1400];
-        snprintf(dir, sizeof dir, "%s/%s", tree.tmp, pass ? "offers" : "organizations");
+        char dir[PATH_MAX];
+        if ((rc = imp_path(dir, g->err, g->errlen, "%s/%s", tree.tmp, pass ? "offers" : "organizations"))) break;
         const char *k;
         json_object_foreach(pass ? g->offers : g->orgs, k, v) {
             char name[300];
@@ -489,11 +487,11 @@ static int run(ig *g, const char *base, const char *out_dir)
     json_array_foreach(cats, i, v) {
         const char *icon = jstr(v, "icon");
         if (rc || !icon || strchr(icon, '/')) continue;
-        char from[2048], to[2600];
-        snprintf(from, sizeof from, "%s/pictograms/%s", base, icon);
-        if (!exists(from)) snprintf(from, sizeof from, "%s/../pictograms/%s", base, icon);
-        snprintf(to, sizeof to, "%s/pictograms/%s", tree.tmp, icon);
-        rc = imp_copy_file(from, to, g->err, g->errlen);
+        char from[PATH_MAX], to[PATH_MAX];
+        rc = imp_path(from, g->err, g->errlen, "%s/pictograms/%s", base, icon);
+        if (!rc && !exists(from)) rc = imp_path(from, g->err, g->errlen, "%s/../pictograms/%s", base, icon);
+        if (!rc) rc = imp_path(to, g->err, g->errlen, "%s/pictograms/%s", tree.tmp, icon);
+        if (!rc) rc = imp_copy_file(from, to, g->err, g->errlen);
     }
     if (!rc) rc = imp_tree_commit(&tree, g->err, g->errlen);
     if (rc && began) imp_tree_abort(&tree);
@@ -516,14 +514,15 @@ int imp_import_integreat(const char *src, const char *region, const char *out_di
                          const char *ca_file, FILE *report, char *err, size_t errlen)
 {
     ig g = {.err = err, .errlen = errlen, .report = report, .src = src, .region = region, .cainfo = ca_file};
-    char dl[1200], base[1200];
+    char dl[PATH_MAX], base[PATH_MAX];
     if (!imp_slug(region, dl, sizeof dl) || strcmp(dl, region))
         return imp_fail(err, errlen, IMP_ERR_UNMAPPED, "region \"%s\": a region slug ([a-z0-9-])", region);
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(g.today, sizeof g.today, "%Y-%m-%d", &tm);
-    snprintf(base, sizeof base, "%s", base_dir ? base_dir : out_dir);
+    int rc = imp_path(base, err, errlen, "%s", base_dir ? base_dir : out_dir);
+    if (rc) return rc;
     g.cats = json_array();
     g.langs = json_array();
     g.codes = json_array();
@@ -531,13 +530,12 @@ int imp_import_integreat(const char *src, const char *region, const char *out_di
     g.offers = json_object();
     g.unmapped = json_object();
     g.seen_langs = json_object();
-    int rc = IMP_OK;
     dl[0] = 0;
     if (!strncmp(src, "http://", 7) || !strncmp(src, "https://", 8)) {
         size_t l = strlen(out_dir);
         while (l > 1 && out_dir[l - 1] == '/') l--;
-        snprintf(dl, sizeof dl, "%.*s.download", (int)l, out_dir);
-        rc = ig_download(&g, src, dl);
+        rc = imp_path(dl, err, errlen, "%.*s.download", (int)(l < PATH_MAX ? l : PATH_MAX), out_dir);
+        if (!rc) rc = ig_download(&g, src, dl);
         g.src = dl;
     }
     if (!rc) rc = run(&g, base, out_dir);

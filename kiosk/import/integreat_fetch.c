@@ -6,6 +6,7 @@
 #include "integreat_priv.h"
 
 #include "platform/curl_dl.h"
+#include "platform/fmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,14 +82,15 @@ static int fetch(ig *g, const char *url, const char *path)
 /* Save the API's answers for region under dir, in the layout of a saved-answers folder. */
 int ig_download(ig *g, const char *base_url, const char *dir)
 {
-    char url[2048], path[2048];
+    char url[2048], path[PATH_MAX];
     size_t bl = strlen(base_url);
     const char *slash = bl && base_url[bl - 1] == '/' ? "" : "/";
     imp_rmtree(dir);
     mkdir(dir, 0755);
-    snprintf(url, sizeof url, "%s%sapi/v3/regions/", base_url, slash);
-    snprintf(path, sizeof path, "%s/regions.json", dir);
-    int rc = fetch(g, url, path);
+    int rc = fmt_fit(url, sizeof url, "%s%sapi/v3/regions/", base_url, slash)
+                 ? imp_fail(g->err, g->errlen, IMP_ERR_UNMAPPED, "%.200s...: URL too long", base_url)
+                 : imp_path(path, g->err, g->errlen, "%s/regions.json", dir);
+    if (!rc) rc = fetch(g, url, path);
     json_t *regions = rc ? NULL : imp_load_json(path, &rc, g->err, g->errlen), *region = NULL, *v;
     size_t i;
     json_array_foreach(regions, i, v) {
@@ -97,20 +99,21 @@ int ig_download(ig *g, const char *base_url, const char *dir)
         if (p && !strncmp(p, g->region, strlen(g->region)) && (p[strlen(g->region)] == '/' || !p[strlen(g->region)])) region = v;
     }
     if (!rc && !region) rc = imp_fail(g->err, g->errlen, IMP_ERR_MISSING, "%s: no region \"%s\"", url, g->region);
-    snprintf(path, sizeof path, "%s/%s", dir, g->region);
+    if (!rc) rc = imp_path(path, g->err, g->errlen, "%s/%s", dir, g->region);
     if (!rc) mkdir(path, 0755);
     json_array_foreach(json_object_get(region, "languages"), i, v) {
         const char *code = jstr(v, "code");
         if (rc || !code || strchr(code, '/') || code[0] == '.' || !ig_our_lang(v)) continue;
-        snprintf(path, sizeof path, "%s/%s/%s", dir, g->region, code);
+        if ((rc = imp_path(path, g->err, g->errlen, "%s/%s/%s", dir, g->region, code))) break;
         mkdir(path, 0755);
         static const char *const what[] = {"locations", "events", "pages"};
         static const char *const flag[] = {"pois", "events", NULL};
         for (int w = 0; w < 3 && !rc; w++) {
             if (flag[w] && json_is_false(json_object_get(region, flag[w]))) continue;
-            snprintf(url, sizeof url, "%s%sapi/v3/%s/%s/%s/", base_url, slash, g->region, code, what[w]);
-            snprintf(path, sizeof path, "%s/%s/%s/%s.json", dir, g->region, code, what[w]);
-            rc = fetch(g, url, path);
+            if (fmt_fit(url, sizeof url, "%s%sapi/v3/%s/%s/%s/", base_url, slash, g->region, code, what[w]))
+                rc = imp_fail(g->err, g->errlen, IMP_ERR_UNMAPPED, "%.200s...: URL too long", base_url);
+            if (!rc) rc = imp_path(path, g->err, g->errlen, "%s/%s/%s/%s.json", dir, g->region, code, what[w]);
+            if (!rc) rc = fetch(g, url, path);
         }
     }
     json_decref(regions);

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include "platform/fmt.h"
 #include "platform/gpo_dl.h"
 #include <setjmp.h>
 #include <stdlib.h>
@@ -42,11 +43,11 @@ static void sources_free(sources *s)
 
 static int add_file(sources *s, const char *dir, const char *rel, char *err, size_t errlen)
 {
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    char path[PATH_MAX];
+    int rc = imp_path(path, err, errlen, "%s/%s", dir, rel);
+    if (rc) return rc;
     struct stat sb;
     if (stat(path, &sb) != 0) return IMP_OK;
-    int rc;
     json_t *j = imp_load_json(path, &rc, err, errlen);
     if (!j) return rc;
     src_file *nf = realloc(s->f, sizeof *nf * (size_t)(s->n + 1));
@@ -66,8 +67,8 @@ static int load_sources(sources *s, const char *dir, char *err, size_t errlen)
     for (size_t i = 0; i < 3 && !rc; i++) rc = add_file(s, dir, top[i], err, errlen);
     static const char *const subs[] = {"organizations", "offers"};
     for (size_t k = 0; k < 2 && !rc; k++) {
-        char path[2048];
-        snprintf(path, sizeof path, "%s/%s", dir, subs[k]);
+        char path[PATH_MAX];
+        if ((rc = imp_path(path, err, errlen, "%s/%s", dir, subs[k]))) break;
         DIR *d = opendir(path);
         if (!d) return imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", path, strerror(errno));
         char **names = NULL;
@@ -246,8 +247,8 @@ int imp_po_export(const char *src_dir, const char *lang, const char *out_po, cha
     exp_ctx x = {.lang = lang, .it = it};
     rc = visit(&s, export_group, &x);
     po_message_iterator_free(it);
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.partial", out_po);
+    char tmp[PATH_MAX] = "";
+    if (!rc) rc = imp_path(tmp, err, errlen, "%s.partial", out_po);
     if (!rc) {
         jmp_buf jb;
         po_msg[0] = 0;
@@ -263,7 +264,7 @@ int imp_po_export(const char *src_dir, const char *lang, const char *out_po, cha
     po_file_free(pf);
     sources_free(&s);
     if (!rc && rename(tmp, out_po) != 0) rc = imp_fail(err, errlen, IMP_ERR_IO, "%s: %s", out_po, strerror(errno));
-    if (rc) unlink(tmp);
+    if (rc && tmp[0]) unlink(tmp);
     return rc;
 }
 
@@ -328,14 +329,15 @@ static __thread int copy_failed;
 static int copy_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)ftw;
-    char dst[4200];
-    snprintf(dst, sizeof dst, "%s%s", copy_to, path + strlen(copy_from));
+    char dst[PATH_MAX];
     char e[64];
-    if (flag == FTW_D) copy_failed |= mkdir(dst, sb->st_mode & 0777) != 0 && errno != EEXIST;
+    /* the copy's path is longer by ".partial": a source tree near PATH_MAX may not fit */
+    if (fmt_fit(dst, sizeof dst, "%s%s", copy_to, path + strlen(copy_from))) copy_failed = 1;
+    else if (flag == FTW_D) copy_failed |= mkdir(dst, sb->st_mode & 0777) != 0 && errno != EEXIST;
     else if (flag == FTW_SL) {
-        char target[2048];
+        char target[PATH_MAX];
         ssize_t n = readlink(path, target, sizeof target - 1);
-        if (n < 0) copy_failed = 1;
+        if (n < 0 || n >= (ssize_t)sizeof target - 1) copy_failed = 1; /* possibly cut: another target */
         else { target[n] = 0; copy_failed |= symlink(target, dst) != 0; }
     } else if (flag == FTW_F) copy_failed |= imp_copy_file(path, dst, e, sizeof e) != IMP_OK;
     return copy_failed;
@@ -417,22 +419,20 @@ int imp_po_import(const char *src_dir, const char *lang, const char *po_path, FI
     if (!rc && !(rc = imp_tree_begin(&tree, src_dir, err, errlen))) {
         began = 1;
         imp_rmtree(tree.tmp);
-        char from[1100];
-        snprintf(from, sizeof from, "%s", tree.final);
-        copy_from = from;
+        copy_from = tree.final;
         copy_to = tree.tmp;
         copy_failed = 0;
-        if (nftw(from, copy_one, 16, FTW_PHYS) != 0 || copy_failed)
+        if (nftw(tree.final, copy_one, 16, FTW_PHYS) != 0 || copy_failed)
             rc = imp_fail(err, errlen, IMP_ERR_IO, "%s: cannot copy", src_dir);
     }
     for (int i = 0; !rc && i < s.n; i++) {
-        char dir[1600], name[400];
-        snprintf(name, sizeof name, "%s", s.f[i].rel);
+        char dir[PATH_MAX], name[sizeof s.f[i].rel];
+        memcpy(name, s.f[i].rel, sizeof name);
         char *slash = strrchr(name, '/');
         if (slash) {
             *slash = 0;
-            snprintf(dir, sizeof dir, "%s/%s", tree.tmp, name);
-            rc = imp_write_json(dir, slash + 1, s.f[i].j, err, errlen);
+            rc = imp_path(dir, err, errlen, "%s/%s", tree.tmp, name);
+            if (!rc) rc = imp_write_json(dir, slash + 1, s.f[i].j, err, errlen);
         } else {
             rc = imp_write_json(tree.tmp, name, s.f[i].j, err, errlen);
         }

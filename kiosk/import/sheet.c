@@ -292,11 +292,11 @@ int imp_import_sheet(const char *sheet_path, const char *base_dir, const char *o
                      size_t errlen)
 {
     sheet s = {.path = sheet_path, .err = err, .errlen = errlen};
-    char path[2048];
-    int rc;
-    snprintf(path, sizeof path, "%s/pack.json", base_dir);
-    json_t *pack = imp_load_json(path, &rc, err, errlen), *cats = NULL;
-    snprintf(path, sizeof path, "%s/categories.json", base_dir);
+    char path[PATH_MAX];
+    json_t *pack = NULL, *cats = NULL;
+    int rc = imp_path(path, err, errlen, "%s/pack.json", base_dir);
+    if (!rc) pack = imp_load_json(path, &rc, err, errlen);
+    if (!rc) rc = imp_path(path, err, errlen, "%s/categories.json", base_dir);
     if (!rc) cats = imp_load_json(path, &rc, err, errlen);
     if (!rc) rc = imp_csv_read(sheet_path, &s.csv, err, errlen);
     if (!rc) rc = map_header(&s);
@@ -318,14 +318,14 @@ int imp_import_sheet(const char *sheet_path, const char *base_dir, const char *o
     if (!rc) rc = imp_tree_mkdir(&tree, "pictograms", err, errlen);
     if (!rc) rc = imp_write_json(tree.tmp, "pack.json", pack, err, errlen);
     if (!rc) rc = imp_write_json(tree.tmp, "categories.json", cats, err, errlen);
-    char dir[1400], name[300];
-    if (began) snprintf(dir, sizeof dir, "%s/offers", tree.tmp);
+    char dir[PATH_MAX], name[300];
+    if (!rc) rc = imp_path(dir, err, errlen, "%s/offers", tree.tmp);
     json_array_foreach(offers, i, v) {
         if (rc) break;
         snprintf(name, sizeof name, "%s.json", json_string_value(json_object_get(v, "id")));
         rc = imp_write_json(dir, name, v, err, errlen);
     }
-    if (began) snprintf(dir, sizeof dir, "%s/organizations", tree.tmp);
+    if (!rc) rc = imp_path(dir, err, errlen, "%s/organizations", tree.tmp);
     const char *k;
     json_object_foreach(orgs, k, v) {
         if (rc) break;
@@ -336,12 +336,12 @@ int imp_import_sheet(const char *sheet_path, const char *base_dir, const char *o
     json_array_foreach(cats, i, v) {
         const char *icon = json_string_value(json_object_get(v, "icon"));
         if (rc || !icon || strchr(icon, '/')) continue;
-        char from[2048], to[2600];
+        char from[PATH_MAX], to[PATH_MAX];
         struct stat sb;
-        snprintf(from, sizeof from, "%s/pictograms/%s", base_dir, icon);
-        if (stat(from, &sb) != 0) snprintf(from, sizeof from, "%s/../pictograms/%s", base_dir, icon);
-        snprintf(to, sizeof to, "%s/pictograms/%s", tree.tmp, icon);
-        rc = imp_copy_file(from, to, err, errlen);
+        rc = imp_path(from, err, errlen, "%s/pictograms/%s", base_dir, icon);
+        if (!rc && stat(from, &sb) != 0) rc = imp_path(from, err, errlen, "%s/../pictograms/%s", base_dir, icon);
+        if (!rc) rc = imp_path(to, err, errlen, "%s/pictograms/%s", tree.tmp, icon);
+        if (!rc) rc = imp_copy_file(from, to, err, errlen);
     }
     if (!rc) rc = imp_tree_commit(&tree, err, errlen);
     if (rc && began) imp_tree_abort(&tree);

@@ -23,7 +23,7 @@ static char build[256], dir[512], demo_db[600];
 
 static int exists(const char *fmt, const char *arg)
 {
-    char p[1200];
+    char p[PATH_MAX + 100];
     snprintf(p, sizeof p, fmt, arg);
     struct stat sb;
     return stat(p, &sb) == 0;
@@ -702,6 +702,67 @@ TEST(po_round_trip)
     CHECK(check_sh("diff -r %s %s.before", src, src) == 0 && !exists("%s.partial", src), "sources untouched");
 }
 
+/* A folder deeper than PATH_MAX / 3 (4096): "DIR/D/D..." of about len bytes below top. */
+static void deep_dir(char *out, size_t size, const char *top, size_t len)
+{
+    size_t n = (size_t)snprintf(out, size, "%s", top);
+    while (n + 4 < len && n + 4 < size)
+        n += (size_t)snprintf(out + n, size - n, "/%.*s", (int)(len - n - 1 < 60 ? len - n - 1 : 60),
+                              "a-translators-folder-of-a-district-that-nests-things-deep-xyz");
+}
+
+/* issue 12: the importers' paths were cut at 1,000-odd bytes (the tree at 1,024, a PO file's
+ * partial at 1,200), within what the system takes (PATH_MAX 4,096). A PO round trip, an HSDS
+ * export and import and a sheet, all 1,600 bytes deep, work; a path past PATH_MAX is refused
+ * with a message saying so, never written cut short. */
+TEST(deep_paths)
+{
+    static char top[64], deep[2048], hsds[2100], po[PATH_MAX], src[PATH_MAX], in[PATH_MAX], out[PATH_MAX];
+    static char err[8192], db[700];
+    snprintf(top, sizeof top, "/tmp/kiosk-deep-import-%ld", (long)getpid());
+    deep_dir(deep, sizeof deep, top, 1600);
+    check_sh("rm -rf %s && mkdir -p %s", top, deep);
+    snprintf(po, sizeof po, "%s/ar.po", deep);
+    snprintf(src, sizeof src, "%s/po-src", deep);
+    snprintf(db, sizeof db, "%s/deep.db", dir);
+    err[0] = 0;
+    CHECK(imp_po_export("content/demo", "ar", po, err, sizeof err) == IMP_OK && exists("%s", po),
+          "PO export to a %zu-byte path: %.300s", strlen(po), err);
+    check_sh("cp -r content/demo %s && ln -s \"$PWD/content/pictograms\" %s/pictograms", src, deep);
+    err[0] = 0;
+    CHECK(imp_po_import(src, "ar", po, NULL, err, sizeof err) == IMP_OK, "PO import into %zu bytes deep: %.300s",
+          strlen(src), err);
+    CHECK(pack_build(src, db, err, sizeof err) == 0 && same_offers(demo_db, db), "and the same pack: %.300s", err);
+    snprintf(hsds, sizeof hsds, "%s/hsds", deep);
+    err[0] = 0;
+    CHECK(imp_export_hsds(demo_db, hsds, err, sizeof err) == IMP_OK && exists("%s/tabular/services.csv", hsds),
+          "HSDS export: %.300s", err);
+    for (int form = 0; form < 2; form++) {
+        snprintf(in, sizeof in, "%s/%s", hsds, form ? "tabular" : "json");
+        snprintf(out, sizeof out, "%s/src-%d", deep, form);
+        err[0] = 0;
+        CHECK(imp_import_hsds(in, out, NULL, err, sizeof err) == IMP_OK, "HSDS import (%d): %.300s", form, err);
+        CHECK(pack_build(out, db, err, sizeof err) == 0 && same_offers(demo_db, db), "the same offers (%d): %.300s",
+              form, err);
+    }
+    snprintf(out, sizeof out, "%s/sheet", deep);
+    err[0] = 0;
+    CHECK(imp_import_sheet("content/sheet-sample.csv", src, out, NULL, err, sizeof err) == IMP_OK &&
+              exists("%s/offers/begegnungscafe-am-markt.json", out),
+          "a sheet into %zu bytes deep: %.300s", strlen(out), err);
+    /* past PATH_MAX: ar.po fits, its partial beside it does not */
+    char *far = malloc(PATH_MAX);
+    deep_dir(far, PATH_MAX, top, PATH_MAX - 12);
+    check_sh("mkdir -p %s", far);
+    snprintf(po, sizeof po, "%s/ar.po", far);
+    err[0] = 0;
+    int rc = imp_po_export("content/demo", "ar", po, err, sizeof err);
+    CHECK(rc == IMP_ERR_IO && strstr(err, "path too long") && strstr(err, top), "%zu bytes: refused: %.200s", strlen(po),
+          err);
+    free(far);
+    check_sh("rm -rf %s", top);
+}
+
 /* HSDS written by another directory: no x_kiosk fields, services with everything nested. */
 TEST(hsds_foreign)
 {
@@ -824,6 +885,7 @@ int main(int argc, char **argv)
     RUN(integreat_url);
     RUN(integreat_tls);
     RUN(po_round_trip);
+    RUN(deep_paths);
     RUN(hsds_foreign);
     RUN(imported_packs_on_screen);
     CHECK_DONE();
