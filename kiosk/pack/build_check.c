@@ -16,6 +16,7 @@
 #include "pack/build_priv.h"
 
 #include "i18n/i18n.h"
+#include "platform/fmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,15 +31,27 @@
 #include <unicode/utf8.h>
 #include <unistd.h>
 
+/* A message as long as it comes (it may name a path of PATH_MAX bytes); NULL when out of memory. */
+static char *vmessage(const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, again);
+    va_end(again);
+    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (msg) vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    return msg;
+}
+
 int pb_fail(builder *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char msg[768];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char *msg = vmessage(fmt, ap);
     va_end(ap);
-    if (b->file[0]) snprintf(b->err, b->errlen, "%s: %s", b->file, msg);
-    else snprintf(b->err, b->errlen, "%s", msg);
+    if (b->file[0]) snprintf(b->err, b->errlen, "%s: %s", b->file, msg ? msg : fmt);
+    else snprintf(b->err, b->errlen, "%s", msg ? msg : fmt);
+    free(msg);
     return -1;
 }
 
@@ -124,10 +137,10 @@ static long long locate(const char *t, size_t n, const step *s, int ns)
  */
 int pb_fail_at(builder *b, json_t *c, const char *key, size_t idx, const char *fmt, ...)
 {
-    char msg[768], where[512] = "";
+    char where[512] = "";
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char *msg = vmessage(fmt, ap);
     va_end(ap);
     step s[MAX_DEPTH + 1];
     int ns = b->root && c ? path_to(b->root, c, s, 0) : -1;
@@ -145,7 +158,8 @@ int pb_fail_at(builder *b, json_t *c, const char *key, size_t idx, const char *f
     for (long long i = 0; i < p; i++) line += b->text[i] == '\n';
     char pos[32] = "";
     if (p >= 0) snprintf(pos, sizeof pos, ":%lld", line + 1);
-    snprintf(b->err, b->errlen, "%s%s: %s%s%s", b->file, pos, where, where[0] ? ": " : "", msg);
+    snprintf(b->err, b->errlen, "%s%s: %s%s%s", b->file, pos, where, where[0] ? ": " : "", msg ? msg : fmt);
+    free(msg);
     return -1;
 }
 
@@ -174,7 +188,10 @@ static const char *type_name(json_t *v)
 /* Read path (a regular file, at most LIM_SOURCE_BYTES) and parse it; keeps the text for lines. */
 json_t *pb_load_json(builder *b, const char *path)
 {
-    snprintf(b->file, sizeof b->file, "%s", path);
+    if (fmt_fit(b->file, sizeof b->file, "%s", path)) {
+        pb_fail(b, "path too long: %s", path);
+        return NULL;
+    }
     free(b->text);
     b->text = NULL;
     b->textlen = 0;

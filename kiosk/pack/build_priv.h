@@ -52,7 +52,7 @@ typedef struct builder {
     sqlite3 *db;
     char *err;
     size_t errlen;
-    char file[1024];          /* source file being read, for messages */
+    char file[PATH_MAX];      /* source file being read, for messages (named whole) */
     char *text;               /* its bytes, to find the line of a value */
     size_t textlen;
     json_t *root;             /* its tree while it is being loaded (the loader owns it) */

@@ -4,9 +4,11 @@
  */
 #include "publish.h"
 #include "sign.h"
+#include "platform/fmt.h"
 
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +27,16 @@ static int by_version(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int file_entry(json_t *arr_or_null, json_t **out, const char *dir, const char *rel, int64_t from, int64_t to)
+static int file_entry(json_t *arr_or_null, json_t **out, const char *dir, const char *rel, int64_t from, int64_t to,
+                      char *err, size_t errlen)
 {
-    char path[2048], hex[65];
+    char path[PATH_MAX], hex[65];
     int64_t size = 0;
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    if (pack_file_sha256_hex(path, &size, hex) != 0) return -1;
+    if (fmt_path(path, sizeof path, err, errlen, "%s/%s", dir, rel)) return -1;
+    if (pack_file_sha256_hex(path, &size, hex) != 0) {
+        snprintf(err, errlen, "%s: cannot read", path);
+        return -1;
+    }
     json_t *e = json_pack("{s:I, s:I, s:s, s:I, s:s}", "from", (json_int_t)from, "to", (json_int_t)to, "file", rel,
                           "size", (json_int_t)size, "sha256", hex);
     if (!e) return -1;
@@ -71,34 +77,42 @@ int pack_publish(const char *out_dir, const char *secret_path, int expire_days, 
         }
     }
     qsort(v, (size_t)ndbs, sizeof *v, by_version);
-    char packs[1100], rel[300], path[1500];
-    snprintf(packs, sizeof packs, "%s/packs", out_dir);
+    /* rel: an id of at most 63 bytes and two numbers */
+    char packs[PATH_MAX], rel[300], path[PATH_MAX];
+    if (fmt_path(packs, sizeof packs, err, errlen, "%s/packs", out_dir)) {
+        free(v);
+        return -1;
+    }
     mkdir(out_dir, 0755);
     mkdir(packs, 0755);
     const version_db *latest = &v[ndbs - 1];
     json_t *deltas = json_array(), *full = NULL;
     int rc = 0;
     snprintf(rel, sizeof rel, "packs/%s-%lld.kpack", id, (long long)latest->version);
-    snprintf(path, sizeof path, "%s/%s", out_dir, rel);
-    rc = pack_sign(latest->path, secret_path, expire_days, path, err, errlen);
-    if (!rc) rc = file_entry(NULL, &full, out_dir, rel, 0, latest->version);
+    rc = fmt_path(path, sizeof path, err, errlen, "%s/%s", out_dir, rel);
+    if (!rc) rc = pack_sign(latest->path, secret_path, expire_days, path, err, errlen);
+    if (!rc) rc = file_entry(NULL, &full, out_dir, rel, 0, latest->version, err, errlen);
     for (int i = 0; !rc && i + 1 < ndbs; i++) {
         if (v[i].version == v[i + 1].version) continue;
         snprintf(rel, sizeof rel, "packs/%s-%lld-%lld.kpack", id, (long long)v[i].version, (long long)v[i + 1].version);
-        snprintf(path, sizeof path, "%s/%s", out_dir, rel);
-        rc = pack_sign_delta(v[i].path, v[i + 1].path, secret_path, expire_days, path, err, errlen);
-        if (!rc) rc = file_entry(deltas, NULL, out_dir, rel, v[i].version, v[i + 1].version);
+        rc = fmt_path(path, sizeof path, err, errlen, "%s/%s", out_dir, rel);
+        if (!rc) rc = pack_sign_delta(v[i].path, v[i + 1].path, secret_path, expire_days, path, err, errlen);
+        if (!rc) rc = file_entry(deltas, NULL, out_dir, rel, v[i].version, v[i + 1].version, err, errlen);
     }
     if (!rc) {
         json_t *ix = json_pack("{s:s, s:I, s:o, s:o}", "pack_id", id, "latest", (json_int_t)latest->version, "full",
                                full, "deltas", deltas);
         full = deltas = NULL;
-        char tmp[1200], out[1200];
-        snprintf(tmp, sizeof tmp, "%s/index.json.tmp", out_dir);
-        snprintf(out, sizeof out, "%s/index.kpack", out_dir);
-        rc = ix && json_dump_file(ix, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) == 0 ? 0 : -1;
+        char tmp[PATH_MAX], out[PATH_MAX];
+        rc = fmt_path(tmp, sizeof tmp, err, errlen, "%s/index.json.tmp", out_dir) ||
+                     fmt_path(out, sizeof out, err, errlen, "%s/index.kpack", out_dir)
+                 ? -1
+                 : 0;
+        if (!rc && !(ix && json_dump_file(ix, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) == 0)) {
+            rc = -1;
+            snprintf(err, errlen, "%s: cannot write", tmp);
+        }
         json_decref(ix);
-        if (rc) snprintf(err, errlen, "%s: cannot write", tmp);
         /* the index is written last: a server never lists a file it does not have yet */
         if (!rc) rc = pack_sign_payload(tmp, "index", id, latest->version, secret_path, expire_days, out, err, errlen);
         unlink(tmp);

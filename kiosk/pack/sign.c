@@ -4,6 +4,7 @@
  */
 #include "sign.h"
 #include "pack_priv.h"
+#include "platform/fmt.h"
 #include "platform/secret.h"
 
 /* Debian's SQLite is built with the session extension; these expose its declarations. */
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -43,12 +45,12 @@ int pack_keygen(const char *base, char *err, size_t errlen)
     if (pack_sodium_init(err, errlen)) return -1;
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
     crypto_sign_keypair(pk, sk);
-    char p[1024];
-    snprintf(p, sizeof p, "%s.secret", base);
-    int rc = write_hex(p, sk, sizeof sk, 0600);
+    char p[PATH_MAX];
+    int rc = fmt_path(p, sizeof p, err, errlen, "%s.secret", base);
+    if (rc == 0 && (rc = write_hex(p, sk, sizeof sk, 0600)) != 0) snprintf(err, errlen, "%s: %s", p, strerror(errno));
     sodium_memzero(sk, sizeof sk);
-    if (rc) { snprintf(err, errlen, "%s: %s", p, strerror(errno)); return -1; }
-    snprintf(p, sizeof p, "%s.pub", base);
+    if (rc) return -1;
+    if (fmt_path(p, sizeof p, err, errlen, "%s.pub", base)) return -1;
     if (write_hex(p, pk, sizeof pk, 0644)) { snprintf(err, errlen, "%s: %s", p, strerror(errno)); return -1; }
     return 0;
 }
@@ -122,6 +124,8 @@ static int db_identity(const char *db_path, char *id, size_t idlen, int64_t *ver
 static int write_pack(const char *payload_path, pack_manifest *m, const unsigned char *sk, int expire_days,
                       const char *out_path, char *err, size_t errlen)
 {
+    char tmp[PATH_MAX];
+    if (fmt_path(tmp, sizeof tmp, err, errlen, "%s.tmp", out_path)) return -1;
     if (!m->format) m->format = m->compression[0] ? 2 : 1;
     if (!m->created) m->created = (int64_t)time(NULL);
     m->expires = m->created + (int64_t)expire_days * 86400;
@@ -159,8 +163,6 @@ static int write_pack(const char *payload_path, pack_manifest *m, const unsigned
     memcpy(signed_part, head, sizeof head);
     memcpy(signed_part + sizeof head, js, jl);
     crypto_sign_detached(sig, NULL, signed_part, sizeof head + jl, sk);
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
     FILE *out = fopen(tmp, "wb");
     int rc = -1;
     if (out && fwrite(signed_part, 1, sizeof head + jl, out) == sizeof head + jl &&
@@ -237,14 +239,14 @@ int pack_sign_at(const char *db_path, const char *secret_path, int64_t created, 
                  char *err, size_t errlen)
 {
     if (pack_sodium_init(err, errlen)) return -1;
+    char zst[PATH_MAX];
+    if (fmt_path(zst, sizeof zst, err, errlen, "%s.zst.tmp", out_path)) return -1;
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
     if (read_secret_key(secret_path, sk, err, errlen)) return -1;
     pack_manifest m = {.created = created};
     snprintf(m.kind, sizeof m.kind, "full");
     snprintf(m.compression, sizeof m.compression, "zstd");
     struct stat sb;
-    char zst[1100];
-    snprintf(zst, sizeof zst, "%s.zst.tmp", out_path);
     int rc = -1;
     if (db_identity(db_path, m.pack_id, sizeof m.pack_id, &m.content_version) != 0 || stat(db_path, &sb) != 0) {
         snprintf(err, errlen, "%s: not a content database (build it with kiosk-pack build)", db_path);
@@ -319,10 +321,10 @@ int pack_sign_delta(const char *old_path, const char *new_path, const char *secr
         return -1;
     }
     m.base_version = base.content_version;
+    char tmp[PATH_MAX];
+    if (fmt_path(tmp, sizeof tmp, err, errlen, "%s.changeset", out_path)) return -1;
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
     if (read_secret_key(secret_path, sk, err, errlen)) return -1;
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.changeset", out_path);
     int rc = make_changeset(old_path, new_path, tmp, err, errlen);
     if (rc == 0) rc = write_pack(tmp, &m, sk, expire_days, out_path, err, errlen);
     unlink(tmp);

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 static char scratch[512]; /* BUILD_DIR/sources-test, absolute */
+static char tools[512];   /* BUILD_DIR, absolute: kiosk-pack */
 
 /* readdir, failing with EIO while fail_readdir is set (the executable's definition wins; with
  * 64-bit file offsets the header renames both the call and this definition to readdir64). */
@@ -45,7 +47,7 @@ struct dirent *readdir(DIR *d)
 
 static void put(const char *dir, const char *rel, const char *text, size_t len)
 {
-    char p[1024];
+    char p[PATH_MAX];
     snprintf(p, sizeof p, "%s/%s", dir, rel);
     FILE *f = fopen(p, "wb");
     if (!f) {
@@ -92,7 +94,7 @@ static void fresh(const char *dir)
 /* pack_build into dir/out.db; 0 when built. */
 static int build(const char *dir, char *err, size_t len)
 {
-    char out[1024];
+    char out[PATH_MAX];
     snprintf(out, sizeof out, "%s/out.db", dir);
     err[0] = 0;
     return pack_build(dir, out, err, len);
@@ -348,6 +350,36 @@ TEST(long_paths)
     out[sizeof out - 1] = 0;
     err[0] = 0;
     CHECK(pack_build(dir, out, err, sizeof err) != 0 && strstr(err, "path too long"), "a 5000-byte target: %s", err);
+}
+
+/* issue 12: a content folder 1,700 bytes deep (within PATH_MAX) builds and lints, and a refusal
+ * names its file whole: the file name in messages was kept in 1,024 bytes and came out cut. A
+ * database that deep cannot be written (SQLite opens no path past 512 bytes): the refusal says
+ * so before the path, which a message buffer may cut. */
+TEST(deep_folder)
+{
+    static char top[64], dir[PATH_MAX], want[PATH_MAX + 64], db[PATH_MAX], err[8192], out[8192];
+    snprintf(top, sizeof top, "/tmp/kiosk-deep-%ld", (long)getpid());
+    size_t n = (size_t)snprintf(dir, sizeof dir, "%s", top);
+    while (n < 1700) n += (size_t)snprintf(dir + n, sizeof dir - n, "/%s", "a-folder-of-a-district-that-nests-its-content-deep");
+    fresh(dir);
+    snprintf(db, sizeof db, "%s/deep.db", scratch);
+    err[0] = 0;
+    CHECK(pack_build(dir, db, err, sizeof err) == 0, "a %zu-byte folder builds: %.300s", n, err);
+    CHECK(lint(dir, out, sizeof out) == 0 && strstr(out, "ok: "), "and lints: %.300s", out);
+    CHECK(check_sh("%s/kiosk-pack build %s %s >/dev/null && test -s %s", tools, dir, db, db) == 0,
+          "kiosk-pack build takes it");
+    err[0] = 0;
+    CHECK(build(dir, err, sizeof err) != 0 && strstr(err, "too long for SQLite") && strstr(err, dir),
+          "a database in it is refused, saying why: %.200s", err);
+    check_sh("%s/kiosk-pack build %s %s/out.db 2>%s/deep.txt; true", tools, dir, dir, scratch);
+    CHECK(check_sh("grep -q 'too long for SQLite' %s/deep.txt", scratch) == 0, "kiosk-pack says why too");
+    puts_file(dir, "offers/aerzte.json", "{\"id\": \"aerzte\", \"organization\": 7}");
+    snprintf(want, sizeof want, "%s/offers/aerzte.json:1:", dir);
+    err[0] = 0;
+    CHECK(pack_build(dir, db, err, sizeof err) != 0 && strstr(err, want), "the refusal names the whole file: %.200s...",
+          err);
+    check_sh("rm -rf %s", top);
 }
 
 /* issue 12: a folder whose reading fails is an error, not an empty folder. */
@@ -609,6 +641,7 @@ int main(int argc, char **argv)
     char cwd[256];
     if (!getcwd(cwd, sizeof cwd)) return 2;
     snprintf(scratch, sizeof scratch, "%s/%s/sources-test", cwd, b);
+    snprintf(tools, sizeof tools, "%s/%s", cwd, b);
     check_sh("rm -rf %s && mkdir -p %s", scratch, scratch);
     RUN(icon_traversal);
     RUN(impossible_values);
@@ -616,6 +649,7 @@ int main(int argc, char **argv)
     RUN(valid_edges);
     RUN(district_zone);
     RUN(long_paths);
+    RUN(deep_folder);
     RUN(readdir_failure);
     RUN(bad_source_matrix);
     CHECK_DONE();
