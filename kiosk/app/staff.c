@@ -7,12 +7,14 @@
 #include "app_priv.h"
 
 #include "pack/install.h"
+#include "platform/fmt.h"
 #include "platform/job.h"
 #include "platform/log.h"
 #include "platform/storage.h"
 #include "store/local.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,8 +143,8 @@ static void scan(const char *dir, int depth, char ***found, int *n)
     struct dirent *e;
     while ((e = readdir(d)) != NULL && *n < 32) {
         if (e->d_name[0] == '.') continue;
-        char path[2048];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        char path[PATH_MAX];
+        if (fmt_fit(path, sizeof path, "%s/%s", dir, e->d_name)) continue; /* never a cut name: some other file */
         size_t l = strlen(e->d_name);
         if (l > 6 && !strcmp(e->d_name + l - 6, ".kpack")) {
             char **nf = realloc(*found, sizeof *nf * (size_t)(*n + 1));

@@ -8,6 +8,7 @@
 #include FT_SIZES_H
 
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,9 +130,10 @@ static void resolve_paths(text_engine *te)
 {
     for (int i = 0; i < te->nfiles; i++) {
         for (int d = 0; d < te->ndirs && !te->paths[i]; d++) {
-            char p[1024];
-            snprintf(p, sizeof p, "%s/%s", te->dirs[d], te->files[i]);
-            FILE *f = fopen(p, "rb");
+            char p[PATH_MAX];
+            /* a path cut short could be another font: one that does not fit is not looked for */
+            int n = snprintf(p, sizeof p, "%s/%s", te->dirs[d], te->files[i]);
+            FILE *f = n >= 0 && (size_t)n < sizeof p ? fopen(p, "rb") : NULL;
             if (f) {
                 fclose(f);
                 te->paths[i] = strdup(p);

@@ -7,11 +7,13 @@
  */
 #include "raster.h"
 
+#include "platform/fmt.h"
 #include "platform/img_dl.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,8 +38,7 @@ static int cache_name(const char *dir, const unsigned char *data, size_t len, in
     crypto_generichash_final(&st, h, sizeof h);
     char hex[33];
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    int n = snprintf(out, cap, "%s/%s-%d.kr", dir, hex, side);
-    return n > 0 && (size_t)n < cap ? 0 : -1;
+    return fmt_fit(out, cap, "%s/%s-%d.kr", dir, hex, side);
 }
 
 /* The raster in path, or NULL when there is none or it is not whole. */
@@ -78,9 +79,9 @@ static void bound_folder(const char *dir)
     while ((de = readdir(d)) != NULL) n += de->d_name[0] != '.';
     if (n >= UI_RASTER_MAX_FILES) {
         rewinddir(d);
-        char p[1400];
+        char p[PATH_MAX];
         while ((de = readdir(d)) != NULL)
-            if (de->d_name[0] != '.' && snprintf(p, sizeof p, "%s/%s", dir, de->d_name) < (int)sizeof p) unlink(p);
+            if (de->d_name[0] != '.' && fmt_fit(p, sizeof p, "%s/%s", dir, de->d_name) == 0) unlink(p);
     }
     closedir(d);
 }
@@ -102,8 +103,8 @@ static void write_raster(const char *dir, const char *path, const SDL_Surface *s
     memcpy(out, MAGIC, 4);
     memcpy(out + 4, &w, 4);
     memcpy(out + 8, &h, 4);
-    char tmp[1300];
-    if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof tmp) goto done;
+    char tmp[PATH_MAX];
+    if (fmt_fit(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid())) goto done; /* not kept: drawn all the same */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) goto done;
     int ok = write(fd, out, 12 + z) == (ssize_t)(12 + z);
@@ -117,7 +118,7 @@ done:
 SDL_Surface *ui_raster_svg(const char *dir, const unsigned char *data, size_t len, int side)
 {
     if (!data || !len || side <= 0 || side > MAX_SIDE || len > INT32_MAX) return NULL;
-    char path[1200];
+    char path[PATH_MAX];
     int keep = dir && dir[0] && cache_name(dir, data, len, side, path, sizeof path) == 0;
     SDL_Surface *s = keep ? read_raster(path) : NULL;
     if (s) return s;
