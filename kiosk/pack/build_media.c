@@ -86,7 +86,7 @@ int pb_put_icon(builder *b, json_t *o, const char **out)
     if (!b->pict_real[0]) return pb_fail_at(b, o, "icon", NOIDX, "no pictogram folder %s", b->pict);
     char path[PATH_MAX], real[PATH_MAX];
     if (fmt_fit(path, sizeof path, "%s/%s", b->pict, icon))
-        return pb_fail_at(b, o, "icon", NOIDX, "\"%s\": path too long", icon);
+        return pb_fail_at(b, o, "icon", NOIDX, "path too long: %s/%s", b->pict, icon);
     if (!realpath(path, real)) return pb_fail_at(b, o, "icon", NOIDX, "%s: %s", path, strerror(errno));
     size_t pl = strlen(b->pict_real);
     if (strncmp(real, b->pict_real, pl) != 0 || real[pl] != '/')

@@ -109,7 +109,7 @@ static int load_pack_json(builder *b, const char *dir)
                                        "i18n", "holidays", "timezone", NULL};
     static const char *const tr_keys[] = {"status", "title", NULL};
     char path[PATH_MAX];
-    if (fmt_fit(path, sizeof path, "%s/pack.json", dir)) return pb_fail(b, "%.200s...: path too long", dir);
+    if (fmt_fit(path, sizeof path, "%s/pack.json", dir)) return pb_fail(b, "path too long: %s/pack.json", dir);
     json_t *j = pb_load_json(b, path);
     if (!j) return -1;
     json_t *langs, *holidays, *i18n = NULL, *tr;
@@ -195,7 +195,8 @@ static int load_categories(builder *b, const char *dir)
     static const char *const keys[] = {"id", "order", "icon", "i18n", NULL};
     static const field tr[] = {{"name", "name", LIM_CATEGORY_NAME, 1}, {"description", "description", LIM_NOTE, 0}};
     char path[PATH_MAX];
-    if (fmt_fit(path, sizeof path, "%s/categories.json", dir)) return pb_fail(b, "%.200s...: path too long", dir);
+    if (fmt_fit(path, sizeof path, "%s/categories.json", dir))
+        return pb_fail(b, "path too long: %s/categories.json", dir);
     json_t *j = pb_load_json(b, path);
     if (!j) return -1;
     int rc = json_is_array(j) ? 0 : pb_fail(b, "must be a list of categories");
@@ -261,7 +262,7 @@ static int load_intake(builder *b, const char *dir)
     static const field tr[] = {{"text", "text", LIM_QUESTION, 1}};
     char path[PATH_MAX];
     struct stat sb;
-    if (fmt_fit(path, sizeof path, "%s/intake.json", dir)) return pb_fail(b, "%.200s...: path too long", dir);
+    if (fmt_fit(path, sizeof path, "%s/intake.json", dir)) return pb_fail(b, "path too long: %s/intake.json", dir);
     if (lstat(path, &sb) != 0 && errno == ENOENT) return 0;
     json_t *j = pb_load_json(b, path), *questions, *q, *answers;
     if (!j) return -1;
@@ -457,7 +458,7 @@ static int load_folder(builder *b, const char *dir, const char *sub, int (*fn)(b
 {
     char path[PATH_MAX];
     b->file[0] = 0;
-    if (fmt_fit(path, sizeof path, "%s/%s", dir, sub)) return pb_fail(b, "%.200s...: path too long", dir);
+    if (fmt_fit(path, sizeof path, "%s/%s", dir, sub)) return pb_fail(b, "path too long: %s/%s", dir, sub);
     DIR *d = opendir(path);
     if (!d) return pb_fail(b, "%s: %s", path, strerror(errno));
     char **names = NULL;
@@ -491,7 +492,7 @@ static int load_folder(builder *b, const char *dir, const char *sub, int (*fn)(b
     for (size_t i = 0; i < n && rc == 0; i++) {
         char fp[PATH_MAX];
         json_t *j = NULL;
-        if (fmt_fit(fp, sizeof fp, "%s/%s", path, names[i])) pb_fail(b, "%.200s/%.100s...: path too long", path, names[i]);
+        if (fmt_fit(fp, sizeof fp, "%s/%s", path, names[i])) pb_fail(b, "path too long: %s/%s", path, names[i]);
         else j = pb_load_json(b, fp);
         if (!j) {
             rc = -1;
@@ -511,7 +512,7 @@ int pack_build(const char *src_dir, const char *out_path, char *err, size_t errl
     builder b = {.err = err, .errlen = errlen};
     char tmp[PATH_MAX];
     /* a cut-short name would be written, and renamed over, instead of the one asked for */
-    if (fmt_fit(tmp, sizeof tmp, "%s.tmp", out_path)) return pb_fail(&b, "%.200s...: path too long", out_path);
+    if (fmt_fit(tmp, sizeof tmp, "%s.tmp", out_path)) return pb_fail(&b, "path too long: %s.tmp", out_path);
     pb_find_pictograms(&b, src_dir);
     int rc = pb_db_begin(&b, tmp);
     if (!rc) rc = load_pack_json(&b, src_dir);
