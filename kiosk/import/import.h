@@ -4,6 +4,11 @@
  * spreadsheets saved as CSV, and gettext PO files for translators. Every importer writes a
  * whole source tree beside the target and renames it into place, so a refused input never
  * leaves a partial tree; `kiosk-pack build` then makes the pack as for hand-written sources.
+ *
+ * Owns the conversions and the trees they write. May not touch: a content database other than
+ * reading it for an export (the pack room builds them), the kiosk's own state, or the network
+ * beyond the Integreat API it is pointed at; tool-only (kiosk-pack links it, the firmware not).
+ * Every path is made in PATH_MAX with imp_path: one that does not fit is refused, never cut.
  */
 #ifndef KIOSK_IMPORT_H
 #define KIOSK_IMPORT_H

@@ -2,6 +2,11 @@
  * pack: content packs. A pack's payload is a content database (SQLite as the application file
  * format, schema in store.h). This room turns editable JSON sources (content/README.md) into
  * that database, and makes synthetic ones for benchmarks. Shared by kiosk-pack and the kiosk.
+ *
+ * Owns the pack format, building, signing (sign.h, tool-only), publishing and installing.
+ * May not touch: the kiosk's own state database (the clock floor is handed in and back by the
+ * caller), the UI, or the store's queries (it writes the schema store.h declares and has the
+ * store index it). Paths are made with fmt_fit/fmt_path: one that does not fit is refused.
  */
 #ifndef KIOSK_PACK_H
 #define KIOSK_PACK_H

@@ -2,6 +2,9 @@
  * fmt: snprintf that says when the text did not fit. A path, an id or an SQL statement cut
  * short is a different path, id or statement, so where truncation would be a bug the caller
  * must learn of it, not get the first bytes.
+ *
+ * Owns only formatting: no allocation that outlives a call, no I/O, no globals. Any room may
+ * use it; it uses no other room.
  */
 #ifndef KIOSK_PLATFORM_FMT_H
 #define KIOSK_PLATFORM_FMT_H

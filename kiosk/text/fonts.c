@@ -1,7 +1,8 @@
 /*
  * fonts.c: the text engine's fonts (text_priv.h): fallback.ini read into per-script chains of font
  * files, one mapping, FreeType face and HarfBuzz face per file with sizes and HarfBuzz fonts per
- * size, the font for each character, and the glyph bitmap cache. No layout here.
+ * size, the font for each character, and the glyph bitmap cache. No layout here, no SDL
+ * window or renderer; a font path that does not fit PATH_MAX is not looked for.
  */
 #include "text_priv.h"
 

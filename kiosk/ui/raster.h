@@ -6,6 +6,9 @@
  * every start with the same pack and panel, so they are kept in files named by a hash of the
  * SVG's bytes and the size, zstd-compressed (white on transparent: mostly runs), and a start
  * after the first reads them instead. The pixels are exactly those SDL_image makes.
+ *
+ * Owns the raster folder (bounded in files) and nothing else on disk; a path that does not fit
+ * PATH_MAX keeps no raster (the pictogram is drawn all the same). May not touch the content.
  */
 #ifndef KIOSK_UI_RASTER_H
 #define KIOSK_UI_RASTER_H
