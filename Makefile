@@ -70,11 +70,11 @@ KIOSK_CFLAGS = -std=c17 -Wall -Wextra -Werror -pthread $(KIOSK_TARGET) -MMD -MP
 KIOSK_LDFLAGS = -pthread $(KIOSK_TARGET)
 # Asked once per make run, when first needed (not at all for deps or clean).
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $$(PKG_CONFIG) --cflags $$(PKGS)))$(PKG_CFLAGS)
-# libcurl, espeak-ng, SDL_image, libical, libgettextpo, libxml2 and libqrencode are opened at run
-# time when first needed (platform/curl_dl.h, speech.c, img_dl.h, ical_dl.h, gpo_dl.h, xml_dl.h,
-# qr_dl.h): only their headers are used at build time, which keeps them and theirs off the
-# start-up link. The tests that call them themselves link them (DL_LIBS).
-DL_PKGS := libcurl espeak-ng SDL2_image libical libxml-2.0 libqrencode
+# libcurl, espeak-ng, SDL_image, libical, libgettextpo, libxml2, libqrencode and ICU's libicui18n
+# are opened at run time when first needed (platform/curl_dl.h, speech.c, img_dl.h, ical_dl.h,
+# gpo_dl.h, xml_dl.h, qr_dl.h, icu_dl.h): only their headers are used at build time, which keeps
+# them and theirs off the start-up link. The tests that call them themselves link them (DL_LIBS).
+DL_PKGS := libcurl espeak-ng SDL2_image libical libxml-2.0 libqrencode icu-i18n
 # The order of the libraries is the order in which the dynamic loader searches for each of the
 # ~10,700 symbols that the ~70 libraries at start bind (most of them BIND_NOW): libc, libm and
 # libstdc++ (ICU's), where most of them are found, come first, then SQLite and ICU, which bind
@@ -82,9 +82,9 @@ DL_PKGS := libcurl espeak-ng SDL2_image libical libxml-2.0 libqrencode
 # definitions win (none of the libraries before them defines their symbols), and the search costs
 # 3.9 M instructions less at every start.
 LINK_FIRST := -Wl,--no-as-needed -lc -lm -l:libstdc++.so.6 -Wl,--as-needed
-PKGS_LINK_ORDER = sqlite3 icu-uc icu-i18n $(filter-out sqlite3 icu-uc icu-i18n $(DL_PKGS),$(PKGS))
+PKGS_LINK_ORDER = sqlite3 icu-uc $(filter-out sqlite3 icu-uc $(DL_PKGS),$(PKGS))
 PKG_LIBS = $(eval PKG_LIBS := $(LINK_FIRST) $$(shell $$(PKG_CONFIG) --libs $$(PKGS_LINK_ORDER)) -lcsv -lm -ldl)$(PKG_LIBS)
-DL_LIBS = $(eval DL_LIBS := $$(shell $$(PKG_CONFIG) --libs SDL2_image libical) -lgettextpo)$(DL_LIBS)
+DL_LIBS = $(eval DL_LIBS := $$(shell $$(PKG_CONFIG) --libs SDL2_image libical icu-i18n) -lgettextpo)$(DL_LIBS)
 
 COMPILE = $(CC) $(KIOSK_CPPFLAGS) $(CPPFLAGS) $(KIOSK_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 LINK = $(CC) $(KIOSK_LDFLAGS) $(CFLAGS) $(SAN) $(LDFLAGS)
@@ -210,7 +210,7 @@ endif
 # libFuzzer targets (clang): build/fuzz/fuzz_manifest, build/fuzz/fuzz_offer. `make fuzz` builds
 # them and runs each briefly on its corpus; run one longer with e.g. build/fuzz/fuzz_offer -max_total_time=600.
 FUZZ_FLAGS = $(KIOSK_CPPFLAGS) -std=c17 -pthread -g -O1 -fsanitize=fuzzer,address,undefined -MMD -MP
-FUZZ_LIB = $(filter kiosk/pack/% kiosk/store/% kiosk/i18n/% kiosk/platform/wallclock.c kiosk/platform/secret.c kiosk/platform/fmt.c kiosk/platform/storage.c kiosk/platform/dl.c kiosk/platform/gpo_dl.c kiosk/platform/ical_dl.c kiosk/booking/slots.c,$(LIB_SRC))
+FUZZ_LIB = $(filter kiosk/pack/% kiosk/store/% kiosk/i18n/% kiosk/platform/wallclock.c kiosk/platform/secret.c kiosk/platform/fmt.c kiosk/platform/storage.c kiosk/platform/dl.c kiosk/platform/gpo_dl.c kiosk/platform/ical_dl.c kiosk/platform/icu_dl.c kiosk/booking/slots.c,$(LIB_SRC))
 # libFuzzer comes with clang (DEB_PKGS has clang and its runtime); FUZZ_CC=clang-16 picks another.
 FUZZ_CC ?= clang
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)

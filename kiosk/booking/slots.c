@@ -13,12 +13,16 @@
  */
 #include "booking/slots.h"
 
+#include "i18n/i18n.h"
+
 #include "platform/ical_dl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ucal.h>
 #include <unicode/ustring.h>
+/* libicui18n, opened on first use: after ICU's headers */
+#include "platform/icu_dl.h"
 
 typedef struct slot_list {
     booking_slot *v;
@@ -33,15 +37,10 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *what)
 
 int slots_zone_known(const char *zone)
 {
-    UChar id[64], canon[64];
-    UBool system = 0;
-    UErrorCode st = U_ZERO_ERROR;
-    if (!zone || !*zone || strlen(zone) >= sizeof id / sizeof id[0] ||
+    if (!zone || !*zone || strlen(zone) >= 64 ||
         strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") != strlen(zone))
         return 0;
-    u_uastrcpy(id, zone);
-    ucal_getCanonicalTimeZoneID(id, -1, canon, 64, &system, &st);
-    return U_SUCCESS(st) && system;
+    return i18n_zone_known(zone);
 }
 
 /* NULL for anything but a known system zone: ICU would otherwise silently fall back to GMT. */

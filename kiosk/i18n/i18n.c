@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unicode/ucasemap.h>
 #include <unicode/uloc.h>
+#include <unicode/ures.h>
 #include <unicode/ustring.h>
 
 /* Voices: the languages espeak-ng 1.51 (Debian 12) has one for (`espeak-ng --voices`). Dari is
@@ -154,4 +155,32 @@ int i18n_u_to_utf8(const UChar *u, int32_t n, char *buf, size_t len)
         return -1;
     }
     return out;
+}
+
+int i18n_zone_known(const char *zone)
+{
+    UChar id[64];
+    size_t n = zone ? strlen(zone) : 0;
+    /* ICU's name for a zone it does not know ("Etc/Unknown") is in its table but is no zone */
+    if (!n || n >= sizeof id / sizeof id[0] || !strcmp(zone, "Etc/Unknown")) return 0;
+    u_uastrcpy(id, zone);
+    /* zoneinfo64's Names: every IANA zone and link ICU has, sorted (what TimeZone looks ids
+     * up in), read through libicuuc's resource bundles so that checking the pack's zone at start
+     * does not bring ICU's calendar code in */
+    UErrorCode e = U_ZERO_ERROR;
+    UResourceBundle *top = ures_openDirect(NULL, "zoneinfo64", &e);
+    UResourceBundle *names = ures_getByKey(top, "Names", NULL, &e);
+    int found = 0;
+    for (int32_t lo = 0, hi = U_SUCCESS(e) ? ures_getSize(names) - 1 : -1; lo <= hi && !found;) {
+        int32_t mid = lo + (hi - lo) / 2, len = 0;
+        const UChar *s = ures_getStringByIndex(names, mid, &len, &e);
+        if (U_FAILURE(e)) break;
+        int c = u_strcmp(id, s);
+        if (c == 0) found = 1;
+        else if (c < 0) hi = mid - 1;
+        else lo = mid + 1;
+    }
+    ures_close(names);
+    ures_close(top);
+    return found;
 }

@@ -125,4 +125,9 @@ i18n_collator *i18n_collator_open(const char *code);
 int i18n_collate(i18n_collator *c, const char *a, const char *b);
 void i18n_collator_close(i18n_collator *c);
 
+/* Whether ICU knows zone as a time zone of its own (an IANA zone or link such as "Europe/Berlin"
+ * or "Asia/Calcutta"; not "GMT+5" or "Etc/Unknown"): 1 or 0. From its zone table alone, so that
+ * checking a pack's zone at start does not load ICU's calendars (icu_dl.h). */
+int i18n_zone_known(const char *zone);
+
 #endif

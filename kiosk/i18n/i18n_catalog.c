@@ -17,6 +17,8 @@
 #include <unicode/unum.h>
 #include <unicode/upluralrules.h>
 #include <unicode/ustring.h>
+/* libicui18n, opened on first use: after ICU's headers */
+#include "platform/icu_dl.h"
 
 typedef struct entry {
     char *msgid;

@@ -19,6 +19,8 @@
 #include <unicode/ulistformatter.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
+/* libicui18n, opened on first use: after ICU's headers */
+#include "platform/icu_dl.h"
 
 static UDate make_date(int y, int m, int d, int minutes, UErrorCode *e)
 {

@@ -18,6 +18,8 @@
 #include <unicode/ucal.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
+/* libicui18n, opened on first use: after ICU's headers */
+#include "platform/icu_dl.h"
 
 const char *imp_strerror(int err)
 {

@@ -14,6 +14,8 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
+/* libicui18n, opened on first use: after ICU's headers */
+#include "platform/icu_dl.h"
 
 /* The fold of one code point, as the whole-text fold gives it (fold_u16), made on first need. */
 typedef struct fold_memo {

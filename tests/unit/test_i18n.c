@@ -5,6 +5,7 @@
 #include "sync/sync.h"
 
 #include <string.h>
+#include <unicode/ucal.h>
 #include <unicode/ucasemap.h>
 #include <unicode/uldnames.h>
 #include <unicode/ustring.h>
@@ -202,6 +203,38 @@ TEST(native_names_are_cldr_ui_list_names)
     }
 }
 
+/* ICU's own answer: a system zone, as ucal_getCanonicalTimeZoneID says. */
+static int icu_zone_known(const char *z)
+{
+    UChar id[64], canon[64];
+    UBool sys = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_uastrcpy(id, z);
+    ucal_getCanonicalTimeZoneID(id, -1, canon, 64, &sys, &st);
+    return U_SUCCESS(st) && sys;
+}
+
+/* The pack's zone is checked at start from ICU's zone table, not by its calendar code: the same
+ * answer as ICU's own for every zone it lists and for names that are not zones. */
+TEST(zone_known_as_icu_knows_it)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UEnumeration *en = ucal_openTimeZones(&e);
+    const char *z;
+    int n = 0, differ = 0;
+    while (en && (z = uenum_next(en, NULL, &e)) != NULL) {
+        n++;
+        if (icu_zone_known(z) != i18n_zone_known(z)) differ++, printf("  %s differs\n", z);
+    }
+    uenum_close(en);
+    static const char *const odd[] = {"GMT+5", "Etc/Unknown", "europe/berlin", "Europe", "Foo/Bar", "Asia/Calcutta",
+                                      "Europe/Kiev", "US/Pacific", "UTC", "GMT", "EST", "", "Europe/Berlin/"};
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
+        if (icu_zone_known(odd[i]) != i18n_zone_known(odd[i])) differ++, printf("  %s differs\n", odd[i]);
+    CHECK(n > 400 && differ == 0, "%d of %d zones and %zu others differ", differ, n, sizeof odd / sizeof *odd);
+    CHECK(i18n_zone_known("Europe/Berlin") && !i18n_zone_known("Etc/Unknown") && !i18n_zone_known(NULL), "Berlin, not Unknown");
+}
+
 TEST(names_and_fallback)
 {
     char n[128];
@@ -367,6 +400,7 @@ int main(void)
     RUN(compiled_catalog_reads_as_po);
     RUN(names_and_fallback);
     RUN(native_names_are_cldr_ui_list_names);
+    RUN(zone_known_as_icu_knows_it);
     RUN(formatting);
     RUN(counts_in_local_digits);
     RUN(titlecase_for_names);
