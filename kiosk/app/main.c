@@ -9,6 +9,7 @@
 #include "platform/hugemem.h"
 #include "platform/img_dl.h"
 #include "platform/log.h"
+#include "platform/maphint.h"
 #include "platform/rotate.h"
 #include "platform/watchdog.h"
 #include "sync/sync.h"
@@ -251,6 +252,8 @@ int main(int argc, char **argv)
     /* the state database and its -wal/-shm hold personal data: nothing the kiosk creates is
      * readable by others, whatever umask it was started with */
     umask(077);
+    /* before ICU first reads its data: a cold start then reads the pages it needs, not the file */
+    maphint_random("libicudata.so");
     /* before any SDL call: the window surface on huge pages (platform/hugemem.h) */
     if (hugemem_install() != 0) log_msg("video", "SDL keeps its own allocator: %s", SDL_GetError());
     app_config cfg;

@@ -8,10 +8,12 @@
 #include "check.h"
 #include "platform/hugemem.h"
 #include "platform/log.h"
+#include "platform/maphint.h"
 #include "platform/rotate.h"
 #include "platform/speech.h"
 
 #include <SDL2/SDL.h>
+#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -306,6 +309,50 @@ TEST(huge_pages_for_large_blocks)
           WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
 }
 
+/* The VmFlags of the mapping at p in /proc/self/smaps ("rd mr ... rr" when advised random). */
+static void vm_flags(const void *p, char *buf, size_t len)
+{
+    buf[0] = 0;
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    int in = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        if (sscanf(line, "%lx-%lx ", &a, &b) == 2) in = (uintptr_t)p >= a && (uintptr_t)p < b;
+        else if (in && !strncmp(line, "VmFlags:", 8)) snprintf(buf, len, "%.200s", line + 8);
+    }
+    if (f) fclose(f);
+}
+
+/* A read-only mapping of a named file is advised random (the kernel shows it as "rr"); a
+ * writable one and other files are left alone; libicudata, which the kiosk advises, is found. */
+TEST(maphint_random_advises)
+{
+    char path[256], flags[256];
+    snprintf(path, sizeof path, "%s/maphint-test.bin", build);
+    FILE *f = fopen(path, "wb");
+    for (int i = 0; f && i < 256; i++) fwrite(path, 1, sizeof path, f);
+    if (f) fclose(f);
+    int fd = open(path, O_RDWR);
+    void *ro = fd >= 0 ? mmap(NULL, 65536, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    void *rw = fd >= 0 ? mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
+    CHECK(ro != MAP_FAILED && rw != MAP_FAILED, "mapped %s", path);
+    if (ro == MAP_FAILED || rw == MAP_FAILED) return;
+    vm_flags(ro, flags, sizeof flags);
+    CHECK(!strstr(flags, " rr"), "not random before: %s", flags);
+    CHECK(maphint_random("maphint-test.bin") == 1, "one mapping advised");
+    vm_flags(ro, flags, sizeof flags);
+    CHECK(strstr(flags, " rr") != NULL, "read-only mapping random: %s", flags);
+    vm_flags(rw, flags, sizeof flags);
+    CHECK(!strstr(flags, " rr"), "writable mapping left alone: %s", flags);
+    CHECK(maphint_random("no-such-file-mapped") == 0, "nothing else advised");
+    CHECK(maphint_random("libicudata.so") >= 1, "ICU's data found");
+    munmap(ro, 65536);
+    munmap(rw, 65536);
+    close(fd);
+    remove(path);
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -315,5 +362,6 @@ int main(int argc, char **argv)
     RUN(log_rate_limit);
     RUN(watchdog);
     RUN(huge_pages_for_large_blocks);
+    RUN(maphint_random_advises);
     CHECK_DONE();
 }
