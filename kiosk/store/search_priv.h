@@ -1,6 +1,6 @@
 /*
- * search_priv.h: what the search files share (fold.c, search_index.c, search_words.c, search.c,
- * search_rows.c)
+ * search_priv.h: what the search files share (fold.c, search_index.c, search_docs.c,
+ * search_terms.c, search_words.c, search.c, search_rows.c)
  * and nobody else sees.
  */
 #ifndef KIOSK_SEARCH_PRIV_H
@@ -58,6 +58,34 @@ int store_folder_prepare(store_folder *f);
 
 /* The first column of sql's first row, or -1 (search_index.c). */
 sqlite3_int64 store_single_int(sqlite3 *db, const char *sql);
+
+/* ---------- building the index (search_index.c, search_docs.c, search_terms.c) ---------- */
+
+/* sql on db; 0, or -1 with err saying why (search_index.c). */
+int store_index_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+
+/* The distinct words of re-indexed text, for search_term (search_terms.c). */
+typedef struct termset {
+    fts5_tokenizer tok;
+    Fts5Tokenizer *t;
+    char **slot; /* open addressing; NULL = free */
+    size_t cap, n;
+    int oom;
+} termset;
+/* An empty set with FTS5's unicode61 tokenizer as the index has it: 0 or -1 (close it either way). */
+int store_terms_open(sqlite3 *db, termset *ts);
+void store_terms_close(termset *ts);
+/* The words of folded text into ts: SQLITE_OK or an error (ts->oom on no memory). */
+int store_terms_text(termset *ts, const char *text);
+/* ts's words into search_term; 0, or -1 with err saying why. */
+int store_terms_store(sqlite3 *db, termset *ts, char *err, size_t errlen);
+/* The words an update of one text column from old to now brings, into ts: 0 or -1. */
+int store_terms_changed(termset *ts, store_folder *f, sqlite3_value *old, sqlite3_value *now);
+
+/* The documents of the active offers into the index (search_docs.c): all of them into "search"
+ * when words is NULL, else those of temp.reindex into search_new, the words of the columns their
+ * W_ bits name into words; numbered from next on. 0, or -1 with err saying why. */
+int store_index_docs(sqlite3 *db, store_folder *f, termset *words, sqlite3_int64 next, char *err, size_t errlen);
 
 /* The text columns, for FTS5 column filters. */
 #define TEXT_COLS "{name cat summary descr provider town}"
