@@ -11,6 +11,7 @@
 
 #include "i18n/i18n.h"
 #include "platform/secret.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -55,6 +56,7 @@ const char *config_strerror(int err)
 
 typedef enum kind {
     K_PATH,      /* a file or folder name */
+    K_DB,        /* a database's file name: SQLite must be able to open it and the names beside it */
     K_TEXT,      /* free text for people (one line) */
     K_ID,        /* goes into URLs and reports: letters, digits, . _ - */
     K_URL,       /* http:// or https:// */
@@ -82,7 +84,7 @@ typedef struct setting {
 #define NUM(n, k, f, lo, hi, step) {n, k, offsetof(app_config, f), 0, 1, lo, hi, step}
 
 static const setting settings[] = {
-    STR("content", K_PATH, content, 0),
+    STR("content", K_DB, content, 0),
     STR("data_dir", K_PATH, data_dir, 1),
     STR("default_language", K_LANG, default_lang, 1),
     STR("languages", K_LANGS, languages, 0),
@@ -92,7 +94,7 @@ static const setting settings[] = {
     STR("staff_pin_hash", K_PIN_HASH, staff_pin_hash, 0),
     STR("media_dir", K_PATH, media_dir, 1),
     STR("trusted_keys", K_KEYS, trusted_keys, 0),
-    STR("state", K_PATH, state_path, 0),
+    STR("state", K_DB, state_path, 0),
     NUM("sounds", K_BOOL, sounds, 0, 1, 1),
     NUM("rotation", K_INT, rotation, 0, 270, 90),
     NUM("renderer", K_RENDERER, renderer, 0, 0, 0),
@@ -363,6 +365,15 @@ static int set(app_config *c, const setting *s, const char *v, char *err, size_t
             break;
         case K_LANGS: rc = check_langs(s, v, err, errlen); break;
         case K_PIN_HASH: rc = check_pin_hash(s, v, err, errlen); break;
+        case K_DB: {
+            /* the installer stages CONTENT.new.XXXXXX and keeps CONTENT.prev beside the content */
+            int max;
+            size_t n = store_path_too_long(v, strlen(".new.XXXXXX"), &max);
+            if (n)
+                rc = bad(err, errlen, CONFIG_ERR_VALUE, "%s: too long for SQLite (%zu bytes with the names beside it, at most %d)",
+                         s->name, n, max - 1);
+            break;
+        }
         case K_KEYS: rc = load_keys(c, s, v, err, errlen); break;
         case K_SECRET: {
             char serr[1200];

@@ -60,21 +60,10 @@ int pb_check_refs(builder *b, const char *dir)
     return 0;
 }
 
-/* SQLite's VFS opens no path longer than its mxPathname (512 bytes on Linux), a relative one made
- * absolute first; past that it says only "unable to open database file". 0 when path is shorter. */
-static size_t too_long_for_sqlite(const char *path, int *max)
-{
-    sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
-    *max = vfs ? vfs->mxPathname : 0;
-    char cwd[PATH_MAX];
-    size_t n = strlen(path) + (path[0] != '/' && getcwd(cwd, sizeof cwd) ? strlen(cwd) + 1 : 0);
-    return vfs && n >= (size_t)vfs->mxPathname ? n : 0;
-}
-
 int pb_db_begin(builder *b, const char *tmp)
 {
     int max;
-    size_t n = too_long_for_sqlite(tmp, &max);
+    size_t n = store_path_too_long(tmp, 0, &max);
     /* the reason before the path: a message buffer may cut a long path */
     if (n) return pb_fail(b, "database path too long for SQLite (%zu bytes, at most %d): %s", n, max - 1, tmp);
     unlink(tmp);

@@ -10,9 +10,11 @@
 #include "store.h"
 #include "store_priv.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 
 static const char schema_sql[] =
@@ -258,4 +260,13 @@ int store_diff(store *s, const char *other_path, int *added, int *changed, int *
     sqlite3_finalize(st);
     sqlite3_exec(s->db, "DETACH other", NULL, NULL, NULL);
     return rc;
+}
+
+size_t store_path_too_long(const char *path, size_t extra, int *max)
+{
+    sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
+    *max = vfs ? vfs->mxPathname : 0;
+    char cwd[PATH_MAX];
+    size_t n = strlen(path) + extra + (path[0] != '/' && getcwd(cwd, sizeof cwd) ? strlen(cwd) + 1 : 0);
+    return vfs && n >= (size_t)vfs->mxPathname ? n : 0;
 }

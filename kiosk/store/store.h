@@ -245,4 +245,10 @@ const char *store_errmsg(store *s);
 /* The schema's CREATE statements, for kiosk-pack (one string, several statements). */
 const char *store_schema_sql(void);
 
+/* SQLite's default VFS opens no path of its mxPathname (512 bytes on Linux) or more, a relative
+ * path made absolute first, and then says only "unable to open database file". 0 when path, with
+ * extra bytes more for a name derived from it (CONTENT.new.XXXXXX), fits; else the length it would
+ * have. *max gets the limit. */
+size_t store_path_too_long(const char *path, size_t extra, int *max);
+
 #endif

@@ -187,6 +187,24 @@ TEST(operator_mistakes)
     CHECK(app_config_set(&c, "px_per_mm", "nan", err, sizeof err) == CONFIG_ERR_VALUE && c.px_per_mm == 0, "%s", err);
     CHECK(app_config_set(&c, "idle_timeout", "90s", err, sizeof err) == CONFIG_ERR_VALUE && c.idle_timeout_s == 90, "%s", err);
     CHECK(app_config_set(&c, "idle_timeout", "120", err, sizeof err) == CONFIG_OK && c.idle_timeout_s == 120, "%s", err);
+
+    /* SQLite opens no database path of 512 bytes or more and says only "unable to open": the
+     * content's staging name (CONTENT.new.XXXXXX) counts, a relative path counts from here */
+    char deep[700] = "/srv/kiosk/";
+    while (strlen(deep) < 490) strcat(deep, "x");
+    strcat(deep, ".db"); /* 493 bytes: 504 with ".new.XXXXXX" */
+    CHECK(app_config_set(&c, "content", deep, err, sizeof err) == CONFIG_OK, "a 493-byte content path: %s", err);
+    CHECK(app_config_set(&c, "state", deep, err, sizeof err) == CONFIG_OK, "a 493-byte state path: %s", err);
+    while (strlen(deep) < 503) strcat(deep, "y");
+    CHECK(app_config_set(&c, "content", deep, err, sizeof err) == CONFIG_ERR_VALUE && strstr(err, "too long for SQLite") &&
+              strcmp(c.content, deep),
+          "a 503-byte content path: %s", err);
+    CHECK(app_config_set(&c, "state", deep, err, sizeof err) == CONFIG_ERR_VALUE && strstr(err, "too long for SQLite"),
+          "a 503-byte state path, 514 with its names beside it: %s", err);
+    char rel[700] = "";
+    while (strlen(rel) < 495) strcat(rel, "z");
+    CHECK(app_config_set(&c, "content", rel, err, sizeof err) == CONFIG_ERR_VALUE && strstr(err, "too long for SQLite"),
+          "a 495-byte relative path, longer once made absolute: %s", err);
 }
 
 TEST(secret_files)
