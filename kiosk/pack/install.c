@@ -558,7 +558,7 @@ int pack_install(const char *pack_path, const char *content_path, const pack_tru
 int pack_fallback(const char *content_path, char *err, size_t errlen)
 {
     char prev[PACK_PATH_MAX];
-    if (pack_beside(content_path, ".prev", prev, sizeof prev)) return pack_fail(err, errlen, PACK_ERR_IO, "path too long");
+    if (pack_beside(content_path, ".prev", prev, sizeof prev)) return pack_fail(err, errlen, PACK_ERR_IO, "path too long: %s.prev", content_path);
     int fd = pack_lock_content(content_path, 5000);
     if (fd < 0) return pack_fail(err, errlen, errno == EWOULDBLOCK ? PACK_ERR_BUSY : PACK_ERR_IO, "%s", strerror(errno));
     int rc = PACK_OK;

@@ -334,7 +334,7 @@ int pack_verify(const char *pack_path, const pack_trust *t, const char *scratch_
     char content[PACK_PATH_MAX], ref[PACK_PATH_MAX];
     if (snprintf(content, sizeof content, "%s/content.db", scratch_dir) >= (int)sizeof content ||
         snprintf(ref, sizeof ref, "%s/schema.db", scratch_dir) >= (int)sizeof ref)
-        return pack_fail(err, errlen, PACK_ERR_IO, "path too long");
+        return pack_fail(err, errlen, PACK_ERR_IO, "path too long: %s/schema.db", scratch_dir);
     FILE *f = fopen(pack_path, "rb");
     if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", pack_path, strerror(errno));
     int rc = pack_read_head(f, t, NULL, m, err, errlen);
