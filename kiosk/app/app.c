@@ -198,10 +198,13 @@ static void load_languages(app *a)
     int nl = 0;
     while (a->s.languages[nl]) nl++;
     a->s.language_names = calloc((size_t)nl + 1, sizeof *a->s.language_names);
-    for (int i = 0; a->s.language_names && i < nl; i++) {
-        char name[128];
-        if (i18n_native_name(a->s.languages[i], name, sizeof name) < 0) snprintf(name, sizeof name, "%s", a->s.languages[i]);
-        a->s.language_names[i] = strdup(name);
+    /* the buttons' names kept beside the state: later starts leave ICU's name data unread */
+    char names_path[sizeof a->cfg.state_path + 8];
+    int keep = a->cfg.state_path[0] && fmt_fit(names_path, sizeof names_path, "%s.names", a->cfg.state_path) == 0;
+    if (a->s.language_names &&
+        i18n_native_names((const char *const *)a->s.languages, a->s.language_names, keep ? names_path : NULL) != 0) {
+        free(a->s.language_names);
+        a->s.language_names = NULL;
     }
     char *demo = store_meta(a->st, "demo");
     a->s.demo = demo && !strcmp(demo, "1");

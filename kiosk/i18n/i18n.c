@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <unicode/ucasemap.h>
 #include <unicode/uloc.h>
 #include <unicode/ures.h>
+#include <unicode/uversion.h>
 #include <unicode/ustring.h>
 
 /* Voices: the languages espeak-ng 1.51 (Debian 12) has one for (`espeak-ng --voices`). Dari is
@@ -98,6 +100,82 @@ int i18n_native_name(const char *code, char *buf, size_t len)
     /* where CLDR has no such data (sq: "shqip") the label still starts its line */
     i18n_capitalize_start(code, buf, len);
     return (int)strlen(buf);
+}
+
+/* The file's first line: the ICU that named them (another ICU may name them otherwise). */
+static void names_header(char *buf, size_t len)
+{
+    UVersionInfo v;
+    char ver[U_MAX_VERSION_STRING_LENGTH];
+    u_getVersion(v);
+    u_versionToString(v, ver);
+    snprintf(buf, len, "kiosk native names, ICU %s\n", ver);
+}
+
+/* The name of code in body (lines "code\tname\n"), into buf; 0, or -1 when it has none. A line
+ * cut short (another kiosk writing the file) has no newline and is not taken. */
+static int cached_name(const char *body, const char *code, char *buf, size_t len)
+{
+    size_t cl = strlen(code);
+    for (const char *p = body; p && *p;) {
+        const char *e = strchr(p, '\n');
+        if (!e) return -1;
+        if (!strncmp(p, code, cl) && p[cl] == '\t') {
+            const char *v = p + cl + 1;
+            size_t vl = (size_t)(e - v);
+            if (!vl || vl >= len) return -1;
+            memcpy(buf, v, vl);
+            buf[vl] = 0;
+            return 0;
+        }
+        p = e + 1;
+    }
+    return -1;
+}
+
+/* The file's text (its first 16 KiB) or NULL. */
+static char *read_small(const char *path)
+{
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f) return NULL;
+    char *s = malloc(16384);
+    size_t n = s ? fread(s, 1, 16383, f) : 0;
+    fclose(f);
+    if (s) s[n] = 0;
+    return s;
+}
+
+int i18n_native_names(const char *const codes[], char *names[], const char *cache_path)
+{
+    char head[96];
+    names_header(head, sizeof head);
+    char *text = read_small(cache_path);
+    const char *body = text && !strncmp(text, head, strlen(head)) ? text + strlen(head) : NULL;
+    int looked_up = 0, n = 0;
+    for (; codes[n]; n++) {
+        char name[128];
+        if (!body || cached_name(body, codes[n], name, sizeof name) != 0) {
+            looked_up = 1;
+            if (i18n_native_name(codes[n], name, sizeof name) < 0) snprintf(name, sizeof name, "%s", codes[n]);
+        }
+        if (!(names[n] = strdup(name))) {
+            while (n > 0) free(names[--n]), names[n] = NULL;
+            free(text);
+            return -1;
+        }
+    }
+    free(text);
+    if (!cache_path || !looked_up) return 0;
+    /* written whole beside it, then renamed over it: a start never reads a file cut short */
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", cache_path, (long)getpid()) >= (int)sizeof tmp) return 0;
+    FILE *f = fopen(tmp, "wb");
+    if (!f) return 0;
+    int bad = fputs(head, f) < 0;
+    for (int i = 0; i < n && !bad; i++)
+        if (!strpbrk(codes[i], "\t\n") && !strpbrk(names[i], "\t\n")) bad = fprintf(f, "%s\t%s\n", codes[i], names[i]) < 0;
+    if (fclose(f) != 0 || bad || rename(tmp, cache_path) != 0) remove(tmp);
+    return 0;
 }
 
 int i18n_language_name(const char *code, const char *in, char *buf, size_t len)

@@ -44,6 +44,16 @@ int i18n_is_rtl(const char *code);
  * ("کوردیی سۆرانی", "Kurmancî"). Returns the length or -1.
  */
 int i18n_native_name(const char *code, char *buf, size_t len);
+/*
+ * The buttons' names of codes (NULL-terminated) into names[] (strdup'd, the caller frees each;
+ * a language without one gets its code), as i18n_native_name gives them. cache_path: a file
+ * that keeps them between starts (for this ICU version; NULL for none). Looking them up maps
+ * each language's display-name data, about 0.8 MiB of ICU's data at the first frame for 16
+ * languages, so they are looked up only when the file lacks one, and the file is then written
+ * again (beside it, then renamed). Returns 0, or -1 when out of memory (names[] may be partly
+ * filled, NULL where not).
+ */
+int i18n_native_names(const char *const codes[], char *names[], const char *cache_path);
 
 /* The name of language `code` in language `in` ("Arabisch" for ar in de). Returns length or -1. */
 int i18n_language_name(const char *code, const char *in, char *buf, size_t len);

@@ -235,6 +235,46 @@ TEST(zone_known_as_icu_knows_it)
     CHECK(i18n_zone_known("Europe/Berlin") && !i18n_zone_known("Etc/Unknown") && !i18n_zone_known(NULL), "Berlin, not Unknown");
 }
 
+/* The buttons' names are kept beside the state between starts: read back from the file, for this
+ * ICU only, and a language the file lacks is looked up and added. */
+TEST(native_names_kept)
+{
+    check_sh("mkdir -p build/names-test && rm -f build/names-test/*");
+    const char *path = "build/names-test/state.db.names";
+    const char *codes[] = {"de", "ar", "ti", "prs", NULL};
+    char *names[5] = {0}, want[128];
+    CHECK(i18n_native_names(codes, names, path) == 0, "named");
+    for (int i = 0; codes[i]; i++) {
+        i18n_native_name(codes[i], want, sizeof want);
+        CHECK(names[i] && !strcmp(names[i], want), "%s: %s, not %s", codes[i], want, names[i] ? names[i] : "-");
+        free(names[i]);
+    }
+    /* what the file says is what the buttons say: it is read, not ICU */
+    check_sh("sed -i 's/^ar\t.*/ar\tXYZ/' build/names-test/state.db.names");
+    CHECK(i18n_native_names(codes, names, path) == 0 && !strcmp(names[1], "XYZ") && !strcmp(names[0], "Deutsch"),
+          "read back: %s %s", names[0], names[1]);
+    for (int i = 0; codes[i]; i++) free(names[i]);
+    /* another ICU's names are not taken, and the file is written again */
+    check_sh("sed -i '1s/ICU .*/ICU 1.0/' build/names-test/state.db.names");
+    CHECK(i18n_native_names(codes, names, path) == 0 && !strcmp(names[1], "العربية"), "another ICU's file: %s", names[1]);
+    for (int i = 0; codes[i]; i++) free(names[i]);
+    check_sh("sed -i 's/^ar\t.*/ar\tXYZ/' build/names-test/state.db.names");
+    CHECK(i18n_native_names(codes, names, path) == 0 && !strcmp(names[1], "XYZ"), "rewritten for this ICU: %s", names[1]);
+    for (int i = 0; codes[i]; i++) free(names[i]);
+    /* a language it lacks is looked up and kept too */
+    const char *more[] = {"de", "fr", NULL};
+    CHECK(i18n_native_names(more, names, path) == 0 && !strcmp(names[1], "Français"), "fr: %s", names[1]);
+    free(names[0]);
+    free(names[1]);
+    check_sh("sed -i 's/^fr\t.*/fr\tFR/' build/names-test/state.db.names");
+    CHECK(i18n_native_names(more, names, path) == 0 && !strcmp(names[1], "FR"), "fr kept: %s", names[1]);
+    free(names[0]);
+    free(names[1]);
+    CHECK(i18n_native_names(more, names, NULL) == 0 && !strcmp(names[1], "Français"), "no file: looked up");
+    free(names[0]);
+    free(names[1]);
+}
+
 TEST(names_and_fallback)
 {
     char n[128];
@@ -401,6 +441,7 @@ int main(void)
     RUN(names_and_fallback);
     RUN(native_names_are_cldr_ui_list_names);
     RUN(zone_known_as_icu_knows_it);
+    RUN(native_names_kept);
     RUN(formatting);
     RUN(counts_in_local_digits);
     RUN(titlecase_for_names);
