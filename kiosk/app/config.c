@@ -133,12 +133,32 @@ static int bad(char *err, size_t errlen, int code, const char *fmt, ...)
     return code;
 }
 
-/* Control characters have no place in a one-line setting; they are a mistake or an attack. */
-static int has_control(const char *v)
+/*
+ * What is wrong with a value's characters, or NULL. Control characters (C0, DEL, C1) have no
+ * place in a one-line setting; they are a mistake or an attack. The file is UTF-8: other bytes
+ * would reach the staff screen, the health report's JSON and file names as they are. A bidi
+ * embedding, override or isolate (U+202A..U+202E, U+2066..U+2069) would turn the text shown
+ * around it.
+ */
+static const char *bad_chars(const char *v)
 {
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-        if (*p < 0x20 || *p == 0x7f) return 1;
-    return 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p;) {
+        unsigned c = *p;
+        int n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+        if (n < 0) return "not UTF-8";
+        c = n ? c & (0x3f >> n) : c;
+        for (int i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80) return "not UTF-8";
+            c = c << 6 | (p[i] & 0x3f);
+        }
+        /* overlong forms, UTF-16 surrogates, past U+10FFFF */
+        if ((n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+            return "not UTF-8";
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return "control characters in the value";
+        if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return "a bidi control character in the value";
+        p += n + 1;
+    }
+    return NULL;
 }
 
 /* Digits only, with at most one '.' when fraction: strtoll and strtod also take signs, spaces,
@@ -305,14 +325,20 @@ static int load_keys(app_config *c, const setting *s, const char *v, char *err, 
     char copy[1024], kerr[512];
     snprintf(copy, sizeof copy, "%s", v);
     pack_trust t = {0};
-    for (char *save = NULL, *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+    /* as in languages: an empty entry (",", "a,,b", a trailing comma) is a slip, never "no key" */
+    for (char *k = copy, *next; k; k = next) {
+        next = strchr(k, ',');
+        if (next) *next++ = 0;
         while (*k == ' ') k++;
         for (size_t l = strlen(k); l && k[l - 1] == ' '; l--) k[l - 1] = 0;
-        if (!*k) continue;
+        if (!*k) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: an empty entry (two commas, or one at an end)", s->name);
         if (t.nkeys == PACK_MAX_KEYS)
             return bad(err, errlen, CONFIG_ERR_VALUE, "%s: more than %d keys", s->name, PACK_MAX_KEYS);
         if (pack_trust_add_file(&t, k, kerr, sizeof kerr) != 0)
             return bad(err, errlen, CONFIG_ERR_FILE, "%s: %s", s->name, kerr);
+        for (int i = 0; i + 1 < t.nkeys; i++)
+            if (!memcmp(t.keys[i], t.keys[t.nkeys - 1], sizeof t.keys[i]))
+                return bad(err, errlen, CONFIG_ERR_VALUE, "%s: the key in %s is listed twice", s->name, k);
     }
     c->trust = t;
     return CONFIG_OK;
@@ -331,7 +357,8 @@ static int check_id(const setting *s, const char *v, char *err, size_t errlen)
 static int set(app_config *c, const setting *s, const char *v, char *err, size_t errlen)
 {
     char *field = (char *)c + s->off;
-    if (has_control(v)) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: control characters in the value", s->name);
+    const char *why = bad_chars(v);
+    if (why) return bad(err, errlen, CONFIG_ERR_VALUE, "%s: %s", s->name, why);
     switch (s->kind) {
     case K_BOOL: return parse_bool(s, v, (int *)field, err, errlen);
     case K_RENDERER: {
@@ -451,7 +478,10 @@ static char *reader(char *str, int num, void *stream)
         l = "\n";
     } else if (l[0] == '[') {
         char *close = strchr(l, ']');
+        size_t after = close ? strspn(close + 1, " \t") : 0;
         if (!close) note(p, CONFIG_ERR_SYNTAX, "a section header without its closing ']'");
+        else if (!strchr("\r\n;#", close[1 + after]))
+            note(p, CONFIG_ERR_SYNTAX, "text after the header (only a comment may follow it)");
         else if (close - l - 1 != 5 || strncmp(l + 1, "kiosk", 5)) {
             char sh[64];
             *close = 0;

@@ -8,6 +8,7 @@
 #include "platform/wallclock.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #define MAX_MANIFEST 65536
@@ -72,9 +74,16 @@ int pack_sodium_init(char *err, size_t errlen)
 
 int pack_read_hex(const char *path, unsigned char *bin, size_t n, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
+    /* a FIFO would block here until someone writes to it (the kiosk held at its start), a
+     * device such as /dev/zero is no key: only a regular file is read */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    int regular = fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+    FILE *f = regular ? fdopen(fd, "r") : NULL;
     if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0 && !regular) snprintf(err, errlen, "%s: not a regular file", path);
+        else snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
         return -1;
     }
     char buf[256] = "";
@@ -111,6 +120,10 @@ static int days_in_month(int64_t y, int m)
 int pack_time_parse(const char *s, int64_t *out)
 {
     int y, mo, d, h, mi, sec, n = 0;
+    /* sscanf's %d also takes a sign or a leading space ("+203-...", "2031-+1-..."): digits only */
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    for (int i = 0; s && i < 20; i++)
+        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i]) return -1;
     if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 20 || s[n] ||
         mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60 || h < 0 || mi < 0 ||
         sec < 0 || y < 0)

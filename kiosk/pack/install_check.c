@@ -133,6 +133,43 @@ static int compare_schema(sqlite3 *db, char *err, size_t errlen)
     return PACK_OK;
 }
 
+/*
+ * The payload's two FTS5 indexes: their settings (search_config, search_new_config) exactly the
+ * reference's, and FTS5's own integrity check over each. The schema alone does not tell: a
+ * signed payload with another FTS5 file format version or damaged index pages passes every
+ * other check, installs, and then every search fails. The check needs a connection that may
+ * write (FTS5 takes it as a command); path is the staged copy, no one else's yet.
+ */
+static int check_search_index(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+    static const char *const fts[] = {"search", "search_new"};
+    char sql[300], k[64], v[64];
+    for (int i = 0; i < 2; i++)
+        for (int dir = 0; dir < 2; dir++) {
+            const char *a = dir ? "ref" : "main", *b = dir ? "main" : "ref";
+            snprintf(sql, sizeof sql,
+                     "SELECT quote(k), quote(v) FROM (SELECT k, v FROM %s.%s_config EXCEPT SELECT k, v FROM %s.%s_config) "
+                     "LIMIT 1",
+                     a, fts[i], b, fts[i]);
+            if (first_pair(db, sql, k, v, sizeof k))
+                return pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index %s: setting %.40s %s %.20s", fts[i], k,
+                                 dir ? "missing or not" : "unexpected:", v);
+        }
+    sqlite3 *rw = NULL;
+    int rc = PACK_OK;
+    if (pack_open_untrusted(path, SQLITE_OPEN_READWRITE, &rw) != 0) {
+        rc = pack_fail(err, errlen, PACK_ERR_IO, "cannot check the search index: %s", sqlite3_errmsg(rw));
+    } else {
+        for (int i = 0; i < 2 && rc == PACK_OK; i++) {
+            snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES('integrity-check')", fts[i], fts[i]);
+            if (sqlite3_exec(rw, sql, NULL, NULL, NULL) != SQLITE_OK)
+                rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index %s: %s", fts[i], sqlite3_errmsg(rw));
+        }
+    }
+    sqlite3_close(rw);
+    return rc;
+}
+
 int pack_check_payload_db(const char *path, const char *ref, const pack_manifest *m, char *err, size_t errlen)
 {
     int rc = expected_schema(ref, err, errlen);
@@ -164,8 +201,11 @@ int pack_check_payload_db(const char *path, const char *ref, const pack_manifest
             pack_fail(err, errlen, PACK_ERR_SCHEMA, "pack id inside differs from the manifest");
         else if (!quick_ok)
             pack_fail(err, errlen, PACK_ERR_SCHEMA, "database check failed");
-        else
-            rc = PACK_OK;
+        else {
+            sqlite3_finalize(st); /* its read lock would keep the index check from starting */
+            st = NULL;
+            rc = check_search_index(db, path, err, errlen);
+        }
         free(schema);
         free(ver);
         free(pid);

@@ -413,6 +413,64 @@ TEST(bad_config_matrix)
           t.tried, t.accepted, t.crashed);
 }
 
+/*
+ * What an operator's editor or a copy from the web leaves in a file: key lists with empty or
+ * repeated entries, a key "file" that is a FIFO or a folder (a FIFO would hold the kiosk at its
+ * start for good), bytes that are not UTF-8, bidi overrides in a text shown to staff, junk after
+ * the header; and CRLF line endings, which are fine.
+ */
+TEST(odd_values)
+{
+    char err[1200], text[1400];
+    app_config c;
+    CHECK(refused_at("[kiosk]\ntrusted_keys = ,\n", 2, "trusted_keys: an empty entry", err, sizeof err),
+          "a list of nothing is no key: %s", err);
+    CHECK(refused_at("[kiosk]\ntrusted_keys = content/keys/demo.pub,,content/keys/demo.pub\n", 2, "empty entry", err,
+                     sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\ntrusted_keys = content/keys/demo.pub ,\n", 2, "empty entry", err, sizeof err),
+          "a trailing comma: %s", err);
+    CHECK(refused_at("[kiosk]\ntrusted_keys = content/keys/demo.pub, content/keys/demo.pub\n", 2, "listed twice", err,
+                     sizeof err), "%s", err);
+    check_sh("cp content/keys/demo.pub %s/copy.pub && rm -f %s/other.* && %s/kiosk-pack keygen %s/other >/dev/null", dir,
+             dir, build, dir);
+    snprintf(text, sizeof text, "[kiosk]\ntrusted_keys = content/keys/demo.pub,%s/copy.pub\n", dir);
+    CHECK(refused_at(text, 2, "listed twice", err, sizeof err), "the same key under two names: %s", err);
+    snprintf(text, sizeof text, "[kiosk]\ntrusted_keys =   content/keys/demo.pub ,  %s/other.pub\n", dir);
+    CHECK(load(text, &c, err, sizeof err) == CONFIG_OK && c.trust.nkeys == 2, "spaces around entries: %d keys (%s)",
+          c.trust.nkeys, err);
+    snprintf(text, sizeof text, "[kiosk]\ntrusted_keys = %s\n", dir);
+    CHECK(refused_at(text, 2, "not a regular file", err, sizeof err), "a folder: %s", err);
+    CHECK(refused_at("[kiosk]\ntrusted_keys = /dev/zero\n", 2, "not a regular file", err, sizeof err), "%s", err);
+    check_sh("rm -f %s/fifo.pub && mkfifo %s/fifo.pub", dir, dir);
+    snprintf(text, sizeof text, "[kiosk]\n\ntrusted_keys = %s/fifo.pub\n", dir);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(10); /* a FIFO no one writes would block the read for ever */
+        _exit(refused_at(text, 3, "not a regular file", err, sizeof err) ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a FIFO as key file refused, not waited on (status %d)", st);
+    /* text is UTF-8 without bidi overrides or C1 controls */
+    CHECK(refused_at("[kiosk]\nlocation = Rath\xff\xfe" "aus\n", 2, "location: not UTF-8", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\ncaldav_user = \xc3\x28\n", 2, "caldav_user: not UTF-8", err, sizeof err), "%s", err);
+    CHECK(refused_at("[kiosk]\ncontent = /var/lib/\xed\xa0\x80.db\n", 2, "not UTF-8", err, sizeof err),
+          "a UTF-16 surrogate: %s", err);
+    CHECK(refused_at("[kiosk]\nlocation = \xe2\x80\xae" "evil\n", 2, "location: a bidi", err, sizeof err),
+          "U+202E: %s", err);
+    CHECK(refused_at("[kiosk]\nlocation = a\xc2\x85" "b\n", 2, "control", err, sizeof err), "U+0085: %s", err);
+    CHECK(load("[kiosk]\nlocation = Rathaus \xe2\x80\x93 Foyer (\xd8\xb4\xd9\x87\xd8\xb1)\n", &c, err, sizeof err) ==
+              CONFIG_OK,
+          "UTF-8 with Arabic letters and a dash is fine: %s", err);
+    CHECK(refused_at("[kiosk] junk\nbooking = on\n", 1, "after the header", err, sizeof err), "%s", err);
+    CHECK(load("[kiosk] ; the settings\nbooking = on\n", &c, err, sizeof err) == CONFIG_OK, "a comment after it: %s", err);
+    CHECK(load("\xef\xbb\xbf[kiosk]\r\nbooking = off\r\nidle_timeout = 30\r\nlocation = Foyer\r\n", &c, err,
+               sizeof err) == CONFIG_OK &&
+              !c.booking && c.idle_timeout_s == 30 && !strcmp(c.location, "Foyer"),
+          "a BOM and CRLF line endings: %s", err);
+}
+
 /* renderer = auto | software: software for boards whose memory an accelerated driver would take. */
 TEST(renderer_choice)
 {
@@ -482,6 +540,7 @@ int main(int argc, char **argv)
     RUN(operator_mistakes);
     RUN(secret_files);
     RUN(bad_config_matrix);
+    RUN(odd_values);
     RUN(renderer_choice);
     RUN(kiosk_refuses_to_start);
     RUN(pin_hash_strength);

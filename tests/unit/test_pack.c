@@ -571,6 +571,13 @@ TEST(payload_shape)
     shaped("dropped", "DROP TABLE intake_match", 8, PACK_ERR_SCHEMA, "intake_match");
     shaped("nosearch", "DROP TABLE search_doc", 8, PACK_ERR_SCHEMA, "search_doc");
     shaped("noside", "DROP TABLE search_new", 8, PACK_ERR_SCHEMA, "missing or different table search_new");
+    /* the same schema, but a search index SQLite's FTS5 cannot read: search would find nothing */
+    shaped("fts-version", "UPDATE search_config SET v=5 WHERE k='version'", 8, PACK_ERR_SCHEMA, "search index");
+    shaped("fts-side-version", "UPDATE search_new_config SET v=3 WHERE k='version'", 8, PACK_ERR_SCHEMA, "search index");
+    shaped("fts-rank", "INSERT INTO search(search, rank) VALUES('rank', 'bm25(1000.0)')", 8, PACK_ERR_SCHEMA,
+           "search index");
+    shaped("fts-data", "UPDATE search_data SET block=randomblob(length(block)) WHERE id > 10", 8, PACK_ERR_SCHEMA,
+           "search index");
     /* the real thing still installs */
     CHECK(install(DIR "/v4.kpack", 3, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 4, "v4: %s", err);
     /* a delta that changes a table this kiosk does not have, or the search index */
@@ -802,8 +809,14 @@ TEST(manifest_times)
         if (x >= 0 && (pack_time_parse(buf, &back) != 0 || back != x)) roundtrip = 0;
     }
     CHECK(roundtrip, "format and parse agree over 400 years");
+    /* a leap second is the next minute's first; the last second of year 9999 is a date */
+    CHECK(pack_time_parse("2016-12-31T23:59:60Z", &t) == 0 && t == 1483228800LL, "leap second: %lld", (long long)t);
+    CHECK(pack_time_parse("9999-12-31T23:59:59Z", &t) == 0 && t == 253402300799LL, "year 9999: %lld", (long long)t);
     const char *bad[] = {"2031-02-30T00:00:00Z", "2031-13-01T00:00:00Z", "2031-01-01T24:00:00Z", "2031-01-01T00:00:00",
-                         "2031-01-01T00:00:00Z junk", "2031-1-1T0:0:0Z", "", "2023-02-29T00:00:00Z"};
+                         "2031-01-01T00:00:00Z junk", "2031-1-1T0:0:0Z", "", "2023-02-29T00:00:00Z",
+                         /* signs and spaces sscanf's %d would take, a year before 1000 written short */
+                         "+203-01-01T00:00:00Z", " 203-01-01T00:00:00Z", "2031-+1-01T00:00:00Z", "2031-01-01T00:00:+1Z",
+                         "-999-01-01T00:00:00Z", "2031-01-01T00:00:00+01:00", "2031-01-01 00:00:00Z"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         CHECK(pack_time_parse(bad[i], &t) != 0, "refused: \"%s\"", bad[i]);
 }
