@@ -104,6 +104,20 @@ static int bookings(const char *name)
     return n;
 }
 
+/* Bookings in the state database at path; -1 when it cannot be read. */
+static int bookings_at(const char *path)
+{
+    sqlite3 *d = NULL;
+    sqlite3_stmt *st = NULL;
+    int n = -1;
+    if (sqlite3_open_v2(path, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(d, "SELECT count(*) FROM booking", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+    return n;
+}
+
 /* Language, offer, first day, first time, anonymous, to the consent screen. */
 static int to_consent(app *a, const char *offer)
 {
@@ -792,6 +806,65 @@ TEST(state_files_private)
     app_close(a);
 }
 
+
+/*
+ * The state disk really full (a 1 MiB tmpfs filled up after the kiosk started; root only): a
+ * wrong PIN that cannot be recorded keeps the pad shut, the right one included, and a booking
+ * is never shown as confirmed when it could not be written.
+ */
+TEST(full_state_disk)
+{
+    char mnt[400], state[500];
+    snprintf(mnt, sizeof mnt, "%s/full", dir);
+    if (getuid() != 0 || check_sh("mkdir -p %s && mount -t tmpfs -o size=1m tmpfs %s", mnt, mnt) != 0) {
+        printf("no tmpfs to fill here (not root, or mount refused); skipped\n");
+        return;
+    }
+    snprintf(state, sizeof state, "%s/state.db", mnt);
+    app_config c;
+    app_config_defaults(&c);
+    snprintf(c.content, sizeof c.content, "%s/content/demo.db", build);
+    snprintf(c.state_path, sizeof c.state_path, "%s", state);
+    c.booking = 1;
+    snprintf(c.staff_pin_hash, sizeof c.staff_pin_hash, "%s",
+             "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI");
+    app *a = NULL;
+    char err[512];
+    if (app_open(&a, &c, err, sizeof err) != 0) printf("app_open: %s\n", err);
+    CHECK(a != NULL, "opens with its state on the small disk");
+    if (a) {
+        app_tick(a, now_ms);
+        check_sh("dd if=/dev/zero of=%s/fill bs=4k 2>/dev/null; sync", mnt);
+        const app_state *s = app_get_state(a);
+        /* one wrong attempt (the lock starts at the third), then the right PIN */
+        type_pin(a, "1111");
+        type_pin(a, "2468");
+        CHECK(s->screen != SCREEN_STAFF && s->staff_msg[0],
+              "a wrong PIN on a full disk, then the right one: still shut, saying why (screen %d, %s)", s->screen,
+              s->staff_msg);
+        act(a, ACT_LANGUAGES, NULL, 0);
+        CHECK(to_consent(a, "caritas-mbe"), "at the consent screen (screen %d, state %d)", s->screen, s->book_state);
+        act(a, ACT_BOOK_CONFIRM, NULL, 0);
+        TICK_UNTIL(a, s->book_state != BOOK_SENDING, 10000);
+        printf("full disk: booking state %d, \"%s\"\n", s->book_state, s->book_error);
+        CHECK(s->book_state != BOOK_CONFIRMED && !s->book_code[0] && bookings_at(state) <= 0,
+              "a booking that cannot be written is not confirmed (state %d, code %s)", s->book_state, s->book_code);
+        /* room again: the same kiosk books and lets staff in */
+        check_sh("rm -f %s/fill", mnt);
+        act(a, ACT_LANGUAGES, NULL, 0);
+        CHECK(to_consent(a, "caritas-mbe"), "at the consent screen again");
+        act(a, ACT_BOOK_CONFIRM, NULL, 0);
+        TICK_UNTIL(a, s->book_state != BOOK_SENDING, 10000);
+        CHECK(s->book_state == BOOK_CONFIRMED && s->book_code[0] && bookings_at(state) == 1,
+              "with room again the booking is confirmed (state %d)", s->book_state);
+        act(a, ACT_LANGUAGES, NULL, 0);
+        type_pin(a, "2468");
+        CHECK(s->screen == SCREEN_STAFF, "and the right PIN opens staff mode (screen %d, %s)", s->screen, s->staff_msg);
+        app_close(a);
+    }
+    check_sh("umount %s", mnt);
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -813,6 +886,7 @@ int main(int argc, char **argv)
     RUN(deep_pack_path_checks);
     RUN(export_while_day_list_runs);
     RUN(pin_lockout_fails_closed);
+    RUN(full_state_disk);
     RUN(state_files_private);
     RUN(pin_check_off_ui_thread);
     CHECK_DONE();

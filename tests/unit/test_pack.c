@@ -1347,6 +1347,39 @@ TEST(payload_pack_id)
     store_close(st);
 }
 
+/* A signed payload (signed by hand, past kiosk-pack's own checks) that is not content: refused
+ * whatever it is, with the installed content left as it was and nothing beside it. */
+static void not_content(const char *name, const char *payload)
+{
+    char kp[160], err[1024];
+    snprintf(kp, sizeof kp, DIR "/nc-%s.kpack", name);
+    CHECK(sign_v4(payload, 1, "", 0, kp, "full") == 0, "%s signed", name);
+    sh("rm -f " DIR "/content.db-wal " DIR "/content.db-shm && cp " DIR "/v3.db " DIR "/content.db");
+    int rc = install(kp, 3, err, sizeof err);
+    printf("payload %s: %s\n", name, err);
+    CHECK(rc == PACK_ERR_SCHEMA && err[0], "%s: refused (%d): %s", name, rc, err);
+    CHECK(installed(DIR "/content.db") == 3 && leftovers(DIR "/content.db") == 0, "%s: old content intact", name);
+}
+
+TEST(payload_not_content)
+{
+    /* the first 100 bytes of a database (its header), then noise */
+    sh("(head -c 100 " DIR "/v4.db; head -c 200000 /dev/urandom) > " DIR "/nc-noise.db");
+    not_content("noise", DIR "/nc-noise.db");
+    /* a header claiming two billion pages (its change counter matches, so SQLite believes it) */
+    sh("cp " DIR "/v4.db " DIR "/nc-pages.db && printf '\\177\\377\\377\\360' | dd of=" DIR "/nc-pages.db bs=1 seek=28 "
+       "conv=notrunc 2>/dev/null && dd if=" DIR "/nc-pages.db of=" DIR "/nc-pages.db bs=1 skip=24 seek=92 count=4 "
+       "conv=notrunc 2>/dev/null");
+    not_content("pages", DIR "/nc-pages.db");
+    /* no bytes at all */
+    sh(": > " DIR "/nc-empty.db");
+    not_content("empty", DIR "/nc-empty.db");
+    /* the content in UTF-16: the same schema text, another encoding */
+    sh("rm -f " DIR "/nc-utf16.db && sqlite3 " DIR "/nc-utf16.db 'PRAGMA encoding=\"UTF-16le\"; CREATE TABLE x(y)' && "
+       "sqlite3 " DIR "/v4.db .dump | sqlite3 " DIR "/nc-utf16.db 2>/dev/null; sqlite3 " DIR "/nc-utf16.db 'DROP TABLE x'");
+    not_content("utf16", DIR "/nc-utf16.db");
+}
+
 TEST(compressed_packs)
 {
     char err[1024];
@@ -1446,6 +1479,7 @@ int main(int argc, char **argv)
     RUN(full_over_in_place);
     RUN(compressed_packs);
     RUN(payload_pack_id);
+    RUN(payload_not_content);
     RUN(publication);
     RUN(exposed_secret_key);
     CHECK_DONE();
