@@ -93,6 +93,23 @@ static int expected_columns(sqlite3 *db, const char *tab)
     return n;
 }
 
+/* Which columns of tab (made in db by expected_columns) make its primary key, 1 or 0 each into
+ * pk (cap entries at most); returns the number of columns, -1 when they do not fit. */
+static int primary_key_of(sqlite3 *db, const char *tab, unsigned char *pk, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT pk > 0 FROM pragma_table_info(?1) ORDER BY cid", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, tab, -1, SQLITE_STATIC) != SQLITE_OK)
+        n = -1;
+    while (n >= 0 && sqlite3_step(st) == SQLITE_ROW) {
+        if ((size_t)n >= cap) n = -1;
+        else pk[n++] = (unsigned char)sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
 /* The first row of a query (two text columns) into a and b; 1 when there was one. */
 static int first_pair(sqlite3 *db, const char *sql, char *a, char *b, size_t len)
 {
@@ -318,6 +335,7 @@ int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, c
     /* a changeset groups its changes by table: the column count is looked up once per run of a table */
     char last[128] = "";
     int want = 0;
+    unsigned char want_pk[64]; /* which of the table's columns make its primary key */
     while (rc == PACK_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
         const char *tab = NULL;
         int ncol = 0, op = 0, indirect = 0;
@@ -327,10 +345,17 @@ int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, c
         }
         if (strlen(tab) >= sizeof last || strcmp(tab, last) != 0) {
             want = strlen(tab) < sizeof last ? expected_columns(db, tab) : 0;
+            if (want > 0 && primary_key_of(db, tab, want_pk, sizeof want_pk) != want) want = 0;
             snprintf(last, sizeof last, "%s", strlen(tab) < sizeof last ? tab : "");
         }
+        /* SQLite skips, without a word, the changes of a table whose primary key is not the one
+         * they were recorded with: the version would move on with the rows left behind */
+        unsigned char *pk = NULL;
+        int npk = 0, same_pk = want > 0 && sqlite3changeset_pk(it, &pk, &npk) == SQLITE_OK && npk == want;
+        for (int c = 0; same_pk && c < npk; c++) same_pk = !pk[c] == !want_pk[c];
         if (want == 0) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes touch table %.100s", tab);
         else if (want != ncol) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "table %.100s with %d columns", tab, ncol);
+        else if (!same_pk) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "table %.100s with another primary key", tab);
         else if (sg) tally_change(&tally, it, tab, op);
     }
     /* out of memory, the counts stay 0: they are for staff to read, the delta applies all the same */

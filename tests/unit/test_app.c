@@ -869,8 +869,9 @@ int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
     snprintf(dir, sizeof dir, "%s/test-app", build);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", dir, dir);
+    char cmd[1000];
+    /* a tmpfs full_state_disk left mounted (the test stopped half-way) would keep rm from the folder */
+    snprintf(cmd, sizeof cmd, "umount %s/full 2>/dev/null; rm -rf %s && mkdir -p %s", dir, dir, dir);
     if (system(cmd) != 0) return 1;
     RUN(touch_gestures);
     RUN(session_basics);

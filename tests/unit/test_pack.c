@@ -1298,9 +1298,18 @@ static int sign_v4(const char *payload, int format, const char *compression, int
     return rc;
 }
 
+static int tables_changeset(const char *old_db, const char *new_db, const char *const *tables, const char *out);
+
 /* The meta rows of new_db against old_db as a changeset at out: what a signer who edits the
  * payload by hand could ship as a delta. 0 when written. */
 static int meta_changeset(const char *old_db, const char *new_db, const char *out)
+{
+    static const char *const meta[] = {"meta", NULL};
+    return tables_changeset(old_db, new_db, meta, out);
+}
+
+/* The rows of the NULL-ended tables of new_db against old_db as a changeset at out. 0 when written. */
+static int tables_changeset(const char *old_db, const char *new_db, const char *const *tables, const char *out)
 {
     sqlite3 *db = NULL;
     sqlite3_session *ses = NULL;
@@ -1309,9 +1318,13 @@ static int meta_changeset(const char *old_db, const char *new_db, const char *ou
     char sql[700];
     snprintf(sql, sizeof sql, "ATTACH '%s' AS old", old_db);
     if (sqlite3_open_v2(new_db, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-        sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK && sqlite3session_create(db, "main", &ses) == SQLITE_OK &&
-        sqlite3session_attach(ses, "meta") == SQLITE_OK && sqlite3session_diff(ses, "old", "meta", NULL) == SQLITE_OK &&
-        sqlite3session_changeset(ses, &n, &blob) == SQLITE_OK && n > 0) {
+        sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK && sqlite3session_create(db, "main", &ses) == SQLITE_OK) {
+        int ok = 1;
+        for (const char *const *t = tables; ok && *t; t++)
+            ok = sqlite3session_attach(ses, *t) == SQLITE_OK && sqlite3session_diff(ses, "old", *t, NULL) == SQLITE_OK;
+        if (!ok || sqlite3session_changeset(ses, &n, &blob) != SQLITE_OK || n <= 0) n = 0;
+    }
+    if (n > 0) {
         FILE *f = fopen(out, "wb");
         rc = f && fwrite(blob, 1, (size_t)n, f) == (size_t)n ? 0 : -1;
         if (f) fclose(f);
@@ -1378,6 +1391,34 @@ TEST(payload_not_content)
     sh("rm -f " DIR "/nc-utf16.db && sqlite3 " DIR "/nc-utf16.db 'PRAGMA encoding=\"UTF-16le\"; CREATE TABLE x(y)' && "
        "sqlite3 " DIR "/v4.db .dump | sqlite3 " DIR "/nc-utf16.db 2>/dev/null; sqlite3 " DIR "/nc-utf16.db 'DROP TABLE x'");
     not_content("utf16", DIR "/nc-utf16.db");
+}
+
+/*
+ * A delta whose rows were recorded with another primary key (the signer's copy of a table had
+ * one): SQLite skips such a table's changes without a word, so the version would move on while
+ * the rows stay, and every later delta would not fit. Refused; the content stays.
+ */
+TEST(delta_other_primary_key)
+{
+    sh("cp " DIR "/v3.db " DIR "/pk3.db && sqlite3 " DIR "/pk3.db \"CREATE TABLE s2(service_id TEXT NOT NULL, lang TEXT "
+       "NOT NULL, status TEXT NOT NULL, name TEXT, summary TEXT, description TEXT, eligibility_description TEXT, "
+       "fees_description TEXT, PRIMARY KEY(service_id, lang, status)); INSERT INTO s2 SELECT * FROM service_i18n; DROP "
+       "TABLE service_i18n; ALTER TABLE s2 RENAME TO service_i18n\" && cp " DIR "/pk3.db " DIR "/pk4.db && sqlite3 " DIR
+       "/pk4.db \"UPDATE service_i18n SET name='Zahnklinik' WHERE service_id='zahnarzt' AND lang='de'; UPDATE meta SET "
+       "value='4' WHERE key='content_version'\"");
+    static const char *const tables[] = {"service_i18n", "meta", NULL};
+    CHECK(tables_changeset(DIR "/pk3.db", DIR "/pk4.db", tables, DIR "/pk-delta.cs") == 0, "changeset written");
+    CHECK(sign_v4(DIR "/pk-delta.cs", 1, "", 0, DIR "/pk-delta.kpack", "delta") == 0, "signed as mini 3 -> 4");
+    sh("rm -f " DIR "/content.db-wal " DIR "/content.db-shm && cp " DIR "/v3.db " DIR "/content.db && sqlite3 " DIR
+       "/content.db 'PRAGMA journal_mode=WAL' > /dev/null");
+    refused(DIR "/pk-delta.kpack", 3, PACK_ERR_SCHEMA, "table service_i18n with another primary key");
+    char name[64];
+    query_text(DIR "/content.db", "SELECT name FROM service_i18n WHERE service_id='zahnarzt' AND lang='de'", name,
+               sizeof name);
+    CHECK(strcmp(name, "Zahnklinik") != 0, "the content as it was (%s)", name);
+    /* the copy path (content not in WAL mode) refuses it too */
+    sh("rm -f " DIR "/content.db-wal " DIR "/content.db-shm && cp " DIR "/v3.db " DIR "/content.db");
+    refused(DIR "/pk-delta.kpack", 3, PACK_ERR_SCHEMA, "another primary key");
 }
 
 TEST(compressed_packs)
@@ -1480,6 +1521,7 @@ int main(int argc, char **argv)
     RUN(compressed_packs);
     RUN(payload_pack_id);
     RUN(payload_not_content);
+    RUN(delta_other_primary_key);
     RUN(publication);
     RUN(exposed_secret_key);
     CHECK_DONE();
