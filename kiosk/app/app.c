@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 
 static void free_rows(app *a)
@@ -217,9 +218,35 @@ static void load_languages(app *a)
     if (a->booker) booking_worker_set_zone(a->booker, a->zone);
 }
 
+/*
+ * Whether the state database (bookings with names and phones, the PIN lockout) would be the
+ * content database itself (the same path, or the same file under another name) or a file the
+ * installer keeps beside it (.prev, .lock, .new.*, its journals): the next pack would replace
+ * it, taking the bookings and the lockout with it, and it would be readable like content.
+ */
+static int state_is_content(const app_config *cfg)
+{
+    const char *st = cfg->state_path, *c = cfg->content;
+    if (!st[0] || !c[0]) return 0;
+    struct stat a, b;
+    if (stat(st, &a) == 0 && stat(c, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return 1;
+    size_t n = strlen(c);
+    if (strncmp(st, c, n) != 0) return 0;
+    static const char *const beside[] = {"", ".prev", ".prev.tmp", ".lock", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof beside / sizeof *beside; i++)
+        if (!strcmp(st + n, beside[i])) return 1;
+    return !strncmp(st + n, ".new", 4);
+}
+
 int app_open(app **out, const app_config *cfg, char *err, size_t errlen)
 {
     *out = NULL;
+    if (state_is_content(cfg)) {
+        snprintf(err, errlen, "state %.400s: that is the content database or a file the installer keeps beside it; "
+                 "the kiosk's own database needs a file of its own (default: the content path + .local)",
+                 cfg->state_path);
+        return -1;
+    }
     app *a = calloc(1, sizeof *a);
     if (!a) { snprintf(err, errlen, "out of memory"); return -1; }
     a->cfg = *cfg;

@@ -812,6 +812,38 @@ TEST(state_files_private)
  * wrong PIN that cannot be recorded keeps the pad shut, the right one included, and a booking
  * is never shown as confirmed when it could not be written.
  */
+/* state = the content database (an operator's slip), or a file the installer keeps beside it:
+ * the next pack would replace the bookings and the PIN lockout with it. The kiosk does not start. */
+TEST(state_is_not_content)
+{
+    char content[400], other[400];
+    snprintf(content, sizeof content, "%s/sc.db", dir);
+    snprintf(other, sizeof other, "%s/sc-link.db", dir);
+    check_sh("cp %s/content/demo.db %s && ln -f %s %s", build, content, content, other);
+    static const char *const suffix[] = {"", ".prev", ".lock", ".new.Ab12Cd", "-wal"};
+    for (int i = 0; i < 6; i++) {
+        app_config c;
+        app_config_defaults(&c);
+        snprintf(c.content, sizeof c.content, "%s", content);
+        if (i < 5) snprintf(c.state_path, sizeof c.state_path, "%s%s", content, suffix[i]);
+        else snprintf(c.state_path, sizeof c.state_path, "%s", other); /* the same file, another name */
+        app *a = NULL;
+        char err[1024] = "";
+        int rc = app_open(&a, &c, err, sizeof err);
+        CHECK(rc != 0 && !a && strstr(err, "a file of its own"), "state %s: refused (%d): %s", c.state_path, rc, err);
+        if (a) app_close(a);
+    }
+    CHECK(check_sh("sqlite3 %s .tables | grep -qw booking", content) != 0, "no booking table made in the content");
+    app_config c;
+    app_config_defaults(&c);
+    snprintf(c.content, sizeof c.content, "%s", content);
+    snprintf(c.state_path, sizeof c.state_path, "%s.local", content);
+    app *a = NULL;
+    char err[1024] = "";
+    CHECK(app_open(&a, &c, err, sizeof err) == 0 && a, "beside it as CONTENT.local: opens (%s)", err);
+    if (a) app_close(a);
+}
+
 TEST(full_state_disk)
 {
     char mnt[400], state[500];
@@ -888,6 +920,7 @@ int main(int argc, char **argv)
     RUN(export_while_day_list_runs);
     RUN(pin_lockout_fails_closed);
     RUN(full_state_disk);
+    RUN(state_is_not_content);
     RUN(state_files_private);
     RUN(pin_check_off_ui_thread);
     CHECK_DONE();
