@@ -153,7 +153,9 @@ int pack_manifest_parse(const char *text, size_t len, pack_manifest *m, char *er
     size_t got = 0;
     if (rc != 0 || pack_time_parse(created, &m->created) || pack_time_parse(expires, &m->expires) ||
         sodium_hex2bin(m->sha256, 32, sha, strlen(sha), NULL, &got, NULL) != 0 || got != 32 || size < 0 || ver < 1 ||
-        strlen(comp) >= sizeof m->compression || (comp[0] && content < 0)) {
+        strlen(comp) >= sizeof m->compression || (comp[0] && content < 0) ||
+        /* cut short, it would never equal the payload's own id: refused here, not truncated */
+        strlen(id) >= sizeof m->pack_id || strlen(kind) >= sizeof m->kind) {
         json_decref(j);
         return pack_fail(err, errlen, PACK_ERR_DAMAGED, "manifest fields");
     }

@@ -6,6 +6,7 @@
  */
 #include "pack.h"
 #include "pack/build_priv.h"
+#include "pack/format.h"
 
 #include "booking/slots.h"
 #include "i18n/i18n.h"
@@ -120,7 +121,8 @@ static int load_pack_json(builder *b, const char *dir)
         pb_fail(b, "must be an object");
         goto out;
     }
-    if (pb_check_keys(b, j, keys) || pb_get_id(b, j, LIM_ID, &id) || pb_get_int(b, j, "version", 1, INT32_MAX, 1, &version) ||
+    if (pb_check_keys(b, j, keys) || pb_get_id(b, j, sizeof ((pack_manifest *)0)->pack_id - 1, &id) ||
+        pb_get_int(b, j, "version", 1, INT32_MAX, 1, &version) ||
         pb_get_bool(b, j, "demo", &demo) || pb_get_text(b, j, "source_language", 8, 0, &src) ||
         pb_get_list(b, j, "languages", 1, (size_t)i18n_lang_count(), &langs) || pb_check_text_list(b, langs, 8) ||
         pb_get_list(b, j, "holidays", 0, LIM_DATES, &holidays) || pb_check_dates(b, holidays) ||

@@ -809,6 +809,25 @@ TEST(manifest_times)
         if (x >= 0 && (pack_time_parse(buf, &back) != 0 || back != x)) roundtrip = 0;
     }
     CHECK(roundtrip, "format and parse agree over 400 years");
+    /* a pack id or kind longer than the manifest holds is refused, not cut short (a cut id never
+     * equals the payload's own, so every pack of that publication would be refused) */
+    {
+        char text[700], err[256];
+        pack_manifest pm;
+        static const char *const fields[] = {"\"pack_id\":\"%s\",\"kind\":\"full\"", "\"pack_id\":\"mini\",\"kind\":\"%s\""};
+        static const char *const longs[] = {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "fullfullfullfull"};
+        for (int i = 0; i < 3; i++) {
+            char f[200];
+            snprintf(f, sizeof f, fields[i == 2], i == 2 ? longs[1] : i ? longs[0] + 1 : longs[0]);
+            snprintf(text, sizeof text,
+                     "{\"format\":1,%s,\"content_version\":4,\"created\":\"2026-01-01T00:00:00Z\",\"expires\":"
+                     "\"2027-01-01T00:00:00Z\",\"payload_sha256\":\"%064d\",\"payload_size\":10}",
+                     f, 0);
+            int rc = pack_manifest_parse(text, strlen(text), &pm, err, sizeof err);
+            CHECK(i == 1 ? rc == PACK_OK && strlen(pm.pack_id) == 63 : rc == PACK_ERR_DAMAGED,
+                  "manifest %d (%s): %d %s", i, f, rc, err);
+        }
+    }
     /* a leap second is the next minute's first; the last second of year 9999 is a date */
     CHECK(pack_time_parse("2016-12-31T23:59:60Z", &t) == 0 && t == 1483228800LL, "leap second: %lld", (long long)t);
     CHECK(pack_time_parse("9999-12-31T23:59:59Z", &t) == 0 && t == 253402300799LL, "year 9999: %lld", (long long)t);

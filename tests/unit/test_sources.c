@@ -476,6 +476,8 @@ static const bad matrix[] = {
     {"pack.json", "{\"id\":\"mini\",\"version\":1,\"languages\":[\"de\",\"tlh\"]}", NULL, "languages[1]"},
     {"pack.json", "{\"id\":\"mini\",\"version\":1,\"languages\":[]}", NULL, "languages"},
     {"pack.json", "{\"id\":\"Mini Pack\",\"version\":1,\"languages\":[\"de\"]}", NULL, "id"},
+    /* 64 characters: one more than a manifest's pack id holds */
+    {"pack.json", "{\"id\":\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "\",\"version\":1,\"languages\":[\"de\"]}", NULL, "id"},
     {"pack.json", "{\"id\":\"mini\",\"version\":1,\"languages\":[\"de\"],\"i18n\":{\"xx\":{\"status\":\"machine\"}}}", NULL, "xx"},
     {"pack.json", "[]", NULL, NULL},
     /* ids, files, types */
