@@ -330,13 +330,27 @@ int pack_read_head(FILE *f, const pack_trust *t, const char *kind, pack_manifest
     return rc;
 }
 
+FILE *pack_fopen_regular(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    int regular = fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+    FILE *f = regular ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        if (fd >= 0 && !regular) pack_fail(err, errlen, PACK_ERR_IO, "%s: not a regular file", path);
+        else pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+    }
+    return f;
+}
+
 int pack_read_small(const char *path, const pack_trust *t, const char *kind, pack_manifest *m, char **payload,
                     size_t max, char *err, size_t errlen)
 {
     *payload = NULL;
     if (pack_sodium_init(err, errlen)) return PACK_ERR_IO;
-    FILE *f = fopen(path, "rb");
-    if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", path, strerror(errno));
+    FILE *f = pack_fopen_regular(path, err, errlen);
+    if (!f) return PACK_ERR_IO;
     int rc = pack_read_head(f, t, kind, m, err, errlen);
     if (rc == PACK_OK && (m->payload_size < 0 || (size_t)m->payload_size > max)) rc = pack_fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
     char *buf = rc == PACK_OK ? malloc((size_t)m->payload_size + 1) : NULL;
@@ -367,8 +381,8 @@ int pack_read_manifest_stream(FILE *f, const pack_trust *t, pack_manifest *m, ch
 int pack_read_manifest(const char *path, const pack_trust *t, pack_manifest *m, char *err, size_t errlen)
 {
     if (pack_sodium_init(err, errlen)) return PACK_ERR_IO;
-    FILE *f = fopen(path, "rb");
-    if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", path, strerror(errno));
+    FILE *f = pack_fopen_regular(path, err, errlen);
+    if (!f) return PACK_ERR_IO;
     int rc = pack_read_head(f, t, NULL, m, err, errlen);
     fclose(f);
     return rc;

@@ -274,8 +274,8 @@ static int stage_locked(const char *pack_path, const char *content_path, const c
     pack_manifest *m = &sg->m;
     char *tmp = sg->path;
     size_t tmplen = sizeof sg->path;
-    FILE *f = fopen(pack_path, "rb");
-    if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", pack_path, strerror(errno));
+    FILE *f = pack_fopen_regular(pack_path, err, errlen);
+    if (!f) return PACK_ERR_IO;
     struct stat sb;
     int64_t max = pol->max_bytes > 0 ? pol->max_bytes : ((int64_t)1 << 30);
     if (fstat(fileno(f), &sb) != 0) { fclose(f); return pack_fail(err, errlen, PACK_ERR_IO, "%s", strerror(errno)); }

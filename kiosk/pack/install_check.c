@@ -400,8 +400,8 @@ int pack_verify(const char *pack_path, const pack_trust *t, const char *scratch_
     if (snprintf(content, sizeof content, "%s/content.db", scratch_dir) >= (int)sizeof content ||
         snprintf(ref, sizeof ref, "%s/schema.db", scratch_dir) >= (int)sizeof ref)
         return pack_fail(err, errlen, PACK_ERR_IO, "path too long: %s/schema.db", scratch_dir);
-    FILE *f = fopen(pack_path, "rb");
-    if (!f) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", pack_path, strerror(errno));
+    FILE *f = pack_fopen_regular(pack_path, err, errlen);
+    if (!f) return PACK_ERR_IO;
     int rc = pack_read_head(f, t, NULL, m, err, errlen);
     pack_policy pol = {.now = now, .clock_synced_path = ""};
     if (rc == PACK_OK) rc = pack_check_clock(&pol, m, err, errlen);

@@ -32,6 +32,11 @@ int pack_sha256_stream(FILE *f, int64_t size, unsigned char out[32], FILE *copy_
  */
 int pack_unzstd_stream(FILE *f, int64_t size, int64_t content_size, unsigned char sha[32], FILE *out);
 
+/* A pack file opened for reading, or NULL with err (PACK_ERR_IO's words): only a regular file.
+ * A FIFO on a stick would block fopen for good (staff mode's scan, the installer holding its
+ * lock); a device is no pack. */
+FILE *pack_fopen_regular(const char *path, char *err, size_t errlen);
+
 /* A value from a content database's meta table (the caller frees), or NULL. */
 char *pack_db_meta(sqlite3 *db, const char *key);
 

@@ -164,6 +164,24 @@ TEST(bad_packs)
     sh("rm -f " DIR "/huge.kpack && cp " DIR "/v4.kpack " DIR "/huge.kpack && truncate -s 3G " DIR "/huge.kpack");
     refused(DIR "/huge.kpack", 3, PACK_ERR_TOO_BIG, "too large");
     refused(DIR "/missing.kpack", 3, PACK_ERR_IO, "could not be read");
+    /* a FIFO named like a pack (a stick formatted ext4) would hold fopen for good: staff mode's
+     * scan on the UI thread, the installer with its lock; a device is no pack either */
+    sh("rm -f " DIR "/fifo.kpack " DIR "/zero.kpack && mkfifo " DIR "/fifo.kpack && ln -s /dev/zero " DIR "/zero.kpack");
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(20);
+        pack_manifest m;
+        char e[512];
+        int a = pack_read_manifest(DIR "/fifo.kpack", &trust, &m, e, sizeof e) == PACK_ERR_IO && strstr(e, "not a regular file");
+        refused(DIR "/fifo.kpack", 3, PACK_ERR_IO, "not a regular file");
+        refused(DIR "/zero.kpack", 3, PACK_ERR_IO, "not a regular file");
+        fflush(stdout);
+        _exit(a && !check_failed_ ? 0 : 1);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a FIFO and a device as packs: refused at once (status %d)", st);
 }
 
 TEST(kill_during_install)
