@@ -258,7 +258,9 @@ static long huge_kb_at(const void *a)
     return kb;
 }
 
-/* Whether this kernel puts anonymous memory on huge pages when asked (madvise or always). */
+/* Whether this system puts anonymous memory on huge pages when asked: the kernel must offer them
+ * (madvise or always) and a mapping advised by hand must get one. qemu-user, which runs the cross
+ * builds' tests, takes madvise and does nothing; then hugemem cannot be asked for more. */
 static int thp_on(void)
 {
     FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
@@ -267,7 +269,15 @@ static int thp_on(void)
         if (!fgets(b, sizeof b, f)) b[0] = 0;
         fclose(f);
     }
-    return strstr(b, "[always]") || strstr(b, "[madvise]");
+    if (!strstr(b, "[always]") && !strstr(b, "[madvise]")) return 0;
+    size_t huge = (size_t)2 << 20;
+    uint8_t *m = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return 0;
+    uint8_t *a = (uint8_t *)(((uintptr_t)m + huge - 1) & ~(uintptr_t)(huge - 1));
+    int on = madvise(a, huge, MADV_HUGEPAGE) == 0 && (memset(a, 1, huge), huge_kb_at(a) >= 2048);
+    munmap(m, 2 * huge);
+    if (!on) printf("note: a mapping advised by hand gets no huge page here (qemu-user?): only hugemem's own bookkeeping is checked\n");
+    return on;
 }
 
 TEST(huge_pages_for_large_blocks)
@@ -340,9 +350,16 @@ TEST(maphint_random_advises)
     if (ro == MAP_FAILED || rw == MAP_FAILED) return;
     vm_flags(ro, flags, sizeof flags);
     CHECK(!strstr(flags, " rr"), "not random before: %s", flags);
+    /* qemu-user takes madvise and does nothing: whether advice shows, asked of a mapping by hand */
+    void *probe = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+    char pflags[256] = "";
+    if (probe != MAP_FAILED && madvise(probe, 4096, MADV_RANDOM) == 0) vm_flags(probe, pflags, sizeof pflags);
+    int shows = strstr(pflags, " rr") != NULL;
+    if (probe != MAP_FAILED) munmap(probe, 4096);
+    if (!shows) printf("note: advice given by hand does not show in smaps here (qemu-user?): the flags are not checked\n");
     CHECK(maphint_random("maphint-test.bin") == 1, "one mapping advised");
     vm_flags(ro, flags, sizeof flags);
-    CHECK(strstr(flags, " rr") != NULL, "read-only mapping random: %s", flags);
+    CHECK(!shows || strstr(flags, " rr") != NULL, "read-only mapping random: %s", flags);
     vm_flags(rw, flags, sizeof flags);
     CHECK(!strstr(flags, " rr"), "writable mapping left alone: %s", flags);
     CHECK(maphint_random("no-such-file-mapped") == 0, "nothing else advised");
