@@ -133,6 +133,12 @@ int i18n_titlecase_char(const char *in, char *buf, size_t len);
 typedef struct i18n_collator i18n_collator;
 i18n_collator *i18n_collator_open(const char *code);
 int i18n_collate(i18n_collator *c, const char *a, const char *b);
+/*
+ * The collation key of a UTF-8 string (NULL: ""), a new string the caller frees, or NULL when
+ * out of memory: strcmp orders two keys as i18n_collate orders their strings. Sorting n strings
+ * by their keys makes n keys instead of some n log n comparisons, each of them a collation.
+ */
+char *i18n_collation_key(i18n_collator *c, const char *a);
 void i18n_collator_close(i18n_collator *c);
 
 /* Whether ICU knows zone as a time zone of its own (an IANA zone or link such as "Europe/Berlin"

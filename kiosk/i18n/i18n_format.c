@@ -296,6 +296,31 @@ int i18n_collate(i18n_collator *c, const char *a, const char *b)
     return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : 0;
 }
 
+char *i18n_collation_key(i18n_collator *c, const char *a)
+{
+    UChar stack16[256], *u = stack16;
+    int32_t n = 0;
+    UErrorCode e = U_ZERO_ERROR;
+    /* ill-formed UTF-8 as U+FFFD, as ucol_strcollUTF8 reads it */
+    u_strFromUTF8WithSub(u, 256, &n, a ? a : "", -1, 0xFFFD, NULL, &e);
+    if (e == U_BUFFER_OVERFLOW_ERROR) {
+        if (!(u = malloc(sizeof *u * ((size_t)n + 1)))) return NULL;
+        e = U_ZERO_ERROR;
+        u_strFromUTF8WithSub(u, n + 1, &n, a, -1, 0xFFFD, NULL, &e);
+    }
+    char *key = NULL;
+    if (U_SUCCESS(e)) {
+        uint8_t stackkey[512];
+        int32_t kl = ucol_getSortKey(c->c, u, n, stackkey, (int32_t)sizeof stackkey);
+        if (kl > 0 && (key = malloc((size_t)kl)) != NULL) {
+            if (kl <= (int32_t)sizeof stackkey) memcpy(key, stackkey, (size_t)kl);
+            else ucol_getSortKey(c->c, u, n, (uint8_t *)key, kl);
+        }
+    }
+    if (u != stack16) free(u);
+    return key;
+}
+
 void i18n_collator_close(i18n_collator *c)
 {
     if (!c) return;

@@ -33,6 +33,7 @@
     X(ucal_setDateTime) \
     X(ucal_setMillis) \
     X(ucol_close) \
+    X(ucol_getSortKey) \
     X(ucol_open) \
     X(ucol_strcollUTF8) \
     X(udat_close) \
@@ -92,6 +93,8 @@ const struct icu_dl_table *icu_dl(void);
 #define ucal_setMillis ICU_DL_CALL(ucal_setMillis)
 #undef ucol_close
 #define ucol_close ICU_DL_CALL(ucol_close)
+#undef ucol_getSortKey
+#define ucol_getSortKey ICU_DL_CALL(ucol_getSortKey)
 #undef ucol_open
 #define ucol_open ICU_DL_CALL(ucol_open)
 #undef ucol_strcollUTF8

@@ -104,6 +104,19 @@ void store_text_free(store_text *t) { text_free(t); }
 void store_local_town(store *s, const char *loc, const char *const langs[], int nlangs, char **city)
 {
     if (!loc || !s->loc_city) return;
+    if (!s->towns) {
+        /* asked once per pack: a pack without towns in any language (the synthetic one) spares
+         * a 500-row list its 1,500 look-ups that all find nothing, 7 M instructions */
+        sqlite3_stmt *any;
+        s->towns = -1;
+        if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM location_i18n WHERE city <> '' LIMIT 1", -1, &any, NULL) == SQLITE_OK) {
+            if (sqlite3_step(any) == SQLITE_ROW) s->towns = 1;
+            sqlite3_finalize(any);
+        } else {
+            s->towns = 1; /* cannot tell: ask per town, as before */
+        }
+    }
+    if (s->towns < 0) return;
     /* only the reader's chain, in its order (never a town in some other language's script) */
     for (int i = 0; i < nlangs; i++) {
         sqlite3_bind_text(s->loc_city, 1, loc, -1, SQLITE_TRANSIENT);

@@ -14,6 +14,7 @@ struct store_search;
 struct store {
     sqlite3 *db;
     sqlite3_stmt *svc_i18n, *org_i18n, *loc_i18n, *loc_city;
+    int towns; /* location_i18n holds towns: 0 not asked yet, 1 some, -1 none (resolve.c) */
     /* a list row's name and summary, and a provider's name, where the list's own statement
      * (STORE_ROW_JOINS) has none: looked up one language of the chain at a time (its first
      * STORE_CHAIN_MAX), then, when one is missing there, from all translations */

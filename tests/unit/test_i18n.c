@@ -366,6 +366,33 @@ TEST(collation)
     i18n_collator *tr = i18n_collator_open("tr");
     CHECK(i18n_collate(tr, "çay", "dans") < 0 && i18n_collate(tr, "cam", "çay") < 0, "Turkish ç between c and d");
     i18n_collator_close(tr);
+    /* a list is sorted by collation keys: strcmp of two keys must order as i18n_collate does */
+    static const char *const words[] = {"Ärzte", "arzt", "Arzt", "Beratung", "çay", "cam", "dans", "İstanbul", "ılık",
+                                        "Ilık", "الإسكان", "السكن", "سكن", "آموزش", "Ёлка", "елка", "ሀገር", "",
+                                        "Sprachkurs für Eltern", "Sprachkurse", "\xff\xfe broken"};
+    static const char *const langs[] = {"de", "tr", "ar", "fa", "ru", "ti", "en"};
+    int pairs = 0, agree = 0;
+    for (size_t l = 0; l < sizeof langs / sizeof *langs; l++) {
+        i18n_collator *c = i18n_collator_open(langs[l]);
+        if (!c) continue;
+        for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+            for (size_t j = 0; j < sizeof words / sizeof *words; j++) {
+                char *ki = i18n_collation_key(c, words[i]), *kj = i18n_collation_key(c, words[j]);
+                int a = ki && kj ? strcmp(ki, kj) : 99, b = i18n_collate(c, words[i], words[j]);
+                pairs++;
+                agree += (a < 0) == (b < 0) && (a > 0) == (b > 0);
+                free(ki);
+                free(kj);
+            }
+        i18n_collator_close(c);
+    }
+    CHECK(pairs == 7 * 21 * 21 && agree == pairs, "collation keys order as the collation (%d of %d pairs)", agree, pairs);
+    i18n_collator *en = i18n_collator_open("en");
+    char *knull = en ? i18n_collation_key(en, NULL) : NULL, *kempty = en ? i18n_collation_key(en, "") : NULL;
+    CHECK(knull && kempty && !strcmp(knull, kempty), "no text has the key of an empty one");
+    free(knull);
+    free(kempty);
+    i18n_collator_close(en);
 }
 
 /* Whether s holds a Basic Latin letter. */
