@@ -8,11 +8,15 @@
 
 #include FT_SIZES_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---------- configuration ---------- */
 
@@ -45,6 +49,10 @@ static int file_index(text_engine *te, const char *name)
     if (!nff) return -1;
     te->ftfaces = nff;
     te->ftfaces[te->nfiles] = NULL;
+    struct ft_stream **nst = realloc(te->ftstreams, sizeof *nst * (size_t)(te->nfiles + 1));
+    if (!nst) return -1;
+    te->ftstreams = nst;
+    te->ftstreams[te->nfiles] = NULL;
     te->metrics[te->nfiles][0] = te->metrics[te->nfiles][1] = 0;
     te->files[te->nfiles] = strdup(name);
     te->paths[te->nfiles] = NULL;
@@ -193,10 +201,15 @@ void text_engine_close(text_engine *te)
     free(te->glyphs);
     for (int i = 0; i < te->nfonts; i++) hb_font_destroy(te->fonts[i].hb);
     free(te->fonts);
-    /* a face frees its sizes; it reads the hb blob's memory, so it goes first */
+    /* a face frees its sizes and closes its stream */
     for (int i = 0; te->ftfaces && i < te->nfiles; i++)
         if (te->ftfaces[i]) FT_Done_Face(te->ftfaces[i]);
     free(te->ftfaces);
+    for (int i = 0; te->ftstreams && i < te->nfiles; i++) {
+        if (te->ftstreams[i] && te->ftstreams[i]->fd >= 0) close(te->ftstreams[i]->fd);
+        free(te->ftstreams[i]);
+    }
+    free(te->ftstreams);
     if (te->ft) FT_Done_FreeType(te->ft);
     for (int i = 0; i < te->nfiles; i++) { free(te->files[i]); free(te->paths[i]); }
     for (int i = 0; te->hbfaces && i < te->nfiles; i++) hb_face_destroy(te->hbfaces[i]);
@@ -220,6 +233,60 @@ const char *text_font_name(const text_engine *te, int i)
 
 /* ---------- font instances and selection ---------- */
 
+static unsigned long ft_read(FT_Stream st, unsigned long offset, unsigned char *buf, unsigned long count)
+{
+    struct ft_stream *fs = st->descriptor.pointer;
+    /* a count of 0 asks to seek: 0 when offset is in the file */
+    if (count == 0) return offset > st->size;
+    unsigned long done = 0;
+    while (done < count) {
+        ssize_t n = pread(fs->fd, buf + done, count - done, (off_t)(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += (unsigned long)n;
+    }
+    return done;
+}
+
+static void ft_close(FT_Stream st)
+{
+    struct ft_stream *fs = st->descriptor.pointer;
+    if (fs->fd >= 0) close(fs->fd);
+    fs->fd = -1;
+}
+
+/*
+ * FreeType's face on the file read with pread, HarfBuzz's on a mapping of it. FreeType reads a
+ * font's names and each glyph's outline once and keeps what it needs on the heap; read from the
+ * mapping, each of those reads mapped the 64 KiB of file around it into the resident set (the
+ * kernel's fault-around), half a MiB at the first frame. HarfBuzz reads its tables in place.
+ */
+static int ft_face_open(text_engine *te, int file)
+{
+    struct ft_stream *fs = calloc(1, sizeof *fs);
+    if (!fs) return -1;
+    struct stat sb;
+    fs->fd = open(te->paths[file], O_RDONLY | O_CLOEXEC);
+    int ok = fs->fd >= 0 && fstat(fs->fd, &sb) == 0 && sb.st_size > 0 && (uint64_t)sb.st_size <= ULONG_MAX;
+    if (ok) {
+        fs->rec.size = (unsigned long)sb.st_size;
+        fs->rec.descriptor.pointer = fs;
+        fs->rec.read = ft_read;
+        fs->rec.close = ft_close;
+        FT_Open_Args args = {.flags = FT_OPEN_STREAM, .stream = &fs->rec};
+        ok = FT_Open_Face(te->ft, &args, 0, &te->ftfaces[file]) == 0;
+    }
+    if (!ok) {
+        /* a face that failed has closed its stream (ft_close) */
+        te->ftfaces[file] = NULL;
+        if (fs->fd >= 0) close(fs->fd);
+        free(fs);
+        return -1;
+    }
+    te->ftstreams[file] = fs;
+    return 0;
+}
+
 static int font_instance(text_engine *te, int file, int size_px)
 {
     for (int i = 0; i < te->nfonts; i++)
@@ -230,26 +297,10 @@ static int font_instance(text_engine *te, int file, int size_px)
     te->fonts = nf;
     font_inst *fi = &te->fonts[te->nfonts];
     memset(fi, 0, sizeof *fi);
-    /* One mapping of the file for HarfBuzz and FreeType, and one FreeType face per file with a
-     * size per instance: a face per instance mapped the file again for each size (each copy's
-     * pages counted in the resident set) and parsed its tables again. */
-    if (!te->hbfaces[file]) {
-        hb_blob_t *blob = hb_blob_create_from_file(te->paths[file]);
-        te->hbfaces[file] = hb_face_create(blob, 0);
-        hb_blob_destroy(blob);
-    }
-    if (!te->ftfaces[file]) {
-        hb_blob_t *blob = hb_face_reference_blob(te->hbfaces[file]);
-        unsigned int len = 0;
-        const char *data = hb_blob_get_data(blob, &len);
-        /* the face holds the blob; the data stays mapped until hb_face_destroy */
-        int bad = !len || FT_New_Memory_Face(te->ft, (const FT_Byte *)data, (FT_Long)len, 0, &te->ftfaces[file]);
-        hb_blob_destroy(blob);
-        if (bad) {
-            te->ftfaces[file] = NULL;
-            return -1;
-        }
-    }
+    /* One FreeType face per file with a size per instance (and one HarfBuzz face, text_font_hb):
+     * a face per instance mapped the file again for each size (each copy's pages counted in the
+     * resident set) and parsed its tables again. */
+    if (!te->ftfaces[file] && ft_face_open(te, file) != 0) return -1;
     fi->face = te->ftfaces[file];
     if (FT_New_Size(fi->face, &fi->size) || FT_Activate_Size(fi->size) ||
         FT_Set_Pixel_Sizes(fi->face, 0, (FT_UInt)size_px)) {
@@ -258,14 +309,28 @@ static int font_instance(text_engine *te, int file, int size_px)
     }
     fi->file = file;
     fi->size_px = size_px;
-    /* HarfBuzz's own OpenType functions on the shared face; positions in 1/64 px */
-    fi->hb = hb_font_create(te->hbfaces[file]);
-    hb_font_set_scale(fi->hb, size_px * 64, size_px * 64);
     fi->ascent = (int)((fi->size->metrics.ascender + 63) >> 6);
     fi->descent = (int)((-fi->size->metrics.descender + 63) >> 6);
     if (te->metrics[file][0] > 0) fi->ascent = (int)(te->metrics[file][0] * (float)size_px + 0.99f);
     if (te->metrics[file][1] > 0) fi->descent = (int)(te->metrics[file][1] * (float)size_px + 0.99f);
     return te->nfonts++;
+}
+
+hb_font_t *text_font_hb(text_engine *te, int font)
+{
+    font_inst *fi = &te->fonts[font];
+    if (fi->hb) return fi->hb;
+    /* on first shaping: a font asked only for its line height or its characters (the language
+     * screen's headings measure every script) never maps the file */
+    if (!te->hbfaces[fi->file]) {
+        hb_blob_t *blob = hb_blob_create_from_file(te->paths[fi->file]);
+        te->hbfaces[fi->file] = hb_face_create(blob, 0);
+        hb_blob_destroy(blob);
+    }
+    /* HarfBuzz's own OpenType functions on the shared face; positions in 1/64 px */
+    fi->hb = hb_font_create(te->hbfaces[fi->file]);
+    hb_font_set_scale(fi->hb, fi->size_px * 64, fi->size_px * 64);
+    return fi->hb;
 }
 
 int text_font_has(text_engine *te, int font, UChar32 cp)

@@ -120,6 +120,21 @@ static int add_glyph(builder *b, text_glyph g)
     return 1;
 }
 
+/* Does the paragraph [p0, p1) fit in maxw as one line, with no forced break (VT, FF, CR, NEL, LS)
+ * inside? Then the greedy breaking below would take every break opportunity and end with the one
+ * line: it needs no break iterator (the language screen's names and headings open none). */
+static int fits_whole(const scratch *s, const UChar *t, int p0, int p1, int32_t maxw)
+{
+    int64_t w = 0;
+    for (int i = p0; i < p1; i++) {
+        UChar c = t[i];
+        /* a negative advance would let a longer prefix be narrower than a shorter one */
+        if (s->adv[i] < 0 || c == 0x0B || c == 0x0C || c == 0x0D || c == 0x85 || c == 0x2028) return 0;
+        w += s->adv[i];
+    }
+    return w <= maxw;
+}
+
 static int32_t range_width(const scratch *s, const UChar *t, int a, int e)
 {
     while (e > a && is_space16(t[e - 1])) e--;
@@ -334,7 +349,7 @@ static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int
         hb_buffer_set_script(hb, sn ? hb_script_from_string(sn, -1) : HB_SCRIPT_COMMON);
         if (st->lang && *st->lang) hb_buffer_set_language(hb, hb_language_from_string(st->lang, -1));
         hb_buffer_guess_segment_properties(hb);
-        hb_shape(te->fonts[it->font].hb, hb, NULL, 0);
+        hb_shape(text_font_hb(te, it->font), hb, NULL, 0);
         unsigned gn = 0;
         hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(hb, &gn);
         hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(hb, NULL);
@@ -346,7 +361,7 @@ static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int
 
     /* Greedy line breaking on ICU's break opportunities with the shaped widths. */
     int32_t maxw = st->max_width > 0 ? (int32_t)st->max_width * 64 : 0;
-    UBreakIterator *bi = breaker(te, st->lang);
+    UBreakIterator *bi = maxw > 0 && n > 0 && !fits_whole(s, t, p0, p1, maxw) ? breaker(te, st->lang) : NULL;
     int line_start = p0;
     if (bi && n > 0 && maxw > 0) {
         err = U_ZERO_ERROR;

@@ -24,7 +24,7 @@ typedef struct font_inst {
     int size_px;
     FT_Face face;        /* the file's face (ftfaces), shared by all sizes */
     FT_Size size;        /* this instance's size on it: activate before loading a glyph */
-    hb_font_t *hb;
+    hb_font_t *hb;       /* NULL until text_font_hb */
     int ascent, descent; /* px */
 } font_inst;
 
@@ -52,8 +52,12 @@ struct text_engine {
     char **files;        /* file names */
     char **paths;        /* resolved paths, NULL when not found */
     float (*metrics)[2]; /* per file: ascent, descent in em from [metrics FILE]; 0 = the font's own */
-    hb_face_t **hbfaces; /* per file, shared by all sizes: one copy of the big shaping tables */
-    FT_Face *ftfaces;    /* per file, on the same mapping as hbfaces' blob: one copy of the file in memory */
+    hb_face_t **hbfaces; /* per file, shared by all sizes: one mapping of the big shaping tables */
+    FT_Face *ftfaces;    /* per file, read through ftstreams */
+    struct ft_stream {   /* per file: FreeType reads the file with pread, not from a mapping */
+        FT_StreamRec rec;
+        int fd;
+    } **ftstreams;
     int nfiles;
     chain *chains;
     int nchains;
@@ -75,6 +79,8 @@ struct text_engine {
 
 /* The font (index into fonts) for cp in script sc and language lang at size, or -1 (fonts.c). */
 int text_pick_font(text_engine *te, UChar32 cp, UScriptCode sc, const char *lang, int bold, int size);
+/* The HarfBuzz font of font, made on the first call (it maps the file). */
+hb_font_t *text_font_hb(text_engine *te, int font);
 /* Does font have a glyph for cp? */
 int text_font_has(text_engine *te, int font, UChar32 cp);
 /* The first font of the default chain at size, or -1. */

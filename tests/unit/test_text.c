@@ -2,6 +2,7 @@
 #include "check.h"
 #include "i18n/i18n.h"
 #include "text/text.h"
+#include "text/text_priv.h"
 
 #include <gettext-po.h>
 #include <sqlite3.h>
@@ -464,6 +465,70 @@ TEST(line_height_from_metrics)
     CHECK(text_line_height(te, "", &st) == 0, "no letters, no height");
 }
 
+/* How many mappings of a file named name the process has. */
+static int mappings_of(const char *name)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[1024];
+    int n = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        char *slash = strrchr(line, '/');
+        if (slash && !strncmp(slash + 1, name, strlen(name)) && slash[1 + strlen(name)] == '\n') n++;
+    }
+    if (f) fclose(f);
+    return n;
+}
+
+/* FreeType reads a font with pread and HarfBuzz maps it when it first shapes with it: a font only
+ * measured (the language screen's heading measures every script) costs no file pages, and one
+ * shaped and drawn at several sizes is mapped once (each mapping's pages count in the resident set). */
+TEST(fonts_mapped_only_to_shape)
+{
+    text_engine *t2;
+    char err[256];
+    CHECK(text_engine_open(&t2, "fonts/fallback.ini", err, sizeof err) == 0, "%s", err);
+    if (!t2) return;
+    /* the other tests' engine may have mapped it already */
+    const char *f = "NotoSansEthiopic-Regular.ttf";
+    int before = mappings_of(f);
+    text_style st = {.lang = "ti", .size_px = 24};
+    CHECK(text_line_height(t2, "ቋ", &st) > 24, "Ethiopic measured");
+    CHECK(mappings_of(f) == before, "%d mappings after measuring, %d before", mappings_of(f), before);
+    int ink = 0;
+    for (int size = 20; size <= 40; size += 10) {
+        st.size_px = size;
+        text_layout *lo = text_layout_make(t2, "ትግርኛ", &st);
+        text_bitmap *bm = lo ? text_layout_render(t2, lo) : NULL;
+        for (int i = 0; bm && i < bm->h * bm->pitch; i++) ink |= bm->pixels[i] != 0;
+        text_bitmap_free(bm);
+        text_layout_free(lo);
+    }
+    CHECK(ink, "Ethiopic drawn");
+    CHECK(mappings_of(f) == before + 1, "%d mappings after three sizes, %d before", mappings_of(f), before);
+    text_engine_close(t2);
+    CHECK(mappings_of(f) == before, "unmapped when closed");
+}
+
+/* A paragraph that fits is one line without a line breaker; a forced break inside still breaks. */
+TEST(fitting_line_needs_no_breaker)
+{
+    text_style st = style("sq", TEXT_DIR_AUTO, 1000);
+    text_layout *lo = text_layout_make(te, "Mësoni gjermanisht", &st);
+    CHECK(lo && lo->nlines == 1 && lo->lines[0].start == 0 && lo->lines[0].end == lo->len16, "one line");
+    int whole = lo ? lo->lines[0].width : 0;
+    text_layout_free(lo);
+    int opened = 0;
+    for (int i = 0; i < TEXT_BRK_KEEP; i++) opened += te->brk[i].bi && !strcmp(te->brk[i].lang, "sq");
+    CHECK(!opened, "no Albanian breaker opened");
+    lo = text_layout_make(te, "Mësoni\u2028gjermanisht", &st);
+    CHECK(lo && lo->nlines == 2, "a line separator breaks (%d lines)", lo ? lo->nlines : -1);
+    text_layout_free(lo);
+    st.max_width = whole - 1;
+    lo = text_layout_make(te, "Mësoni gjermanisht", &st);
+    CHECK(lo && lo->nlines == 2 && lines_start_at_words(lo), "wraps at the space (%d lines)", lo ? lo->nlines : -1);
+    text_layout_free(lo);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) build = argv[1];
@@ -486,6 +551,8 @@ int main(int argc, char **argv)
     RUN(bad_config);
     RUN(arabic_comma_after_latin);
     RUN(line_height_from_metrics);
+    RUN(fonts_mapped_only_to_shape);
+    RUN(fitting_line_needs_no_breaker);
     RUN(no_tofu_in_translations);
     RUN(no_tofu_in_demo_content);
     text_engine_close(te);
