@@ -241,7 +241,10 @@ int i18n_zone_known(const char *zone)
     size_t n = zone ? strlen(zone) : 0;
     /* ICU's name for a zone it does not know ("Etc/Unknown") is in its table but is no zone */
     if (!n || n >= sizeof id / sizeof id[0] || !strcmp(zone, "Etc/Unknown")) return 0;
-    u_uastrcpy(id, zone);
+    /* zone ids are ASCII letters, digits and "/_+-", which ICU converts without opening the
+     * default code page converter (u_uastrcpy would: its code and alias table at every start) */
+    if (strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") != n) return 0;
+    u_charsToUChars(zone, id, (int32_t)n + 1);
     /* zoneinfo64's Names: every IANA zone and link ICU has, sorted (what TimeZone looks ids
      * up in), read through libicuuc's resource bundles so that checking the pack's zone at start
      * does not bring ICU's calendar code in */
