@@ -20,6 +20,7 @@ typedef struct kiosk {
     sync_ctx *sync;              /* content updates from the central store, when configured */
     int16_t *click;              /* the tap confirmation sound */
     size_t click_n;
+    int click_tried;             /* made on the first tap (make_click) */
     int sounds;
     app *a;
     ui *u;

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,20 @@ static void open_audio(kiosk *k)
     }
 }
 
+/* A soft 35 ms tick at 1.2 kHz with a fade, to confirm a tap without startling. Made on the first
+ * tap: libm's sine code is not needed before the first frame. */
+static void make_click(kiosk *k)
+{
+    int rate = app_audio_rate(k->a);
+    k->click_tried = 1;
+    k->click_n = (size_t)(rate > 0 ? rate : 22050) * 35 / 1000;
+    k->click = calloc(k->click_n, sizeof *k->click);
+    for (size_t i = 0; k->click && i < k->click_n; i++) {
+        double env = 1.0 - (double)i / (double)k->click_n;
+        k->click[i] = (int16_t)(6000.0 * env * sin(2 * M_PI * 1200.0 * (double)i / (rate > 0 ? rate : 22050)));
+    }
+}
+
 /* Queue samples on the audio device, replacing what still plays. */
 static void play(kiosk *k, const int16_t *pcm, size_t n)
 {
@@ -88,7 +103,10 @@ void kiosk_frame(kiosk *k, const ui_input *in)
             changed |= c;
             tapped |= c && cur->tap && acts[i].kind != ACT_TOUCH && acts[i].kind != ACT_LAYOUT;
         }
-        if (tapped && k->sounds && !app_get_state(k->a)->speaking) play(k, k->click, k->click_n);
+        if (tapped && k->sounds && !app_get_state(k->a)->speaking) {
+            if (!k->click_tried) make_click(k);
+            play(k, k->click, k->click_n);
+        }
         if (app_resets(k->a) != k->resets_seen) {
             /* a reset forgets the session: no text of it may stay in any cache; after a content
              * switch no picture of the old pack */
@@ -252,6 +270,11 @@ int main(int argc, char **argv)
     /* the state database and its -wal/-shm hold personal data: nothing the kiosk creates is
      * readable by others, whatever umask it was started with */
     umask(077);
+    /* before SQLite starts: no page cache allocated up front. By default each connection takes
+     * room for 20 pages when it first reads (about 85 KiB each for the content, the state and the
+     * booking connections), touched whole; the first screen reads fewer, and a page is allocated
+     * when read. */
+    if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0) != SQLITE_OK) log_msg("db", "SQLite allocates its page caches up front");
     /* before ICU first reads its data: a cold start then reads the pages it needs, not the file */
     maphint_random("libicudata.so");
     /* before any SDL call: the window surface on huge pages (platform/hugemem.h) */
@@ -377,14 +400,6 @@ int main(int argc, char **argv)
                 log_msg("ui", "the state path is too long for a rasters folder beside it; none kept");
         }
         k.sounds = cfg.sounds;
-        int rate = app_audio_rate(k.a);
-        /* a soft 35 ms tick at 1.2 kHz with a fade, to confirm a tap without startling */
-        k.click_n = (size_t)(rate > 0 ? rate : 22050) * 35 / 1000;
-        k.click = calloc(k.click_n, sizeof *k.click);
-        for (size_t i = 0; k.click && i < k.click_n; i++) {
-            double env = 1.0 - (double)i / (double)k.click_n;
-            k.click[i] = (int16_t)(6000.0 * env * sin(2 * M_PI * 1200.0 * (double)i / (rate > 0 ? rate : 22050)));
-        }
         if (lang) {
             action act = {.kind = ACT_CHOOSE_LANG};
             snprintf(act.arg, sizeof act.arg, "%s", lang);
