@@ -1,9 +1,13 @@
 /*
  * raster.c: SVG rasters kept on the state disk (raster.h).
  *
- * A file is "KRS1", width and height (uint32, host order: the file never leaves the kiosk), then
- * one zstd frame of width x height ARGB8888 pixels. Its name is a BLAKE2b hash of the size and
- * the SVG's bytes, so a changed pictogram or panel never meets an old raster.
+ * A file is "KRS2", width and height (uint32, host order: the file never leaves the kiosk), then
+ * width x height ARGB8888 pixels as they are, read straight into the surface: decompressing
+ * (zstd, "KRS1") brought zstd's decoder, some 256 KiB of code, into the first frame's resident set
+ * for 14 files of 30 KiB. Its name is a 64-bit FNV-1a hash of the size and the SVG's bytes, so a
+ * changed pictogram or panel never meets an old raster (of at most 256 files two share a name
+ * about once in 10^14 folders; the pack is signed, so no one picks the SVGs to make them meet).
+ * BLAKE2b (libsodium) brought its code and libsodium's start into the first frame.
  */
 #include "raster.h"
 
@@ -14,31 +18,29 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zstd.h>
 
-#define MAGIC "KRS1"
+#define MAGIC "KRS2"
 #define MAX_SIDE 4096
+
+/* FNV-1a, 64 bits, over n bytes of p after h */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    for (const unsigned char *c = p; n--; c++) h = (h ^ *c) * 1099511628211ULL;
+    return h;
+}
 
 static int cache_name(const char *dir, const unsigned char *data, size_t len, int side, char *out, size_t cap)
 {
-    unsigned char h[16];
-    crypto_generichash_state st;
     uint32_t s = (uint32_t)side;
-    crypto_generichash_init(&st, NULL, 0, sizeof h);
-    crypto_generichash_update(&st, (const unsigned char *)"kiosk-raster:1:", 15);
-    crypto_generichash_update(&st, (const unsigned char *)&s, sizeof s);
-    crypto_generichash_update(&st, data, len);
-    crypto_generichash_final(&st, h, sizeof h);
-    char hex[33];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    return fmt_fit(out, cap, "%s/%s-%d.kr", dir, hex, side);
+    uint64_t h = fnv(1469598103934665603ULL, "kiosk-raster:2:", 15);
+    h = fnv(fnv(h, &s, sizeof s), data, len);
+    return fmt_fit(out, cap, "%s/%016llx-%d.kr", dir, (unsigned long long)h, side);
 }
 
 /* The raster in path, or NULL when there is none or it is not whole. */
@@ -47,24 +49,22 @@ static SDL_Surface *read_raster(const char *path)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL;
     struct stat sb;
-    unsigned char *buf = NULL;
+    unsigned char head[12];
     SDL_Surface *s = NULL;
-    if (fstat(fd, &sb) != 0 || sb.st_size < 12 || sb.st_size > (off_t)MAX_SIDE * MAX_SIDE * 4) goto done;
-    size_t n = (size_t)sb.st_size;
-    if (!(buf = malloc(n)) || read(fd, buf, n) != (ssize_t)n || memcmp(buf, MAGIC, 4) != 0) goto done;
+    if (fstat(fd, &sb) != 0 || read(fd, head, sizeof head) != (ssize_t)sizeof head || memcmp(head, MAGIC, 4) != 0)
+        goto done;
     uint32_t w, h;
-    memcpy(&w, buf + 4, 4);
-    memcpy(&h, buf + 8, 4);
+    memcpy(&w, head + 4, 4);
+    memcpy(&h, head + 8, 4);
     if (w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE) goto done;
     size_t want = (size_t)w * h * 4;
-    if (ZSTD_getFrameContentSize(buf + 12, n - 12) != want) goto done;
+    if (sb.st_size != (off_t)(sizeof head + want)) goto done;
     s = SDL_CreateRGBSurfaceWithFormat(0, (int)w, (int)h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!s || s->pitch != (int)w * 4 || ZSTD_decompress(s->pixels, want, buf + 12, n - 12) != want) {
+    if (!s || s->pitch != (int)w * 4 || read(fd, s->pixels, want) != (ssize_t)want) {
         SDL_FreeSurface(s);
         s = NULL;
     }
 done:
-    free(buf);
     close(fd);
     return s;
 }
@@ -92,13 +92,11 @@ static void write_raster(const char *dir, const char *path, const SDL_Surface *s
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) return;
     bound_folder(dir);
     size_t raw = (size_t)s->w * (size_t)s->h * 4;
-    unsigned char *px = malloc(raw), *out = NULL;
-    size_t bound = ZSTD_compressBound(raw);
-    if (!px || !(out = malloc(12 + bound))) goto done;
+    unsigned char *out = malloc(12 + raw);
+    if (!out) return;
     for (int y = 0; y < s->h; y++)
-        memcpy(px + (size_t)y * (size_t)s->w * 4, (const uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch, (size_t)s->w * 4);
-    size_t z = ZSTD_compress(out + 12, bound, px, raw, 1);
-    if (ZSTD_isError(z)) goto done;
+        memcpy(out + 12 + (size_t)y * (size_t)s->w * 4, (const uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch,
+               (size_t)s->w * 4);
     uint32_t w = (uint32_t)s->w, h = (uint32_t)s->h;
     memcpy(out, MAGIC, 4);
     memcpy(out + 4, &w, 4);
@@ -107,11 +105,10 @@ static void write_raster(const char *dir, const char *path, const SDL_Surface *s
     if (fmt_fit(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid())) goto done; /* not kept: drawn all the same */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) goto done;
-    int ok = write(fd, out, 12 + z) == (ssize_t)(12 + z);
+    int ok = write(fd, out, 12 + raw) == (ssize_t)(12 + raw);
     ok = close(fd) == 0 && ok;
     if (!ok || rename(tmp, path) != 0) unlink(tmp);
 done:
-    free(px);
     free(out);
 }
 

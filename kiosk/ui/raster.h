@@ -4,8 +4,8 @@
  * Rasterising a pictogram (SDL_image's nanosvg) costs about 1.5 M instructions at 1080p, and the
  * language screen alone shows fourteen: a fifth of the first frame. The rasters are the same on
  * every start with the same pack and panel, so they are kept in files named by a hash of the
- * SVG's bytes and the size, zstd-compressed (white on transparent: mostly runs), and a start
- * after the first reads them instead. The pixels are exactly those SDL_image makes.
+ * SVG's bytes and the size, the pixels as they are (about 30 KiB a pictogram at 1080p), and a
+ * start after the first reads them instead. The pixels are exactly those SDL_image makes.
  *
  * Owns the raster folder (bounded in files) and nothing else on disk; a path that does not fit
  * PATH_MAX keeps no raster (the pictogram is drawn all the same). May not touch the content.
