@@ -71,11 +71,12 @@ text_bitmap *text_layout_render(text_engine *te, const text_layout *lo)
 {
     text_bitmap *bm = calloc(1, sizeof *bm);
     if (!bm) return NULL;
-    /* Only the inked span: a right-aligned line in a wide box costs its own width, not the box's. */
-    ink_box box = {lo->width, 0, 0, lo->height > 0 ? lo->height : 1};
+    /* Only the inked span: a right-aligned line in a wide box costs its own width, not the box's,
+     * and a line its ink's height, not its ascent and descent (a third less for Latin). */
+    ink_box box = {lo->width, 0, lo->height > 0 ? lo->height : 1, 0};
     each_placed(te, lo, grow_box, &box);
     int x0 = box.x0, x1 = box.x1, y0 = box.y0, y1 = box.y1;
-    if (x1 <= x0) { x0 = 0; x1 = 1; }
+    if (x1 <= x0 || y1 <= y0) { x0 = 0; x1 = 1; y0 = 0; y1 = 1; }
     bm->x = x0;
     bm->y = y0;
     bm->w = x1 - x0;

@@ -310,6 +310,14 @@ TEST(render_has_ink)
     CHECK(ink > 50, "ink pixels %ld", ink);
     text_bitmap_free(bm);
     text_layout_free(lo);
+    /* only the rows with ink: letters without ascenders or descenders leave most of the line box */
+    st = style("en", TEXT_DIR_AUTO, 0);
+    lo = text_layout_make(te, "ace", &st);
+    bm = text_layout_render(te, lo);
+    CHECK(bm && bm->y > 0 && bm->h < lo->height * 2 / 3 && bm->y + bm->h < lo->height, "rows %d+%d of a %d px line",
+          bm ? bm->y : -1, bm ? bm->h : -1, lo->height);
+    text_bitmap_free(bm);
+    text_layout_free(lo);
 }
 
 TEST(bad_config)
