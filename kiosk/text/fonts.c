@@ -1,8 +1,9 @@
 /*
  * fonts.c: the text engine's fonts (text_priv.h): fallback.ini read into per-script chains of font
- * files, one mapping, FreeType face and HarfBuzz face per file with sizes and HarfBuzz fonts per
- * size, the font for each character, and the glyph bitmap cache. No layout here, no SDL
- * window or renderer; a font path that does not fit PATH_MAX is not looked for.
+ * files, one FreeType face (read with pread) and one HarfBuzz face (a mapping) per file with sizes
+ * and HarfBuzz fonts per size, the font for each character, the glyph bitmap cache, and the line
+ * breakers kept by language. No layout here, no SDL window or renderer; a font path that does not
+ * fit PATH_MAX is not looked for.
  */
 #include "text_priv.h"
 
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unicode/uchar.h>
+#include <unicode/utf16.h>
 #include <unistd.h>
 
 /* ---------- configuration ---------- */
@@ -446,3 +449,37 @@ glyph_bm *text_glyph_get(text_engine *te, int font, uint32_t gid)
     return g;
 }
 
+/* ---------- line breakers ---------- */
+
+UBreakIterator *text_breaker(text_engine *te, const char *lang)
+{
+    const char *l = lang && *lang ? lang : "en";
+    for (int i = 0; i < TEXT_BRK_KEEP; i++)
+        if (te->brk[i].bi && strcmp(te->brk[i].lang, l) == 0) return te->brk[i].bi;
+    struct text_brk *b = &te->brk[te->brk_next];
+    te->brk_next = (te->brk_next + 1) % TEXT_BRK_KEEP;
+    if (b->bi) ubrk_close(b->bi);
+    UErrorCode e = U_ZERO_ERROR;
+    b->bi = ubrk_open(UBRK_LINE, l, NULL, 0, &e);
+    if (U_FAILURE(e)) { b->bi = NULL; return NULL; }
+    snprintf(b->lang, sizeof b->lang, "%s", l);
+    return b->bi;
+}
+
+/* Is [p0, p1) one word to line breaking, with no break opportunity inside (UAX #14: letters of
+ * class AL, digits NU, combining marks after them, an ellipsis only at the end)? Then its only
+ * boundary is its end, and a label cut to fit ("Startseit…") needs no break iterator either. */
+int text_one_word(const UChar *t, int p0, int p1)
+{
+    for (int i = p0; i < p1;) {
+        UChar32 c;
+        int k = i;
+        U16_NEXT(t, k, p1, c);
+        int lb = u_getIntPropertyValue(c, UCHAR_LINE_BREAK);
+        if (lb != U_LB_ALPHABETIC && lb != U_LB_NUMERIC && !(lb == U_LB_COMBINING_MARK && i > p0) &&
+            !(lb == U_LB_INSEPARABLE && k == p1))
+            return 0;
+        i = k;
+    }
+    return 1;
+}

@@ -80,21 +80,6 @@ static int is_space16(UChar c)
     return c == ' ' || c == '\t' || c == 0x3000 || c == 0x00A0 || c == 0x2009 || c == 0x200B;
 }
 
-static UBreakIterator *breaker(text_engine *te, const char *lang)
-{
-    const char *l = lang && *lang ? lang : "en";
-    for (int i = 0; i < TEXT_BRK_KEEP; i++)
-        if (te->brk[i].bi && strcmp(te->brk[i].lang, l) == 0) return te->brk[i].bi;
-    struct text_brk *b = &te->brk[te->brk_next];
-    te->brk_next = (te->brk_next + 1) % TEXT_BRK_KEEP;
-    if (b->bi) ubrk_close(b->bi);
-    UErrorCode e = U_ZERO_ERROR;
-    b->bi = ubrk_open(UBRK_LINE, l, NULL, 0, &e);
-    if (U_FAILURE(e)) { b->bi = NULL; return NULL; }
-    snprintf(b->lang, sizeof b->lang, "%s", l);
-    return b->bi;
-}
-
 typedef struct builder {
     text_layout *lo;
     int cap_lines, cap_glyphs;
@@ -361,24 +346,27 @@ static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int
 
     /* Greedy line breaking on ICU's break opportunities with the shaped widths. */
     int32_t maxw = st->max_width > 0 ? (int32_t)st->max_width * 64 : 0;
-    UBreakIterator *bi = maxw > 0 && n > 0 && !fits_whole(s, t, p0, p1, maxw) ? breaker(te, st->lang) : NULL;
+    int word = 0;
+    UBreakIterator *bi = NULL;
+    if (maxw > 0 && n > 0 && !fits_whole(s, t, p0, p1, maxw) && !(word = text_one_word(t, p0, p1)))
+        bi = text_breaker(te, st->lang);
     int line_start = p0;
-    if (bi && n > 0 && maxw > 0) {
+    if ((bi || word) && n > 0 && maxw > 0) {
         err = U_ZERO_ERROR;
-        ubrk_setText(bi, t + p0, n, &err);
+        if (bi) ubrk_setText(bi, t + p0, n, &err);
         int last_ok = -1;
-        int32_t pos = ubrk_following(bi, 0);
+        int32_t pos = bi ? ubrk_following(bi, 0) : n;
         while (pos != UBRK_DONE && U_SUCCESS(err)) {
             int bpos = p0 + pos;
             if (range_width(s, t, line_start, bpos) <= maxw) {
                 last_ok = bpos;
-                int hard = ubrk_getRuleStatus(bi) >= UBRK_LINE_HARD;
+                int hard = bi && ubrk_getRuleStatus(bi) >= UBRK_LINE_HARD;
                 if (hard && bpos < p1) {
                     if (!emit_line(te, b, s, para, p0, line_start, bpos, rtl, st)) goto fail;
                     line_start = bpos;
                     last_ok = -1;
                 }
-                pos = ubrk_next(bi);
+                pos = bi ? ubrk_next(bi) : UBRK_DONE;
                 continue;
             }
             if (last_ok > line_start) {
@@ -546,12 +534,14 @@ static text_layout *layout_make(text_engine *te, const char *utf8, const text_st
     int word_cut = lo->cut && lo->cut_line < st->max_lines;
     text_layout_free(lo);
     lo = NULL;
-    UBreakIterator *bi = breaker(te, st->lang);
     UErrorCode e = U_ZERO_ERROR;
     UChar *orig = to_utf16(iso, &len);
     free(iso);
-    if (!orig || !bi) { free(orig); return NULL; }
-    ubrk_setText(bi, orig, len, &e);
+    /* one word has no word end before a cut: it loses a character at a time */
+    int word = orig && text_one_word(orig, 0, len);
+    UBreakIterator *bi = orig && !word ? text_breaker(te, st->lang) : NULL;
+    if (!orig || (!bi && !word)) { free(orig); return NULL; }
+    if (bi) ubrk_setText(bi, orig, len, &e);
     for (int tries = 0; tries < 64 && cut > 0; tries++) {
         int end = cut;
         while (end > 0 && (is_space16(orig[end - 1]) || u_ispunct(orig[end - 1]))) end--;
@@ -570,8 +560,8 @@ static text_layout *layout_make(text_engine *te, const char *utf8, const text_st
             break;
         }
         text_layout_free(cand);
-        ubrk_setText(bi, orig, len, &e);
-        int32_t p = ubrk_preceding(bi, cut);
+        if (bi) ubrk_setText(bi, orig, len, &e);
+        int32_t p = bi ? ubrk_preceding(bi, cut) : 0;
         if (p == UBRK_DONE || p <= 0 || p >= cut) {
             /* no word ends before: one character less (a whole code point and its marks), so a
              * single word too wide for its one line ends in an ellipsis instead of vanishing */

@@ -89,6 +89,11 @@ int text_default_font(text_engine *te, int bold, int size);
  * move or clear the cache: look it up afresh rather than keep the pointer. */
 glyph_bm *text_glyph_get(text_engine *te, int font, uint32_t gid);
 
+/* The line breaker for lang, kept in the engine (at most TEXT_BRK_KEEP), or NULL (fonts.c). */
+UBreakIterator *text_breaker(text_engine *te, const char *lang);
+/* Whether t[p0, p1) has no line break opportunity inside, by its characters' classes alone. */
+int text_one_word(const UChar *t, int p0, int p1);
+
 /* Opens a bidi isolate (LRI, RLI, FSI); PDI closes one. */
 static inline int text_is_isolate_open(UChar32 c) { return c == 0x2066 || c == 0x2067 || c == 0x2068; }
 

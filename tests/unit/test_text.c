@@ -528,12 +528,28 @@ TEST(fitting_line_needs_no_breaker)
     int opened = 0;
     for (int i = 0; i < TEXT_BRK_KEEP; i++) opened += te->brk[i].bi && !strcmp(te->brk[i].lang, "sq");
     CHECK(!opened, "no Albanian breaker opened");
-    lo = text_layout_make(te, "Mësoni\u2028gjermanisht", &st);
-    CHECK(lo && lo->nlines == 2, "a line separator breaks (%d lines)", lo ? lo->nlines : -1);
+    /* one word too wide for its line, cut or ended with an ellipsis: it has no break opportunity
+     * inside, and still no breaker is opened (the header's "Startseite" at the first frame) */
+    st.max_width = whole / 4;
+    lo = text_layout_make(te, "Gjermanisht", &st);
+    CHECK(lo && lo->nlines >= 2 && lo->lines[0].width <= whole / 4, "cut into %d lines", lo ? lo->nlines : -1);
     text_layout_free(lo);
+    st.max_lines = 1;
+    lo = text_layout_make(te, "Gjermanisht", &st);
+    CHECK(lo && lo->nlines == 1 && lo->truncated && lo->text16[lo->len16 - 1] == 0x2026 && lo->lines[0].width <= whole / 4,
+          "one line ending in an ellipsis");
+    text_layout_free(lo);
+    opened = 0;
+    for (int i = 0; i < TEXT_BRK_KEEP; i++) opened += te->brk[i].bi && !strcmp(te->brk[i].lang, "sq");
+    CHECK(!opened, "no Albanian breaker opened for one word");
+    st.max_lines = 0;
     st.max_width = whole - 1;
     lo = text_layout_make(te, "Mësoni gjermanisht", &st);
     CHECK(lo && lo->nlines == 2 && lines_start_at_words(lo), "wraps at the space (%d lines)", lo ? lo->nlines : -1);
+    text_layout_free(lo);
+    st.max_width = 1000;
+    lo = text_layout_make(te, "Mësoni\u2028gjermanisht", &st);
+    CHECK(lo && lo->nlines == 2, "a line separator breaks (%d lines)", lo ? lo->nlines : -1);
     text_layout_free(lo);
 }
 
