@@ -11,7 +11,7 @@
  *   visual runs -> glyphs rasterised by FreeType into a glyph cache.
  *
  * The room knows nothing of screens or SDL: callers get a bitmap and turn it into whatever
- * their renderer wants. Layouts are cheap to ask for twice: text_render() keeps an LRU cache.
+ * their renderer wants.
  */
 #ifndef KIOSK_TEXT_H
 #define KIOSK_TEXT_H
@@ -109,13 +109,7 @@ int text_line_height(text_engine *te, const char *utf8, const text_style *st);
 text_bitmap *text_layout_render(text_engine *te, const text_layout *lo);
 void text_bitmap_free(text_bitmap *bm);
 
-/*
- * Lay out and rasterise, through the engine's cache: the bitmap stays owned by the engine and
- * valid until the next text_render() call that evicts it (callers copy it out at once).
- */
-const text_bitmap *text_render(text_engine *te, const char *utf8, const text_style *st);
-
-/* Width and height a text would take, through the same cache. */
+/* Width and height a text would take (a layout made and freed). */
 void text_measure(text_engine *te, const char *utf8, const text_style *st, int *w, int *h);
 
 /* Whether any font of the configuration has a glyph for code point cp (tests: avoidable tofu). */
