@@ -633,13 +633,13 @@ static void type_pin(app *a, const char *pin)
     TICK_UNTIL(a, !app_get_state(a)->pin_checking, 10000); /* checked on a worker */
 }
 
-static app *open_pin(const char *state)
+static app *open_pin(const char *state, int booking)
 {
     app_config c;
     app_config_defaults(&c);
     snprintf(c.content, sizeof c.content, "%s/content/demo.db", build);
     snprintf(c.state_path, sizeof c.state_path, "%s", state);
-    c.booking = 0;
+    c.booking = booking;
     snprintf(c.staff_pin_hash, sizeof c.staff_pin_hash, "%s",
              "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI");
     app *a = NULL;
@@ -656,7 +656,7 @@ TEST(pin_lockout_fails_closed)
     char state[400];
     /* no state database at all (its folder is missing) */
     snprintf(state, sizeof state, "%s/no-such-folder/state.db", dir);
-    app *a = open_pin(state);
+    app *a = open_pin(state, 0);
     CHECK(a != NULL, "the kiosk runs without its state database");
     if (!a) return;
     for (int i = 0; i < 9; i++) type_pin(a, "1111");
@@ -670,7 +670,7 @@ TEST(pin_lockout_fails_closed)
      * or read-only disk refuses writes) */
     snprintf(state, sizeof state, "%s/pin-state.db", dir);
     unlink(state);
-    a = open_pin(state);
+    a = open_pin(state, 0);
     if (!a) return;
     sqlite3 *hold = NULL;
     CHECK(sqlite3_open(state, &hold) == SQLITE_OK && sqlite3_exec(hold, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK,
@@ -687,13 +687,13 @@ TEST(pin_lockout_fails_closed)
 
     /* still three tries, then locked, also for the right PIN */
     unlink(state);
-    a = open_pin(state);
+    a = open_pin(state, 0);
     if (!a) return;
     for (int i = 0; i < 3; i++) type_pin(a, "1111");
     type_pin(a, "2468");
     CHECK(app_get_state(a)->screen != SCREEN_STAFF, "three wrong PINs lock the pad");
     app_close(a);
-    a = open_pin(state);
+    a = open_pin(state, 0);
     if (!a) return;
     type_pin(a, "2468");
     CHECK(app_get_state(a)->screen != SCREEN_STAFF, "the lock holds across a restart");
@@ -793,7 +793,7 @@ TEST(state_files_private)
     char state[400], f[420];
     snprintf(state, sizeof state, "%s/private-state.db", dir);
     mode_t old = umask(022);
-    app *a = open_pin(state);
+    app *a = open_pin(state, 0);
     umask(old);
     if (!a) return;
     static const char *const ext[] = {"", "-wal", "-shm"};
@@ -853,19 +853,9 @@ TEST(full_state_disk)
         return;
     }
     snprintf(state, sizeof state, "%s/state.db", mnt);
-    app_config c;
-    app_config_defaults(&c);
-    snprintf(c.content, sizeof c.content, "%s/content/demo.db", build);
-    snprintf(c.state_path, sizeof c.state_path, "%s", state);
-    c.booking = 1;
-    snprintf(c.staff_pin_hash, sizeof c.staff_pin_hash, "%s",
-             "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI");
-    app *a = NULL;
-    char err[512];
-    if (app_open(&a, &c, err, sizeof err) != 0) printf("app_open: %s\n", err);
+    app *a = open_pin(state, 1);
     CHECK(a != NULL, "opens with its state on the small disk");
     if (a) {
-        app_tick(a, now_ms);
         check_sh("dd if=/dev/zero of=%s/fill bs=4k 2>/dev/null; sync", mnt);
         const app_state *s = app_get_state(a);
         /* one wrong attempt (the lock starts at the third), then the right PIN */
