@@ -608,29 +608,51 @@ TEST(a_changed_texts_new_words)
 /* A reader that has searched keeps its store open while a delta is applied in place by another
  * connection (the kiosk reopens its store only on the start screen): its next keystroke must
  * find the offers the delta indexed anew, under their new numbers. */
-TEST(a_reader_searches_across_a_delta)
+/* How many offers "quokka" finds for a de/en reader; -1 on an error, -2 when offer-7 is not the first. */
+static int quokka_hits(store *s)
 {
-    char path[512], err[512];
-    snprintf(path, sizeof path, "%s/search-across.db", build_dir);
+    const char *langs[] = {"de", "en"};
+    store_offer_row *r = NULL;
+    int n = -1;
+    if (store_search(s, "quokka", langs, 2, 40, &r, &n) != 0) return -1;
+    int hits = n > 0 && strcmp(r[0].id, "offer-7") ? -2 : n;
+    store_offer_rows_free(r, n);
+    return hits;
+}
+
+/* Synthetic content at PATH (build_dir/NAME) and a reader of it that has searched once and found nothing. */
+static store *quokka_reader(char *path, size_t size, const char *name)
+{
+    char err[512];
+    snprintf(path, size, "%s/%s", build_dir, name);
     remove(path);
     CHECK(pack_synth(path, 300, 2, 11, NULL, err, sizeof err) == 0, "synthetic content: %s", err);
     store *s = NULL;
     CHECK(store_open(&s, path, err, sizeof err) == 0, "open: %s", err);
-    if (!s) return;
-    const char *langs[] = {"de", "en"};
-    store_offer_row *r = NULL;
-    int n = -1;
-    CHECK(store_search(s, "quokka", langs, 2, 40, &r, &n) == 0 && n == 0, "nothing before (%d)", n);
-    store_offer_rows_free(r, n);
+    if (!s) return NULL;
+    int n = quokka_hits(s);
+    CHECK(n == 0, "nothing before (%d)", n);
+    return s;
+}
+
+/* The delta another connection applies in place under the reader: offer-7 renamed. */
+static void quokka_delta(const char *path)
+{
+    char err[512] = "";
     int size = 0;
     void *cs = change(path, "UPDATE service_i18n SET name='Quokkaberatung' WHERE service_id='offer-7' AND lang='de'", &size);
     CHECK(cs && store_search_refresh(path, cs, size, err, sizeof err) == 0, "the delta's index: %s", err);
     sqlite3_free(cs);
-    r = NULL;
-    n = -1;
-    CHECK(store_search(s, "quokka", langs, 2, 40, &r, &n) == 0 && n == 1 && !strcmp(r[0].id, "offer-7"),
-          "the open reader finds the renamed offer (%d hits)", n);
-    store_offer_rows_free(r, n);
+}
+
+TEST(a_reader_searches_across_a_delta)
+{
+    char path[512];
+    store *s = quokka_reader(path, sizeof path, "search-across.db");
+    if (!s) return;
+    quokka_delta(path);
+    int n = quokka_hits(s);
+    CHECK(n == 1, "the open reader finds the renamed offer (%d hits)", n);
     store_close(s);
     remove(path);
 }
@@ -640,18 +662,10 @@ TEST(a_reader_searches_across_a_delta)
  * which no content changes, stay the ones it opened. */
 TEST(a_delta_keeps_the_readers_folder)
 {
-    char path[512], err[512];
-    snprintf(path, sizeof path, "%s/search-keep-folder.db", build_dir);
-    remove(path);
-    CHECK(pack_synth(path, 300, 2, 11, NULL, err, sizeof err) == 0, "synthetic content: %s", err);
-    store *s = NULL;
-    CHECK(store_open(&s, path, err, sizeof err) == 0, "open: %s", err);
+    char path[512];
+    store *s = quokka_reader(path, sizeof path, "search-keep-folder.db");
     if (!s) return;
-    const char *langs[] = {"de", "en"};
-    store_offer_row *r = NULL;
-    int n = -1;
-    CHECK(store_search(s, "quokka", langs, 2, 40, &r, &n) == 0 && n == 0 && s->search, "nothing before (%d)", n);
-    store_offer_rows_free(r, n);
+    CHECK(s->search, "the search is open");
     if (!s->search) {
         store_close(s);
         return;
@@ -660,23 +674,16 @@ TEST(a_delta_keeps_the_readers_folder)
     store_folder *folder = before->folder;
     char **stop = before->stop;
     int side = before->side;
-    int size = 0;
-    void *cs = change(path, "UPDATE service_i18n SET name='Quokkaberatung' WHERE service_id='offer-7' AND lang='de'", &size);
-    CHECK(cs && store_search_refresh(path, cs, size, err, sizeof err) == 0, "the delta's index: %s", err);
-    sqlite3_free(cs);
-    r = NULL;
-    n = -1;
-    CHECK(store_search(s, "quokka", langs, 2, 40, &r, &n) == 0 && n == 1 && !strcmp(r[0].id, "offer-7"),
-          "the renamed offer found (%d hits)", n);
-    store_offer_rows_free(r, n);
+    quokka_delta(path);
+    int n = quokka_hits(s);
+    CHECK(n == 1, "the renamed offer found (%d hits)", n);
     /* the same search, not one opened afresh (a new one would not have been renewed) */
     CHECK(s->search == before && s->search->renewed == 1, "renewed in place (%d times)", s->search ? s->search->renewed : -1);
     CHECK(s->search && s->search->folder == folder && s->search->stop == stop, "the folder and the stop words kept");
     CHECK(!side && s->search && s->search->side, "the side table read from now on");
     /* no commit since: the next keystroke reads nothing again */
-    CHECK(store_search(s, "quokka", langs, 2, 40, &r, &n) == 0 && n == 1 && s->search->renewed == 1,
-          "no renewal without a commit (%d hits, %d renewals)", n, s->search->renewed);
-    store_offer_rows_free(r, n);
+    n = quokka_hits(s);
+    CHECK(n == 1 && s->search->renewed == 1, "no renewal without a commit (%d hits, %d renewals)", n, s->search->renewed);
     store_close(s);
     remove(path);
 }
