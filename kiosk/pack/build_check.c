@@ -306,6 +306,21 @@ static const char *bad_char(const char *s)
     return NULL;
 }
 
+/* Whether s stacks more than LIM_MARKS nonspacing or enclosing marks on one character: drawn,
+ * they climb over the lines above it (no script's writing needs that many). */
+static int marks_pile_up(const char *s)
+{
+    int32_t i = 0, n = (int32_t)strlen(s), run = 0;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        int8_t t = c < 0 ? 0 : u_charType(c);
+        run = t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK ? run + 1 : 0;
+        if (run > LIM_MARKS) return 1;
+    }
+    return 0;
+}
+
 /* The text at c[key] or c[idx], at most max characters; absent is an error when required. */
 static int text_at(builder *b, json_t *c, const char *key, size_t idx, size_t max, int required, const char **out)
 {
@@ -318,6 +333,8 @@ static int text_at(builder *b, json_t *c, const char *key, size_t idx, size_t ma
     size_t n = u8_chars(s);
     if (n > max) return pb_fail_at(b, c, key, idx, "longer than %zu characters (%zu)", max, n);
     if (why) return pb_fail_at(b, c, key, idx, "holds %s", why);
+    if (marks_pile_up(s))
+        return pb_fail_at(b, c, key, idx, "stacks more than %d combining marks on one character", LIM_MARKS);
     if (required && !*s) return pb_fail_at(b, c, key, idx, "must not be empty");
     *out = s;
     return 0;

@@ -36,6 +36,7 @@ enum {
     LIM_PHONE = 40,
     LIM_ICON = 100,
     LIM_CATEGORIES = 100,
+    LIM_MARKS = 8, /* combining marks in a row: more stack over the lines above */
     LIM_PHONES = 10,
     LIM_LOCATIONS = 100,
     LIM_SPOKEN = 50,

@@ -287,6 +287,12 @@ TEST(valid_edges)
         NAMED("en", "Caf\\u00e9\\u00a0Bonn"),
         SRC_NAMED("1"),
         SRC_NAMED("\\u260e"),
+        /* the marks real writing stacks: Arabic shadda and fatha, Vietnamese dot and circumflex,
+         * Hebrew with points and a cantillation mark; exactly the limit of 8 */
+        NAMED("ar", "\\u0633\\u0651\\u064e\\u0644\\u0627\\u0645"),
+        NAMED("en", "Vie\\u0323\\u0302t"),
+        NAMED("en", "\\u05e9\\u05c1\\u05b8\\u0591\\u05dc\\u05d5\\u05b9\\u05dd"),
+        SRC_NAMED("S\\u0301\\u0302\\u0303\\u0304\\u0306\\u0307\\u0308\\u030aprache"),
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         fresh(dir);
@@ -514,6 +520,11 @@ static const bad matrix[] = {
     {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"\xc0\xaf\"}}}", NULL, NULL},
     {"offers/aerzte.json", "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"\xed\xa0\x80\"}}}", NULL, NULL},
     {"offers/aerzte.json", "{\"id\":\"aerzte\",\"id\":\"aerzte\"}", NULL, NULL},
+    /* combining marks piled on one letter climb over the lines above when drawn */
+    {"offers/aerzte.json", SRC_NAMED("S\\u0301\\u0301\\u0301\\u0301\\u0301\\u0301\\u0301\\u0301\\u0301prachcafe"), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", SRC_NAMED("Sprach\\u0301\\u0302\\u0308\\u0301\\u0302\\u0308\\u0301\\u0302\\u0308cafe"), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", SRC_NAMED("O\\u20dd\\u20dd\\u20dd\\u20dd\\u20dd\\u20dd\\u20dd\\u20dd\\u20dd"), NULL, "i18n.de.name"},
+    {"offers/aerzte.json", NAMED("ar", "\\u0633\\u0651\\u064e\\u0651\\u064e\\u0651\\u064e\\u0651\\u064e\\u0651\\u064e"), NULL, "i18n.ar.name"},
     /* names that show nothing: blank, or only spaces and invisible characters, in any language */
     {"offers/aerzte.json", SRC_NAMED(""), NULL, "i18n.de.name"},
     {"offers/aerzte.json", SRC_NAMED("   "), NULL, "i18n.de.name"},
