@@ -25,6 +25,7 @@ struct sync_ctx {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     int stop;
+    _Atomic int cancel; /* read by the transfer's progress callback, without the lock */
     sync_status st;
 };
 
@@ -88,6 +89,23 @@ static size_t on_body(char *p, size_t sz, size_t n, void *arg)
     return fwrite(p, 1, len, b->f);
 }
 
+/* libcurl asks about once a second, also while no byte moves: sync_stop need not wait for a stall. */
+static int on_progress(void *cancel, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return cancel && *(const _Atomic int *)cancel;
+}
+
+/* Where a redirect pointed, for the message: printable ASCII only (it is the server's text). */
+static const char *redirect_target(CURL *h)
+{
+    char *to = NULL;
+    if (curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &to) != CURLE_OK || !to || strlen(to) > 200) return "";
+    for (const char *p = to; *p; p++)
+        if (*p <= ' ' || *p > '~') return "";
+    return to;
+}
+
 static size_t on_header(char *p, size_t sz, size_t n, void *etag)
 {
     size_t len = sz * n;
@@ -122,8 +140,9 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
             snprintf(err, errlen, "%s: %s", path, strerror(errno));
             return -1;
         }
-        /* connect within timeout_s; no limit on the whole transfer, which only has to keep moving */
-        CURL *h = curl_dl_easy(url, SYNC_AGENT, c->timeout_s, 0, err, errlen);
+        /* connect within timeout_s; the whole transfer within transfer_max_s, resumed next time */
+        long max_s = c->transfer_max_s > 0 ? c->transfer_max_s : SYNC_TRANSFER_MAX_DEFAULT;
+        CURL *h = curl_dl_easy(url, SYNC_AGENT, c->timeout_s, max_s, err, errlen);
         if (!h) {
             fclose(f);
             return -1;
@@ -143,12 +162,20 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
         /* a stalled server: fewer than 100 bytes a second for timeout_s seconds cuts the transfer */
         curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 100L);
         curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)c->timeout_s);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->cancel);
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
         if (have) curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, have);
         CURLcode rc = curl_easy_perform(h);
         long code = 0;
-        curl_off_t got = 0;
+        curl_off_t got = 0, took_us = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
         curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+        curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &took_us);
+        char moved[256] = "";
+        if (code >= 300 && code < 400 && code != 304)
+            snprintf(moved, sizeof moved, " (a redirect%s%s: not followed; set store_url to the files' own address)",
+                     *redirect_target(h) ? " to " : "", redirect_target(h));
         curl_slist_free_all(headers);
         curl_easy_cleanup(h);
         int wr = fclose(f);
@@ -160,10 +187,17 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
             return -1;
         }
         if (rc == CURLE_OK && code == 304) return 1;
-        if (have && (code == 200 || code == 416)) {
-            /* the server ignored the range, or the partial file is stale: start afresh */
+        if (have && (code == 200 || code == 416 || rc == CURLE_RANGE_ERROR)) {
+            /* the server ignored the range, answered another one, or the partial file is stale:
+             * start afresh (resuming again would fail the same way every round) */
             have = 0;
             continue;
+        }
+        if (rc == CURLE_OPERATION_TIMEDOUT && took_us >= (curl_off_t)max_s * 1000000) {
+            *code_out = FETCH_UNREACHABLE;
+            snprintf(err, errlen, "%s: still running after %ld s (%lld bytes); %s", url, max_s, (long long)b.have,
+                     resume ? "the rest is fetched next time" : "stopped");
+            return -1;
         }
         if (rc != CURLE_OK) {
             *code_out = FETCH_UNREACHABLE;
@@ -172,7 +206,7 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
         }
         if (code != 200 && code != 206) {
             *code_out = FETCH_UNREACHABLE;
-            snprintf(err, errlen, "%s: HTTP %ld", url, code);
+            snprintf(err, errlen, "%s: HTTP %ld%s", url, code, moved);
             return -1;
         }
         if (wr != 0) {
@@ -376,7 +410,7 @@ int sync_once(const sync_config *c, sync_status *st)
                     st->content_changed = 1;
                     local_set_int(loc, "newest_manifest_time", pol.newest_seen);
                 } else if (steps[i] != &ix.full && prc != PACK_ERR_BUSY && prc != PACK_ERR_FUTURE &&
-                           prc != PACK_ERR_PUBLICATION && prc != PACK_ERR_DISK) {
+                           prc != PACK_ERR_PUBLICATION && prc != PACK_ERR_DISK && !(c->cancel && *c->cancel)) {
                     /* a delta missing or not fitting: the rest of the plan becomes the full pack */
                     log_msg("sync", "delta %s failed (%s); fetching the full pack", steps[i]->file, err);
                     steps[0] = &ix.full;
@@ -470,6 +504,7 @@ static void *run(void *arg)
         s->st = st;
         s->st.content_changed = changed;
         pthread_mutex_unlock(&s->lock);
+        if (s->cancel) break; /* stopping: no report that would wait on the server again */
         report_health(s, started);
         /* the interval +-20 %, doubled per failure up to an hour */
         int64_t wait = s->cfg.interval_s > 0 ? s->cfg.interval_s : 900;
@@ -493,6 +528,7 @@ sync_ctx *sync_start(const sync_config *cfg)
     sync_ctx *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->cfg = *cfg;
+    s->cfg.cancel = &s->cancel;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
     if (pthread_create(&s->thread, NULL, run, s) != 0) {
@@ -507,9 +543,10 @@ void sync_stop(sync_ctx *s)
     if (!s) return;
     pthread_mutex_lock(&s->lock);
     s->stop = 1;
+    s->cancel = 1;
     pthread_cond_signal(&s->wake);
     pthread_mutex_unlock(&s->lock);
-    /* a transfer in progress ends at its own timeout at the latest */
+    /* a transfer in progress is cut within about a second; an installation runs to its end */
     pthread_join(s->thread, NULL);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);

@@ -23,6 +23,9 @@
 #define SYNC_PACK_MAX ((int64_t)1 << 30)
 /* Free space kept on the disk of the content and the downloads when nothing is configured. */
 #define SYNC_RESERVE_DEFAULT ((int64_t)64 << 20)
+/* A transfer still running after this many seconds is cut when nothing is configured: a server
+ * trickling just above the stall limit would otherwise hold the thread for days. */
+#define SYNC_TRANSFER_MAX_DEFAULT 1800
 
 typedef struct sync_config {
     char url[512];              /* publication folder, e.g. https://content.example/district/ */
@@ -32,6 +35,9 @@ typedef struct sync_config {
     pack_trust trust;
     int interval_s;             /* between polls, with +-20 % jitter */
     int timeout_s;              /* a transfer that moves no byte for this long is cut */
+    int transfer_max_s;         /* a transfer running this long is cut, a pack's part kept to be
+                                 * resumed next time; 0 = SYNC_TRANSFER_MAX_DEFAULT */
+    const _Atomic int *cancel;  /* set: the transfer in progress stops at once (sync_stop); may be NULL */
     int64_t reserve_bytes;      /* left free by any pack download, so the state database can
                                  * always be written; 0 = SYNC_RESERVE_DEFAULT */
     char publication[64];       /* the pack id this kiosk shows; "" = the installed content's */
@@ -79,7 +85,7 @@ int sync_once(const sync_config *cfg, sync_status *st);
 
 /* Start the background thread (NULL when it cannot start). */
 sync_ctx *sync_start(const sync_config *cfg);
-/* Stop and join it. */
+/* Stop and join it; a download in progress is cut (its part kept), an installation finishes. */
 void sync_stop(sync_ctx *s);
 /* A copy of the current status; clears content_changed in the shared one when take is set. */
 void sync_status_get(sync_ctx *s, sync_status *out, int take);

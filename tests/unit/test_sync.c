@@ -1,7 +1,10 @@
 /*
  * Sync against a real nginx on loopback, started here: delta chain, missing delta -> full pack,
  * 404, 500, a stalling server, a cut download resumed, corrupted bytes, a replayed old index,
- * an expired index, the server gone and back, and the health report PUT over WebDAV.
+ * an expired index, the server gone and back, and the health report PUT over WebDAV; and a
+ * hostile store: a trickle just above the stall limit, sync_stop during it, a Range answered
+ * with the whole file, redirects (another host, file://), a gzip bomb, an index listing a pack
+ * twice (counted: tried, refused, accepted, got through).
  * Each failure leaves the installed content as it was. Usage: test_sync BUILD_DIR
  */
 #include "check.h"
@@ -19,6 +22,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,9 +47,15 @@ static int nginx_start(void)
             " server {\n  listen 127.0.0.1:%d;\n  root %s;\n"
             "  location /err/ { return 500; }\n"
             "  location /slow/ { alias %s/a/; limit_rate 50; }\n"
+            /* just above the stall limit (100 B/s): a 3 MB pack would take two hours */
+            "  location /trickle/packs/ { alias %s/b/packs/; limit_rate 400; }\n"
+            "  location /trickle/ { alias %s/b/; }\n"
+            "  location /moved/ { return 301 https://127.0.0.1:%d/b/index.kpack; }\n"
+            "  location /tofile/ { return 302 file:///etc/passwd; }\n"
+            "  location /gz/ { add_header Content-Encoding gzip; }\n"
             "  location ~ ^/[a-z0-9]+/health/ { dav_methods PUT; create_full_put_path on; dav_access user:rw all:r; }\n"
             " }\n}\n",
-            dir, dir, dir, dir, dir, dir, dir, dir, port, root, root);
+            dir, dir, dir, dir, dir, dir, dir, dir, port, root, root, root, root, port);
     fclose(f);
     return check_sh("nginx -c %s -p %s 2>/dev/null", conf, dir);
 }
@@ -349,6 +359,216 @@ TEST(clock_floor_bound)
     check_sh("rm -rf %s/future", root);
 }
 
+/* What the hostile-store cases below found: each is tried, then refused with a message, taken
+ * correctly, or it got through (nothing may). */
+static int store_tried, store_refused, store_accepted, store_through;
+
+static void store_case(const char *what, int outcome, const char *msg)
+{
+    store_tried++;
+    if (outcome > 0) store_refused++;
+    else if (outcome == 0) store_accepted++;
+    else store_through++;
+    printf("store case %s: %s: %s\n", what, outcome > 0 ? "refused" : outcome == 0 ? "accepted" : "GOT THROUGH", msg);
+}
+
+/* A server trickling just above the stall limit is cut at transfer_max_s; the part is kept and
+ * the next attempt resumes it from an honest server. */
+TEST(trickle_cut)
+{
+    reset_to(1);
+    use("trickle");
+    cfg.transfer_max_s = 4;
+    time_t t0 = time(NULL);
+    sync_status st = {0};
+    int rc = sync_once(&cfg, &st);
+    int took = (int)(time(NULL) - t0);
+    CHECK(rc == -1 && strstr(st.last_error, "still running after 4 s") && strstr(st.last_error, "next time") &&
+              installed() == 1 && took < 30,
+          "a trickled pack cut after 4 s (%d s): %s", took, st.last_error);
+    store_case("pack trickled at 400 B/s", rc == -1 && took < 30 ? 1 : -1, st.last_error);
+    struct stat part;
+    char p[1200];
+    snprintf(p, sizeof p, "%s/demo-heidemoor-3.kpack.part", cfg.work_dir);
+    CHECK(stat(p, &part) == 0 && part.st_size > 0, "what came is kept (%lld bytes)", (long long)part.st_size);
+    cfg.transfer_max_s = 0;
+    /* the same work folder, the honest server */
+    snprintf(cfg.url, sizeof cfg.url, "http://127.0.0.1:%d/b/", port);
+    sync_status ok = {0};
+    CHECK(sync_once(&cfg, &ok) == 0 && installed() == 3, "then resumed and installed: %s", ok.last_error);
+}
+
+/* sync_stop cuts a transfer in progress instead of waiting for the trickle to end (the kiosk's
+ * SIGTERM). Run in a child, which the test kills when it hangs. */
+TEST(stop_during_trickle)
+{
+    reset_to(1);
+    use("trickle");
+    pid_t child = fork();
+    if (child == 0) {
+        cfg.transfer_max_s = 600;
+        cfg.interval_s = 3600;
+        sync_ctx *s = sync_start(&cfg);
+        char p[1200];
+        snprintf(p, sizeof p, "%s/demo-heidemoor-3.kpack.part", cfg.work_dir);
+        for (int i = 0; i < 200 && access(p, F_OK) != 0; i++) usleep(50000);
+        usleep(500000); /* well inside the download */
+        sync_stop(s);
+        _exit(access(p, F_OK) == 0 ? 0 : 2);
+    }
+    int status = -1, done = 0;
+    for (int i = 0; i < 300 && !done; i++) {
+        usleep(50000);
+        done = waitpid(child, &status, WNOHANG) == child;
+    }
+    if (!done) {
+        kill(child, SIGKILL);
+        waitpid(child, &status, 0);
+    }
+    CHECK(done && WIFEXITED(status) && WEXITSTATUS(status) == 0, "sync_stop returned within 15 s, the part kept (%s)",
+          done ? "exited" : "hung: killed");
+    store_case("sync_stop during a trickled pack", done ? 1 : -1, done ? "cut" : "sync_stop hung");
+    CHECK(installed() == 1, "nothing installed");
+}
+
+/* A server (or proxy) answering every Range with the whole file (206, bytes 0-N/N): libcurl
+ * refuses the range, and the partial file must not be resumed from for ever. */
+TEST(range_answered_whole)
+{
+    int rport = 19300 + (int)(getpid() % 200); /* clear of the other tests' servers */
+    char pidf[700];
+    snprintf(pidf, sizeof pidf, "%s/range.pid", dir);
+    unlink(pidf);
+    check_sh("python3 tests/servers/range_whole.py %d %s > %s 2>/dev/null &", rport, root, pidf);
+    int pid = 0;
+    for (int i = 0; i < 100 && pid <= 0; i++) {
+        usleep(50000);
+        FILE *f = fopen(pidf, "r");
+        if (f && fscanf(f, "%d", &pid) != 1) pid = 0;
+        if (f) fclose(f);
+    }
+    CHECK(pid > 0, "the range server started on %d", rport);
+    if (pid <= 0) return;
+    usleep(200000);
+    reset_to(1);
+    snprintf(cfg.url, sizeof cfg.url, "http://127.0.0.1:%d/b/", rport);
+    char p[800];
+    snprintf(p, sizeof p, "%s/b/packs/demo-heidemoor-3.kpack", root);
+    struct stat full;
+    stat(p, &full);
+    check_sh("mkdir -p %s && head -c %lld %s > %s/demo-heidemoor-3.kpack.part", cfg.work_dir, (long long)full.st_size / 2,
+             p, cfg.work_dir);
+    sync_status st = {0};
+    int rc = sync_once(&cfg, &st);
+    CHECK(rc == 0 && installed() == 3, "the partial file dropped, the pack fetched whole: %s", st.last_error);
+    store_case("Range answered with the whole file (206)", rc == 0 ? 0 : -1, rc == 0 ? "fetched afresh" : st.last_error);
+    kill(pid, SIGTERM);
+}
+
+/* Redirects are not followed (to another host, to file://); the message says where it pointed. */
+TEST(redirects_not_followed)
+{
+    reset_to(1);
+    const char *pubs[] = {"moved", "tofile"};
+    const char *to[] = {"https://127.0.0.1", "file:///etc/passwd"};
+    for (int i = 0; i < 2; i++) {
+        use(pubs[i]);
+        sync_status st = {0};
+        int rc = sync_once(&cfg, &st);
+        CHECK(rc == -1 && strstr(st.last_error, "redirect") && strstr(st.last_error, to[i]) && installed() == 1,
+              "%s: not followed, named: %s", pubs[i], st.last_error);
+        CHECK(check_sh("! ls %s/index.kpack* 2>/dev/null | grep -q .", cfg.work_dir) == 0, "%s: nothing kept", pubs[i]);
+        store_case(pubs[i], rc == -1 && installed() == 1 ? 1 : -1, st.last_error);
+    }
+}
+
+/* An index served with Content-Encoding: gzip, a bomb of 300 MB of zeros: the kiosk asks for no
+ * encoding and decodes none, so the bytes are counted as they travel and refused as no index. */
+TEST(gzip_bomb)
+{
+    reset_to(1);
+    check_sh("mkdir -p %s/gz && head -c 300M /dev/zero | gzip -1 > %s/gz/index.kpack", root, root);
+    struct stat gz;
+    char p[700];
+    snprintf(p, sizeof p, "%s/gz/index.kpack", root);
+    stat(p, &gz);
+    use("gz");
+    sync_status st = {0};
+    int rc = sync_once(&cfg, &st);
+    CHECK(rc == -1 && installed() == 1 && st.bytes_last <= (int64_t)gz.st_size, "refused (%lld of %lld bytes): %s",
+          (long long)st.bytes_last, (long long)gz.st_size, st.last_error);
+    CHECK(check_sh("! find %s -size +2M | grep -q .", cfg.work_dir) == 0, "nothing large written");
+    store_case("gzip bomb as the index", rc == -1 && st.bytes_last <= (int64_t)gz.st_size ? 1 : -1, st.last_error);
+    check_sh("rm -rf %s/gz", root);
+}
+
+/* The index of publication a signed again with its payload changed by a jq-like edit in C. */
+static int resign_index(const char *pub, void (*edit)(json_t *), char *err, size_t errlen)
+{
+    char ipath[700], payload[700], out[700];
+    snprintf(ipath, sizeof ipath, "%s/a/index.kpack", root);
+    snprintf(payload, sizeof payload, "%s/%s-payload.json", dir, pub);
+    snprintf(out, sizeof out, "%s/%s/index.kpack", root, pub);
+    check_sh("mkdir -p %s/%s && ln -sfn ../a/packs %s/%s/packs", root, pub, root, pub);
+    pack_manifest m;
+    char *body = NULL;
+    if (pack_read_small(ipath, &cfg.trust, "index", &m, &body, 1 << 20, err, errlen) != PACK_OK) return -1;
+    json_t *j = json_loads(body, 0, NULL);
+    free(body);
+    if (!j) return -1;
+    edit(j);
+    int rc = json_dump_file(j, payload, 0);
+    json_decref(j);
+    return rc == 0 ? pack_sign_payload_at(payload, "index", m.pack_id, m.content_version, (int64_t)time(NULL),
+                                          "content/keys/demo.secret", 30, out, err, errlen)
+                   : -1;
+}
+
+static void twice(json_t *j)
+{
+    json_t *d = json_object_get(j, "deltas");
+    size_t n = json_array_size(d);
+    for (size_t i = 0; i < n; i++) json_array_append(d, json_array_get(d, i));
+}
+
+/* every delta points at the first delta's file: the same pack listed for two steps */
+static void same_file(json_t *j)
+{
+    json_t *d = json_object_get(j, "deltas");
+    json_t *first = json_array_get(d, 0);
+    for (size_t i = 1; i < json_array_size(d); i++) {
+        json_t *e = json_array_get(d, i);
+        json_object_set(e, "file", json_object_get(first, "file"));
+        json_object_set(e, "size", json_object_get(first, "size"));
+        json_object_set(e, "sha256", json_object_get(first, "sha256"));
+    }
+}
+
+/* An index listing each pack twice, or one pack for two steps: the kiosk still ends on the latest. */
+TEST(index_lists_a_pack_twice)
+{
+    char err[512];
+    const char *pubs[] = {"twice", "samefile"};
+    void (*edits[])(json_t *) = {twice, same_file};
+    for (int i = 0; i < 2; i++) {
+        CHECK(resign_index(pubs[i], edits[i], err, sizeof err) == 0, "%s: index signed: %s", pubs[i], err);
+        reset_to(1);
+        use(pubs[i]);
+        sync_status st = {0};
+        int rc = sync_once(&cfg, &st);
+        CHECK(rc == 0 && installed() == 3, "%s: version 3 installed: %s", pubs[i], st.last_error);
+        store_case(pubs[i], rc == 0 && installed() == 3 ? 0 : -1, rc == 0 ? "version 3" : st.last_error);
+        check_sh("rm -rf %s/%s", root, pubs[i]);
+    }
+}
+
+TEST(store_matrix_counts)
+{
+    printf("hostile store: %d tried, %d refused with a message, %d accepted correctly, %d got through\n", store_tried,
+           store_refused, store_accepted, store_through);
+    CHECK(store_through == 0, "nothing got through (%d)", store_through);
+}
+
 TEST(server_gone_and_back)
 {
     reset_to(1);
@@ -463,6 +683,13 @@ int main(int argc, char **argv)
     RUN(disk_reserve);
     RUN(publication_pinned);
     RUN(clock_floor_bound);
+    RUN(trickle_cut);
+    RUN(stop_during_trickle);
+    RUN(range_answered_whole);
+    RUN(redirects_not_followed);
+    RUN(gzip_bomb);
+    RUN(index_lists_a_pack_twice);
+    RUN(store_matrix_counts);
     RUN(server_gone_and_back);
     RUN(health_report);
     RUN(kiosk_switches_content);
