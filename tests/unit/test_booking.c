@@ -1179,6 +1179,95 @@ TEST(caldav_race)
     CHECK(high == 0, "no seat beyond the capacity");
 }
 
+/* ---- a CalDAV server that answers badly (tests/servers/caldav_bad.py) ---- */
+
+/* One misbehaviour, in a child process (a crash or a hang is counted, not suffered): free times,
+ * then a booking with a name and phone. Prints what came back; exits 0 when both calls came back
+ * in time with an answer the kiosk can show (a result, or an error with its sentence). */
+static int hostile_case(const char *u, const char *kind)
+{
+    booking *b = open_dav(u, "kiosk-test", 3);
+    if (!b) return 2;
+    booking_slot s[2] = {{.start = base + 5 * 3600, .end = base + 5 * 3600 + 1800, .capacity = 2},
+                         {.start = base + 6 * 3600, .end = base + 6 * 3600 + 1800, .capacity = 2}};
+    char err[512] = "";
+    int offline = 0;
+    time_t t0 = time(NULL);
+    int frc = booking_fill_taken(b, kind, s, 2, &offline, err, sizeof err);
+    int ftook = (int)(time(NULL) - t0);
+    int fok = (frc == BOOKING_OK && s[0].taken >= 0 && s[1].taken >= 0) || (frc != BOOKING_OK && err[0]);
+    printf("dav case %s: free times rc %d offline %d taken %d/%d in %d s: %s\n", kind, frc, offline, s[0].taken,
+           s[1].taken, ftook, err);
+    booking_request r = req(kind, 5, 2, "Zora Quill", "+49 111 7777");
+    booking_info in;
+    err[0] = 0;
+    t0 = time(NULL);
+    int mrc = booking_make(b, &r, &in, err, sizeof err);
+    int mtook = (int)(time(NULL) - t0);
+    int mok = (mrc == BOOKING_OK && (in.state == BOOKING_CONFIRMED || in.state == BOOKING_QUEUED ||
+                                     in.state == BOOKING_TAKEN)) ||
+              (mrc != BOOKING_OK && err[0]);
+    printf("dav case %s: booking rc %d state %d in %d s: %s\n", kind, mrc, mrc == BOOKING_OK ? (int)in.state : -1, mtook,
+           err);
+    booking_close(b);
+    /* the timeout is 3 s a request: the booking tries each of the 2 seats */
+    return fok && mok && ftook <= 12 && mtook <= 20 ? (frc == BOOKING_OK && mrc == BOOKING_OK && !offline ? 0 : 1) : 3;
+}
+
+TEST(caldav_hostile_answers)
+{
+    int bport = 19500 + (int)(getpid() % 200); /* clear of the other tests' servers */
+    char pidf[700], log[700], u[200];
+    snprintf(pidf, sizeof pidf, "%s/caldav-bad.pid", dir);
+    snprintf(log, sizeof log, "%s/caldav-bad.log", dir);
+    snprintf(u, sizeof u, "http://127.0.0.1:%d/kiosk/", bport);
+    unlink(pidf);
+    check_sh("python3 tests/servers/caldav_bad.py %d > %s 2>/dev/null &", bport, pidf);
+    int pid = 0;
+    for (int i = 0; i < 100 && pid <= 0; i++) {
+        usleep(50000);
+        FILE *f = fopen(pidf, "r");
+        if (f && fscanf(f, "%d", &pid) != 1) pid = 0;
+        if (f) fclose(f);
+    }
+    CHECK(pid > 0, "the bad CalDAV server started on %d", bport);
+    if (pid <= 0) return;
+    usleep(300000);
+    const char *kinds[] = {"garbage", "laughs", "huge", "deep", "slow", "many", "badics", "badutf8", "notdav", "moved", "down", "late"};
+    int tried = 0, refused = 0, accepted = 0, crashed = 0;
+    fflush(stdout);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        tried++;
+        pid_t child = fork();
+        if (child == 0) {
+            /* everything the library logs goes where the journal would have it */
+            if (!freopen(log, "a", stderr)) _exit(2);
+            int rc = hostile_case(u, kinds[i]);
+            fflush(stdout);
+            exit(rc);
+        }
+        int status = -1, done = 0;
+        for (int t = 0; t < 900 && !done; t++) {
+            usleep(50000);
+            done = waitpid(child, &status, WNOHANG) == child;
+        }
+        if (!done) {
+            kill(child, SIGKILL);
+            waitpid(child, &status, 0);
+        }
+        int code = done && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (code == 0) accepted++;
+        else if (code == 1) refused++;
+        else crashed++;
+        CHECK(code == 0 || code == 1, "%s: an answer in time, no crash (%s %d)", kinds[i],
+              !done ? "hung" : WIFSIGNALED(status) ? "signal" : "exit", done && WIFSIGNALED(status) ? WTERMSIG(status) : code);
+    }
+    printf("hostile CalDAV: %d tried, %d refused with a message, %d accepted, %d crashed or hung\n", tried, refused,
+           accepted, crashed);
+    CHECK(!file_has(log, "Quill") && !file_has(log, "7777"), "no name or phone in the log (%s)", log);
+    kill(pid, SIGTERM);
+}
+
 int main(int argc, char **argv)
 {
     build = argc > 1 ? argv[1] : "build";
@@ -1224,6 +1313,7 @@ int main(int argc, char **argv)
     RUN(caldav_flush_outbox);
     RUN(caldav_server_dies);
     RUN(caldav_race);
+    RUN(caldav_hostile_answers);
     radicale_kill();
     icaltimezone_free_builtin_timezones();
     CHECK_DONE();
