@@ -14,6 +14,7 @@
 #include "store/local.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -135,13 +136,16 @@ static void add_pack(app *a, const char *path, const char *name)
     a->pack_paths[a->s.npacks++] = strdup(path);
 }
 
-/* *.kpack files up to three folders below the media folder (/media/USER/STICK/file.kpack). */
-static void scan(const char *dir, int depth, char ***found, int *n)
+/* *.kpack files up to three folders below the media folder (/media/USER/STICK/file.kpack).
+ * Returns 0, or -1 with errno when a folder could not be read to its end (a failing stick):
+ * what was found is listed, but staff are told the list may be short. */
+static int scan(const char *dir, int depth, char ***found, int *n)
 {
     DIR *d = opendir(dir);
-    if (!d) return;
+    if (!d) return 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL && *n < 32) {
+    int rc = 0, failed = 0;
+    while (errno = 0, (e = readdir(d)) != NULL && *n < 32) {
         if (e->d_name[0] == '.') continue;
         char path[PATH_MAX];
         if (fmt_fit(path, sizeof path, "%s/%s", dir, e->d_name)) continue; /* never a cut name: some other file */
@@ -151,11 +155,18 @@ static void scan(const char *dir, int depth, char ***found, int *n)
             if (!nf) break;
             *found = nf;
             (*found)[(*n)++] = strdup(path);
-        } else if (depth < 3 && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN)) {
-            scan(path, depth + 1, found, n);
+        } else if (depth < 3 && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) && scan(path, depth + 1, found, n)) {
+            rc = -1;
+            failed = errno;
         }
     }
+    if (!e && errno) {
+        rc = -1;
+        failed = errno;
+    }
     closedir(d);
+    errno = failed;
+    return rc;
 }
 
 static int path_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -166,7 +177,10 @@ static void staff_refresh(app *a)
     staff_info(a);
     char **found = NULL;
     int n = 0;
-    scan(a->cfg.media_dir, 1, &found, &n);
+    if (scan(a->cfg.media_dir, 1, &found, &n) != 0) {
+        log_msg("staff", "%s: a folder could not be read: %s", a->cfg.media_dir, strerror(errno));
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%.200s: %s", a->cfg.media_dir, T(a, pack_strerror(PACK_ERR_IO)));
+    }
     if (n > 1) qsort(found, (size_t)n, sizeof *found, path_cmp);
     for (int i = 0; i < n; i++) {
         const char *slash = strrchr(found[i], '/');
