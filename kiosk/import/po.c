@@ -74,16 +74,22 @@ static int load_sources(sources *s, const char *dir, char *err, size_t errlen)
         char **names = NULL;
         int n = 0;
         struct dirent *e;
-        while ((e = readdir(d))) {
+        /* a folder read only in part would translate only some offers, and say nothing */
+        while (errno = 0, (e = readdir(d)) != NULL) {
             size_t l = strlen(e->d_name);
             if (l < 6 || strcmp(e->d_name + l - 5, ".json")) continue;
             char **nn = realloc(names, sizeof *nn * (size_t)(n + 1));
-            if (!nn) break;
+            if (!nn || !(nn[n] = strdup(e->d_name))) {
+                if (nn) names = nn;
+                errno = ENOMEM;
+                break;
+            }
             names = nn;
-            names[n++] = strdup(e->d_name);
+            n++;
         }
+        if (errno) rc = imp_fail(err, errlen, IMP_ERR_IO, "%s: cannot read the folder: %s", path, strerror(errno));
         closedir(d);
-        qsort(names, (size_t)n, sizeof *names, name_cmp);
+        if (n > 1) qsort(names, (size_t)n, sizeof *names, name_cmp);
         for (int i = 0; i < n; i++) {
             char rel[400];
             snprintf(rel, sizeof rel, "%s/%s", subs[k], names[i]);
