@@ -186,6 +186,26 @@ void screen_book_time(frame *f)
     ui_header(f, 1);
 }
 
+/* What a field shows of value: all of it, or when that is cut short its end after an ellipsis,
+ * so the letters being typed stay in view (a name on an 800x480 panel is a few letters wide). */
+static const char *field_shown(frame *f, rect r, const char *value, const text_opts *o, char *buf, size_t len)
+{
+    if (!ui_text_cut(f, r, value, o)) return value;
+    int at[sizeof ((app_state *)0)->book_name + 1], n = 0;
+    for (int i = 0; value[i] && n < (int)(sizeof at / sizeof at[0]) - 1; i++)
+        if (((unsigned char)value[i] & 0xC0) != 0x80) at[n++] = i;
+    /* the earliest character from which "…" and the rest fit: lo is cut, hi fits (the last alone) */
+    int lo = 0, hi = n - 1;
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        snprintf(buf, len, "\u2026%s", value + at[mid]);
+        if (ui_text_cut(f, r, buf, o)) lo = mid;
+        else hi = mid;
+    }
+    snprintf(buf, len, "\u2026%s", value + at[hi > 0 ? hi : 0]);
+    return buf;
+}
+
 /* One input line; the active one has a thick border. Returns 1 when tapped. */
 static int field(frame *f, const char *id, rect r, const char *label, const char *value, int active)
 {
@@ -199,7 +219,9 @@ static int field(frame *f, const char *id, rect r, const char *label, const char
     text_opts vo = ui_opts(f->m.body, 0, COL_TEXT, TEXT_ALIGN_START);
     vo.max_lines = 1;
     vo.ui_dir = 0; /* what was typed keeps its own direction */
-    ui_text(f, (rect){r.x + pad, r.y + pad / 2 + lh, r.w - 2 * pad, 0}, value, &vo, 1);
+    rect vr = {r.x + pad, r.y + pad / 2 + lh, r.w - 2 * pad, 0};
+    char tail[sizeof ((app_state *)0)->book_name + 8];
+    ui_text(f, vr, field_shown(f, vr, value, &vo, tail, sizeof tail), &vo, 1);
     return hit;
 }
 

@@ -275,6 +275,13 @@ int ui_text_ink(frame *f, rect r, const char *text, const text_opts *o, int *top
     return e ? e->h : 0;
 }
 
+int ui_text_cut(frame *f, rect r, const char *text, const text_opts *o)
+{
+    size_t hl;
+    tex_entry *e = text_entry(f, r, text, o, &hl, 0);
+    return e ? e->truncated : 0;
+}
+
 int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
 {
     ui *u = f->u;

@@ -124,6 +124,8 @@ void ui_fill(frame *f, rect r, int color);
 void ui_border(frame *f, rect r, int color, int thickness);
 /* Draw text inside r (top-aligned, wrapped at r.w); returns the height it takes. draw=0 measures. */
 int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw);
+/* Whether text, laid out as ui_text would, is cut short (more lines than o->max_lines); no pixels. */
+int ui_text_cut(frame *f, rect r, const char *text, const text_opts *o);
 /* What ui_text gives one line of a few letters at o (text_line_height: from font metrics, no
  * shaping or glyphs, nothing cached), for sizing a line before knowing its text. */
 int ui_line_height(frame *f, const char *letters, const text_opts *o);

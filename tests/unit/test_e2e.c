@@ -1129,6 +1129,17 @@ TEST(booking_on_a_small_panel)
     CHECK(!strcmp(book_db("small", "SELECT state || ' ' || name || ' ' || phone FROM booking"), "0 ب 0"), "booked as typed");
 }
 
+/* 800x480: a field is a few letters wide; what is being typed (the end) stays in view */
+TEST(booking_fields_show_the_typing)
+{
+    char script[8192] = "tap day:0\ntap time:0\ntap field:name\n";
+    type_keys(script, sizeof script, "amal haddad");
+    strcat(script, "expect uncut Haddad\ntap field:phone\n");
+    type_keys(script, sizeof script, "+49 170 12345678");
+    strcat(script, "expect uncut 12345678\nexpect no-tofu\nshot small-typing\n");
+    CHECK(book_walk("small-typing", "800x480", "de", script) == 0, "de at 800x480: the end of a name and a phone in view");
+}
+
 TEST(booking_on_a_portrait_panel)
 {
     CHECK(book_walk("tall", "1080x1920", "fa",
@@ -1631,6 +1642,7 @@ int main(int argc, char **argv)
     RUN(booking_walk_de);
     RUN(booking_two_kiosks_one_seat);
     RUN(booking_on_a_small_panel);
+    RUN(booking_fields_show_the_typing);
     RUN(booking_walk_ar);
     RUN(booking_walk_ti_anonymous);
     RUN(booking_on_a_portrait_panel);
