@@ -18,64 +18,6 @@
  * provider's offers, not the ones whose text mentions it. */
 #define SEARCH_RANK "kiosk_rank(search, 10.0, 6.0, 3.0, 1.5, 4.0, 0.5, 2.0, 2.0, 0.0)"
 
-/*
- * BM25 as FTS5's bm25() computes it, for an index without positions: FTS5's own bm25() reads
- * instances, which a contentless detail=column table can only rebuild from the text it does not
- * keep (so it scores every row 0). The columns a phrase matched come from the index itself; each
- * counts once (term frequency 1), the best weighted column per phrase, normalised by that
- * column's length against its average (k1 = 1.2, b = 0.75). No idf: within an all-words tier every
- * row holds every word, so it would not reorder them. Negative, like bm25(): ORDER BY ascending.
- */
-static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *ctx, sqlite3_context *out, int nval, sqlite3_value **val)
-{
-    int ncol = api->xColumnCount(ctx), nph = api->xPhraseCount(ctx);
-    double *avg = api->xGetAuxdata(ctx, 0);
-    if (!avg) {
-        sqlite3_int64 rows = 0;
-        avg = sqlite3_malloc64(sizeof *avg * (size_t)(ncol > 0 ? ncol : 1));
-        if (!avg || api->xRowCount(ctx, &rows) != SQLITE_OK) {
-            sqlite3_free(avg);
-            sqlite3_result_error_nomem(out);
-            return;
-        }
-        for (int c = 0; c < ncol; c++) {
-            sqlite3_int64 tot = 0;
-            api->xColumnTotalSize(ctx, c, &tot);
-            avg[c] = rows > 0 && tot > 0 ? (double)tot / (double)rows : 1.0;
-        }
-        if (api->xSetAuxdata(ctx, avg, sqlite3_free) != SQLITE_OK) {
-            sqlite3_result_error_nomem(out);
-            return;
-        }
-    }
-    double score = 0;
-    for (int p = 0; p < nph; p++) {
-        Fts5PhraseIter it;
-        int col = -1;
-        double best = 0;
-        for (api->xPhraseFirstColumn(ctx, p, &it, &col); col >= 0; api->xPhraseNextColumn(ctx, &it, &col)) {
-            int len = 0;
-            double w = col < nval ? sqlite3_value_double(val[col]) : 1.0;
-            api->xColumnSize(ctx, col, &len);
-            double v = w * 2.2 / (1.0 + 1.2 * (0.25 + 0.75 * (double)len / avg[col]));
-            if (v > best) best = v;
-        }
-        score += best;
-    }
-    sqlite3_result_double(out, -score);
-}
-
-/* kiosk_rank() on this connection. */
-static int register_rank(sqlite3 *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK) return -1;
-    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    return api && api->xCreateFunction(api, "kiosk_rank", NULL, rank_fn, NULL) == SQLITE_OK ? 0 : -1;
-}
 /* Above this many matching documents a tier is not scored whole (a short prefix on a big pack:
  * scoring costs some microseconds a document): only its documents in the reader's language, when
  * few enough, and the rest read in index order. */
@@ -139,6 +81,7 @@ void store_search_close(store *s)
     sqlite3_finalize(ss->oid);
     sqlite3_finalize(ss->rowids);
     sqlite3_finalize(ss->version);
+    store_search_hidden(s->db, NULL); /* it reads ss */
     store_search_rows_forget(&ss->rows);
     free(ss->live);
     free(ss);
@@ -160,14 +103,22 @@ static int load_numbers(sqlite3 *db, struct store_search *ss)
     sqlite3_finalize(st);
     ss->nlive = store_single_int(db, "SELECT coalesce(max(id), 0) + 1 FROM search_doc");
     if (ss->nlive <= 0 || ss->nlive > (1 << 26) || !(ss->live = calloc((size_t)ss->nlive, 1))) return -1;
-    if (sqlite3_prepare_v2(db, "SELECT id FROM search_doc", -1, &st, NULL) != SQLITE_OK) return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        sqlite3_int64 id = sqlite3_column_int64(st, 0);
-        if (id >= 0 && id < ss->nlive) ss->live[id] = 1;
+    if (sqlite3_prepare_v2(db, "SELECT id, 1 FROM search_doc", -1, &st, NULL) != SQLITE_OK) return -1;
+    for (int pass = 0; pass < 2; pass++) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            sqlite3_int64 id = sqlite3_column_int64(st, 0);
+            if (id >= 0 && id < ss->nlive) ss->live[id] |= (unsigned char)sqlite3_column_int(st, 1);
+        }
+        rc = sqlite3_finalize(st) == SQLITE_OK ? 0 : -1;
+        st = NULL;
+        /* the offers whose documents a delta re-indexed: their rows in the main table are old */
+        if (rc || !ss->side ||
+            sqlite3_prepare_v2(db, "SELECT DISTINCT id >> 5, 2 FROM search_new_docsize", -1, &st, NULL) != SQLITE_OK)
+            break;
     }
-    rc = sqlite3_finalize(st) == SQLITE_OK ? 0 : -1;
     return rc;
 }
+
 
 /* A tier's documents read in index order (row ids only, no look-up): how many (up to cap), the
  * live offers among them, the first want of those offers' numbers; and, when li numbers the
@@ -201,7 +152,7 @@ static int count_tier(struct store_search *ss, const char *expr, int cap, int wa
     sqlite3_bind_int(ss->rowids, 2, cap);
     while ((step = sqlite3_step(ss->rowids)) == SQLITE_ROW) {
         sqlite3_int64 row = sqlite3_column_int64(ss->rowids, 0), offer = row >> 5;
-        int mine = li > 0 && (row & 31) == li, live = offer < ss->nlive && ss->live[offer];
+        int mine = li > 0 && (row & 31) == li, live = offer < ss->nlive && (ss->live[offer] & 1);
         c->mine += mine;
         if (mine && live) { /* one document per offer and language */
             if (c->nmine_first < want) c->mine_first[c->nmine_first++] = offer;
@@ -242,8 +193,9 @@ static int count_total(struct store_search *ss, const char *expr, int *offers, i
 
 /*
  * The documents a delta re-indexed are in search_new, a small FTS table of the same columns beside
- * the main one (search_index.c); a query reads both. Their offers have numbers above every offer
- * of the main table, so the main table's rows and then search_new's are in offer number order.
+ * the main one (search_index.c); a query reads both. An offer re-indexed keeps its number, and
+ * its rows in the main table are hidden (kiosk_hidden), so each live offer's documents are in one
+ * of the two, and the main table's rows and then search_new's are each in offer number order.
  * It is read only when it holds documents (after a full pack it holds none: an empty side query
  * cost 0.1 M instructions a keystroke), decided once, like load_numbers, and again when another
  * connection has committed (search_ready).
@@ -252,8 +204,11 @@ static int count_total(struct store_search *ss, const char *expr, int *offers, i
 #define RANKED_SQL(rows) "SELECT d.oid FROM (" rows ") LEFT JOIN search_doc d ON d.id=(r >> 5)" \
     " ORDER BY k * (CASE WHEN (r & 31)=?2 THEN 1.2 ELSE 1.0 END)"
 #define RANKED_MAIN "SELECT rowid AS r, " SEARCH_RANK " AS k FROM search WHERE search MATCH ?1 LIMIT ?3"
+#define RANKED_MAIN_LIVE "SELECT rowid AS r, " SEARCH_RANK " AS k FROM search WHERE search MATCH ?1" \
+    " AND NOT kiosk_hidden(rowid) LIMIT ?3"
 #define RANKED_NEW "SELECT rowid AS r, " SEARCH_NEW_RANK " AS k FROM search_new WHERE search_new MATCH ?1 LIMIT ?3"
 #define ROWIDS_MAIN "SELECT rowid FROM search WHERE search MATCH ?1"
+#define ROWIDS_MAIN_LIVE ROWIDS_MAIN " AND NOT kiosk_hidden(rowid)"
 #define ROWIDS_NEW " UNION ALL SELECT rowid FROM search_new WHERE search_new MATCH ?1"
 
 /* PRAGMA data_version of the store's connection: it moves when another one commits. -1: unknown. */
@@ -272,11 +227,13 @@ static int prepare_side(sqlite3 *db, struct store_search *ss)
     sqlite3_finalize(ss->ranked);
     sqlite3_finalize(ss->rowids);
     ss->ranked = ss->rowids = NULL;
-    return sqlite3_prepare_v2(db,
-                              ss->side ? RANKED_SQL("SELECT * FROM (" RANKED_MAIN ") UNION ALL SELECT * FROM (" RANKED_NEW ")")
-                                       : RANKED_SQL(RANKED_MAIN),
-                              -1, &ss->ranked, NULL) == SQLITE_OK &&
-                   sqlite3_prepare_v2(db, ss->side ? ROWIDS_MAIN ROWIDS_NEW " LIMIT ?2" : ROWIDS_MAIN " LIMIT ?2", -1,
+    return store_search_hidden(db, ss) == 0 &&
+                   sqlite3_prepare_v2(db,
+                                      ss->side ? RANKED_SQL("SELECT * FROM (" RANKED_MAIN_LIVE ") UNION ALL SELECT * FROM ("
+                                                            RANKED_NEW ")")
+                                               : RANKED_SQL(RANKED_MAIN),
+                                      -1, &ss->ranked, NULL) == SQLITE_OK &&
+                   sqlite3_prepare_v2(db, ss->side ? ROWIDS_MAIN_LIVE ROWIDS_NEW " LIMIT ?2" : ROWIDS_MAIN " LIMIT ?2", -1,
                                       &ss->rowids, NULL) == SQLITE_OK
                ? 0
                : -1;
@@ -324,7 +281,7 @@ static int search_ready(store *s)
     if (ss->folder) store_query_stop_load(ss);
     /* an index of this format has its vocabulary beside it */
     ss->has_index =
-        ss->folder && ss->stop && register_rank(s->db) == 0 &&
+        ss->folder && ss->stop && store_search_functions(s->db) == 0 &&
         sqlite3_prepare_v2(s->db, "SELECT term FROM search_term WHERE term >= ?1 AND term < ?2", -1, &ss->terms, NULL) == SQLITE_OK &&
         prepare_side(s->db, ss) == 0 &&
         sqlite3_prepare_v2(s->db, "SELECT oid FROM search_doc WHERE id=?1", -1, &ss->oid, NULL) == SQLITE_OK &&

@@ -384,9 +384,9 @@ static int index_offer(sqlite3 *db, store_folder *f, doc_reader *r, termset *wor
  * holding what is the same in every language's eyes (lang "*": category and provider names in all
  * languages, towns as the address has them and as each language writes them, location_i18n.city),
  * so a topic typed in any language reaches offers not translated into it.
- * Each offer gets a search_doc number from next on; its documents' FTS row ids are that number
- * times 32 plus their language's number in search_lang (0 for "*"), so an offer's documents lie
- * side by side and a row id alone says which offer and language it is.
+ * Each offer without a search_doc number gets one from next on; its documents' FTS row ids are
+ * that number times 32 plus their language's number in search_lang (0 for "*"), so an offer's
+ * documents lie side by side and a row id alone says which offer and language it is.
  * The documents are put together here, an offer at a time, from its rows and the category names
  * read once: one query a document with a subquery for each column cost 26 M instructions for the
  * 850 documents of a 1 % delta (a third of them for category and provider names).
@@ -404,7 +404,8 @@ int store_index_docs(sqlite3 *db, store_folder *f, termset *words, sqlite3_int64
              "INSERT INTO search_doc(id, oid) SELECT %lld + row_number() OVER (ORDER BY v.id) - 1, v.id"
              " FROM service v WHERE v.status='active'%s;",
              only_listed ? " WHERE service_id IN (SELECT id FROM temp.reindex)" : "", (long long)next,
-             only_listed ? " AND v.id IN (SELECT id FROM temp.reindex)" : "");
+             /* a re-indexed offer keeps the number it has (search_index.c) */
+             only_listed ? " AND v.id IN (SELECT id FROM temp.reindex) AND NOT EXISTS (SELECT 1 FROM search_doc d WHERE d.oid=v.id)" : "");
     if (store_index_exec(db, sql, err, errlen)) return -1;
     if (store_single_int(db, "SELECT max(li) FROM search_lang") > 31) {
         snprintf(err, errlen, "search index: more than 31 languages");
@@ -416,8 +417,10 @@ int store_index_docs(sqlite3 *db, store_folder *f, termset *words, sqlite3_int64
     snprintf(insert, sizeof insert, "INSERT INTO %s(rowid, name, cat, summary, descr, provider, town, skel, rev, lang)"
              " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", only_listed ? "search_new" : "search");
     /* the columns whose words may be new (W_ bits), of re-indexed offers */
-    snprintf(sql, sizeof sql, "SELECT d.id, v.id, v.organization_id, %s FROM search_doc d JOIN service v ON v.id=d.oid"
-             " WHERE d.id >= ?1 ORDER BY d.id", only_listed ? "(SELECT words FROM temp.reindex WHERE id=v.id)" : "0");
+    snprintf(sql, sizeof sql, "SELECT d.id, v.id, v.organization_id, %s ORDER BY d.id",
+             /* the few offers first, sorted after: not a scan of search_doc in its order */
+             only_listed ? "r.words FROM temp.reindex r CROSS JOIN search_doc d ON d.oid=r.id CROSS JOIN service v ON v.id=r.id"
+                         : "0 FROM search_doc d JOIN service v ON v.id=d.oid WHERE d.id >= ?1");
     if (sqlite3_prepare_v2(db, sql, -1, &r.offers, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT lang, name, summary, coalesce(description, '') || ' ' ||"
                                " coalesce(eligibility_description, '') FROM service_i18n WHERE service_id=?1",
@@ -456,7 +459,7 @@ int store_index_docs(sqlite3 *db, store_folder *f, termset *words, sqlite3_int64
     /* sorted here by the very comparison first_of_term uses, whatever SQLite's order was */
     for (int i = 0; i < r.cat_names.n; i++) r.cat_order[i] = i;
     qsort_r(r.cat_order, (size_t)r.cat_names.n, sizeof *r.cat_order, order_cmp, r.cat_names.key);
-    sqlite3_bind_int64(r.offers, 1, next);
+    if (!only_listed) sqlite3_bind_int64(r.offers, 1, next);
     while ((step = sqlite3_step(r.offers)) == SQLITE_ROW)
         if (index_offer(db, f, &r, words, sqlite3_column_int64(r.offers, 0), sqlite3_column_text(r.offers, 1),
                         sqlite3_column_text(r.offers, 2), sqlite3_column_int(r.offers, 3), err, errlen))

@@ -306,23 +306,33 @@ static int reindex_in(sqlite3 *db, const void *changeset, int size, char *err, s
     } else if (t == 1) {
         rc = rebuild(db, f, err, errlen);
     } else {
-        /* the FTS rows of changed offers stay behind, unreachable: a contentless table can only
-         * forget a row given its old text. Their search_doc rows go, so no query finds them;
-         * offers are numbered on from the highest ever used, so none comes back to life. */
+        /* The FTS rows of changed offers stay behind: a contentless table can only forget a row
+         * given its old text. An offer keeps its number, and its documents in search_new hide
+         * its rows in the main table from queries (search.c): renumbering it rewrote nearly all
+         * of search_doc and its index (47 of a 1 % delta's 298 pages). An offer gone, or one
+         * whose number has documents in search_new already (which could not be told from the new
+         * ones), loses its search_doc row, so no query finds it; offers are numbered on from the
+         * highest ever used, so none comes back to life. */
         /* content from packs made before search_new starts one */
         sqlite3_int64 top = store_index_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS" SEARCH_NEW_COLS, err, errlen) ? -1
                             : store_single_int(db, TOP_OFFER);
         /* content from packs made before search_skel starts one */
         rc = top < 0 ||
-                     store_index_exec(db, "DELETE FROM search_doc WHERE oid IN (SELECT id FROM temp.reindex);"
+                     store_index_exec(db, "DELETE FROM search_doc WHERE oid IN (SELECT r.id FROM temp.reindex r WHERE NOT EXISTS"
+                              " (SELECT 1 FROM service v WHERE v.id=r.id AND v.status='active'));"
+                              "DELETE FROM search_doc WHERE oid IN (SELECT id FROM temp.reindex) AND EXISTS (SELECT 1 FROM"
+                              " search_new_docsize s WHERE s.id BETWEEN search_doc.id * 32 AND search_doc.id * 32 + 31);"
                               "CREATE TABLE IF NOT EXISTS search_skel" SKEL_COLS, err, errlen) ||
                      store_index_docs(db, f, &words, top + 1, err, errlen) || store_terms_store(db, &words, err, errlen)
                  ? -1
                  : 0;
-        /* once a quarter of the index is dead offers, start it afresh */
+        /* once a quarter of the index is dead offers (numbers no longer used, and offers whose
+         * main rows search_new hides), start it afresh */
         sqlite3_int64 live = store_single_int(db, "SELECT count(*) FROM search_doc");
+        sqlite3_int64 hidden = store_single_int(db, "SELECT count(DISTINCT id >> 5) FROM search_new_docsize WHERE id >> 5 <="
+                                                    " coalesce((SELECT rowid FROM search ORDER BY rowid DESC LIMIT 1), 0) >> 5");
         top = store_single_int(db, TOP_OFFER);
-        if (rc == 0 && live >= 0 && top - live > live / 4) rc = rebuild(db, f, err, errlen);
+        if (rc == 0 && live >= 0 && hidden >= 0 && top - live + hidden > live / 4) rc = rebuild(db, f, err, errlen);
     }
     store_terms_close(&words);
     if (rc == 0 && store_index_exec(db, "DROP TABLE IF EXISTS temp.reindex; DROP TABLE IF EXISTS temp.reindex_org;"

@@ -1,6 +1,6 @@
 /*
  * search_priv.h: what the search files share (fold.c, search_index.c, search_docs.c,
- * search_terms.c, search_words.c, search.c, search_rows.c)
+ * search_terms.c, search_words.c, search.c, search_rank.c, search_rows.c)
  * and nobody else sees.
  */
 #ifndef KIOSK_SEARCH_PRIV_H
@@ -18,7 +18,8 @@ struct store_search {
     int nstop;
     sqlite3_stmt *terms, *ranked, *rowids, *oid;
     char lang[32][16];      /* search_lang: the language of each number */
-    unsigned char *live;    /* live[n]: offer number n is in search_doc (not a stale row) */
+    unsigned char *live;    /* live[n] & 1: offer number n is in search_doc (not a stale row); & 2: its
+                             * documents are in search_new, its rows in the main table old */
     sqlite3_int64 nlive;
     /* The list rows of the last keystrokes' pages, for the reader's chain they were read in:
      * typing on, most of a page is the one before (search_rows.c). */
@@ -34,6 +35,11 @@ struct store_search {
     int side;               /* search_new holds documents: queries read it too */
     int renewed;            /* times the numbers were read again after another connection's commit */
 };
+
+/* kiosk_rank() on db, for FTS5 queries (search_rank.c): 0 or -1. */
+int store_search_functions(sqlite3 *db);
+/* kiosk_hidden(rowid) on db, reading ss->live; ss NULL removes it (search_rank.c): 0 or -1. */
+int store_search_hidden(sqlite3 *db, struct store_search *ss);
 
 /* FNV-1a of an offer id, for the hash sets over ids (search_rows.c). */
 unsigned store_id_hash(const char *s);

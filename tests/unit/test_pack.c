@@ -999,7 +999,11 @@ TEST(delta_search_side)
           "sign: %s", err);
     CHECK(install_at(DIR "/side1.kpack", LIVE, err, sizeof err) == PACK_OK, "full: %s", err);
     query_text(LIVE, "SELECT count(*) FROM search_docsize", main_docs, sizeof main_docs);
+    char number[32], again[32];
+    query_text(LIVE, "SELECT id FROM search_doc WHERE oid='offer-100'", number, sizeof number);
     CHECK(install_at(DIR "/side12.kpack", LIVE, err, sizeof err) == PACK_OK && installed(LIVE) == 2, "delta: %s", err);
+    query_text(LIVE, "SELECT id FROM search_doc WHERE oid='offer-100'", again, sizeof again);
+    CHECK(number[0] && !strcmp(number, again), "the re-indexed offer keeps its number (%s, then %s)", number, again);
     query_text(LIVE, "SELECT count(*) FROM search_new_docsize", now, sizeof now);
     CHECK(!strcmp(now, "17"), "the offer's 16 documents and its shared one are in the side index (%s)", now);
     query_text(LIVE, "SELECT count(*) FROM search_docsize", now, sizeof now);
@@ -1031,6 +1035,32 @@ TEST(delta_search_side)
         CHECK(!strcmp(now, "0"), "after a full re-index the side index is empty (%s)", now);
     }
     CHECK(integrity_ok(LIVE), "database intact");
+    /* renamed again by the next delta: its number has documents in search_new, which cannot
+     * forget them, so it gets a new one; the name before is no longer found */
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm " LIVE ".prev && cp " SIDE2 " " DIR "/side3.db && sqlite3 " DIR "/side3.db"
+       " \"UPDATE meta SET value='3' WHERE key='content_version';"
+       "UPDATE service_i18n SET name='Numbathof' WHERE service_id='offer-100' AND lang='de'\"");
+    CHECK(pack_sign_delta(SIDE2, DIR "/side3.db", "content/keys/demo.secret", 30, DIR "/side23.kpack", err, sizeof err) == 0,
+          "sign: %s", err);
+    CHECK(install_at(DIR "/side1.kpack", LIVE, err, sizeof err) == PACK_OK &&
+              install_at(DIR "/side12.kpack", LIVE, err, sizeof err) == PACK_OK &&
+              install_at(DIR "/side23.kpack", LIVE, err, sizeof err) == PACK_OK && installed(LIVE) == 3,
+          "three versions: %s", err);
+    query_text(LIVE, "SELECT id FROM search_doc WHERE oid='offer-100'", again, sizeof again);
+    CHECK(strcmp(number, again) != 0, "renamed twice, the offer is numbered anew (%s, then %s)", number, again);
+    const char *names[] = {"numbathof", "quokkahaus", "wombatstube"};
+    for (int w = 0; w < 3; w++) {
+        store *s = NULL;
+        store_offer_row *r = NULL;
+        int n = 0;
+        int at = -1; /* where offer-100 is among the rows */
+        CHECK(store_open(&s, LIVE, err, sizeof err) == 0 && store_search(s, names[w], de, 1, 50, &r, &n) == 0, "search: %s", err);
+        for (int i = 0; i < n && at < 0; i++)
+            if (!strcmp(r[i].id, "offer-100")) at = i;
+        CHECK(w == 0 ? at == 0 : at < 0, "after the second delta \"%s\" finds the offer at %d of %d rows", names[w], at, n);
+        store_offer_rows_free(r, n);
+        store_close(s);
+    }
     /* content installed from a pack made before search_new: the delta starts the table */
     sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm && cp " SIDE1 " " LIVE " && sqlite3 " LIVE
        " \"PRAGMA journal_mode=WAL; DROP TABLE search_new\" > /dev/null");
