@@ -12,6 +12,7 @@
 #include "platform/maphint.h"
 #include "platform/rotate.h"
 #include "platform/watchdog.h"
+#include "store/store.h"
 #include "sync/sync.h"
 #include "text/text.h"
 #include "ui/ui.h"
@@ -275,6 +276,7 @@ int main(int argc, char **argv)
      * booking connections), touched whole; the first screen reads fewer, and a page is allocated
      * when read. */
     if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0) != SQLITE_OK) log_msg("db", "SQLite allocates its page caches up front");
+    store_setup(); /* before the first database is opened */
     /* before ICU first reads its data: a cold start then reads the pages it needs, not the file */
     maphint_random("libicudata.so");
     /* before any SDL call: the window surface on huge pages (platform/hugemem.h) */

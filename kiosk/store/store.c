@@ -102,6 +102,8 @@ void store_close(store *s)
     free(s);
 }
 
+int store_setup(void) { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK ? 0 : -1; }
+
 int store_open(store **out, const char *path, char *err, size_t errlen)
 {
     *out = NULL;

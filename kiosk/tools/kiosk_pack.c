@@ -10,6 +10,7 @@
 #include "pack/publish.h"
 #include "pack/sign.h"
 #include "store/local.h"
+#include "store/store.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -62,6 +63,7 @@ static int done(int rc, const char *err)
 int main(int argc, char **argv)
 {
     char err[1024] = "";
+    store_setup(); /* before the first database is opened */
     if (argc < 2) return usage();
     const char *cmd = argv[1];
     int irc = imp_command(argc, argv, stderr);

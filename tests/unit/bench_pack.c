@@ -38,6 +38,7 @@ static double cpu_ms(void)
 
 int main(int argc, char **argv)
 {
+    store_setup();
     if (argc == 3 && !strcmp(argv[1], "--reindex")) {
         char err[512];
         double t0 = now_ms();

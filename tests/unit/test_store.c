@@ -18,6 +18,20 @@ static const store_offer_row *row(const store_offer_row *r, int n, const char *i
     return NULL;
 }
 
+/* First of all: SQLite then keeps no memory statistics (a mutex on every allocation), which
+ * only a process that has not used SQLite yet can ask for. */
+TEST(setup_first)
+{
+    CHECK(store_setup() == 0, "SQLite set up before its first use");
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK &&
+              sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES(randomblob(5000))", NULL, NULL, NULL) == SQLITE_OK,
+          "a database in memory");
+    CHECK(sqlite3_memory_used() == 0, "no memory statistics kept (%lld bytes counted)", (long long)sqlite3_memory_used());
+    sqlite3_close(db);
+    CHECK(store_setup() == -1, "too late once SQLite is in use");
+}
+
 TEST(build_and_query)
 {
     char err[1024];
@@ -283,6 +297,7 @@ TEST(places_of_an_offer)
 
 int main(void)
 {
+    RUN(setup_first); /* before any other use of SQLite */
     RUN(build_and_query);
     RUN(row_texts_per_field);
     RUN(category_counts);
