@@ -39,7 +39,11 @@ static const struct { UChar32 lo, hi; } memo_blocks[] = {
     {0x1200, 0x137F}, /* Ethiopic */
     {0x2000, 0x206F}, /* general punctuation: spaces, ZWNJ, bidi controls, dashes */
 };
-#define MEMO_SIZE (0x250 + 0x70 + 0x100 + 0x100 + 0x180 + 0x70)
+/* The memo: every code point below U+0800 at its own place (those outside the blocks marked
+ * there when first met), so the two-byte sequences of most text index it directly; the blocks
+ * above after them. */
+#define MEMO_LOW 0x800
+#define MEMO_SIZE (MEMO_LOW + 0x180 + 0x70)
 
 struct store_folder {
     fold_memo memo[MEMO_SIZE];
@@ -225,15 +229,25 @@ static UChar *fold_u16(const store_folder *f, const char *utf8, int32_t *n)
     return out;
 }
 
-/* c's place in f->memo, or -1 outside memo_blocks. */
+/* c's place in f->memo, or -1 above it. */
 static int memo_index(UChar32 c)
 {
-    int base = 0;
+    if (c < MEMO_LOW) return c;
+    int base = MEMO_LOW;
     for (size_t i = 0; i < sizeof memo_blocks / sizeof *memo_blocks; i++) {
+        if (memo_blocks[i].hi < MEMO_LOW) continue;
         if (c >= memo_blocks[i].lo && c <= memo_blocks[i].hi) return base + (int)(c - memo_blocks[i].lo);
         base += (int)(memo_blocks[i].hi - memo_blocks[i].lo + 1);
     }
     return -1;
+}
+
+/* 1 when c is in one of memo_blocks. */
+static int memo_block(UChar32 c)
+{
+    for (size_t i = 0; i < sizeof memo_blocks / sizeof *memo_blocks; i++)
+        if (c >= memo_blocks[i].lo && c <= memo_blocks[i].hi) return 1;
+    return 0;
 }
 
 static char *fold_whole(const store_folder *f, const char *utf8);
@@ -244,6 +258,7 @@ static const fold_memo *memo_get(store_folder *f, UChar32 c)
     int i = memo_index(c);
     if (i < 0 || c == 0) return NULL;
     fold_memo *m = &f->memo[i];
+    if (m->state == 0 && !memo_block(c)) m->state = -1;
     if (m->state == 0) {
         char in[8];
         int32_t n = 0;
@@ -266,23 +281,32 @@ static const fold_memo *memo_get(store_folder *f, UChar32 c)
  * alone (or the text is not valid UTF-8): then the whole-text fold does it. */
 static char *fold_memoised(store_folder *f, const char *utf8, size_t len)
 {
-    char *out = malloc(len * 3 + 1), *o = out; /* a code point's fold is at most 3 times its bytes */
+    /* a code point's fold is at most 3 times its bytes; room to copy a memo entry's out whole */
+    char *out = malloc(len * 3 + sizeof f->memo[0].out + 1), *o = out;
     if (!out) return NULL;
+    const unsigned char *u = (const unsigned char *)utf8;
     for (int32_t i = 0, n = (int32_t)len; i < n;) {
-        if ((unsigned char)utf8[i] < 0x80) { /* ASCII: its lower case, as above */
+        if (u[i] < 0x80) { /* ASCII: its lower case, as above */
             char a = utf8[i++];
             *o++ = a >= 'A' && a <= 'Z' ? (char)(a + 32) : a;
             continue;
         }
-        UChar32 c;
+        const fold_memo *m;
         int32_t at = i;
-        U8_NEXT(utf8, i, n, c);
-        const fold_memo *m = c < 0 ? NULL : memo_get(f, c);
-        if (!m || m->len > (size_t)(i - at) * 3) {
-            free(out);
-            return NULL;
+        /* two bytes (Latin, Cyrillic, Arabic), not overlong: the memo entry is the code point's */
+        if ((u[i] & 0xE0) == 0xC0 && u[i] >= 0xC2 && i + 1 < n && (u[i + 1] & 0xC0) == 0x80 &&
+            (m = &f->memo[(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F)])->state == 1) {
+            i += 2;
+        } else {
+            UChar32 c;
+            U8_NEXT(utf8, i, n, c);
+            m = c < 0 ? NULL : memo_get(f, c);
+            if (!m || m->len > (size_t)(i - at) * 3) {
+                free(out);
+                return NULL;
+            }
         }
-        memcpy(o, m->out, m->len);
+        memcpy(o, m->out, sizeof m->out);
         o += m->len;
     }
     *o = 0;
