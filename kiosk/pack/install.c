@@ -258,12 +258,21 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
  * WAL database whose folder this user may not write cannot be opened). */
 static int installed_identity(const char *content_path, pack_policy *pol, char *id, size_t idlen)
 {
-    char v[32];
     id[0] = 0;
     if (access(content_path, F_OK) != 0) return 0;
-    int rc = pack_content_version(content_path, v, sizeof v) == 0 ? 0 : -1;
-    if (rc == 0) pol->installed_version = atoll(v);
-    if (pack_content_id(content_path, id, idlen) != 0) id[0] = 0;
+    /* one connection for both: each reads the whole schema first */
+    sqlite3 *db = NULL;
+    char *v = NULL, *pid = NULL;
+    if (sqlite3_open_v2(content_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        v = pack_db_meta(db, "content_version");
+        pid = pack_db_meta(db, "pack_id");
+    }
+    sqlite3_close(db);
+    if (v) pol->installed_version = atoll(v);
+    if (pid) snprintf(id, idlen, "%s", pid);
+    int rc = v ? 0 : -1;
+    free(v);
+    free(pid);
     return rc;
 }
 

@@ -238,9 +238,15 @@ static int index_doc(sqlite3 *db, store_folder *f, doc_reader *r, termset *words
         size_t a = strlen(keep[0]), b = strlen(keep[1]), c = strlen(keep[4]);
         titles = malloc(a + b + c + 3);
         name_cat = malloc(a + b + 2);
-        if (titles && name_cat) {
-            snprintf(titles, a + b + c + 3, "%s %s %s", keep[0], keep[4], keep[1]);
-            snprintf(name_cat, a + b + 2, "%s %s", keep[0], keep[1]);
+        if (titles && name_cat) { /* "name provider categories", "name categories" */
+            memcpy(titles, keep[0], a);
+            titles[a] = ' ';
+            memcpy(titles + a + 1, keep[4], c);
+            titles[a + 1 + c] = ' ';
+            memcpy(titles + a + c + 2, keep[1], b + 1);
+            memcpy(name_cat, keep[0], a);
+            name_cat[a] = ' ';
+            memcpy(name_cat + a + 1, keep[1], b + 1);
             sk = skeleton_of(db, f, &r->skc, titles, err, errlen);
             rv = store_reversed_words(name_cat);
         }
