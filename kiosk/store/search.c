@@ -93,7 +93,7 @@ void store_search_close(store *s)
 static int load_numbers(sqlite3 *db, struct store_search *ss)
 {
     sqlite3_stmt *st = NULL;
-    int rc = -1;
+    int rc = 0;
     if (sqlite3_prepare_v2(db, "SELECT li, code FROM search_lang WHERE li BETWEEN 0 AND 31", -1, &st, NULL) != SQLITE_OK)
         return -1;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -103,18 +103,15 @@ static int load_numbers(sqlite3 *db, struct store_search *ss)
     sqlite3_finalize(st);
     ss->nlive = store_single_int(db, "SELECT coalesce(max(id), 0) + 1 FROM search_doc");
     if (ss->nlive <= 0 || ss->nlive > (1 << 26) || !(ss->live = calloc((size_t)ss->nlive, 1))) return -1;
-    if (sqlite3_prepare_v2(db, "SELECT id, 1 FROM search_doc", -1, &st, NULL) != SQLITE_OK) return -1;
-    for (int pass = 0; pass < 2; pass++) {
+    /* the live offers; then those whose documents a delta re-indexed: their main rows are old */
+    static const char *const sql[2] = {"SELECT id, 1 FROM search_doc", "SELECT DISTINCT id >> 5, 2 FROM search_new_docsize"};
+    for (int pass = 0; rc == 0 && pass < (ss->side > 0 ? 2 : 1); pass++) {
+        if (sqlite3_prepare_v2(db, sql[pass], -1, &st, NULL) != SQLITE_OK) return -1;
         while (sqlite3_step(st) == SQLITE_ROW) {
             sqlite3_int64 id = sqlite3_column_int64(st, 0);
             if (id >= 0 && id < ss->nlive) ss->live[id] |= (unsigned char)sqlite3_column_int(st, 1);
         }
         rc = sqlite3_finalize(st) == SQLITE_OK ? 0 : -1;
-        st = NULL;
-        /* the offers whose documents a delta re-indexed: their rows in the main table are old */
-        if (rc || !ss->side ||
-            sqlite3_prepare_v2(db, "SELECT DISTINCT id >> 5, 2 FROM search_new_docsize", -1, &st, NULL) != SQLITE_OK)
-            break;
     }
     return rc;
 }
