@@ -1,7 +1,7 @@
 /*
  * build_db.c: the database the pack builder writes: created beside the target with the schema,
- * filled in one transaction, checked for dangling references, indexed for search, made durable
- * and renamed into place.
+ * filled in one transaction, checked for dangling references, its list rows derived, indexed for
+ * search, made durable and renamed into place.
  */
 #include "pack/build_priv.h"
 
@@ -84,6 +84,7 @@ int pb_db_finish(builder *b, const char *tmp, const char *out)
 {
     b->file[0] = 0;
     char *msg = NULL;
+    if (store_derive(b->db, b->err, b->errlen)) return -1;
     if (sqlite3_exec(b->db, "COMMIT; PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL; VACUUM;", NULL, NULL, &msg) !=
         SQLITE_OK) {
         pb_fail(b, "database: %s", msg ? msg : "?");

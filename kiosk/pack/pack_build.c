@@ -152,7 +152,7 @@ static int load_pack_json(builder *b, const char *dir)
     char verbuf[32], now[32];
     snprintf(verbuf, sizeof verbuf, "%lld", version);
     wallclock_iso(wallclock_now(), now, sizeof now);
-    const char *kv[][2] = {{"schema_version", "1"}, {"pack_id", id},         {"content_version", verbuf},
+    const char *kv[][2] = {{"schema_version", STORE_SCHEMA_TEXT}, {"pack_id", id},         {"content_version", verbuf},
                            {"created", now},        {"demo", demo ? "1" : "0"}, {"source_language", src},
                            {"timezone", b->zone}};
     for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)

@@ -7,6 +7,7 @@
 
 #include "i18n/i18n.h"
 #include "platform/fmt.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ int pack_synth(const char *out_path, int noffers, int nlangs, unsigned seed, con
     if (nlangs < 1) nlangs = 1;
     if (nlangs > i18n_lang_count()) nlangs = i18n_lang_count();
     int rc = pb_db_begin(&b, tmp);
-    const char *meta[][2] = {{"schema_version", "1"}, {"pack_id", "synthetic"}, {"content_version", "1"},
+    const char *meta[][2] = {{"schema_version", STORE_SCHEMA_TEXT}, {"pack_id", "synthetic"}, {"content_version", "1"},
                              {"created", "2026-01-01T00:00:00Z"}, {"demo", "1"}, {"source_language", "de"},
                              {"title:de", "Synthetische Inhalte"}, {"title:en", "Synthetic content"}};
     for (size_t i = 0; !rc && i < sizeof meta / sizeof meta[0]; i++)

@@ -3,7 +3,7 @@
  * read into rows whose texts are resolved along the reader's chain, the rows of a category sorted
  * by the reader's collation, and freeing rows.
  *
- * Owns the list row's shape. May not touch: which offers a search finds or how it ranks them
+ * Owns reading the list row (what service_row holds is derive.c's). May not touch: which offers a search finds or how it ranks them
  * (search*.c keep their own statements and only read rows through store_rows_from), the offer's
  * detail (offer.c), or categories (categories.c).
  */
@@ -60,9 +60,10 @@ int store_offers_in_category(store *s, const char *category, const char *const l
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st;
+    /* the category index holds the offers' ids: one look-up of a list row and one of its texts each */
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT " STORE_ROW_COLUMNS "FROM service_taxonomy t JOIN service v ON v.id=t.service_id "
-                           STORE_ROW_JOINS "WHERE t.term_id=?1 AND v.status='active'",
+                           "SELECT " STORE_ROW_COLUMNS "FROM service_taxonomy t JOIN service_row r ON r.service_id=t.service_id "
+                           STORE_ROW_TEXTS "WHERE t.term_id=?1 AND r.active",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
@@ -77,6 +78,15 @@ int store_offers_in_category(store *s, const char *category, const char *const l
     return rc;
 }
 
+/* A language code into a store_text's lang, cut to fit (codes are short); snprintf was 1 M
+ * instructions on a 500-row list. */
+static void set_lang(char *dst, size_t cap, const char *lang, size_t len)
+{
+    if (len >= cap) len = cap - 1;
+    memcpy(dst, lang, len);
+    dst[len] = 0;
+}
+
 /* Fields from columns col.. of st (status, text...) when each has text; else nothing is taken. */
 static int take_first(sqlite3_stmt *st, int col, int nfields, const char *lang, store_text *out[])
 {
@@ -86,11 +96,47 @@ static int take_first(sqlite3_stmt *st, int col, int nfields, const char *lang, 
     }
     for (int f = 0; f < nfields; f++) {
         out[f]->text = strdup((const char *)sqlite3_column_text(st, col + 1 + f));
-        snprintf(out[f]->lang, sizeof out[f]->lang, "%s", lang);
+        set_lang(out[f]->lang, sizeof out[f]->lang, lang, strlen(lang));
         out[f]->status = store_status_of(sqlite3_column_text(st, col));
         out[f]->fallback = 0;
     }
     return 1;
+}
+
+/* Whether the comma-separated list has lang as one of its items. */
+static int listed(const char *list, const char *lang)
+{
+    size_t n = strlen(lang);
+    for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',')
+        if (!strncmp(p, lang, n) && (p[n] == ',' || !p[n])) return 1;
+    return 0;
+}
+
+/*
+ * The provider's name from the one language the chain chooses among those it has a name in
+ * (have, in code order): the chain's earliest, else the first of them, as store_resolve does; one
+ * look-up. 0, or -1 when there is none to read and the chain has to be walked.
+ */
+static int provider_from(store *s, const char *org, const char *have, const char *const langs[], int nlangs,
+                         store_text *name)
+{
+    char lang[sizeof name->lang];
+    int i = 0;
+    while (i < nlangs && !listed(have, langs[i])) i++;
+    if (i < nlangs) set_lang(lang, sizeof lang, langs[i], strlen(langs[i]));
+    else set_lang(lang, sizeof lang, have, strcspn(have, ","));
+    if (!lang[0]) return -1;
+    sqlite3_stmt *st = s->org_name_chain;
+    sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
+    const unsigned char *t = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 1) : NULL;
+    if (t && t[0] && (name->text = strdup((const char *)t)) != NULL) {
+        memcpy(name->lang, lang, sizeof lang);
+        name->status = store_status_of(sqlite3_column_text(st, 0));
+        name->fallback = i != 0 || nlangs == 0;
+    }
+    sqlite3_reset(st);
+    return name->text ? 0 : -1;
 }
 
 int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int nlangs, store_offer_row **out, int *n)
@@ -99,17 +145,8 @@ int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int n
     *n = 0;
     int cap = 0, rc = 0;
     store_offer_row *r = NULL;
-    /* ?9 the chain's first language, ?10 the chain as ",ar,en,de," */
-    size_t cl = 2;
-    for (int i = 0; i < nlangs; i++) cl += strlen(langs[i]) + 1;
-    char *chain = malloc(cl);
-    if (!chain) return -1;
-    chain[0] = ',';
-    chain[1] = 0;
-    for (int i = 0; i < nlangs; i++) strcat(strcat(chain, langs[i]), ",");
     if (nlangs > 0) sqlite3_bind_text(st, 9, langs[0], -1, SQLITE_STATIC);
     else sqlite3_bind_null(st, 9);
-    sqlite3_bind_text(st, 10, chain, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 32;
@@ -127,15 +164,11 @@ int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int n
         store_text *o[] = {&k->name, &k->summary};
         if (!nlangs || !take_first(st, 6, 2, langs[0], o))
             store_resolve_chain(s->svc_row_chain, s->svc_row, k->id, 2, langs, nlangs, o);
-        const char *plang = (const char *)sqlite3_column_text(st, 11);
-        store_text *p[] = {&k->provider};
-        if (!plang || !take_first(st, 9, 1, plang, p))
-            store_resolve_org_name(s, (const char *)sqlite3_column_text(st, 1), langs, nlangs, &k->provider);
-        else
-            k->provider.fallback = !nlangs || strcmp(plang, langs[0]) != 0;
+        const char *org = (const char *)sqlite3_column_text(st, 1), *have = (const char *)sqlite3_column_text(st, 9);
+        if (!org || provider_from(s, org, have ? have : "", langs, nlangs, &k->provider) != 0)
+            store_resolve_org_name(s, org ? org : "", langs, nlangs, &k->provider);
     }
     sqlite3_clear_bindings(st);
-    free(chain);
     *out = r;
     if (rc) { store_offer_rows_free(r, *n); *out = NULL; *n = 0; }
     return rc;

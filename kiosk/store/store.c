@@ -24,14 +24,14 @@ static const char schema_sql[] =
     "CREATE TABLE organization(id TEXT PRIMARY KEY, email TEXT, url TEXT);\n"
     "CREATE TABLE organization_i18n(organization_id TEXT NOT NULL REFERENCES organization(id),\n"
     "  lang TEXT NOT NULL, status TEXT NOT NULL CHECK(status IN ('complete','machine','outdated')),\n"
-    "  name TEXT, description TEXT, PRIMARY KEY(organization_id, lang));\n"
+    "  name TEXT, description TEXT, PRIMARY KEY(organization_id, lang)) WITHOUT ROWID;\n"
     "CREATE TABLE location(id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organization(id),\n"
     "  address_1 TEXT, postal_code TEXT, city TEXT, district TEXT, latitude REAL, longitude REAL);\n"
     "CREATE TABLE location_i18n(location_id TEXT NOT NULL REFERENCES location(id), lang TEXT NOT NULL,\n"
     "  status TEXT NOT NULL CHECK(status IN ('complete','machine','outdated')),\n"
     "  name TEXT, accessibility TEXT, transportation TEXT, city TEXT, PRIMARY KEY(location_id, lang));\n"
     "CREATE TABLE service(id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organization(id),\n"
-    "  email TEXT, url TEXT, status TEXT NOT NULL DEFAULT 'active', bookable INTEGER NOT NULL DEFAULT 0);\n"
+    "  email TEXT, url TEXT, status TEXT NOT NULL DEFAULT 'active');\n"
     "CREATE TABLE service_i18n(service_id TEXT NOT NULL REFERENCES service(id), lang TEXT NOT NULL,\n"
     "  status TEXT NOT NULL CHECK(status IN ('complete','machine','outdated')),\n"
     "  name TEXT, summary TEXT, description TEXT, eligibility_description TEXT, fees_description TEXT,\n"
@@ -71,7 +71,15 @@ static const char schema_sql[] =
     "CREATE TABLE intake_match(answer_id TEXT NOT NULL REFERENCES intake_answer(id),\n"
     "  kind TEXT NOT NULL CHECK(kind IN ('category','offer')), target TEXT NOT NULL, weight INTEGER NOT NULL DEFAULT 1,\n"
     "  PRIMARY KEY(answer_id, kind, target));\n"
-    "CREATE INDEX service_taxonomy_term ON service_taxonomy(term_id);\n"
+    /* what lists read, derived from the tables above by store_derive (kiosk-pack writes it with
+     * the rest; a delta between two built databases carries the changed rows): an offer's list row
+     * and each category's count of active offers */
+    "CREATE TABLE service_row(service_id TEXT PRIMARY KEY REFERENCES service(id),\n"
+    "  active INTEGER NOT NULL, organization_id TEXT NOT NULL, location_id TEXT, city TEXT, languages TEXT NOT NULL,\n"
+    "  bookable INTEGER NOT NULL, provider_langs TEXT NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE taxonomy_count(term_id TEXT PRIMARY KEY REFERENCES taxonomy_term(id), offers INTEGER NOT NULL)\n"
+    "  WITHOUT ROWID;\n"
+    "CREATE INDEX service_taxonomy_term ON service_taxonomy(term_id, service_id);\n"
     "CREATE INDEX schedule_service ON schedule(service_id);\n"
     "CREATE INDEX sal_service ON service_at_location(service_id);\n";
 
@@ -125,7 +133,13 @@ int store_open(store **out, const char *path, char *err, size_t errlen)
         sqlite3_step(st) == SQLITE_ROW)
         version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    if (version != STORE_SCHEMA_VERSION) {
+    /* version 1 lacks only the derived tables: a kiosk updated before its content still shows it */
+    if (version == 1 && store_derive_temp(s->db) != 0) {
+        snprintf(err, errlen, "%s: content schema version 1: cannot derive its list rows: %s", path, sqlite3_errmsg(s->db));
+        store_close(s);
+        return -1;
+    }
+    if (version != STORE_SCHEMA_VERSION && version != 1) {
         if (version < 0)
             snprintf(err, errlen, "%s: not a kiosk content database", path);
         else

@@ -13,7 +13,7 @@
  * found in, so the UI can mark a fallback. The UI never sees SQL. This room includes no SDL.
  *
  * Files: store.c schema, open and close, meta, coverage, diff; resolve.c the fallback chain;
- * categories.c categories and their counts; rows.c list rows; offer.c one offer's detail;
+ * categories.c categories and their counts; rows.c list rows; derive.c the tables they read; offer.c one offer's detail;
  * intake.c guided questions; fold.c, search_index.c, search_words.c, search.c, search_rows.c the
  * search; local.c the kiosk's own database (local.h), which never touches the content.
  */
@@ -22,7 +22,13 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 1
+/* 2: lists read service_row and taxonomy_count, derived by kiosk-pack (store_derive); content of
+ * version 1 still opens (store_open derives them in memory), but its deltas and packs do not fit */
+#define STORE_SCHEMA_VERSION 2
+/* the same, as meta holds it */
+#define STORE_SCHEMA_TEXT STORE_TEXT_OF_(STORE_SCHEMA_VERSION)
+#define STORE_TEXT_OF_(v) STORE_TEXT_(v)
+#define STORE_TEXT_(v) #v
 
 typedef struct store store;
 
@@ -188,6 +194,11 @@ int store_search_refresh(const char *path, const void *changeset, int size, char
  * applies a delta and re-indexes in one transaction on the live database). */
 struct sqlite3;
 int store_search_refresh_db(struct sqlite3 *db, const void *changeset, int size, char *err, size_t errlen);
+
+/* Write the list rows and category counts (service_row, taxonomy_count) afresh from the content
+ * tables of db, inside the caller's transaction: kiosk-pack does after filling a database, and
+ * whatever else writes content must too. Returns 0, or -1 with err. */
+int store_derive(struct sqlite3 *db, char *err, size_t errlen);
 
 /*
  * Offers matching query (typed in any script, each word a whole word or the start of one), ranked

@@ -30,32 +30,23 @@ struct store {
 #define STORE_CHAIN_MAX 4
 
 /*
- * The columns store_rows_from reads, for a query over "service v" joined with STORE_ROW_JOINS
- * (after the FROM's own joins, before WHERE): the offer, its first place (by sort_order, id: the
- * one no other comes before, which needs no sorting per row), the
- * languages spoken, whether it books, the row texts in the chain's first language (?9) and the
- * provider's name chosen along the chain (?10, ",ar,en,de,": the earliest language with a name,
- * else the first other one in language order, as store_resolve chooses). store_rows_from binds
- * both. The reader's language has the row texts for most rows, so the chain is walked only for
- * the rows it lacks: one statement in place of four or more per row (about 25 M instructions on
- * a 500-row list).
+ * The columns store_rows_from reads: an offer's list row r (service_row: first place and town,
+ * languages spoken, whether it books, the languages its provider has a name in) and its row texts
+ * i in the chain's first language (?9, bound by store_rows_from). STORE_ROW_JOINS joins both to a
+ * query over "service v"; a query over "service_row r" needs only STORE_ROW_TEXTS. The reader's
+ * language has the row texts for most rows, so the chain is walked only for the rows it lacks.
  */
-#define STORE_ROW_COLUMNS                                                                  \
-    "v.id, v.organization_id, l.city, "                                                    \
-    " (SELECT group_concat(code, ',') FROM (SELECT code FROM language_spoken "             \
-    "  WHERE service_id=v.id ORDER BY sort_order, code)), "                                 \
-    " EXISTS (SELECT 1 FROM schedule WHERE service_id=v.id AND slot_minutes > 0 AND capacity > 0), " \
-    " a.location_id, i.status, i.name, i.summary, o.status, o.name, o.lang "
-#define STORE_ROW_JOINS                                                                    \
-    " LEFT JOIN service_at_location a ON a.service_id=v.id AND NOT EXISTS (SELECT 1 "      \
-    "  FROM service_at_location x WHERE x.service_id=v.id AND (x.sort_order, x.id) < (a.sort_order, a.id)) " \
-    " LEFT JOIN location l ON l.id=a.location_id "                                         \
-    " LEFT JOIN service_i18n i ON i.service_id=v.id AND i.lang=?9 "                        \
-    " LEFT JOIN organization_i18n o ON o.rowid=(SELECT r FROM (SELECT y.rowid AS r, "      \
-    "  min(printf('%010d%s', coalesce(nullif(instr(?10, ',' || y.lang || ','), 0), 999999999), y.lang)) " \
-    "  FROM organization_i18n y WHERE y.organization_id=v.organization_id AND y.name <> '')) "
+#define STORE_ROW_COLUMNS \
+    "r.service_id, r.organization_id, r.city, r.languages, r.bookable, r.location_id, i.status, i.name, i.summary, " \
+    "r.provider_langs "
+#define STORE_ROW_TEXTS " LEFT JOIN service_i18n i ON i.service_id=r.service_id AND i.lang=?9 "
+#define STORE_ROW_JOINS " JOIN service_row r ON r.service_id=v.id " STORE_ROW_TEXTS
 
-/* Offer rows, in the statement's order, from a statement selecting STORE_ROW_COLUMNS (it binds ?9, ?10; rows.c). */
+/* Make service_row and taxonomy_count in db's temporary database, for content of schema
+ * version 1 (derive.c). 0, or -1. */
+int store_derive_temp(sqlite3 *db);
+
+/* Offer rows, in the statement's order, from a statement selecting STORE_ROW_COLUMNS (it binds ?9; rows.c). */
 int store_rows_from(store *s, sqlite3_stmt *st, const char *const langs[], int nlangs, store_offer_row **out, int *n);
 
 /* Resolve text fields from rows (lang, status, field...) along langs: each field keeps the text of

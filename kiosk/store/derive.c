@@ -1,0 +1,64 @@
+/*
+ * derive.c: the tables lists read instead of the content's own (store.h, store_priv.h): each
+ * offer's list row (service_row) and each category's count of active offers (taxonomy_count),
+ * written by kiosk-pack into every built database, and made in memory for content of the
+ * schema before them.
+ *
+ * Owns what those rows hold. May not touch: how rows are read and resolved (rows.c, resolve.c),
+ * the counts' life in struct store (categories.c), or the search.
+ */
+#include "store.h"
+#include "store_priv.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+
+/*
+ * Per offer, what would otherwise take a list 16 look-ups a row (about 50 K instructions): the
+ * first place (by sort_order, id) and its town, the languages spoken in their order, whether some
+ * schedule has slots, and the languages the provider has a name in (in code order: the first is
+ * the one shown when the reader's chain has none, as store_resolve chooses).
+ */
+#define ROWS_SELECT                                                                                          \
+    "SELECT v.id AS service_id, v.status = 'active' AS active, v.organization_id AS organization_id, "      \
+    " a.location_id AS location_id, l.city AS city, "                                                        \
+    " coalesce((SELECT group_concat(code, ',') FROM (SELECT code FROM language_spoken "                      \
+    "  WHERE service_id=v.id ORDER BY sort_order, code)), '') AS languages, "                                \
+    " EXISTS (SELECT 1 FROM schedule WHERE service_id=v.id AND slot_minutes > 0 AND capacity > 0) AS bookable, " \
+    " coalesce((SELECT group_concat(lang, ',') FROM (SELECT lang FROM organization_i18n "                    \
+    "  WHERE organization_id=v.organization_id AND name <> '' ORDER BY lang)), '') AS provider_langs "       \
+    "FROM service v LEFT JOIN service_at_location a ON a.service_id=v.id AND NOT EXISTS (SELECT 1 "           \
+    " FROM service_at_location x WHERE x.service_id=v.id AND (x.sort_order, x.id) < (a.sort_order, a.id)) "  \
+    "LEFT JOIN location l ON l.id=a.location_id"
+
+/* Active offers per category: what the topics screen shows beside each pictogram. */
+#define COUNTS_SELECT                                                                          \
+    "SELECT t.term_id AS term_id, count(*) AS offers FROM service_taxonomy t "                 \
+    "JOIN service v ON v.id=t.service_id WHERE v.status = 'active' GROUP BY t.term_id"
+
+int store_derive(struct sqlite3 *db, char *err, size_t errlen)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db,
+                     "DELETE FROM service_row; INSERT INTO service_row " ROWS_SELECT ";"
+                     "DELETE FROM taxonomy_count; INSERT INTO taxonomy_count " COUNTS_SELECT ";",
+                     NULL, NULL, &msg) == SQLITE_OK)
+        return 0;
+    snprintf(err, errlen, "list rows: %s", msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return -1;
+}
+
+/*
+ * Content of schema version 1 has neither table: the kiosk makes them in its own temporary
+ * database (the content stays read-only), so a kiosk updated before its content still shows it
+ * until a full pack of the new schema arrives (a delta does not apply to the old schema).
+ */
+int store_derive_temp(sqlite3 *db)
+{
+    return sqlite3_exec(db,
+                        "CREATE TEMP TABLE service_row AS " ROWS_SELECT ";"
+                        "CREATE UNIQUE INDEX temp.service_row_id ON service_row(service_id);"
+                        "CREATE TEMP TABLE taxonomy_count AS " COUNTS_SELECT ";",
+                        NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
