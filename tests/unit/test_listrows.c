@@ -197,7 +197,15 @@ TEST(schema_1_content)
     char *v4 = lists_of(DIR "/v4.db"), *old = lists_of(DIR "/old.db");
     CHECK(v4 && old && !strcmp(v4, old), "the same lists from the old schema:\n%s", old ? old : "");
     free(old);
-    int rc = install(DIR "/d45.kpack", DIR "/old.db", 4, err, sizeof err);
+    /* a full pack of that schema is refused, naming the first difference */
+    check_sh("rm -f " DIR "/old-full.* && sqlite3 " DIR "/old.db .dump | sqlite3 " DIR "/old-full.db");
+    CHECK(pack_sign(DIR "/old-full.db", "content/keys/demo.secret", 30, DIR "/old-full.kpack", err, sizeof err) == 0,
+          "sign: %s", err);
+    unlink(DIR "/fresh.db");
+    int rc = install(DIR "/old-full.kpack", DIR "/fresh.db", 0, err, sizeof err);
+    CHECK(rc == PACK_ERR_SCHEMA && strstr(err, "unexpected index service_taxonomy_term"), "an old full pack is refused (%d: %s)",
+          rc, err);
+    rc = install(DIR "/d45.kpack", DIR "/old.db", 4, err, sizeof err);
     CHECK(rc == PACK_ERR_SCHEMA, "a delta of the new schema is refused (%d: %s)", rc, err);
     old = lists_of(DIR "/old.db");
     CHECK(v4 && old && !strcmp(v4, old), "and the old content shows as before");
