@@ -19,6 +19,7 @@
 typedef struct version_db {
     const char *path;
     int64_t version;
+    int schema; /* meta schema_version */
 } version_db;
 
 static int by_version(const void *a, const void *b)
@@ -64,9 +65,12 @@ int pack_publish(const char *out_dir, const char *secret_path, int expire_days, 
         }
         v[i].version = atoll(ver);
         if (sqlite3_open_v2(dbs[i], &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-            sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='pack_id'", -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
+            sqlite3_prepare_v2(db, "SELECT (SELECT value FROM meta WHERE key='pack_id'),"
+                               " (SELECT value FROM meta WHERE key='schema_version')", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW) {
             snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
+            v[i].schema = sqlite3_column_int(st, 1);
+        }
         sqlite3_finalize(st);
         sqlite3_close(db);
         if (i == 0) snprintf(first_id, sizeof first_id, "%s", id);
@@ -93,7 +97,8 @@ int pack_publish(const char *out_dir, const char *secret_path, int expire_days, 
     if (!rc) rc = pack_sign(latest->path, secret_path, expire_days, path, err, errlen);
     if (!rc) rc = file_entry(NULL, &full, out_dir, rel, 0, latest->version, err, errlen);
     for (int i = 0; !rc && i + 1 < ndbs; i++) {
-        if (v[i].version == v[i + 1].version) continue;
+        /* no delta across schema versions (it would not apply): kiosks on the older fetch the full pack */
+        if (v[i].version == v[i + 1].version || v[i].schema != v[i + 1].schema) continue;
         snprintf(rel, sizeof rel, "packs/%s-%lld-%lld.kpack", id, (long long)v[i].version, (long long)v[i + 1].version);
         rc = fmt_path(path, sizeof path, err, errlen, "%s/%s", out_dir, rel);
         if (!rc) rc = pack_sign_delta(v[i].path, v[i + 1].path, secret_path, expire_days, path, err, errlen);

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "pack/install.h"
 #include "pack/pack.h"
+#include "pack/publish.h"
 #include "pack/sign.h"
 #include "store/store.h"
 
@@ -213,6 +214,22 @@ TEST(schema_1_content)
     free(v4);
 }
 
+/* Publishing the new version beside an older one of schema version 1 lists the full pack and no
+ * delta between them (it could not be made, nor applied); between two of one schema, one. */
+TEST(publish_across_schemas)
+{
+    char err[1024];
+    const char *across[] = {DIR "/v5.db", DIR "/old-full.db"}, *same[] = {DIR "/v5.db", DIR "/v4.db"};
+    check_sh("rm -rf " DIR "/www " DIR "/www2");
+    CHECK(pack_publish(DIR "/www", "content/keys/demo.secret", 30, across, 2, err, sizeof err) == 0,
+          "published beside the old schema: %s", err);
+    CHECK(access(DIR "/www/packs/mini-5.kpack", F_OK) == 0 && access(DIR "/www/packs/mini-4-5.kpack", F_OK) != 0,
+          "the full pack, no delta from the old schema");
+    CHECK(pack_publish(DIR "/www2", "content/keys/demo.secret", 30, same, 2, err, sizeof err) == 0 &&
+              access(DIR "/www2/packs/mini-4-5.kpack", F_OK) == 0,
+          "a delta between two of one schema: %s", err);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -224,5 +241,6 @@ int main(int argc, char **argv)
     }
     RUN(delta_keeps_list_rows);
     RUN(schema_1_content);
+    RUN(publish_across_schemas);
     CHECK_DONE();
 }
