@@ -20,24 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* readdir, failing with EIO while fail_readdir is set (a stick that fails mid-way; the
- * executable's definition wins, and with 64-bit offsets the header renames it readdir64). */
-#if defined _FILE_OFFSET_BITS && _FILE_OFFSET_BITS == 64
-#define REAL_READDIR "readdir64"
-#else
-#define REAL_READDIR "readdir"
-#endif
-static _Atomic int fail_readdir;
-struct dirent *readdir(DIR *d)
-{
-    static struct dirent *(*real)(DIR *);
-    if (fail_readdir) {
-        errno = EIO;
-        return NULL;
-    }
-    if (!real) *(void **)&real = dlsym(RTLD_NEXT, REAL_READDIR);
-    return real(d);
-}
+#include "fail_readdir.h"
 
 static const char *build;
 static char dir[256];

@@ -21,24 +21,7 @@
 #include <limits.h>
 #include <unistd.h>
 
-/* readdir, failing with EIO while fail_readdir is set (the executable's definition wins; with
- * 64-bit file offsets the header renames both the call and this definition to readdir64). */
-#if defined _FILE_OFFSET_BITS && _FILE_OFFSET_BITS == 64
-#define REAL_READDIR "readdir64"
-#else
-#define REAL_READDIR "readdir"
-#endif
-static int fail_readdir;
-struct dirent *readdir(DIR *d)
-{
-    static struct dirent *(*real)(DIR *);
-    if (fail_readdir) {
-        errno = EIO;
-        return NULL;
-    }
-    if (!real) *(void **)&real = dlsym(RTLD_NEXT, REAL_READDIR);
-    return real(d);
-}
+#include "fail_readdir.h"
 
 static char build[256], dir[512], demo_db[600];
 #define SCHEMAS "../shared/hsds3/schema"

@@ -26,24 +26,7 @@
 static char scratch[512]; /* BUILD_DIR/sources-test, absolute */
 static char tools[512];   /* BUILD_DIR, absolute: kiosk-pack */
 
-/* readdir, failing with EIO while fail_readdir is set (the executable's definition wins; with
- * 64-bit file offsets the header renames both the call and this definition to readdir64). */
-#if defined _FILE_OFFSET_BITS && _FILE_OFFSET_BITS == 64
-#define REAL_READDIR "readdir64"
-#else
-#define REAL_READDIR "readdir"
-#endif
-static int fail_readdir;
-struct dirent *readdir(DIR *d)
-{
-    static struct dirent *(*real)(DIR *);
-    if (fail_readdir) {
-        errno = EIO;
-        return NULL;
-    }
-    if (!real) *(void **)&real = dlsym(RTLD_NEXT, REAL_READDIR);
-    return real(d);
-}
+#include "fail_readdir.h"
 
 static void put(const char *dir, const char *rel, const char *text, size_t len)
 {
