@@ -286,6 +286,20 @@ static int thp_on(void)
     return on;
 }
 
+/* Whether smaps shows what a mapping holds: 64 KiB touched by hand must count resident. qemu-user,
+ * which runs the cross builds' tests, shows its own view of the guest's mappings (0 kB). */
+static int rss_shown(void)
+{
+    size_t len = (size_t)16 * 4096;
+    uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return 0;
+    memset(m, 1, len);
+    int on = smaps_kb_at(m, "Rss") >= 64;
+    munmap(m, len);
+    if (!on) printf("note: smaps shows no resident pages for a mapping touched by hand (qemu-user?): Rss not checked\n");
+    return on;
+}
+
 TEST(huge_pages_for_large_blocks)
 {
     size_t n = (size_t)1920 * 1080 * 4 + 100;
@@ -297,7 +311,7 @@ TEST(huge_pages_for_large_blocks)
     /* the mapping ends with the block: the tail short of a huge page takes small pages, not one more
      * huge page (8100 kB resident for 1920x1080x4, not 8192) */
     long pages_kb = (long)((n + 4095) / 4096 * 4);
-    CHECK(smaps_kb_at(p, "Rss") == pages_kb, "%ld kB resident for %ld kB of pages", smaps_kb_at(p, "Rss"), pages_kb);
+    if (rss_shown()) CHECK(smaps_kb_at(p, "Rss") == pages_kb, "%ld kB resident for %ld kB of pages", smaps_kb_at(p, "Rss"), pages_kb);
     uint8_t *q = hugemem_realloc(p, n * 2);
     CHECK(q && hugemem_is_large(q) && q[0] == 0xab && q[n - 1] == 0xab && !hugemem_is_large(p) , "grown: the bytes kept, the old mapping gone");
     uint8_t *r = hugemem_realloc(q, 1000);
