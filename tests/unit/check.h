@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static int check_failed_;
 static const char *check_test_ = "";
@@ -28,6 +29,20 @@ static const char *check_test_ = "";
 #define CHECK_DONE() return check_failed_ ? 1 : 0
 
 /* Run a shell command built printf-style; a failure is printed (the check that follows judges). */
+/* The pid a server started in the background writes into path (waited for up to 5 s); 0 when it
+ * never came. */
+static inline int check_pid_from(const char *path)
+{
+    int pid = 0;
+    for (int i = 0; i < 100 && pid <= 0; i++) {
+        usleep(50000);
+        FILE *f = fopen(path, "r");
+        if (f && fscanf(f, "%d", &pid) != 1) pid = 0;
+        if (f) fclose(f);
+    }
+    return pid;
+}
+
 static inline int check_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline int check_sh(const char *fmt, ...)
 {

@@ -1223,13 +1223,7 @@ TEST(caldav_hostile_answers)
     snprintf(u, sizeof u, "http://127.0.0.1:%d/kiosk/", bport);
     unlink(pidf);
     check_sh("python3 tests/servers/caldav_bad.py %d > %s 2>/dev/null &", bport, pidf);
-    int pid = 0;
-    for (int i = 0; i < 100 && pid <= 0; i++) {
-        usleep(50000);
-        FILE *f = fopen(pidf, "r");
-        if (f && fscanf(f, "%d", &pid) != 1) pid = 0;
-        if (f) fclose(f);
-    }
+    int pid = check_pid_from(pidf);
     CHECK(pid > 0, "the bad CalDAV server started on %d", bport);
     if (pid <= 0) return;
     usleep(300000);

@@ -440,13 +440,7 @@ TEST(range_answered_whole)
     snprintf(pidf, sizeof pidf, "%s/range.pid", dir);
     unlink(pidf);
     check_sh("python3 tests/servers/range_whole.py %d %s > %s 2>/dev/null &", rport, root, pidf);
-    int pid = 0;
-    for (int i = 0; i < 100 && pid <= 0; i++) {
-        usleep(50000);
-        FILE *f = fopen(pidf, "r");
-        if (f && fscanf(f, "%d", &pid) != 1) pid = 0;
-        if (f) fclose(f);
-    }
+    int pid = check_pid_from(pidf);
     CHECK(pid > 0, "the range server started on %d", rport);
     if (pid <= 0) return;
     usleep(200000);
