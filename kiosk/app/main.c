@@ -86,9 +86,10 @@ static void play(kiosk *k, const int16_t *pcm, size_t n)
 }
 
 /*
- * One frame: a dry pass with this input, its actions applied, dry passes again while they
- * change the state, then the state as it is now drawn once (its actions were the last dry
- * pass's, already applied, and are dropped: a sound must not play twice).
+ * One frame: the state recorded with this input and its actions applied, recorded again while
+ * they change the state, and the last record, which changed nothing, drawn. After four records
+ * that all changed it, the state as it is then is drawn and that record's actions are dropped
+ * (a sound must not play twice).
  */
 void kiosk_frame(kiosk *k, const ui_input *in)
 {
@@ -96,8 +97,9 @@ void kiosk_frame(kiosk *k, const ui_input *in)
     ui_input none = {0};
     const ui_input *cur = in;
     if (k->target) SDL_SetRenderTarget(k->r, k->target);
-    for (int pass = 0; pass < 4; pass++) {
-        int n = ui_frame_dry(k->u, app_get_state(k->a), cur, acts, 16);
+    for (int pass = 0;; pass++) {
+        int n = ui_frame_record(k->u, app_get_state(k->a), cur, acts, 16);
+        if (pass == 4) break;
         int changed = 0, tapped = 0;
         for (int i = 0; i < n; i++) {
             int c = app_apply(k->a, &acts[i]);
@@ -118,7 +120,7 @@ void kiosk_frame(kiosk *k, const ui_input *in)
         if (!changed) break;
         cur = &none;
     }
-    ui_frame(k->u, app_get_state(k->a), cur, acts, 16);
+    ui_frame_show(k->u);
     k->frames++;
     int16_t *pcm;
     size_t np;

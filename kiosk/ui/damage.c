@@ -89,6 +89,8 @@ static void draw_box(draw_state *d, const draw_list *l, SDL_Rect b)
 void dl_begin(draw_state *d, int w, int h, SDL_Color bg)
 {
     draw_list *l = cur_list(d);
+    /* a record that was not shown, but drew as it came: the canvas no longer holds the last frame */
+    if (l->broken) d->list[!d->cur].valid = 0;
     l->n = 0;
     l->valid = l->broken = 0;
     l->bg = rgba(bg);

@@ -48,7 +48,7 @@ typedef struct draw_state {
     long counts[DRAW_KINDS];
 } draw_state;
 
-/* Start recording a frame of w x h cleared to bg. */
+/* Start recording a frame of w x h cleared to bg (a record not ended is dropped). */
 void dl_begin(draw_state *d, int w, int h, SDL_Color bg);
 void dl_fill(draw_state *d, SDL_Rect dst, SDL_Color c);
 /* A copy of texture t (identified by id: a new id for new pixels) to dst, mirrored when flip. */

@@ -118,7 +118,6 @@ rect ui_flip(const frame *f, rect r)
 
 void ui_fill(frame *f, rect r, int color)
 {
-    if (f->u->dry) return;
     rect q = ui_flip(f, r);
     dl_fill(&f->u->d, (SDL_Rect){q.x, q.y, q.w, q.h}, f->u->pal[color]);
 }
@@ -203,7 +202,7 @@ static void render_entry(ui *u, tex_entry *e, SDL_Color c)
 }
 
 /* The cached entry of text at o, laid out on first use and rendered when first pixels (or ink)
- * are asked for: a text only measured (a probe of the tallest script, a dry pass, a size tried
+ * are asked for: a text only measured (a probe of the tallest script, a size tried
  * and dropped) never costs its glyphs' rasters and a texture. *hl: where the text starts in
  * the key. */
 static tex_entry *text_entry(frame *f, rect r, const char *text, const text_opts *o, size_t *hl_out, int pixels)
@@ -286,9 +285,9 @@ int ui_text(frame *f, rect r, const char *text, const text_opts *o, int draw)
 {
     ui *u = f->u;
     size_t hl = 0;
-    tex_entry *e = text_entry(f, r, text, o, &hl, draw && !u->dry);
+    tex_entry *e = text_entry(f, r, text, o, &hl, draw);
     if (!e) return 0;
-    if (draw && !u->dry) {
+    if (draw) {
         u->missing += e->missing;
         /* the bitmap is laid out in its own direction already: place it, never mirror it */
         rect q = ui_flip(f, (rect){r.x, r.y, r.w, e->h});
@@ -359,7 +358,6 @@ static void image_draw(frame *f, const tex_entry *e, rect r, int side, int mirro
 void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, rect r, int color, int mirror)
 {
     ui *u = f->u;
-    if (u->dry) return;
     int side = r.w < r.h ? r.w : r.h, fresh;
     tex_entry *e = image_entry(u, key, side, color, &fresh);
     if (e && fresh && data && len) image_fill(u, e, data, len, side, color);
@@ -369,7 +367,6 @@ void ui_image(frame *f, const char *key, const unsigned char *data, size_t len, 
 void ui_icon(frame *f, const char *name, rect r, int color, int mirror)
 {
     ui *u = f->u;
-    if (u->dry) return;
     int side = r.w < r.h ? r.w : r.h, fresh;
     char key[128];
     snprintf(key, sizeof key, "icon:%s", name);
@@ -421,7 +418,7 @@ int ui_qr(frame *f, const char *text, rect r)
     if (!e || !e->tex) return 0;
     rect q = ui_flip(f, (rect){r.x + (r.w - e->w) / 2, r.y + (r.h - e->w) / 2, e->w, e->w});
     SDL_Rect dst = {q.x, q.y, e->w, e->w};
-    if (!u->dry) dl_copy(&u->d, e->tex, e->serial, dst, 0);
+    dl_copy(&u->d, e->tex, e->serial, dst, 0);
     return e->w;
 }
 

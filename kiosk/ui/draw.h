@@ -101,7 +101,6 @@ struct ui {
     int missing;
     int large;              /* metrics computed for large text */
     const SDL_Color *pal;   /* palette of the current frame */
-    int dry;                /* this pass finds targets and emits actions, but draws nothing */
     /* measurements widgets.c keeps between frames: they only change with the language or list */
     struct label_band_cache {
         const void *catalog;

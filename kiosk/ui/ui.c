@@ -177,9 +177,8 @@ static void (*const draw_screen[])(frame *) = {
 };
 _Static_assert(sizeof draw_screen / sizeof draw_screen[0] == SCREEN_COUNT, "a draw function per screen");
 
-static int run_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max, int dry)
+static int run_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max)
 {
-    u->dry = dry;
     u->frame_no++;
     ui_cache_trim(u);
     u->nhits = 0;
@@ -194,22 +193,24 @@ static int run_frame(ui *u, const app_state *st, const ui_input *in, action *out
     frame f = {.u = u, .st = st, .in = in, .out = out, .max = max, .w = u->w, .h = u->h, .m = u->m};
     f.m.header_h = ui_header_height(&f);
     if (in->down) ui_emit(&f, ACT_TOUCH, NULL, 0);
-    if (!dry) dl_begin(&u->d, u->w, u->h, u->pal[COL_BG]);
+    dl_begin(&u->d, u->w, u->h, u->pal[COL_BG]);
     assert(st->screen < SCREEN_COUNT);
     draw_screen[st->screen](&f);
     if (st->countdown > 0) screen_overlay_countdown(&f);
     dl_clip(&u->d, NULL);
-    if (!dry) dl_end(&u->d);
-    u->dry = 0;
     return f.n;
 }
 
 int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max)
 {
-    return run_frame(u, st, in, out, max, 0);
+    int n = run_frame(u, st, in, out, max);
+    dl_end(&u->d);
+    return n;
 }
 
-int ui_frame_dry(ui *u, const app_state *st, const ui_input *in, action *out, int max)
+int ui_frame_record(ui *u, const app_state *st, const ui_input *in, action *out, int max)
 {
-    return run_frame(u, st, in, out, max, 1);
+    return run_frame(u, st, in, out, max);
 }
+
+void ui_frame_show(ui *u) { dl_end(&u->d); }

@@ -59,12 +59,17 @@ void ui_resize(ui *u, int w, int h);
 int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max);
 
 /*
- * The same frame without drawing: touch targets are found and actions emitted, nothing reaches
- * the renderer. A frame loop runs dry passes until the state stops changing and then draws
- * once, so input that changes the state (a drag scrolls, a tap opens a screen) is not drawn
- * twice; the software renderer spends most of a frame on pixels.
+ * The same frame, recorded but not yet drawn: touch targets are found, actions emitted, and
+ * what the frame would draw is kept until ui_frame_show draws it. A frame loop applies the
+ * actions and, while they change the state (a drag scrolls, a tap opens a screen), records
+ * again: the last record, whose actions changed nothing, is the frame shown, so no state is
+ * laid out twice and none drawn twice (the software renderer spends most of a frame on pixels).
+ * A record not shown is dropped by the next one.
  */
-int ui_frame_dry(ui *u, const app_state *st, const ui_input *in, action *out, int max);
+int ui_frame_record(ui *u, const app_state *st, const ui_input *in, action *out, int max);
+
+/* Draw the frame last recorded (after ui_frame_record, with no other frame between). */
+void ui_frame_show(ui *u);
 
 /* Centre of the widget named id in the last frame (for scripted taps). 0 if found. */
 int ui_find(const ui *u, const char *id, int *x, int *y);

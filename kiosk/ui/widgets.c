@@ -398,7 +398,7 @@ void ui_offer_list(frame *f, rect view, const store_offer_row *rows, int nrows, 
     }
     ui_clip(f, NULL);
     /* the rows next to the view, below and above, ready before they scroll in (once a frame) */
-    if (scroll && !f->u->dry) {
+    if (scroll) {
         int w = f->w - 2 * pad;
         if (next >= nrows || !row_ahead(f, &rows[next], meta ? meta[next] : rows[next].town, no, po, so, mo, w))
             if (first > 0) row_ahead(f, &rows[first - 1], meta ? meta[first - 1] : rows[first - 1].town, no, po, so, mo, w);
