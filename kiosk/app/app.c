@@ -535,6 +535,6 @@ int app_next_tick_ms(const app *a)
     uint32_t idle = s->now_ms - s->last_input_ms;
     if (idle >= s->idle_timeout_ms) return 0;
     uint32_t left = s->idle_timeout_ms - idle;
-    if (left > 10000) return (int)(left - 10000) + 1;
-    return (int)(left % 1000) + 1;
+    int next = left > 10000 ? (int)(left - 10000) + 1 : (int)(left % 1000) + 1, scan = app_staff_next_ms(a);
+    return scan >= 0 && scan < next ? scan : next;
 }

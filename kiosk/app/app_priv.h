@@ -39,6 +39,9 @@ struct app {
     char fallback[512];          /* why the installed content was replaced by the previous one at start */
     job_queue *checks;           /* pack checks, started on first use */
     job_queue *pins;             /* PIN checks (Argon2id, ~0.6 s), started on first use */
+    job_queue *scans;            /* looks at the removable media in staff mode, started on first use */
+    uint32_t scan_due_ms;        /* when staff mode looks again */
+    int scan_failed;             /* the last look could not read a folder to its end (told once) */
     app_state s;
     i18n_catalog *catalogs[MAX_LANGS]; /* by index in i18n_lang_at(), loaded on first use */
     uint32_t attract_next_ms;    /* when the language screen turns to its next language */
@@ -84,13 +87,17 @@ void app_format_offer(app *a);
 void app_format_rows(app *a);
 
 /* staff.c: staff actions (-1: not one); leave staff mode (PIN, packs, staged pack dropped);
- * pick up a finished pack or PIN check (1: redraw); stop the check workers. */
+ * pick up a finished pack or PIN check or look at the media (1: redraw); stop the workers. */
 int app_staff_apply(app *a, const action *act);
 void app_staff_leave(app *a);
 int app_staff_tick(app *a);
 void app_staff_close(app *a);
-/* staff.c: a pack or PIN check is under way (the main loop polls for its answer). */
+/* staff.c: a pack or PIN check or a look at the media is under way (the main loop polls for
+ * its answer). */
 int app_staff_pending(const app *a);
+/* staff.c: ms until staff mode looks at the removable media again; -1: not in staff mode, or a
+ * look is under way (then app_staff_pending). */
+int app_staff_next_ms(const app *a);
 
 /* find.c: search and guided-question actions (-1: not one). */
 int app_find_apply(app *a, const action *act);

@@ -188,10 +188,10 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Background work a script waits for with "settle": a PIN or pack check, a booking call. */
+/* Background work a script waits for with "settle": a PIN or pack check, a look at the media, a booking call. */
 static int busy(const app_state *st)
 {
-    return st->pin_checking || st->staff_busy || st->staff_listing || st->staff_exporting ||
+    return st->pin_checking || st->staff_busy || st->staff_scanning || st->staff_listing || st->staff_exporting ||
            st->book_state == BOOK_LOADING || st->book_state == BOOK_SENDING || st->code_state == CODE_LOOKING;
 }
 

@@ -48,6 +48,7 @@ void app_staff_leave(app *a)
     a->s.pin_checking = 0; /* its answer, for the generation that ends here, is dropped */
     a->s.staff_msg[0] = 0;
     a->s.staff_busy = 0;
+    a->s.staff_scanning = 0; /* a look under way belongs to the generation that ends here */
 }
 
 static int64_t installed_version(app *a)
@@ -114,38 +115,41 @@ static void staff_info(app *a)
     }
 }
 
-static void add_pack(app *a, const char *path, const char *name)
+/* A row for a pack found, as pack_read_manifest answered for it. */
+static void pack_row(app *a, staff_pack *p, const char *path, int rc, int64_t version)
 {
-    staff_pack *np = realloc(a->s.packs, sizeof *np * (size_t)(a->s.npacks + 1));
-    char **pp = np ? realloc(a->pack_paths, sizeof *pp * (size_t)(a->s.npacks + 1)) : NULL;
-    if (np) a->s.packs = np;
-    if (!np || !pp) return;
-    a->pack_paths = pp;
-    staff_pack *p = &a->s.packs[a->s.npacks];
     memset(p, 0, sizeof *p);
-    snprintf(p->name, sizeof p->name, "%s", name);
-    pack_manifest m;
-    char err[1024];
-    int rc = pack_read_manifest(path, &a->trust, &m, err, sizeof err);
+    const char *slash = strrchr(path, '/');
+    snprintf(p->name, sizeof p->name, "%s", slash ? slash + 1 : path);
     if (rc == PACK_OK) {
-        snprintf(p->status, sizeof p->status, "%s %lld", T(a, "Version"), (long long)m.content_version);
+        snprintf(p->status, sizeof p->status, "%s %lld", T(a, "Version"), (long long)version);
     } else {
         snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(rc)));
         p->state = PACKROW_REFUSED;
     }
-    a->pack_paths[a->s.npacks++] = strdup(path);
 }
 
+/* Folder entries one look at the media reads at most: a stick of a million files is looked at
+ * in bounded time (the rest is not listed, and staff are told the list may be short). */
+#define SCAN_ENTRIES 4096
+/* How often staff mode looks again, so a stick put in after the PIN is listed. */
+#define SCAN_EVERY_MS 2000u
+
 /* *.kpack files up to three folders below the media folder (/media/USER/STICK/file.kpack).
- * Returns 0, or -1 with errno when a folder could not be read to its end (a failing stick):
- * what was found is listed, but staff are told the list may be short. */
-static int scan(const char *dir, int depth, char ***found, int *n)
+ * Returns 0, or -1 with errno when a folder could not be read to its end (a failing stick, or
+ * *budget entries read): what was found is listed, but staff are told the list may be short. */
+static int scan(const char *dir, int depth, char ***found, int *n, int *budget)
 {
     DIR *d = opendir(dir);
     if (!d) return 0;
     struct dirent *e;
     int rc = 0, failed = 0;
     while (errno = 0, (e = readdir(d)) != NULL && *n < 32) {
+        if (--*budget < 0) {
+            e = NULL;
+            errno = E2BIG;
+            break;
+        }
         if (e->d_name[0] == '.') continue;
         char path[PATH_MAX];
         if (fmt_fit(path, sizeof path, "%s/%s", dir, e->d_name)) continue; /* never a cut name: some other file */
@@ -155,7 +159,7 @@ static int scan(const char *dir, int depth, char ***found, int *n)
             if (!nf) break;
             *found = nf;
             (*found)[(*n)++] = strdup(path);
-        } else if (depth < 3 && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) && scan(path, depth + 1, found, n)) {
+        } else if (depth < 3 && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) && scan(path, depth + 1, found, n, budget)) {
             rc = -1;
             failed = errno;
         }
@@ -171,23 +175,125 @@ static int scan(const char *dir, int depth, char ***found, int *n)
 
 static int path_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static void staff_refresh(app *a)
+/* A look at the removable media, on a worker: a failing stick's reads can take the USB stack's
+ * retries (tens of seconds, past the watchdog), and the UI thread must not wait for them. */
+typedef struct found_pack {
+    char *path;
+    int rc;                      /* pack_read_manifest's answer */
+    int64_t version;
+} found_pack;
+
+typedef struct scan_job {
+    job base;
+    char dir[sizeof ((app_config *)0)->media_dir];
+    pack_trust trust;
+    found_pack *f;
+    int n;
+    int failed;                  /* errno of a folder not read to its end, else 0 */
+} scan_job;
+
+static void scan_run(job *base, void *ctx)
 {
-    free_packs(a);
-    staff_info(a);
+    (void)ctx;
+    scan_job *j = (scan_job *)base;
     char **found = NULL;
-    int n = 0;
-    if (scan(a->cfg.media_dir, 1, &found, &n) != 0) {
-        log_msg("staff", "%s: a folder could not be read: %s", a->cfg.media_dir, strerror(errno));
-        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%.200s: %s", a->cfg.media_dir, T(a, pack_strerror(PACK_ERR_IO)));
-    }
+    int n = 0, budget = SCAN_ENTRIES;
+    if (scan(j->dir, 1, &found, &n, &budget) != 0) j->failed = errno ? errno : EIO;
     if (n > 1) qsort(found, (size_t)n, sizeof *found, path_cmp);
+    j->f = calloc(n ? (size_t)n : 1, sizeof *j->f);
     for (int i = 0; i < n; i++) {
-        const char *slash = strrchr(found[i], '/');
-        add_pack(a, found[i], slash ? slash + 1 : found[i]);
-        free(found[i]);
+        if (!j->f || !found[i]) {
+            free(found[i]);
+            continue;
+        }
+        found_pack *p = &j->f[j->n++];
+        pack_manifest m;
+        char err[256];
+        p->path = found[i];
+        p->rc = pack_read_manifest(found[i], &j->trust, &m, err, sizeof err);
+        p->version = p->rc == PACK_OK ? m.content_version : 0;
     }
     free(found);
+}
+
+static void scan_destroy(job *base)
+{
+    scan_job *j = (scan_job *)base;
+    for (int i = 0; i < j->n; i++) free(j->f[i].path);
+    free(j->f);
+    free(j);
+}
+
+static void post_scan(app *a)
+{
+    if (!a->scans && job_queue_start(&a->scans, NULL, NULL, 0) != 0) return;
+    scan_job *j = calloc(1, sizeof *j);
+    if (!j) return;
+    j->base.run = scan_run;
+    j->base.destroy = scan_destroy;
+    snprintf(j->dir, sizeof j->dir, "%s", a->cfg.media_dir);
+    j->trust = a->trust;
+    if (job_post(a->scans, &j->base, a->gen) == 0) a->s.staff_scanning = 1;
+}
+
+/* The packs a look found become the list; a file listed before keeps its row (what staff did
+ * with it). Returns 1 when the list changed. */
+static int take_scan(app *a, scan_job *j)
+{
+    int told = j->failed && !a->scan_failed;
+    if (told) {
+        /* once, not at every look: the message stays until staff leave */
+        log_msg("staff", "%s: a folder could not be read: %s", a->cfg.media_dir, strerror(j->failed));
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%.200s: %s", a->cfg.media_dir, T(a, pack_strerror(PACK_ERR_IO)));
+    }
+    a->scan_failed = j->failed != 0;
+    int same = j->n == a->s.npacks;
+    for (int i = 0; same && i < j->n; i++) same = !strcmp(j->f[i].path, a->pack_paths[i]);
+    if (same) return told;
+    staff_pack *np = calloc(j->n ? (size_t)j->n : 1, sizeof *np);
+    char **pp = calloc(j->n ? (size_t)j->n : 1, sizeof *pp);
+    if (!np || !pp) {
+        free(np);
+        free(pp);
+        return told;
+    }
+    for (int i = 0; i < j->n; i++) {
+        int k = 0;
+        while (k < a->s.npacks && strcmp(a->pack_paths[k], j->f[i].path)) k++;
+        if (k < a->s.npacks) np[i] = a->s.packs[k];
+        else pack_row(a, &np[i], j->f[i].path, j->f[i].rc, j->f[i].version);
+        pp[i] = j->f[i].path;
+        j->f[i].path = NULL; /* the list's now */
+    }
+    free_packs(a);
+    a->s.packs = np;
+    a->pack_paths = pp;
+    a->s.npacks = j->n;
+    return 1;
+}
+
+/* The media looked at again every SCAN_EVERY_MS in staff mode; the list is replaced only while
+ * no row is being checked or staged (the rows' numbers are those jobs'). */
+static int scan_tick(app *a)
+{
+    int dirty = 0;
+    scan_job *j = (scan_job *)job_take(a->scans, a->gen);
+    if (j) {
+        a->s.staff_scanning = 0;
+        a->scan_due_ms = a->s.now_ms + SCAN_EVERY_MS;
+        if (a->s.screen == SCREEN_STAFF && !job_pending(a->checks) && a->staged < 0) dirty = take_scan(a, j);
+        job_free(&j->base);
+    }
+    if (a->s.screen == SCREEN_STAFF && !job_pending(a->scans) && (int32_t)(a->s.now_ms - a->scan_due_ms) >= 0)
+        post_scan(a);
+    return dirty;
+}
+
+int app_staff_next_ms(const app *a)
+{
+    if (a->s.screen != SCREEN_STAFF || job_pending(a->scans)) return -1;
+    int32_t left = (int32_t)(a->scan_due_ms - a->s.now_ms);
+    return left > 0 ? left : 0;
 }
 
 /* A pack check: verify and stage on the worker, count what it changes. */
@@ -269,7 +375,7 @@ static int pin_tick(app *a);
 
 int app_staff_tick(app *a)
 {
-    int pin = pin_tick(a);
+    int pin = pin_tick(a) | scan_tick(a);
     check_job *j = (check_job *)job_take(a->checks, a->gen);
     if (!j) return pin;
     a->s.staff_busy = 0;
@@ -426,7 +532,10 @@ static int pin_tick(app *a)
             log_msg("staff", "the PIN lockout could not be reset");
         a->s.staff_msg[0] = 0;
         app_go(a, SCREEN_STAFF);
-        staff_refresh(a);
+        free_packs(a);
+        staff_info(a);
+        a->scan_failed = 0;
+        post_scan(a);
         app_book_staff(a, 0);
     } else {
         wrong_pin(a, j->fails, j->lock);
@@ -435,7 +544,7 @@ static int pin_tick(app *a)
     return 1;
 }
 
-int app_staff_pending(const app *a) { return job_pending(a->checks) || job_pending(a->pins); }
+int app_staff_pending(const app *a) { return job_pending(a->checks) || job_pending(a->pins) || job_pending(a->scans); }
 
 int app_staff_apply(app *a, const action *act)
 {
@@ -487,4 +596,6 @@ void app_staff_close(app *a)
     a->checks = NULL;
     job_queue_stop(a->pins);
     a->pins = NULL;
+    job_queue_stop(a->scans); /* waits for a look under way */
+    a->scans = NULL;
 }

@@ -221,6 +221,7 @@ typedef struct app_state {
     staff_pack *packs;
     int npacks;
     int staff_busy;
+    int staff_scanning;          /* the removable media are being looked at (a worker's job) */
     staff_booking staff_list[STAFF_LIST_MAX]; /* today's bookings made here, by time */
     int nstaff_list;             /* how many; -1: they cannot be read */
     int staff_listing;           /* today's bookings are being read */

@@ -459,8 +459,9 @@ static const char *staff_publication = ""; /* the config's publication for open_
 static const char *staff_reserve = "64";    /* and its disk_reserve_mib */
 static const char *staff_media = NULL;      /* and its media_dir; NULL: dir/media */
 static int staff_books = 0;                 /* and whether it books */
+static int staff_hold = 0;                  /* and whether the stick hangs once the PIN is entered */
 
-static app *open_staff(const char *content)
+static app *open_staff_pin_only(const char *content)
 {
     app_config c;
     app_config_defaults(&c);
@@ -487,8 +488,16 @@ static app *open_staff(const char *content)
         char k[2] = {*d, 0};
         act(a, ACT_PIN_DIGIT, k, 0);
     }
+    if (staff_hold) hold_readdir = 1; /* from here on: the stick hangs */
     act(a, ACT_PIN_OK, NULL, 0);
     TICK_UNTIL(a, !app_get_state(a)->pin_checking, 10000); /* checked on a worker */
+    return a;
+}
+
+static app *open_staff(const char *content)
+{
+    app *a = open_staff_pin_only(content);
+    if (a) TICK_UNTIL(a, !app_get_state(a)->staff_scanning, 10000); /* the media looked at on another */
     return a;
 }
 
@@ -552,6 +561,61 @@ TEST(check_then_leave_leaves_no_staging)
     act(a, ACT_STAFF_CHECK, NULL, 0);
     app_close(a);
     CHECK(!staging_files(content), "check, then the kiosk stops: no staging file left");
+}
+
+/* A stick put in after the PIN is listed (staff mode looks again), and a stick that hangs
+ * (a failing one: the USB stack retries for tens of seconds) is read on a worker: the screen
+ * keeps answering and no stick is ever read on the thread that ticks the app. */
+TEST(stick_looked_at_again_off_the_ui_thread)
+{
+    char content[400], media[600];
+    snprintf(content, sizeof content, "%s/stick-late.db", dir);
+    snprintf(media, sizeof media, "%s/media-late", dir);
+    CHECK(check_sh("rm -rf %s && mkdir -p %s && cp %s/content/demo.db %s", media, media, build, content) == 0,
+          "a media folder without a stick");
+    staff_media = media;
+    app *a = open_staff(content);
+    CHECK(a && app_get_state(a)->screen == SCREEN_STAFF && app_get_state(a)->npacks == 0, "nothing listed");
+    if (!a) return;
+    CHECK(check_sh("mkdir -p %s/stick && %s/kiosk-pack sign %s/content/demo.db content/keys/demo.secret "
+                   "%s/stick/late.kpack >/dev/null",
+                   media, build, build, media) == 0,
+          "the stick put in");
+    TICK_UNTIL(a, app_get_state(a)->npacks == 1, 6000);
+    CHECK(app_get_state(a)->npacks == 1 && !strcmp(app_get_state(a)->packs[0].name, "late.kpack"),
+          "its pack is listed without leaving staff mode (%d)", app_get_state(a)->npacks);
+    /* checked, the row keeps its state through the looks that follow */
+    act(a, ACT_STAFF_CHECK, NULL, 0);
+    TICK_UNTIL(a, app_get_state(a)->packs[0].state != PACKROW_CHECKING, 10000);
+    TICK_UNTIL(a, 0, 2500);
+    CHECK(app_get_state(a)->npacks == 1 && app_get_state(a)->packs[0].state != PACKROW_FOUND &&
+              app_get_state(a)->packs[0].state != PACKROW_CHECKING,
+          "a look later keeps the checked row (state %d)", app_get_state(a)->packs[0].state);
+    app_close(a);
+
+    /* a stick that hangs: the PIN is taken and the staff screen shows while the look waits */
+    hold_thread = pthread_self();
+    held_on_test = 0;
+    staff_hold = 1;
+    a = open_staff_pin_only(content);
+    staff_hold = 0;
+    int shown = a && app_get_state(a)->screen == SCREEN_STAFF, looking = a && app_get_state(a)->staff_scanning;
+    hold_readdir = 0;
+    CHECK(shown && looking && !held_on_test, "the screen answers while the stick hangs (shown %d, looking %d, "
+          "read on the app's thread %d)", shown, looking, (int)held_on_test);
+    if (a) TICK_UNTIL(a, !app_get_state(a)->staff_scanning, 10000);
+    CHECK(a && app_get_state(a)->npacks == 1, "once it answers, its pack is listed");
+    if (a) app_close(a);
+
+    /* a stick of many files is looked at in bounded time, and staff are told the list may be short */
+    CHECK(check_sh("rm -rf %s/stick && mkdir -p %s/stick/many && cd %s/stick/many && seq 5000 | xargs touch", media,
+                   media, media) == 0,
+          "a stick of 5,000 files");
+    a = open_staff(content);
+    CHECK(a && strstr(app_get_state(a)->staff_msg, media), "the list is said to be short: \"%s\"",
+          a ? app_get_state(a)->staff_msg : "-");
+    if (a) app_close(a);
+    staff_media = NULL;
 }
 
 /* A stick whose folder cannot be read to its end: staff are told, not shown an empty stick. */
@@ -936,6 +1000,7 @@ int main(int argc, char **argv)
     RUN(late_booking_after_reset);
     RUN(late_booking_same_session);
     RUN(check_then_leave_leaves_no_staging);
+    RUN(stick_looked_at_again_off_the_ui_thread);
     RUN(deep_pack_path_checks);
     RUN(unreadable_stick_said);
     RUN(export_while_day_list_runs);
