@@ -9,6 +9,8 @@
 #include "booking/booking.h"
 #include "booking/worker.h"
 #include "booking/caldav.h"
+#include "booking/booking_priv.h" /* bk_each_event: how a calendar text is read */
+#include "platform/wallclock.h"
 
 #include <csv.h>
 #include <ctype.h>
@@ -1214,6 +1216,52 @@ static int hostile_case(const char *u, const char *kind)
     return fok && mok && ftook <= 12 && mtook <= 20 ? (frc == BOOKING_OK && mrc == BOOKING_OK && !offline ? 0 : 1) : 3;
 }
 
+struct seen_event {
+    int n, has_x;
+    int64_t start;
+};
+
+static void seen_one(void *ud, icalcomponent *ev)
+{
+    struct seen_event *e = ud;
+    e->n++;
+    e->start = bk_event_start(ev);
+    if (icalcomponent_get_first_property(ev, ICAL_X_PROPERTY)) e->has_x = 1;
+}
+
+/* A booked seat whose event carries an inline attachment of 4 MiB (one content line, folded as
+ * RFC 5545 wants): the seat is still counted, but the long line never reaches libical, whose
+ * time grows with the square of a line's length. */
+TEST(ics_overlong_lines_left_out)
+{
+    const char *head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:big-1\r\n"
+                       "DTSTAMP:20261201T080000Z\r\nDTSTART:20261203T090000Z\r\nDTEND:20261203T093000Z\r\n"
+                       "X-ATTACH:",
+               *tail = "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    size_t big = (size_t)4 << 20, o = strlen(head);
+    char *ics = malloc(o + big + big / 74 * 3 + strlen(tail) + 1);
+    CHECK(ics != NULL, "memory");
+    if (!ics) return;
+    memcpy(ics, head, o);
+    for (size_t i = 0; i < big; i++) {
+        if (i && i % 74 == 0) ics[o++] = '\r', ics[o++] = '\n', ics[o++] = ' ';
+        ics[o++] = 'A';
+    }
+    strcpy(ics + o, tail);
+    struct seen_event e = {0};
+    bk_each_event(ics, seen_one, &e);
+    CHECK(e.n == 1 && e.start == wallclock_days(2026, 12, 3) * 86400 + 9 * 3600,
+          "the event is read with its start (%d events)", e.n);
+    CHECK(!e.has_x, "its 4 MiB line was left out before libical read it");
+    /* a text without long lines is read as it is */
+    strcpy(ics + strlen(head), "short");
+    strcat(ics, tail);
+    e = (struct seen_event){0};
+    bk_each_event(ics, seen_one, &e);
+    CHECK(e.n == 1 && e.has_x, "short lines are all read");
+    free(ics);
+}
+
 TEST(caldav_hostile_answers)
 {
     int bport = 19500 + (int)(getpid() % 200); /* clear of the other tests' servers */
@@ -1307,6 +1355,7 @@ int main(int argc, char **argv)
     RUN(caldav_flush_outbox);
     RUN(caldav_server_dies);
     RUN(caldav_race);
+    RUN(ics_overlong_lines_left_out);
     RUN(caldav_hostile_answers);
     radicale_kill();
     icaltimezone_free_builtin_timezones();
