@@ -9,6 +9,7 @@
 #include "procio.h"
 #include "store/store.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <signal.h>
@@ -1335,6 +1336,180 @@ TEST(full_over_in_place)
     CHECK(!strcmp(name, "Zahnklinik") && integrity_ok(LIVE), "reopened, it reads version 7 (%s)", name);
 }
 
+/* ---------- a full switch and the replaced content's WAL ---------- */
+
+/* A kill -9 at every point of an installation: in this process, each rename, link and unlink of
+ * a file whose name begins with crash_prefix is counted, and the crash_at-th kills it right after
+ * it was done. The executable's definitions win over libc's, for SQLite's own calls too. */
+static char crash_prefix[256];
+static int crash_at, crash_ops;
+
+static void crash_point(const char *path)
+{
+    if (crash_prefix[0] && !strncmp(path, crash_prefix, strlen(crash_prefix)) && ++crash_ops == crash_at)
+        raise(SIGKILL);
+}
+
+int rename(const char *from, const char *to)
+{
+    static int (*real)(const char *, const char *);
+    if (!real) *(void **)&real = dlsym(RTLD_NEXT, "rename");
+    int rc = real(from, to);
+    crash_point(to);
+    return rc;
+}
+
+int link(const char *from, const char *to)
+{
+    static int (*real)(const char *, const char *);
+    if (!real) *(void **)&real = dlsym(RTLD_NEXT, "link");
+    int rc = real(from, to);
+    crash_point(to);
+    return rc;
+}
+
+int unlink(const char *path)
+{
+    static int (*real)(const char *);
+    if (!real) *(void **)&real = dlsym(RTLD_NEXT, "unlink");
+    int rc = real(path);
+    crash_point(path);
+    return rc;
+}
+
+/* The kiosk reading in another process: a read transaction on db, its snapshot taken before this
+ * returns, held until the process is killed. Its pid, or -1. */
+static pid_t start_reader(const char *db)
+{
+    int ready[2];
+    if (pipe(ready) != 0) return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(ready[0]);
+        sqlite3 *r = NULL;
+        int ok = sqlite3_open_v2(db, &r, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+                 sqlite3_db_config(r, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) == SQLITE_OK &&
+                 sqlite3_exec(r, "BEGIN; SELECT count(*) FROM service", NULL, NULL, NULL) == SQLITE_OK;
+        char c = ok ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1) _exit(1);
+        for (;;) pause();
+    }
+    close(ready[1]);
+    char c = 'n';
+    if (pid < 0 || read(ready[0], &c, 1) != 1 || c != 'y') {
+        if (pid > 0) kill(pid, SIGKILL), waitpid(pid, NULL, 0);
+        pid = -1;
+    }
+    close(ready[0]);
+    return pid;
+}
+
+static void end_reader(pid_t pid)
+{
+    if (pid <= 0) return;
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+/* What db holds, as the next start reads it: version, an offer the delta renames, offers, search
+ * documents and the integrity check, in one line. */
+static void fingerprint(const char *db, char *out, size_t len)
+{
+    char v[32], name[128], n[32], docs[32], ok[64];
+    query_text(db, "SELECT value FROM meta WHERE key='content_version'", v, sizeof v);
+    query_text(db, "SELECT name FROM service_i18n WHERE service_id='zahnarzt' AND lang='de'", name, sizeof name);
+    query_text(db, "SELECT count(*) FROM service", n, sizeof n);
+    query_text(db, "SELECT count(*) FROM search_doc", docs, sizeof docs);
+    query_text(db, "PRAGMA integrity_check", ok, sizeof ok);
+    snprintf(out, len, "version %s, %s, %s offers, %s documents, %s", v, name, n, docs, ok);
+}
+
+/* Version 5 (a delta applied in place to 4) is replaced by the full pack 6 while a reader still
+ * holds a snapshot of 4, so the delta's pages cannot be written back: CONTENT-wal still holds
+ * them. A kill -9 at each point of that installation (and of one with the reader gone) leaves
+ * version 5 whole or version 6 whole, and CONTENT.prev, when there is one, version 5 whole. */
+TEST(full_switch_keeps_wal_apart)
+{
+    char err[1024], fp5[512] = "", fp6[512], fp[512], pfp[512];
+    /* 6 laid out otherwise than 4 (long organization addresses, then VACUUM): pages of 5 read
+     * into it show as a broken database, not by chance as 5 */
+    make_db(6, DIR "/v6x.db");
+    sh("sqlite3 " DIR "/v6x.db \"UPDATE service_i18n SET name='Zahnklinik' WHERE service_id='zahnarzt' AND lang='de';"
+       "UPDATE organization SET url='https://example.org/' || hex(randomblob(3000)); VACUUM\"");
+    CHECK(store_search_index(DIR "/v6x.db", err, sizeof err) == 0 &&
+              pack_sign(DIR "/v6x.db", "content/keys/demo.secret", 30, DIR "/v6x.kpack", err, sizeof err) == 0,
+          "pack 6: %s", err);
+    sh("rm -f " DIR "/ref6.db " DIR "/ref6.db-wal " DIR "/ref6.db-shm");
+    CHECK(install_at(DIR "/v6x.kpack", DIR "/ref6.db", err, sizeof err) == PACK_OK, "6 on its own: %s", err);
+    fingerprint(DIR "/ref6.db", fp6, sizeof fp6);
+    int bad = 0, crashes = 0;
+    for (int pinned = 1; pinned >= 0; pinned--) {
+        for (int k = 1; k < 100; k++) {
+            sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm " LIVE ".prev " LIVE ".prev-wal " LIVE ".prev-shm " LIVE
+               ".prev.tmp && cp " DIR "/live4.db " LIVE);
+            pid_t reader = start_reader(LIVE);
+            struct stat ws;
+            int rc = install_at(DIR "/d45.kpack", LIVE, err, sizeof err);
+            if (!fp5[0]) fingerprint(LIVE, fp5, sizeof fp5);
+            if (reader < 0 || rc != PACK_OK || stat(LIVE "-wal", &ws) != 0 || ws.st_size == 0) {
+                CHECK(0, "4 -> 5 in place beside a reader of 4, its pages still in the WAL: %s", err);
+                end_reader(reader);
+                break;
+            }
+            if (!pinned) end_reader(reader);
+            pid_t pid = fork();
+            if (pid == 0) {
+                snprintf(crash_prefix, sizeof crash_prefix, "%s", LIVE);
+                crash_at = k;
+                rc = install_at(DIR "/v6x.kpack", LIVE, err, sizeof err);
+                _exit(rc == PACK_OK ? 0 : rc == PACK_ERR_BUSY ? 2 : 1);
+            }
+            int status = 0;
+            waitpid(pid, &status, 0);
+            end_reader(reader); /* a power cut: nothing of the kiosk is left running */
+            fingerprint(LIVE, fp, sizeof fp);
+            int whole = !strcmp(fp, fp5) || !strcmp(fp, fp6);
+            if (!whole) printf("%s, kill -9 after file operation %d: %s\n", pinned ? "reader" : "no reader", k, fp);
+            int prev_whole = 1;
+            if (access(LIVE ".prev", F_OK) == 0) {
+                fingerprint(LIVE ".prev", pfp, sizeof pfp);
+                prev_whole = !strcmp(pfp, fp5);
+                if (!prev_whole) printf("%s, kill -9 after file operation %d: previous %s\n", pinned ? "reader" : "no reader", k, pfp);
+            }
+            bad += !whole + !prev_whole;
+            pack_cleanup(LIVE);
+            if (WIFSIGNALED(status)) {
+                crashes++;
+                continue;
+            }
+            /* the installation ran to its end: the switch waits while the reader keeps the WAL */
+            if (pinned)
+                CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2 && !strcmp(fp, fp5),
+                      "beside a reader of an older snapshot the full pack is refused as busy (%d), 5 stays: %s",
+                      WEXITSTATUS(status), fp);
+            else
+                CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && !strcmp(fp, fp6),
+                      "with the reader gone the full pack installs (%d): %s", WEXITSTATUS(status), fp);
+            break;
+        }
+    }
+    CHECK(bad == 0, "%d of %d kills left a mixed database or an incomplete previous one (5 is \"%s\", 6 \"%s\")", bad,
+          crashes, fp5, fp6);
+    CHECK(crashes > 4, "kills at %d points", crashes);
+    /* what the installer says, and that it leaves nothing behind */
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm " LIVE ".prev && cp " DIR "/live4.db " LIVE);
+    pid_t reader = start_reader(LIVE);
+    CHECK(install_at(DIR "/d45.kpack", LIVE, err, sizeof err) == PACK_OK, "4 -> 5: %s", err);
+    int rc = install_at(DIR "/v6x.kpack", LIVE, err, sizeof err);
+    CHECK(rc == PACK_ERR_BUSY && strstr(err, "WAL") && installed(LIVE) == 5 && leftovers(LIVE) == 0 &&
+              access(LIVE ".prev", F_OK) != 0,
+          "refused as busy, 5 installed, nothing left: %d %s", rc, err);
+    end_reader(reader);
+    CHECK(install_at(DIR "/v6x.kpack", LIVE, err, sizeof err) == PACK_OK && installed(LIVE) == 6 &&
+              installed(LIVE ".prev") == 5,
+          "the next try installs 6, 5 kept: %s", err);
+}
+
 /* ---------- compressed packs (format 2) ---------- */
 
 /* data[0..len) compressed with zstd into path. 0, or -1. */
@@ -1585,6 +1760,7 @@ int main(int argc, char **argv)
     RUN(delta_copy_unwritable_folder);
     RUN(kill_during_delta);
     RUN(full_over_in_place);
+    RUN(full_switch_keeps_wal_apart);
     RUN(compressed_packs);
     RUN(payload_pack_id);
     RUN(payload_not_content);
