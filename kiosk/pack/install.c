@@ -422,18 +422,68 @@ void pack_unstage(pack_staged *sg)
     memset(sg, 0, sizeof *sg);
 }
 
-/* Before another file is renamed over the content: whatever its WAL holds goes into the database
- * file (so CONTENT.prev is whole), when no reader keeps an older snapshot; best effort. */
-static void checkpoint_live(const char *content_path)
+/* Size of the WAL at path: 0 when there is none. -1 with errno when it cannot be asked. */
+static off_t wal_size(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) return st.st_size;
+    return errno == ENOENT ? 0 : -1;
+}
+
+/*
+ * Before another file is renamed over the content (and linked as CONTENT.prev), its WAL must hold
+ * nothing: every frame written into the database file and CONTENT-wal truncated to 0 bytes, or
+ * gone. PACK_OK then; else PACK_ERR_BUSY (or PACK_ERR_IO) and the switch does not happen.
+ *
+ * Why refuse: SQLite finds a database's WAL by its name alone, and nothing in a WAL ties it to one
+ * database file. Once the new file is named CONTENT, frames left in CONTENT-wal are the replaced
+ * file's: a power cut or kill -9 before remove_wal, and the next open reads them into the new file
+ * (a mixed, broken database). And CONTENT.prev, a second name of the replaced file, is whole only
+ * when no frame is left outside it. With the WAL empty before the link and the rename, no crash
+ * point can pair a database with another's frames. Nothing adds frames meanwhile: only the holder
+ * of the install lock (this caller) writes the content; the kiosk's readers never do.
+ *
+ * A reader on an older snapshot (the kiosk inside a read, for a moment) keeps frames the
+ * checkpoint may not write back within its second: then the full pack waits, as for another
+ * installer. The staged copy goes, sync tries again at its next round, staff are told to try
+ * again, kiosk-pack says why. Moving the WAL aside with the old file (CONTENT.prev-wal) instead
+ * was not chosen: a connection opened to the old file in between would find no WAL beside it
+ * while the -shm it shares lists frames, and pack_fallback would have to carry the WAL back.
+ *
+ * Content SQLite cannot read at all (not a database, or corrupt) is no one's to keep: its WAL
+ * and index go first, so a full pack can still replace it.
+ */
+static int checkpoint_live(const char *content_path, char *err, size_t errlen)
 {
     char wal[PACK_PATH_MAX];
-    if (pack_beside(content_path, "-wal", wal, sizeof wal) || access(wal, F_OK) != 0) return;
+    if (pack_beside(content_path, "-wal", wal, sizeof wal))
+        return pack_fail(err, errlen, PACK_ERR_IO, "path too long: %s-wal", content_path);
+    off_t left = wal_size(wal);
+    if (left == 0) return PACK_OK;
     sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int code = SQLITE_CANTOPEN;
     if (pack_open_untrusted(content_path, SQLITE_OPEN_READWRITE, &db) == 0) {
         sqlite3_busy_timeout(db, 1000);
-        sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+        /* a reader in the way answers a row with busy = 1, not an error */
+        code = sqlite3_prepare_v2(db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &st, NULL);
+        if (code == SQLITE_OK) code = sqlite3_step(st) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode(db);
     }
+    char why[200];
+    snprintf(why, sizeof why, "%s", db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_finalize(st);
     sqlite3_close(db);
+    if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT ||
+        (access(content_path, F_OK) != 0 && errno == ENOENT)) /* or a WAL beside no database at all */
+        remove_wal(content_path);
+    left = wal_size(wal);
+    if (left == 0) return PACK_OK;
+    if (left < 0) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", wal, strerror(errno));
+    if (code != SQLITE_OK && code != SQLITE_BUSY && code != SQLITE_LOCKED)
+        return pack_fail(err, errlen, PACK_ERR_IO, "cannot write back the content's WAL: %s", why);
+    return pack_fail(err, errlen, PACK_ERR_BUSY,
+                     "the content is still being read: its WAL (%lld bytes) cannot be written back yet",
+                     (long long)left);
 }
 
 /* A delta applied in place: commit it (the switch). Its pages are in the WAL, durable; pack_settle
@@ -521,8 +571,7 @@ int pack_commit(pack_staged *sg, const char *content_path, pack_policy *pol, cha
     int rc = PACK_OK;
     if (sg->live) {
         rc = commit_in_place(sg, err, errlen);
-    } else {
-        checkpoint_live(content_path);
+    } else if ((rc = checkpoint_live(content_path, err, errlen)) == PACK_OK) {
         /* the content being replaced stays as CONTENT.prev (a second name, no copy): the kiosk
          * falls back to it when it cannot open what was installed (pack_fallback) */
         char prev[PACK_PATH_MAX], prev_tmp[PACK_PATH_MAX];

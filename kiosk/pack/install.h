@@ -84,6 +84,9 @@ int pack_install(const char *pack_path, const char *content_path, const pack_tru
  * offers). pack_commit renames the copy over content_path (CONTENT-wal and -shm, which belong
  * to the replaced file, are removed: readers still on it keep theirs) or commits the
  * transaction; pack_unstage throws either away (harmless on a zeroed sg). Both release the lock.
+ * A copy is renamed only once the replaced file's WAL is written back and empty: while a reader
+ * keeps an older snapshot that needs it, pack_commit refuses with PACK_ERR_BUSY (nothing is
+ * switched, the copy is thrown away; a later try may succeed).
  * Under the lock pol->installed_version is re-read from content_path, which another installer
  * may have changed. Content installed from a full pack, or a delta applied to a copy (content
  * from before WAL mode), is left in WAL mode.
