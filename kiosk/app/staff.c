@@ -412,7 +412,10 @@ static int staff_apply(app *a, int i)
     int rc = pack_commit(&a->staged_sg, a->cfg.content, &pol, err, sizeof err);
     a->staged = -1; /* committed or not, the staged copy is gone */
     if (rc != PACK_OK) {
-        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(PACK_ERR_IO)));
+        /* busy: a reader still needs the replaced content's WAL; the pack may be checked again */
+        if (rc == PACK_ERR_BUSY) a->s.packs[i].state = PACKROW_FOUND;
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(rc == PACK_ERR_BUSY ? rc : PACK_ERR_IO)));
+        log_msg("pack", "%s not installed: %s", a->s.packs[i].name, err);
         return 1;
     }
     if (app_reload_content(a) != 0) {
