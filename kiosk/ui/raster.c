@@ -69,28 +69,33 @@ done:
     return s;
 }
 
-/* Empty the folder when it holds UI_RASTER_MAX_FILES or more (so it cannot fill the disk). */
-static void bound_folder(const char *dir)
+/* Empty the folder when it holds UI_RASTER_MAX_FILES or more (so it cannot fill the disk).
+ * 0, or -1 when the folder could not be read to its end: then its size is unknown and nothing is
+ * added to it. */
+static int bound_folder(const char *dir)
 {
     DIR *d = opendir(dir);
-    if (!d) return;
-    int n = 0;
+    if (!d) return -1;
+    int n = 0, rc = 0;
     struct dirent *de;
-    while ((de = readdir(d)) != NULL) n += de->d_name[0] != '.';
-    if (n >= UI_RASTER_MAX_FILES) {
+    while (errno = 0, (de = readdir(d)) != NULL) n += de->d_name[0] != '.';
+    if (errno) rc = -1;
+    if (rc == 0 && n >= UI_RASTER_MAX_FILES) {
         rewinddir(d);
         char p[PATH_MAX];
-        while ((de = readdir(d)) != NULL)
+        while (errno = 0, (de = readdir(d)) != NULL)
             if (de->d_name[0] != '.' && fmt_fit(p, sizeof p, "%s/%s", dir, de->d_name) == 0) unlink(p);
+        if (errno) rc = -1;
     }
     closedir(d);
+    return rc;
 }
 
 /* Keep s in path: written beside it and renamed, so a reader never sees half a file. */
 static void write_raster(const char *dir, const char *path, const SDL_Surface *s)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) return;
-    bound_folder(dir);
+    if (bound_folder(dir) != 0) return; /* not kept: drawn all the same */
     size_t raw = (size_t)s->w * (size_t)s->h * 4;
     unsigned char *out = malloc(12 + raw);
     if (!out) return;

@@ -4,6 +4,7 @@
 #include "ui/raster.h"
 
 #include <dirent.h>
+#include "fail_readdir.h"
 #include <string.h>
 #include <sys/stat.h>
 
@@ -117,6 +118,15 @@ TEST(folder_is_bounded)
     SDL_FreeSurface(s);
     s = ui_raster_svg("build/raster-bound/no/such/parent", a, la, 64);
     CHECK(s && s->w == 64, "a folder that cannot be made: rasterised all the same");
+    SDL_FreeSurface(s);
+    /* a folder that cannot be read to its end may be full: nothing is added to it */
+    check_sh("rm -rf %s && mkdir -p %s", dir, dir);
+    last[0] = 0;
+    fail_readdir = 1;
+    s = ui_raster_svg(dir, a, la, 64);
+    fail_readdir = 0;
+    CHECK(s && s->w == 64 && files(dir, last, sizeof last) == 0, "a folder that fails to list: rasterised, not kept (%s)",
+          last);
     SDL_FreeSurface(s);
     free(a);
 }
