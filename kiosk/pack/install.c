@@ -393,8 +393,13 @@ int pack_stage(const char *pack_path, const char *content_path, const pack_trust
     if (fd < 0 && errno == EWOULDBLOCK)
         return pack_fail(err, errlen, PACK_ERR_BUSY, "waited %d ms", pol->lock_wait_ms);
     if (fd < 0) return pack_fail(err, errlen, PACK_ERR_IO, "%s.lock: %s", content_path, strerror(errno));
-    /* what another installer left (power cut, kill) goes; what is installed now is the truth */
-    pack_remove_stale(content_path);
+    /* what another installer left (power cut, kill) goes; what is installed now is the truth. A
+     * folder that cannot be listed to its end may keep a whole staged copy: no room is sure then */
+    if (pack_remove_stale(content_path) != 0) {
+        int e = errno;
+        pack_unlock_content(fd);
+        return pack_fail(err, errlen, PACK_ERR_IO, "%s: its folder cannot be read: %s", content_path, strerror(e));
+    }
     char installed_id[64];
     int unreadable = installed_identity(content_path, pol, installed_id, sizeof installed_id) != 0;
     int rc = stage_locked(pack_path, content_path, installed_id, unreadable, t, pol, sg, err, errlen);

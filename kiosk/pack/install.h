@@ -124,7 +124,8 @@ int pack_verify(const char *pack_path, const pack_trust *t, const char *scratch_
 int pack_busy(const char *content_path);
 
 /* At start: remove staging files an interrupted installation left, when no installer runs.
- * Returns 0, or -1 when the lock is held (nothing removed) or cannot be taken. */
+ * Returns 0, or -1 when the lock is held (nothing removed) or cannot be taken, or with errno when
+ * the folder could not be read to its end. */
 int pack_cleanup(const char *content_path);
 
 #endif

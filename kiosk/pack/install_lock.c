@@ -49,23 +49,27 @@ void pack_unlock_content(int fd)
     if (fd >= 0) close(fd); /* closing the only descriptor of the open file releases the flock */
 }
 
-void pack_remove_stale(const char *content_path)
+int pack_remove_stale(const char *content_path)
 {
     char *dcopy = strdup(content_path), *bcopy = strdup(content_path);
     const char *dir = dcopy ? dirname(dcopy) : NULL, *base = bcopy ? basename(bcopy) : NULL;
     DIR *d = dir ? opendir(dir) : NULL;
+    int failed = d ? 0 : errno ? errno : ENOMEM;
     size_t bl = base ? strlen(base) : 0;
     struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
+    while (d && (errno = 0, e = readdir(d)) != NULL) {
         const char *n = e->d_name;
         if (strncmp(n, base, bl) != 0 || strncmp(n + bl, ".new", 4) != 0) continue;
         if (n[bl + 4] != 0 && n[bl + 4] != '.' && n[bl + 4] != '-') continue;
         char path[PACK_PATH_MAX];
         if (snprintf(path, sizeof path, "%s/%s", dir, n) < (int)sizeof path) unlink(path);
     }
+    if (d && errno) failed = errno; /* not the folder's end: what is left may be staging files */
     if (d) closedir(d);
     free(dcopy);
     free(bcopy);
+    errno = failed;
+    return failed ? -1 : 0;
 }
 
 int pack_busy(const char *content_path)
@@ -82,9 +86,10 @@ int pack_cleanup(const char *content_path)
 {
     int fd = pack_lock_content(content_path, 0);
     if (fd < 0) return -1;
-    pack_remove_stale(content_path);
+    int rc = pack_remove_stale(content_path), e = errno;
     pack_unlock_content(fd);
-    return 0;
+    errno = e;
+    return rc;
 }
 
 FILE *pack_staging_file(const char *content_path, char *path, size_t len)

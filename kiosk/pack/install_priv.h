@@ -41,8 +41,9 @@ int pack_lock_content(const char *content_path, int wait_ms);
 void pack_unlock_content(int fd);
 
 /* Remove the staging files: CONTENT.new.XXXXXX (and CONTENT.new from kiosks before the lock, plus
- * SQLite's journals beside either). Only the lock's holder may call this: then none is in use. */
-void pack_remove_stale(const char *content_path);
+ * SQLite's journals beside either). Only the lock's holder may call this: then none is in use.
+ * 0, or -1 with errno when the folder could not be read to its end (some may be left). */
+int pack_remove_stale(const char *content_path);
 
 /* A fresh, unique staging file beside the content, readable like the content it becomes; its
  * name into path (len bytes). NULL with errno. */

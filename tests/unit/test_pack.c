@@ -2,6 +2,7 @@
  * the installed content stays; a kill -9 during installation never leaves a mix. */
 #define SQLITE_ENABLE_SESSION 1 /* a hostile delta is made with sessions below */
 #include "check.h"
+#include "fail_readdir.h"
 #include "pack/install_priv.h"
 #include "pack/pack.h"
 #include "pack/publish.h"
@@ -358,6 +359,14 @@ TEST(stale_staging)
     CHECK(leftovers(DIR "/content.db") == 0, "the installer removed them");
     sh("echo junk > " DIR "/content.db.new.Zz99Yy");
     CHECK(pack_cleanup(DIR "/content.db") == 0 && leftovers(DIR "/content.db") == 0, "removed at start");
+    /* a folder that fails to list may hide a whole staged copy: said, not taken for its end */
+    sh("echo junk > " DIR "/content.db.new.Xx11Ww");
+    fail_readdir = 1;
+    int frc = install(DIR "/v5.kpack", 4, err, sizeof err), crc = pack_cleanup(DIR "/content.db");
+    fail_readdir = 0;
+    CHECK(frc == PACK_ERR_IO && strstr(err, "folder cannot be read") && installed(DIR "/content.db") == 4 && crc != 0,
+          "a folder that fails to list: install refused (%d %s), cleanup says so (%d)", frc, err, crc);
+    CHECK(pack_cleanup(DIR "/content.db") == 0 && leftovers(DIR "/content.db") == 0, "read again, removed");
     /* one installer holds the content (staff checked a pack): the others are refused or wait */
     sh("cp " DIR "/v3.db " DIR "/content.db");
     pack_policy pol = {.installed_version = 3, .now = (int64_t)time(NULL)};
