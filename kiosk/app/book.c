@@ -16,6 +16,7 @@
 #include "text/text.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -433,11 +434,13 @@ static void got_code(app *a, const booking_result *r)
  * Where the staff export goes: a stick mounted under the media directory (a directory on another
  * file system than its parent), else a directory there that holds files. An empty directory is
  * likely a mount point with no stick in it: writing there would fill the kiosk's own disk.
- * 0 with the directory in out, -1 when there is none, -2 when the one found is too long for out.
+ * 0 with the directory in out, -1 when there is none, -2 when the one found is too long for out,
+ * -3 with errno when none was found and a directory could not be read to its end (a failing
+ * stick: not taken for an empty one).
  */
 static int export_dir(const char *media, char *out, size_t len)
 {
-    int too_long = 0;
+    int too_long = 0, failed = 0;
     struct stat top;
     if (stat(media, &top) != 0) return -1;
     struct dirent **names = NULL;
@@ -452,8 +455,9 @@ static int export_dir(const char *media, char *out, size_t len)
             else {
                 DIR *d = opendir(path);
                 struct dirent *e;
-                while (d && !found && (e = readdir(d)))
+                while (d && !found && (errno = 0, e = readdir(d)))
                     found = e->d_name[0] != '.';
+                if (d && !found && errno) failed = errno;
                 if (d) closedir(d);
             }
             if (found && fmt_fit(out, len, "%s", path) != 0) {
@@ -463,7 +467,8 @@ static int export_dir(const char *media, char *out, size_t len)
         }
     for (int i = 0; i < n; i++) free(names[i]);
     free(names);
-    return found ? 0 : too_long ? -2 : -1;
+    errno = failed;
+    return found ? 0 : too_long ? -2 : failed ? -3 : -1;
 }
 
 void app_book_staff(app *a, int export)
@@ -474,12 +479,14 @@ void app_book_staff(app *a, int export)
     s->nstaff_list = 0;
     if (!a->booker || slots_local_time(wallclock_now(), a->zone, today, &minute) != 0) return;
     if (export && (where = export_dir(a->cfg.media_dir, dir, sizeof dir)) != 0) {
+        int why = errno;
         if (where == -1) {
             snprintf(s->staff_msg, sizeof s->staff_msg, "%s", T(a, "No USB stick to write to. Insert one and try again."));
         } else {
             snprintf(s->staff_msg, sizeof s->staff_msg, "%s %s", T(a, "The bookings could not be written:"),
                      T(a, booking_strerror(BOOKING_ERR_EXPORT)));
-            log_msg("booking", "export: the stick's folder is longer than %d bytes", BOOKING_EXPORT_DIR_MAX - 1);
+            if (where == -3) log_msg("booking", "export: a folder on the media could not be read: %s", strerror(why));
+            else log_msg("booking", "export: the stick's folder is longer than %d bytes", BOOKING_EXPORT_DIR_MAX - 1);
         }
         export = 0;
     }

@@ -691,6 +691,12 @@ TEST(export_while_day_list_runs)
     TICK_UNTIL(a, !s->staff_exporting && strstr(s->staff_msg, "/stick/bookings-"), 5000);
     CHECK(strstr(s->staff_msg, "/stick/bookings-") && !s->staff_exporting, "exported: \"%s\"", s->staff_msg);
     CHECK(check_sh("ls %s/stick/bookings-*.csv >/dev/null 2>&1", media) == 0, "the CSV is on the stick");
+    /* a stick that fails to list is not taken for an empty folder ("no stick"): it could not be written */
+    fail_readdir = 1;
+    act(a, ACT_STAFF_EXPORT, NULL, 0);
+    fail_readdir = 0;
+    CHECK(!s->staff_exporting && strstr(s->staff_msg, "konnten nicht geschrieben werden"),
+          "a failing stick: not written, and said so: \"%s\"", s->staff_msg);
     app_close(a);
 
     /* leave staff mode before the day's list is in: the next visit can still export */
