@@ -173,9 +173,11 @@ static int fetch(const sync_config *c, const char *url, const char *path, int re
         curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
         curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &took_us);
         char moved[256] = "";
-        if (code >= 300 && code < 400 && code != 304)
+        if (code >= 300 && code < 400 && code != 304) {
+            const char *to = redirect_target(h); /* curl's string, valid until the cleanup below */
             snprintf(moved, sizeof moved, " (a redirect%s%s: not followed; set store_url to the files' own address)",
-                     *redirect_target(h) ? " to " : "", redirect_target(h));
+                     *to ? " to " : "", to);
+        }
         curl_slist_free_all(headers);
         curl_easy_cleanup(h);
         int wr = fclose(f);
