@@ -517,17 +517,39 @@ TEST(concurrent_installers)
 }
 
 /* A signed payload of the wrong shape: v4 changed by sql, signed as version ver. */
-static void shaped(const char *name, const char *sql, int ver, int code, const char *words)
+/* base with sql run on it, as version ver of pack "mini", signed into DIR/shape-NAME.kpack: by
+ * pack_sign, or, where our signer refuses it (a search index FTS5 finds damaged), as another
+ * tool would sign it (uncompressed, format 1). 0, or -1 when it could not be signed at all. */
+static int shaped_pack(const char *base, const char *name, const char *sql, int ver, char *kp, size_t kplen)
 {
-    char cmd[1024], db[128], kp[128], err[1024];
+    char cmd[1400], db[128], err[1024];
     snprintf(db, sizeof db, DIR "/shape-%s.db", name);
-    snprintf(kp, sizeof kp, DIR "/shape-%s.kpack", name);
-    snprintf(cmd, sizeof cmd, "cp " DIR "/v4.db %s && sqlite3 %s \"%s; UPDATE meta SET value='%d' WHERE key='content_version'\"",
-             db, db, sql, ver);
+    snprintf(kp, kplen, DIR "/shape-%s.kpack", name);
+    snprintf(cmd, sizeof cmd, "cp %s %s && sqlite3 %s \"%s; UPDATE meta SET value='%d' WHERE key='content_version';"
+             " UPDATE meta SET value='mini' WHERE key='pack_id'\"", base, db, db, sql, ver);
     sh(cmd);
-    if (pack_sign(db, "content/keys/demo.secret", 30, kp, err, sizeof err) != 0) printf("sign: %s\n", err);
+    if (pack_sign(db, "content/keys/demo.secret", 30, kp, err, sizeof err) == 0) return 0;
+    struct stat sb;
+    pack_manifest m = {.format = 1, .content_version = ver};
+    snprintf(m.pack_id, sizeof m.pack_id, "mini");
+    snprintf(m.kind, sizeof m.kind, "full");
+    m.content_size = stat(db, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    if (pack_sign_manifest(db, &m, "content/keys/demo.secret", 30, kp, err, sizeof err) == 0) return 0;
+    printf("sign: %s\n", err);
+    return -1;
+}
+
+static void shaped_from(const char *base, const char *name, const char *sql, int ver, int code, const char *words)
+{
+    char kp[128];
+    shaped_pack(base, name, sql, ver, kp, sizeof kp);
     sh("cp " DIR "/v3.db " DIR "/content.db");
     refused(kp, 3, code, words);
+}
+
+static void shaped(const char *name, const char *sql, int ver, int code, const char *words)
+{
+    shaped_from(DIR "/v4.db", name, sql, ver, code, words);
 }
 
 /* Only exactly the schema this kiosk reads installs: no triggers, no views, nothing missing. */
@@ -619,6 +641,49 @@ TEST(payload_shape)
     int rc = install(DIR "/d-evil.kpack", 4, err, sizeof err);
     CHECK(rc == PACK_ERR_SCHEMA && strstr(err, "touch table evil") && installed(DIR "/content.db") == 4,
           "delta to a foreign table refused: %d %s", rc, err);
+    CHECK(leftovers(DIR "/content.db") == 0, "no staged leftovers");
+}
+
+/*
+ * A signed payload whose search index is damaged or does not fit its content: refused, where it
+ * would install and then find nothing, or the wrong offers. The demo content (46 offers in 16
+ * languages, a search index of many pages) and the mini fixture.
+ */
+TEST(search_index_probed)
+{
+    char err[1024], kp[128], demo[256];
+    snprintf(demo, sizeof demo, "%s/content/demo.db", build_dir);
+    /* the undamaged demo content installs (as a version of "mini") */
+    CHECK(shaped_pack(demo, "demo-ok", "SELECT 1", 8, kp, sizeof kp) == 0, "demo signed");
+    sh("cp " DIR "/v3.db " DIR "/content.db");
+    CHECK(install(kp, 3, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 8, "demo installs: %s", err);
+    /* the term index emptied: FTS5's integrity-check of a contentless table does not see it */
+    shaped_from(demo, "fts-idx", "DELETE FROM search_idx", 8, PACK_ERR_SCHEMA, "search index");
+    /* damaged index pages, here and there */
+    shaped_from(demo, "fts-blocks", "UPDATE search_data SET block=randomblob(length(block)) WHERE id > 10 AND id % 7 = 3", 8,
+                PACK_ERR_SCHEMA, "search index");
+    /* which our signer refuses to sign (FTS5's own integrity-check, run by the publisher) */
+    CHECK(pack_sign(DIR "/shape-fts-blocks.db", "content/keys/demo.secret", 30, DIR "/fts-blocks-ours.kpack", err,
+                    sizeof err) != 0 && strstr(err, "search index") && access(DIR "/fts-blocks-ours.kpack", F_OK) != 0,
+          "kiosk-pack sign refuses a damaged index: %s", err);
+    /* the offers' numbers shifted by one: every document would be shown as the next offer */
+    shaped_from(demo, "doc-shift", "UPDATE search_doc SET id=-id; UPDATE search_doc SET id=1-id", 8, PACK_ERR_SCHEMA,
+                "search index");
+    shaped("doc-shift-mini", "UPDATE search_doc SET id=-id; UPDATE search_doc SET id=1-id", 8, PACK_ERR_SCHEMA,
+           "search index");
+    /* two languages' numbers swapped: every offer has both, so each document is still there */
+    shaped_from(demo, "lang-swap", "UPDATE search_lang SET li=-li WHERE li IN (1, 2); UPDATE search_lang SET li=2 WHERE li=-1;"
+                "UPDATE search_lang SET li=1 WHERE li=-2", 8, PACK_ERR_SCHEMA, "search index");
+    /* an active offer numbered but never indexed */
+    shaped_from(demo, "doc-unindexed", "INSERT INTO service(id, organization_id) SELECT 'neu', organization_id FROM service LIMIT 1;"
+                "INSERT INTO search_doc SELECT max(id) + 1, 'neu' FROM search_doc", 8, PACK_ERR_SCHEMA, "search index");
+    /* an active offer without a number: never found */
+    shaped_from(demo, "doc-missing", "DELETE FROM search_doc WHERE id=(SELECT max(id) FROM search_doc)", 8, PACK_ERR_SCHEMA,
+                "search index");
+    shaped("doc-missing-mini", "DELETE FROM search_doc WHERE oid='beratung'", 8, PACK_ERR_SCHEMA, "search index");
+    /* a translation the index has no document for */
+    shaped("text-unindexed", "INSERT INTO service_i18n(service_id, lang, name, status) VALUES('beratung', 'en', 'Advice', 'complete')", 8,
+           PACK_ERR_SCHEMA, "search index");
     CHECK(leftovers(DIR "/content.db") == 0, "no staged leftovers");
 }
 
@@ -1768,6 +1833,7 @@ int main(int argc, char **argv)
     RUN(deltas);
     RUN(delta_tables_checked);
     RUN(payload_shape);
+    RUN(search_index_probed);
     RUN(fallback_to_previous);
     RUN(verify_tool);
     RUN(clock_floor);
