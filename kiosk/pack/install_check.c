@@ -8,12 +8,14 @@
 #include "install_priv.h"
 #include "pack_priv.h"
 
+#include "platform/job.h"
 #include "store/store.h"
 
 /* Debian's SQLite is built with the session extension; these expose its declarations. */
 #define SQLITE_ENABLE_SESSION 1
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
 
+#include <ctype.h>
 #include <errno.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -150,14 +152,278 @@ static int compare_schema(sqlite3 *db, char *err, size_t errlen)
     return PACK_OK;
 }
 
+/* The one integer of a query's first row, -1 when it gives none. */
+static sqlite3_int64 one_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_int64 v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/*
+ * The numbering the search index is read through fits the content (see store/search_index.c):
+ * search_doc numbers exactly the active offers, each once; search_lang numbers the languages
+ * (0 is "*", the others 1 to 31, each code once), every language of their texts; and the
+ * index holds exactly the documents that numbering gives (FTS5's search_docsize lists them by
+ * row id = number * 32 + language): one "*" document an offer and one a translation. A shifted
+ * or swapped number, an offer numbered but never indexed or not numbered at all is refused.
+ */
+static int check_search_numbering(sqlite3 *db, char *err, size_t errlen)
+{
+    static const struct {
+        const char *sql, *what; /* the query gives 0 when the index fits */
+    } checks[] = {
+        {"SELECT (SELECT count(*) FROM search_lang NOT INDEXED WHERE li=0 AND code='*') <> 1"
+         " OR EXISTS (SELECT 1 FROM search_lang NOT INDEXED WHERE li<>0 AND (li NOT BETWEEN 1 AND 31 OR code='*'))"
+         " OR EXISTS (SELECT 1 FROM search_lang NOT INDEXED GROUP BY code HAVING count(*) > 1)",
+         "the languages are not numbered 1 to 31, each once"},
+        {"SELECT EXISTS (SELECT 1 FROM search_doc NOT INDEXED GROUP BY oid HAVING count(*) > 1)"
+         " OR EXISTS (SELECT 1 FROM search_doc WHERE id NOT BETWEEN 1 AND 1099511627775)",
+         "an offer numbered twice or out of range"},
+        {"SELECT EXISTS (SELECT 1 FROM search_doc d WHERE NOT EXISTS"
+         " (SELECT 1 FROM service v WHERE v.id=d.oid AND v.status='active'))",
+         "a number for an offer that is not active"},
+        {"SELECT (SELECT count(*) FROM service NOT INDEXED WHERE status='active') <> (SELECT count(*) FROM search_doc NOT INDEXED)",
+         "an active offer without a number"},
+        /* the documents the numbering gives, each looked up, and none besides them (a text in a
+         * language without a number gives none, which is not found) */
+        {"SELECT count(*) <> count(z.id) OR count(*) <> (SELECT count(*) FROM search_docsize) FROM"
+         " (SELECT d.id * 32 AS r FROM search_doc d UNION ALL SELECT d.id * 32 + l.li FROM search_doc d"
+         " JOIN service_i18n i ON i.service_id=d.oid LEFT JOIN search_lang l ON l.code=i.lang) e"
+         " LEFT JOIN search_docsize z ON z.id=e.r",
+         "its documents are not those of the active offers and their texts"},
+        /* a full pack indexes everything in the main table: the side table is for deltas */
+        {"SELECT (SELECT count(*) FROM search_new_docsize) + (SELECT count(*) FROM search_new_idx) <> 0",
+         "search_new is not empty"},
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
+        sqlite3_int64 v = one_int(db, checks[i].sql);
+        if (v != 0)
+            return pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: %s%s%s", checks[i].what, v < 0 ? ": " : "",
+                             v < 0 ? sqlite3_errmsg(db) : "");
+    }
+    return PACK_OK;
+}
+
+/* The FTS5 query for term (or its first len bytes followed by "*" when prefix): quoted. */
+static void fts_query(char *q, size_t cap, const char *col, const char *term, size_t len, int prefix)
+{
+    size_t n = 0;
+    if (col) n = (size_t)snprintf(q, cap, "%s : ", col);
+    q[n++] = '"';
+    for (size_t i = 0; i < len && n + 4 < cap; i++) {
+        if (term[i] == '"') q[n++] = '"';
+        q[n++] = term[i];
+    }
+    q[n++] = '"';
+    if (prefix) q[n++] = '*';
+    q[n] = 0;
+}
+
+/* The vocabulary's terms (in the index's order) with the number of documents of each. */
+typedef struct vocab {
+    char **term;
+    sqlite3_int64 *docs;
+    size_t n, cap;
+} vocab;
+
+static void vocab_free(vocab *v)
+{
+    for (size_t i = 0; i < v->n; i++) free(v->term[i]);
+    free(v->term);
+    free(v->docs);
+}
+
+/* Bytes of the first nchar characters of UTF-8 s (len bytes); 0 when it has fewer. */
+static size_t prefix_bytes(const char *s, size_t len, int nchar)
+{
+    size_t i = 0;
+    for (int c = 0; c < nchar; c++) {
+        if (i >= len) return 0;
+        i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+    }
+    return i;
+}
+
+/* A run of terms sharing their first characters (a word start of the prefix indexes): the first
+ * term, the word start's bytes, the documents of its commonest term and of all of them. */
+typedef struct wordstart {
+    size_t at, len;
+    sqlite3_int64 most, all;
+} wordstart;
+
+/* The documents query q finds through count (one prepared statement for every lookup), and into
+ * *numbered those whose row id is of language li; -1 when it fails. */
+static sqlite3_int64 count_of(sqlite3_stmt *count, const char *q, int li, sqlite3_int64 *numbered)
+{
+    sqlite3_int64 n = -1;
+    if (sqlite3_bind_text(count, 1, q, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_bind_int(count, 2, li) == SQLITE_OK &&
+        sqlite3_step(count) == SQLITE_ROW) {
+        n = sqlite3_column_int64(count, 0);
+        if (numbered) *numbered = sqlite3_column_int64(count, 1);
+    }
+    sqlite3_reset(count);
+    return n;
+}
+
+/* How many of the main index's terms and word starts are looked up: evenly spread over the
+ * vocabulary, so the lookups land on leaves all through the index (an emptied or shifted term
+ * index, search_idx, finds none beyond the first leaf); the walk of every doclist is what sees
+ * damaged pages. Of each stretch the cheapest to count: on the 5,000 x 16 pack the 64 terms
+ * cost 3.4 M instructions, the 144 word starts 68 M, the vocabulary's walk 1.44 G. */
+#define PROBE_TERMS 64
+#define PROBE_PREFIXES 48
+
+/*
+ * FTS5's search index, read through SQL (FTS5's integrity-check of the whole cost 1.5 s of CPU on
+ * the 113 MB synthetic pack, and it does not see an emptied term index of a contentless table;
+ * kiosk-pack runs it before it signs): every term and every doclist of the main index decoded
+ * (fts5vocab), in strictly rising order; a sample of terms looked up as queries do, each finding
+ * as many documents as the vocabulary counts; a sample of word starts of 2, 3 and 4 letters
+ * through the prefix indexes, each finding at least the documents of its most common word and at
+ * most all its words'; and every language's documents carrying the language's code.
+ */
+static int probe_search_index(sqlite3 *db, char *err, size_t errlen)
+{
+    vocab v = {0};
+    sqlite3_stmt *st = NULL, *count = NULL;
+    int rc = PACK_OK;
+    char q[512];
+    if (sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.probe_vocab USING fts5vocab(main, search, row)", NULL, NULL, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT term, doc FROM temp.probe_vocab", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT count(*), count(*) FILTER (WHERE rowid % 32 = ?2) FROM main.search WHERE search MATCH ?1",
+                           -1, &count, NULL) != SQLITE_OK)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: %s", sqlite3_errmsg(db));
+    int step = SQLITE_DONE;
+    while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+        if (!t || len == 0 || len > 200 || memchr(t, 0, len) ||
+            (v.n && strcmp(v.term[v.n - 1], t) >= 0)) {
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: terms out of order");
+            break;
+        }
+        if (v.n == v.cap) {
+            size_t cap = v.cap ? v.cap * 2 : 4096;
+            char **a = realloc(v.term, cap * sizeof *a);
+            if (a) v.term = a;
+            sqlite3_int64 *b = a ? realloc(v.docs, cap * sizeof *b) : NULL;
+            if (b) v.docs = b;
+            if (!a || !b) {
+                rc = pack_fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
+                break;
+            }
+            v.cap = cap;
+        }
+        if (!(v.term[v.n] = strdup(t))) {
+            rc = pack_fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
+            break;
+        }
+        v.docs[v.n++] = sqlite3_column_int64(st, 1);
+    }
+    if (rc == PACK_OK && step != SQLITE_DONE)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    if (rc == PACK_OK && v.n == 0 && one_int(db, "SELECT count(*) FROM search_docsize") != 0)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: documents without words");
+    /* terms looked up: each finds the documents the vocabulary counts; of each stretch of the
+     * vocabulary its rarest term, the cheapest to count */
+    for (size_t k = 0; rc == PACK_OK && k < PROBE_TERMS && k < v.n; k++) {
+        size_t i = k * v.n / PROBE_TERMS, end = (k + 1) * v.n / PROBE_TERMS, pick = i;
+        for (; i < end && i < v.n; i++)
+            if (v.docs[i] < v.docs[pick]) pick = i;
+        if (pick >= v.n) break;
+        fts_query(q, sizeof q, NULL, v.term[pick], strlen(v.term[pick]), 0);
+        if (count_of(count, q, 0, NULL) != v.docs[pick])
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: a word's documents not found");
+    }
+    /* word starts through the prefix indexes: at least the most common word's documents, at most
+     * all of them; of each stretch of word starts the one with fewest documents */
+    wordstart *ws = v.n ? malloc(v.n * sizeof *ws) : NULL;
+    if (rc == PACK_OK && v.n && !ws) rc = pack_fail(err, errlen, PACK_ERR_TOO_BIG, NULL);
+    for (int nchar = 2; rc == PACK_OK && ws && nchar <= 4; nchar++) {
+        size_t groups = 0;
+        for (size_t i = 0; i < v.n; i++) {
+            size_t b = prefix_bytes(v.term[i], strlen(v.term[i]), nchar);
+            if (!b) continue;
+            wordstart *g = groups ? &ws[groups - 1] : NULL;
+            if (!g || g->len != b || strncmp(v.term[g->at], v.term[i], b) != 0)
+                ws[groups++] = (wordstart){i, b, 0, 0};
+            g = &ws[groups - 1];
+            if (v.docs[i] > g->most) g->most = v.docs[i];
+            g->all += v.docs[i];
+        }
+        for (size_t k = 0; rc == PACK_OK && k < PROBE_PREFIXES && k < groups; k++) {
+            size_t i = k * groups / PROBE_PREFIXES, end = (k + 1) * groups / PROBE_PREFIXES, pick = i;
+            for (; i < end && i < groups; i++)
+                if (ws[i].all < ws[pick].all) pick = i;
+            if (pick >= groups) break;
+            fts_query(q, sizeof q, NULL, v.term[ws[pick].at], ws[pick].len, 1);
+            sqlite3_int64 found = count_of(count, q, 0, NULL);
+            if (found < ws[pick].most || found > ws[pick].all)
+                rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: a word start's documents not found");
+        }
+    }
+    free(ws);
+    vocab_free(&v);
+    /* each language's documents carry its code in the lang column */
+    sqlite3_stmt *langs = NULL;
+    /* the documents by language number, counted here in one pass: a count a language cost
+     * 500 M instructions on the 5,000 x 16 pack, SQL's GROUP BY 200 M */
+    sqlite3_int64 docs_of[32] = {0};
+    if (rc == PACK_OK && sqlite3_prepare_v2(db, "SELECT id FROM search_docsize", -1, &langs, NULL) != SQLITE_OK)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: %s", sqlite3_errmsg(db));
+    while (rc == PACK_OK && (step = sqlite3_step(langs)) == SQLITE_ROW) docs_of[sqlite3_column_int64(langs, 0) & 31]++;
+    if (rc == PACK_OK && step != SQLITE_DONE)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(langs);
+    langs = NULL;
+    if (rc == PACK_OK &&
+        sqlite3_prepare_v2(db, "SELECT li, code FROM search_lang WHERE li BETWEEN 1 AND 31", -1, &langs, NULL) != SQLITE_OK)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: %s", sqlite3_errmsg(db));
+    while (rc == PACK_OK && (step = sqlite3_step(langs)) == SQLITE_ROW) {
+        int li = sqlite3_column_int(langs, 0);
+        const char *code = (const char *)sqlite3_column_text(langs, 1);
+        sqlite3_int64 want = docs_of[li];
+        /* the code's words (the tokenizer splits "pt-BR" in two, and folds case), all of them */
+        size_t n = (size_t)snprintf(q, sizeof q, "lang : (");
+        for (const char *c = code ? code : ""; *c && n + 8 < sizeof q;) {
+            while (*c && !(isalnum((unsigned char)*c) || (unsigned char)*c >= 0x80)) c++;
+            if (!*c) break;
+            q[n++] = '"';
+            while ((isalnum((unsigned char)*c) || (unsigned char)*c >= 0x80) && n + 4 < sizeof q)
+                q[n++] = (char)tolower((unsigned char)*c++);
+            q[n++] = '"';
+            q[n++] = ' ';
+        }
+        snprintf(q + n, sizeof q - n, ")");
+        sqlite3_int64 numbered = -1;
+        if (count_of(count, q, li, &numbered) < 0 || numbered != want)
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: the documents numbered as %.20s are not in it",
+                           code ? code : "?");
+    }
+    if (rc == PACK_OK && step != SQLITE_DONE)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(langs);
+    sqlite3_finalize(count);
+    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.probe_vocab", NULL, NULL, NULL);
+    return rc;
+}
+
 /*
  * The payload's two FTS5 indexes: their settings (search_config, search_new_config) exactly the
- * reference's, and FTS5's own integrity check over each. The schema alone does not tell: a
- * signed payload with another FTS5 file format version or damaged index pages passes every
- * other check, installs, and then every search fails. The check needs a connection that may
- * write (FTS5 takes it as a command); path is the staged copy, no one else's yet.
+ * reference's, and the index read and held against the content (check_search_numbering,
+ * probe_search_index). The schema alone does not tell: a signed payload with another FTS5 file
+ * format version or damaged index pages passes every other check, installs, and then every
+ * search fails. db may be read only; full: the payload of a full pack, not a delta applied to a
+ * copy of the installed content.
  */
-static int check_search_index(sqlite3 *db, const char *path, char *err, size_t errlen)
+static int check_search_index(sqlite3 *db, int full, char *err, size_t errlen)
 {
     static const char *const fts[] = {"search", "search_new"};
     char sql[300], k[64], v[64];
@@ -172,19 +438,31 @@ static int check_search_index(sqlite3 *db, const char *path, char *err, size_t e
                 return pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index %s: setting %.40s %s %.20s", fts[i], k,
                                  dir ? "missing or not" : "unexpected:", v);
         }
-    sqlite3 *rw = NULL;
-    int rc = PACK_OK;
-    if (pack_open_untrusted(path, SQLITE_OPEN_READWRITE, &rw) != 0) {
-        rc = pack_fail(err, errlen, PACK_ERR_IO, "cannot check the search index: %s", sqlite3_errmsg(rw));
-    } else {
-        for (int i = 0; i < 2 && rc == PACK_OK; i++) {
-            snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES('integrity-check')", fts[i], fts[i]);
-            if (sqlite3_exec(rw, sql, NULL, NULL, NULL) != SQLITE_OK)
-                rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index %s: %s", fts[i], sqlite3_errmsg(rw));
-        }
-    }
-    sqlite3_close(rw);
-    return rc;
+    /* a delta applied to a copy: the numbering is this kiosk's own, re-indexed offers in the side
+     * table beside their hidden old documents; what the changes could not touch is read only */
+    int rc = full ? check_search_numbering(db, err, errlen) : PACK_OK;
+    return rc == PACK_OK ? probe_search_index(db, err, errlen) : rc;
+}
+
+/* PRAGMA quick_check of the payload on a connection of its own: on a worker (job.h) while the
+ * search index is probed, 0.2 s of the 5,000 x 16 pack's install off the wall clock. */
+typedef struct quick_check {
+    const char *path;
+    int done, ok;
+} quick_check;
+
+static void quick_check_run(job *j, void *ctx)
+{
+    (void)j;
+    quick_check *qc = ctx;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    if (pack_open_untrusted(qc->path, SQLITE_OPEN_READONLY, &db) == 0 &&
+        sqlite3_prepare_v2(db, "PRAGMA main.quick_check", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        qc->ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    qc->done = 1;
 }
 
 int pack_check_payload_db(const char *path, const char *ref, const pack_manifest *m, char *err, size_t errlen)
@@ -204,9 +482,15 @@ int pack_check_payload_db(const char *path, const char *ref, const pack_manifest
              *pid = pack_db_meta(db, "pack_id");
         sqlite3_finalize(st);
         st = NULL;
-        int quick_ok = 0;
-        if (sqlite3_prepare_v2(db, "PRAGMA main.quick_check", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-            quick_ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+        quick_check qc = {.path = path};
+        job_queue *q = NULL;
+        job *j = calloc(1, sizeof *j);
+        if (j && job_queue_start(&q, &qc, NULL, 0) == 0) {
+            j->run = quick_check_run;
+            job_post(q, j, 0);
+        } else {
+            free(j);
+        }
         rc = PACK_ERR_SCHEMA;
         if (!schema || atoi(schema) != STORE_SCHEMA_VERSION)
             pack_fail(err, errlen, PACK_ERR_SCHEMA, "schema version %s, this kiosk reads %d", schema ? schema : "none",
@@ -216,13 +500,11 @@ int pack_check_payload_db(const char *path, const char *ref, const pack_manifest
         else if (!pid || strcmp(pid, m->pack_id) != 0)
             /* else a pack signed for this publication could rename the installed one */
             pack_fail(err, errlen, PACK_ERR_SCHEMA, "pack id inside differs from the manifest");
-        else if (!quick_ok)
-            pack_fail(err, errlen, PACK_ERR_SCHEMA, "database check failed");
-        else {
-            sqlite3_finalize(st); /* its read lock would keep the index check from starting */
-            st = NULL;
-            rc = check_search_index(db, path, err, errlen);
-        }
+        else
+            rc = check_search_index(db, strcmp(m->kind, "delta") != 0, err, errlen);
+        job_queue_stop(q); /* waits for the check under way; one not started yet is dropped */
+        if (!qc.done) quick_check_run(NULL, &qc);
+        if (!qc.ok) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "database check failed");
         free(schema);
         free(ver);
         free(pid);
