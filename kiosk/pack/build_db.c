@@ -5,6 +5,7 @@
  */
 #include "pack/build_priv.h"
 
+#include "pack/pack.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -93,7 +94,7 @@ int pb_db_finish(builder *b, const char *tmp, const char *out)
     }
     sqlite3_close(b->db);
     b->db = NULL;
-    if (store_search_index(tmp, b->err, b->errlen)) return -1;
+    if (store_search_index(tmp, b->err, b->errlen) || pack_check_search_integrity(tmp, b->err, b->errlen)) return -1;
     FILE *f = fopen(tmp, "rb+");
     if (!f || fflush(f) != 0 || fsync(fileno(f)) != 0) {
         if (f) fclose(f);
@@ -104,3 +105,37 @@ int pb_db_finish(builder *b, const char *tmp, const char *out)
     return 0;
 }
 
+
+int pack_check_search_integrity(const char *db_path, char *err, size_t errlen)
+{
+    static const char *const fts[] = {"search", "search_new"};
+    sqlite3 *db = NULL;
+    int rc = 0;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot check the search index: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
+        rc = -1;
+    } else {
+        /* what a payload may not carry is not run here either */
+        sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+        sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+        sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+        sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+    }
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        char sql[128];
+        /* a database without that index is not content this kiosk reads: its schema is refused
+         * at install (and tests sign such ones) */
+        snprintf(sql, sizeof sql, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='%s'", fts[i]);
+        sqlite3_stmt *st = NULL;
+        int has = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (!has) continue;
+        snprintf(sql, sizeof sql, "INSERT INTO %s(%s) VALUES('integrity-check')", fts[i], fts[i]);
+        if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "%s: search index %s: %s", db_path, fts[i], sqlite3_errmsg(db));
+            rc = -1;
+        }
+    }
+    sqlite3_close(db);
+    return rc;
+}

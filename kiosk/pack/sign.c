@@ -3,6 +3,7 @@
  * it, the firmware never does (a kiosk holds no secret key and signs nothing).
  */
 #include "sign.h"
+#include "pack.h"
 #include "pack_priv.h"
 #include "platform/fmt.h"
 #include "platform/secret.h"
@@ -250,6 +251,8 @@ int pack_sign_at(const char *db_path, const char *secret_path, int64_t created, 
     int rc = -1;
     if (db_identity(db_path, m.pack_id, sizeof m.pack_id, &m.content_version) != 0 || stat(db_path, &sb) != 0) {
         snprintf(err, errlen, "%s: not a content database (build it with kiosk-pack build)", db_path);
+    } else if (pack_check_search_integrity(db_path, err, errlen) != 0) {
+        /* kiosks only probe the index when they install (install_check.c): the whole check is ours */
     } else {
         /* the pack carries the database compressed, signed as it travels (format 2) */
         int64_t zsize = 0;
