@@ -671,9 +671,12 @@ TEST(search_index_probed)
                 "search index");
     shaped("doc-shift-mini", "UPDATE search_doc SET id=-id; UPDATE search_doc SET id=1-id", 8, PACK_ERR_SCHEMA,
            "search index");
-    /* two languages' numbers swapped: every offer has both, so each document is still there */
+    /* two languages' numbers swapped: ar and ckb, which not every offer has (documents missing),
+     * and de and en, which every demo offer has, so each document number is still there */
     shaped_from(demo, "lang-swap", "UPDATE search_lang SET li=-li WHERE li IN (1, 2); UPDATE search_lang SET li=2 WHERE li=-1;"
                 "UPDATE search_lang SET li=1 WHERE li=-2", 8, PACK_ERR_SCHEMA, "search index");
+    shaped_from(demo, "lang-swap-all", "UPDATE search_lang SET li=-li WHERE li IN (3, 4); UPDATE search_lang SET li=4 WHERE li=-3;"
+                "UPDATE search_lang SET li=3 WHERE li=-4", 8, PACK_ERR_SCHEMA, "documents numbered as");
     /* an active offer numbered but never indexed */
     shaped_from(demo, "doc-unindexed", "INSERT INTO service(id, organization_id) SELECT 'neu', organization_id FROM service LIMIT 1;"
                 "INSERT INTO search_doc SELECT max(id) + 1, 'neu' FROM search_doc", 8, PACK_ERR_SCHEMA, "search index");
