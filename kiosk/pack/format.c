@@ -5,11 +5,13 @@
 #include "format.h"
 #include "pack_priv.h"
 
+#include "platform/job.h"
 #include "platform/wallclock.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -192,27 +194,121 @@ int pack_sha256_stream(FILE *f, int64_t size, unsigned char out[32], FILE *copy_
     return 0;
 }
 
+/*
+ * The compressed bytes, read and hashed on a worker (job.h) while the caller decompresses the
+ * chunks already read: hashing took a third of a full install. Each chunk is hashed in the
+ * buffer it is then decompressed from, never read from the file again: a stick that answered a
+ * second read otherwise than the first would slip bytes past the hash.
+ */
+#define FEED_CHUNKS 4
+
+typedef struct feed {
+    FILE *f;
+    int64_t left;                     /* bytes still to read */
+    size_t cap;
+    unsigned char *buf[FEED_CHUNKS];
+    size_t len[FEED_CHUNKS];
+    int head, tail, count;            /* filled chunks, from tail */
+    int ended, short_read, stop;      /* all read; the file ended early; the caller gives up */
+    crypto_hash_sha256_state st;      /* the worker's until the queue stops */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+} feed;
+
+static void feed_run(job *j, void *ctx)
+{
+    (void)j;
+    feed *fd = ctx;
+    for (;;) {
+        pthread_mutex_lock(&fd->lock);
+        while (fd->count == FEED_CHUNKS && !fd->stop) pthread_cond_wait(&fd->cond, &fd->lock);
+        int slot = fd->head, stop = fd->stop;
+        pthread_mutex_unlock(&fd->lock);
+        if (stop) return;
+        size_t want = fd->left > (int64_t)fd->cap ? fd->cap : (size_t)fd->left;
+        size_t n = fread(fd->buf[slot], 1, want, fd->f);
+        if (n) crypto_hash_sha256_update(&fd->st, fd->buf[slot], n);
+        fd->left -= (int64_t)n;
+        pthread_mutex_lock(&fd->lock);
+        if (n) {
+            fd->len[slot] = n;
+            fd->head = (fd->head + 1) % FEED_CHUNKS;
+            fd->count++;
+        }
+        if (!n) fd->short_read = 1;
+        if (!n || fd->left == 0) fd->ended = 1;
+        pthread_cond_broadcast(&fd->cond);
+        int done = fd->ended;
+        pthread_mutex_unlock(&fd->lock);
+        if (done) return;
+    }
+}
+
+/* The next chunk read (its slot), or -1 when there is none left (*short_read: the file ended early). */
+static int feed_next(feed *fd, int *short_read)
+{
+    pthread_mutex_lock(&fd->lock);
+    while (fd->count == 0 && !fd->ended) pthread_cond_wait(&fd->cond, &fd->lock);
+    int slot = fd->count ? fd->tail : -1;
+    *short_read = fd->short_read;
+    pthread_mutex_unlock(&fd->lock);
+    return slot;
+}
+
+/* The chunk feed_next gave is decompressed: its buffer may be read into again. */
+static void feed_done(feed *fd)
+{
+    pthread_mutex_lock(&fd->lock);
+    fd->tail = (fd->tail + 1) % FEED_CHUNKS;
+    fd->count--;
+    pthread_cond_broadcast(&fd->cond);
+    pthread_mutex_unlock(&fd->lock);
+}
+
 int pack_unzstd_stream(FILE *f, int64_t size, int64_t content_size, unsigned char sha[32], FILE *out)
 {
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
+    feed fd = {.f = f, .left = size, .cap = ZSTD_DStreamInSize()};
+    crypto_hash_sha256_init(&fd.st);
+    pthread_mutex_init(&fd.lock, NULL);
+    pthread_cond_init(&fd.cond, NULL);
     ZSTD_DCtx *z = ZSTD_createDCtx();
-    size_t inlen = ZSTD_DStreamInSize(), outlen = ZSTD_DStreamOutSize();
-    unsigned char *in = malloc(inlen), *buf = malloc(outlen);
-    int rc = z && in && buf ? 0 : -2;
-    int64_t left = size, made = 0;
+    size_t outlen = ZSTD_DStreamOutSize();
+    unsigned char *buf = malloc(outlen);
+    int rc = z && buf ? 0 : -2;
+    for (int i = 0; i < FEED_CHUNKS; i++)
+        if (!(fd.buf[i] = malloc(fd.cap))) rc = -2;
+    int64_t made = 0;
     size_t last = 1; /* 0 once a frame has ended exactly */
     /* a window larger than 128 MiB is no content database's: refuse it rather than allocate it */
     if (rc == 0 && ZSTD_isError(ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, 27))) rc = -2;
-    while (rc == 0 && left > 0) {
-        size_t n = fread(in, 1, left > (int64_t)inlen ? inlen : (size_t)left, f);
-        if (n == 0) {
-            rc = -1;
+    job_queue *q = NULL;
+    job *reader = rc == 0 && size > 0 ? calloc(1, sizeof *reader) : NULL;
+    if (reader && job_queue_start(&q, &fd, NULL, 0) == 0) {
+        reader->run = feed_run;
+        if (job_post(q, reader, 0) != 0) {
+            job_queue_stop(q);
+            q = NULL;
+        }
+    } else {
+        free(reader);
+    }
+    if (!q) fd.ended = 1; /* no worker: each chunk is read below, in turn */
+    while (rc == 0) {
+        int short_read = 0, slot;
+        if (q) {
+            slot = feed_next(&fd, &short_read);
+        } else if (fd.left > 0) {
+            feed_run(NULL, &fd); /* reads one chunk: ended is set, so it returns after it */
+            slot = fd.count ? fd.tail : -1;
+            short_read = fd.short_read;
+        } else {
+            slot = -1;
+        }
+        if (slot < 0) {
+            if (short_read) rc = -1;
             break;
         }
-        crypto_hash_sha256_update(&st, in, n);
-        left -= (int64_t)n;
-        ZSTD_inBuffer ib = {in, n, 0};
+        ZSTD_inBuffer ib = {fd.buf[slot], fd.len[slot], 0};
         while (rc == 0 && ib.pos < ib.size) {
             ZSTD_outBuffer ob = {buf, outlen, 0};
             last = ZSTD_decompressStream(z, &ob, &ib);
@@ -221,10 +317,23 @@ int pack_unzstd_stream(FILE *f, int64_t size, int64_t content_size, unsigned cha
             else if (ob.pos && fwrite(buf, 1, ob.pos, out) != ob.pos) rc = -2;
             made += (int64_t)ob.pos;
         }
+        if (q) {
+            feed_done(&fd);
+        } else {
+            fd.tail = (fd.tail + 1) % FEED_CHUNKS;
+            fd.count--;
+        }
+    }
+    if (q) {
+        pthread_mutex_lock(&fd.lock);
+        fd.stop = 1; /* a reader waiting for room gives up */
+        pthread_cond_broadcast(&fd.cond);
+        pthread_mutex_unlock(&fd.lock);
+        job_queue_stop(q); /* and is joined: the hash state is this thread's again */
     }
     /* what is left buffered inside the decoder once the input is all read */
     while (rc == 0 && last != 0) {
-        ZSTD_inBuffer ib = {in, 0, 0};
+        ZSTD_inBuffer ib = {NULL, 0, 0};
         ZSTD_outBuffer ob = {buf, outlen, 0};
         last = ZSTD_decompressStream(z, &ob, &ib);
         if (ZSTD_isError(last)) rc = -3;
@@ -234,10 +343,12 @@ int pack_unzstd_stream(FILE *f, int64_t size, int64_t content_size, unsigned cha
         made += (int64_t)ob.pos;
     }
     if (rc == 0 && made != content_size) rc = -5;
-    crypto_hash_sha256_final(&st, sha);
+    crypto_hash_sha256_final(&fd.st, sha);
     ZSTD_freeDCtx(z);
-    free(in);
+    for (int i = 0; i < FEED_CHUNKS; i++) free(fd.buf[i]);
     free(buf);
+    pthread_cond_destroy(&fd.cond);
+    pthread_mutex_destroy(&fd.lock);
     return rc;
 }
 
