@@ -690,6 +690,62 @@ TEST(search_index_probed)
     CHECK(leftovers(DIR "/content.db") == 0, "no staged leftovers");
 }
 
+/* A payload of exactly the schema whose VALUES are wrong (a key holder's or a buggy tool's
+ * database signed directly, past kiosk-pack build and lint): the list rows and category counts
+ * must be the ones its content derives, no row may point at nothing, every text must be UTF-8 of
+ * at most the build's length. Each is refused by name and v3 stays. */
+#define MEG "substr(hex(zeroblob(500000)), 1)" /* 1,000,000 characters */
+TEST(payload_values)
+{
+    char err[1024];
+    /* list rows (service_row) */
+    shaped("row-phantom", "INSERT INTO service_row VALUES('ghost', 1, 'praxis', NULL, 'Heidemoor', '', 0, '')", 8,
+           PACK_ERR_SCHEMA, "list rows do not match the content");
+    shaped("row-missing", "DELETE FROM service_row WHERE service_id='aerzte'", 8, PACK_ERR_SCHEMA,
+           "list rows do not match the content");
+    shaped("row-active", "UPDATE service_row SET active=0 WHERE service_id='aerzte'", 8, PACK_ERR_SCHEMA,
+           "list rows do not match the content");
+    shaped("row-bookable", "UPDATE service_row SET bookable=1", 8, PACK_ERR_SCHEMA, "list rows do not match the content");
+    shaped("row-org", "UPDATE service_row SET organization_id='nobody' WHERE service_id='aerzte'", 8, PACK_ERR_SCHEMA,
+           "list rows do not match the content");
+    shaped("row-city", "UPDATE service_row SET city='Elsewhere'", 8, PACK_ERR_SCHEMA, "list rows do not match the content");
+    shaped("row-langs", "UPDATE service_row SET languages='fr,xx'", 8, PACK_ERR_SCHEMA, "list rows do not match the content");
+    shaped("row-city-1mb", "UPDATE service_row SET city=" MEG, 8, PACK_ERR_SCHEMA, "list rows do not match the content");
+    shaped("row-langs-1mb", "UPDATE service_row SET languages=" MEG, 8, PACK_ERR_SCHEMA,
+           "list rows do not match the content");
+    /* category counts (taxonomy_count) */
+    shaped("count-negative", "UPDATE taxonomy_count SET offers=-5", 8, PACK_ERR_SCHEMA,
+           "category counts do not match the content");
+    shaped("count-huge", "UPDATE taxonomy_count SET offers=4611686018427387904", 8, PACK_ERR_SCHEMA,
+           "category counts do not match the content");
+    shaped("count-empty",
+           "INSERT INTO taxonomy_term VALUES('empty', NULL, 9, NULL); INSERT INTO taxonomy_count VALUES('empty', 7)", 8,
+           PACK_ERR_SCHEMA, "category counts do not match the content");
+    /* rows pointing at nothing, consistent with the derived tables */
+    shaped("fk-i18n", "INSERT INTO service_i18n(service_id, lang, status, name) VALUES('ghost', 'de', 'complete', 'Geist')",
+           8, PACK_ERR_SCHEMA, "service_i18n refers to a missing service");
+    shaped("fk-term", "INSERT INTO service_taxonomy VALUES('beratung', 'nosuch'); INSERT INTO taxonomy_count VALUES('nosuch', 1)",
+           8, PACK_ERR_SCHEMA, "refers to a missing taxonomy_term");
+    shaped("fk-intake-offer",
+           "INSERT INTO intake_question VALUES('q', 1, NULL); INSERT INTO intake_answer VALUES('a', 'q', 1, NULL, 0);"
+           "INSERT INTO intake_match VALUES('a', 'offer', 'ghost', 1)",
+           8, PACK_ERR_SCHEMA, "intake_match refers to a missing offer");
+    /* texts: UTF-8 and the build's maxima */
+    shaped("utf8-name", "UPDATE service_i18n SET name=name || CAST(x'c328' AS TEXT) WHERE service_id='aerzte'", 8,
+           PACK_ERR_SCHEMA, "service_i18n.name is not UTF-8");
+    shaped("long-description", "UPDATE service_i18n SET description=" MEG " WHERE service_id='aerzte'", 8,
+           PACK_ERR_SCHEMA, "service_i18n.description longer than 4000 characters");
+    shaped("long-summary", "UPDATE service_i18n SET summary=" MEG " WHERE service_id='aerzte'", 8, PACK_ERR_SCHEMA,
+           "service_i18n.summary longer than 500 characters");
+    shaped("long-city",
+           "UPDATE location SET city=" MEG "; UPDATE service_row SET city=(SELECT city FROM location WHERE "
+           "id=service_row.location_id)",
+           8, PACK_ERR_SCHEMA, "location.city longer than 200 characters");
+    /* the real thing still installs */
+    CHECK(install(DIR "/v4.kpack", 3, err, sizeof err) == PACK_OK && installed(DIR "/content.db") == 4, "v4: %s", err);
+}
+#undef MEG
+
 /* Installed content the kiosk cannot open: it goes back to the content that was replaced. */
 TEST(fallback_to_previous)
 {
@@ -1837,6 +1893,7 @@ int main(int argc, char **argv)
     RUN(delta_tables_checked);
     RUN(payload_shape);
     RUN(search_index_probed);
+    RUN(payload_values);
     RUN(fallback_to_previous);
     RUN(verify_tool);
     RUN(clock_floor);
