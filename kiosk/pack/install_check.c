@@ -509,6 +509,7 @@ int pack_check_payload_db(const char *path, const char *ref, const pack_manifest
         free(ver);
         free(pid);
     }
+    if (rc == PACK_OK) rc = pack_check_values(db, err, errlen); /* what it holds (install_values.c) */
     sqlite3_finalize(st);
     sqlite3_close(db);
     unlink(ref);

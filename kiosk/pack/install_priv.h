@@ -1,5 +1,5 @@
 /*
- * install_priv.h: what install.c, install_check.c and install_lock.c share. Not for other rooms,
+ * install_priv.h: what install.c, install_check.c, install_values.c and install_lock.c share. Not for other rooms,
  * which install through install.h.
  */
 #ifndef KIOSK_PACK_INSTALL_PRIV_H
@@ -19,6 +19,11 @@ int pack_open_untrusted(const char *path, int flags, sqlite3 **db);
 /* Open the copied payload at path and make sure it is a content database of exactly our schema
  * and of the manifest's version. ref is a scratch path for the reference schema. A pack_err. */
 int pack_check_payload_db(const char *path, const char *ref, const pack_manifest *m, char *err, size_t errlen);
+
+/* What a payload of our schema holds (install_values.c), on db open on it: service_row and
+ * taxonomy_count exactly as its content derives them, no reference to a missing row, texts of
+ * UTF-8 without control characters within kiosk-pack build's lengths. A pack_err. */
+int pack_check_values(sqlite3 *db, char *err, size_t errlen);
 
 /* A delta may change rows of the content tables only, each with its table's column count: not
  * the search index (every kiosk rebuilds its own), nothing SQLite would silently skip. With sg

@@ -62,3 +62,49 @@ int store_derive_temp(sqlite3 *db)
                         "CREATE TEMP TABLE taxonomy_count AS " COUNTS_SELECT ";",
                         NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
+
+/* The first id of a query's first row into id (len bytes); 1 when there was one, -1 on error. */
+static int first_id(sqlite3 *db, const char *sql, char *id, size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) snprintf(id, len, "%.64s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Whether main's service_row and taxonomy_count are exactly what its content derives: both made
+ * afresh in the temporary database (as derived_row, derived_count, dropped after) and compared
+ * row for row both ways. A payload signed past kiosk-pack could otherwise list an offer that does
+ * not exist, hide one, or show another count than the list behind it.
+ */
+int store_derive_check(struct sqlite3 *db, char *err, size_t errlen)
+{
+    char id[80] = "";
+    int rc = sqlite3_exec(db,
+                          "DROP TABLE IF EXISTS temp.derived_row; DROP TABLE IF EXISTS temp.derived_count;"
+                          "CREATE TEMP TABLE derived_row AS " ROWS_SELECT ";"
+                          "CREATE TEMP TABLE derived_count AS " COUNTS_SELECT ";",
+                          NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    if (rc == 0)
+        rc = first_id(db,
+                      "SELECT service_id FROM (SELECT * FROM main.service_row EXCEPT SELECT * FROM temp.derived_row "
+                      " UNION ALL SELECT * FROM (SELECT * FROM temp.derived_row EXCEPT SELECT * FROM main.service_row)) "
+                      "LIMIT 1",
+                      id, sizeof id);
+    if (rc == 1) {
+        snprintf(err, errlen, "list rows do not match the content (offer %s)", id);
+    } else if (rc == 0) {
+        rc = first_id(db,
+                      "SELECT term_id FROM (SELECT * FROM main.taxonomy_count EXCEPT SELECT * FROM temp.derived_count "
+                      " UNION ALL SELECT * FROM (SELECT * FROM temp.derived_count EXCEPT SELECT * FROM main.taxonomy_count)) "
+                      "LIMIT 1",
+                      id, sizeof id);
+        if (rc == 1) snprintf(err, errlen, "category counts do not match the content (category %s)", id);
+    }
+    if (rc < 0) snprintf(err, errlen, "list rows: %s", sqlite3_errmsg(db));
+    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.derived_row; DROP TABLE IF EXISTS temp.derived_count", NULL, NULL, NULL);
+    return rc;
+}

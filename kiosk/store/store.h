@@ -199,6 +199,10 @@ int store_search_refresh_db(struct sqlite3 *db, const void *changeset, int size,
  * tables of db, inside the caller's transaction: kiosk-pack does after filling a database, and
  * whatever else writes content must too. Returns 0, or -1 with err. */
 int store_derive(struct sqlite3 *db, char *err, size_t errlen);
+/* Whether db's service_row and taxonomy_count hold exactly what its content derives (made afresh
+ * in its temporary database and compared both ways): 0 when they do, 1 when not (which table and
+ * the first offer or category into err), -1 on error. */
+int store_derive_check(struct sqlite3 *db, char *err, size_t errlen);
 
 /*
  * Offers matching query (typed in any script, each word a whole word or the start of one), ranked

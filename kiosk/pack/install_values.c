@@ -1,0 +1,197 @@
+/*
+ * install_values.c: what a payload of the right schema must hold before it is installed
+ * (install_priv.h): the list rows and category counts its content derives, no row pointing at
+ * nothing, and texts of UTF-8 within the lengths kiosk-pack build allows. A key holder's or a
+ * buggy tool's database signed past kiosk-pack build and lint must not list an offer that does
+ * not exist, show counts no list has, or hand the layout a megabyte to break into lines.
+ * Firmware.
+ */
+#include "build_priv.h"
+#include "install_priv.h"
+#include "pack_priv.h"
+
+#include "store/store.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The longest text each column may hold, in characters, as pack_build reads them (build_priv.h,
+ * content/README.md "Limits"); lang codes and ids at most LIM_ID. service_row's lists: at most
+ * LIM_SPOKEN codes of 8 with commas. Columns not named here hold numbers, media or dates that
+ * no list or layout reads as text. */
+static const struct column_limit {
+    const char *table, *columns; /* comma-separated, selected together */
+    int max[8];
+} limits[] = {
+    {"language", "code", {LIM_ID}},
+    {"organization", "id, email, url", {LIM_ID, LIM_EMAIL, LIM_URL}},
+    {"organization_i18n", "organization_id, lang, name, description", {LIM_ID, LIM_ID, LIM_NAME, LIM_DESCRIPTION}},
+    {"location", "id, organization_id, address_1, postal_code, city, district",
+     {LIM_LOCATION_ID, LIM_ID, LIM_ADDRESS, LIM_POSTCODE, LIM_ADDRESS, LIM_ADDRESS}},
+    {"location_i18n", "location_id, lang, name, accessibility, transportation, city",
+     {LIM_LOCATION_ID, LIM_ID, LIM_NAME, LIM_NOTE, LIM_NOTE, LIM_NAME}},
+    {"service", "id, organization_id, email, url", {LIM_ID, LIM_ID, LIM_EMAIL, LIM_URL}},
+    {"service_i18n", "service_id, lang, name, summary, description, eligibility_description, fees_description",
+     {LIM_ID, LIM_ID, LIM_NAME, LIM_SUMMARY, LIM_DESCRIPTION, LIM_NOTE, LIM_NOTE}},
+    {"phone", "number", {LIM_PHONE}},
+    {"language_spoken", "code", {LIM_ID}},
+    {"taxonomy_term", "id", {LIM_ID}},
+    {"taxonomy_term_i18n", "term_id, lang, name, description", {LIM_ID, LIM_ID, LIM_CATEGORY_NAME, LIM_NOTE}},
+    {"intake_question_i18n", "question_id, lang, text", {LIM_ID, LIM_ID, LIM_QUESTION}},
+    {"intake_answer_i18n", "answer_id, lang, label, reason", {LIM_ID, LIM_ID, LIM_LABEL, LIM_REASON}},
+    {"service_row", "service_id, city, languages, provider_langs",
+     {LIM_ID, LIM_ADDRESS, LIM_SPOKEN * 9, LIM_SPOKEN * 9}},
+};
+
+/*
+ * Why text s (n bytes) cannot be shown, NULL when it can: not UTF-8 (a byte the decoder does not
+ * take, an overlong form, a surrogate, past U+10FFFF), a control or bidi control character (as
+ * kiosk-pack build refuses, tabs and line breaks aside), or more than max characters.
+ */
+static const char *bad_text(const unsigned char *s, size_t n, int max)
+{
+    long chars = 0;
+    for (size_t i = 0; i < n; chars++) {
+        /* printable ASCII, most of every text, a byte a character */
+        size_t from = i;
+        while (i < n && s[i] >= 0x20 && s[i] < 0x7F) i++;
+        chars += (long)(i - from);
+        if (i == n) break;
+        unsigned c = s[i];
+        size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (!len || i + len > n) return "is not UTF-8";
+        uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return "is not UTF-8";
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+            return "is not UTF-8";
+        if ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+            (cp >= 0x2066 && cp <= 0x2069))
+            return "holds a control character";
+        i += len;
+    }
+    return chars > max ? "longer than" : NULL;
+}
+
+/* The characters of UTF-8 text s (n bytes): its bytes less those that continue a character
+ * (10xxxxxx), eight bytes a step. */
+static size_t utf8_chars(const unsigned char *s, size_t n)
+{
+    size_t cont = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        cont += (size_t)__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080u);
+    }
+    for (; i < n; i++) cont += (s[i] & 0xC0) == 0x80;
+    return n - cont;
+}
+
+/*
+ * Every text of the columns limits names within its length; those of at most LIM_NAME characters
+ * (names, places, ids, lists: what lists and headings show) also UTF-8 without control
+ * characters. The longer texts (summaries, descriptions, notes) are only counted: checking their
+ * every character too cost 1 G instructions on the 5,000-offer pack; a byte that is not UTF-8
+ * there is drawn as U+FFFD.
+ */
+static int check_texts(sqlite3 *db, char *err, size_t errlen)
+{
+    char sql[300];
+    for (size_t t = 0; t < sizeof limits / sizeof *limits; t++) {
+        const struct column_limit *l = &limits[t];
+        sqlite3_stmt *st = NULL;
+        snprintf(sql, sizeof sql, "SELECT %s FROM main.%s", l->columns, l->table);
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+            return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read %s: %s", l->table, sqlite3_errmsg(db));
+        int ncol = sqlite3_column_count(st), rc = PACK_OK, step;
+        while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+            for (int c = 0; c < ncol && rc == PACK_OK; c++) {
+                /* a number or blob is read as its text; NULL is no text */
+                const unsigned char *s = sqlite3_column_text(st, c);
+                if (!s) continue;
+                size_t n = (size_t)sqlite3_column_bytes(st, c);
+                const char *why = l->max[c] <= LIM_NAME ? bad_text(s, n, l->max[c])
+                                  : n > (size_t)l->max[c] && utf8_chars(s, n) > (size_t)l->max[c] ? "longer than"
+                                                                                                   : NULL;
+                if (!why) continue;
+                if (!strcmp(why, "longer than"))
+                    rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s.%s longer than %d characters", l->table,
+                                   sqlite3_column_name(st, c), l->max[c]);
+                else
+                    rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s.%s %s", l->table, sqlite3_column_name(st, c), why);
+            }
+        if (rc == PACK_OK && step != SQLITE_DONE)
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read %s: %s", l->table, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        if (rc != PACK_OK) return rc;
+    }
+    return PACK_OK;
+}
+
+/* Whether a query has a row: 1, 0 when none, -1 when it fails. */
+static int any_row(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int step = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * No row refers to one that is not there: each REFERENCES of the schema (read from the payload,
+ * which is ours, compared already), and the guided questions' matches (an offer or a category by
+ * kind). Each child column's distinct values are looked up once, in the order its index gives
+ * where there is one: SQLite's own foreign_key_check looked up every row, 222 M instructions on
+ * the 5,000-offer pack (80,000 texts of offers).
+ */
+static int check_references(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *fk = NULL;
+    int rc = PACK_OK;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT m.name, f.\"table\", f.\"from\", coalesce(f.\"to\", 'rowid') FROM main.sqlite_master m, "
+                           "pragma_foreign_key_list(m.name, 'main') f WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq",
+                           -1, &fk, NULL) != SQLITE_OK)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot check references: %s", sqlite3_errmsg(db));
+    while (rc == PACK_OK && sqlite3_step(fk) == SQLITE_ROW) {
+        const char *child = (const char *)sqlite3_column_text(fk, 0), *parent = (const char *)sqlite3_column_text(fk, 1),
+                   *from = (const char *)sqlite3_column_text(fk, 2), *to = (const char *)sqlite3_column_text(fk, 3);
+        char *sql = sqlite3_mprintf("SELECT 1 FROM (SELECT DISTINCT \"%w\" AS k FROM main.\"%w\" WHERE k IS NOT NULL) "
+                                    "WHERE NOT EXISTS (SELECT 1 FROM main.\"%w\" WHERE \"%w\" = k) LIMIT 1",
+                                    from, child, parent, to);
+        int found = sql ? any_row(db, sql) : -1;
+        sqlite3_free(sql);
+        if (found > 0)
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "%.40s refers to a missing %.40s", child, parent);
+        else if (found < 0)
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot check references of %.40s: %s", child, sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(fk);
+    static const char *const target[][2] = {{"offer", "service"}, {"category", "taxonomy_term"}};
+    for (int i = 0; rc == PACK_OK && i < 2; i++) {
+        char sql[300];
+        snprintf(sql, sizeof sql,
+                 "SELECT 1 FROM main.intake_match m WHERE kind = '%s' AND NOT EXISTS (SELECT 1 FROM main.%s x WHERE x.id = "
+                 "m.target) LIMIT 1",
+                 target[i][0], target[i][1]);
+        int found = any_row(db, sql);
+        if (found)
+            rc = found > 0 ? pack_fail(err, errlen, PACK_ERR_SCHEMA, "intake_match refers to a missing %s", target[i][0])
+                           : pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot check references: %s", sqlite3_errmsg(db));
+    }
+    return rc;
+}
+
+int pack_check_values(sqlite3 *db, char *err, size_t errlen)
+{
+    char derr[200];
+    /* the derived tables are made in the connection's temporary database: in memory */
+    sqlite3_exec(db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
+    int d = store_derive_check(db, derr, sizeof derr);
+    if (d != 0) return pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s", derr);
+    int rc = check_references(db, err, errlen);
+    return rc == PACK_OK ? check_texts(db, err, errlen) : rc;
+}
