@@ -276,6 +276,7 @@ static sqlite3_int64 count_of(sqlite3_stmt *count, const char *q, int li, sqlite
  * damaged pages. Of each stretch the cheapest to count: on the 5,000 x 16 pack the 64 terms
  * cost 3.4 M instructions, the 144 word starts 68 M, the vocabulary's walk 1.44 G. */
 #define PROBE_TERMS 64
+#define PROBE_TERM_MAX 200 /* bytes of a word looked up: its query fits q, quotes doubled */
 #define PROBE_PREFIXES 48
 
 /*
@@ -303,8 +304,7 @@ static int probe_search_index(sqlite3 *db, char *err, size_t errlen)
     while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
         size_t len = (size_t)sqlite3_column_bytes(st, 0);
-        if (!t || len == 0 || len > 200 || memchr(t, 0, len) ||
-            (v.n && strcmp(v.term[v.n - 1], t) >= 0)) {
+        if (!t || len == 0 || memchr(t, 0, len) || (v.n && strcmp(v.term[v.n - 1], t) >= 0)) {
             rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: terms out of order");
             break;
         }
@@ -335,9 +335,10 @@ static int probe_search_index(sqlite3 *db, char *err, size_t errlen)
      * vocabulary its rarest term, the cheapest to count */
     for (size_t k = 0; rc == PACK_OK && k < PROBE_TERMS && k < v.n; k++) {
         size_t i = k * v.n / PROBE_TERMS, end = (k + 1) * v.n / PROBE_TERMS, pick = i;
-        for (; i < end && i < v.n; i++)
-            if (v.docs[i] < v.docs[pick]) pick = i;
-        if (pick >= v.n) break;
+        /* a word longer than a query holds (a code or a run of digits in a description) is not picked */
+        for (pick = end; i < end && i < v.n; i++)
+            if (strlen(v.term[i]) <= PROBE_TERM_MAX && (pick == end || v.docs[i] < v.docs[pick])) pick = i;
+        if (pick >= v.n || pick == end) continue;
         fts_query(q, sizeof q, NULL, v.term[pick], strlen(v.term[pick]), 0);
         if (count_of(count, q, 0, NULL) != v.docs[pick])
             rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: a word's documents not found");
@@ -618,6 +619,7 @@ int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, c
     /* a changeset groups its changes by table: the column count is looked up once per run of a table */
     char last[128] = "";
     int want = 0;
+    pack_change_limits lim = {0};
     unsigned char want_pk[64]; /* which of the table's columns make its primary key */
     while (rc == PACK_OK && sqlite3changeset_next(it) == SQLITE_ROW) {
         const char *tab = NULL;
@@ -639,7 +641,8 @@ int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, c
         if (want == 0) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes touch table %.100s", tab);
         else if (want != ncol) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "table %.100s with %d columns", tab, ncol);
         else if (!same_pk) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "table %.100s with another primary key", tab);
-        else if (sg) tally_change(&tally, it, tab, op);
+        else if ((rc = pack_check_change_texts(db, it, tab, op, &lim, err, errlen)) == PACK_OK && sg)
+            tally_change(&tally, it, tab, op);
     }
     /* out of memory, the counts stay 0: they are for staff to read, the delta applies all the same */
     tally_done(&tally, rc == PACK_OK && !tally.oom ? sg : NULL);

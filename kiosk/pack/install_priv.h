@@ -25,6 +25,19 @@ int pack_check_payload_db(const char *path, const char *ref, const pack_manifest
  * UTF-8 without control characters within kiosk-pack build's lengths. A pack_err. */
 int pack_check_values(sqlite3 *db, char *err, size_t errlen);
 
+/* The texts one change of a delta writes (the new values of an insert or update of table tab),
+ * within the same lengths and rules as pack_check_values; ref holds tab as this kiosk makes it
+ * (its columns in order). lim caches the table's columns between calls for one table (zero it
+ * first; a change of table refills it). A pack_err. */
+typedef struct pack_change_limits {
+    char table[64];
+    int found;                    /* tab has texts to check */
+    int col[8];                   /* their columns in the table, -1 when absent */
+} pack_change_limits;
+struct sqlite3_changeset_iter;
+int pack_check_change_texts(sqlite3 *ref, struct sqlite3_changeset_iter *it, const char *tab, int op,
+                            pack_change_limits *lim, char *err, size_t errlen);
+
 /* A delta may change rows of the content tables only, each with its table's column count: not
  * the search index (every kiosk rebuilds its own), nothing SQLite would silently skip. With sg
  * (may be NULL), the offers it adds, changes and removes are counted there. A pack_err. */

@@ -12,6 +12,11 @@
 
 #include "store/store.h"
 
+/* Debian's SQLite is built with the session extension; these expose its declarations. */
+#define SQLITE_ENABLE_SESSION 1
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
+#include <sqlite3.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -183,6 +188,57 @@ static int check_references(sqlite3 *db, char *err, size_t errlen)
                            : pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot check references: %s", sqlite3_errmsg(db));
     }
     return rc;
+}
+
+/* Why one text of a column limited to max cannot be shown, NULL when it can (as check_texts). */
+static const char *bad_value(const unsigned char *s, size_t n, int max)
+{
+    if (max <= LIM_NAME) return bad_text(s, n, max);
+    return n > (size_t)max && utf8_chars(s, n) > (size_t)max ? "longer than" : NULL;
+}
+
+int pack_check_change_texts(sqlite3 *ref, sqlite3_changeset_iter *it, const char *tab, int op, pack_change_limits *lim,
+                            char *err, size_t errlen)
+{
+    if (op != SQLITE_INSERT && op != SQLITE_UPDATE) return PACK_OK;
+    size_t t = 0;
+    while (t < sizeof limits / sizeof *limits && strcmp(limits[t].table, tab)) t++;
+    if (t == sizeof limits / sizeof *limits) return PACK_OK;
+    const struct column_limit *l = &limits[t];
+    if (strcmp(lim->table, tab) != 0) {
+        /* the listed columns' places in the table, looked up once for a run of its changes */
+        memset(lim, 0, sizeof *lim);
+        snprintf(lim->table, sizeof lim->table, "%s", tab);
+        lim->found = 1;
+        char names[200];
+        snprintf(names, sizeof names, "%s", l->columns);
+        int k = 0;
+        for (char *save = NULL, *c = strtok_r(names, ", ", &save); c && k < 8; c = strtok_r(NULL, ", ", &save), k++) {
+            sqlite3_stmt *st = NULL;
+            lim->col[k] = -1;
+            if (sqlite3_prepare_v2(ref, "SELECT cid FROM pragma_table_info(?1) WHERE name = ?2", -1, &st, NULL) == SQLITE_OK &&
+                sqlite3_bind_text(st, 1, tab, -1, SQLITE_STATIC) == SQLITE_OK &&
+                sqlite3_bind_text(st, 2, c, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+                lim->col[k] = sqlite3_column_int(st, 0);
+            sqlite3_finalize(st);
+        }
+        for (; k < 8; k++) lim->col[k] = -1;
+    }
+    for (int k = 0; k < 8 && l->max[k]; k++) {
+        sqlite3_value *v = NULL;
+        /* an update's column it leaves as it was has no new value */
+        if (lim->col[k] < 0 || sqlite3changeset_new(it, lim->col[k], &v) != SQLITE_OK || !v ||
+            sqlite3_value_type(v) == SQLITE_NULL)
+            continue;
+        const unsigned char *s = sqlite3_value_text(v);
+        const char *why = s ? bad_value(s, (size_t)sqlite3_value_bytes(v), l->max[k]) : NULL;
+        if (!why) continue;
+        if (!strcmp(why, "longer than"))
+            return pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes: %s column %d longer than %d characters", tab,
+                             lim->col[k], l->max[k]);
+        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes: %s column %d %s", tab, lim->col[k], why);
+    }
+    return PACK_OK;
 }
 
 int pack_check_values(sqlite3 *db, char *err, size_t errlen)

@@ -585,7 +585,8 @@ static void *changeset_of(const char *setup, const char *sql, int *size)
 }
 
 /* A delta's tables are checked against the kiosk's schema, table by table: those it has with
- * their columns pass, another table, one with other columns or the search index's do not. */
+ * their columns pass, another table, one with other columns or the search index's do not; and
+ * the texts its changes write keep the build's lengths and rules. */
 TEST(delta_tables_checked)
 {
     static const struct {
@@ -603,6 +604,18 @@ TEST(delta_tables_checked)
         {"CREATE TABLE \"meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\nCREATE TABLE language\"(code TEXT PRIMARY KEY, n)",
          "INSERT INTO \"meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\nCREATE TABLE language\" VALUES('a', 1)",
          "touch table"},
+        /* the texts a delta writes, as a full pack's (pack_check_values): a signed 1 MB description
+         * laid out inside the detail screen's frame for minutes */
+        {"", "INSERT INTO service_i18n(service_id, lang, name, description, status) VALUES('a', 'de', 'A', "
+             "substr(hex(zeroblob(2500)), 1), 'complete')", "longer than 4000 characters"},
+        {"INSERT INTO service_i18n(service_id, lang, name, status) VALUES('a', 'de', 'A', 'complete')",
+         "UPDATE service_i18n SET summary = substr(hex(zeroblob(300)), 1) WHERE service_id = 'a'", "longer than 500"},
+        {"", "INSERT INTO service_i18n(service_id, lang, name, status) VALUES('a', 'de', CAST(x'41ff42' AS TEXT), 'complete')",
+         "not UTF-8"},
+        {"", "INSERT INTO location(id, organization_id, city) VALUES('l', 'o', 'Heide' || char(8238) || 'moor')",
+         "control character"},
+        {"INSERT INTO service_i18n(service_id, lang, name, summary, status) VALUES('a', 'de', 'A', 'kurz', 'complete')",
+         "UPDATE service_i18n SET summary = 'auch kurz' WHERE service_id = 'a'", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int size = 0;
@@ -1579,11 +1592,12 @@ static void fingerprint(const char *db, char *out, size_t len)
 TEST(full_switch_keeps_wal_apart)
 {
     char err[1024], fp5[512] = "", fp6[512], fp[512], pfp[512];
-    /* 6 laid out otherwise than 4 (long organization addresses, then VACUUM): pages of 5 read
+    /* 6 laid out otherwise than 4 (long descriptions and addresses within the build's lengths, then VACUUM): pages of 5 read
      * into it show as a broken database, not by chance as 5 */
     make_db(6, DIR "/v6x.db");
     sh("sqlite3 " DIR "/v6x.db \"UPDATE service_i18n SET name='Zahnklinik' WHERE service_id='zahnarzt' AND lang='de';"
-       "UPDATE organization SET url='https://example.org/' || hex(randomblob(3000)); VACUUM\"");
+       "UPDATE organization SET url='https://example.org/' || hex(randomblob(200));"
+       "UPDATE service_i18n SET description=hex(randomblob(1950)); VACUUM\"");
     CHECK(store_search_index(DIR "/v6x.db", err, sizeof err) == 0 &&
               pack_sign(DIR "/v6x.db", "content/keys/demo.secret", 30, DIR "/v6x.kpack", err, sizeof err) == 0,
           "pack 6: %s", err);
