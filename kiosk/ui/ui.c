@@ -177,7 +177,7 @@ static void (*const draw_screen[])(frame *) = {
 };
 _Static_assert(sizeof draw_screen / sizeof draw_screen[0] == SCREEN_COUNT, "a draw function per screen");
 
-static int run_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max)
+int ui_frame_record(ui *u, const app_state *st, const ui_input *in, action *out, int max)
 {
     u->frame_no++;
     ui_cache_trim(u);
@@ -203,14 +203,9 @@ static int run_frame(ui *u, const app_state *st, const ui_input *in, action *out
 
 int ui_frame(ui *u, const app_state *st, const ui_input *in, action *out, int max)
 {
-    int n = run_frame(u, st, in, out, max);
+    int n = ui_frame_record(u, st, in, out, max);
     dl_end(&u->d);
     return n;
-}
-
-int ui_frame_record(ui *u, const app_state *st, const ui_input *in, action *out, int max)
-{
-    return run_frame(u, st, in, out, max);
 }
 
 void ui_frame_show(ui *u) { dl_end(&u->d); }
