@@ -152,17 +152,6 @@ static int compare_schema(sqlite3 *db, char *err, size_t errlen)
     return PACK_OK;
 }
 
-/* The one integer of a query's first row, -1 when it gives none. */
-static sqlite3_int64 one_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    sqlite3_int64 v = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 /*
  * The numbering the search index is read through fits the content (see store/search_index.c):
  * search_doc numbers exactly the active offers, each once; search_lang numbers the languages
@@ -200,7 +189,7 @@ static int check_search_numbering(sqlite3 *db, char *err, size_t errlen)
          "search_new is not empty"},
     };
     for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
-        sqlite3_int64 v = one_int(db, checks[i].sql);
+        sqlite3_int64 v = store_single_int(db, checks[i].sql);
         if (v != 0)
             return pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: %s%s%s", checks[i].what, v < 0 ? ": " : "",
                              v < 0 ? sqlite3_errmsg(db) : "");
@@ -329,7 +318,7 @@ static int probe_search_index(sqlite3 *db, char *err, size_t errlen)
     if (rc == PACK_OK && step != SQLITE_DONE)
         rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: %s", sqlite3_errmsg(db));
     sqlite3_finalize(st);
-    if (rc == PACK_OK && v.n == 0 && one_int(db, "SELECT count(*) FROM search_docsize") != 0)
+    if (rc == PACK_OK && v.n == 0 && store_single_int(db, "SELECT count(*) FROM search_docsize") != 0)
         rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "search index: documents without words");
     /* terms looked up: each finds the documents the vocabulary counts; of each stretch of the
      * vocabulary its rarest term, the cheapest to count */

@@ -50,10 +50,10 @@ int store_index_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
     return -1;
 }
 
-sqlite3_int64 store_single_int(sqlite3 *db, const char *sql)
+long long store_single_int(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
-    sqlite3_int64 v = -1;
+    long long v = -1;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);

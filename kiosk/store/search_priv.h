@@ -62,8 +62,6 @@ char *store_reversed_words(const char *text);
 /* Opens f's transliterator to Latin now rather than on the first text that needs it (fold.c). */
 int store_folder_prepare(store_folder *f);
 
-/* The first column of sql's first row, or -1 (search_index.c). */
-sqlite3_int64 store_single_int(sqlite3 *db, const char *sql);
 
 /* ---------- building the index (search_index.c, search_docs.c, search_terms.c) ---------- */
 

@@ -195,6 +195,10 @@ int store_search_refresh(const char *path, const void *changeset, int size, char
 struct sqlite3;
 int store_search_refresh_db(struct sqlite3 *db, const void *changeset, int size, char *err, size_t errlen);
 
+/* The integer in the first column of sql's first row on db, or -1 when it gives none (the pack
+ * room's checks ask the same of a payload). */
+long long store_single_int(struct sqlite3 *db, const char *sql);
+
 /* Write the list rows and category counts (service_row, taxonomy_count) afresh from the content
  * tables of db, inside the caller's transaction: kiosk-pack does after filling a database, and
  * whatever else writes content must too. Returns 0, or -1 with err. */
