@@ -334,7 +334,12 @@ static void image_fill(ui *u, tex_entry *e, const unsigned char *data, size_t le
     uint32_t rgb = ((uint32_t)t.r << 16) | ((uint32_t)t.g << 8) | t.b;
     for (int y = 0; y < s->h; y++) {
         uint32_t *row = (uint32_t *)((uint8_t *)s->pixels + y * s->pitch);
-        for (int x = 0; x < s->w; x++) row[x] = (row[x] & 0xFF000000u) | rgb;
+        int x = 0;
+        /* in blocks of a known length, which -O2 vectorises (a row of unknown length it did not:
+         * 3.6 M instructions for the topics screen's 19 pictograms) */
+        for (; x + 8 <= s->w; x += 8)
+            for (int i = 0; i < 8; i++) row[x + i] = (row[x + i] & 0xFF000000u) | rgb;
+        for (; x < s->w; x++) row[x] = (row[x] & 0xFF000000u) | rgb;
     }
     e->tex = SDL_CreateTextureFromSurface(u->r, s);
     e->w = side;
