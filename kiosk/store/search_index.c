@@ -64,6 +64,13 @@ long long store_single_int(sqlite3 *db, const char *sql)
 #define SEARCH_NEW_COLS " search_new USING fts5(name, cat, summary, descr, provider, town, skel, rev, lang," \
     " content='', detail=column, tokenize='unicode61 remove_diacritics 0');"
 #define SKEL_COLS "(h INTEGER PRIMARY KEY, n INTEGER NOT NULL, skel TEXT NOT NULL);"
+/* search_new never merges its segments as it goes: FTS5's automerge (4 segments a level) ran on
+ * the flush of every delta's documents, inside the switch, rewriting what earlier deltas wrote
+ * (the 4th and 5th 1 % delta in a row: 45 and 91 M instructions, 250 and 310 more pages). Each
+ * delta adds one small segment; crisismerge (16 a level) still bounds them, and a full index
+ * (at the latest once a quarter of the offers are dead) empties the table. Set by the delta, not
+ * in the pack: kiosks from before compare a pack's FTS5 settings exactly. */
+#define SEARCH_NEW_NO_AUTOMERGE "INSERT INTO search_new(search_new, rank) VALUES('automerge', 0);"
 
 /* The words of the text columns, for typo candidates and compound splits (FTS5's own vocabulary). */
 static int vocabulary(sqlite3 *db, char *err, size_t errlen)
@@ -284,6 +291,30 @@ static int touched(sqlite3 *db, const void *cs, int size, termset *words, store_
 #define TOP_OFFER "SELECT max(coalesce((SELECT rowid FROM search ORDER BY rowid DESC LIMIT 1), 0)," \
     " coalesce((SELECT rowid FROM search_new ORDER BY rowid DESC LIMIT 1), 0)) >> 5"
 
+/* The offers with documents in search_new numbered at most as high as the main table's (their
+ * rows there are hidden), -1 on error: search_new's row ids in order, an offer's side by side,
+ * counted where the number changes. count(DISTINCT id >> 5) shifted every row id and sorted them
+ * in a temporary b-tree, 900 instructions a document: 3.9 M after five 1 % deltas, growing with
+ * each. */
+static sqlite3_int64 hidden_offers(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_int64 n = 0, last = -1;
+    /* the highest number's last possible row id: its low five bits (the language) all set */
+    if (sqlite3_prepare_v2(db, "SELECT id >> 5 FROM search_new_docsize WHERE id <="
+                               " (coalesce((SELECT rowid FROM search ORDER BY rowid DESC LIMIT 1), 0) | 31) ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 o = sqlite3_column_int64(st, 0);
+        n += o != last;
+        last = o;
+    }
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? n : -1;
+}
+
 /* The index after changeset (or rebuilt whole when changeset is NULL) on db, inside the caller's
  * transaction. */
 static int reindex_in(sqlite3 *db, const void *changeset, int size, char *err, size_t errlen)
@@ -316,6 +347,10 @@ static int reindex_in(sqlite3 *db, const void *changeset, int size, char *err, s
         /* content from packs made before search_new starts one */
         sqlite3_int64 top = store_index_exec(db, "CREATE VIRTUAL TABLE IF NOT EXISTS" SEARCH_NEW_COLS, err, errlen) ? -1
                             : store_single_int(db, TOP_OFFER);
+        /* once per full index (FTS5 keeps it in search_new_config) */
+        if (top >= 0 && store_single_int(db, "SELECT count(*) FROM search_new_config WHERE k='automerge' AND v=0") != 1 &&
+            store_index_exec(db, SEARCH_NEW_NO_AUTOMERGE, err, errlen))
+            top = -1;
         /* content from packs made before search_skel starts one */
         rc = top < 0 ||
                      store_index_exec(db, "DELETE FROM search_doc WHERE oid IN (SELECT r.id FROM temp.reindex r WHERE NOT EXISTS"
@@ -329,8 +364,7 @@ static int reindex_in(sqlite3 *db, const void *changeset, int size, char *err, s
         /* once a quarter of the index is dead offers (numbers no longer used, and offers whose
          * main rows search_new hides), start it afresh */
         sqlite3_int64 live = store_single_int(db, "SELECT count(*) FROM search_doc");
-        sqlite3_int64 hidden = store_single_int(db, "SELECT count(DISTINCT id >> 5) FROM search_new_docsize WHERE id >> 5 <="
-                                                    " coalesce((SELECT rowid FROM search ORDER BY rowid DESC LIMIT 1), 0) >> 5");
+        sqlite3_int64 hidden = hidden_offers(db);
         top = store_single_int(db, TOP_OFFER);
         if (rc == 0 && live >= 0 && hidden >= 0 && top - live + hidden > live / 4) rc = rebuild(db, f, err, errlen);
     }

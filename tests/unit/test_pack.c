@@ -1160,12 +1160,19 @@ TEST(delta_search_side)
               pack_sign_delta(SIDE1, SIDE2, "content/keys/demo.secret", 30, DIR "/side12.kpack", err, sizeof err) == 0,
           "sign: %s", err);
     CHECK(install_at(DIR "/side1.kpack", LIVE, err, sizeof err) == PACK_OK, "full: %s", err);
+    /* kiosks from before search_new stopped merging compare its settings exactly */
+    query_text(LIVE, "SELECT count(*) FROM search_new_config WHERE k='automerge'", now, sizeof now);
+    CHECK(!strcmp(now, "0"), "a pack carries no automerge setting for the side index (%s rows)", now);
     query_text(LIVE, "SELECT count(*) FROM search_docsize", main_docs, sizeof main_docs);
     char number[32], again[32];
     query_text(LIVE, "SELECT id FROM search_doc WHERE oid='offer-100'", number, sizeof number);
     CHECK(install_at(DIR "/side12.kpack", LIVE, err, sizeof err) == PACK_OK && installed(LIVE) == 2, "delta: %s", err);
     query_text(LIVE, "SELECT id FROM search_doc WHERE oid='offer-100'", again, sizeof again);
     CHECK(number[0] && !strcmp(number, again), "the re-indexed offer keeps its number (%s, then %s)", number, again);
+    /* each delta adds a segment to search_new; merging them as they came rewrote earlier deltas'
+     * segments inside the switch */
+    query_text(LIVE, "SELECT v FROM search_new_config WHERE k='automerge'", now, sizeof now);
+    CHECK(!strcmp(now, "0"), "the first delta stops the side index merging its segments (automerge '%s')", now);
     query_text(LIVE, "SELECT count(*) FROM search_new_docsize", now, sizeof now);
     CHECK(!strcmp(now, "17"), "the offer's 16 documents and its shared one are in the side index (%s)", now);
     query_text(LIVE, "SELECT count(*) FROM search_docsize", now, sizeof now);
@@ -1236,6 +1243,12 @@ TEST(delta_search_side)
           "on content without search_new the delta starts it (%s documents) and search finds the new name (%d rows)", now, n);
     store_offer_rows_free(r, n);
     store_close(s);
+    /* any other setting of the side index has to be the kiosk's own */
+    sh("rm -f " LIVE " " LIVE "-wal " LIVE "-shm " LIVE ".prev && cp " SIDE1 " " DIR "/side0.db && sqlite3 " DIR "/side0.db"
+       " \"INSERT OR REPLACE INTO search_new_config(k, v) VALUES('crisismerge', 64)\"");
+    CHECK(pack_sign(DIR "/side0.db", "content/keys/demo.secret", 30, DIR "/side0.kpack", err, sizeof err) == 0, "sign: %s", err);
+    CHECK(install_at(DIR "/side0.kpack", LIVE, err, sizeof err) == PACK_ERR_SCHEMA && strstr(err, "crisismerge"),
+          "another setting of search_new is refused: %s", err);
 }
 
 /* A delta whose changes conflict with the installed content rolls back whole. */
