@@ -23,6 +23,7 @@ typedef struct item {
     int font;
     int script;          /* UScriptCode, Common/Inherited already resolved from the neighbours */
     int first, count;    /* shaped glyphs in the scratch arrays */
+    int monotone;        /* their clusters in order (descending when right to left), as HarfBuzz keeps them */
 } item;
 
 typedef struct scratch {
@@ -32,6 +33,7 @@ typedef struct scratch {
     hb_glyph_position_t *pos;
     int ninfo, cap_info;
     int32_t *adv;        /* per UTF-16 unit, 26.6 */
+    int64_t *pre;        /* pre[i]: the paragraph's advances before unit i, so a range's width is one subtraction */
     int16_t *script;     /* per UTF-16 unit of the paragraph: resolved UScriptCode */
     int cap_script;
 } scratch;
@@ -120,12 +122,33 @@ static int fits_whole(const scratch *s, const UChar *t, int p0, int p1, int32_t 
     return w <= maxw;
 }
 
-static int32_t range_width(const scratch *s, const UChar *t, int a, int e)
+/* The width of [a, e) without its trailing spaces. Summed afresh, every break tested summed the
+ * line so far and every letter of a cut word its whole prefix: quadratic in a 4,000-letter word. */
+static int64_t range_width(const scratch *s, const UChar *t, int a, int e)
 {
     while (e > a && is_space16(t[e - 1])) e--;
-    int32_t w = 0;
-    for (int i = a; i < e; i++) w += s->adv[i];
-    return w;
+    return s->pre[e] - s->pre[a];
+}
+
+/* The glyphs [*g0, *g1) of it whose clusters lie in [ra, re): side by side when the clusters are
+ * monotone, found by halving; else all of it, each tested by the caller. Every line scanning all
+ * of a 4,000-letter item's glyphs made a long paragraph's layout quadratic. */
+static void item_glyphs(const scratch *s, const item *it, int ra, int re, int *g0, int *g1)
+{
+    *g0 = it->first;
+    *g1 = it->first + it->count;
+    if (!it->monotone) return;
+    int rtl = it->level & 1;
+    /* in the item's order: the first glyph not before the range, then the first past it */
+    for (int pass = 0; pass < 2; pass++) {
+        int bound = (pass != 0) != rtl ? re : ra, lo = pass ? *g0 : it->first, hi = it->first + it->count;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2, cl = (int)s->info[mid].cluster;
+            if (rtl ? cl >= bound : cl < bound) lo = mid + 1;
+            else hi = mid;
+        }
+        *(pass ? g1 : g0) = lo;
+    }
 }
 
 /* Emit one line [a, e) of the paragraph whose bidi object is para (offsets relative to p0). */
@@ -151,7 +174,9 @@ static int emit_line(text_engine *te, builder *b, scratch *s, UBiDi *para, int p
         for (int k = 0; k < s->nitems; k++) {
             const item *it = &s->items[dir == UBIDI_RTL ? s->nitems - 1 - k : k];
             if (it->start >= re || it->start + it->len <= ra) continue;
-            for (int g = it->first; g < it->first + it->count; g++) {
+            int g0, g1;
+            item_glyphs(s, it, ra, re, &g0, &g1);
+            for (int g = g0; g < g1; g++) {
                 int cl = (int)s->info[g].cluster;
                 if (cl < ra || cl >= re || cl >= trim_end) continue;
                 text_glyph tg = {.gid = s->info[g].codepoint, .font = it->font, .cluster = cl,
@@ -341,8 +366,15 @@ static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int
         it->first = s->ninfo;
         it->count = (int)gn;
         if (!push_glyphs(s, gi, gp, (int)gn)) { ubidi_close(para); return 0; }
-        for (unsigned g = 0; g < gn; g++) s->adv[gi[g].cluster] += gp[g].x_advance;
+        it->monotone = 1;
+        for (unsigned g = 0; g < gn; g++) {
+            s->adv[gi[g].cluster] += gp[g].x_advance;
+            if (g && ((it->level & 1) ? gi[g].cluster > gi[g - 1].cluster : gi[g].cluster < gi[g - 1].cluster))
+                it->monotone = 0;
+        }
     }
+    s->pre[p0] = 0;
+    for (int i = p0; i < p1; i++) s->pre[i + 1] = s->pre[i] + s->adv[i];
 
     /* Greedy line breaking on ICU's break opportunities with the shaped widths. */
     int32_t maxw = st->max_width > 0 ? (int32_t)st->max_width * 64 : 0;
@@ -411,7 +443,8 @@ static text_layout *layout_text16(text_engine *te, UChar *t16, int len, const te
     lo->text16 = (uint16_t *)t16;
     lo->len16 = len;
     s.adv = calloc((size_t)len + 1, sizeof *s.adv);
-    if (!s.adv) goto fail;
+    s.pre = malloc(sizeof *s.pre * ((size_t)len + 1));
+    if (!s.adv || !s.pre) goto fail;
     builder b = {.lo = lo};
     int p0 = 0;
     for (int i = 0; i <= len; i++) {
@@ -444,6 +477,7 @@ static text_layout *layout_text16(text_engine *te, UChar *t16, int len, const te
     }
     lo->height = y;
     free(s.adv);
+    free(s.pre);
     free(s.items);
     free(s.info);
     free(s.pos);
@@ -451,6 +485,7 @@ static text_layout *layout_text16(text_engine *te, UChar *t16, int len, const te
     return lo;
 fail:
     free(s.adv);
+    free(s.pre);
     free(s.items);
     free(s.info);
     free(s.pos);

@@ -517,6 +517,57 @@ TEST(fonts_mapped_only_to_shape)
     CHECK(mappings_of(f) == before, "unmapped when closed");
 }
 
+/* Whether lo's lines follow each other from the text's start to its end, each within width,
+ * holding glyphs only of its own characters (about one each, bar its trailing spaces). */
+static int lines_hold_their_glyphs(const text_layout *lo, int width, char *why, size_t whylen)
+{
+    int at = 0, glyphs = 0;
+    for (int i = 0; i < lo->nlines; i++) {
+        const text_line *ln = &lo->lines[i];
+        if (ln->start != at || ln->end < ln->start || ln->width > width) {
+            snprintf(why, whylen, "line %d: [%d, %d) after %d, %d px", i, ln->start, ln->end, at, ln->width);
+            return 0;
+        }
+        int letters = ln->end - ln->start;
+        while (letters > 0 && lo->text16[ln->start + letters - 1] == ' ') letters--;
+        int mine = 0;
+        for (int g = ln->first_glyph; g < ln->first_glyph + ln->nglyphs; g++)
+            mine += lo->glyphs[g].cluster >= ln->start && lo->glyphs[g].cluster < ln->end;
+        /* a ligature (lam-alef) is one glyph for two letters */
+        if (mine != ln->nglyphs || ln->nglyphs > letters || ln->nglyphs < letters * 3 / 4) {
+            snprintf(why, whylen, "line %d: %d glyphs, %d of its own, for %d letters", i, ln->nglyphs, mine, letters);
+            return 0;
+        }
+        glyphs += ln->nglyphs;
+        at = ln->end;
+    }
+    if (at != lo->len16 || glyphs != lo->nglyphs) {
+        snprintf(why, whylen, "lines end at %d of %d, hold %d of %d glyphs", at, lo->len16, glyphs, lo->nglyphs);
+        return 0;
+    }
+    return 1;
+}
+
+/* Long paragraphs (the 4,000 letters a description may have), one word or many, left to right,
+ * right to left and both: each line holds its own glyphs, found among the item's by halving. */
+TEST(long_paragraphs_lay_out_whole)
+{
+    static char text[3][16384];
+    memset(text[0], 'x', 4000);
+    text[0][4000] = 0;
+    for (int i = 0; i < 60; i++) strcat(text[1], "تعلم اللغة الألمانية من البداية ");
+    for (int i = 0; i < 50; i++) strcat(text[2], i % 3 ? "Deutschkurs für Anfänger " : "دورة اللغة 12 ");
+    const char *lang[3] = {"de", "ar", "ar"};
+    for (int k = 0; k < 3; k++) {
+        text_style st = style(lang[k], TEXT_DIR_AUTO, 300);
+        text_layout *lo = text_layout_make(te, text[k], &st);
+        char why[160] = "";
+        CHECK(lo && lo->nlines > 10 && lines_hold_their_glyphs(lo, 300, why, sizeof why) && lo->missing == 0,
+              "text %d: %d lines, %s", k, lo ? lo->nlines : -1, why);
+        text_layout_free(lo);
+    }
+}
+
 /* A paragraph that fits is one line without a line breaker; a forced break inside still breaks. */
 TEST(fitting_line_needs_no_breaker)
 {
@@ -577,6 +628,7 @@ int main(int argc, char **argv)
     RUN(line_height_from_metrics);
     RUN(fonts_mapped_only_to_shape);
     RUN(fitting_line_needs_no_breaker);
+    RUN(long_paragraphs_lay_out_whole);
     RUN(no_tofu_in_translations);
     RUN(no_tofu_in_demo_content);
     text_engine_close(te);
