@@ -81,6 +81,7 @@ static int chain_set(text_engine *te, const char *key, int bold, const char *lis
 {
     chain *c = chain_get(te, key, 1);
     if (!c) return 0;
+    te->pick.valid = 0;
     char *copy = strdup(list);
     if (!copy) return 0;
     c->nfiles[bold] = 0;
@@ -376,23 +377,48 @@ int text_font_covers(text_engine *te, uint32_t cp)
 }
 
 /* The font for one character: language override, script chain, default, fallback. */
+/* The files text_pick_font tries for (sc, lang, bold, size), in order, into te->pick: the chains
+ * of the language's script ("ur:Arab"), the script, default and fallback. */
+static void pick_memo_fill(text_engine *te, UScriptCode sc, const char *l, int bold, int size)
+{
+    struct pick_memo *m = &te->pick;
+    *m = (struct pick_memo){.valid = 1, .sc = sc, .bold = bold, .size = size};
+    snprintf(m->lang, sizeof m->lang, "%s", l);
+    const char *sname = uscript_getShortName(sc);
+    char key[24] = "";
+    if (sname && l[0]) snprintf(key, sizeof key, "%s:%s", l, sname);
+    const chain *cs[4] = {key[0] ? chain_get(te, key, 0) : NULL, sname ? chain_get(te, sname, 0) : NULL,
+                          chain_get(te, "default", 0), chain_get(te, "fallback", 0)};
+    for (int k = 0; k < 4; k++) {
+        if (!cs[k]) continue;
+        int b = bold && cs[k]->nfiles[1] ? 1 : 0;
+        for (int i = 0; i < cs[k]->nfiles[b]; i++) {
+            m->file[m->n] = cs[k]->files[b][i];
+            m->inst[m->n++] = -2;
+        }
+    }
+}
+
 int text_pick_font(text_engine *te, UChar32 cp, UScriptCode sc, const char *lang, int bold, int size)
 {
-    const char *sname = uscript_getShortName(sc);
-    int f = -1;
-    if (sname && lang && *lang) {
-        char key[24], l[12];
-        snprintf(l, sizeof l, "%s", lang);
-        l[strcspn(l, "-_")] = 0;
-        snprintf(key, sizeof key, "%s:%s", l, sname);
-        f = chain_pick(te, chain_get(te, key, 0), bold, cp, size);
+    /* the language without its region ("pt" of "pt-BR") */
+    char l[12] = "";
+    size_t ln = lang ? strcspn(lang, "-_") : 0;
+    if (ln < sizeof l) {
+        memcpy(l, lang, ln);
+        l[ln] = 0;
+    } else {
+        snprintf(l, sizeof l, "%s", lang); /* cut, as the key always was */
     }
-    if (f < 0 && sname) f = chain_pick(te, chain_get(te, sname, 0), bold, cp, size);
-    if (f < 0) f = chain_pick(te, chain_get(te, "default", 0), bold, cp, size);
-    if (f < 0) f = chain_pick(te, chain_get(te, "fallback", 0), bold, cp, size);
+    struct pick_memo *m = &te->pick;
+    if (!m->valid || m->sc != (int)sc || m->bold != bold || m->size != size || strcmp(m->lang, l))
+        pick_memo_fill(te, sc, l, bold, size);
+    for (int i = 0; i < m->n; i++) {
+        if (m->inst[i] == -2) m->inst[i] = font_instance(te, m->file[i], size);
+        if (text_font_has(te, m->inst[i], cp)) return m->inst[i];
+    }
     /* the Arabic comma in a Latin run: a font of another script's chain has it */
-    if (f < 0) f = any_font(te, cp, bold, size);
-    return f;
+    return any_font(te, cp, bold, size);
 }
 
 /* ---------- glyph cache ---------- */

@@ -76,6 +76,16 @@ struct text_engine {
         char lang[16];
     } brk[TEXT_BRK_KEEP];
     int brk_next; /* the slot a new language takes when all are used */
+    /* text_pick_font's last question (script, language, weight, size) and the fonts it tries
+     * in their order, each made on first need: the characters of a run ask the same one, and
+     * walking the chains afresh (two snprintf, the chains' keys, the instances) was 2,500
+     * instructions a character */
+    struct pick_memo {
+        int valid, sc, bold, size;
+        char lang[12];
+        int n;
+        int file[4 * MAX_CHAIN], inst[4 * MAX_CHAIN]; /* inst -2: not asked yet */
+    } pick;
     hb_buffer_t *buf;
     char err[256];
 };
