@@ -410,6 +410,8 @@ static int layout_paragraph(text_engine *te, builder *b, scratch *s, int p0, int
             /* One word wider than the line: cut it between characters (text_layout_make then
              * tries smaller sizes first). */
             if (lo->cut++ == 0) lo->cut_line = lo->nlines;
+            int64_t wide = (range_width(s, t, line_start, bpos) + 63) >> 6;
+            if (wide > lo->cut_width) lo->cut_width = wide > INT32_MAX ? INT32_MAX : (int)wide;
             int cut = line_start, q = line_start;
             while (q < bpos) {
                 UChar32 c;
@@ -539,6 +541,9 @@ text_layout *text_layout_make(text_engine *te, const char *utf8, const text_styl
 {
     text_layout *lo = layout_make(te, utf8, st);
     if (!lo || !lo->cut || st->max_width <= 0) return lo;
+    /* too wide even at the smallest size (widths scale with it; a tenth to spare): five layouts
+     * of a 4,000-letter word for nothing */
+    if ((int64_t)lo->cut_width * SHRINK_MIN_PERCENT > (int64_t)st->max_width * 110) return lo;
     text_style small = *st;
     for (int pct = 94; pct >= SHRINK_MIN_PERCENT; pct -= 6) {
         small.size_px = st->size_px * pct / 100;

@@ -67,6 +67,7 @@ typedef struct text_layout {
     int missing;        /* number of glyphs no font had (tofu) */
     int cut;            /* words cut between characters: wider than the line even when set smaller */
     int cut_line;       /* the line of the first such cut (when cut) */
+    int cut_width;      /* px: the widest word cut (when cut) */
     int truncated;      /* more lines than max_lines: the last kept line ends in an ellipsis */
 } text_layout;
 
