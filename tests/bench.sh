@@ -139,6 +139,20 @@ if command -v valgrind > /dev/null; then
     rm -rf $B/rasters
     ir_cold=$(ir $BUILD/kiosk --content $B/synth.db --size 1920x1080 --first-frame)
     echo "instructions (callgrind): first_frame=$ir_first first_frame_new_rasters=$ir_cold list_ar_500=$ir_list scroll_frame=$ir_frame"
+    # the layout runs inside the frame: a detail walk (open, three drags) over the longest
+    # description the build allows (content/README.md "Limits"), one word without a break, beside
+    # the same walk over the demo's own
+    cp $BUILD/content/demo.db $B/longword.db
+    sqlite3 $B/longword.db "UPDATE service_i18n SET description = (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL
+      SELECT i + 1 FROM c WHERE i < 4000) SELECT group_concat('x', '') FROM c) WHERE service_id='awo-jmd' AND lang='de'"
+    printf 'open awo-jmd\ndrag 0.5 0.8 0.5 0.2\ndrag 0.5 0.8 0.5 0.2\ndrag 0.5 0.8 0.5 0.2\n' > $B/longword.txt
+    ir_demo=$(ir $BUILD/kiosk --content $BUILD/content/demo.db --size 800x480 --script $B/longword.txt --shots $B)
+    # twice: the first run beside a new database rasterises the pictograms
+    ir $BUILD/kiosk --content $B/longword.db --size 800x480 --script $B/longword.txt --shots $B > /dev/null
+    ir_long=$(ir $BUILD/kiosk --content $B/longword.db --size 800x480 --script $B/longword.txt --shots $B)
+    echo "detail_4000_letter_word: $(( (ir_long - ir_demo) / 1000000 )) M instructions more than the demo's description" \
+         "($ir_long against $ir_demo; 800x480, open and three drags)"
+    rm -rf $B/longword.db*
 fi
 
 # scrolling an Arabic list of 500 offers
