@@ -407,10 +407,10 @@ static int probe_search_index(sqlite3 *db, char *err, size_t errlen)
 
 /*
  * The payload's two FTS5 indexes: their settings (search_config, search_new_config) exactly the
- * reference's (search_new's automerge aside), and the index read and held against the content (check_search_numbering,
- * probe_search_index). The schema alone does not tell: a signed payload with another FTS5 file
- * format version or damaged index pages passes every other check, installs, and then every
- * search fails. db may be read only; full: the payload of a full pack, not a delta applied to a
+ * reference's (search_new's automerge aside), and the index read and held against the content
+ * (check_search_numbering, probe_search_index). The schema alone does not tell: a signed payload
+ * with another FTS5 file format version or damaged index pages passes every other check,
+ * installs, and then every search fails. db may be read only; full: the payload of a full pack, not a delta applied to a
  * copy of the installed content.
  */
 static int check_search_index(sqlite3 *db, int full, char *err, size_t errlen)

@@ -66,7 +66,7 @@ long long store_single_int(sqlite3 *db, const char *sql)
 #define SKEL_COLS "(h INTEGER PRIMARY KEY, n INTEGER NOT NULL, skel TEXT NOT NULL);"
 /* search_new never merges its segments as it goes: FTS5's automerge (4 segments a level) ran on
  * the flush of every delta's documents, inside the switch, rewriting what earlier deltas wrote
- * (the 4th and 5th 1 % delta in a row: 45 and 91 M instructions, 250 and 310 more pages). Each
+ * (the 4th and 5th 1 % delta in a row: 45 and 91 M instructions, 130 and 310 more pages). Each
  * delta adds one small segment; crisismerge (16 a level) still bounds them, and a full index
  * (at the latest once a quarter of the offers are dead) empties the table. Set by the delta, not
  * in the pack: kiosks from before compare a pack's FTS5 settings exactly. */
