@@ -11,6 +11,7 @@
 #include "store/store.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <signal.h>
@@ -1373,8 +1374,6 @@ static int install_as_nobody(const char *pack, const char *content, char *err, s
  * was, whole, with nothing left beside it. With the folder writable but the database file not,
  * the copy is made and switched in. Never a corrupt or half-updated database.
  */
-#define ROD DIR "/ro"
-#define ROC ROD "/content.db"
 TEST(delta_copy_unwritable_folder)
 {
     char err[1024];
@@ -1382,36 +1381,48 @@ TEST(delta_copy_unwritable_folder)
         printf("not root: the folder's permissions cannot be taken from another user here; skipped\n");
         return;
     }
+    /* under /tmp, not the build folder: nobody cannot pass a checkout's parents made by mktemp -d
+     * (0700), and would be refused for that instead of for the folder under test */
+    char base[] = "/tmp/kiosk-unwritable-XXXXXX", rod[64], roc[80], kp[80];
+    int made = mkdtemp(base) && chmod(base, 0755) == 0;
+    CHECK(made, "a folder under /tmp: %s", strerror(errno));
+    if (!made) return;
+    snprintf(rod, sizeof rod, "%s/ro", base);
+    snprintf(roc, sizeof roc, "%s/content.db", rod);
+    snprintf(kp, sizeof kp, "%s/s12.kpack", base);
+    CHECK(check_sh("cp " DIR "/s12.kpack %s && chmod 644 %s", kp, kp) == 0, "the delta where nobody reads it");
     /* a folder root owns, a database (rollback journal, so the delta takes the copy path) the
      * installing user may write, and the lock file root made at setup */
-    sh("rm -rf " ROD " && mkdir -p " ROD " && cp " DIR "/s1.db " ROC " && sqlite3 " ROC
-       " 'PRAGMA journal_mode=DELETE' >/dev/null && touch " ROC ".lock && chown nobody " ROC " && chmod 755 " ROD);
-    int rc = install_as_nobody(DIR "/s12.kpack", ROC, err, sizeof err);
+    check_sh("rm -rf %s && mkdir -p %s && cp " DIR "/s1.db %s && sqlite3 %s 'PRAGMA journal_mode=DELETE' >/dev/null &&"
+             " touch %s.lock && chown nobody %s && chmod 755 %s",
+             rod, rod, roc, roc, roc, roc, rod);
+    int rc = install_as_nobody(kp, roc, err, sizeof err);
     CHECK(rc == PACK_ERR_IO && strstr(err, "could not be read or written") && strstr(err, "Permission denied"),
           "refused with the reason (%d): %s", rc, err);
-    CHECK(installed(ROC) == 1 && integrity_ok(ROC) && leftovers(ROC) == 0, "the content as it was, nothing beside it");
+    CHECK(installed(roc) == 1 && integrity_ok(roc) && leftovers(roc) == 0, "the content as it was, nothing beside it");
     /* the same without the lock file: it cannot be made either */
-    sh("rm -f " ROC ".lock");
-    rc = install_as_nobody(DIR "/s12.kpack", ROC, err, sizeof err);
-    CHECK(rc != PACK_OK && rc != 99 && err[0] && installed(ROC) == 1 && integrity_ok(ROC) && leftovers(ROC) == 0,
+    check_sh("rm -f %s.lock", roc);
+    rc = install_as_nobody(kp, roc, err, sizeof err);
+    CHECK(rc != PACK_OK && rc != 99 && err[0] && installed(roc) == 1 && integrity_ok(roc) && leftovers(roc) == 0,
           "no lock file to be made: refused (%d): %s", rc, err);
     printf("unwritable folder, no lock file: %d %s\n", rc, err);
     /* WAL content without its -wal/-shm files, in that folder: no in-place write, no copy */
-    sh("sqlite3 " ROC " 'PRAGMA journal_mode=WAL' >/dev/null && rm -f " ROC "-wal " ROC "-shm && touch " ROC
-       ".lock && chown nobody " ROC);
-    rc = install_as_nobody(DIR "/s12.kpack", ROC, err, sizeof err);
-    CHECK((rc == PACK_OK && installed(ROC) == 2) ||
-              (rc == PACK_ERR_IO && strstr(err, "installed content cannot be read") && installed(ROC) == 1),
+    check_sh("sqlite3 %s 'PRAGMA journal_mode=WAL' >/dev/null && rm -f %s-wal %s-shm && touch %s.lock && chown nobody %s",
+             roc, roc, roc, roc, roc);
+    rc = install_as_nobody(kp, roc, err, sizeof err);
+    CHECK((rc == PACK_OK && installed(roc) == 2) ||
+              (rc == PACK_ERR_IO && strstr(err, "installed content cannot be read") && installed(roc) == 1),
           "WAL content: installed, or refused saying why (not \"for another installed version\") (%d): %s", rc, err);
     printf("unwritable folder, WAL content without -wal/-shm: %d %s\n", rc, rc == PACK_OK ? "installed" : err);
-    CHECK(integrity_ok(ROC) && leftovers(ROC) == 0, "and whole either way");
+    CHECK(integrity_ok(roc) && leftovers(roc) == 0, "and whole either way");
     /* the folder writable, the database file not: the copy is made and switched in */
-    sh("rm -rf " ROD " && mkdir -p " ROD " && cp " DIR "/s1.db " ROC " && sqlite3 " ROC
-       " 'PRAGMA journal_mode=DELETE' >/dev/null && chmod 444 " ROC " && chown nobody " ROD);
-    rc = install_as_nobody(DIR "/s12.kpack", ROC, err, sizeof err);
-    CHECK(rc == PACK_OK && installed(ROC) == 2 && integrity_ok(ROC) && leftovers(ROC) == 0,
+    check_sh("rm -rf %s && mkdir -p %s && cp " DIR "/s1.db %s && sqlite3 %s 'PRAGMA journal_mode=DELETE' >/dev/null &&"
+             " chmod 444 %s && chown nobody %s",
+             rod, rod, roc, roc, roc, rod);
+    rc = install_as_nobody(kp, roc, err, sizeof err);
+    CHECK(rc == PACK_OK && installed(roc) == 2 && integrity_ok(roc) && leftovers(roc) == 0,
           "a read-only database in a writable folder: copied and switched (%d): %s", rc, err);
-    sh("rm -rf " ROD);
+    check_sh("rm -rf %s", base);
 }
 
 /* kill -9 at random moments while a delta is applied in place: always v4 or v5, never a mix. */
