@@ -69,6 +69,7 @@ static int answer(app *a, const char *id)
     s->urgent = 0;
     if (s->question + 1 < s->nquestions) {
         s->question++;
+        s->scroll[SCREEN_QUESTION] = 0; /* each question from its top */
         return 1;
     }
     const char *ids[8];
@@ -139,6 +140,7 @@ int app_find_apply(app *a, const action *act)
         memset(s->answers, 0, sizeof s->answers);
         app_free_matches(a);
         s->question = 0;
+        s->scroll[SCREEN_QUESTION] = 0;
         app_go(a, SCREEN_QUESTION);
         return 1;
     case ACT_ANSWER:

@@ -321,8 +321,9 @@ static tex_entry *image_entry(ui *u, const char *key, int side, int color, int *
 static void image_fill(ui *u, tex_entry *e, const unsigned char *data, size_t len, int side, int color)
 {
     /* an SVG's raster is kept on the state disk (raster.h); other pictures are decoded */
-    SDL_Surface *s = ui_raster_svg(u->raster_dir, data, len, side);
-    if (!s) {
+    SDL_Surface *s = side > 0 ? ui_raster_svg(u->raster_dir, data, len, side) : NULL;
+    /* SDL_image is opened on first need (img_dl.h): with every SVG's raster on disk it may not be yet */
+    if (!s && side > 0 && img_dl_ready()) {
         SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
         SDL_Surface *img = rw ? IMG_Load_RW(rw, 1) : NULL;
         s = img ? SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;

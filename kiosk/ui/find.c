@@ -118,8 +118,8 @@ void screen_question(frame *f)
         return;
     }
     const store_question *q = &st->questions[st->question];
-    ui_scroll_input(f, 0);
-    int y = hh + pad / 2;
+    /* where large text does not fit a short panel even without pictograms, the page scrolls */
+    int y = ui_scroll_begin(f, f->h), top = y, shift = hh + pad / 2 - top;
     /* progress: dots a person can count without reading, and the same in words */
     int dot = (int)(5 * f->m.mm), gap = dot;
     int dx = (f->w - st->nquestions * dot - (st->nquestions - 1) * gap) / 2;
@@ -132,26 +132,20 @@ void screen_question(frame *f)
     char prog[128];
     snprintf(prog, sizeof prog, ui_tr(f, "Question %d of %d"), st->question + 1, st->nquestions);
     y = message(f, y, prog, f->m.small, COL_MUTED);
-    /* the question, with its pictogram */
-    int icon = f->h < 600 ? t : t * 3 / 2;
-    if (q->icon) ui_image(f, q->id, q->icon, q->icon_len, (rect){(f->w - icon) / 2, y, icon, icon}, COL_ACCENT, 0);
-    y += icon + pad / 2;
+    /* measured before anything is drawn: on a short panel, or in a tall script with large text,
+     * the question's pictogram goes first, then the answers' pictograms, so that the answers, their
+     * labels and Skip never overlap */
     text_opts qo = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_CENTER);
     qo.ui_dir = 0;
     qo.lang = q->text.lang;
     qo.max_lines = 3;
-    y += ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, q->text.text, &qo, 1) + pad;
-    if (q->text.fallback) y += ui_fallback_mark(f, pad, y, f->w - 2 * pad, 1) + pad / 2;
-    /* the answers: big pictogram tiles in one row, the label under each */
+    int qh = ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, q->text.text, &qo, 0) + pad;
+    if (q->text.fallback) qh += ui_fallback_mark(f, pad, y, f->w - 2 * pad, 0) + pad / 2;
     int skip_h = t;
     int n = q->nanswers > 0 ? q->nanswers : 1;
     int tw = (f->w - (n + 1) * pad) / n;
     int max_w = (int)(70 * f->m.mm);
     if (tw > max_w) tw = max_w;
-    int th = f->h - y - skip_h - 2 * pad;
-    if (th > tw * 5 / 4) th = tw * 5 / 4;
-    if (th < t) th = t;
-    int x0 = (f->w - n * tw - (n - 1) * pad) / 2;
     text_opts lo = ui_opts(f->m.body, 1, COL_TEXT, TEXT_ALIGN_CENTER);
     lo.ui_dir = 0;
     lo.max_lines = 2;
@@ -161,6 +155,24 @@ void screen_question(frame *f)
         int h = ui_text(f, (rect){0, 0, tw - pad, 0}, q->answers[i].label.text, &lo, 0);
         if (h > label_h) label_h = h;
     }
+    /* an answer's pictogram smaller than this says nothing: the tile keeps its label alone */
+    int min_icon = t / 2, bare = label_h + pad;
+    if (bare < t) bare = t;
+    int room = f->h - (y + shift) - qh - skip_h - 2 * pad; /* for the question's pictogram and the answers */
+    int icon = q->icon ? (f->h < 600 ? t : t * 3 / 2) : 0;
+    if (icon && room - icon - pad / 2 < bare + min_icon) icon = 0;
+    if (icon) {
+        ui_image(f, q->id, q->icon, q->icon_len, (rect){(f->w - icon) / 2, y, icon, icon}, COL_ACCENT, 0);
+        y += icon + pad / 2;
+        room -= icon + pad / 2;
+    }
+    y += ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, q->text.text, &qo, 1) + pad;
+    if (q->text.fallback) y += ui_fallback_mark(f, pad, y, f->w - 2 * pad, 1) + pad / 2;
+    /* the answers: big pictogram tiles in one row, the label under each */
+    int th = room;
+    if (th > tw * 5 / 4) th = tw * 5 / 4;
+    if (th < bare) th = bare;
+    int x0 = (f->w - n * tw - (n - 1) * pad) / 2;
     for (int i = 0; i < q->nanswers; i++) {
         const store_answer *a = &q->answers[i];
         rect r = {x0 + i * (tw + pad), y, tw, th};
@@ -169,21 +181,23 @@ void screen_question(frame *f)
         if (ui_hit(f, id, r)) ui_emit(f, ACT_ANSWER, a->id, 0);
         ui_fill(f, r, COL_TILE);
         ui_border(f, r, a->urgent ? COL_WARN : COL_LINE, a->urgent ? 4 : 2);
-        int ih = th - label_h - pad;
-        if (a->icon) ui_image(f, a->id, a->icon, a->icon_len, (rect){r.x, r.y + pad / 2, r.w, ih - pad / 2}, COL_ACCENT, 0);
+        int ih = th - label_h - pad - pad / 2;
+        if (a->icon && ih >= min_icon) ui_image(f, a->id, a->icon, a->icon_len, (rect){r.x, r.y + pad / 2, r.w, ih}, COL_ACCENT, 0);
         lo.lang = a->label.lang;
-        ui_text(f, (rect){r.x + pad / 2, r.y + th - label_h - pad / 2, r.w - pad, label_h}, a->label.text, &lo, 1);
+        /* without a pictogram the label sits in the middle of its tile */
+        int ly = a->icon && ih >= min_icon ? r.y + th - label_h - pad / 2 : r.y + (th - label_h) / 2;
+        ui_text(f, (rect){r.x + pad / 2, ly, r.w - pad, label_h}, a->label.text, &lo, 1);
     }
     /* no answer is required */
     int sw = (int)(60 * f->m.mm) < f->w - 2 * pad ? (int)(60 * f->m.mm) : f->w - 2 * pad;
     rect skip = {(f->w - sw) / 2, y + th + pad, sw, skip_h};
-    if (skip.y + skip.h > f->h) skip.y = f->h - skip.h;
     if (ui_hit(f, "skip", skip)) ui_emit(f, ACT_ANSWER, "", 0);
     ui_border(f, skip, COL_ACCENT, 2);
     text_opts so = ui_opts(f->m.body, 0, COL_ACCENT, TEXT_ALIGN_CENTER);
     so.max_lines = 1;
     int sh = ui_text(f, (rect){skip.x, 0, skip.w, 0}, ui_tr(f, "Skip this question"), &so, 0);
     ui_text(f, (rect){skip.x, skip.y + (skip.h - sh) / 2, skip.w, sh}, ui_tr(f, "Skip this question"), &so, 1);
+    ui_scroll_end(f, f->h, top, skip.y + skip.h);
     ui_header(f, 1);
 }
 

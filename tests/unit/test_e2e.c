@@ -806,6 +806,40 @@ static int target_box(const char *walk_name, const char *id, int box[4])
     return rc;
 }
 
+TEST(guided_questions_fit_small_panels)
+{
+    /* the first question in tall scripts, with and without large text, on 7-inch panels: each
+     * run twice, the second with every pictogram's raster already on disk (SDL_image then not
+     * yet opened: the kiosk crashed there on a tile too small for its pictogram); then scrolled
+     * to its end (large text may not fit): the answers and Skip on the screen, none over another */
+    const char *langs[] = {"ur", "ar", "ckb", "ti"};
+    const char *sizes[] = {"800x480", "800x480", "1024x600"};
+    for (int z = 0; z < 3; z++)
+        for (int l = 0; l < 4; l++) {
+            char name[64], end[80], script[256];
+            snprintf(name, sizeof name, "guide-fit-%s-%s%s", langs[l], sizes[z], z == 0 ? "-large" : "");
+            snprintf(end, sizeof end, "%s-end", name);
+            int w = 0, h = 0, a0[4], a1[4], sk[4];
+            sscanf(sizes[z], "%dx%d", &w, &h);
+            for (int run = 0; run < 3; run++) {
+                snprintf(script, sizeof script, "tap lang:%s\n%stap guide\nexpect screen question\n%sreport-targets\n",
+                         langs[l], z == 0 ? "tap large-text\n" : "", run == 2 ? "drag 0.5 0.8 0.5 0.1 300\nwait 2000\n" : "");
+                CHECK(walk(run == 2 ? end : name, NULL, sizes[z], script) == 0, "%s: the question screen (run %d)", name,
+                      run + 1);
+            }
+            /* as it opens, Skip (where it shows) is below the answers */
+            if (!target_box(name, "answer:0", a0) && !target_box(name, "answer:1", a1) && !target_box(name, "skip", sk))
+                CHECK(sk[1] >= a0[1] + a0[3] && sk[1] >= a1[1] + a1[3], "%s: Skip (y=%d) below the answers", name, sk[1]);
+            int found = !target_box(end, "answer:0", a0) && !target_box(end, "answer:1", a1) && !target_box(end, "skip", sk);
+            CHECK(found, "%s: answers and Skip found", end);
+            if (!found) continue;
+            int low = a0[1] + a0[3] > a1[1] + a1[3] ? a0[1] + a0[3] : a1[1] + a1[3];
+            CHECK(sk[1] >= low, "%s: Skip (y=%d) below the answers (to y=%d)", end, sk[1], low);
+            CHECK(sk[1] + sk[3] <= h && sk[3] >= 60, "%s: Skip whole on the screen (to y=%d of %d)", end, sk[1] + sk[3], h);
+            CHECK(a0[3] >= 60 && a1[3] >= 60, "%s: answer tiles a finger can hit (%d, %d px high)", end, a0[3], a1[3]);
+        }
+}
+
 TEST(urdu_invitation_has_pictograms_on_a_small_panel)
 {
     /* 800x480: when the prompt turns to Urdu, the pictogram row stays under it (in the free part
@@ -1639,6 +1673,7 @@ int main(int argc, char **argv)
     RUN(search_on_the_keyboard);
     RUN(every_keyboard_layout_has_glyphs);
     RUN(guided_questions);
+    RUN(guided_questions_fit_small_panels);
     RUN(booking_walk_de);
     RUN(booking_two_kiosks_one_seat);
     RUN(booking_on_a_small_panel);
