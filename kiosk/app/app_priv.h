@@ -32,7 +32,7 @@ struct app {
     char zone[64];               /* the district's IANA zone (pack meta "timezone"): local days and times */
     local *loc;
     pack_trust trust;
-    char pin[16];
+    char pin[CONFIG_PIN_MAX_DIGITS + 1];
     char **pack_paths;           /* parallel to s.packs */
     int staged;                  /* index of the pack staged beside the content, -1 none */
     pack_staged staged_sg;       /* that pack's staged copy, holding the install lock until Apply or Leave */

@@ -57,6 +57,9 @@ const char *config_strerror(int err);
  * with 6 digits an offline search of every PIN takes days here (README, "PIN strength"). */
 #define CONFIG_PIN_MEMLIMIT (128u << 20) /* bytes */
 #define CONFIG_PIN_OPSLIMIT 3u           /* passes */
+/* How many digits a staff PIN has: the pad takes as many as kiosk-pack pin-hash hashes. */
+#define CONFIG_PIN_MIN_DIGITS 6
+#define CONFIG_PIN_MAX_DIGITS 16
 
 /* Defaults: data dir ".", de, 90 s, media under /media. */
 void app_config_defaults(app_config *c);

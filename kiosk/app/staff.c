@@ -430,12 +430,21 @@ static int staff_apply(app *a, int i)
     return 1;
 }
 
-/* Seconds the pad stays locked; -1 when the lockout cannot be read (then it stays locked). */
+/* The longest lock the pad earns: three tries, then 30 s doubling up to this. */
+enum { LOCK_MAX_S = 3600 };
+
+/* Seconds the pad stays locked; -1 when the lockout cannot be read (then it stays locked). A lock
+ * set while the clock stood far ahead (no RTC, a wrong time server) is brought back to the
+ * longest lock from now, so it ends (if that cannot be written, it still reads as no longer). */
 static int64_t lock_left(app *a)
 {
     int64_t until = 0, now = (int64_t)time(NULL);
     if (local_read_int(a->loc, "staff_locked_until", &until) < 0) return -1;
-    return until > now ? until - now : 0;
+    if (until <= now) return 0;
+    if (until - now <= LOCK_MAX_S) return until - now;
+    if (local_set_int(a->loc, "staff_locked_until", now + LOCK_MAX_S) != 0)
+        log_msg("staff", "a PIN lock far ahead of the clock could not be shortened");
+    return LOCK_MAX_S;
 }
 
 /* A PIN check: the Argon2id hash costs about 0.6 s (README), far too long for a frame, so it
@@ -443,7 +452,7 @@ static int64_t lock_left(app *a)
 typedef struct pin_job {
     job base;
     char hash[sizeof ((app_config *)0)->staff_pin_hash];
-    char pin[16];
+    char pin[CONFIG_PIN_MAX_DIGITS + 1];
     int64_t fails, lock;         /* the attempt as recorded before the check */
     int ok;
 } pin_job;
@@ -483,8 +492,8 @@ static void pin_ok(app *a)
         fails = fails < 0 ? 1 : fails + 1;
         if (fails >= 3) {
             lock = 30;
-            for (int64_t k = 3; k < fails && lock < 3600; k++) lock *= 2;
-            if (lock > 3600) lock = 3600;
+            for (int64_t k = 3; k < fails && lock < LOCK_MAX_S; k++) lock *= 2;
+            if (lock > LOCK_MAX_S) lock = LOCK_MAX_S;
         }
         recorded = local_set_int(a->loc, "staff_failures", fails) == 0 &&
                    (!lock || local_set_int(a->loc, "staff_locked_until", (int64_t)time(NULL) + lock) == 0);

@@ -126,8 +126,8 @@ int main(int argc, char **argv)
          * guess here, see README) make a search of all million PINs take days, not seconds. */
         char out[crypto_pwhash_STRBYTES];
         const char *pin = argv[2];
-        if (strlen(pin) < 6 || strlen(pin) > 16 || strspn(pin, "0123456789") != strlen(pin))
-            return done(-1, "a PIN is 6 to 16 digits");
+        if (strlen(pin) < CONFIG_PIN_MIN_DIGITS || strlen(pin) > CONFIG_PIN_MAX_DIGITS || strspn(pin, "0123456789") != strlen(pin))
+            return done(-1, "a PIN is 6 to 16 digits"); /* CONFIG_PIN_MIN_DIGITS to CONFIG_PIN_MAX_DIGITS */
         if (sodium_init() < 0 || crypto_pwhash_str(out, pin, strlen(pin), CONFIG_PIN_OPSLIMIT, CONFIG_PIN_MEMLIMIT) != 0)
             return done(-1, "cannot hash the PIN (out of memory?)");
         printf("%s\n", out);

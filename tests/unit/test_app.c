@@ -733,7 +733,8 @@ static void type_pin(app *a, const char *pin)
     TICK_UNTIL(a, !app_get_state(a)->pin_checking, 10000); /* checked on a worker */
 }
 
-static app *open_pin(const char *state, int booking)
+/* A kiosk on the demo content whose staff PIN has the hash given (NULL: 2468, a cheap test hash). */
+static app *open_pin_hash(const char *state, int booking, const char *hash)
 {
     app_config c;
     app_config_defaults(&c);
@@ -741,13 +742,15 @@ static app *open_pin(const char *state, int booking)
     snprintf(c.state_path, sizeof c.state_path, "%s", state);
     c.booking = booking;
     snprintf(c.staff_pin_hash, sizeof c.staff_pin_hash, "%s",
-             "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI");
+             hash ? hash : "$argon2id$v=19$m=16384,t=3,p=1$EdWg0sj3zvj2uT985SFmMw$FUiEFHafRGYtMBEKwohsVj2HJntVFjAT8YvEZVnHFQI");
     app *a = NULL;
     char err[512];
     if (app_open(&a, &c, err, sizeof err) != 0) printf("app_open: %s\n", err);
     if (a) app_tick(a, now_ms);
     return a;
 }
+
+static app *open_pin(const char *state, int booking) { return open_pin_hash(state, booking, NULL); }
 
 /* A wrong attempt that cannot be recorded keeps the pad locked: nine wrong PINs and then the
  * right one must not open staff mode when the state database cannot be written. */
@@ -798,6 +801,65 @@ TEST(pin_lockout_fails_closed)
     type_pin(a, "2468");
     CHECK(app_get_state(a)->screen != SCREEN_STAFF, "the lock holds across a restart");
     app_close(a);
+}
+
+/* The pad takes as many digits as kiosk-pack pin-hash hashes (16): the 16th was dropped, so a
+ * 16-digit PIN never matched and every try counted towards the lock. */
+TEST(pin_of_sixteen_digits)
+{
+    char state[400], hash[crypto_pwhash_STRBYTES];
+    snprintf(state, sizeof state, "%s/pin16-state.db", dir);
+    unlink(state);
+    CHECK(crypto_pwhash_str(hash, "1234567890123456", 16, 3, 16384u * 1024) == 0, "a test hash of a 16-digit PIN");
+    app *a = open_pin_hash(state, 0, hash);
+    if (!a) return;
+    type_pin(a, "12345678901234567"); /* a 17th digit is not taken */
+    CHECK(app_get_state(a)->pin_len <= 16, "the pad holds at most 16 digits (%d)", app_get_state(a)->pin_len);
+    type_pin(a, "1234567890123456");
+    CHECK(app_get_state(a)->screen == SCREEN_STAFF, "16 digits open staff mode (screen %d, %s)", app_get_state(a)->screen,
+          app_get_state(a)->staff_msg);
+    app_close(a);
+}
+
+/* A lock stored ten years ahead (the clock stood wrong when it was set) ends within an hour. */
+TEST(pin_lock_far_ahead_is_shortened)
+{
+    char state[400];
+    snprintf(state, sizeof state, "%s/pin-ahead-state.db", dir);
+    unlink(state);
+    app *a = open_pin(state, 0);
+    if (!a) return;
+    app_close(a);
+    sqlite3 *db = NULL;
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE state SET value = %lld WHERE key = 'staff_locked_until';"
+                              "INSERT OR IGNORE INTO state(key, value) VALUES('staff_locked_until', %lld);",
+             (long long)time(NULL) + 315360000, (long long)time(NULL) + 315360000);
+    CHECK(sqlite3_open(state, &db) == SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK,
+          "the lock set ten years ahead (%s)", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    a = open_pin(state, 0);
+    if (!a) return;
+    type_pin(a, "2468");
+    const app_state *s = app_get_state(a);
+    long left = -1;
+    const char *d = s->staff_msg;
+    while (*d && (*d < '0' || *d > '9')) d++;
+    /* the number as the message writes it, thousands separated ("3.600", "3,600") */
+    for (; *d && (strchr("0123456789.,", *d) != NULL); d++)
+        if (*d >= '0' && *d <= '9') left = (left < 0 ? 0 : left * 10) + (*d - '0');
+    CHECK(s->screen != SCREEN_STAFF && left > 0 && left <= 3600, "still locked, for at most an hour (%s)", s->staff_msg);
+    app_close(a);
+    CHECK(sqlite3_open(state, &db) == SQLITE_OK, "state reopened");
+    sqlite3_stmt *st = NULL;
+    long long until = 0;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM state WHERE key = 'staff_locked_until'", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        until = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    CHECK(until > 0 && until <= (long long)time(NULL) + 3600, "the stored lock is brought back to an hour (%lld s ahead)",
+          until - (long long)time(NULL));
 }
 
 TEST(touch_gestures)
@@ -1017,6 +1079,8 @@ int main(int argc, char **argv)
     RUN(unreadable_stick_said);
     RUN(export_while_day_list_runs);
     RUN(pin_lockout_fails_closed);
+    RUN(pin_of_sixteen_digits);
+    RUN(pin_lock_far_ahead_is_shortened);
     RUN(full_state_disk);
     RUN(state_is_not_content);
     RUN(state_files_private);
