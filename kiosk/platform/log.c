@@ -1,5 +1,5 @@
 /*
- * log.c: rate-limited logging to stderr (log.h).
+ * log.c: rate-limited logging to stderr (log.h), with credentials in addresses masked.
  */
 #include "log.h"
 
@@ -19,6 +19,26 @@ static struct bucket {
     int count, suppressed;
 } buckets[KINDS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* In place: the login of every address in s (user:password before the host's @) becomes ***.
+ * Messages name the addresses they failed on, and an address may carry its login (caldav_url,
+ * store_url). */
+static void mask_userinfo(char *s)
+{
+    for (char *p = strstr(s, "://"); p; p = strstr(p, "://")) {
+        char *a = p + 3, *end = a + strcspn(a, "/?# \t\n\"'<>");
+        char *at = NULL;
+        for (char *q = a; q < end; q++)
+            if (*q == '@') at = q;
+        if (at) {
+            /* "***", or as many stars as there were characters (the line never grows) */
+            size_t l = (size_t)(at - a), m = l < 3 ? l : 3;
+            memset(a, '*', m);
+            memmove(a + m, at, strlen(at) + 1);
+        }
+        p = a;
+    }
+}
 
 void log_msg(const char *kind, const char *fmt, ...)
 {
@@ -41,11 +61,12 @@ void log_msg(const char *kind, const char *fmt, ...)
         return;
     }
     b->count++;
+    char line[4096];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "kiosk[%s]: ", kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    mask_userinfo(line);
+    fprintf(stderr, "kiosk[%s]: %s\n", kind, line);
     pthread_mutex_unlock(&lock);
 }

@@ -102,6 +102,31 @@ TEST(log_rate_limit)
     CHECK(flood == 5 && other == 1, "50 repeats logged %d times, other kind %d", flood, other);
 }
 
+/* A login in an address (caldav_url = https://user:password@host/) never reaches the journal. */
+TEST(log_masks_logins_in_addresses)
+{
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *tmp = tmpfile();
+    dup2(fileno(tmp), 2);
+    log_msg("mask1", "server unreachable, request queued: PUT https://zuser:SEKRETPW@127.0.0.1:9/cal/x.ics: refused");
+    log_msg("mask2", "two: http://a@h/ and https://u:p%%40w@[::1]:8/p?q=@x");
+    log_msg("mask3", "none: https://example.org/a@b and mail@example.org");
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(tmp);
+    char all[2048] = "", line[512];
+    while (fgets(line, sizeof line, tmp)) strncat(all, line, sizeof all - strlen(all) - 1);
+    fclose(tmp);
+    CHECK(!strstr(all, "SEKRETPW") && !strstr(all, "zuser") && !strstr(all, "p%40w") && !strstr(all, "u:"),
+          "no user or password in the log:\n%s", all);
+    CHECK(strstr(all, "PUT https://***@127.0.0.1:9/cal/x.ics: refused") && strstr(all, "http://*@h/") &&
+              strstr(all, "https://***@[::1]:8/p?q=@x"),
+          "the addresses still name their hosts:\n%s", all);
+    CHECK(strstr(all, "https://example.org/a@b and mail@example.org") != NULL, "an @ after the host is left alone:\n%s", all);
+}
+
 /* ---------- watchdog: a supervisor like systemd's, on a datagram socket ---------- */
 
 static int notify_sock(const char *path)
@@ -401,6 +426,7 @@ int main(int argc, char **argv)
     RUN(speech_without_data); /* first: its child must not inherit a started espeak-ng */
     RUN(read_aloud);
     RUN(log_rate_limit);
+    RUN(log_masks_logins_in_addresses);
     RUN(watchdog);
     RUN(huge_pages_for_large_blocks);
     RUN(maphint_random_advises);
