@@ -14,6 +14,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <ini.h>
 #include <math.h>
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void app_config_defaults(app_config *c)
@@ -466,11 +468,19 @@ static char *reader(char *str, int num, void *stream)
     int nul = (size_t)n != strlen(l);
     if (p->line == 1 && !strncmp(l, "\xef\xbb\xbf", 3)) l += 3;   /* inih skips a UTF-8 BOM too */
     size_t lead = strspn(l, " \t");
+    const char *cr = strchr(l, '\r');
     if (nul) {
         note(p, CONFIG_ERR_SYNTAX, "a NUL byte in the line");
         l = "\n";
     } else if (n + 1 > num) {
         note(p, CONFIG_ERR_SYNTAX, "the line is longer than %d characters", num - 3);
+        l = "\n";
+    } else if (cr && cr[1] != '\n' && cr[1]) {
+        /* inih would take the rest of the file for this one line */
+        note(p, CONFIG_ERR_SYNTAX, "a carriage return inside the line (lines must end in LF or CRLF, not CR alone)");
+        l = "\n";
+    } else if (!strchr("[;#\r\n", l[lead]) && strcspn(l, ":") < strcspn(l, "=")) {
+        note(p, CONFIG_ERR_SYNTAX, "expected key = value (':' does not separate a key from its value here)");
         l = "\n";
     } else if (lead && !strchr(" \t\r\n;#", l[lead]) ) {
         /* inih would read this as more of the previous value */
@@ -523,8 +533,22 @@ static int handler(void *user, const char *section, const char *name, const char
 int app_config_load(app_config *c, const char *path, char *err, size_t errlen)
 {
     parse p = {.c = c};
-    p.f = fopen(path, "re");
-    if (!p.f) return bad(err, errlen, CONFIG_ERR_READ, "%s: cannot read: %s", path, strerror(errno));
+    /* not blocking: a FIFO would hold the kiosk at its start for good; only a regular file of
+     * a sensible size is read, so a huge or endless file (/dev/zero) cannot eat the memory */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return bad(err, errlen, CONFIG_ERR_READ, "%s: cannot read: %s", path, strerror(errno));
+    struct stat st;
+    int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (!regular || st.st_size > CONFIG_MAX_BYTES) {
+        close(fd);
+        if (!regular) return bad(err, errlen, CONFIG_ERR_READ, "%s: not a regular file", path);
+        return bad(err, errlen, CONFIG_ERR_READ, "%s: larger than %d KiB: not a settings file", path, CONFIG_MAX_BYTES / 1024);
+    }
+    p.f = fdopen(fd, "r");
+    if (!p.f) {
+        close(fd);
+        return bad(err, errlen, CONFIG_ERR_READ, "%s: cannot read: %s", path, strerror(errno));
+    }
     int rc = ini_parse_stream(reader, &p, handler, &p);
     int read_err = ferror(p.f);
     fclose(p.f);

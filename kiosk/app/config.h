@@ -60,6 +60,8 @@ const char *config_strerror(int err);
 /* How many digits a staff PIN has: the pad takes as many as kiosk-pack pin-hash hashes. */
 #define CONFIG_PIN_MIN_DIGITS 6
 #define CONFIG_PIN_MAX_DIGITS 16
+/* The largest settings file read: the example is about 3 KiB. */
+#define CONFIG_MAX_BYTES (64 * 1024)
 
 /* Defaults: data dir ".", de, 90 s, media under /media. */
 void app_config_defaults(app_config *c);

@@ -273,6 +273,11 @@ static const char *const bad_files[] = {
     "[kiosk]\nlanguages = de,,ar\n",
     "[kiosk]\nlanguages = de,ar,\n",
     "[kiosk]\nlanguages = de,ar, \n",
+    /* old Mac line ends: inih saw one line, the header, and ignored the rest unchecked */
+    "[kiosk]\rcontent = /nonexistent.db\rbogus_key = 1\r",
+    "[kiosk]\nbooking = on\rbogus_key = 1\n",
+    "[kiosk]\nidle_timeout : 30\n",
+    "[kiosk]\nbogus_key: 1\n",
     "[kiosk]\nlanguages = ar,fa\n",
     "[kiosk]\ndefault_language = ku\nlanguages = de,ar\n",
     "[kiosk]\nlanguages = de,ar\ndefault_language = ckb\n",
@@ -472,6 +477,43 @@ TEST(odd_values)
 }
 
 /* renderer = auto | software: software for boards whose memory an accelerated driver would take. */
+/* Only a regular settings file of a sensible size is read: a FIFO held the kiosk at its start for
+ * good, /dev/zero and a 3 GB line grew its memory without bound. */
+TEST(config_file_kinds)
+{
+    char fifo[720], big[720], err[1200];
+    snprintf(fifo, sizeof fifo, "%s/kiosk.fifo", dir);
+    unlink(fifo);
+    CHECK(mkfifo(fifo, 0600) == 0, "a FIFO made");
+    snprintf(big, sizeof big, "%s/big.ini", dir);
+    FILE *f = fopen(big, "w");
+    if (f) {
+        fputs("[kiosk]\nbooking = on\n", f);
+        for (int i = 0; i < 2000; i++) fputs("; a comment line to make the file larger than any settings file\n", f);
+        fputs("bogus_key = 1\n", f);
+        fclose(f);
+    }
+    const char *paths[] = {fifo, "/dev/zero", dir, big};
+    for (int i = 0; i < 4; i++) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            alarm(10); /* a read that blocks ends the child with SIGALRM: the check fails */
+            app_config c;
+            app_config_defaults(&c);
+            int rc = app_config_load(&c, paths[i], err, sizeof err);
+            printf("  %s\n", err);
+            fflush(stdout);
+            _exit(rc == CONFIG_ERR_READ && strstr(err, paths[i]) ? 0 : 1);
+        }
+        int st = 0;
+        waitpid(pid, &st, 0);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: refused at once with its name (status %d)", paths[i], st);
+    }
+    unlink(fifo);
+    unlink(big);
+}
+
 TEST(renderer_choice)
 {
     char err[1200];
@@ -541,6 +583,7 @@ int main(int argc, char **argv)
     RUN(secret_files);
     RUN(bad_config_matrix);
     RUN(odd_values);
+    RUN(config_file_kinds);
     RUN(renderer_choice);
     RUN(kiosk_refuses_to_start);
     RUN(pin_hash_strength);
