@@ -335,6 +335,10 @@ void app_reset(app *a)
 
 void app_go(app *a, enum screen screen)
 {
+    /* whoever leaves the booking screens (Home, Back to the offer) leaves no name or phone in
+     * the form for the next visitor to find */
+    int was = a->s.screen >= SCREEN_BOOK_DAY && a->s.screen <= SCREEN_BOOK_DONE;
+    if (was && !(screen >= SCREEN_BOOK_DAY && screen <= SCREEN_BOOK_DONE)) app_book_forget_person(a);
     a->s.screen = screen;
     if (screen == SCREEN_CATEGORIES) count_cats(a);
     a->s.velocity = 0;
@@ -439,6 +443,7 @@ int app_apply(app *a, const action *act)
         if (s->screen == SCREEN_DETAIL && s->detail_from) to = s->detail_from;
         if (s->screen == SCREEN_QUESTION && s->question > 0) {
             s->question--;
+            s->scroll[SCREEN_QUESTION] = 0;
             to = SCREEN_QUESTION;
         }
         /* back to the language choice is the end of the visit */

@@ -111,6 +111,8 @@ void app_book_open(app *a);
 void app_book_close(app *a);
 /* Forget the booking session (at reset): personal data wiped. */
 void app_book_reset(app *a);
+/* Wipe the name and phone typed into the booking form (the visitor left the booking screens). */
+void app_book_forget_person(app *a);
 /* Booking actions; returns 1 when what is shown changed. */
 int app_book_apply(app *a, const action *act);
 /* Staff: list today's bookings; export: also write them to the USB stick. */

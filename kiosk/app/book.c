@@ -68,7 +68,7 @@ static void free_choices(app *a)
     a->nslots = 0;
 }
 
-static void wipe_person(app *a)
+void app_book_forget_person(app *a)
 {
     sodium_memzero(a->s.book_name, sizeof a->s.book_name);
     sodium_memzero(a->s.book_phone, sizeof a->s.book_phone);
@@ -78,7 +78,7 @@ void app_book_reset(app *a)
 {
     app_state *s = &a->s;
     free_choices(a);
-    wipe_person(a);
+    app_book_forget_person(a);
     free(s->book_ics);
     s->book_ics = NULL;
     s->book_state = BOOK_IDLE;
@@ -277,7 +277,7 @@ int app_book_apply(app *a, const action *act)
     case ACT_BOOK_ANON:
         if (scr != SCREEN_BOOK_DETAILS) return 0;
         s->book_anonymous = act->kind == ACT_BOOK_ANON || (!s->book_name[0] && !s->book_phone[0]);
-        if (s->book_anonymous) wipe_person(a);
+        if (s->book_anonymous) app_book_forget_person(a);
         app_go(a, SCREEN_BOOK_CONSENT);
         return 1;
     case ACT_BOOK_CONFIRM:
@@ -387,7 +387,7 @@ static void got_booking(app *a, const booking_result *r)
         return;
     }
     s->book_state = r->info.state == BOOKING_CONFIRMED ? BOOK_CONFIRMED : BOOK_QUEUED;
-    wipe_person(a);
+    app_book_forget_person(a);
     booking_request req = sent_request(a);
     snprintf(s->book_where, sizeof s->book_where, "%s", a->sent.where_shown);
     free(s->book_ics);

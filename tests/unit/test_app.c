@@ -424,6 +424,56 @@ TEST(late_booking_after_reset)
     app_close(a);
 }
 
+/* A name and phone typed into the form and then left (Home, or Back to the offer) are gone when
+ * the form opens again, not only at the idle reset: the next visitor may be at the screen. */
+TEST(booking_form_left_forgets_the_person)
+{
+    app *a = open_app("left");
+    if (!a) return;
+    const app_state *s = app_get_state(a);
+    for (int way = 0; way < 2; way++) {
+        if (way == 0) act(a, ACT_CHOOSE_LANG, "de", 0);
+        act(a, ACT_OFFER, "caritas-mbe", 0);
+        act(a, ACT_BOOK, NULL, 0);
+        TICK_UNTIL(a, s->book_state != BOOK_LOADING, 5000);
+        act(a, ACT_BOOK_DAY, NULL, 0);
+        act(a, ACT_BOOK_TIME, NULL, 0);
+        CHECK(s->screen == SCREEN_BOOK_DETAILS, "at the form (screen %d)", s->screen);
+        act(a, ACT_BOOK_FIELD, NULL, 0);
+        for (const char *c = "zora"; *c; c++) act(a, ACT_KEY, (char[]){*c, 0}, 0);
+        act(a, ACT_BOOK_FIELD, NULL, 1);
+        for (const char *c = "0151"; *c; c++) act(a, ACT_KEY, (char[]){*c, 0}, 0);
+        CHECK(!strcmp(s->book_name, "Zora") && !strcmp(s->book_phone, "0151"), "typed: %s / %s", s->book_name,
+              s->book_phone);
+        if (way == 0) act(a, ACT_HOME, NULL, 0);
+        else
+            while (s->screen >= SCREEN_BOOK_DAY && s->screen <= SCREEN_BOOK_DONE) act(a, ACT_BACK, NULL, 0);
+        CHECK(!s->book_name[0] && !s->book_phone[0], "%s: name and phone wiped (screen %d)", way ? "back" : "home",
+              s->screen);
+        act(a, ACT_OFFER, "caritas-mbe", 0);
+        act(a, ACT_BOOK, NULL, 0);
+        TICK_UNTIL(a, s->book_state != BOOK_LOADING, 5000);
+        act(a, ACT_BOOK_DAY, NULL, 0);
+        act(a, ACT_BOOK_TIME, NULL, 0);
+        CHECK(s->screen == SCREEN_BOOK_DETAILS && !s->book_name[0] && !s->book_phone[0], "%s: the form opens empty",
+              way ? "back" : "home");
+        act(a, ACT_HOME, NULL, 0);
+    }
+    /* Back from the consent text to the form keeps what was typed: the visitor is still booking */
+    act(a, ACT_OFFER, "caritas-mbe", 0);
+    act(a, ACT_BOOK, NULL, 0);
+    TICK_UNTIL(a, s->book_state != BOOK_LOADING, 5000);
+    act(a, ACT_BOOK_DAY, NULL, 0);
+    act(a, ACT_BOOK_TIME, NULL, 0);
+    act(a, ACT_BOOK_FIELD, NULL, 0);
+    act(a, ACT_KEY, "z", 0);
+    act(a, ACT_BOOK_NEXT, NULL, 0);
+    act(a, ACT_BACK, NULL, 0);
+    CHECK(s->screen == SCREEN_BOOK_DETAILS && !strcmp(s->book_name, "Z"), "back from consent keeps the name (%d, %s)",
+          s->screen, s->book_name);
+    app_close(a);
+}
+
 TEST(late_booking_same_session)
 {
     app *a = open_app("moved");
@@ -1073,6 +1123,7 @@ int main(int argc, char **argv)
     RUN(content_switch_drops_the_pictures);
     RUN(late_booking_after_reset);
     RUN(late_booking_same_session);
+    RUN(booking_form_left_forgets_the_person);
     RUN(check_then_leave_leaves_no_staging);
     RUN(stick_looked_at_again_off_the_ui_thread);
     RUN(deep_pack_path_checks);
