@@ -53,7 +53,7 @@ enum action_kind {
     ACT_STOP,         /* pointer went down: stop inertia */
     ACT_TOUCH,        /* any touch: resets the idle timer */
     ACT_LAYOUT,       /* value: how far the current screen can scroll, px */
-    ACT_STAFF_ENTER,  /* the hidden gesture: a long press in the top-left corner */
+    ACT_STAFF_ENTER,  /* the hidden gesture: a long press in the top corner with the globe */
     ACT_PIN_DIGIT,    /* arg: "0".."9" */
     ACT_PIN_DELETE,
     ACT_PIN_OK,

@@ -124,6 +124,7 @@ void screen_attract(frame *f)
         ui_text(f, (rect){tx, top + head_h, tw, sub_h}, i18n_gettext(ic, "Touch your language to start"), &so, 1);
     }
     top += block + pad;
+    int lang_top = top; /* where the language buttons start */
 
     int avail = f->h - top - pad - demo_h;
     int bh = rows ? (avail - (rows - 1) * pad / 2) / rows : t;
@@ -173,8 +174,11 @@ void screen_attract(frame *f)
         attract_offers(f, pict, 1, 1);
     }
     ui_demo_banner(f, f->h - demo_h, demo_h);
-    /* staff mode: a long press (3 s) in the physical top-left corner, whatever the direction */
-    rect corner = ui_flip(f, (rect){0, 0, t * 3 / 2, t * 3 / 2});
+    /* staff mode: a long press (3 s) in the top corner with the globe, where each line starts:
+     * top-left, top-right when the default language is written right to left. The other top
+     * corner holds the access buttons (Contrast under a corner fixed top-left in Arabic). */
+    int cw = t * 3 / 2, ch = t * 3 / 2;
+    rect corner = {0, 0, cw < access_x ? cw : access_x, ch < lang_top ? ch : lang_top};
     int staff = ui_hit(f, "staff-corner", corner) && f->in->long_press;
     if (staff) ui_emit(f, ACT_STAFF_ENTER, NULL, 0);
     /* touching anywhere else starts in the kiosk's default language */

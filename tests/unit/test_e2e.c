@@ -31,6 +31,8 @@ static char shots[256];
 static int run_walk_into(const char *name, const char *args, const char *script, const char *out);
 /* Where a walk's report-text found a text: x, y, w, h, lines, longest; -1 when not drawn. */
 static int text_box(const char *walk_name, const char *needle, int box[6]);
+/* The box of target id in a walk's log (report-targets): x, y, w, h; -1 when not there. */
+static int target_box(const char *walk_name, const char *id, int box[4]);
 
 static int run_walk(const char *name, const char *args, const char *script)
 {
@@ -495,6 +497,52 @@ TEST(staff_mode_loads_a_pack)
           "the kiosk starts anyway");
     snprintf(cmd, sizeof cmd, "test \"$(sqlite3 %s \"SELECT value FROM meta WHERE key='content_version'\")\" = 2", db);
     CHECK(system(cmd) == 0, "on the previous content");
+}
+
+/* The staff corner is no visitor's button: with an Arabic default language the attract screen is
+ * mirrored, and the corner (then fixed top-left) lay over Contrast, so a long press there also
+ * turned on high contrast. In both directions and on both panels it overlaps no other target. */
+TEST(staff_corner_clear_of_buttons)
+{
+    const char *defaults[] = {"de", "ar"}, *sizes[] = {"800x480", "1920x1080"};
+    for (int d = 0; d < 2; d++)
+        for (int z = 0; z < 2; z++) {
+            char cfg[600], name[64], args[800];
+            snprintf(cfg, sizeof cfg, "%s/corner-%s.ini", shots, defaults[d]);
+            FILE *f = fopen(cfg, "w");
+            if (!f) continue;
+            fprintf(f, "[kiosk]\ncontent = %s/content/demo.db\ndata_dir = .\ndefault_language = %s\n"
+                       "staff_pin_hash = $argon2id$v=19$m=131072,t=3,p=1$gh94E93rgUg9bSCKNY8ixQ$"
+                       "lXmhjujgYJCqGMrWwjduPaxyEjA/hhoU12HO7NSFhTs\n",
+                    build, defaults[d]);
+            fclose(f);
+            snprintf(name, sizeof name, "corner-%s-%s", defaults[d], sizes[z]);
+            snprintf(args, sizeof args, "--config %s --size %s", cfg, sizes[z]);
+            CHECK(run_walk(name, args, "expect screen attract\nreport-targets\nhold staff-corner\nexpect screen pin\n") == 0,
+                  "%s: a long press in the corner opens the PIN pad", name);
+            int c[4];
+            CHECK(!target_box(name, "staff-corner", c), "%s: the corner is a target", name);
+            char path[600], line[1024];
+            snprintf(path, sizeof path, "%s/e2e-%s.log", shots, name);
+            f = fopen(path, "r");
+            int others = 0, over = 0;
+            char what[200] = "";
+            while (f && fgets(line, sizeof line, f)) {
+                char id[128];
+                int b[4];
+                if (sscanf(line, "target %127s x=%d y=%d w=%d h=%d", id, &b[0], &b[1], &b[2], &b[3]) != 5 ||
+                    !strcmp(id, "staff-corner"))
+                    continue;
+                others++;
+                if (b[0] < c[0] + c[2] && c[0] < b[0] + b[2] && b[1] < c[1] + c[3] && c[1] < b[1] + b[3]) {
+                    over++;
+                    snprintf(what, sizeof what, "%s at %d,%d", id, b[0], b[1]);
+                }
+            }
+            if (f) fclose(f);
+            CHECK(others > 5 && over == 0, "%s: the corner (%d,%d %dx%d) over none of %d targets (%s)", name, c[0], c[1],
+                  c[2], c[3], others, what);
+        }
 }
 
 TEST(access_modes)
@@ -1668,6 +1716,7 @@ int main(int argc, char **argv)
     RUN(scroll_with_inertia);
     RUN(idle_reset);
     RUN(staff_mode_loads_a_pack);
+    RUN(staff_corner_clear_of_buttons);
     RUN(access_modes);
     RUN(turned_panel);
     RUN(search_on_the_keyboard);
