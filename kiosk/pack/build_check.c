@@ -307,7 +307,9 @@ static const char *bad_char(const char *s)
 }
 
 /* Whether s stacks more than LIM_MARKS nonspacing or enclosing marks on one character: drawn,
- * they climb over the lines above it (no script's writing needs that many). */
+ * they climb over the lines above it (no script's writing needs that many). Default-ignorable
+ * characters between them (ZWJ, ZWNJ, LRM, word joiner, soft hyphen) end no run: the shaper
+ * passes over them and still attaches the marks to the same letter. */
 static int marks_pile_up(const char *s)
 {
     int32_t i = 0, n = (int32_t)strlen(s), run = 0;
@@ -315,7 +317,8 @@ static int marks_pile_up(const char *s)
         UChar32 c;
         U8_NEXT(s, i, n, c);
         int8_t t = c < 0 ? 0 : u_charType(c);
-        run = t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK ? run + 1 : 0;
+        if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK) run++;
+        else if (!u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) run = 0;
         if (run > LIM_MARKS) return 1;
     }
     return 0;
