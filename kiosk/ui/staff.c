@@ -13,25 +13,43 @@ void screen_pin(frame *f)
     const app_state *st = f->st;
     int pad = f->m.pad, t = f->m.touch, hh = f->m.header_h;
     text_opts to = ui_opts(f->m.heading, 1, COL_TEXT, TEXT_ALIGN_CENTER);
-    int y = hh + pad;
-    y += ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, ui_tr(f, "Staff PIN"), &to, 1) + pad / 2;
-    /* dots, never digits */
-    int dot = t / 3;
-    int dx = f->w / 2 - (st->pin_len * (dot + dot / 2)) / 2;
-    for (int i = 0; i < st->pin_len; i++) ui_fill(f, (rect){dx + i * (dot + dot / 2), y, dot, dot}, COL_TEXT);
-    y += dot + pad / 2;
-    /* "Checking…" while the PIN's hash is worked out (about half a second); warnings otherwise */
     text_opts mo = ui_opts(f->m.body, 1, st->pin_checking ? COL_TEXT : COL_WARN, TEXT_ALIGN_CENTER);
-    int mh = ui_text(f, (rect){pad, y, f->w - 2 * pad, 0}, st->staff_msg, &mo, 1);
-    y += (mh > f->m.body * 3 / 2 ? mh : f->m.body * 3 / 2) + pad / 2;
-    static const char *keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"};
     int kw = t * 2, kh = t;
-    int avail = f->h - y - pad;
+    if (3 * kw + pad + 2 * pad > f->w) kw = (f->w - 3 * pad) / 3; /* a narrow (turned) panel */
+    int pad_w = 3 * kw + 2 * (pad / 2);
+    /* title, dots and message above the keys; where four rows of keys of a full finger's height
+     * do not fit under them (a 7-inch panel, a lock message of two lines), beside them */
+    int tw = f->w - 2 * pad;
+    int above = ui_text(f, (rect){pad, 0, tw, 0}, ui_tr(f, "Staff PIN"), &to, 0) + pad / 2 + t / 3 + pad / 2;
+    int mh = ui_text(f, (rect){pad, 0, tw, 0}, st->staff_msg, &mo, 0);
+    above += (mh > f->m.body * 3 / 2 ? mh : f->m.body * 3 / 2) + pad / 2;
+    int narrow_w = 3 * (t * 3 / 2) + 2 * (pad / 2); /* keys of a finger and a half beside the text */
+    int beside = f->h - hh - pad - above - pad < 4 * (kh + pad / 2) && f->w - narrow_w - 3 * pad >= f->w / 3;
+    int kx = f->w / 2 - pad_w / 2, ky = hh + pad + above;
+    if (beside) {
+        kw = t * 3 / 2;
+        pad_w = narrow_w;
+        tw = f->w - pad_w - 3 * pad;
+        /* the keys at the end of the line, each still where a phone has it (see below) */
+        kx = ui_flip(f, (rect){f->w - pad - pad_w, 0, pad_w, 0}).x;
+        ky = hh + pad;
+    }
+    int avail = f->h - ky - pad;
     if (4 * (kh + pad / 2) > avail) kh = avail / 4 - pad / 2;
     if (kh < t * 2 / 3) kh = t * 2 / 3;
-    int x0 = f->w / 2 - (3 * kw + 2 * (pad / 2)) / 2;
+    int y = hh + pad;
+    y += ui_text(f, (rect){pad, y, tw, 0}, ui_tr(f, "Staff PIN"), &to, 1) + pad / 2;
+    /* dots, never digits */
+    int dot = t / 3;
+    if (st->pin_len > 0 && st->pin_len * (dot + dot / 2) > tw) dot = tw * 2 / (3 * st->pin_len);
+    int dx = pad + tw / 2 - (st->pin_len * (dot + dot / 2)) / 2;
+    for (int i = 0; i < st->pin_len; i++) ui_fill(f, (rect){dx + i * (dot + dot / 2), y, dot, dot}, COL_TEXT);
+    y += t / 3 + pad / 2;
+    /* "Checking…" while the PIN's hash is worked out (about half a second); warnings otherwise */
+    ui_text(f, (rect){pad, y, tw, 0}, st->staff_msg, &mo, 1);
+    static const char *keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"};
     for (int i = 0; i < 12; i++) {
-        rect r = {x0 + (i % 3) * (kw + pad / 2), y + (i / 3) * (kh + pad / 2), kw, kh};
+        rect r = {kx + (i % 3) * (kw + pad / 2), ky + (i / 3) * (kh + pad / 2), kw, kh};
         char id[16];
         snprintf(id, sizeof id, "pin:%s", keys[i]);
         /* the pad keeps its phone layout in every language: digits are not mirrored */

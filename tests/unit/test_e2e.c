@@ -545,6 +545,47 @@ TEST(staff_corner_clear_of_buttons)
         }
 }
 
+/* The PIN pad after three wrong PINs (the lock message shown) in Arabic on 7-inch panels, both
+ * ways up: every key whole on the screen and a finger high (the bottom row was cut to 7 mm). */
+TEST(pin_pad_fits_small_panels)
+{
+    const char *sizes[] = {"800x480", "480x800", "1024x600"};
+    char cfg[600];
+    snprintf(cfg, sizeof cfg, "%s/pinpad-ar.ini", shots);
+    for (int z = 0; z < 3; z++) {
+        char state[600], name[64], args[800];
+        snprintf(state, sizeof state, "%s/pinpad-%d.db", shots, z);
+        unlink(state);
+        FILE *f = fopen(cfg, "w");
+        if (!f) return;
+        fprintf(f, "[kiosk]\ncontent = %s/content/demo.db\ndata_dir = .\ndefault_language = ar\nstate = %s\n"
+                   "staff_pin_hash = $argon2id$v=19$m=131072,t=3,p=1$gh94E93rgUg9bSCKNY8ixQ$"
+                   "lXmhjujgYJCqGMrWwjduPaxyEjA/hhoU12HO7NSFhTs\n",
+                build, state);
+        fclose(f);
+        snprintf(name, sizeof name, "pinpad-ar-%s", sizes[z]);
+        snprintf(args, sizeof args, "--config %s --size %s", cfg, sizes[z]);
+        CHECK(run_walk(name, args,
+                       "hold staff-corner\nexpect screen pin\ntap pin:1\ntap pin:ok\nsettle\ntap pin:1\ntap pin:ok\nsettle\n"
+                       "tap pin:1\ntap pin:ok\nsettle\ntap pin:1\nshot pinpad\nreport-targets\n") == 0,
+              "%s: three wrong PINs", name);
+        int w = 0, h = 0;
+        sscanf(sizes[z], "%dx%d", &w, &h);
+        const char *keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"};
+        int whole = 0, high = 0;
+        for (int i = 0; i < 12; i++) {
+            char id[16];
+            int b[4];
+            snprintf(id, sizeof id, "pin:%s", keys[i]);
+            if (target_box(name, id, b)) continue;
+            whole += b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= w && b[1] + b[3] <= h;
+            high += b[3] >= 60 && b[2] >= 60;
+        }
+        CHECK(whole == 12 && high == 12, "%s: all 12 keys on the screen (%d) and a finger high and wide (%d)", name, whole,
+              high);
+    }
+}
+
 TEST(access_modes)
 {
     /* large text and high contrast from every screen, in de and ar; reset at idle */
@@ -1717,6 +1758,7 @@ int main(int argc, char **argv)
     RUN(idle_reset);
     RUN(staff_mode_loads_a_pack);
     RUN(staff_corner_clear_of_buttons);
+    RUN(pin_pad_fits_small_panels);
     RUN(access_modes);
     RUN(turned_panel);
     RUN(search_on_the_keyboard);
