@@ -323,6 +323,17 @@ static int load_org(builder *b, json_t *j, const char *file_id)
                 return pb_fail_at(b, l, coord[c], NOIDX, "must be a number from %g to %g", -lim, lim);
             snprintf(c ? lon : lat, sizeof lat, "%.6f", json_number_value(v));
         }
+        /* a place's id is global (offers name it alone): a copy in another organization is named
+         * here, at this line, with the one that has it already */
+        sqlite3_stmt *st = NULL;
+        char owner[LIM_ID * 4 + 1] = "";
+        if (sqlite3_prepare_v2(b->db, "SELECT organization_id FROM location WHERE id = ?1", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_bind_text(st, 1, lid, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            snprintf(owner, sizeof owner, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        if (owner[0])
+            return strcmp(owner, id) ? pb_fail_at(b, l, "id", NOIDX, "location \"%s\" is defined already, in organizations/%s.json", lid, owner)
+                                     : pb_fail_at(b, l, "id", NOIDX, "location \"%s\" is defined twice in this file", lid);
         const char *lv[] = {lid, id, street, postcode, city, district, lat[0] ? lat : NULL, lon[0] ? lon : NULL};
         if (pb_run(b,
                 "INSERT INTO location(id, organization_id, address_1, postal_code, city, district, latitude, longitude) "

@@ -474,6 +474,8 @@ static const bad matrix[] = {
     {"organizations/praxis.json", "{\"id\":\"other\",\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"P\"}}}", NULL, "id"},
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"P\"}},\"locations\":[{\"id\":\"praxis main\",\"i18n\":{}}]}", NULL, "locations[0].id"},
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"locations\":[{\"id\":\"praxis/main\",\"latitude\":200,\"i18n\":{}}]}", NULL, "latitude"},
+    /* a place of another organization's: named with the file that has it (was a bare UNIQUE error) */
+    {"organizations/zweite.json", "{\"id\":\"zweite\",\"i18n\":{\"de\":{\"status\":\"complete\",\"name\":\"Z\"}},\"locations\":[{\"id\":\"praxis/main\",\"i18n\":{}}]}", NULL, "zweite.json:1: locations[0].id: location \"praxis/main\" is defined already, in organizations/praxis.json"},
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"locations\":[{\"id\":\"praxis/main\",\"latitude\":\"52\",\"i18n\":{}}]}", NULL, "latitude"},
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"phones\":[{\"number\":\"call me\"}]}", NULL, "number"},
     {"organizations/praxis.json", "{\"id\":\"praxis\",\"i18n\":{},\"locations\":[{\"id\":\"praxis/main\",\"phones\":[{\"number\":\"ring\"}],\"i18n\":{}}]}", NULL, "locations[0].phones[0].number"},
