@@ -23,7 +23,8 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: kiosk-pack build SRC_DIR OUT.db            JSON sources -> content database\n"
-            "       kiosk-pack lint SRC_DIR                    references, schedules, translation coverage\n"
+            "       kiosk-pack lint SRC_DIR [FONTS.ini]        references, schedules, translation coverage,\n"
+            "                                              characters the kiosk's fonts lack\n"
             "       kiosk-pack keygen BASE                     Ed25519 key pair BASE.pub, BASE.secret\n"
             "       kiosk-pack sign DB KEY.secret OUT.kpack [EXPIRE_DAYS]   sign a content database\n"
             "       kiosk-pack diff OLD.db NEW.db KEY.secret OUT.kpack [EXPIRE_DAYS]   signed delta OLD -> NEW\n"
@@ -69,7 +70,15 @@ int main(int argc, char **argv)
     int irc = imp_command(argc, argv, stderr);
     if (irc >= 0) return irc == 2 ? usage() : irc;
     if (!strcmp(cmd, "build") && argc == 4) return done(pack_build(argv[2], argv[3], err, sizeof err), err);
-    if (!strcmp(cmd, "lint") && argc == 3) return lint_sources(argv[2], stdout) != 0;
+    if (!strcmp(cmd, "lint") && (argc == 3 || argc == 4)) {
+        /* the kiosk's font configuration: given, in this checkout, or where make install puts it */
+        static const char *const fonts[] = {"fonts/fallback.ini", "/usr/local/share/kiosk/fonts/fallback.ini",
+                                            "/usr/share/kiosk/fonts/fallback.ini"};
+        const char *conf = argc == 4 ? argv[3] : NULL;
+        for (size_t i = 0; !conf && i < sizeof fonts / sizeof *fonts; i++)
+            if (access(fonts[i], R_OK) == 0) conf = fonts[i];
+        return lint_sources(argv[2], conf, stdout) != 0;
+    }
     if (!strcmp(cmd, "keygen") && argc == 3) return done(pack_keygen(argv[2], err, sizeof err), err);
     if (!strcmp(cmd, "sign") && (argc == 5 || argc == 6)) {
         int days = argc == 6 ? atoi(argv[5]) : 365;

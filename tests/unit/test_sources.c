@@ -89,7 +89,7 @@ static int lint(const char *dir, char *buf, size_t len)
     char *text = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
-    int rc = lint_sources(dir, f);
+    int rc = lint_sources(dir, "fonts/fallback.ini", f);
     fclose(f);
     snprintf(buf, len, "%s", text ? text : "");
     free(text);
@@ -284,6 +284,35 @@ TEST(valid_edges)
     }
     char out[4096];
     CHECK(lint("content/demo", out, sizeof out) == 0 && strstr(out, "ok: content/demo builds"), "demo lints clean: %s", out);
+    CHECK(!strstr(out, "warning:") && !strstr(out, "note:"), "the demo's texts all have fonts, and they were checked: %s", out);
+}
+
+/* Characters no font of the kiosk has (an emoji from an imported page, Hebrew, Syriac) are drawn
+ * as boxes: lint names the text and the characters, and the sources still build. */
+TEST(lint_names_characters_without_a_font)
+{
+    char dir[600], out[8192];
+    snprintf(dir, sizeof dir, "%s/tofu", scratch);
+    fresh(dir);
+    puts_file(dir, "offers/aerzte.json",
+              "{\"id\":\"aerzte\",\"organization\":\"praxis\",\"categories\":[\"health\"],\"i18n\":{"
+              "\"de\":{\"status\":\"complete\",\"name\":\"Sprechstunde \\ud83d\\ude00\","
+              "\"description\":\"Arabisch \\u0645\\u0631\\u062d\\u0628\\u0627, Tigrinya \\u1230\\u120b\\u121d, Hebr\\u00e4isch \\u05e9\\u05dc\\u05d5\\u05dd\"}}}");
+    int rc = lint(dir, out, sizeof out);
+    CHECK(rc == 0 && strstr(out, "ok: "), "it still builds: %s", out);
+    CHECK(strstr(out, "warning: offer aerzte, de, name: no font of the kiosk has U+1F600 (drawn as a box") != NULL,
+          "the emoji in the name named: %s", out);
+    CHECK(strstr(out, "warning: offer aerzte, de, description: no font of the kiosk has U+05E9 U+05DC U+05D5 U+05DD (") != NULL,
+          "the Hebrew letters named, not the Arabic or Ethiopic ones: %s", out);
+    /* without the kiosk's fonts lint says they were not checked, rather than passing in silence */
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    rc = lint_sources(dir, "/nonexistent/fallback.ini", f);
+    fclose(f);
+    CHECK(rc == 0 && text && strstr(text, "note: the fonts were not checked") && !strstr(text, "warning:"),
+          "no fonts: a note: %s", text ? text : "");
+    free(text);
 }
 
 /* One value of a built database, "" when none. */
@@ -648,6 +677,7 @@ int main(int argc, char **argv)
     RUN(impossible_values);
     RUN(limits);
     RUN(valid_edges);
+    RUN(lint_names_characters_without_a_font);
     RUN(district_zone);
     RUN(long_paths);
     RUN(deep_folder);
