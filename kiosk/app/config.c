@@ -140,7 +140,7 @@ static int bad(char *err, size_t errlen, int code, const char *fmt, ...)
  * place in a one-line setting; they are a mistake or an attack. The file is UTF-8: other bytes
  * would reach the staff screen, the health report's JSON and file names as they are. A bidi
  * embedding, override or isolate (U+202A..U+202E, U+2066..U+2069) would turn the text shown
- * around it.
+ * around it; a line or paragraph separator (U+2028, U+2029) would break a one-line text in two.
  */
 static const char *bad_chars(const char *v)
 {
@@ -158,6 +158,7 @@ static const char *bad_chars(const char *v)
             return "not UTF-8";
         if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return "control characters in the value";
         if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return "a bidi control character in the value";
+        if (c == 0x2028 || c == 0x2029) return "a line or paragraph separator in a one-line value";
         p += n + 1;
     }
     return NULL;

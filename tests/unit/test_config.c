@@ -277,6 +277,8 @@ static const char *const bad_files[] = {
     "[kiosk]\rcontent = /nonexistent.db\rbogus_key = 1\r",
     "[kiosk]\nbooking = on\rbogus_key = 1\n",
     "[kiosk]\nidle_timeout : 30\n",
+    "[kiosk]\nlocation = Rathaus\xe2\x80\xa8" "Erdgeschoss\n",
+    "[kiosk]\nlocation = Rathaus\xe2\x80\xa9\n",
     "[kiosk]\nbogus_key: 1\n",
     "[kiosk]\nlanguages = ar,fa\n",
     "[kiosk]\ndefault_language = ku\nlanguages = de,ar\n",
