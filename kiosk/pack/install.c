@@ -187,6 +187,11 @@ static int stage_delta_in_place(const char *content_path, const pack_manifest *m
             rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "content version after the changes differs from the manifest");
         else if (!meta_is(db, "pack_id", m->pack_id))
             rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "pack id after the changes differs from the manifest");
+        else
+            /* what the changes leave: list rows and counts as the content derives them, no
+             * reference to a row that is gone (a signed delta deleting every offer left 77 list
+             * rows leading nowhere, and counts of -5); verify checks the same on a copy */
+            rc = pack_check_derived(db, err, errlen);
     }
     if (rc != PACK_OK) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

@@ -24,6 +24,9 @@ int pack_check_payload_db(const char *path, const char *ref, const pack_manifest
  * taxonomy_count exactly as its content derives them, no reference to a missing row, texts of
  * UTF-8 without control characters within kiosk-pack build's lengths. A pack_err. */
 int pack_check_values(sqlite3 *db, char *err, size_t errlen);
+/* The same without reading every text: for a delta applied in place, whose changes' texts
+ * pack_check_changeset held to those rules already. A pack_err. */
+int pack_check_derived(sqlite3 *db, char *err, size_t errlen);
 
 /* The texts one change of a delta writes (the new values of an insert or update of table tab),
  * within the same lengths and rules as pack_check_values; ref holds tab as this kiosk makes it

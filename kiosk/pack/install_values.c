@@ -241,6 +241,15 @@ int pack_check_change_texts(sqlite3 *ref, sqlite3_changeset_iter *it, const char
     return PACK_OK;
 }
 
+int pack_check_derived(sqlite3 *db, char *err, size_t errlen)
+{
+    char derr[200];
+    sqlite3_exec(db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
+    int d = store_derive_check(db, derr, sizeof derr);
+    if (d != 0) return pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s", derr);
+    return check_references(db, err, errlen);
+}
+
 int pack_check_values(sqlite3 *db, char *err, size_t errlen)
 {
     char derr[200];

@@ -31,7 +31,7 @@ static int usage(void)
             "       kiosk-pack publish DIR KEY.secret EXPIRE_DAYS NEW.db [OLDER.db ...]\n"
             "                                              static files for the central store\n"
             "       kiosk-pack verify PACK KEY.pub [BASE.db]   check a pack's signature and payload (and that it applies to BASE)\n"
-            "       kiosk-pack install [--switch-publication] [--reset-clock-floor] PACK KEY.pub CONTENT.db\n"
+            "       kiosk-pack install [--switch-publication] PACK KEY.pub CONTENT.db\n"
             "                                              install a pack (all or nothing), as staff mode does\n"
             "       kiosk-pack clock-floor STATE.db [--reset]  show (or reset to now) the newest manifest time seen\n"
             "       kiosk-pack synth OUT.db OFFERS LANGS [PICTOGRAM_DIR]   synthetic content\n"

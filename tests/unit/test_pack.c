@@ -1270,6 +1270,35 @@ TEST(delta_in_place_conflict)
     CHECK(leftovers(LIVE) == 0, "no staged leftovers");
 }
 
+/* A signed delta whose result the content does not derive (every offer deleted, its list rows
+ * left; category counts of -5; a list row of an offer that does not exist) is refused in place as
+ * verify refuses it on a copy, and the installed content stays as it was. */
+TEST(delta_in_place_derived_checked)
+{
+    static const struct {
+        const char *sql, *want;
+    } cases[] = {
+        {"DELETE FROM service", "list rows do not match"},
+        {"UPDATE taxonomy_count SET offers = -5 WHERE term_id = (SELECT min(term_id) FROM taxonomy_count)", "not match"},
+        {"INSERT INTO service_row SELECT 'ghost-offer', active, organization_id, location_id, city, languages, bookable,"
+         " provider_langs FROM service_row LIMIT 1", "ghost-offer"},
+    };
+    char err[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sh("rm -f " DIR "/sx.db " DIR "/sx.kpack " LIVE " " LIVE "-wal " LIVE "-shm && cp " DIR "/s1.db " DIR "/sx.db && cp "
+           DIR "/s1.db " LIVE " && sqlite3 " LIVE " 'PRAGMA journal_mode=WAL' > /dev/null");
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "sqlite3 %s/sx.db \"%s; UPDATE meta SET value='2' WHERE key='content_version'\"", DIR,
+                 cases[i].sql);
+        CHECK(system(cmd) == 0, "case %zu: the changed content", i);
+        CHECK(pack_sign_delta(DIR "/s1.db", DIR "/sx.db", "content/keys/demo.secret", 30, DIR "/sx.kpack", err, sizeof err) ==
+                  0, "case %zu: signed delta: %s", i, err);
+        int rc = install_at(DIR "/sx.kpack", LIVE, err, sizeof err);
+        CHECK(rc == PACK_ERR_SCHEMA && strstr(err, cases[i].want), "case %zu refused in place (%d): %s", i, rc, err);
+        CHECK(installed(LIVE) == 1 && integrity_ok(LIVE) && leftovers(LIVE) == 0, "case %zu: the content is as it was", i);
+    }
+}
+
 /* The disk fills up in the middle of applying a delta: rolled back, a reason, and the next try works. */
 TEST(delta_disk_full)
 {
@@ -1955,6 +1984,7 @@ int main(int argc, char **argv)
     RUN(delta_in_place);
     RUN(delta_search_side);
     RUN(delta_in_place_conflict);
+    RUN(delta_in_place_derived_checked);
     RUN(delta_disk_full);
     RUN(stage_disk_reserve);
     RUN(delta_copy_unwritable_folder);
