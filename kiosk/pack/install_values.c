@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unicode/uchar.h>
 
 /* The longest text each column may hold, in characters, as pack_build reads them (build_priv.h,
  * content/README.md "Limits"); lang codes and ids at most LIM_ID. service_row's lists: at most
@@ -51,17 +52,20 @@ static const struct column_limit {
 
 /*
  * Why text s (n bytes) cannot be shown, NULL when it can: not UTF-8 (a byte the decoder does not
- * take, an overlong form, a surrogate, past U+10FFFF), a control or bidi control character (as
- * kiosk-pack build refuses, tabs and line breaks aside), or more than max characters.
+ * take, an overlong form, a surrogate, past U+10FFFF), a control or bidi control character, more
+ * than LIM_MARKS combining marks on one character (as kiosk-pack build refuses, tabs and line
+ * breaks aside), or more than max characters.
  */
 static const char *bad_text(const unsigned char *s, size_t n, int max)
 {
     long chars = 0;
+    int marks = 0;
     for (size_t i = 0; i < n; chars++) {
         /* printable ASCII, most of every text, a byte a character */
         size_t from = i;
         while (i < n && s[i] >= 0x20 && s[i] < 0x7F) i++;
         chars += (long)(i - from);
+        if (i > from) marks = 0;
         if (i == n) break;
         unsigned c = s[i];
         size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
@@ -76,6 +80,13 @@ static const char *bad_text(const unsigned char *s, size_t n, int max)
         if ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
             (cp >= 0x2066 && cp <= 0x2069))
             return "holds a control character";
+        /* a run of marks, invisible characters between them counting for nothing (build_check.c) */
+        int8_t t = u_charType((UChar32)cp);
+        if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK) {
+            if (++marks > LIM_MARKS) return "stacks too many combining marks on one character";
+        } else if (!u_hasBinaryProperty((UChar32)cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+            marks = 0;
+        }
         i += len;
     }
     return chars > max ? "longer than" : NULL;
