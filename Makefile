@@ -210,7 +210,7 @@ endif
 # libFuzzer targets (clang): build/fuzz/fuzz_manifest, build/fuzz/fuzz_offer. `make fuzz` builds
 # them and runs each briefly on its corpus; run one longer with e.g. build/fuzz/fuzz_offer -max_total_time=600.
 FUZZ_FLAGS = $(KIOSK_CPPFLAGS) -std=c17 -pthread -g -O1 -fsanitize=fuzzer,address,undefined -MMD -MP
-FUZZ_LIB = $(filter kiosk/pack/% kiosk/store/% kiosk/i18n/% kiosk/platform/wallclock.c kiosk/platform/job.c kiosk/platform/secret.c kiosk/platform/fmt.c kiosk/platform/storage.c kiosk/platform/dl.c kiosk/platform/gpo_dl.c kiosk/platform/ical_dl.c kiosk/platform/icu_dl.c kiosk/booking/slots.c,$(LIB_SRC))
+FUZZ_LIB = $(filter kiosk/pack/% kiosk/store/% kiosk/i18n/% kiosk/text/% kiosk/platform/wallclock.c kiosk/platform/job.c kiosk/platform/secret.c kiosk/platform/fmt.c kiosk/platform/storage.c kiosk/platform/dl.c kiosk/platform/gpo_dl.c kiosk/platform/ical_dl.c kiosk/platform/icu_dl.c kiosk/booking/slots.c,$(LIB_SRC))
 # libFuzzer comes with clang (DEB_PKGS has clang and its runtime); FUZZ_CC=clang-16 picks another.
 FUZZ_CC ?= clang
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
