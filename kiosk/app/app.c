@@ -333,12 +333,13 @@ void app_reset(app *a)
     a->resets++;
 }
 
+static int booking_screen(enum screen s) { return s >= SCREEN_BOOK_DAY && s <= SCREEN_BOOK_DONE; }
+
 void app_go(app *a, enum screen screen)
 {
     /* whoever leaves the booking screens (Home, Back to the offer) leaves no name or phone in
      * the form for the next visitor to find */
-    int was = a->s.screen >= SCREEN_BOOK_DAY && a->s.screen <= SCREEN_BOOK_DONE;
-    if (was && !(screen >= SCREEN_BOOK_DAY && screen <= SCREEN_BOOK_DONE)) app_book_forget_person(a);
+    if (booking_screen(a->s.screen) && !booking_screen(screen)) app_book_forget_person(a);
     a->s.screen = screen;
     if (screen == SCREEN_CATEGORIES) count_cats(a);
     a->s.velocity = 0;

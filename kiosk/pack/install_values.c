@@ -255,6 +255,7 @@ int pack_check_change_texts(sqlite3 *ref, sqlite3_changeset_iter *it, const char
 int pack_check_derived(sqlite3 *db, char *err, size_t errlen)
 {
     char derr[200];
+    /* the derived tables are made in the connection's temporary database: in memory */
     sqlite3_exec(db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
     int d = store_derive_check(db, derr, sizeof derr);
     if (d != 0) return pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s", derr);
@@ -263,11 +264,6 @@ int pack_check_derived(sqlite3 *db, char *err, size_t errlen)
 
 int pack_check_values(sqlite3 *db, char *err, size_t errlen)
 {
-    char derr[200];
-    /* the derived tables are made in the connection's temporary database: in memory */
-    sqlite3_exec(db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
-    int d = store_derive_check(db, derr, sizeof derr);
-    if (d != 0) return pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s", derr);
-    int rc = check_references(db, err, errlen);
+    int rc = pack_check_derived(db, err, errlen);
     return rc == PACK_OK ? check_texts(db, err, errlen) : rc;
 }

@@ -47,8 +47,11 @@ static int check_fonts(sqlite3 *db, text_engine *te, FILE *out)
                            " ORDER BY name", -1, &tabs, NULL) != SQLITE_OK)
         return 0;
     while (sqlite3_step(tabs) == SQLITE_ROW) {
-        char table[64], sql[256];
+        char table[64], what[64], sql[256];
         snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(tabs, 0));
+        /* what a row is, as a content editor names it: "organization" of "organization_i18n"; a
+         * service is an offer */
+        snprintf(what, sizeof what, "%.*s", (int)(strlen(table) - 5), strcmp(table, "service_i18n") ? table : "offer");
         sqlite3_stmt *cols = NULL, *rows = NULL;
         snprintf(sql, sizeof sql, "SELECT name, pk FROM pragma_table_info('%s')", table);
         if (sqlite3_prepare_v2(db, sql, -1, &cols, NULL) != SQLITE_OK) continue;
@@ -72,9 +75,7 @@ static int check_fonts(sqlite3 *db, text_engine *te, FILE *out)
                 int nseen = 0;
                 if (!text || !text_tofu(te, text, seen, 5, &nseen)) continue;
                 if (bad++ >= MAX_TOFU_WARNINGS) continue;
-                size_t tl = strlen(table) - 5; /* "service" of "service_i18n"; a service is an offer */
-                fprintf(out, "warning: %.*s %s, %s, %s: no font of the kiosk has", strcmp(table, "service_i18n") ? (int)tl : 5,
-                        strcmp(table, "service_i18n") ? table : "offer", (const char *)sqlite3_column_text(rows, 0),
+                fprintf(out, "warning: %s %s, %s, %s: no font of the kiosk has", what, (const char *)sqlite3_column_text(rows, 0),
                         (const char *)sqlite3_column_text(rows, 1), c);
                 for (int k = 0; k < nseen && k < 4; k++) fprintf(out, " U+%04X", (unsigned)seen[k]);
                 fprintf(out, "%s (drawn as a box; leave it out or write it in words)\n", nseen > 4 ? " ..." : "");
