@@ -3,6 +3,7 @@
  * inside the pictogram folder (symlinks followed) before a byte is read.
  */
 #include "pack/build_priv.h"
+#include "pack/install_priv.h"
 
 #include "platform/fmt.h"
 
@@ -45,6 +46,12 @@ const char *pb_put_media(builder *b, const char *id, const char *path)
     int rc = -1;
     size_t n = strlen(path);
     const char *mime = n > 4 && !strcmp(path + n - 4, ".png") ? "image/png" : "image/svg+xml";
+    /* what every kiosk refuses at install (install_values.c), refused here with the file's name */
+    const char *why = pack_media_problem(mime, data, len);
+    if (why) {
+        free(data);
+        return why;
+    }
     if (sqlite3_prepare_v2(b->db, "INSERT OR REPLACE INTO media(id, mime, data) VALUES(?1, ?2, ?3)", -1, &st, NULL) ==
         SQLITE_OK) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);

@@ -22,11 +22,18 @@ int pack_check_payload_db(const char *path, const char *ref, const pack_manifest
 
 /* What a payload of our schema holds (install_values.c), on db open on it: service_row and
  * taxonomy_count exactly as its content derives them, no reference to a missing row, texts of
- * UTF-8 without control characters within kiosk-pack build's lengths. A pack_err. */
+ * UTF-8 without control characters within kiosk-pack build's lengths, pictures that
+ * pack_media_problem takes. A pack_err. */
 int pack_check_values(sqlite3 *db, char *err, size_t errlen);
 /* The same without reading every text: for a delta applied in place, whose changes' texts
  * pack_check_changeset held to those rules already. A pack_err. */
 int pack_check_derived(sqlite3 *db, char *err, size_t errlen);
+
+/* Why a picture cannot be drawn within bounds, NULL when it can: a type other than image/png or
+ * image/svg+xml (mime NULL: taken from the data), data of another type, empty or over
+ * LIM_MEDIA_BYTES; a PNG whose header is missing or announces more than LIM_PICTURE_SIDE pixels a
+ * side; an SVG over LIM_SVG_BYTES, not text, or with dashed strokes. Used by build and install. */
+const char *pack_media_problem(const char *mime, const unsigned char *data, size_t len);
 
 /* The texts one change of a delta writes (the new values of an insert or update of table tab),
  * within the same lengths and rules as pack_check_values; ref holds tab as this kiosk makes it

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/uchar.h>
 
 /* The longest text each column may hold, in characters, as pack_build reads them (build_priv.h,
@@ -201,6 +202,53 @@ static int check_references(sqlite3 *db, char *err, size_t errlen)
     return rc;
 }
 
+const char *pack_media_problem(const char *mime, const unsigned char *data, size_t len)
+{
+    static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    int png = len >= 8 && !memcmp(data, png_sig, 8);
+    if (mime && strcmp(mime, "image/png") && strcmp(mime, "image/svg+xml")) return "is neither image/png nor image/svg+xml";
+    if (mime && png != !strcmp(mime, "image/png")) return "holds other data than its type says";
+    if (!len || len > LIM_MEDIA_BYTES) return "is empty or larger than 4 MiB";
+    if (png) {
+        /* SDL_image allocates the whole image the header announces before reading a pixel */
+        if (len < 24 || memcmp(data + 12, "IHDR", 4)) return "is a PNG without its header";
+        uint32_t w = (uint32_t)data[16] << 24 | (uint32_t)data[17] << 16 | (uint32_t)data[18] << 8 | data[19];
+        uint32_t h = (uint32_t)data[20] << 24 | (uint32_t)data[21] << 16 | (uint32_t)data[22] << 8 | data[23];
+        if (!w || !h || w > LIM_PICTURE_SIDE || h > LIM_PICTURE_SIDE) return "is a PNG larger than 1024 x 1024 pixels";
+        return NULL;
+    }
+    /* the SVG rasteriser's cost grows with what the file asks for, not with its bytes: dashes cost
+     * path length over dash length (a 160-byte file drew for minutes) */
+    if (len > LIM_SVG_BYTES) return "is an SVG larger than 32 KiB";
+    if (memchr(data, 0, len)) return "is not SVG text";
+    int has_svg = 0;
+    for (size_t i = 0; i + 4 <= len; i++) {
+        if (!memcmp(data + i, "<svg", 4)) has_svg = 1;
+        if (i + 9 <= len && !strncasecmp((const char *)data + i, "dasharray", 9)) return "is an SVG with dashed strokes";
+    }
+    return has_svg ? NULL : "is not an SVG";
+}
+
+/* Every picture (pack_media_problem). */
+static int check_media(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT id, mime, data FROM main.media", -1, &st, NULL) != SQLITE_OK)
+        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read media: %s", sqlite3_errmsg(db));
+    int rc = PACK_OK, step;
+    while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *data = sqlite3_column_blob(st, 2);
+        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+        const char *mime = (const char *)sqlite3_column_text(st, 1);
+        const char *why = pack_media_problem(mime ? mime : "", data, data ? len : 0);
+        if (why) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "picture %.100s %s", sqlite3_column_text(st, 0), why);
+    }
+    if (rc == PACK_OK && step != SQLITE_DONE)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read media: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Why one text of a column limited to max cannot be shown, NULL when it can (as check_texts). */
 static const char *bad_value(const unsigned char *s, size_t n, int max)
 {
@@ -212,6 +260,22 @@ int pack_check_change_texts(sqlite3 *ref, sqlite3_changeset_iter *it, const char
                             char *err, size_t errlen)
 {
     if (op != SQLITE_INSERT && op != SQLITE_UPDATE) return PACK_OK;
+    if (!strcmp(tab, "media")) {
+        /* id, mime, data; an update's unchanged type is taken from the data itself */
+        sqlite3_value *m = NULL, *d = NULL;
+        if (sqlite3changeset_new(it, 1, &m) != SQLITE_OK || (m && sqlite3_value_type(m) == SQLITE_NULL)) m = NULL;
+        if (sqlite3changeset_new(it, 2, &d) != SQLITE_OK || (d && sqlite3_value_type(d) == SQLITE_NULL)) d = NULL;
+        const char *mime = m ? (const char *)sqlite3_value_text(m) : NULL;
+        const char *why = NULL;
+        if (d) {
+            const unsigned char *data = sqlite3_value_blob(d);
+            why = pack_media_problem(mime, data, data ? (size_t)sqlite3_value_bytes(d) : 0);
+        } else if (mime && strcmp(mime, "image/png") && strcmp(mime, "image/svg+xml"))
+            why = "is neither image/png nor image/svg+xml";
+        else if (op == SQLITE_INSERT)
+            why = "has no data";
+        return why ? pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes: a picture %s", why) : PACK_OK;
+    }
     size_t t = 0;
     while (t < sizeof limits / sizeof *limits && strcmp(limits[t].table, tab)) t++;
     if (t == sizeof limits / sizeof *limits) return PACK_OK;
@@ -265,5 +329,6 @@ int pack_check_derived(sqlite3 *db, char *err, size_t errlen)
 int pack_check_values(sqlite3 *db, char *err, size_t errlen)
 {
     int rc = pack_check_derived(db, err, errlen);
-    return rc == PACK_OK ? check_texts(db, err, errlen) : rc;
+    if (rc == PACK_OK) rc = check_texts(db, err, errlen);
+    return rc == PACK_OK ? check_media(db, err, errlen) : rc;
 }

@@ -585,6 +585,14 @@ static void *changeset_of(const char *setup, const char *sql, int *size)
     return cs;
 }
 
+#define SVG_OK "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\"><circle cx=\"12\" cy=\"12\" r=\"9\"/></svg>"
+#define SVG_DASH                                                                                                         \
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 24 24\"><path d=\"M0 0 L1000000 0\" stroke=\"#fff\" "     \
+    "style=\"stroke-DashArray: 0.02\"/></svg>"
+/* a PNG's signature and header chunk: 16000 x 16000, and 32 x 32 */
+#define PNG_HUGE "x'89504e470d0a1a0a0000000d4948445200003e8000003e800806000000'"
+#define PNG_SMALL "x'89504e470d0a1a0a0000000d494844520000002000000020080600000073'"
+
 /* A delta's tables are checked against the kiosk's schema, table by table: those it has with
  * their columns pass, another table, one with other columns or the search index's do not; and
  * the texts its changes write keep the build's lengths and rules. */
@@ -624,6 +632,17 @@ TEST(delta_tables_checked)
              " || char(769, 769, 769, 769, 769, 769), 'complete')", NULL},
         {"INSERT INTO service_i18n(service_id, lang, name, summary, status) VALUES('a', 'de', 'A', 'kurz', 'complete')",
          "UPDATE service_i18n SET summary = 'auch kurz' WHERE service_id = 'a'", NULL},
+        /* pictures: a 160-byte SVG of tiny dashes drew for minutes; a PNG header of 16000 x 16000
+         * had SDL_image allocate 1 GB before a pixel */
+        {"", "INSERT INTO media VALUES('m', 'image/svg+xml', CAST('" SVG_OK "' AS BLOB))", NULL},
+        {"", "INSERT INTO media VALUES('m', 'image/svg+xml', CAST('" SVG_DASH "' AS BLOB))", "dashed strokes"},
+        {"INSERT INTO media VALUES('m', 'image/svg+xml', CAST('" SVG_OK "' AS BLOB))",
+         "UPDATE media SET data = CAST('" SVG_DASH "' AS BLOB) WHERE id = 'm'", "dashed strokes"},
+        {"", "INSERT INTO media VALUES('m', 'image/png', " PNG_HUGE ")", "larger than 1024"},
+        {"", "INSERT INTO media VALUES('m', 'image/png', " PNG_SMALL ")", NULL},
+        {"", "INSERT INTO media VALUES('m', 'image/svg+xml', " PNG_SMALL ")", "other data than its type"},
+        {"", "INSERT INTO media VALUES('m', 'image/jpeg', x'ffd8ffe0')", "neither image/png"},
+        {"", "INSERT INTO media VALUES('m', 'image/svg+xml', zeroblob(40000))", "larger than 32 KiB"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int size = 0;
@@ -651,6 +670,15 @@ TEST(payload_shape)
     shaped("trigger", "CREATE TRIGGER t AFTER UPDATE ON service BEGIN DELETE FROM phone; END", 8, PACK_ERR_SCHEMA,
            "unexpected trigger t");
     shaped("view", "CREATE VIEW v AS SELECT * FROM service", 8, PACK_ERR_SCHEMA, "unexpected view v");
+    /* a signed full pack's pictures are held to what the build allows */
+    shaped("huge-png", "INSERT INTO media VALUES('huge', 'image/png', " PNG_HUGE ")", 8, PACK_ERR_SCHEMA,
+           "picture huge is a PNG larger than 1024");
+    /* (through the shell: Q for a double quote) */
+    shaped("dashed-svg",
+           "INSERT INTO media VALUES('dash', 'image/svg+xml', CAST(replace('<svg xmlns=Qhttp://www.w3.org/2000/svgQ>"
+           "<path d=QM0 0 L1000000 0Q stroke-dasharray=Q0.02Q/></svg>', 'Q', char(34)) AS BLOB))",
+           8,
+           PACK_ERR_SCHEMA, "picture dash is an SVG with dashed strokes");
     shaped("table", "CREATE TABLE extra(x)", 8, PACK_ERR_SCHEMA, "unexpected table extra");
     shaped("index", "CREATE INDEX phone_x ON phone(number)", 8, PACK_ERR_SCHEMA, "unexpected index phone_x");
     shaped("column", "ALTER TABLE service ADD COLUMN extra TEXT", 8, PACK_ERR_SCHEMA, "service");

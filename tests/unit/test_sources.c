@@ -436,6 +436,18 @@ static const bad matrix[] = {
     {"categories.json", "[{\"id\":\"health\",\"icon\":\"e.svg\",\"i18n\":{}}]", ": > pictograms/e.svg", "icon"},
     {"categories.json", "[{\"id\":\"health\",\"icon\":5,\"i18n\":{}}]", NULL, "icon"},
     {"intake.json", ANSWERS_WITH("{\"id\":\"no\",\"icon\":\"../../x.secret\",\"i18n\":{}}"), NULL, "icon"},
+    /* pictures a kiosk's decoder cannot draw within bounds (pack_media_problem): the build names the file */
+#define ICON_CAT(f) "[{\"id\":\"health\",\"icon\":\"" f "\",\"i18n\":{}}]"
+    {"categories.json", ICON_CAT("d.svg"), "printf '<svg><path d=\"M0 0H9\" stroke-dasharray=\"1\"/></svg>' > pictograms/d.svg",
+     "d.svg: is an SVG with dashed strokes"},
+    {"categories.json", ICON_CAT("b.svg"), "{ printf '<svg>'; head -c 40000 /dev/zero | tr '\\0' ' '; printf '</svg>'; } > pictograms/b.svg",
+     "b.svg: is an SVG larger than 32 KiB"},
+    {"categories.json", ICON_CAT("t.svg"), "printf 'hello' > pictograms/t.svg", "t.svg: is not an SVG"},
+    {"categories.json", ICON_CAT("p.svg"), "printf '\\211PNG\\r\\n\\032\\n' > pictograms/p.svg", "p.svg: holds other data"},
+    {"categories.json", ICON_CAT("h.png"),
+     "printf '\\211PNG\\r\\n\\032\\n\\0\\0\\0\\rIHDR\\0\\0\\076\\200\\0\\0\\076\\200\\010\\006\\0\\0\\0' > pictograms/h.png",
+     "h.png: is a PNG larger than 1024"},
+    {"categories.json", ICON_CAT("s.png"), "printf '<svg/>' > pictograms/s.png", "s.png: holds other data"},
     {"intake.json", "{\"questions\":[{\"id\":\"q\",\"icon\":\"..\\\\x.svg\",\"i18n\":{},\"answers\":[]}]}", NULL, "icon"},
     /* schedules */
     {"offers/aerzte.json", SCHED(DAY "\"opens_at\":\"12:00\",\"closes_at\":\"09:00\""), NULL, "closes_at"},
