@@ -316,11 +316,57 @@ int pack_check_change_texts(sqlite3 *ref, sqlite3_changeset_iter *it, const char
     return PACK_OK;
 }
 
+/* How many rows of one kind the build lets a pack hold, as pack_build.c counts them: each query
+ * yields the id of an owner with too many, or 'all' when the whole table holds too many. Screens
+ * lay out each list whole (100,000 categories froze the topics screen for 46 s here). */
+static const struct row_limit {
+    const char *sql, *what;
+    int max;
+} row_limits[] = {
+    {"SELECT 'all' FROM (SELECT count(*) n FROM taxonomy_term) WHERE n > ?1", "categories", LIM_CATEGORIES},
+    {"SELECT 'all' FROM (SELECT count(*) n FROM intake_question) WHERE n > ?1", "questions", LIM_QUESTIONS},
+    {"SELECT question_id FROM intake_answer GROUP BY 1 HAVING count(*) > ?1", "answers", LIM_ANSWERS},
+    {"SELECT answer_id FROM intake_match GROUP BY 1 HAVING count(*) > ?1", "matches", LIM_MATCHES},
+    {"SELECT organization_id FROM location GROUP BY 1 HAVING count(*) > ?1", "locations", LIM_LOCATIONS},
+    {"SELECT service_id FROM service_at_location GROUP BY 1 HAVING count(*) > ?1", "locations", LIM_LOCATIONS},
+    {"SELECT service_id FROM service_taxonomy GROUP BY 1 HAVING count(*) > ?1", "categories", LIM_CATEGORIES},
+    {"SELECT service_id FROM language_spoken GROUP BY 1 HAVING count(*) > ?1", "spoken languages", LIM_SPOKEN},
+    {"SELECT service_id FROM schedule GROUP BY 1 HAVING count(*) > ?1", "schedules", LIM_SCHEDULES},
+    {"SELECT ifnull(service_id, 'all') FROM closure GROUP BY service_id HAVING count(*) > ?1", "closed days",
+     LIM_DATES},
+    {"SELECT organization_id FROM phone WHERE organization_id NOT NULL GROUP BY 1 HAVING count(*) > ?1", "phones",
+     LIM_PHONES},
+    {"SELECT service_id FROM phone WHERE service_id NOT NULL GROUP BY 1 HAVING count(*) > ?1", "phones", LIM_PHONES},
+    {"SELECT location_id FROM phone WHERE location_id NOT NULL GROUP BY 1 HAVING count(*) > ?1", "phones", LIM_PHONES},
+};
+
+static int check_counts(sqlite3 *db, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof row_limits / sizeof *row_limits; i++) {
+        const struct row_limit *l = &row_limits[i];
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db, l->sql, -1, &st, NULL) != SQLITE_OK)
+            return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot count %s: %s", l->what, sqlite3_errmsg(db));
+        sqlite3_bind_int(st, 1, l->max);
+        int step = sqlite3_step(st), rc = PACK_OK;
+        if (step == SQLITE_ROW)
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "more than %d %s (%.100s)", l->max, l->what,
+                           (const char *)sqlite3_column_text(st, 0));
+        else if (step != SQLITE_DONE)
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot count %s: %s", l->what, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        if (rc != PACK_OK) return rc;
+    }
+    return PACK_OK;
+}
+
 int pack_check_derived(sqlite3 *db, char *err, size_t errlen)
 {
     char derr[200];
     /* the derived tables are made in the connection's temporary database: in memory */
     sqlite3_exec(db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
+    int rc = check_counts(db, err, errlen);
+    if (rc != PACK_OK) return rc;
     int d = store_derive_check(db, derr, sizeof derr);
     if (d != 0) return pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s", derr);
     return check_references(db, err, errlen);

@@ -679,6 +679,15 @@ TEST(payload_shape)
            "<path d=QM0 0 L1000000 0Q stroke-dasharray=Q0.02Q/></svg>', 'Q', char(34)) AS BLOB))",
            8,
            PACK_ERR_SCHEMA, "picture dash is an SVG with dashed strokes");
+    /* more rows than the build allows */
+    shaped("categories",
+           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 101) INSERT INTO taxonomy_term(id)"
+           " SELECT 'extra-' || i FROM n",
+           8, PACK_ERR_SCHEMA, "more than 100 categories");
+    shaped("phones",
+           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 11) INSERT INTO phone(id,"
+           " service_id, number) SELECT 'extra-' || i, (SELECT min(id) FROM service), '+49 1' FROM n",
+           8, PACK_ERR_SCHEMA, "more than 10 phones");
     shaped("table", "CREATE TABLE extra(x)", 8, PACK_ERR_SCHEMA, "unexpected table extra");
     shaped("index", "CREATE INDEX phone_x ON phone(number)", 8, PACK_ERR_SCHEMA, "unexpected index phone_x");
     shaped("column", "ALTER TABLE service ADD COLUMN extra TEXT", 8, PACK_ERR_SCHEMA, "service");
@@ -1317,6 +1326,12 @@ TEST(delta_in_place_derived_checked)
         {"UPDATE taxonomy_count SET offers = -5 WHERE term_id = (SELECT min(term_id) FROM taxonomy_count)", "not match"},
         {"INSERT INTO service_row SELECT 'ghost-offer', active, organization_id, location_id, city, languages, bookable,"
          " provider_langs FROM service_row LIMIT 1", "ghost-offer"},
+        /* more rows than the build allows (the topics screen lays out every category) */
+        {"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO taxonomy_term(id)"
+         " SELECT 'extra-' || i FROM n", "more than 100 categories (all)"},
+        {"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 51) INSERT INTO schedule(id,"
+         " service_id, freq, byday, opens_at, closes_at) SELECT 'extra-' || i, 'offer-7', 'WEEKLY', 'MO', '09:00',"
+         " '10:00' FROM n", "more than 50 schedules (offer-7)"},
     };
     char err[1024];
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
