@@ -428,8 +428,7 @@ int pb_get_id(builder *b, json_t *o, size_t max, const char **out)
     return 0;
 }
 
-/* A calendar date "YYYY-MM-DD" between 2000 and 2099. */
-static int valid_date(const char *d)
+int pb_valid_date(const char *d)
 {
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-') return 0;
@@ -443,7 +442,7 @@ static int valid_date(const char *d)
 int pb_date_at(builder *b, json_t *c, const char *key, size_t idx, const char **out)
 {
     if (text_at(b, c, key, idx, 10, 0, out)) return -1;
-    if (*out && !valid_date(*out)) return pb_fail_at(b, c, key, idx, "\"%s\" is not a YYYY-MM-DD date (2000-2099)", *out);
+    if (*out && !pb_valid_date(*out)) return pb_fail_at(b, c, key, idx, "\"%s\" is not a YYYY-MM-DD date (2000-2099)", *out);
     return 0;
 }
 

@@ -119,6 +119,9 @@ int pb_check_text_list(builder *b, json_t *list, size_t max);
 /* o["id"]: at most max characters of a-z 0-9 - _ /. */
 int pb_get_id(builder *b, json_t *o, size_t max, const char **out);
 
+/* Whether d is a calendar date "YYYY-MM-DD" between 2000 and 2099. */
+int pb_valid_date(const char *d);
+
 /* A date "YYYY-MM-DD" at c[key] or c[idx]. */
 int pb_date_at(builder *b, json_t *c, const char *key, size_t idx, const char **out);
 

@@ -20,13 +20,14 @@ int pack_open_untrusted(const char *path, int flags, sqlite3 **db);
  * and of the manifest's version. ref is a scratch path for the reference schema. A pack_err. */
 int pack_check_payload_db(const char *path, const char *ref, const pack_manifest *m, char *err, size_t errlen);
 
-/* What a payload of our schema holds (install_values.c), on db open on it: service_row and
- * taxonomy_count exactly as its content derives them, no reference to a missing row, texts of
- * UTF-8 without control characters within kiosk-pack build's lengths, pictures that
+/* What a payload of our schema holds (install_values.c), on db open on it: no more rows than the
+ * build writes, schedules and closed days the build would write, service_row and taxonomy_count
+ * exactly as its content derives them, no reference to a missing row, texts of UTF-8 without
+ * control characters within kiosk-pack build's lengths in this kiosk's languages, pictures that
  * pack_media_problem takes. A pack_err. */
 int pack_check_values(sqlite3 *db, char *err, size_t errlen);
-/* The same without reading every text: for a delta applied in place, whose changes' texts
- * pack_check_changeset held to those rules already. A pack_err. */
+/* The same without reading every text or picture: for a delta applied in place, whose changes'
+ * texts and pictures pack_check_changeset held to those rules already. A pack_err. */
 int pack_check_derived(sqlite3 *db, char *err, size_t errlen);
 
 /* Why a picture cannot be drawn within bounds, NULL when it can: a type other than image/png or

@@ -1,15 +1,18 @@
 /*
  * install_values.c: what a payload of the right schema must hold before it is installed
- * (install_priv.h): the list rows and category counts its content derives, no row pointing at
- * nothing, and texts of UTF-8 within the lengths kiosk-pack build allows. A key holder's or a
- * buggy tool's database signed past kiosk-pack build and lint must not list an offer that does
- * not exist, show counts no list has, or hand the layout a megabyte to break into lines.
+ * (install_priv.h): rows, schedules and pictures only as the build writes them, the list rows and
+ * category counts its content derives, no row pointing at nothing, and texts of UTF-8 in the
+ * kiosk's languages within the lengths kiosk-pack build allows. A key holder's or a buggy tool's
+ * database signed past kiosk-pack build and lint must not list an offer that does not exist,
+ * show counts no list has, or hand the layout a megabyte to break into lines.
  * Firmware.
  */
 #include "build_priv.h"
 #include "install_priv.h"
 #include "pack_priv.h"
 
+#include "booking/slots.h"
+#include "i18n/i18n.h"
 #include "store/store.h"
 
 /* Debian's SQLite is built with the session extension; these expose its declarations. */
@@ -124,12 +127,25 @@ static int check_texts(sqlite3 *db, char *err, size_t errlen)
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
             return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read %s: %s", l->table, sqlite3_errmsg(db));
         int ncol = sqlite3_column_count(st), rc = PACK_OK, step;
+        /* a translation's language (column 1) is one of the kiosk's, as the build's i18n keys are:
+         * the search index numbers at most 31 */
+        size_t tl = strlen(l->table);
+        int i18n = tl > 5 && !strcmp(l->table + tl - 5, "_i18n");
+        char known[16] = "";
         while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
             for (int c = 0; c < ncol && rc == PACK_OK; c++) {
                 /* a number or blob is read as its text; NULL is no text */
                 const unsigned char *s = sqlite3_column_text(st, c);
                 if (!s) continue;
                 size_t n = (size_t)sqlite3_column_bytes(st, c);
+                if (i18n && c == 1 && strcmp((const char *)s, known)) {
+                    if (!i18n_lang_find((const char *)s)) {
+                        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s holds a text in \"%.16s\", not a language of this kiosk",
+                                       l->table, s);
+                        continue;
+                    }
+                    snprintf(known, sizeof known, "%s", (const char *)s);
+                }
                 const char *why = l->max[c] <= LIM_NAME ? bad_text(s, n, l->max[c])
                                   : n > (size_t)l->max[c] && utf8_chars(s, n) > (size_t)l->max[c] ? "longer than"
                                                                                                    : NULL;
@@ -260,6 +276,15 @@ int pack_check_change_texts(sqlite3 *ref, sqlite3_changeset_iter *it, const char
                             char *err, size_t errlen)
 {
     if (op != SQLITE_INSERT && op != SQLITE_UPDATE) return PACK_OK;
+    size_t tl = strlen(tab);
+    if (op == SQLITE_INSERT && tl > 5 && !strcmp(tab + tl - 5, "_i18n")) {
+        /* as check_texts: every table of translations has its language second */
+        sqlite3_value *v = NULL;
+        const unsigned char *lang = sqlite3changeset_new(it, 1, &v) == SQLITE_OK && v ? sqlite3_value_text(v) : NULL;
+        if (!lang || !i18n_lang_find((const char *)lang))
+            return pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes: %s gets a text in \"%.16s\", not a language of this kiosk",
+                             tab, lang ? (const char *)lang : "");
+    }
     if (!strcmp(tab, "media")) {
         /* id, mime, data; an update's unchanged type is taken from the data itself */
         sqlite3_value *m = NULL, *d = NULL;
@@ -360,12 +385,77 @@ static int check_counts(sqlite3 *db, char *err, size_t errlen)
     return PACK_OK;
 }
 
+/* Why one opening-hours row cannot be expanded as load_schedule (pack_build.c) would have let it
+ * be, NULL when it can; zone remembers the last zone found known (one ICU look-up a zone). */
+static const char *schedule_problem(sqlite3_stmt *st, char *zone, size_t zonelen)
+{
+#define TXT(i) ((const char *)sqlite3_column_text(st, i))
+#define INT_OR_NULL(i) (sqlite3_column_type(st, i) == SQLITE_INTEGER || sqlite3_column_type(st, i) == SQLITE_NULL)
+    const char *freq = TXT(1), *byday = TXT(3), *bymonthday = TXT(4), *from = TXT(7), *to = TXT(8), *tz = TXT(9);
+    int monthly = freq && !strcmp(freq, "MONTHLY");
+    if (!monthly && (!freq || strcmp(freq, "WEEKLY"))) return "freq is neither WEEKLY nor MONTHLY";
+    sqlite3_int64 iv = sqlite3_column_int64(st, 2);
+    if (sqlite3_column_type(st, 2) != SQLITE_INTEGER || iv < 1 || iv > (monthly ? 12 : 52))
+        return "interval is not 1-52 (WEEKLY) or 1-12 (MONTHLY)";
+    if (byday && !pb_valid_byday(byday, monthly)) return "byday is not a list of days";
+    if (bymonthday && (!monthly || !pb_valid_bymonthday(bymonthday))) return "bymonthday is not a list of days of a month";
+    if (!byday && !bymonthday) return "has neither byday nor bymonthday";
+    int o = pb_parse_time(TXT(5), 0), c = pb_parse_time(TXT(6), 1);
+    if (o < 0 || c < 0 || c <= o) return "opens_at and closes_at are not HH:MM, closing after opening";
+    if ((from && !pb_valid_date(from)) || (to && !pb_valid_date(to)) || (from && to && strcmp(from, to) > 0))
+        return "valid_from and valid_to are not dates in order";
+    if (!tz || !*tz || (strcmp(tz, zone) && !slots_zone_known(tz))) return "timezone is not a known zone";
+    snprintf(zone, zonelen, "%s", tz);
+    if (!INT_OR_NULL(10) || !INT_OR_NULL(11)) return "slot_minutes and capacity are not numbers";
+    sqlite3_int64 slot = sqlite3_column_int64(st, 10), cap = sqlite3_column_int64(st, 11);
+    if ((sqlite3_column_type(st, 10) == SQLITE_NULL) != (sqlite3_column_type(st, 11) == SQLITE_NULL))
+        return "has slot_minutes or capacity without the other";
+    if (sqlite3_column_type(st, 10) != SQLITE_NULL && (slot < 5 || slot > c - o || cap < 1 || cap > 1000))
+        return "slot_minutes (5 to the opening's length) or capacity (1-1000) out of range";
+    return NULL;
+#undef TXT
+#undef INT_OR_NULL
+}
+
+/* Every schedule and closed day holds values the build accepts: the booking room expands them
+ * without asking again (it adds capacities: two rules of 2^31 - 1 seats overflowed). */
+static int check_schedules(sqlite3 *db, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    char zone[64] = "";
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, freq, interval, byday, bymonthday, opens_at, closes_at, valid_from, valid_to, "
+                           "timezone, slot_minutes, capacity FROM main.schedule",
+                           -1, &st, NULL) != SQLITE_OK)
+        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read schedules: %s", sqlite3_errmsg(db));
+    int rc = PACK_OK, step;
+    while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *why = schedule_problem(st, zone, sizeof zone);
+        if (why) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "schedule %.100s: %s", sqlite3_column_text(st, 0), why);
+    }
+    if (rc == PACK_OK && step != SQLITE_DONE)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read schedules: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    if (rc != PACK_OK) return rc;
+    if (sqlite3_prepare_v2(db, "SELECT id, date FROM main.closure", -1, &st, NULL) != SQLITE_OK)
+        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read closed days: %s", sqlite3_errmsg(db));
+    while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+        if (!pb_valid_date((const char *)sqlite3_column_text(st, 1)))
+            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "closed day %.100s is not a YYYY-MM-DD date (2000-2099)",
+                           sqlite3_column_text(st, 0));
+    if (rc == PACK_OK && step != SQLITE_DONE)
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read closed days: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int pack_check_derived(sqlite3 *db, char *err, size_t errlen)
 {
     char derr[200];
     /* the derived tables are made in the connection's temporary database: in memory */
     sqlite3_exec(db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
     int rc = check_counts(db, err, errlen);
+    if (rc == PACK_OK) rc = check_schedules(db, err, errlen);
     if (rc != PACK_OK) return rc;
     int d = store_derive_check(db, derr, sizeof derr);
     if (d != 0) return pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s", derr);

@@ -643,6 +643,10 @@ TEST(delta_tables_checked)
         {"", "INSERT INTO media VALUES('m', 'image/svg+xml', " PNG_SMALL ")", "other data than its type"},
         {"", "INSERT INTO media VALUES('m', 'image/jpeg', x'ffd8ffe0')", "neither image/png"},
         {"", "INSERT INTO media VALUES('m', 'image/svg+xml', zeroblob(40000))", "larger than 32 KiB"},
+        /* a translation in a language this kiosk has not (the search index numbers 31) */
+        {"", "INSERT INTO service_i18n(service_id, lang, name, status) VALUES('a', 'x1', 'A', 'complete')",
+         "service_i18n gets a text in \"x1\", not a language of this kiosk"},
+        {"", "INSERT INTO taxonomy_term_i18n(term_id, lang, name, status) VALUES('a', 'ar', 'A', 'complete')", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int size = 0;
@@ -688,6 +692,41 @@ TEST(payload_shape)
            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 11) INSERT INTO phone(id,"
            " service_id, number) SELECT 'extra-' || i, (SELECT min(id) FROM service), '+49 1' FROM n",
            8, PACK_ERR_SCHEMA, "more than 10 phones");
+    /* schedules and closed days the build would not write (the demo's one schedule, zahnarzt#0) */
+    static const struct {
+        const char *set, *why;
+    } sched[] = {
+        {"interval = 0", "interval is not"},
+        {"interval = 'two'", "interval is not"},
+        {"freq = 'YEARLY'", "freq is neither"}, /* past the CHECK, as a crafted file holds it */
+        {"byday = 'XX'", "byday is not"},
+        {"byday = NULL, bymonthday = '1'", "bymonthday is not"},
+        {"byday = NULL", "has neither byday nor bymonthday"},
+        {"opens_at = '12:00', closes_at = '09:00'", "opens_at and closes_at"},
+        {"closes_at = '25:00'", "opens_at and closes_at"},
+        {"valid_from = '2026-02-30'", "valid_from and valid_to"},
+        {"valid_from = '2026-05-01', valid_to = '2026-04-01'", "valid_from and valid_to"},
+        {"timezone = 'Mars/Olympus'", "timezone is not"},
+        {"timezone = ''", "timezone is not"},
+        {"slot_minutes = 30", "has slot_minutes or capacity without the other"},
+        {"slot_minutes = 1, capacity = 1", "slot_minutes (5"},
+        {"slot_minutes = 30, capacity = 2147483647", "slot_minutes (5"},
+        {"slot_minutes = '30 min', capacity = 1", "slot_minutes and capacity are not numbers"},
+    };
+    for (size_t i = 0; i < sizeof sched / sizeof *sched; i++) {
+        char name[32], sql[200], why[160];
+        snprintf(name, sizeof name, "schedule-%zu", i);
+        snprintf(sql, sizeof sql, "PRAGMA ignore_check_constraints = 1; UPDATE schedule SET %s WHERE id = 'zahnarzt#0'",
+                 sched[i].set);
+        snprintf(why, sizeof why, "schedule zahnarzt#0: %s", sched[i].why);
+        shaped(name, sql, 8, PACK_ERR_SCHEMA, why);
+    }
+    shaped("unknown-language",
+           "INSERT INTO taxonomy_term_i18n(term_id, lang, status, name) SELECT term_id, 'tlh', status, name"
+           " FROM taxonomy_term_i18n LIMIT 1",
+           8, PACK_ERR_SCHEMA, "taxonomy_term_i18n holds a text in \"tlh\", not a language of this kiosk");
+    shaped("closed-day", "INSERT INTO closure VALUES('c', NULL, 'someday')", 8, PACK_ERR_SCHEMA,
+           "closed day c is not a YYYY-MM-DD date");
     shaped("table", "CREATE TABLE extra(x)", 8, PACK_ERR_SCHEMA, "unexpected table extra");
     shaped("index", "CREATE INDEX phone_x ON phone(number)", 8, PACK_ERR_SCHEMA, "unexpected index phone_x");
     shaped("column", "ALTER TABLE service ADD COLUMN extra TEXT", 8, PACK_ERR_SCHEMA, "service");
@@ -1332,6 +1371,13 @@ TEST(delta_in_place_derived_checked)
         {"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 51) INSERT INTO schedule(id,"
          " service_id, freq, byday, opens_at, closes_at) SELECT 'extra-' || i, 'offer-7', 'WEEKLY', 'MO', '09:00',"
          " '10:00' FROM n", "more than 50 schedules (offer-7)"},
+        /* a schedule the booking room would expand as it stands */
+        {"UPDATE schedule SET slot_minutes = 30, capacity = 2147483647 WHERE id = 'offer-7#0'",
+         "schedule offer-7#0: slot_minutes (5 to the opening's length) or capacity (1-1000) out of range"},
+        {"UPDATE schedule SET timezone = 'Mars/Olympus' WHERE id = 'offer-7#0'", "offer-7#0: timezone"},
+        /* 40 new languages: the search index numbers 31 (was refused as an I/O error while indexing) */
+        {"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) INSERT INTO service_i18n(service_id,"
+         " lang, status, name) SELECT 'offer-7', 'x' || i, 'complete', 'X' FROM n", "not a language of this kiosk"},
     };
     char err[1024];
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
