@@ -288,8 +288,15 @@ static int check_room(const sync_config *c, const pack_index_entry *e, int64_t h
 static int fetch_step(const sync_config *c, const pack_index_entry *e, char *part, size_t partlen, int64_t *bytes,
                       char *err, size_t errlen)
 {
-    const char *base = strrchr(e->file, '/');
-    if (fmt_fit(part, partlen, "%s/%s.part", c->work_dir, base ? base + 1 : e->file) != 0) {
+    /* named by the whole listed path ('/' as %2F, '%' as %25): a/x.kpack and b/x.kpack were
+     * one x.kpack.part, each resumed from the other's bytes */
+    char name[sizeof e->file * 3];
+    size_t k = 0;
+    for (const char *p = e->file; *p && k + 4 < sizeof name; p++)
+        k += *p == '/' || *p == '%' ? (size_t)snprintf(name + k, sizeof name - k, "%%%02X", (unsigned char)*p)
+                                    : (size_t)(name[k] = *p, 1);
+    name[k] = 0;
+    if (fmt_fit(part, partlen, "%s/%s.part", c->work_dir, name) != 0) {
         snprintf(err, errlen, "download path too long");
         return PACK_ERR_IO;
     }
@@ -307,20 +314,24 @@ static int fetch_step(const sync_config *c, const pack_index_entry *e, char *par
         snprintf(err, errlen, "%.200s: download address too long", e->file);
         return PACK_ERR_IO;
     }
-    if (fetch(c, url, part, 1, e->size, NULL, NULL, bytes, &rc, err, errlen) != 0) {
-        if (rc == PACK_ERR_TOO_BIG) /* named by its file: the message goes to staff */
-            snprintf(err, errlen, "%.255s: the server sent more than the %lld bytes listed; download stopped", e->file,
-                     (long long)e->size);
-        return rc;
-    }
-    int64_t size = 0;
-    char hex[65];
-    if (pack_file_sha256_hex(part, &size, hex) != 0 || size != e->size || strcmp(hex, e->sha256) != 0) {
+    /* bytes kept from an earlier round may be of another file once listed under this name (the
+     * publisher replaced it): a resumed download that does not match is fetched once more whole */
+    for (int whole = !have;; whole = 1) {
+        if (fetch(c, url, part, 1, e->size, NULL, NULL, bytes, &rc, err, errlen) != 0) {
+            if (rc == PACK_ERR_TOO_BIG) /* named by its file: the message goes to staff */
+                snprintf(err, errlen, "%.255s: the server sent more than the %lld bytes listed; download stopped",
+                         e->file, (long long)e->size);
+            return rc;
+        }
+        int64_t size = 0;
+        char hex[65];
+        if (pack_file_sha256_hex(part, &size, hex) == 0 && size == e->size && !strcmp(hex, e->sha256)) return PACK_OK;
         unlink(part); /* damaged bytes must not be resumed from */
-        snprintf(err, errlen, "%s: %s", e->file, pack_strerror(PACK_ERR_DAMAGED));
-        return PACK_ERR_DAMAGED;
+        if (whole) break;
+        log_msg("sync", "%s: resumed bytes did not match; downloading it whole", e->file);
     }
-    return PACK_OK;
+    snprintf(err, errlen, "%s: %s", e->file, pack_strerror(PACK_ERR_DAMAGED));
+    return PACK_ERR_DAMAGED;
 }
 
 int sync_once(const sync_config *c, sync_status *st)

@@ -322,13 +322,7 @@ static void image_fill(ui *u, tex_entry *e, const unsigned char *data, size_t le
 {
     /* an SVG's raster is kept on the state disk (raster.h); other pictures are decoded */
     SDL_Surface *s = side > 0 ? ui_raster_svg(u->raster_dir, data, len, side) : NULL;
-    /* SDL_image is opened on first need (img_dl.h): with every SVG's raster on disk it may not be yet */
-    if (!s && side > 0 && img_dl_ready()) {
-        SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
-        SDL_Surface *img = rw ? IMG_Load_RW(rw, 1) : NULL;
-        s = img ? SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
-        SDL_FreeSurface(img);
-    }
+    if (!s) s = ui_raster_picture(data, len, side);
     if (!s) return;
     /* pictograms are white on transparent: tint them once, here */
     SDL_Color t = u->pal[color];

@@ -133,3 +133,20 @@ SDL_Surface *ui_raster_svg(const char *dir, const unsigned char *data, size_t le
     if (s && keep) write_raster(dir, path, s);
     return s;
 }
+
+SDL_Surface *ui_raster_picture(const unsigned char *data, size_t len, int side)
+{
+    if (side <= 0 || len > INT_MAX || !img_dl_ready()) return NULL;
+    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)len);
+    SDL_Surface *img = rw ? IMG_Load_RW(rw, 1) : NULL;
+    SDL_Surface *argb = img ? SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+    SDL_FreeSurface(img);
+    if (!argb || (argb->w == side && argb->h == side)) return argb;
+    SDL_Surface *fit = SDL_CreateRGBSurfaceWithFormat(0, side, side, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (fit && SDL_SoftStretchLinear(argb, NULL, fit, NULL) != 0) {
+        SDL_FreeSurface(fit);
+        fit = NULL;
+    }
+    SDL_FreeSurface(argb);
+    return fit;
+}

@@ -1,5 +1,6 @@
 /*
- * raster: SVG pictograms rasterised once per content and size, the pixels kept on the state disk.
+ * raster: SVG pictograms rasterised once per content and size, the pixels kept on the state disk;
+ * other pictures (PNG) decoded at the size they are drawn.
  *
  * Rasterising a pictogram (SDL_image's nanosvg) costs about 1.5 M instructions at 1080p, and the
  * language screen alone shows fourteen: a fifth of the first frame. The rasters are the same on
@@ -25,5 +26,13 @@
  * file that cannot be read or written is rasterised again, never an error. The caller frees.
  */
 SDL_Surface *ui_raster_svg(const char *dir, const unsigned char *data, size_t len, int side);
+
+/*
+ * Another picture SDL_image reads (PNG) in data[len], decoded and scaled to side x side, ARGB8888,
+ * or NULL (not a picture, SDL_image not there). Kept at the size it is drawn: a texture of the
+ * picture's own size held up to 4 MiB for a 36 KiB pictogram, uncounted. Not kept on disk. The
+ * caller frees.
+ */
+SDL_Surface *ui_raster_picture(const unsigned char *data, size_t len, int side);
 
 #endif

@@ -106,6 +106,32 @@ TEST(kept_and_read_back)
     free(b);
 }
 
+/* A picture that is not an SVG is kept at the size it is drawn, whatever size it comes in. */
+TEST(picture_scaled_to_side)
+{
+    SDL_Surface *src = SDL_CreateRGBSurfaceWithFormat(0, 640, 320, 32, SDL_PIXELFORMAT_ARGB8888);
+    CHECK(src != NULL, "a 640 x 320 picture");
+    if (!src) return;
+    /* left half opaque white, right half transparent */
+    SDL_FillRect(src, NULL, 0);
+    SDL_FillRect(src, &(SDL_Rect){0, 0, 320, 320}, 0xFFFFFFFFu);
+    size_t cap = 640 * 320 * 4 + 4096;
+    unsigned char *buf = malloc(cap);
+    SDL_RWops *rw = buf ? SDL_RWFromMem(buf, (int)cap) : NULL;
+    size_t len = rw && SDL_SaveBMP_RW(src, rw, 0) == 0 ? (size_t)SDL_RWtell(rw) : 0;
+    if (rw) SDL_RWclose(rw);
+    CHECK(len > 640 * 320 * 4, "written as a 32-bit BMP (%zu bytes)", len);
+    SDL_Surface *fit = ui_raster_picture(buf, len, 96);
+    CHECK(fit && fit->w == 96 && fit->h == 96 && fit->format->format == SDL_PIXELFORMAT_ARGB8888,
+          "decoded at 96 x 96 ARGB (%d x %d)", fit ? fit->w : 0, fit ? fit->h : 0);
+    long n = ink(fit);
+    CHECK(n > 96 * 40 && n < 96 * 56, "its left half drawn, its right half clear (%ld of %d pixels)", n, 96 * 96);
+    CHECK(ui_raster_picture((const unsigned char *)"not a picture", 13, 96) == NULL, "other bytes: none");
+    SDL_FreeSurface(fit);
+    SDL_FreeSurface(src);
+    free(buf);
+}
+
 TEST(folder_is_bounded)
 {
     const char *dir = "build/raster-bound";
@@ -134,6 +160,7 @@ TEST(folder_is_bounded)
 int main(void)
 {
     RUN(kept_and_read_back);
+    RUN(picture_scaled_to_side);
     RUN(folder_is_bounded);
     CHECK_DONE();
 }

@@ -192,7 +192,7 @@ TEST(corrupt_and_resume)
     /* a download cut in the middle: the next attempt asks only for the rest */
     struct stat full;
     stat(p, &full);
-    check_sh("mkdir -p %s && head -c %lld %s > %s/demo-heidemoor-3.kpack.part", cfg.work_dir, (long long)full.st_size / 2, p,
+    check_sh("mkdir -p %s && head -c %lld %s > %s/packs%%2Fdemo-heidemoor-3.kpack.part", cfg.work_dir, (long long)full.st_size / 2, p,
        cfg.work_dir);
     CHECK(sync_once(&cfg, &st) == 0 && installed() == 3, "resumed: %s", st.last_error);
     CHECK(st.bytes_last < full.st_size * 3 / 4, "only the rest was fetched: %lld of %lld bytes", (long long)st.bytes_last,
@@ -223,6 +223,23 @@ TEST(replay_and_expiry)
 static int no_parts(void)
 {
     return check_sh("! ls %s/*.part 2>/dev/null | grep -q .", cfg.work_dir) == 0;
+}
+
+/* Bytes kept from a cut download of another file once listed under the same name (the publisher
+ * replaced it): the mismatch is downloaded whole in the same round, not reported as damaged. */
+TEST(resume_of_a_replaced_file)
+{
+    char p[800];
+    snprintf(p, sizeof p, "%s/b/packs/demo-heidemoor-3.kpack", root);
+    struct stat full;
+    stat(p, &full);
+    reset_to(1);
+    use("b");
+    check_sh("mkdir -p %s && head -c %lld /dev/urandom > %s/packs%%2Fdemo-heidemoor-3.kpack.part", cfg.work_dir,
+             (long long)full.st_size / 2, cfg.work_dir);
+    sync_status st = {0};
+    CHECK(sync_once(&cfg, &st) == 0 && installed() == 3, "installed in one round: %s", st.last_error);
+    CHECK(no_parts(), "no download left behind");
 }
 
 /* A 300 MB index (sparse on the server): cut off at SYNC_INDEX_MAX, nothing kept. */
@@ -261,7 +278,7 @@ TEST(pack_larger_than_listed)
     CHECK(no_parts(), "nothing of it left on disk");
     /* a leftover partial download longer than listed is not resumed from either */
     use("b");
-    check_sh("mkdir -p %s && head -c %lld /dev/zero > %s/demo-heidemoor-3.kpack.part", cfg.work_dir,
+    check_sh("mkdir -p %s && head -c %lld /dev/zero > %s/packs%%2Fdemo-heidemoor-3.kpack.part", cfg.work_dir,
              (long long)listed + 10, cfg.work_dir);
     sync_status ok = {0};
     CHECK(sync_once(&cfg, &ok) == 0 && installed() == 3, "the right size then installs: %s", ok.last_error);
@@ -389,7 +406,7 @@ TEST(trickle_cut)
     store_case("pack trickled at 400 B/s", rc == -1 && took < 30 ? 1 : -1, st.last_error);
     struct stat part;
     char p[1200];
-    snprintf(p, sizeof p, "%s/demo-heidemoor-3.kpack.part", cfg.work_dir);
+    snprintf(p, sizeof p, "%s/packs%%2Fdemo-heidemoor-3.kpack.part", cfg.work_dir);
     CHECK(stat(p, &part) == 0 && part.st_size > 0, "what came is kept (%lld bytes)", (long long)part.st_size);
     cfg.transfer_max_s = 0;
     /* the same work folder, the honest server */
@@ -410,7 +427,7 @@ TEST(stop_during_trickle)
         cfg.interval_s = 3600;
         sync_ctx *s = sync_start(&cfg);
         char p[1200];
-        snprintf(p, sizeof p, "%s/demo-heidemoor-3.kpack.part", cfg.work_dir);
+        snprintf(p, sizeof p, "%s/packs%%2Fdemo-heidemoor-3.kpack.part", cfg.work_dir);
         for (int i = 0; i < 200 && access(p, F_OK) != 0; i++) usleep(50000);
         usleep(500000); /* well inside the download */
         sync_stop(s);
@@ -450,7 +467,7 @@ TEST(range_answered_whole)
     snprintf(p, sizeof p, "%s/b/packs/demo-heidemoor-3.kpack", root);
     struct stat full;
     stat(p, &full);
-    check_sh("mkdir -p %s && head -c %lld %s > %s/demo-heidemoor-3.kpack.part", cfg.work_dir, (long long)full.st_size / 2,
+    check_sh("mkdir -p %s && head -c %lld %s > %s/packs%%2Fdemo-heidemoor-3.kpack.part", cfg.work_dir, (long long)full.st_size / 2,
              p, cfg.work_dir);
     sync_status st = {0};
     int rc = sync_once(&cfg, &st);
@@ -671,6 +688,7 @@ int main(int argc, char **argv)
     RUN(staging_leftover_and_lock);
     RUN(server_errors);
     RUN(corrupt_and_resume);
+    RUN(resume_of_a_replaced_file);
     RUN(replay_and_expiry);
     RUN(index_too_big);
     RUN(pack_larger_than_listed);
