@@ -54,6 +54,13 @@ static const struct column_limit {
      {LIM_ID, LIM_ADDRESS, LIM_SPOKEN * 9, LIM_SPOKEN * 9}},
 };
 
+/* Whether table holds translations: each such table has its language second (as store.c makes it). */
+static int is_i18n_table(const char *table)
+{
+    size_t n = strlen(table);
+    return n > 5 && !strcmp(table + n - 5, "_i18n");
+}
+
 /*
  * Why text s (n bytes) cannot be shown, NULL when it can: not UTF-8 (a byte the decoder does not
  * take, an overlong form, a surrogate, past U+10FFFF), a control or bidi control character, more
@@ -129,8 +136,7 @@ static int check_texts(sqlite3 *db, char *err, size_t errlen)
         int ncol = sqlite3_column_count(st), rc = PACK_OK, step;
         /* a translation's language (column 1) is one of the kiosk's, as the build's i18n keys are:
          * the search index numbers at most 31 */
-        size_t tl = strlen(l->table);
-        int i18n = tl > 5 && !strcmp(l->table + tl - 5, "_i18n");
+        int i18n = is_i18n_table(l->table);
         char known[16] = "";
         while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
             for (int c = 0; c < ncol && rc == PACK_OK; c++) {
@@ -218,11 +224,19 @@ static int check_references(sqlite3 *db, char *err, size_t errlen)
     return rc;
 }
 
+/* Why a picture's type cannot be drawn, NULL when it can (mime NULL: none given). */
+static const char *media_type_problem(const char *mime)
+{
+    return mime && strcmp(mime, "image/png") && strcmp(mime, "image/svg+xml") ? "is neither image/png nor image/svg+xml"
+                                                                               : NULL;
+}
+
 const char *pack_media_problem(const char *mime, const unsigned char *data, size_t len)
 {
     static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     int png = len >= 8 && !memcmp(data, png_sig, 8);
-    if (mime && strcmp(mime, "image/png") && strcmp(mime, "image/svg+xml")) return "is neither image/png nor image/svg+xml";
+    const char *type = media_type_problem(mime);
+    if (type) return type;
     if (mime && png != !strcmp(mime, "image/png")) return "holds other data than its type says";
     if (!len || len > LIM_MEDIA_BYTES) return "is empty or larger than 4 MiB";
     if (png) {
@@ -245,24 +259,37 @@ const char *pack_media_problem(const char *mime, const unsigned char *data, size
     return has_svg ? NULL : "is not an SVG";
 }
 
-/* Every picture (pack_media_problem). */
-static int check_media(sqlite3 *db, char *err, size_t errlen)
+/*
+ * Every row of table (columns: its id first) held to problem, which says why a row cannot be
+ * used or NULL (ctx is its own): the first with a problem fails as "WHAT ID" sep "WHY". A pack_err.
+ */
+static int check_rows(sqlite3 *db, const char *table, const char *columns, const char *what, const char *sep,
+                      const char *(*problem)(sqlite3_stmt *st, void *ctx), void *ctx, char *err, size_t errlen)
 {
+    char sql[300];
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT id, mime, data FROM main.media", -1, &st, NULL) != SQLITE_OK)
-        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read media: %s", sqlite3_errmsg(db));
+    snprintf(sql, sizeof sql, "SELECT %s FROM main.%s", columns, table);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read %s: %s", table, sqlite3_errmsg(db));
     int rc = PACK_OK, step;
     while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *data = sqlite3_column_blob(st, 2);
-        size_t len = (size_t)sqlite3_column_bytes(st, 2);
-        const char *mime = (const char *)sqlite3_column_text(st, 1);
-        const char *why = pack_media_problem(mime ? mime : "", data, data ? len : 0);
-        if (why) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "picture %.100s %s", sqlite3_column_text(st, 0), why);
+        const char *why = problem(st, ctx);
+        if (why) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s %.100s%s%s", what, sqlite3_column_text(st, 0), sep, why);
     }
     if (rc == PACK_OK && step != SQLITE_DONE)
-        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read media: %s", sqlite3_errmsg(db));
+        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read %s: %s", table, sqlite3_errmsg(db));
     sqlite3_finalize(st);
     return rc;
+}
+
+/* A picture row (id, mime, data), by pack_media_problem. */
+static const char *media_row_problem(sqlite3_stmt *st, void *ctx)
+{
+    (void)ctx;
+    const unsigned char *data = sqlite3_column_blob(st, 2);
+    size_t len = (size_t)sqlite3_column_bytes(st, 2);
+    const char *mime = (const char *)sqlite3_column_text(st, 1);
+    return pack_media_problem(mime ? mime : "", data, data ? len : 0);
 }
 
 /* Why one text of a column limited to max cannot be shown, NULL when it can (as check_texts). */
@@ -276,9 +303,8 @@ int pack_check_change_texts(sqlite3 *ref, sqlite3_changeset_iter *it, const char
                             char *err, size_t errlen)
 {
     if (op != SQLITE_INSERT && op != SQLITE_UPDATE) return PACK_OK;
-    size_t tl = strlen(tab);
-    if (op == SQLITE_INSERT && tl > 5 && !strcmp(tab + tl - 5, "_i18n")) {
-        /* as check_texts: every table of translations has its language second */
+    if (op == SQLITE_INSERT && is_i18n_table(tab)) {
+        /* as check_texts */
         sqlite3_value *v = NULL;
         const unsigned char *lang = sqlite3changeset_new(it, 1, &v) == SQLITE_OK && v ? sqlite3_value_text(v) : NULL;
         if (!lang || !i18n_lang_find((const char *)lang))
@@ -295,9 +321,7 @@ int pack_check_change_texts(sqlite3 *ref, sqlite3_changeset_iter *it, const char
         if (d) {
             const unsigned char *data = sqlite3_value_blob(d);
             why = pack_media_problem(mime, data, data ? (size_t)sqlite3_value_bytes(d) : 0);
-        } else if (mime && strcmp(mime, "image/png") && strcmp(mime, "image/svg+xml"))
-            why = "is neither image/png nor image/svg+xml";
-        else if (op == SQLITE_INSERT)
+        } else if (!(why = media_type_problem(mime)) && op == SQLITE_INSERT)
             why = "has no data";
         return why ? pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes: a picture %s", why) : PACK_OK;
     }
@@ -386,9 +410,11 @@ static int check_counts(sqlite3 *db, char *err, size_t errlen)
 }
 
 /* Why one opening-hours row cannot be expanded as load_schedule (pack_build.c) would have let it
- * be, NULL when it can; zone remembers the last zone found known (one ICU look-up a zone). */
-static const char *schedule_problem(sqlite3_stmt *st, char *zone, size_t zonelen)
+ * be, NULL when it can; ctx, a char[64], remembers the last zone found known (one ICU look-up a
+ * zone). */
+static const char *schedule_problem(sqlite3_stmt *st, void *ctx)
 {
+    char *zone = ctx;
 #define TXT(i) ((const char *)sqlite3_column_text(st, i))
 #define INT_OR_NULL(i) (sqlite3_column_type(st, i) == SQLITE_INTEGER || sqlite3_column_type(st, i) == SQLITE_NULL)
     const char *freq = TXT(1), *byday = TXT(3), *bymonthday = TXT(4), *from = TXT(7), *to = TXT(8), *tz = TXT(9);
@@ -405,7 +431,7 @@ static const char *schedule_problem(sqlite3_stmt *st, char *zone, size_t zonelen
     if ((from && !pb_valid_date(from)) || (to && !pb_valid_date(to)) || (from && to && strcmp(from, to) > 0))
         return "valid_from and valid_to are not dates in order";
     if (!tz || !*tz || (strcmp(tz, zone) && !slots_zone_known(tz))) return "timezone is not a known zone";
-    snprintf(zone, zonelen, "%s", tz);
+    snprintf(zone, 64, "%s", tz);
     if (!INT_OR_NULL(10) || !INT_OR_NULL(11)) return "slot_minutes and capacity are not numbers";
     sqlite3_int64 slot = sqlite3_column_int64(st, 10), cap = sqlite3_column_int64(st, 11);
     if ((sqlite3_column_type(st, 10) == SQLITE_NULL) != (sqlite3_column_type(st, 11) == SQLITE_NULL))
@@ -417,36 +443,24 @@ static const char *schedule_problem(sqlite3_stmt *st, char *zone, size_t zonelen
 #undef INT_OR_NULL
 }
 
+/* A closed day (id, date). */
+static const char *closure_problem(sqlite3_stmt *st, void *ctx)
+{
+    (void)ctx;
+    return pb_valid_date((const char *)sqlite3_column_text(st, 1)) ? NULL : "is not a YYYY-MM-DD date (2000-2099)";
+}
+
 /* Every schedule and closed day holds values the build accepts: the booking room expands them
  * without asking again (it adds capacities: two rules of 2^31 - 1 seats overflowed). */
 static int check_schedules(sqlite3 *db, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = NULL;
     char zone[64] = "";
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, freq, interval, byday, bymonthday, opens_at, closes_at, valid_from, valid_to, "
-                           "timezone, slot_minutes, capacity FROM main.schedule",
-                           -1, &st, NULL) != SQLITE_OK)
-        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read schedules: %s", sqlite3_errmsg(db));
-    int rc = PACK_OK, step;
-    while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *why = schedule_problem(st, zone, sizeof zone);
-        if (why) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "schedule %.100s: %s", sqlite3_column_text(st, 0), why);
-    }
-    if (rc == PACK_OK && step != SQLITE_DONE)
-        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read schedules: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    if (rc != PACK_OK) return rc;
-    if (sqlite3_prepare_v2(db, "SELECT id, date FROM main.closure", -1, &st, NULL) != SQLITE_OK)
-        return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read closed days: %s", sqlite3_errmsg(db));
-    while (rc == PACK_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-        if (!pb_valid_date((const char *)sqlite3_column_text(st, 1)))
-            rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "closed day %.100s is not a YYYY-MM-DD date (2000-2099)",
-                           sqlite3_column_text(st, 0));
-    if (rc == PACK_OK && step != SQLITE_DONE)
-        rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot read closed days: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc;
+    int rc = check_rows(db, "schedule",
+                        "id, freq, interval, byday, bymonthday, opens_at, closes_at, valid_from, valid_to, timezone, "
+                        "slot_minutes, capacity",
+                        "schedule", ": ", schedule_problem, zone, err, errlen);
+    return rc == PACK_OK ? check_rows(db, "closure", "id, date", "closed day", " ", closure_problem, NULL, err, errlen)
+                         : rc;
 }
 
 int pack_check_derived(sqlite3 *db, char *err, size_t errlen)
@@ -466,5 +480,6 @@ int pack_check_values(sqlite3 *db, char *err, size_t errlen)
 {
     int rc = pack_check_derived(db, err, errlen);
     if (rc == PACK_OK) rc = check_texts(db, err, errlen);
-    return rc == PACK_OK ? check_media(db, err, errlen) : rc;
+    return rc == PACK_OK ? check_rows(db, "media", "id, mime, data", "picture", " ", media_row_problem, NULL, err, errlen)
+                         : rc;
 }

@@ -6,7 +6,6 @@
 #include "draw.h"
 #include "raster.h"
 #include "platform/fmt.h"
-#include "platform/img_dl.h"
 #include "platform/log.h"
 #include "platform/qr_dl.h"
 
