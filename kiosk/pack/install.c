@@ -142,7 +142,7 @@ static int meta_is(sqlite3 *db, const char *key, const char *want)
  * not writable): then the caller copies it.
  */
 static int stage_delta_in_place(const char *content_path, const pack_manifest *m, const unsigned char *blob,
-                                pack_staged *sg, char *err, size_t errlen)
+                                const pack_tables *changed, pack_staged *sg, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
@@ -190,8 +190,9 @@ static int stage_delta_in_place(const char *content_path, const pack_manifest *m
         else
             /* what the changes leave: list rows and counts as the content derives them, no
              * reference to a row that is gone (a signed delta deleting every offer left 77 list
-             * rows leading nowhere, and counts of -5); verify checks the same on a copy */
-            rc = pack_check_derived(db, err, errlen);
+             * rows leading nowhere, and counts of -5), where the tables changed can have broken
+             * them (the whole content's checks took 36 of a 1 % delta's 60 ms) */
+            rc = pack_check_derived(db, changed, err, errlen);
     }
     if (rc != PACK_OK) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -213,8 +214,9 @@ static int stage_delta(FILE *f, const char *content_path, const pack_manifest *m
     int rc = read_delta(f, m, &blob, err, errlen);
     if (rc != PACK_OK) return rc;
     char ref[PACK_PATH_MAX + 16];
-    rc = pack_check_changeset(blob, (int)m->payload_size, sg, err, errlen);
-    if (rc == PACK_OK) rc = stage_delta_in_place(content_path, m, blob, sg, err, errlen);
+    pack_tables changed;
+    rc = pack_check_changeset(blob, (int)m->payload_size, sg, &changed, err, errlen);
+    if (rc == PACK_OK) rc = stage_delta_in_place(content_path, m, blob, &changed, sg, err, errlen);
     if (rc != -1) {
         free(blob);
         return rc;

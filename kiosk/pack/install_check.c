@@ -605,8 +605,26 @@ static void tally_done(offer_tally *t, pack_staged *sg)
     memset(t, 0, sizeof *t);
 }
 
-int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, char *err, size_t errlen)
+int pack_tables_has(const pack_tables *t, const char *table)
 {
+    if (!t || t->n < 0) return 1;
+    for (int i = 0; i < t->n; i++)
+        if (!strcmp(t->name[i], table)) return 1;
+    return 0;
+}
+
+/* table into t, once. */
+static void tables_add(pack_tables *t, const char *table)
+{
+    if (!t || pack_tables_has(t, table)) return;
+    if (t->n >= (int)(sizeof t->name / sizeof *t->name) || strlen(table) >= sizeof *t->name) t->n = -1;
+    else snprintf(t->name[t->n++], sizeof *t->name, "%s", table);
+}
+
+int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, pack_tables *changed, char *err,
+                         size_t errlen)
+{
+    if (changed) changed->n = 0;
     offer_tally tally = {0};
     sqlite3 *db = NULL;
     sqlite3_changeset_iter *it = NULL;
@@ -630,6 +648,7 @@ int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, c
             want = strlen(tab) < sizeof last ? expected_columns(db, tab) : 0;
             if (want > 0 && primary_key_of(db, tab, want_pk, sizeof want_pk) != want) want = 0;
             snprintf(last, sizeof last, "%s", strlen(tab) < sizeof last ? tab : "");
+            tables_add(changed, tab);
         }
         /* SQLite skips, without a word, the changes of a table whose primary key is not the one
          * they were recorded with: the version would move on with the rows left behind */
@@ -705,7 +724,7 @@ int pack_verify(const char *pack_path, const pack_trust *t, const char *scratch_
             crypto_hash_sha256(sha, blob, (unsigned long long)m->payload_size);
             if (memcmp(sha, m->sha256, 32) != 0) rc = pack_fail(err, errlen, PACK_ERR_DAMAGED, "checksum differs");
         }
-        if (rc == PACK_OK) rc = pack_check_changeset(blob, (int)m->payload_size, NULL, err, errlen);
+        if (rc == PACK_OK) rc = pack_check_changeset(blob, (int)m->payload_size, NULL, NULL, err, errlen);
         free(blob);
     }
     fclose(f);

@@ -26,9 +26,19 @@ int pack_check_payload_db(const char *path, const char *ref, const pack_manifest
  * control characters within kiosk-pack build's lengths in this kiosk's languages, pictures that
  * pack_media_problem takes. A pack_err. */
 int pack_check_values(sqlite3 *db, char *err, size_t errlen);
-/* The same without reading every text or picture: for a delta applied in place, whose changes'
- * texts and pictures pack_check_changeset held to those rules already. A pack_err. */
-int pack_check_derived(sqlite3 *db, char *err, size_t errlen);
+/* The tables a delta changes (pack_check_changeset fills it): what it leaves is checked where it
+ * can differ from the installed content, which passed every check when it was installed. */
+typedef struct pack_tables {
+    int n;             /* how many names; -1 when not known: every table counts as changed */
+    char name[64][64];
+} pack_tables;
+/* Whether table is one of t's: always for t NULL or not known. */
+int pack_tables_has(const pack_tables *t, const char *table);
+
+/* The same as pack_check_values without reading every text or picture: for a delta applied in
+ * place, whose changes' texts and pictures pack_check_changeset held to those rules already, and
+ * only for what reads a table in changed (NULL: all). A pack_err. */
+int pack_check_derived(sqlite3 *db, const pack_tables *changed, char *err, size_t errlen);
 
 /* Why a picture cannot be drawn within bounds, NULL when it can: a type other than image/png or
  * image/svg+xml (mime NULL: taken from the data), data of another type, empty or over
@@ -51,8 +61,10 @@ int pack_check_change_texts(sqlite3 *ref, struct sqlite3_changeset_iter *it, con
 
 /* A delta may change rows of the content tables only, each with its table's column count: not
  * the search index (every kiosk rebuilds its own), nothing SQLite would silently skip. With sg
- * (may be NULL), the offers it adds, changes and removes are counted there. A pack_err. */
-int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, char *err, size_t errlen);
+ * (may be NULL), the offers it adds, changes and removes are counted there; with changed (may be
+ * NULL), the tables it changes are listed there. A pack_err. */
+int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, pack_tables *changed, char *err,
+                         size_t errlen);
 
 /* ---------- who installs (install_lock.c) ---------- */
 

@@ -186,7 +186,7 @@ static int any_row(sqlite3 *db, const char *sql)
  * where there is one: SQLite's own foreign_key_check looked up every row, 222 M instructions on
  * the 5,000-offer pack (80,000 texts of offers).
  */
-static int check_references(sqlite3 *db, char *err, size_t errlen)
+static int check_references(sqlite3 *db, const pack_tables *changed, char *err, size_t errlen)
 {
     sqlite3_stmt *fk = NULL;
     int rc = PACK_OK;
@@ -198,6 +198,7 @@ static int check_references(sqlite3 *db, char *err, size_t errlen)
     while (rc == PACK_OK && sqlite3_step(fk) == SQLITE_ROW) {
         const char *child = (const char *)sqlite3_column_text(fk, 0), *parent = (const char *)sqlite3_column_text(fk, 1),
                    *from = (const char *)sqlite3_column_text(fk, 2), *to = (const char *)sqlite3_column_text(fk, 3);
+        if (!pack_tables_has(changed, child) && !pack_tables_has(changed, parent)) continue;
         char *sql = sqlite3_mprintf("SELECT 1 FROM (SELECT DISTINCT \"%w\" AS k FROM main.\"%w\" WHERE k IS NOT NULL) "
                                     "WHERE NOT EXISTS (SELECT 1 FROM main.\"%w\" WHERE \"%w\" = k) LIMIT 1",
                                     from, child, parent, to);
@@ -211,6 +212,7 @@ static int check_references(sqlite3 *db, char *err, size_t errlen)
     sqlite3_finalize(fk);
     static const char *const target[][2] = {{"offer", "service"}, {"category", "taxonomy_term"}};
     for (int i = 0; rc == PACK_OK && i < 2; i++) {
+        if (!pack_tables_has(changed, "intake_match") && !pack_tables_has(changed, target[i][1])) continue;
         char sql[300];
         snprintf(sql, sizeof sql,
                  "SELECT 1 FROM main.intake_match m WHERE kind = '%s' AND NOT EXISTS (SELECT 1 FROM main.%s x WHERE x.id = "
@@ -369,30 +371,31 @@ int pack_check_change_texts(sqlite3 *ref, sqlite3_changeset_iter *it, const char
  * yields the id of an owner with too many, or 'all' when the whole table holds too many. Screens
  * lay out each list whole (100,000 categories froze the topics screen for 46 s here). */
 static const struct row_limit {
-    const char *sql, *what;
+    const char *table, *sql, *what;
     int max;
 } row_limits[] = {
-    {"SELECT 'all' FROM (SELECT count(*) n FROM taxonomy_term) WHERE n > ?1", "categories", LIM_CATEGORIES},
-    {"SELECT 'all' FROM (SELECT count(*) n FROM intake_question) WHERE n > ?1", "questions", LIM_QUESTIONS},
-    {"SELECT question_id FROM intake_answer GROUP BY 1 HAVING count(*) > ?1", "answers", LIM_ANSWERS},
-    {"SELECT answer_id FROM intake_match GROUP BY 1 HAVING count(*) > ?1", "matches", LIM_MATCHES},
-    {"SELECT organization_id FROM location GROUP BY 1 HAVING count(*) > ?1", "locations", LIM_LOCATIONS},
-    {"SELECT service_id FROM service_at_location GROUP BY 1 HAVING count(*) > ?1", "locations", LIM_LOCATIONS},
-    {"SELECT service_id FROM service_taxonomy GROUP BY 1 HAVING count(*) > ?1", "categories", LIM_CATEGORIES},
-    {"SELECT service_id FROM language_spoken GROUP BY 1 HAVING count(*) > ?1", "spoken languages", LIM_SPOKEN},
-    {"SELECT service_id FROM schedule GROUP BY 1 HAVING count(*) > ?1", "schedules", LIM_SCHEDULES},
-    {"SELECT ifnull(service_id, 'all') FROM closure GROUP BY service_id HAVING count(*) > ?1", "closed days",
+    {"taxonomy_term", "SELECT 'all' FROM (SELECT count(*) n FROM taxonomy_term) WHERE n > ?1", "categories", LIM_CATEGORIES},
+    {"intake_question", "SELECT 'all' FROM (SELECT count(*) n FROM intake_question) WHERE n > ?1", "questions", LIM_QUESTIONS},
+    {"intake_answer", "SELECT question_id FROM intake_answer GROUP BY 1 HAVING count(*) > ?1", "answers", LIM_ANSWERS},
+    {"intake_match", "SELECT answer_id FROM intake_match GROUP BY 1 HAVING count(*) > ?1", "matches", LIM_MATCHES},
+    {"location", "SELECT organization_id FROM location GROUP BY 1 HAVING count(*) > ?1", "locations", LIM_LOCATIONS},
+    {"service_at_location", "SELECT service_id FROM service_at_location GROUP BY 1 HAVING count(*) > ?1", "locations", LIM_LOCATIONS},
+    {"service_taxonomy", "SELECT service_id FROM service_taxonomy GROUP BY 1 HAVING count(*) > ?1", "categories", LIM_CATEGORIES},
+    {"language_spoken", "SELECT service_id FROM language_spoken GROUP BY 1 HAVING count(*) > ?1", "spoken languages", LIM_SPOKEN},
+    {"schedule", "SELECT service_id FROM schedule GROUP BY 1 HAVING count(*) > ?1", "schedules", LIM_SCHEDULES},
+    {"closure", "SELECT ifnull(service_id, 'all') FROM closure GROUP BY service_id HAVING count(*) > ?1", "closed days",
      LIM_DATES},
-    {"SELECT organization_id FROM phone WHERE organization_id NOT NULL GROUP BY 1 HAVING count(*) > ?1", "phones",
+    {"phone", "SELECT organization_id FROM phone WHERE organization_id NOT NULL GROUP BY 1 HAVING count(*) > ?1", "phones",
      LIM_PHONES},
-    {"SELECT service_id FROM phone WHERE service_id NOT NULL GROUP BY 1 HAVING count(*) > ?1", "phones", LIM_PHONES},
-    {"SELECT location_id FROM phone WHERE location_id NOT NULL GROUP BY 1 HAVING count(*) > ?1", "phones", LIM_PHONES},
+    {"phone", "SELECT service_id FROM phone WHERE service_id NOT NULL GROUP BY 1 HAVING count(*) > ?1", "phones", LIM_PHONES},
+    {"phone", "SELECT location_id FROM phone WHERE location_id NOT NULL GROUP BY 1 HAVING count(*) > ?1", "phones", LIM_PHONES},
 };
 
-static int check_counts(sqlite3 *db, char *err, size_t errlen)
+static int check_counts(sqlite3 *db, const pack_tables *changed, char *err, size_t errlen)
 {
     for (size_t i = 0; i < sizeof row_limits / sizeof *row_limits; i++) {
         const struct row_limit *l = &row_limits[i];
+        if (!pack_tables_has(changed, l->table)) continue;
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(db, l->sql, -1, &st, NULL) != SQLITE_OK)
             return pack_fail(err, errlen, PACK_ERR_SCHEMA, "cannot count %s: %s", l->what, sqlite3_errmsg(db));
@@ -452,33 +455,45 @@ static const char *closure_problem(sqlite3_stmt *st, void *ctx)
 
 /* Every schedule and closed day holds values the build accepts: the booking room expands them
  * without asking again (it adds capacities: two rules of 2^31 - 1 seats overflowed). */
-static int check_schedules(sqlite3 *db, char *err, size_t errlen)
+static int check_schedules(sqlite3 *db, const pack_tables *changed, char *err, size_t errlen)
 {
     char zone[64] = "";
-    int rc = check_rows(db, "schedule",
-                        "id, freq, interval, byday, bymonthday, opens_at, closes_at, valid_from, valid_to, timezone, "
-                        "slot_minutes, capacity",
-                        "schedule", ": ", schedule_problem, zone, err, errlen);
-    return rc == PACK_OK ? check_rows(db, "closure", "id, date", "closed day", " ", closure_problem, NULL, err, errlen)
-                         : rc;
+    int rc = !pack_tables_has(changed, "schedule")
+                 ? PACK_OK
+                 : check_rows(db, "schedule",
+                              "id, freq, interval, byday, bymonthday, opens_at, closes_at, valid_from, valid_to, "
+                              "timezone, slot_minutes, capacity",
+                              "schedule", ": ", schedule_problem, zone, err, errlen);
+    return rc == PACK_OK && pack_tables_has(changed, "closure")
+               ? check_rows(db, "closure", "id, date", "closed day", " ", closure_problem, NULL, err, errlen)
+               : rc;
 }
 
-int pack_check_derived(sqlite3 *db, char *err, size_t errlen)
+/* Whether changed holds a table the list rows and counts are derived from. */
+static int derived_changed(const pack_tables *changed)
+{
+    if (!changed || changed->n < 0) return 1;
+    for (int i = 0; i < changed->n; i++)
+        if (store_derive_reads(changed->name[i])) return 1;
+    return 0;
+}
+
+int pack_check_derived(sqlite3 *db, const pack_tables *changed, char *err, size_t errlen)
 {
     char derr[200];
     /* the derived tables are made in the connection's temporary database: in memory */
     sqlite3_exec(db, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
-    int rc = check_counts(db, err, errlen);
-    if (rc == PACK_OK) rc = check_schedules(db, err, errlen);
+    int rc = check_counts(db, changed, err, errlen);
+    if (rc == PACK_OK) rc = check_schedules(db, changed, err, errlen);
     if (rc != PACK_OK) return rc;
-    int d = store_derive_check(db, derr, sizeof derr);
+    int d = derived_changed(changed) ? store_derive_check(db, derr, sizeof derr) : 0;
     if (d != 0) return pack_fail(err, errlen, PACK_ERR_SCHEMA, "%s", derr);
-    return check_references(db, err, errlen);
+    return check_references(db, changed, err, errlen);
 }
 
 int pack_check_values(sqlite3 *db, char *err, size_t errlen)
 {
-    int rc = pack_check_derived(db, err, errlen);
+    int rc = pack_check_derived(db, NULL, err, errlen);
     if (rc == PACK_OK) rc = check_texts(db, err, errlen);
     return rc == PACK_OK ? check_rows(db, "media", "id, mime, data", "picture", " ", media_row_problem, NULL, err, errlen)
                          : rc;

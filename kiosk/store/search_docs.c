@@ -365,7 +365,7 @@ static int index_offer(sqlite3 *db, store_folder *f, doc_reader *r, termset *wor
     if (rc == 0 && step != SQLITE_DONE) rc = -2;
     sqlite3_reset(r->texts);
     if (rc) snprintf(err, errlen, "search index: %s", rc == -1 ? "out of memory" : sqlite3_errmsg(db));
-    else qsort(dt, (size_t)n, sizeof *dt, doc_text_cmp);
+    else if (n > 1) qsort(dt, (size_t)n, sizeof *dt, doc_text_cmp); /* dt is NULL for an offer left without texts */
     for (int i = 0; rc == 0 && i < n; i++) {
         /* the provider's name in the document's language, else in the first language that has one */
         char *prov = keyed_join(&r->org, dt[i].lang, &r->prov);

@@ -207,6 +207,9 @@ int store_derive(struct sqlite3 *db, char *err, size_t errlen);
  * in its temporary database and compared both ways): 0 when they do, 1 when not (which table and
  * the first offer or category into err), -1 on error. */
 int store_derive_check(struct sqlite3 *db, char *err, size_t errlen);
+/* Whether table is one store_derive reads or writes: a change to no such table leaves
+ * store_derive_check's answer as it was (a delta touching none need not ask again). */
+int store_derive_reads(const char *table);
 
 /*
  * Offers matching query (typed in any script, each word a whole word or the start of one), ranked
