@@ -21,9 +21,9 @@ DEB_PKGS := build-essential pkg-config gettext python3 sqlite3 clang libclang-rt
             libsystemd-dev libespeak-ng-dev espeak-ng-data libcurl4-openssl-dev nginx-light \
             fonts-noto-core libical-dev libqrencode-dev libxml2-dev radicale tzdata zbar-tools \
             libcsv-dev python3-jsonschema libpng-dev libzstd-dev
-# make bench measures the X11 display path under Xvfb; make bench-browser runs Chromium beside the kiosk.
+# make bench measures the X11 display path under Xvfb; make bench-browser runs Chromium and cog beside the kiosk.
 BENCH_PKGS := xvfb xauth
-BROWSER_PKGS := chromium
+BROWSER_PKGS := chromium cog
 PKGS := sdl2 SDL2_image harfbuzz freetype2 icu-uc icu-i18n sqlite3 jansson inih libsodium libsystemd espeak-ng libcurl libical libqrencode libxml-2.0 libpng libzstd
 
 # Cross-building: CROSS is a Debian triplet; the target's libraries come from a sysroot of

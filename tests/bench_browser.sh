@@ -5,7 +5,8 @@
 # otherwise run), each from start to a 1920x1080 screenshot to exit. Runs alternate; printed are
 # medians of wall time, CPU (user + system of every process), the largest process's peak RSS,
 # the peak PSS of all processes together, and the ratios kiosk/Chromium. Figures, not pass/fail;
-# not part of make test. Needs chromium (make bench-browser installs it as root).
+# not part of make test. Needs chromium (make bench-browser installs it as root); cog (WPE WebKit)
+# is measured beside it where its package is installed (make bench-browser installs it too).
 set -eu
 cd "$(dirname "$0")/.."
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
@@ -68,13 +69,23 @@ chromium_run() {
         "file://$PWD/$B/browser/list.html"
     rm -rf "$prof"
 }
+# cog (WPE WebKit, the embedded browser) where Debian's package is installed: the same page, which
+# says when two frames were drawn after it loaded (cog's headless platform takes no screenshot)
+COG=$(command -v cog || true)
+if [ -n "$COG" ]; then
+    sed 's|</html>$|<script>addEventListener("load",()=>requestAnimationFrame(()=>requestAnimationFrame(()=>console.log("KIOSK-DRAWN"))))</script></html>|' \
+        $B/browser/list.html > $B/browser/list-cog.html
+fi
+cog_run() { tests/proc_stats.py --pss -- tests/cog_drawn.sh "$COG" "file://$PWD/$B/browser/list-cog.html"; }
 # one warm-up each (page cache), then alternating runs
 tests/proc_stats.py -- "${kiosk_cmd[@]}" > /dev/null
 chromium_run > /dev/null
+[ -z "$COG" ] || cog_run > /dev/null
 : > $B/browser/runs.txt
 for i in $(seq "$RUNS"); do
     echo "kiosk $(tests/proc_stats.py --pss -- "${kiosk_cmd[@]}")" >> $B/browser/runs.txt
     echo "chromium $(chromium_run)" >> $B/browser/runs.txt
+    [ -z "$COG" ] || echo "cog $(cog_run)" >> $B/browser/runs.txt
 done
 python3 - $B/browser/runs.txt <<'PY'
 import statistics, sys
@@ -85,11 +96,15 @@ for line in open(sys.argv[1]):
 med = {w: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for w, rs in runs.items()}
 names = [("wall_ms", "wall", "ms"), ("cpu_ms", "CPU", "ms"), ("peak_rss_kib", "largest process peak RSS", "KiB"),
          ("pss_kib", "PSS of all processes", "KiB")]
+browsers = [w for w in ("chromium", "cog") if w in med]
 print(f"start -> 500 Arabic offers on a 1920x1080 screenshot -> exit; medians of {len(runs['kiosk'])} alternating runs")
-print(f"  {'figure':28} {'kiosk':>10} {'chromium':>10} {'kiosk/chromium':>15}")
+if "cog" in med:
+    print("  (cog: start -> two frames drawn after load -> ended; its headless platform takes no screenshot)")
+print(f"  {'figure':28} {'kiosk':>10}" + "".join(f" {w:>10}" for w in browsers) + "".join(f" {'kiosk/' + w:>15}" for w in browsers))
 for k, label, unit in names:
-    a, b = med["kiosk"][k], med["chromium"][k]
-    print(f"  {label + ' (' + unit + ')':28} {a:10.0f} {b:10.0f} {a / b if b else 0:15.2f}")
-print(f"  {'processes':28} {med['kiosk']['procs']:10.0f} {med['chromium']['procs']:10.0f}")
+    a = med["kiosk"][k]
+    print(f"  {label + ' (' + unit + ')':28} {a:10.0f}" + "".join(f" {med[w][k]:10.0f}" for w in browsers) +
+          "".join(f" {a / med[w][k] if med[w][k] else 0:15.2f}" for w in browsers))
+print(f"  {'processes':28} {med['kiosk']['procs']:10.0f}" + "".join(f" {med[w]['procs']:10.0f}" for w in browsers))
 PY
 echo "screenshots: $B/browser/list.png (kiosk), $B/browser/chromium.png (chromium)"

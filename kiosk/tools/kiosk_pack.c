@@ -123,7 +123,8 @@ int main(int argc, char **argv)
         if (rc != PACK_OK) return done(-1, err);
         if (!strcmp(m.kind, "delta"))
             printf("ok: delta %s %lld -> %lld, %lld bytes, key %s%s%s\n", m.pack_id, (long long)m.base_version,
-                   (long long)m.content_version, (long long)m.payload_size, m.key_id, argc == 5 ? ", applies to " : "",
+                   (long long)m.content_version, (long long)m.payload_size, m.key_id,
+                   argc == 5 ? ", applies to " : "; not tried on content (give BASE.db to check that it applies)",
                    argc == 5 ? argv[4] : "");
         else
             printf("ok: pack %s, content version %lld, %lld bytes, key %s\n", m.pack_id, (long long)m.content_version,

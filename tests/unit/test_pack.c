@@ -980,6 +980,8 @@ static int verify_cmd(const char *args, const char *expect)
 TEST(verify_tool)
 {
     CHECK(verify_cmd(DIR "/d45.kpack content/keys/demo.pub", "ok: delta mini 4 -> 5") == 0, "a valid delta verifies");
+    CHECK(verify_cmd(DIR "/d45.kpack content/keys/demo.pub", "not tried on content") == 0,
+          "and says it was not tried on a base");
     CHECK(verify_cmd(DIR "/d45.kpack content/keys/demo.pub " DIR "/v4.db", "applies to") == 0, "and applies to v4");
     CHECK(verify_cmd(DIR "/d45.kpack content/keys/demo.pub " DIR "/v3.db", "another installed version") == 1,
           "not to v3");
