@@ -18,6 +18,7 @@ enum {
     LIM_SOURCE_BYTES = 4 * 1024 * 1024, /* one JSON file */
     LIM_MEDIA_BYTES = 4 * 1024 * 1024,  /* one pictogram */
     LIM_SVG_BYTES = 32 * 1024,          /* one SVG pictogram */
+    LIM_SVG_NUMBERS = 1000,             /* numbers in one SVG: coordinates mostly */
     LIM_PICTURE_SIDE = 1024,            /* a PNG's width and height, pixels */
     LIM_FILES = 20000,                  /* files in organizations/ or offers/ */
     LIM_ID = 64,

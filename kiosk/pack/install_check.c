@@ -605,20 +605,50 @@ static void tally_done(offer_tally *t, pack_staged *sg)
     memset(t, 0, sizeof *t);
 }
 
-int pack_tables_has(const pack_tables *t, const char *table)
+/* table's entry in t, NULL when it has none */
+static const struct pack_table_change *table_change(const pack_tables *t, const char *table)
 {
-    if (!t || t->n < 0) return 1;
     for (int i = 0; i < t->n; i++)
-        if (!strcmp(t->name[i], table)) return 1;
-    return 0;
+        if (!strcmp(t->t[i].name, table)) return &t->t[i];
+    return NULL;
 }
 
-/* table into t, once. */
-static void tables_add(pack_tables *t, const char *table)
+int pack_tables_has(const pack_tables *t, const char *table)
 {
-    if (!t || pack_tables_has(t, table)) return;
-    if (t->n >= (int)(sizeof t->name / sizeof *t->name) || strlen(table) >= sizeof *t->name) t->n = -1;
-    else snprintf(t->name[t->n++], sizeof *t->name, "%s", table);
+    return !t || t->n < 0 || table_change(t, table);
+}
+
+int pack_tables_reach(const pack_tables *t, const char *table, int op, int col)
+{
+    if (!t || t->n < 0) return 1;
+    const struct pack_table_change *c = table_change(t, table);
+    if (!c) return 0;
+    if ((op == SQLITE_INSERT && c->inserts) || (op == SQLITE_DELETE && c->deletes)) return 1;
+    return col >= 0 && (c->updated >> (col < 63 ? col : 63) & 1);
+}
+
+/* One change of table (op) into t: an update by the columns it sets. */
+static void tables_add(pack_tables *t, const char *table, int op, sqlite3_changeset_iter *it, int ncol)
+{
+    if (!t || t->n < 0) return;
+    struct pack_table_change *c = (struct pack_table_change *)table_change(t, table);
+    if (!c) {
+        if (t->n >= (int)(sizeof t->t / sizeof *t->t) || strlen(table) >= sizeof t->t->name) {
+            t->n = -1;
+            return;
+        }
+        c = &t->t[t->n++];
+        memset(c, 0, sizeof *c);
+        snprintf(c->name, sizeof c->name, "%s", table);
+    }
+    if (op == SQLITE_INSERT) c->inserts = 1;
+    else if (op == SQLITE_DELETE) c->deletes = 1;
+    else
+        for (int k = 0; k < ncol; k++) {
+            sqlite3_value *v = NULL;
+            /* a column an update leaves as it was has no new value */
+            if (sqlite3changeset_new(it, k, &v) == SQLITE_OK && v) c->updated |= (uint64_t)1 << (k < 63 ? k : 63);
+        }
 }
 
 int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, pack_tables *changed, char *err,
@@ -648,7 +678,6 @@ int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, p
             want = strlen(tab) < sizeof last ? expected_columns(db, tab) : 0;
             if (want > 0 && primary_key_of(db, tab, want_pk, sizeof want_pk) != want) want = 0;
             snprintf(last, sizeof last, "%s", strlen(tab) < sizeof last ? tab : "");
-            tables_add(changed, tab);
         }
         /* SQLite skips, without a word, the changes of a table whose primary key is not the one
          * they were recorded with: the version would move on with the rows left behind */
@@ -658,8 +687,10 @@ int pack_check_changeset(const unsigned char *blob, int size, pack_staged *sg, p
         if (want == 0) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "the changes touch table %.100s", tab);
         else if (want != ncol) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "table %.100s with %d columns", tab, ncol);
         else if (!same_pk) rc = pack_fail(err, errlen, PACK_ERR_SCHEMA, "table %.100s with another primary key", tab);
-        else if ((rc = pack_check_change_texts(db, it, tab, op, &lim, err, errlen)) == PACK_OK && sg)
-            tally_change(&tally, it, tab, op);
+        else if ((rc = pack_check_change_texts(db, it, tab, op, &lim, err, errlen)) == PACK_OK) {
+            tables_add(changed, tab, op, it, ncol);
+            if (sg) tally_change(&tally, it, tab, op);
+        }
     }
     /* out of memory, the counts stay 0: they are for staff to read, the delta applies all the same */
     tally_done(&tally, rc == PACK_OK && !tally.oom ? sg : NULL);

@@ -8,6 +8,7 @@
 #include "install.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* ---------- the checks (install_check.c) ---------- */
@@ -29,11 +30,19 @@ int pack_check_values(sqlite3 *db, char *err, size_t errlen);
 /* The tables a delta changes (pack_check_changeset fills it): what it leaves is checked where it
  * can differ from the installed content, which passed every check when it was installed. */
 typedef struct pack_tables {
-    int n;             /* how many names; -1 when not known: every table counts as changed */
-    char name[64][64];
+    int n; /* how many tables; -1 when not known: every table counts as changed every way */
+    struct pack_table_change {
+        char name[64];
+        int inserts, deletes; /* whether it inserts or deletes rows of the table */
+        uint64_t updated;     /* the columns its updates set: bit c for column c, 63 for 63 and after */
+    } t[64];
 } pack_tables;
 /* Whether table is one of t's: always for t NULL or not known. */
 int pack_tables_has(const pack_tables *t, const char *table);
+/* Whether t inserts (op SQLITE_INSERT) or deletes (SQLITE_DELETE) rows of table or sets its
+ * column col (-1: none) by an update: what can break a reference from or to that column. Always
+ * for t NULL or not known. */
+int pack_tables_reach(const pack_tables *t, const char *table, int op, int col);
 
 /* The same as pack_check_values without reading every text or picture: for a delta applied in
  * place, whose changes' texts and pictures pack_check_changeset held to those rules already, and

@@ -683,6 +683,12 @@ TEST(payload_shape)
            "<path d=QM0 0 L1000000 0Q stroke-dasharray=Q0.02Q/></svg>', 'Q', char(34)) AS BLOB))",
            8,
            PACK_ERR_SCHEMA, "picture dash is an SVG with dashed strokes");
+    /* 600 lines across the picture, 2,400 numbers in 7 KiB: each scanline visits every line */
+    shaped("lines-svg",
+           "INSERT INTO media SELECT 'lines', 'image/svg+xml', CAST(replace('<svg><path d=QM0 0' || (WITH RECURSIVE"
+           " n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600) SELECT group_concat(' L' || (i % 96) || ' 96 '"
+           " || (i * 7 % 96) || ' 0', '') FROM n) || 'Q/></svg>', 'Q', char(34)) AS BLOB)",
+           8, PACK_ERR_SCHEMA, "picture lines is an SVG of more than 1000 numbers");
     /* more rows than the build allows */
     shaped("categories",
            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 101) INSERT INTO taxonomy_term(id)"
@@ -1381,6 +1387,8 @@ TEST(delta_in_place_derived_checked)
         {"DELETE FROM organization WHERE id = (SELECT organization_id FROM service WHERE id = 'offer-7')",
          "refers to a missing organization"},
         {"UPDATE service_i18n SET service_id = 'nowhere' WHERE service_id = 'offer-7'", "service_i18n refers to a missing service"},
+        {"UPDATE phone SET number = '+49 1', organization_id = 'nowhere' WHERE id = 'org-1'", "phone refers to a missing organization"},
+        {"UPDATE phone SET service_id = 'nowhere' WHERE id = 'org-1'", "phone refers to a missing service"},
         {"UPDATE location SET city = 'Elsewhere' WHERE id = (SELECT location_id FROM service_row WHERE service_id = 'offer-7')",
          "list rows do not match the content (offer offer-"},
         {"UPDATE organization_i18n SET name = '' WHERE organization_id = (SELECT organization_id FROM service WHERE id ="

@@ -443,6 +443,10 @@ static const bad matrix[] = {
     {"categories.json", ICON_CAT("b.svg"), "{ printf '<svg>'; head -c 40000 /dev/zero | tr '\\0' ' '; printf '</svg>'; } > pictograms/b.svg",
      "b.svg: is an SVG larger than 32 KiB"},
     {"categories.json", ICON_CAT("t.svg"), "printf 'hello' > pictograms/t.svg", "t.svg: is not an SVG"},
+    {"categories.json", ICON_CAT("n.svg"),
+     "{ printf '<svg viewBox=\"0 0 96 96\"><path d=\"M0 0'; for i in $(seq 500); do printf ' L%d 96 0 %d' $i $i; done;"
+     " printf '\"/></svg>'; } > pictograms/n.svg",
+     "n.svg: is an SVG of more than 1000 numbers"},
     {"categories.json", ICON_CAT("p.svg"), "printf '\\211PNG\\r\\n\\032\\n' > pictograms/p.svg", "p.svg: holds other data"},
     {"categories.json", ICON_CAT("h.png"),
      "printf '\\211PNG\\r\\n\\032\\n\\0\\0\\0\\rIHDR\\0\\0\\076\\200\\0\\0\\076\\200\\010\\006\\0\\0\\0' > pictograms/h.png",
