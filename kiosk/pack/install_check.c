@@ -605,24 +605,25 @@ static void tally_done(offer_tally *t, pack_staged *sg)
     memset(t, 0, sizeof *t);
 }
 
-/* table's entry in t, NULL when it has none */
-static const struct pack_table_change *table_change(const pack_tables *t, const char *table)
+/* table's place in t, -1 when it has none */
+static int table_at(const pack_tables *t, const char *table)
 {
     for (int i = 0; i < t->n; i++)
-        if (!strcmp(t->t[i].name, table)) return &t->t[i];
-    return NULL;
+        if (!strcmp(t->t[i].name, table)) return i;
+    return -1;
 }
 
 int pack_tables_has(const pack_tables *t, const char *table)
 {
-    return !t || t->n < 0 || table_change(t, table);
+    return !t || t->n < 0 || table_at(t, table) >= 0;
 }
 
 int pack_tables_reach(const pack_tables *t, const char *table, int op, int col)
 {
     if (!t || t->n < 0) return 1;
-    const struct pack_table_change *c = table_change(t, table);
-    if (!c) return 0;
+    int i = table_at(t, table);
+    if (i < 0) return 0;
+    const struct pack_table_change *c = &t->t[i];
     if ((op == SQLITE_INSERT && c->inserts) || (op == SQLITE_DELETE && c->deletes)) return 1;
     return col >= 0 && (c->updated >> (col < 63 ? col : 63) & 1);
 }
@@ -631,7 +632,8 @@ int pack_tables_reach(const pack_tables *t, const char *table, int op, int col)
 static void tables_add(pack_tables *t, const char *table, int op, sqlite3_changeset_iter *it, int ncol)
 {
     if (!t || t->n < 0) return;
-    struct pack_table_change *c = (struct pack_table_change *)table_change(t, table);
+    int i = table_at(t, table);
+    struct pack_table_change *c = i >= 0 ? &t->t[i] : NULL;
     if (!c) {
         if (t->n >= (int)(sizeof t->t / sizeof *t->t) || strlen(table) >= sizeof t->t->name) {
             t->n = -1;
