@@ -395,7 +395,8 @@ int app_staff_tick(app *a)
         snprintf(p->status, sizeof p->status, "%s %lld → %lld: %s", T(a, "Version"), (long long)j->pol.installed_version,
                  (long long)a->staged_sg.m.content_version, counts);
     } else {
-        p->state = j->rc == PACK_ERR_BUSY ? PACKROW_FOUND : PACKROW_REFUSED; /* busy: may check again */
+        /* busy, or content still read: may check again */
+        p->state = j->rc == PACK_ERR_BUSY || j->rc == PACK_ERR_READING ? PACKROW_FOUND : PACKROW_REFUSED;
         snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(j->rc)));
         log_msg("pack", "%s refused: %s", p->name, j->err);
     }
@@ -412,9 +413,10 @@ static int staff_apply(app *a, int i)
     int rc = pack_commit(&a->staged_sg, a->cfg.content, &pol, err, sizeof err);
     a->staged = -1; /* committed or not, the staged copy is gone */
     if (rc != PACK_OK) {
-        /* busy: a reader still needs the replaced content's WAL; the pack may be checked again */
-        if (rc == PACK_ERR_BUSY) a->s.packs[i].state = PACKROW_FOUND;
-        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(rc == PACK_ERR_BUSY ? rc : PACK_ERR_IO)));
+        /* a reader still needs the replaced content's WAL: the pack may be checked again */
+        int again = rc == PACK_ERR_BUSY || rc == PACK_ERR_READING;
+        if (again) a->s.packs[i].state = PACKROW_FOUND;
+        snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(again ? rc : PACK_ERR_IO)));
         log_msg("pack", "%s not installed: %s", a->s.packs[i].name, err);
         return 1;
     }

@@ -48,6 +48,7 @@ const char *pack_strerror(int err)
     case PACK_ERR_BUSY: return N_("another installation is running; try again when it has finished");
     case PACK_ERR_PUBLICATION: return N_("this pack belongs to another publication than the installed content");
     case PACK_ERR_FUTURE: return N_("this pack is dated ahead of the kiosk's clock");
+    case PACK_ERR_READING: return N_("the content is still being read; try again in a moment");
     default: return N_("unknown error");
     }
 }

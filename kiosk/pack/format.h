@@ -48,6 +48,7 @@ enum pack_err {
     PACK_ERR_BUSY,        /* another installation holds the content */
     PACK_ERR_PUBLICATION, /* signed for another publication (pack id) than the installed one */
     PACK_ERR_FUTURE,      /* dated ahead of a synchronised clock */
+    PACK_ERR_READING,     /* the kiosk still reads content a full pack would replace */
 };
 
 typedef struct pack_manifest {

@@ -445,7 +445,7 @@ static off_t wal_size(const char *path)
 /*
  * Before another file is renamed over the content (and linked as CONTENT.prev), its WAL must hold
  * nothing: every frame written into the database file and CONTENT-wal truncated to 0 bytes, or
- * gone. PACK_OK then; else PACK_ERR_BUSY (or PACK_ERR_IO) and the switch does not happen.
+ * gone. PACK_OK then; else PACK_ERR_READING (or PACK_ERR_IO) and the switch does not happen.
  *
  * Why refuse: SQLite finds a database's WAL by its name alone, and nothing in a WAL ties it to one
  * database file. Once the new file is named CONTENT, frames left in CONTENT-wal are the replaced
@@ -493,9 +493,7 @@ static int checkpoint_live(const char *content_path, char *err, size_t errlen)
     if (left < 0) return pack_fail(err, errlen, PACK_ERR_IO, "%s: %s", wal, strerror(errno));
     if (code != SQLITE_OK && code != SQLITE_BUSY && code != SQLITE_LOCKED)
         return pack_fail(err, errlen, PACK_ERR_IO, "cannot write back the content's WAL: %s", why);
-    return pack_fail(err, errlen, PACK_ERR_BUSY,
-                     "the content is still being read: its WAL (%lld bytes) cannot be written back yet",
-                     (long long)left);
+    return pack_fail(err, errlen, PACK_ERR_READING, "its WAL (%lld bytes) cannot be written back yet", (long long)left);
 }
 
 /* A delta applied in place: commit it (the switch). Its pages are in the WAL, durable; pack_settle
