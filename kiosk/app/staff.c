@@ -395,8 +395,7 @@ int app_staff_tick(app *a)
         snprintf(p->status, sizeof p->status, "%s %lld → %lld: %s", T(a, "Version"), (long long)j->pol.installed_version,
                  (long long)a->staged_sg.m.content_version, counts);
     } else {
-        /* busy, or content still read: may check again */
-        p->state = j->rc == PACK_ERR_BUSY || j->rc == PACK_ERR_READING ? PACKROW_FOUND : PACKROW_REFUSED;
+        p->state = pack_err_retry(j->rc) ? PACKROW_FOUND : PACKROW_REFUSED; /* may check again */
         snprintf(p->status, sizeof p->status, "%s", T(a, pack_strerror(j->rc)));
         log_msg("pack", "%s refused: %s", p->name, j->err);
     }
@@ -414,7 +413,7 @@ static int staff_apply(app *a, int i)
     a->staged = -1; /* committed or not, the staged copy is gone */
     if (rc != PACK_OK) {
         /* a reader still needs the replaced content's WAL: the pack may be checked again */
-        int again = rc == PACK_ERR_BUSY || rc == PACK_ERR_READING;
+        int again = pack_err_retry(rc);
         if (again) a->s.packs[i].state = PACKROW_FOUND;
         snprintf(a->s.staff_msg, sizeof a->s.staff_msg, "%s", T(a, pack_strerror(again ? rc : PACK_ERR_IO)));
         log_msg("pack", "%s not installed: %s", a->s.packs[i].name, err);

@@ -53,6 +53,11 @@ const char *pack_strerror(int err)
     }
 }
 
+int pack_err_retry(int err)
+{
+    return err == PACK_ERR_BUSY || err == PACK_ERR_READING;
+}
+
 int pack_fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {
     char detail[512] = "";

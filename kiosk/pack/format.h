@@ -51,6 +51,10 @@ enum pack_err {
     PACK_ERR_READING,     /* the kiosk still reads content a full pack would replace */
 };
 
+/* Whether err may go away when the same pack is tried again unchanged (another installer, or a
+ * reader of the content, in the way for now): staff may check it again, sync tries next round. */
+int pack_err_retry(int err);
+
 typedef struct pack_manifest {
     int format;
     char pack_id[64];

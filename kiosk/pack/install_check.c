@@ -605,6 +605,12 @@ static void tally_done(offer_tally *t, pack_staged *sg)
     memset(t, 0, sizeof *t);
 }
 
+/* Column col's bit in pack_table_change.updated (63 stands for 63 and after). */
+static uint64_t column_bit(int col)
+{
+    return (uint64_t)1 << (col < 63 ? col : 63);
+}
+
 /* table's place in t, -1 when it has none */
 static int table_at(const pack_tables *t, const char *table)
 {
@@ -625,7 +631,7 @@ int pack_tables_reach(const pack_tables *t, const char *table, int op, int col)
     if (i < 0) return 0;
     const struct pack_table_change *c = &t->t[i];
     if ((op == SQLITE_INSERT && c->inserts) || (op == SQLITE_DELETE && c->deletes)) return 1;
-    return col >= 0 && (c->updated >> (col < 63 ? col : 63) & 1);
+    return col >= 0 && (c->updated & column_bit(col));
 }
 
 /* One change of table (op) into t: an update by the columns it sets. */
@@ -649,7 +655,7 @@ static void tables_add(pack_tables *t, const char *table, int op, sqlite3_change
         for (int k = 0; k < ncol; k++) {
             sqlite3_value *v = NULL;
             /* a column an update leaves as it was has no new value */
-            if (sqlite3changeset_new(it, k, &v) == SQLITE_OK && v) c->updated |= (uint64_t)1 << (k < 63 ? k : 63);
+            if (sqlite3changeset_new(it, k, &v) == SQLITE_OK && v) c->updated |= column_bit(k);
         }
 }
 

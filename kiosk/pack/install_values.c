@@ -480,15 +480,15 @@ static const char *closure_problem(sqlite3_stmt *st, void *ctx)
 static int check_schedules(sqlite3 *db, const pack_tables *changed, char *err, size_t errlen)
 {
     char zone[64] = "";
-    int rc = !pack_tables_has(changed, "schedule")
-                 ? PACK_OK
-                 : check_rows(db, "schedule",
-                              "id, freq, interval, byday, bymonthday, opens_at, closes_at, valid_from, valid_to, "
-                              "timezone, slot_minutes, capacity",
-                              "schedule", ": ", schedule_problem, zone, err, errlen);
-    return rc == PACK_OK && pack_tables_has(changed, "closure")
-               ? check_rows(db, "closure", "id, date", "closed day", " ", closure_problem, NULL, err, errlen)
-               : rc;
+    int rc = PACK_OK;
+    if (pack_tables_has(changed, "schedule"))
+        rc = check_rows(db, "schedule",
+                        "id, freq, interval, byday, bymonthday, opens_at, closes_at, valid_from, valid_to, timezone, "
+                        "slot_minutes, capacity",
+                        "schedule", ": ", schedule_problem, zone, err, errlen);
+    if (rc == PACK_OK && pack_tables_has(changed, "closure"))
+        rc = check_rows(db, "closure", "id, date", "closed day", " ", closure_problem, NULL, err, errlen);
+    return rc;
 }
 
 /* Whether changed holds a table the list rows and counts are derived from. */

@@ -422,7 +422,7 @@ int sync_once(const sync_config *c, sync_status *st)
                     st->installed_version = m.content_version;
                     st->content_changed = 1;
                     local_set_int(loc, "newest_manifest_time", pol.newest_seen);
-                } else if (steps[i] != &ix.full && prc != PACK_ERR_BUSY && prc != PACK_ERR_READING && prc != PACK_ERR_FUTURE &&
+                } else if (steps[i] != &ix.full && !pack_err_retry(prc) && prc != PACK_ERR_FUTURE &&
                            prc != PACK_ERR_PUBLICATION && prc != PACK_ERR_DISK && !(c->cancel && *c->cancel)) {
                     /* a delta missing or not fitting: the rest of the plan becomes the full pack */
                     log_msg("sync", "delta %s failed (%s); fetching the full pack", steps[i]->file, err);
