@@ -223,7 +223,8 @@ static int check_pin_hash(const setting *s, const char *v, char *err, size_t err
     const char *par = strstr(v, "$m=");
     unsigned long long m = 0, t = 0;
     int used = 0;
-    if (!par || sscanf(par, "$m=%llu,t=%llu,%n", &m, &t, &used) != 2 || !used)
+    unsigned long long lanes = 0;
+    if (!par || sscanf(par, "$m=%llu,t=%llu,p=%llu%n", &m, &t, &lanes, &used) != 3 || !used)
         return bad(err, errlen, CONFIG_ERR_VALUE, "%s: not an Argon2id hash (make one with kiosk-pack pin-hash)",
                    s->name);
     if (m * 1024 < CONFIG_PIN_MEMLIMIT || t < CONFIG_PIN_OPSLIMIT)
@@ -231,6 +232,12 @@ static int check_pin_hash(const setting *s, const char *v, char *err, size_t err
                    "%s: Argon2id at %llu MiB and %llu pass%s is below the minimum of %u MiB and %u passes (too "
                    "cheap to guess offline); make a new one with kiosk-pack pin-hash (6 to 16 digits)",
                    s->name, m >> 10, t, t == 1 ? "" : "es", CONFIG_PIN_MEMLIMIT >> 20, CONFIG_PIN_OPSLIMIT);
+    /* a cost the board cannot pay fails every check, the right PIN counted as wrong: staff locked out */
+    if (m > CONFIG_PIN_MEMLIMIT_MAX >> 10 || t > CONFIG_PIN_OPSLIMIT_MAX || lanes != 1)
+        return bad(err, errlen, CONFIG_ERR_VALUE,
+                   "%s: Argon2id at %llu MiB, %llu passes and %llu lanes is more than a kiosk checks (at most %u MiB, "
+                   "%u passes, 1 lane); make a new one with kiosk-pack pin-hash",
+                   s->name, m >> 10, t, lanes, CONFIG_PIN_MEMLIMIT_MAX >> 20, CONFIG_PIN_OPSLIMIT_MAX);
     return CONFIG_OK;
 }
 
@@ -443,6 +450,7 @@ typedef struct parse {
     int err, err_line;       /* the first error found */
     char detail[1024];
     int seen[NSETTINGS];     /* the line each setting was given on */
+    int kiosk_line;          /* the line of the [kiosk] header, 0 before it */
 } parse;
 
 static void note(parse *p, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -470,15 +478,20 @@ static char *reader(char *str, int num, void *stream)
     if (p->line == 1 && !strncmp(l, "\xef\xbb\xbf", 3)) l += 3;   /* inih skips a UTF-8 BOM too */
     size_t lead = strspn(l, " \t");
     const char *cr = strchr(l, '\r');
+    size_t len = (size_t)n - (n > 0 && p->buf[n - 1] == '\n') - (n > 1 && p->buf[n - 2] == '\r' && p->buf[n - 1] == '\n');
     if (nul) {
         note(p, CONFIG_ERR_SYNTAX, "a NUL byte in the line");
         l = "\n";
-    } else if (n + 1 > num) {
+    } else if (len > (size_t)num - 3) {
         note(p, CONFIG_ERR_SYNTAX, "the line is longer than %d characters", num - 3);
         l = "\n";
     } else if (cr && cr[1] != '\n' && cr[1]) {
         /* inih would take the rest of the file for this one line */
         note(p, CONFIG_ERR_SYNTAX, "a carriage return inside the line (lines must end in LF or CRLF, not CR alone)");
+        l = "\n";
+    } else if (strpbrk(l, "\v\f") || strstr(l, "\xef\xbb\xbf")) {
+        /* inih strips these as it strips spaces, so a header or value would read as another */
+        note(p, CONFIG_ERR_SYNTAX, "a form feed, vertical tab or byte order mark inside the line");
         l = "\n";
     } else if (!strchr("[;#\r\n", l[lead]) && strcspn(l, ":") < strcspn(l, "=")) {
         note(p, CONFIG_ERR_SYNTAX, "expected key = value (':' does not separate a key from its value here)");
@@ -498,6 +511,8 @@ static char *reader(char *str, int num, void *stream)
             *close = 0;
             note(p, CONFIG_ERR_SECTION, "unknown section [%s] (the settings go under [kiosk])", shown(l + 1, sh, sizeof sh));
             *close = ']';
+        } else if (!p->kiosk_line) {
+            p->kiosk_line = p->line;
         }
     }
     snprintf(str, (size_t)num, "%s", l);
@@ -564,6 +579,10 @@ int app_config_load(app_config *c, const char *path, char *err, size_t errlen)
         return bad(err, errlen, CONFIG_ERR_READ, "%s: out of memory", path);
     }
     if (p.err) return bad(err, errlen, p.err, "%s:%d: %s", path, p.err_line, p.detail);
+    /* a file cut short or emptied would otherwise start a kiosk without its keys and PIN */
+    if (!p.kiosk_line)
+        return bad(err, errlen, CONFIG_ERR_SECTION, "%s:%d: no [kiosk] section: the settings go under a [kiosk] header",
+                   path, p.line > 0 ? p.line : 1);
     /* the language the kiosk starts in must be one of its buttons; named on the later line */
     if (c->languages[0] && !langs_hold(c->languages, c->default_lang)) {
         int dl = p.seen[find("default_language") - settings], ll = p.seen[find("languages") - settings];

@@ -57,6 +57,8 @@ const char *config_strerror(int err);
  * with 6 digits an offline search of every PIN takes days here (README, "PIN strength"). */
 #define CONFIG_PIN_MEMLIMIT (128u << 20) /* bytes */
 #define CONFIG_PIN_OPSLIMIT 3u           /* passes */
+#define CONFIG_PIN_MEMLIMIT_MAX (512u << 20) /* bytes: more than half a 1 GB board cannot verify */
+#define CONFIG_PIN_OPSLIMIT_MAX 16u
 /* How many digits a staff PIN has: the pad takes as many as kiosk-pack pin-hash hashes. */
 #define CONFIG_PIN_MIN_DIGITS 6
 #define CONFIG_PIN_MAX_DIGITS 16

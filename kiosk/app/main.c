@@ -276,6 +276,23 @@ static int run_loop(kiosk *k, int first_frame_only)
     }
 }
 
+/* "WxH" in plain decimals, each 64 to 16384 (a panel's pixels), or -1. */
+static int parse_size(const char *v, int *w, int *h)
+{
+    long d[2];
+    for (int i = 0; i < 2; i++) {
+        if (*v < '0' || *v > '9') return -1;
+        char *end;
+        errno = 0;
+        d[i] = strtol(v, &end, 10);
+        if (errno || d[i] < 64 || d[i] > 16384 || *end != (i ? 0 : 'x')) return -1;
+        v = end + 1;
+    }
+    *w = (int)d[0];
+    *h = (int)d[1];
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     /* the state database and its -wal/-shm hold personal data: nothing the kiosk creates is
@@ -295,12 +312,17 @@ int main(int argc, char **argv)
     app_config_defaults(&cfg);
     char err[1024];
     const char *script = NULL, *lang = NULL;
-    int w = 0, h = 0, first_frame = 0;
+    int w = 0, h = 0, first_frame = 0, configs = 0;
     kiosk k = {0};
     input_init(&k.touch, NULL);
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--config") && v) {
+            /* a second file would silently override the first one's keys and PIN */
+            if (configs++) {
+                fprintf(stderr, "kiosk: --config given twice; one settings file holds them all\n");
+                return 2;
+            }
             if (app_config_load(&cfg, v, err, sizeof err) != 0) {
                 fprintf(stderr, "kiosk: %s\n", err);
                 return 1;
@@ -313,7 +335,7 @@ int main(int argc, char **argv)
             }
         }
         else if (!strcmp(o, "--lang") && v) lang = argv[++i];
-        else if (!strcmp(o, "--size") && v) { if (sscanf(argv[++i], "%dx%d", &w, &h) != 2) { usage(); return 2; } }
+        else if (!strcmp(o, "--size") && v) { if (parse_size(argv[++i], &w, &h) != 0) { usage(); return 2; } }
         else if ((!strcmp(o, "--idle") || !strcmp(o, "--px-per-mm")) && v) {
             if (app_config_set(&cfg, o[2] == 'i' ? "idle_timeout" : "px_per_mm", argv[++i], err, sizeof err) != 0) {
                 fprintf(stderr, "kiosk: %s %s\n", o, err);
@@ -334,6 +356,12 @@ int main(int argc, char **argv)
     if (!cfg.content[0] && fmt_fit(cfg.content, sizeof cfg.content, "%s/build/content/demo.db", cfg.data_dir) != 0) {
         fprintf(stderr, "kiosk: data directory path too long\n");
         return 2;
+    }
+    struct stat content_st;
+    /* SQLite would wait on a FIFO for good, past SIGTERM; a missing file is reported as it opens */
+    if (stat(cfg.content, &content_st) == 0 && !S_ISREG(content_st.st_mode)) {
+        fprintf(stderr, "kiosk: content %s: not a regular file\n", cfg.content);
+        return 1;
     }
     if (lang && !i18n_lang_find(lang)) {
         fprintf(stderr, "kiosk: unknown language %s\n", lang);

@@ -149,7 +149,7 @@ TEST(operator_mistakes)
     CHECK(!c.booking && c.sounds && c.idle_timeout_s == 30 && c.px_per_mm == 4.5f && c.rotation == 270,
           "booking %d sounds %d idle %d px %g rotation %d", c.booking, c.sounds, c.idle_timeout_s, c.px_per_mm, c.rotation);
     CHECK(c.trust.nkeys == 1, "the key file is loaded (%d keys)", c.trust.nkeys);
-    CHECK(load("", &c, err, sizeof err) == CONFIG_OK && c.idle_timeout_s == 90, "an empty file is the defaults: %s", err);
+    CHECK(load("[kiosk]\n", &c, err, sizeof err) == CONFIG_OK && c.idle_timeout_s == 90, "a bare [kiosk] is the defaults: %s", err);
     CHECK(app_config_load(&c, "kiosk.example.ini", err, sizeof err) == CONFIG_OK, "the example config: %s", err);
     CHECK(sodium_init() >= 0 && crypto_pwhash_str_verify(c.staff_pin_hash, "246810", 6) == 0,
           "the example's hash is of the demo PIN the README names (246810)");
@@ -178,7 +178,7 @@ TEST(operator_mistakes)
     CHECK(load("[kiosk]\ndisk_reserve_mib = 200\npublication = heidemoor-2027\n", &c, err, sizeof err) == CONFIG_OK &&
               c.disk_reserve_mib == 200 && !strcmp(c.publication, "heidemoor-2027"),
           "reserve %d MiB, publication %s: %s", c.disk_reserve_mib, c.publication, err);
-    CHECK(load("", &c, err, sizeof err) == CONFIG_OK && c.disk_reserve_mib == 64 && !c.publication[0],
+    CHECK(load("[kiosk]\n", &c, err, sizeof err) == CONFIG_OK && c.disk_reserve_mib == 64 && !c.publication[0],
           "defaults: 64 MiB kept free, the installed content's publication");
     CHECK(refused_at("[kiosk]\ndisk_reserve_mib = 0\n", 2, "out of range", err, sizeof err), "%s", err);
 
@@ -314,6 +314,18 @@ static const char *const bad_files[] = {
     "[kiosk]\nlocation = Rathaus\x1b[2J\n",
     "[kiosk]\ncontent = a\n    b\n",
     "[kiosk]\n\tbooking = on\n",
+    /* inih strips these like spaces: a header with junk, a value with control characters */
+    "\f[kiosk] junk\n",
+    "\xef\xbb\xbf\xef\xbb\xbf[kiosk] junk\n",
+    "\xef\xbb\xbf\xef\xbb\xbf[bogus]\n[kiosk]\n",
+    "[kiosk]\nsounds = on\v\f\n",
+    "[kiosk]\nsounds =\v\f on\n",
+    /* no [kiosk] header at all: a file cut short would start without keys or PIN */
+    "; only a comment\n",
+    "\n",
+    /* costs no board verifies: the right PIN would count as wrong for good */
+    "[kiosk]\nstaff_pin_hash = $argon2id$v=19$m=4294967295,t=3,p=1$pbw2MPGrae+x9ybhdVaoOw$Kc1wJaoLbz9atCpFGq5utSpy+Kubc58hX0SkVls+mk0\n",
+    "[kiosk]\nstaff_pin_hash = $argon2id$v=19$m=131072,t=3,p=255$pbw2MPGrae+x9ybhdVaoOw$Kc1wJaoLbz9atCpFGq5utSpy+Kubc58hX0SkVls+mk0\n",
 };
 
 typedef struct tally { int tried, refused, accepted, crashed; } tally;
@@ -555,6 +567,48 @@ TEST(kiosk_refuses_to_start)
     out[got] = 0;
     int st = p ? pclose(p) : -1;
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2 && strstr(out, "px_per_mm"), "status %d, said: %s", st, out);
+    /* a second --config, a size that is not plain WxH, content that is a FIFO (SQLite would wait
+     * on it past SIGTERM): each refused before a window opens; timeout ends a hang as 124 */
+    write_file(ini, "[kiosk]\n", 8);
+    char fifo[800];
+    snprintf(fifo, sizeof fifo, "%s.fifo-content", ini);
+    unlink(fifo);
+    CHECK(mkfifo(fifo, 0600) == 0, "mkfifo %s", fifo);
+    const char *const args[] = {"--config INI --config INI", "--size 0x0", "--size 10x10junk", "--size -5x-5",
+                                "--size 99999999999x480", "--size +800x+480", "--content FIFO"};
+    const int codes[] = {2, 2, 2, 2, 2, 2, 1};
+    for (size_t i = 0; i < sizeof args / sizeof *args; i++) {
+        char a[1600] = "";
+        for (const char *q = args[i]; *q; q++) {
+            const char *put = !strncmp(q, "INI", 3) ? ini : !strncmp(q, "FIFO", 4) ? fifo : NULL;
+            size_t at = strlen(a);
+            if (put) snprintf(a + at, sizeof a - at, "%s", put), q += *q == 'I' ? 2 : 3;
+            else if (at + 1 < sizeof a) a[at] = *q, a[at + 1] = 0;
+        }
+        snprintf(cmd, sizeof cmd, "SDL_VIDEODRIVER=dummy timeout -s KILL 20 %s/kiosk %s --first-frame 2>&1", build, a);
+        p = popen(cmd, "r");
+        got = p ? fread(out, 1, sizeof out - 1, p) : 0;
+        out[got] = 0;
+        st = p ? pclose(p) : -1;
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == codes[i] && !strstr(out, "first_frame_done"), "%s: status %d, said: %s",
+              args[i], st, out);
+    }
+    unlink(fifo);
+}
+
+/* The longest line is 197 characters before its LF or CRLF, as the README says. */
+TEST(line_length_as_documented)
+{
+    char text[600], err[1200];
+    app_config c;
+    for (int crlf = 0; crlf < 2; crlf++)
+        for (int len = 197; len <= 198; len++) {
+            int o = snprintf(text, sizeof text, "[kiosk]\nlocation = ");
+            memset(text + o, 'a', (size_t)(len - (o - 8)));
+            snprintf(text + 8 + len, sizeof text - 8 - (size_t)len, "%s", crlf ? "\r\n" : "\n");
+            int rc = load(text, &c, err, sizeof err);
+            CHECK((rc == CONFIG_OK) == (len == 197), "%d characters%s: %s", len, crlf ? " and CRLF" : "", err);
+        }
 }
 
 /* kiosk-pack pin-hash: at least 6 digits, and costs that make an offline search take days */
@@ -589,5 +643,6 @@ int main(int argc, char **argv)
     RUN(renderer_choice);
     RUN(kiosk_refuses_to_start);
     RUN(pin_hash_strength);
+    RUN(line_length_as_documented);
     CHECK_DONE();
 }
