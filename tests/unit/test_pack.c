@@ -661,6 +661,50 @@ TEST(delta_tables_checked)
     }
 }
 
+/* Every cut of a signed delta's changes is refused, never a hang (SQLite 3.40 spun for good on
+ * one cut inside a table header), and a patchset is refused: it holds no old values to conflict. */
+TEST(delta_cut_or_patchset_refused)
+{
+    int size = 0;
+    void *cs = changeset_of("INSERT INTO service(id, organization_id) VALUES('a', 'o')",
+                            "UPDATE service SET organization_id = 'p' WHERE id = 'a'; "
+                            "INSERT INTO phone(id, number) VALUES('p', '1')", &size);
+    CHECK(cs && size > 20, "a changeset of %d bytes", size);
+    int hung = 0, accepted = 0, whole = -1;
+    for (int n = 0; cs && n <= size; n++) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            alarm(5);
+            char err[512];
+            _exit(pack_check_changeset(cs, n, NULL, NULL, err, sizeof err) == PACK_OK ? 0 : 1);
+        }
+        int st = 0;
+        waitpid(pid, &st, 0);
+        if (!WIFEXITED(st)) hung++;
+        else if (WEXITSTATUS(st) == 0 && n < size) accepted++;
+        else if (n == size) whole = WEXITSTATUS(st);
+    }
+    /* a cut at a table's or change's end is a smaller changeset (the signature vouches for it): 4 here */
+    CHECK(hung == 0 && accepted <= 4 && whole == 0, "%d cuts hung, %d accepted, the whole %d", hung, accepted, whole);
+    sqlite3_free(cs);
+    sqlite3 *db = NULL;
+    sqlite3_session *ses = NULL;
+    void *ps = NULL;
+    size = 0;
+    if (sqlite3_open(":memory:", &db) == SQLITE_OK && sqlite3_exec(db, store_schema_sql(), NULL, NULL, NULL) == SQLITE_OK &&
+        sqlite3_exec(db, "INSERT INTO service(id, organization_id) VALUES('a', 'o')", NULL, NULL, NULL) == SQLITE_OK &&
+        sqlite3session_create(db, "main", &ses) == SQLITE_OK && sqlite3session_attach(ses, NULL) == SQLITE_OK &&
+        sqlite3_exec(db, "UPDATE service SET organization_id = 'p' WHERE id = 'a'", NULL, NULL, NULL) == SQLITE_OK)
+        sqlite3session_patchset(ses, &size, &ps);
+    if (ses) sqlite3session_delete(ses);
+    sqlite3_close(db);
+    char err[512] = "";
+    CHECK(ps && pack_check_changeset(ps, size, NULL, NULL, err, sizeof err) == PACK_ERR_DAMAGED && strstr(err, "patchset"),
+          "patchset: %s", err);
+    sqlite3_free(ps);
+}
+
 TEST(payload_shape)
 {
     char err[1024];
@@ -2087,6 +2131,7 @@ int main(int argc, char **argv)
     RUN(concurrent_installers);
     RUN(deltas);
     RUN(delta_tables_checked);
+    RUN(delta_cut_or_patchset_refused);
     RUN(payload_shape);
     RUN(search_index_probed);
     RUN(payload_values);
